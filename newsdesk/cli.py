@@ -1,0 +1,382 @@
+"""The command line: parse arguments, call the core, print. No logic of its own."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsdesk import __version__
+from newsdesk.config import default_db_path
+from newsdesk.errors import NewsdeskError
+from newsdesk.models import Article, RefreshReport, Source, SourceReport
+from newsdesk.store.db import Store, to_iso
+
+
+class _State:
+    def __init__(self, db: Path) -> None:
+        self.db_path = db
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.db_path)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _state(ctx: click.Context) -> _State:
+    return ctx.ensure_object(_State)  # type: ignore[no-any-return]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Database file (default: your NewsDesk data folder).")
+@click.option("-v", "--verbose", count=True, help="Log more (-vv for debug).")
+@click.version_option(__version__, prog_name="newsdesk")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, verbose: int) -> None:
+    """NewsDesk: read the news, follow a story, compare how outlets frame it."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = _State(db_path or default_db_path())
+    ctx.call_on_close(ctx.obj.close)
+
+
+# ---------------------------------------------------------------- sources
+
+
+@cli.group()
+def sources() -> None:
+    """Add, list, remove, import and export the feeds you follow."""
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--folder", default="", help="Folder to file it under, e.g. 'News/Tech'.")
+@click.option("--title", default="", help="Name to show instead of the feed's own title.")
+@click.pass_context
+def sources_add(ctx: click.Context, url: str, folder: str, title: str) -> None:
+    """Follow a feed, by its URL or by a site URL (its feed is discovered)."""
+    from newsdesk.ingest.pipeline import subscribe
+
+    source, report, created = subscribe(_state(ctx).store, url, folder=folder, title=title)
+    if not created:
+        click.echo(f"Already following {source.display_name} (id {source.id}).")
+        return
+    click.echo(f"Added {source.display_name} (id {source.id}): {source.url}")
+    if report is not None:
+        click.echo(f"  {_describe(report)}")
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.pass_context
+def sources_list(ctx: click.Context, as_json: bool) -> None:
+    """List the sources with their folder, article count and last error."""
+    store = _state(ctx).store
+    rows = store.list_sources()
+    if as_json:
+        for s in rows:
+            click.echo(json.dumps(_source_json(s, store.count_articles(s.id))))
+        return
+    if not rows:
+        click.echo("No sources yet. Try 'newsdesk sources defaults' or 'newsdesk sample'.")
+        return
+    for s in rows:
+        status = f"  ! {s.last_error_message}" if s.error_count else ""
+        folder = f"[{s.folder}] " if s.folder else ""
+        click.echo(f"{s.id:>4}  {folder}{s.display_name}  ({store.count_articles(s.id)} "
+                   f"articles){status}\n      {s.url}")
+
+
+def _source_json(s: Source, count: int) -> dict[str, Any]:
+    return {"id": s.id, "title": s.title, "url": s.url, "site_url": s.site_url,
+            "folder": s.folder, "kind": s.kind, "articles": count,
+            "error_count": s.error_count, "last_error": s.last_error_message,
+            "last_success": to_iso(s.last_success_at), "next_fetch": to_iso(s.next_fetch_at)}
+
+
+@sources.command("remove")
+@click.argument("source_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def sources_remove(ctx: click.Context, source_id: int, yes: bool) -> None:
+    """Stop following a source and delete its articles."""
+    store = _state(ctx).store
+    source = store.get_source(source_id)
+    count = store.count_articles(source_id)
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Remove {source.display_name} and its {count} articles?", abort=True)
+    store.remove_source(source_id)
+    click.echo(f"Removed {source.display_name} and {count} articles.")
+
+
+@sources.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def sources_import(ctx: click.Context, file: Path) -> None:
+    """Follow every feed in an OPML file (folders kept). Fetch them with 'newsdesk fetch'."""
+    from newsdesk.sources import read_opml
+
+    _add_outlines(_state(ctx).store, read_opml(file), str(file))
+
+
+@sources.command("defaults")
+@click.pass_context
+def sources_defaults(ctx: click.Context) -> None:
+    """Follow NewsDesk's default outlets (tech policy, privacy, courts)."""
+    from newsdesk.sources import default_feeds
+
+    _add_outlines(_state(ctx).store, default_feeds(), "the default sources")
+
+
+def _add_outlines(store: Store, feeds: list[Any], where: str) -> None:
+    added = 0
+    for feed in feeds:
+        _, created = store.add_source(feed.url, title=feed.title, site_url=feed.site_url,
+                                      folder=feed.folder)
+        added += created
+    click.echo(f"Imported {added} new sources from {where} "
+               f"({len(feeds) - added} already followed).")
+
+
+@sources.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def sources_export(ctx: click.Context, file: Path | None) -> None:
+    """Write the sources as OPML to FILE (default: standard output)."""
+    from newsdesk.sources import export_opml
+
+    text = export_opml(_state(ctx).store.list_sources())
+    if file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        file.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {file}: {exc.strerror or exc}") from exc
+    click.echo(f"Wrote {file}.")
+
+
+# ---------------------------------------------------------------- fetch
+
+
+def _describe(r: SourceReport) -> str:
+    if r.outcome == "failed":
+        return f"failed: {r.error_message} [{r.error_kind}]"
+    if r.outcome == "not_modified":
+        return "not modified"
+    if r.outcome == "unchanged" and not r.new and not r.updated:
+        return "unchanged"
+    return f"{r.new} new, {r.updated} updated"
+
+
+@cli.command()
+@click.option("--source", "source_ids", type=int, multiple=True, help="Only this source id.")
+@click.option("--all", "fetch_all", is_flag=True, help="Every source, due or not.")
+@click.pass_context
+def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool) -> None:
+    """Refresh the sources that are due, then print what came in."""
+    from newsdesk.ingest.pipeline import refresh
+
+    store = _state(ctx).store
+    chosen: list[Source] | None = None
+    if source_ids:
+        chosen = [store.get_source(i) for i in source_ids]
+    elif fetch_all:
+        chosen = [s for s in store.list_sources() if s.kind == "feed"]
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int, report: SourceReport) -> None:
+        if tty:
+            line = f"[{done}/{total}] {report.title[:40]}: {_describe(report)}"
+            click.echo(f"\r\x1b[K{line[:100]}", nl=False, err=True)
+
+    report = refresh(store, chosen, progress=progress)
+    if tty and report.sources:
+        click.echo("\r\x1b[K", nl=False, err=True)
+    _print_summary(report)
+
+
+def _print_summary(report: RefreshReport) -> None:
+    if not report.sources:
+        click.echo("Nothing is due. Use --all to fetch every source now.")
+        return
+    failed = report.failed
+    click.echo(f"Fetched {len(report.sources)} sources in {report.elapsed:.1f} s: "
+               f"{report.new} new, {report.updated} updated, "
+               f"{report.unchanged_sources} unchanged, {len(failed)} failed.")
+    for r in failed:
+        click.echo(f"  failed  {r.title}: {r.error_message} [{r.error_kind}]")
+
+
+# ---------------------------------------------------------------- reading
+
+
+_RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    match = _RELATIVE.match(value.strip().lower())
+    if match:
+        unit = {"h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
+        return datetime.now(UTC) - timedelta(**{unit: int(match.group(1))})
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date: use 2024-05-01, 2024-05-01T12:00Z, or 3d / 12h / 2w.",
+            param_hint="--since") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _article_json(a: Article, sources: dict[int, Source]) -> dict[str, Any]:
+    source = sources.get(a.source_id)
+    return {
+        "id": a.id, "source": source.display_name if source else "", "source_id": a.source_id,
+        "source_url": source.url if source else "", "outlet": a.outlet, "url": a.url,
+        "title": a.title, "author": a.author, "authors": list(a.authors),
+        "published": to_iso(a.published), "updated": to_iso(a.updated), "text": a.text,
+        "html": a.html, "summary_html": a.summary_html, "categories": list(a.categories),
+        "language": a.language, "word_count": a.word_count, "comments_url": a.comments_url,
+        "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures],
+    }
+
+
+def _print_articles(store: Store, articles: list[Article], as_json: bool) -> None:
+    sources = {s.id: s for s in store.list_sources()}
+    for a in articles:
+        if as_json:
+            click.echo(json.dumps(_article_json(a, sources), ensure_ascii=False))
+        else:
+            name = sources[a.source_id].display_name if a.source_id in sources else a.outlet
+            click.echo(f"{a.published:%Y-%m-%d %H:%M}  {name[:22]:<22}  {a.title}")
+    if not as_json and not articles:
+        click.echo("No articles match.")
+
+
+@cli.command()
+@click.option("--source", "source_id", type=int, help="Only this source id.")
+@click.option("--topic", help="Only articles matching this topic's query.")
+@click.option("--since", help="Published on or after: 2024-05-01, or 3d, 12h, 2w ago.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.pass_context
+def articles(ctx: click.Context, source_id: int | None, topic: str | None, since: str | None,
+             limit: int | None, as_json: bool) -> None:
+    """List stored articles, newest first."""
+    store = _state(ctx).store
+    if source_id is not None:
+        store.get_source(source_id)
+    found = store.list_articles(source_id=source_id, topic=topic, since=_parse_since(since),
+                                limit=limit)
+    _print_articles(store, found, as_json)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over titles and text (SQLite FTS5 syntax: AND, OR, NOT, "phrase")."""
+    store = _state(ctx).store
+    _print_articles(store, store.search(query, limit=limit), as_json)
+
+
+# ---------------------------------------------------------------- topics
+
+
+@cli.group()
+def topics() -> None:
+    """Saved searches over all outlets."""
+
+
+@topics.command("list")
+@click.pass_context
+def topics_list(ctx: click.Context) -> None:
+    """List topics with their queries."""
+    for t in _state(ctx).store.list_topics():
+        click.echo(f"{t.name}\n    {t.query}")
+
+
+@topics.command("add")
+@click.argument("name")
+@click.argument("query")
+@click.option("--description", default="", help="A line saying what the topic is for.")
+@click.pass_context
+def topics_add(ctx: click.Context, name: str, query: str, description: str) -> None:
+    """Save (or change) a topic: NAME and an FTS5 QUERY."""
+    topic = _state(ctx).store.add_topic(name, query, description)
+    click.echo(f"Saved topic {topic.name!r}.")
+
+
+@topics.command("remove")
+@click.argument("name")
+@click.pass_context
+def topics_remove(ctx: click.Context, name: str) -> None:
+    """Delete a topic (articles are not touched)."""
+    _state(ctx).store.remove_topic(name)
+    click.echo(f"Removed topic {name!r}.")
+
+
+# ---------------------------------------------------------------- sample and gui
+
+
+@cli.command()
+@click.pass_context
+def sample(ctx: click.Context) -> None:
+    """Load the offline sample corpus (invented outlets and events, clearly marked)."""
+    from newsdesk.sample import load_sample
+
+    loaded = load_sample(_state(ctx).store)
+    click.echo(f"Loaded the sample corpus: {loaded.outlets} sample outlets, {loaded.new} new "
+               f"articles ({loaded.unchanged + loaded.updated} already there).")
+
+
+@cli.command()
+@click.pass_context
+def gui(ctx: click.Context) -> None:
+    """Open the NewsDesk window."""
+    try:
+        from newsdesk.gui.app import run_gui
+    except ImportError as exc:
+        raise click.ClickException(f"The window cannot start: Qt is not usable here ({exc}).")
+    state = _state(ctx)
+    sys.exit(run_gui(state.db_path))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: a NewsdeskError becomes a one-line message, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="newsdesk", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except NewsdeskError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0
+    return 0

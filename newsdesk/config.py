@@ -1,0 +1,50 @@
+"""Settings with defaults and the reason for each, and where NewsDesk keeps its files."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "NewsDesk"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def default_db_path() -> Path:
+    """The per-user database; NEWSDESK_DB overrides it (tests, portable installs)."""
+    env = os.environ.get("NEWSDESK_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "newsdesk.db"
+
+
+def resource_path(*parts: str) -> Path:
+    """A file shipped in resources/ (default sources, sample corpus, icons)."""
+    return RESOURCES.joinpath(*parts)
+
+
+def _opt(default: float | int, doc: str) -> float:
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How politely and how fast feeds are fetched."""
+
+    max_concurrency: int = _opt(16, "feeds fetched at once, over all hosts")
+    per_host: int = _opt(2, "feeds fetched at once from one server (scheme, host, port)")
+    connect_timeout: float = _opt(10.0, "seconds to open a connection")
+    total_timeout: float = _opt(30.0, "seconds for one feed, redirects and body included")
+    max_redirects: int = _opt(5, "redirects followed before giving up")
+    max_body_bytes: int = _opt(10 * 1024 * 1024, "largest feed body, after decompression")
+    default_interval: float = _opt(30 * 60, "seconds between checks of a feed")
+    min_interval: float = _opt(5 * 60, "a feed's TTL or max-age never schedules sooner")
+    max_interval: float = _opt(24 * 3600, "no feed waits longer than this")
+    backoff_base: float = _opt(10 * 60, "first delay after a failure; doubles each time")
+    backoff_max: float = _opt(24 * 3600, "longest delay after repeated failures")
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, object, str]]:
+        return [(f.name, f.default, f.metadata.get("doc", "")) for f in fields(cls)]

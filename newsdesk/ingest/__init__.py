@@ -1,0 +1,1 @@
+"""Ingest: fetch -> parse -> normalize -> sanitize -> (store), one module a stage."""

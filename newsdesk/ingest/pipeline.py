@@ -1,0 +1,219 @@
+"""refresh(sources) -> RefreshReport: fetch concurrently, then parse, normalize and store.
+
+Scheduling and error counting live here too: success resets a source's error count and
+schedules the next check from its TTL or Cache-Control; failure backs off, doubling, and
+honours Retry-After.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from newsdesk.config import FetchSettings
+from newsdesk.errors import FetchError, ParseError
+from newsdesk.ingest.fetch import Fetcher, fetch_one
+from newsdesk.ingest.normalize import canonical_url, normalize_feed
+from newsdesk.ingest.parse import parse_feed
+from newsdesk.models import Article, FetchResult, ParsedFeed, RefreshReport, Source, SourceReport
+from newsdesk.sources import discover_feeds
+from newsdesk.store.db import Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, SourceReport], None]
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def next_check(settings: FetchSettings, now: datetime, *, ttl_minutes: int | None = None,
+               max_age: float | None = None) -> datetime:
+    """When to look again: our interval, longer if the feed asks, within [min, max]."""
+    hint = max(float(ttl_minutes or 0) * 60, max_age or 0.0)
+    interval = max(settings.default_interval, hint, settings.min_interval)
+    return now + timedelta(seconds=min(interval, settings.max_interval))
+
+
+def backoff_delay(settings: FetchSettings, error_count: int,
+                  retry_after: float | None = None) -> float:
+    """Seconds to wait after `error_count` failures in a row (doubling, capped)."""
+    delay = settings.backoff_base * (2 ** max(error_count - 1, 0))
+    return max(min(delay, settings.backoff_max), retry_after or 0.0)
+
+
+def parse_and_normalize(source: Source, body: bytes, *, url: str, content_type: str = "",
+                        now: datetime | None = None) -> tuple[ParsedFeed, list[Article]]:
+    """Bytes of one feed -> articles ready to store. Pure CPU work: safe off the event loop."""
+    feed = parse_feed(body, url=url, content_type=content_type)
+    return feed, normalize_feed(feed, source, now=now)
+
+
+class _Refresher:
+    def __init__(self, store: Store, settings: FetchSettings, progress: Progress | None,
+                 now: datetime) -> None:
+        self.store = store
+        self.settings = settings
+        self.progress = progress
+        self.now = now
+        self.done = 0
+        self.total = 0
+
+    async def run(self, sources: Sequence[Source]) -> RefreshReport:
+        started = time.monotonic()
+        self.total = len(sources)
+        async with Fetcher(self.settings) as fetcher:
+            reports = await asyncio.gather(*(self._one(fetcher, s) for s in sources))
+        return RefreshReport(sources=tuple(reports), elapsed=time.monotonic() - started)
+
+    async def _one(self, fetcher: Fetcher, source: Source) -> SourceReport:
+        result = await fetcher.fetch(source.url, etag=source.etag,
+                                     last_modified=source.last_modified)
+        report = await self.handle(source, result)
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, report)
+        return report
+
+    async def handle(self, source: Source, result: FetchResult) -> SourceReport:
+        """Store what one fetch brought (or record its failure) and report it."""
+        try:
+            return await self._handle(source, result)
+        except ParseError as exc:
+            error = FetchError("not_a_feed" if exc.not_a_feed else "parse_error", str(exc),
+                               url=source.url)
+            return self._fail(source, result, error)
+
+    async def _handle(self, source: Source, result: FetchResult) -> SourceReport:
+        if result.error is not None:
+            error = result.error if isinstance(result.error, FetchError) else FetchError(
+                "connect", str(result.error), url=source.url)
+            return self._fail(source, result, error)
+        fields: dict[str, object] = {
+            "last_fetched_at": self.now, "last_success_at": self.now, "error_count": 0,
+            "last_error_kind": None, "last_error_message": None,
+        }
+        if result.permanent_url and result.permanent_url != source.url:
+            if self.store.find_source(result.permanent_url) is None:
+                log.info("%s moved permanently to %s", source.url, result.permanent_url)
+                fields["url"] = result.permanent_url
+            else:
+                log.warning("%s moved to %s, which is already a source", source.url,
+                            result.permanent_url)
+        log_fields = {"http_status": result.status_code, "elapsed": result.elapsed}
+        if result.not_modified:
+            fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
+            with self.store.transaction():
+                self.store.update_source(source.id, **fields)
+                self.store.log_fetch(source.id, outcome="not_modified", **log_fields)
+            return SourceReport(source.id, source.url, source.display_name, "not_modified")
+        body = result.body or b""
+        digest = body_hash(body)
+        fields.update(etag=result.etag, last_modified=result.last_modified)
+        if digest == source.body_hash:
+            fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
+            with self.store.transaction():
+                self.store.update_source(source.id, **fields)
+                self.store.log_fetch(source.id, outcome="unchanged", size=len(body), **log_fields)
+            return SourceReport(source.id, source.url, source.display_name, "unchanged")
+        feed, articles = await asyncio.to_thread(
+            parse_and_normalize, source, body, url=result.final_url,
+            content_type=result.content_type, now=self.now)
+        fields["body_hash"] = digest
+        fields["next_fetch_at"] = next_check(self.settings, self.now, ttl_minutes=feed.ttl_minutes,
+                                             max_age=result.max_age)
+        if not source.title and feed.title:
+            fields["title"] = feed.title.strip()
+        if not source.site_url and feed.site_url:
+            fields["site_url"] = canonical_url(feed.site_url, result.final_url)
+        with self.store.transaction():  # articles and the new ETag land together or not at all
+            saved = self.store.upsert_articles(articles)
+            self.store.update_source(source.id, **fields)
+            self.store.log_fetch(source.id, outcome="ok", new=len(saved.new_ids),
+                                 updated=len(saved.updated_ids), unchanged=saved.unchanged,
+                                 size=len(body), **log_fields)
+        return SourceReport(
+            source.id, source.url, str(fields.get("title") or source.display_name),
+            "new" if saved.new_ids or saved.updated_ids else "unchanged",
+            new=len(saved.new_ids), updated=len(saved.updated_ids), unchanged=saved.unchanged,
+            new_ids=saved.new_ids, warnings=feed.warnings)
+
+    def _fail(self, source: Source, result: FetchResult, error: FetchError) -> SourceReport:
+        count = source.error_count + 1
+        delay = backoff_delay(self.settings, count, error.retry_after)
+        with self.store.transaction():
+            self.store.update_source(
+                source.id, last_fetched_at=self.now, error_count=count,
+                last_error_kind=error.kind, last_error_message=str(error),
+                next_fetch_at=self.now + timedelta(seconds=delay))
+            self.store.log_fetch(source.id, outcome="failed", http_status=error.status,
+                                 error_kind=error.kind, message=str(error),
+                                 elapsed=result.elapsed)
+        return SourceReport(source.id, source.url, source.display_name, "failed",
+                            error_kind=error.kind, error_message=str(error))
+
+
+def refresh(store: Store, sources: Sequence[Source] | None = None, *,
+            settings: FetchSettings | None = None, progress: Progress | None = None,
+            now: datetime | None = None) -> RefreshReport:
+    """Refresh the given sources (default: those due) and store what is new.
+
+    Runs its own event loop; call it from a worker thread, never from the GUI thread.
+    """
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    chosen = list(store.due_sources(now) if sources is None else sources)
+    if not chosen:
+        return RefreshReport()
+    refresher = _Refresher(store, settings or FetchSettings(), progress, now)
+    return asyncio.run(refresher.run(chosen))
+
+
+def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
+              settings: FetchSettings | None = None) -> tuple[Source, SourceReport | None, bool]:
+    """Add a feed by its URL or by a site URL (autodiscovery); store its first items.
+
+    Returns (source, report of the first fetch, created). Raises FetchError when neither
+    the URL nor any feed its page advertises can be read.
+    """
+    settings = settings or FetchSettings()
+    url = url.strip()
+    if "://" not in url:
+        url = "https://" + url
+    if canonical_url(url) is None:
+        raise FetchError("invalid_url", f"{url} is not a web address NewsDesk can fetch.",
+                         url=url)
+    existing = store.find_source(url)
+    if existing:
+        return existing, None, False
+    result = asyncio.run(fetch_one(url, settings))
+    if result.error is not None:
+        raise result.error
+    body = result.body or b""
+    feed_url = result.permanent_url or url
+    try:
+        parse_feed(body, url=result.final_url, content_type=result.content_type)
+    except ParseError as exc:
+        if not exc.not_a_feed:
+            raise FetchError("parse_error", str(exc), url=url) from exc
+        candidates = discover_feeds(body, result.final_url)
+        if not candidates:
+            raise FetchError("not_a_feed", f"{url} is a web page that advertises no feed.",
+                             url=url) from exc
+        feed_url = candidates[0].url
+        existing = store.find_source(feed_url)
+        if existing:
+            return existing, None, False
+        result = asyncio.run(fetch_one(feed_url, settings))
+        if result.error is not None:
+            raise result.error from exc
+        feed_url = result.permanent_url or feed_url
+    source, created = store.add_source(feed_url, title=title, folder=folder)
+    now = datetime.now(UTC).replace(microsecond=0)
+    report = asyncio.run(_Refresher(store, settings, None, now).handle(source, result))
+    return store.get_source(source.id), report, created
+

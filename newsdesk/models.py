@@ -1,0 +1,190 @@
+"""Plain, frozen data that crosses module boundaries.
+
+Parsed* types hold what a feed said; Article is what we store and show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    url: str
+    type: str = ""
+    length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedItem:
+    """One entry as the feed gave it; URLs may be relative, HTML is untrusted."""
+
+    guid: str | None = None
+    link: str | None = None
+    title: str = ""
+    title_is_html: bool = False
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    summary_html: str = ""
+    content_html: str = ""
+    categories: tuple[str, ...] = ()
+    enclosures: tuple[Enclosure, ...] = ()
+    comments_url: str | None = None
+    language: str | None = None
+    base_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A whole feed document as parsed, before any of it is trusted or stored."""
+
+    format: str
+    title: str = ""
+    site_url: str | None = None
+    description: str = ""
+    language: str | None = None
+    ttl_minutes: int | None = None
+    items: tuple[ParsedItem, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An entry as stored: stable id, canonical URL, UTC dates, sanitized HTML, plain text."""
+
+    id: str
+    source_id: int
+    outlet: str
+    guid: str | None
+    url: str | None
+    title: str
+    authors: tuple[str, ...]
+    published: datetime
+    updated: datetime | None
+    first_seen: datetime
+    summary_html: str
+    content_html: str
+    text: str
+    categories: tuple[str, ...] = ()
+    language: str | None = None
+    word_count: int = 0
+    enclosures: tuple[Enclosure, ...] = ()
+    comments_url: str | None = None
+    date_from_feed: bool = True
+
+    @property
+    def author(self) -> str:
+        return ", ".join(self.authors)
+
+    @property
+    def html(self) -> str:
+        """What the reader shows: full content when the feed has it, else the summary."""
+        return self.content_html or self.summary_html
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A feed the user follows, with the state that makes fetching polite."""
+
+    id: int
+    url: str
+    title: str = ""
+    site_url: str | None = None
+    folder: str = ""
+    kind: str = "feed"
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    next_fetch_at: datetime | None = None
+    last_fetched_at: datetime | None = None
+    last_success_at: datetime | None = None
+    error_count: int = 0
+    last_error_kind: str | None = None
+    last_error_message: str | None = None
+    added_at: datetime | None = None
+
+    @property
+    def display_name(self) -> str:
+        return self.title or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A saved FTS5 query over all outlets."""
+
+    name: str
+    query: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one HTTP fetch gave: a body, a 304, or an error; plus the caching headers."""
+
+    url: str
+    final_url: str
+    status_code: int | None = None
+    body: bytes | None = None
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_url: str | None = None
+    max_age: float | None = None
+    elapsed: float = 0.0
+    error: Exception | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status_code == 304
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """What a batch write changed, so views can refresh from it instead of re-reading."""
+
+    new_ids: tuple[str, ...] = ()
+    updated_ids: tuple[str, ...] = ()
+    unchanged: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReport:
+    """The outcome of refreshing one source."""
+
+    source_id: int
+    url: str
+    title: str
+    outcome: str  # "new", "unchanged", "not_modified", "failed", "skipped"
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_kind: str | None = None
+    error_message: str | None = None
+    new_ids: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshReport:
+    """The outcome of one refresh run over many sources."""
+
+    sources: tuple[SourceReport, ...] = field(default_factory=tuple)
+    elapsed: float = 0.0
+
+    @property
+    def new(self) -> int:
+        return sum(s.new for s in self.sources)
+
+    @property
+    def updated(self) -> int:
+        return sum(s.updated for s in self.sources)
+
+    @property
+    def failed(self) -> tuple[SourceReport, ...]:
+        return tuple(s for s in self.sources if s.outcome == "failed")
+
+    @property
+    def unchanged_sources(self) -> int:
+        return sum(1 for s in self.sources if s.outcome in ("unchanged", "not_modified"))

@@ -1,0 +1,487 @@
+"""The one public storage API. Everything that reads or writes the database goes here.
+
+One writer: writes go through this object's connection under a lock, each batch in one
+transaction (WAL, so readers on other connections never block it). Methods that change
+articles return what changed, so views can refresh from that instead of re-reading.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from newsdesk.errors import NotFoundError, QueryError, StoreError
+from newsdesk.models import Article, Enclosure, Source, Topic, UpsertResult
+from newsdesk.store.migrations import apply_migrations
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 500
+
+
+def to_iso(value: datetime | None) -> str | None:
+    """UTC, second precision, sortable as text: 2024-01-02T03:04:05Z."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _explain(exc: sqlite3.Error, path: str) -> StoreError:
+    """Turn a sqlite error into a sentence that says whose fault it is and what to do."""
+    text = str(exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return StoreError(f"The disk holding {path} is full; nothing new was saved. "
+                          "Free some space and try again.")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"The database {path} is busy in another program; try again.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"The database {path} is read-only; nothing was saved.")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"{path} is not a NewsDesk database or is damaged.")
+    if "unable to open" in text:
+        return StoreError(f"Cannot open the database at {path}.")
+    return StoreError(f"Database error in {path}: {exc}")
+
+
+def _content_hash(article: Article) -> str:
+    payload = "\x1f".join((
+        article.title, article.summary_html, article.content_html, "\x1e".join(article.authors),
+        "\x1e".join(article.categories), to_iso(article.updated) or "", article.url or "",
+        json.dumps([asdict(e) for e in article.enclosures]), article.comments_url or "",
+    ))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+_ARTICLE_COLUMNS = (
+    "id", "source_id", "outlet", "guid", "url", "title", "authors", "published", "updated",
+    "first_seen", "summary_html", "content_html", "text", "categories", "language",
+    "word_count", "enclosures", "comments_url", "date_from_feed", "content_hash",
+)
+# Columns a changed entry may overwrite; user state lives in other tables and is never touched.
+_UPDATE_COLUMNS = (
+    "guid", "url", "title", "authors", "updated", "summary_html", "content_html", "text",
+    "categories", "language", "word_count", "enclosures", "comments_url", "content_hash",
+)
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source_id": article.source_id,
+        "outlet": article.outlet,
+        "guid": article.guid,
+        "url": article.url,
+        "title": article.title,
+        "authors": json.dumps(list(article.authors)),
+        "published": to_iso(article.published),
+        "updated": to_iso(article.updated),
+        "first_seen": to_iso(article.first_seen),
+        "summary_html": article.summary_html,
+        "content_html": article.content_html,
+        "text": article.text,
+        "categories": json.dumps(list(article.categories)),
+        "language": article.language,
+        "word_count": article.word_count,
+        "enclosures": json.dumps([asdict(e) for e in article.enclosures]),
+        "comments_url": article.comments_url,
+        "date_from_feed": int(article.date_from_feed),
+        "content_hash": _content_hash(article),
+    }
+
+
+def _row_to_article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"],
+        source_id=row["source_id"],
+        outlet=row["outlet"],
+        guid=row["guid"],
+        url=row["url"],
+        title=row["title"],
+        authors=tuple(json.loads(row["authors"])),
+        published=from_iso(row["published"]),  # type: ignore[arg-type]
+        updated=from_iso(row["updated"]),
+        first_seen=from_iso(row["first_seen"]),  # type: ignore[arg-type]
+        summary_html=row["summary_html"],
+        content_html=row["content_html"],
+        text=row["text"],
+        categories=tuple(json.loads(row["categories"])),
+        language=row["language"],
+        word_count=row["word_count"],
+        enclosures=tuple(Enclosure(**e) for e in json.loads(row["enclosures"])),
+        comments_url=row["comments_url"],
+        date_from_feed=bool(row["date_from_feed"]),
+    )
+
+
+def _row_to_source(row: sqlite3.Row) -> Source:
+    return Source(
+        id=row["id"], url=row["url"], title=row["title"], site_url=row["site_url"],
+        folder=row["folder"], kind=row["kind"], etag=row["etag"],
+        last_modified=row["last_modified"], body_hash=row["body_hash"],
+        next_fetch_at=from_iso(row["next_fetch_at"]),
+        last_fetched_at=from_iso(row["last_fetched_at"]),
+        last_success_at=from_iso(row["last_success_at"]),
+        error_count=row["error_count"], last_error_kind=row["last_error_kind"],
+        last_error_message=row["last_error_message"], added_at=from_iso(row["added_at"]),
+    )
+
+
+class Store:
+    """A NewsDesk database. Open with `Store.open(path)`; use as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.path = path
+        self._conn = conn
+        self._conn.row_factory = sqlite3.Row
+        self._db = Database(conn, execute_plugins=False)
+        self._lock = threading.RLock()
+        self.schema_version = 0
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Open (creating if needed) and migrate; raise StoreError with a sentence on failure."""
+        where = str(path)
+        try:
+            if where != ":memory:":
+                Path(where).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(where, check_same_thread=False, timeout=10.0)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"Cannot open the database at {where}: {exc}") from exc
+        store = cls(conn, where)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=10000")
+            store.schema_version = apply_migrations(store._db)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _explain(exc, where) from exc
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ plumbing
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One writer at a time, one transaction per call; sqlite errors become StoreError."""
+        with self._lock:
+            try:
+                with self._db.atomic():
+                    yield self._conn
+            except sqlite3.Error as exc:
+                raise _explain(exc, self.path) from exc
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one transaction (calls inside nest as savepoints)."""
+        with self._write():
+            yield
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if "fts5" in str(exc).lower() or "no such column" in str(exc).lower():
+                    raise QueryError(f"The search query is not valid: {exc}") from exc
+                raise _explain(exc, self.path) from exc
+            except sqlite3.Error as exc:
+                raise _explain(exc, self.path) from exc
+
+    # ------------------------------------------------------------ sources
+
+    def add_source(self, url: str, *, title: str = "", site_url: str | None = None,
+                   folder: str = "", kind: str = "feed") -> tuple[Source, bool]:
+        """Subscribe; return (source, created). An existing URL is returned, not duplicated."""
+        existing = self.find_source(url)
+        if existing:
+            return existing, False
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sources(url, title, site_url, folder, kind, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [url, title, site_url, folder, kind, to_iso(datetime.now(UTC))],
+            )
+        return self.get_source(int(cursor.lastrowid or 0)), True
+
+    def find_source(self, url: str) -> Source | None:
+        rows = self._read("SELECT * FROM sources WHERE url = ?", [url])
+        return _row_to_source(rows[0]) if rows else None
+
+    def get_source(self, source_id: int) -> Source:
+        rows = self._read("SELECT * FROM sources WHERE id = ?", [source_id])
+        if not rows:
+            raise NotFoundError(f"There is no source with id {source_id}.")
+        return _row_to_source(rows[0])
+
+    def list_sources(self) -> list[Source]:
+        rows = self._read("SELECT * FROM sources ORDER BY folder, title COLLATE NOCASE, id")
+        return [_row_to_source(r) for r in rows]
+
+    def due_sources(self, now: datetime | None = None) -> list[Source]:
+        """Feed sources whose next check time has come (samples are never fetched)."""
+        now_iso = to_iso(now or datetime.now(UTC))
+        rows = self._read(
+            "SELECT * FROM sources WHERE kind = 'feed' AND "
+            "(next_fetch_at IS NULL OR next_fetch_at <= ?) ORDER BY id", [now_iso])
+        return [_row_to_source(r) for r in rows]
+
+    def update_source(self, source_id: int, **fields: Any) -> None:
+        """Change a source's own fields (title, folder, url, fetch state)."""
+        allowed = {"url", "title", "site_url", "folder", "kind", "etag", "last_modified",
+                   "body_hash", "next_fetch_at", "last_fetched_at", "last_success_at",
+                   "error_count", "last_error_kind", "last_error_message"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not source fields: {sorted(unknown)}")
+        if not fields:
+            return
+        values = [to_iso(v) if isinstance(v, datetime) else v for v in fields.values()]
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        with self._write() as conn:
+            conn.execute(f"UPDATE sources SET {assignments} WHERE id = ?", [*values, source_id])
+
+    def remove_source(self, source_id: int) -> int:
+        """Unsubscribe and delete the source's articles; return how many went."""
+        self.get_source(source_id)
+        with self._write() as conn:
+            count = conn.execute(
+                "SELECT COUNT(*) FROM articles WHERE source_id = ?", [source_id]).fetchone()[0]
+            conn.execute("DELETE FROM sources WHERE id = ?", [source_id])
+        return int(count)
+
+    def log_fetch(self, source_id: int, *, outcome: str, http_status: int | None = None,
+                  error_kind: str | None = None, message: str | None = None, new: int = 0,
+                  updated: int = 0, unchanged: int = 0, size: int | None = None,
+                  elapsed: float | None = None) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO fetch_log(source_id, at, outcome, http_status, error_kind, message,"
+                " new, updated, unchanged, bytes, elapsed_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [source_id, to_iso(datetime.now(UTC)), outcome, http_status, error_kind,
+                 message, new, updated, unchanged, size,
+                 None if elapsed is None else int(elapsed * 1000)])
+
+    def fetch_log(self, source_id: int, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self._read("SELECT * FROM fetch_log WHERE source_id = ? ORDER BY id DESC LIMIT ?",
+                          [source_id, limit])
+        return [dict(r) for r in rows]
+
+    # ------------------------------------------------------------ articles
+
+    def upsert_articles(self, articles: Sequence[Article]) -> UpsertResult:
+        """Insert new articles, update changed ones, in one transaction.
+
+        An article is the same as a stored one when its id matches, or when the same outlet
+        already has its canonical URL (one story arriving through two feeds). Updating never
+        touches read, starred, tags or notes, nor first_seen.
+        """
+        if not articles:
+            return UpsertResult()
+        new: list[str] = []
+        updated: list[str] = []
+        unchanged = 0
+        with self._write() as conn:
+            known = self._existing(conn, [a.id for a in articles])
+            for article in articles:
+                row = _article_row(article)
+                found = known.get(article.id)
+                if found is None and article.url:
+                    hit = conn.execute(
+                        "SELECT id, content_hash FROM articles WHERE outlet = ? AND url = ? "
+                        "LIMIT 1", [article.outlet, article.url]).fetchone()
+                    found = (hit["id"], hit["content_hash"]) if hit else None
+                if found is None:
+                    conn.execute(
+                        f"INSERT INTO articles({', '.join(_ARTICLE_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})",
+                        [row[c] for c in _ARTICLE_COLUMNS])
+                    conn.execute("INSERT OR IGNORE INTO statuses(article_id) VALUES (?)",
+                                 [article.id])
+                    known[article.id] = (article.id, row["content_hash"])
+                    new.append(article.id)
+                elif found[1] == row["content_hash"]:
+                    unchanged += 1
+                else:
+                    columns = list(_UPDATE_COLUMNS)
+                    if article.date_from_feed:
+                        columns += ["published", "date_from_feed"]
+                    conn.execute(
+                        f"UPDATE articles SET {', '.join(f'{c} = ?' for c in columns)} "
+                        "WHERE id = ?", [*(row[c] for c in columns), found[0]])
+                    known[article.id] = (found[0], row["content_hash"])
+                    updated.append(found[0])
+        return UpsertResult(new_ids=tuple(new), updated_ids=tuple(updated), unchanged=unchanged)
+
+    @staticmethod
+    def _existing(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            rows = conn.execute(
+                f"SELECT id, content_hash FROM articles WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk).fetchall()
+            found.update({r["id"]: (r["id"], r["content_hash"]) for r in rows})
+        return found
+
+    def get_article(self, article_id: str) -> Article:
+        rows = self._read("SELECT * FROM articles WHERE id = ?", [article_id])
+        if not rows:
+            raise NotFoundError(f"There is no article with id {article_id}.")
+        return _row_to_article(rows[0])
+
+    def count_articles(self, source_id: int | None = None) -> int:
+        if source_id is None:
+            return int(self._read("SELECT COUNT(*) FROM articles")[0][0])
+        return int(self._read("SELECT COUNT(*) FROM articles WHERE source_id = ?",
+                              [source_id])[0][0])
+
+    def list_articles(self, *, source_id: int | None = None, topic: str | None = None,
+                      query: str | None = None, since: datetime | None = None,
+                      unread_only: bool = False, starred_only: bool = False,
+                      limit: int | None = None, offset: int = 0) -> list[Article]:
+        """Articles newest first, filtered by source, topic, FTS query, date or status."""
+        where: list[str] = []
+        params: list[Any] = []
+        match = query
+        if topic is not None:
+            topic_query = self.get_topic(topic).query
+            match = topic_query if match is None else f"({match}) AND ({topic_query})"
+        if match is not None:
+            where.append("a.num IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(match)
+        if source_id is not None:
+            where.append("a.source_id = ?")
+            params.append(source_id)
+        if since is not None:
+            where.append("a.published >= ?")
+            params.append(to_iso(since))
+        if unread_only:
+            where.append("s.is_read = 0")
+        if starred_only:
+            where.append("s.is_starred = 1")
+        sql = "SELECT a.* FROM articles a LEFT JOIN statuses s ON s.article_id = a.id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.published DESC, a.num DESC"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [_row_to_article(r) for r in self._read(sql, params)]
+
+    def search(self, query: str, *, limit: int = 50) -> list[Article]:
+        """Full-text search (FTS5 syntax), best match first; a bad query raises QueryError."""
+        if not query.strip():
+            raise QueryError("The search query is empty.")
+        rows = self._read(
+            "SELECT a.* FROM articles_fts f JOIN articles a ON a.num = f.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 5.0, 1.0), a.published DESC "
+            "LIMIT ?", [query, limit])
+        return [_row_to_article(r) for r in rows]
+
+    # ------------------------------------------------------------ user state
+
+    def set_read(self, article_ids: Sequence[str], read: bool = True) -> None:
+        now = to_iso(datetime.now(UTC)) if read else None
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE statuses SET is_read = ?, read_at = ? WHERE article_id = ?",
+                [(int(read), now, i) for i in article_ids])
+
+    def set_starred(self, article_id: str, starred: bool = True) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE statuses SET is_starred = ?, starred_at = ? WHERE article_id = ?",
+                         [int(starred), to_iso(datetime.now(UTC)) if starred else None,
+                          article_id])
+
+    def set_note(self, article_id: str, note: str | None) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE statuses SET note = ? WHERE article_id = ?", [note, article_id])
+
+    def add_tag(self, article_id: str, tag: str) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO article_tags(article_id, tag) VALUES (?, ?)",
+                         [article_id, tag])
+
+    def status(self, article_id: str) -> dict[str, Any]:
+        rows = self._read("SELECT * FROM statuses WHERE article_id = ?", [article_id])
+        if not rows:
+            raise NotFoundError(f"There is no article with id {article_id}.")
+        result = dict(rows[0])
+        result["tags"] = [r[0] for r in self._read(
+            "SELECT tag FROM article_tags WHERE article_id = ? ORDER BY tag", [article_id])]
+        return result
+
+    def unread_count(self, source_id: int | None = None) -> int:
+        if source_id is None:
+            return int(self._read("SELECT COUNT(*) FROM statuses WHERE is_read = 0")[0][0])
+        return int(self._read(
+            "SELECT COUNT(*) FROM statuses s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.is_read = 0 AND a.source_id = ?", [source_id])[0][0])
+
+    # ------------------------------------------------------------ topics
+
+    def list_topics(self) -> list[Topic]:
+        rows = self._read("SELECT * FROM topics ORDER BY position, name")
+        return [Topic(r["name"], r["query"], r["description"]) for r in rows]
+
+    def get_topic(self, name: str) -> Topic:
+        rows = self._read("SELECT * FROM topics WHERE name = ? COLLATE NOCASE", [name])
+        if not rows:
+            raise NotFoundError(f"There is no topic named {name!r}.")
+        r = rows[0]
+        return Topic(r["name"], r["query"], r["description"])
+
+    def add_topic(self, name: str, query: str, description: str = "") -> Topic:
+        """Save a topic; its query is checked against the index first (QueryError if bad)."""
+        if not name.strip():
+            raise QueryError("A topic needs a name.")
+        self._read("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", [query])
+        with self._write() as conn:
+            position = conn.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM topics").fetchone()[0]
+            conn.execute(
+                "INSERT INTO topics(name, query, description, position) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET query = excluded.query, "
+                "description = excluded.description", [name.strip(), query, description, position])
+        return self.get_topic(name.strip())
+
+    def remove_topic(self, name: str) -> None:
+        topic = self.get_topic(name)
+        with self._write() as conn:
+            conn.execute("DELETE FROM topics WHERE name = ?", [topic.name])
+
+    def integrity_problems(self) -> list[str]:
+        """Problems PRAGMA integrity_check and the FTS index check report (empty when sound)."""
+        problems = [r[0] for r in self._read("PRAGMA integrity_check") if r[0] != "ok"]
+        try:
+            self._read("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+        except StoreError as exc:
+            problems.append(str(exc))
+        return problems

@@ -1,0 +1,148 @@
+"""Schema migrations: append-only. Never edit one that has shipped; add the next.
+
+Each runs in its own transaction with its record (sqlite-utils Migrations), so a crash
+mid-migration leaves the previous schema intact. PRAGMA user_version mirrors the count.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("newsdesk")
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    statements = [
+        """CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            site_url TEXT,
+            folder TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT 'feed',
+            etag TEXT,
+            last_modified TEXT,
+            body_hash TEXT,
+            next_fetch_at TEXT,
+            last_fetched_at TEXT,
+            last_success_at TEXT,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            last_error_kind TEXT,
+            last_error_message TEXT,
+            added_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE articles (
+            num INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            outlet TEXT NOT NULL,
+            guid TEXT,
+            url TEXT,
+            title TEXT NOT NULL,
+            authors TEXT NOT NULL DEFAULT '[]',
+            published TEXT NOT NULL,
+            updated TEXT,
+            first_seen TEXT NOT NULL,
+            summary_html TEXT NOT NULL DEFAULT '',
+            content_html TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            categories TEXT NOT NULL DEFAULT '[]',
+            language TEXT,
+            word_count INTEGER NOT NULL DEFAULT 0,
+            enclosures TEXT NOT NULL DEFAULT '[]',
+            comments_url TEXT,
+            date_from_feed INTEGER NOT NULL DEFAULT 1,
+            content_hash TEXT NOT NULL
+        )""",
+        "CREATE INDEX articles_published ON articles(published)",
+        "CREATE INDEX articles_source_published ON articles(source_id, published)",
+        "CREATE INDEX articles_outlet_url ON articles(outlet, url)",
+        """CREATE TABLE statuses (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            is_read INTEGER NOT NULL DEFAULT 0,
+            is_starred INTEGER NOT NULL DEFAULT 0,
+            read_at TEXT,
+            starred_at TEXT,
+            note TEXT
+        )""",
+        "CREATE INDEX statuses_unread ON statuses(is_read) WHERE is_read = 0",
+        "CREATE INDEX statuses_starred ON statuses(is_starred) WHERE is_starred = 1",
+        """CREATE TABLE article_tags (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (article_id, tag)
+        )""",
+        """CREATE TABLE fetch_log (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            http_status INTEGER,
+            error_kind TEXT,
+            message TEXT,
+            new INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            bytes INTEGER,
+            elapsed_ms INTEGER
+        )""",
+        "CREATE INDEX fetch_log_source ON fetch_log(source_id, at)",
+        """CREATE TABLE topics (
+            name TEXT PRIMARY KEY,
+            query TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        )""",
+        # External-content FTS5 index over title and text, kept in sync by triggers.
+        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='num',
+            tokenize='porter unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.num, new.title, new.text);
+        END""",
+        """CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.num, old.title, old.text);
+        END""",
+        """CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.num, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.num, new.title, new.text);
+        END""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
+@migrations(name="0002_default_topics")
+def m0002_default_topics(db: Database) -> None:
+    topics = [
+        ("Privacy and surveillance",
+         "privacy OR surveillance OR encryption OR warrant OR \"data protection\" OR spyware",
+         "Who collects what about whom, and under which law."),
+        ("Tech policy and courts",
+         "court OR judge OR ruling OR lawsuit OR regulator OR antitrust OR copyright OR "
+         "\"supreme court\"",
+         "Cases, rulings and regulation that shape technology."),
+        ("Security",
+         "vulnerability OR breach OR ransomware OR hacker OR malware OR exploit OR patch",
+         "Breaches, exploits and the fixes."),
+        ("AI", "\"artificial intelligence\" OR AI OR \"machine learning\" OR chatbot",
+         "Artificial intelligence: products, research, rules."),
+    ]
+    for position, (name, query, description) in enumerate(topics):
+        db.execute(
+            "INSERT OR IGNORE INTO topics(name, query, description, position) VALUES (?, ?, ?, ?)",
+            [name, query, description, position],
+        )
+
+
+def apply_migrations(db: Database) -> int:
+    """Bring the schema up to date; return the schema version (migrations applied)."""
+    migrations.apply(db)
+    version = len(migrations.applied(db))
+    db.execute(f"PRAGMA user_version = {int(version)}")
+    return version
