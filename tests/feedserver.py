@@ -37,6 +37,9 @@ class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route | Callable[[], Route]] = {}
         self.requests: list[Seen] = []
+        self.active = 0
+        self.max_active = 0
+        self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -46,6 +49,16 @@ class FeedServer:
                 pass
 
             def do_GET(self) -> None:
+                with server._lock:
+                    server.active += 1
+                    server.max_active = max(server.max_active, server.active)
+                try:
+                    self._get()
+                finally:
+                    with server._lock:
+                        server.active -= 1
+
+            def _get(self) -> None:
                 server.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
                 found = server.routes.get(self.path.split("?")[0])
                 route = found() if callable(found) else found

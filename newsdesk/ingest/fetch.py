@@ -243,7 +243,7 @@ class Fetcher:
                                 max_keepalive_connections=s.max_concurrency),
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT,
                      "Accept-Encoding": "gzip, deflate, br"},
-            cookies=httpx.Cookies(http.cookiejar.CookieJar(policy=_NoCookies())),
+            cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
             transport=self._transport,
             trust_env=False,
         )

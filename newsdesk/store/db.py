@@ -204,14 +204,18 @@ class Store:
         with self._write():
             yield
 
-    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def _read(self, sql: str, params: Sequence[Any] = (), *,
+              user_query: bool = False) -> list[sqlite3.Row]:
+        """Run a read; with user_query, an error the environment did not cause is the query's."""
         with self._lock:
             try:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.OperationalError as exc:
-                if "fts5" in str(exc).lower() or "no such column" in str(exc).lower():
-                    raise QueryError(f"The search query is not valid: {exc}") from exc
-                raise _explain(exc, self.path) from exc
+                explained = _explain(exc, self.path)
+                if user_query and str(explained).startswith("Database error"):
+                    raise QueryError(f"The search query is not valid ({exc}). Use words, "
+                                     '"exact phrases", AND, OR, NOT and prefix*.') from exc
+                raise explained from exc
             except sqlite3.Error as exc:
                 raise _explain(exc, self.path) from exc
 
@@ -377,6 +381,9 @@ class Store:
         if match is not None:
             where.append("a.num IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(match)
+            user_query = True
+        else:
+            user_query = False
         if source_id is not None:
             where.append("a.source_id = ?")
             params.append(source_id)
@@ -394,7 +401,7 @@ class Store:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        return [_row_to_article(r) for r in self._read(sql, params)]
+        return [_row_to_article(r) for r in self._read(sql, params, user_query=user_query)]
 
     def search(self, query: str, *, limit: int = 50) -> list[Article]:
         """Full-text search (FTS5 syntax), best match first; a bad query raises QueryError."""
@@ -403,7 +410,7 @@ class Store:
         rows = self._read(
             "SELECT a.* FROM articles_fts f JOIN articles a ON a.num = f.rowid "
             "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 5.0, 1.0), a.published DESC "
-            "LIMIT ?", [query, limit])
+            "LIMIT ?", [query, limit], user_query=True)
         return [_row_to_article(r) for r in rows]
 
     # ------------------------------------------------------------ user state
@@ -463,7 +470,8 @@ class Store:
         """Save a topic; its query is checked against the index first (QueryError if bad)."""
         if not name.strip():
             raise QueryError("A topic needs a name.")
-        self._read("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", [query])
+        self._read("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", [query],
+                   user_query=True)
         with self._write() as conn:
             position = conn.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM topics").fetchone()[0]
             conn.execute(
