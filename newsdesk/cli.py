@@ -372,6 +372,10 @@ def main(argv: list[str] | None = None) -> int:
     except NewsdeskError as exc:
         click.echo(f"Error: {exc}", err=True)
         return 1
+    except OSError as exc:  # a file the user named, a full disk, a permission
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
+        return 1
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130

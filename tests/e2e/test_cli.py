@@ -1,0 +1,147 @@
+"""The CLI as a user runs it: a real process against a real loopback server."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import fixture_bytes
+from tests.feedserver import Route
+
+
+def run(db, *args, check=True):
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.run([sys.executable, "-m", "newsdesk", "--db", str(db), *args],
+                          capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture
+def served(feed_server):
+    feed_server.routes["/dirt.xml"] = Route(body=fixture_bytes("rss20.xml"), etag='"d1"')
+    feed_server.routes["/atom.xml"] = Route(body=fixture_bytes("atom10.xml"),
+                                            content_type="application/atom+xml",
+                                            last_modified="Tue, 02 Apr 2024 10:00:00 GMT")
+    feed_server.routes["/json"] = Route(body=fixture_bytes("jsonfeed11.json"), etag='"j1"',
+                                        content_type="application/feed+json", gzip=True)
+    return feed_server
+
+
+def test_import_fetch_twice_and_list(tmp_path, served):
+    db = tmp_path / "e2e.db"
+    opml = tmp_path / "subs.opml"
+    opml.write_text(f"""<?xml version="1.0"?><opml version="2.0"><body>
+      <outline text="Policy"><outline text="Dirt" xmlUrl="{served.url('/dirt.xml')}"/>
+        <outline text="Atom" xmlUrl="{served.url('/atom.xml')}"/></outline>
+      <outline text="JSON" xmlUrl="{served.url('/json')}"/>
+    </body></opml>""")
+    out = run(db, "sources", "import", str(opml)).stdout
+    assert "Imported 3 new sources" in out
+
+    first = run(db, "fetch").stdout
+    assert "Fetched 3 sources" in first and "6 new" in first and "0 failed" in first
+    second = run(db, "fetch", "--all").stdout
+    assert "0 new" in second and "3 unchanged" in second
+    assert len(served.requests) == 6
+    assert all(r.headers.get("if-none-match") or r.headers.get("if-modified-since")
+               for r in served.requests[3:])
+
+    lines = run(db, "articles", "--json").stdout.splitlines()
+    articles = [json.loads(line) for line in lines]
+    assert len(articles) == 6
+    keys = {"id", "source", "source_url", "url", "title", "author", "published", "text", "html",
+            "categories"}
+    assert all(keys <= set(a) for a in articles)
+    dirt = next(a for a in articles if a["title"].startswith("Court Says"))
+    assert dirt["source"] == "Dirt"
+    assert dirt["source_url"] == served.url("/dirt.xml")
+    assert dirt["published"] == "2014-07-31T18:12:00Z"
+    assert dirt["author"] == "Mike Example"
+    assert dirt["categories"] == ["Privacy", "Courts"]
+    assert "utm_" not in dirt["url"]
+
+    hits = [json.loads(x) for x in run(db, "search", "Verizon", "--json").stdout.splitlines()]
+    assert [h["title"] for h in hits] == ["Verizon and Apple back Microsoft"]
+    since = run(db, "articles", "--since", "2024-01-01", "--json").stdout.splitlines()
+    assert len(since) == 3  # two Atom entries (one future-dated, clamped) + an undated item
+    topic = run(db, "articles", "--topic", "privacy and surveillance").stdout
+    assert "Court Says Emails Stored Abroad" in topic
+
+    exported = run(db, "sources", "export").stdout
+    assert exported.count("xmlUrl=") == 3 and 'text="Policy"' in exported
+    listing = run(db, "sources", "list", "--json").stdout.splitlines()
+    assert {json.loads(x)["folder"] for x in listing} == {"Policy", ""}
+
+
+def test_failures_are_reported_not_raised(tmp_path, served):
+    db = tmp_path / "e2e.db"
+    served.routes["/gone"] = Route(status=410)
+    run(db, "sources", "import", "/dev/null", check=False)
+    for path in ("/dirt.xml", "/gone"):
+        opml = tmp_path / "one.opml"
+        opml.write_text(f'<opml><body><outline text="x" xmlUrl="{served.url(path)}"/></body></opml>')
+        run(db, "sources", "import", str(opml))
+    out = run(db, "fetch").stdout
+    assert "1 failed" in out and "410" in out
+
+
+@pytest.mark.parametrize(("args", "message", "code"), [
+    (["fetchh"], "No such command", 2),
+    (["articles", "--since", "last tuesday"], "is not a date", 2),
+    (["articles", "--source", "99"], "no source with id 99", 1),
+    (["search", '"unbalanced'], "search query is not valid", 1),
+    (["topics", "add", "Bad", "AND OR"], "search query is not valid", 1),
+    (["topics", "remove", "Nope"], "no topic named", 1),
+    (["sources", "import", "/no/such/file.opml"], "Cannot read", 1),
+    (["sources", "remove", "42", "--yes"], "no source with id 42", 1),
+    (["sources", "add", "ftp://example.com/feed"], "not a web address", 1),
+])
+def test_user_mistakes_get_a_sentence(tmp_path, args, message, code):
+    proc = run(tmp_path / "e2e.db", *args, check=False)
+    assert proc.returncode == code
+    assert message.lower() in proc.stderr.lower()
+
+
+def test_malformed_opml(tmp_path):
+    bad = tmp_path / "bad.opml"
+    bad.write_text("<opml><body><outline")
+    proc = run(tmp_path / "e2e.db", "sources", "import", str(bad), check=False)
+    assert proc.returncode == 1 and "not well-formed" in proc.stderr
+
+
+def test_database_that_is_not_one(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database" * 200)
+    proc = run(junk, "articles", check=False)
+    assert proc.returncode == 1 and "not a NewsDesk database" in proc.stderr
+    assert junk.read_bytes() == b"not a database" * 200
+
+
+def test_sample_loads_offline(tmp_path):
+    db = tmp_path / "e2e.db"
+    out = run(db, "sample").stdout
+    assert "sample outlets" in out
+    again = run(db, "sample").stdout
+    assert " 0 new" in again
+    articles = [json.loads(x) for x in run(db, "articles", "--json").stdout.splitlines()]
+    assert len(articles) >= 30
+    assert len({a["source"] for a in articles}) >= 6
+    assert all("(sample)" in a["source"].lower() for a in articles)
+    assert "Nothing is due" in run(db, "fetch").stdout  # samples are never fetched
+
+
+def test_help_for_every_command(tmp_path):
+    from newsdesk.cli import cli
+
+    def walk(group, prefix):
+        for name, command in group.commands.items():
+            assert command.help, f"{prefix} {name} has no help text"
+            if hasattr(command, "commands"):
+                walk(command, f"{prefix} {name}")
+    walk(cli, "newsdesk")
+    assert "Usage" in run(tmp_path / "x.db", "--help").stdout

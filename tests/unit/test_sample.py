@@ -1,0 +1,37 @@
+import json
+import runpy
+from pathlib import Path
+
+from newsdesk.config import resource_path
+from newsdesk.sample import load_sample
+
+SAMPLE = resource_path("sample")
+
+
+def test_committed_feeds_match_the_corpus(tmp_path: Path):
+    build = runpy.run_path(str(SAMPLE / "build.py"))["build"]
+    for path in build(tmp_path):
+        assert path.read_bytes() == (SAMPLE / path.name).read_bytes(), (
+            f"{path.name} is stale: run python resources/sample/build.py")
+
+
+def test_sample_covers_formats_events_and_outlets(store):
+    loaded = load_sample(store)
+    assert loaded.outlets >= 6
+    assert loaded.new == store.count_articles() >= 40
+    sources = store.list_sources()
+    assert all(s.kind == "sample" and "(sample)" in s.title for s in sources)
+    assert all(".example/" in s.url for s in sources)
+    stories = json.loads((SAMPLE / "stories.json").read_text())
+    assert len([e for e, urls in stories.items() if len(urls) >= 3]) >= 8
+    stored_urls = {a.url for a in store.list_articles()}
+    assert all(url in stored_urls for urls in stories.values() for url in urls)
+    formats = {o["content_type"] for o in json.loads((SAMPLE / "outlets.json").read_text())["outlets"]}
+    assert formats == {"application/rss+xml", "application/atom+xml", "application/feed+json",
+                       "application/rdf+xml"}
+
+
+def test_loading_twice_changes_nothing(store):
+    load_sample(store)
+    again = load_sample(store)
+    assert again.new == 0 and again.updated == 0
