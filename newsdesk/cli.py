@@ -354,7 +354,8 @@ def gui(ctx: click.Context) -> None:
     try:
         from newsdesk.gui.app import run_gui
     except ImportError as exc:
-        raise click.ClickException(f"The window cannot start: Qt is not usable here ({exc}).")
+        raise click.ClickException(
+            f"The window cannot start: Qt is not usable here ({exc}).") from exc
     state = _state(ctx)
     sys.exit(run_gui(state.db_path))
 

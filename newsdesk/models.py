@@ -111,6 +111,32 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    """Which articles a view shows; every filter is optional and they combine with AND."""
+
+    source_id: int | None = None
+    folder: str | None = None
+    topic: str | None = None
+    search: str | None = None
+    since: datetime | None = None
+    unread_only: bool = False
+    starred_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Headline:
+    """One row of an article list: just what the list shows, cheap to read by the thousand."""
+
+    id: str
+    source_id: int
+    source_title: str
+    title: str
+    published: datetime
+    is_read: bool
+    is_starred: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     """A saved FTS5 query over all outlets."""
 

@@ -8,8 +8,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from newsdesk.store.db import Store  # noqa: E402
-from tests.feedserver import FeedServer  # noqa: E402
+from newsdesk.store.db import Store
+from tests.feedserver import FeedServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

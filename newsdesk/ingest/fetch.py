@@ -209,7 +209,7 @@ def classify_error(exc: BaseException, url: str) -> FetchError:
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError,
                         httpx.TransportError)):
         return FetchError("connect", f"The connection to {host} broke off: {exc}", url=url)
-    if isinstance(exc, httpx.DecodingError) or isinstance(exc, (zlib.error, brotli.error)):
+    if isinstance(exc, (httpx.DecodingError, zlib.error, brotli.error)):
         return FetchError("parse_error", f"{host} sent a body that could not be decompressed.",
                           url=url)
     return FetchError("connect", f"Fetching {url} failed: {exc}", url=url)

@@ -22,7 +22,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from newsdesk.errors import NotFoundError, QueryError, StoreError
-from newsdesk.models import Article, Enclosure, Source, Topic, UpsertResult
+from newsdesk.models import (
+    Article,
+    ArticleQuery,
+    Enclosure,
+    Headline,
+    Source,
+    Topic,
+    UpsertResult,
+)
 from newsdesk.store.migrations import apply_migrations
 
 log = logging.getLogger(__name__)
@@ -367,41 +375,72 @@ class Store:
         return int(self._read("SELECT COUNT(*) FROM articles WHERE source_id = ?",
                               [source_id])[0][0])
 
-    def list_articles(self, *, source_id: int | None = None, topic: str | None = None,
-                      query: str | None = None, since: datetime | None = None,
-                      unread_only: bool = False, starred_only: bool = False,
-                      limit: int | None = None, offset: int = 0) -> list[Article]:
-        """Articles newest first, filtered by source, topic, FTS query, date or status."""
+    def _where(self, q: ArticleQuery) -> tuple[str, list[Any], bool]:
+        """SQL WHERE clause for a query over `articles a` joined with `statuses s`."""
         where: list[str] = []
         params: list[Any] = []
-        match = query
-        if topic is not None:
-            topic_query = self.get_topic(topic).query
+        match = q.search
+        if q.topic is not None:
+            topic_query = self.get_topic(q.topic).query
             match = topic_query if match is None else f"({match}) AND ({topic_query})"
         if match is not None:
             where.append("a.num IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(match)
-            user_query = True
-        else:
-            user_query = False
-        if source_id is not None:
+        if q.source_id is not None:
             where.append("a.source_id = ?")
-            params.append(source_id)
-        if since is not None:
+            params.append(q.source_id)
+        if q.folder is not None:
+            where.append("a.source_id IN (SELECT id FROM sources WHERE folder = ? OR "
+                         "folder LIKE ? ESCAPE '\\')")
+            escaped = q.folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params += [q.folder, escaped + "/%"]
+        if q.since is not None:
             where.append("a.published >= ?")
-            params.append(to_iso(since))
-        if unread_only:
+            params.append(to_iso(q.since))
+        if q.unread_only:
             where.append("s.is_read = 0")
-        if starred_only:
+        if q.starred_only:
             where.append("s.is_starred = 1")
-        sql = "SELECT a.* FROM articles a LEFT JOIN statuses s ON s.article_id = a.id"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY a.published DESC, a.num DESC"
+        return (" WHERE " + " AND ".join(where)) if where else "", params, match is not None
+
+    def list_articles(self, query: ArticleQuery | None = None, *, limit: int | None = None,
+                      offset: int = 0, **filters: Any) -> list[Article]:
+        """Full articles newest first; filters as in ArticleQuery (or pass one)."""
+        q = query or ArticleQuery(**filters)
+        where, params, user_query = self._where(q)
+        sql = ("SELECT a.* FROM articles a JOIN statuses s ON s.article_id = a.id"
+               f"{where} ORDER BY a.published DESC, a.num DESC")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         return [_row_to_article(r) for r in self._read(sql, params, user_query=user_query)]
+
+    def unread_by_source(self) -> dict[int, int]:
+        """Unread articles per source id, in one pass (for the navigation badges)."""
+        rows = self._read(
+            "SELECT a.source_id, COUNT(*) FROM statuses s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.is_read = 0 GROUP BY a.source_id")
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    def count_where(self, query: ArticleQuery) -> int:
+        """How many articles a view holds (for unread badges and counts)."""
+        where, params, user_query = self._where(query)
+        return int(self._read(
+            f"SELECT COUNT(*) FROM articles a JOIN statuses s ON s.article_id = a.id{where}",
+            params, user_query=user_query)[0][0])
+
+    def headlines(self, query: ArticleQuery, *, limit: int, offset: int = 0) -> list[Headline]:
+        """One page of a view's rows, newest first, without article bodies (for lists)."""
+        where, params, user_query = self._where(query)
+        rows = self._read(
+            "SELECT a.id, a.source_id, src.title AS source_title, a.title, a.published, "
+            "s.is_read, s.is_starred FROM articles a JOIN statuses s ON s.article_id = a.id "
+            f"JOIN sources src ON src.id = a.source_id{where} "
+            "ORDER BY a.published DESC, a.num DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset], user_query=user_query)
+        return [Headline(r["id"], r["source_id"], r["source_title"], r["title"],
+                         from_iso(r["published"]), bool(r["is_read"]),  # type: ignore[arg-type]
+                         bool(r["is_starred"])) for r in rows]
 
     def search(self, query: str, *, limit: int = 50) -> list[Article]:
         """Full-text search (FTS5 syntax), best match first; a bad query raises QueryError."""

@@ -38,7 +38,7 @@ def test_same_body_without_validators_skips_parsing(store, feed_server):
 
 def test_only_due_sources_are_fetched(store, feed_server):
     feed_server.routes["/feed"] = Route(body=RSS)
-    source, _ = store.add_source(feed_server.url("/feed"))
+    store.add_source(feed_server.url("/feed"))
     refresh(store, now=NOW)
     assert refresh(store, now=NOW + timedelta(minutes=1)).sources == ()
     assert len(refresh(store, now=NOW + timedelta(hours=3)).sources) == 1

@@ -89,7 +89,7 @@ def test_undated_entry_keeps_its_first_date(store):
 def test_search_and_topics(store):
     _, articles = _load(store)
     store.upsert_articles(articles)
-    assert [a.title for a in store.search("ireland")][0].startswith("Court Says")
+    assert store.search("ireland")[0].title.startswith("Court Says")
     topic_hits = store.list_articles(topic="Privacy and surveillance")
     assert [a.id for a in topic_hits] == [articles[0].id]
     store.add_topic("Microsoft", "microsoft", "The company")

@@ -1,0 +1,1 @@
+"""The Qt desktop window. The only package that imports PySide6."""

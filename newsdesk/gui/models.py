@@ -1,0 +1,255 @@
+"""Qt item models over the store: the article list (lazy, paged) and the navigation tree."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+
+from newsdesk.models import ArticleQuery, Headline, Source
+from newsdesk.store.db import Store
+
+QUERY_ROLE = Qt.ItemDataRole.UserRole + 1
+HEADLINE_ROLE = Qt.ItemDataRole.UserRole + 2
+KIND_ROLE = Qt.ItemDataRole.UserRole + 3
+ID_ROLE = Qt.ItemDataRole.UserRole + 4
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 5
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def relative_time(when: datetime, now: datetime | None = None) -> str:
+    """'5 min ago', '3 h ago', 'yesterday', '4 d ago', else the date."""
+    now = now or datetime.now(UTC)
+    seconds = (now - when).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    if seconds < 2 * 86400:
+        return "yesterday"
+    if seconds < 7 * 86400:
+        return f"{int(seconds // 86400)} d ago"
+    return when.astimezone().strftime("%d %b %Y")
+
+
+class ArticleTableModel(QAbstractTableModel):
+    """The rows of one view, read from the store a page at a time (never all at once)."""
+
+    COLUMNS = ("", "Outlet", "Title", "Published")
+    PAGE = 200
+
+    def __init__(self, store: Store, parent: object | None = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self._store = store
+        self._query = ArticleQuery()
+        self._rows: list[Headline] = []
+        self._more = True
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # -- view control
+
+    @property
+    def query(self) -> ArticleQuery:
+        return self._query
+
+    def set_query(self, query: ArticleQuery) -> None:
+        self.beginResetModel()
+        self._query = query
+        self._rows = []
+        self._more = True
+        self.endResetModel()
+        if self.canFetchMore(QModelIndex()):
+            self.fetchMore(QModelIndex())
+
+    def reload(self) -> None:
+        """Re-read the first pages (as many rows as are loaded now), keeping the view."""
+        wanted = max(len(self._rows), self.PAGE)
+        rows = self._store.headlines(self._query, limit=wanted + 1)
+        self.beginResetModel()
+        self._rows = rows[:wanted]
+        self._more = len(rows) > wanted
+        self.endResetModel()
+
+    def headline(self, row: int) -> Headline | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, article_id: str) -> int:
+        for i, h in enumerate(self._rows):
+            if h.id == article_id:
+                return i
+        return -1
+
+    def update_status(self, article_ids: set[str], *, read: bool | None = None,
+                      starred: bool | None = None) -> None:
+        """Change marks in place after a status write (no re-read)."""
+        for i, h in enumerate(self._rows):
+            if h.id in article_ids:
+                self._rows[i] = replace(h, is_read=h.is_read if read is None else read,
+                                        is_starred=h.is_starred if starred is None else starred)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+
+    # -- Qt model API
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: _Index) -> None:
+        if parent.isValid() or not self._more:
+            return
+        page = self._store.headlines(self._query, limit=self.PAGE + 1, offset=len(self._rows))
+        self._more = len(page) > self.PAGE
+        page = page[:self.PAGE]
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        h = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return ("★" if h.is_starred else "") + ("" if h.is_read else "●")
+            if column == 1:
+                return h.source_title
+            if column == 2:
+                return h.title
+            if column == 3:
+                return relative_time(h.published)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 3:
+                return h.published.astimezone().strftime("%A %d %B %Y, %H:%M")
+            if column == 2:
+                return h.title
+            if column == 0:
+                return ", ".join(filter(None, ["starred" if h.is_starred else "",
+                                               "read" if h.is_read else "unread"]))
+        if role == Qt.ItemDataRole.FontRole and not h.is_read:
+            return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == HEADLINE_ROLE:
+            return h
+        if role == ID_ROLE:
+            return h.id
+        return None
+
+
+class NavigationModel(QStandardItemModel):
+    """Smart views, topics, and sources grouped by folder, each with its unread count."""
+
+    def __init__(self, store: Store, parent: object | None = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self._store = store
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.clear()
+        root = self.invisibleRootItem()
+        today = datetime.now(UTC).astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        views = self._group("Views")
+        for label, query in (("All articles", ArticleQuery()),
+                             ("Unread", ArticleQuery(unread_only=True)),
+                             ("Today", ArticleQuery(since=today.astimezone(UTC))),
+                             ("Starred", ArticleQuery(starred_only=True))):
+            views.appendRow(self._leaf(label, query, "view"))
+        root.appendRow(views)
+        topics = self._group("Topics")
+        for topic in self._store.list_topics():
+            item = self._leaf(topic.name, ArticleQuery(topic=topic.name), "topic")
+            item.setToolTip(f"{topic.description}\n{topic.query}".strip())
+            topics.appendRow(item)
+        root.appendRow(topics)
+        sources = self._group("Sources")
+        folders: dict[str, QStandardItem] = {}
+        for source in self._store.list_sources():
+            parent = sources
+            path = ""
+            for part in [p for p in source.folder.split("/") if p]:
+                path = f"{path}/{part}" if path else part
+                if path not in folders:
+                    folders[path] = self._leaf(part, ArticleQuery(folder=path), "folder")
+                    parent.appendRow(folders[path])
+                parent = folders[path]
+            parent.appendRow(self._source_item(source))
+        root.appendRow(sources)
+        self.refresh_counts()
+
+    def _group(self, label: str) -> QStandardItem:
+        item = QStandardItem(label)
+        item.setSelectable(False)
+        item.setEditable(False)
+        font = QFont()
+        font.setBold(True)
+        item.setFont(font)
+        item.setData("group", KIND_ROLE)
+        return item
+
+    def _leaf(self, label: str, query: ArticleQuery, kind: str) -> QStandardItem:
+        item = QStandardItem(label)
+        item.setEditable(False)
+        item.setData(query, QUERY_ROLE)
+        item.setData(kind, KIND_ROLE)
+        item.setData(label, LABEL_ROLE)
+        return item
+
+    def _source_item(self, source: Source) -> QStandardItem:
+        item = self._leaf(source.display_name, ArticleQuery(source_id=source.id), "source")
+        item.setData(source.id, ID_ROLE)
+        tip = source.url
+        if source.error_count:
+            tip += f"\nLast fetch failed: {source.last_error_message}"
+        item.setToolTip(tip)
+        return item
+
+    def refresh_counts(self) -> None:
+        """Update every unread count: sources and folders from one grouped query."""
+        per_source = self._store.unread_by_source()
+
+        def visit(item: QStandardItem) -> int:
+            total = 0
+            for row in range(item.rowCount()):
+                child = item.child(row)
+                if child is not None:
+                    total += visit(child)
+            kind = item.data(KIND_ROLE)
+            query = item.data(QUERY_ROLE)
+            label = item.data(LABEL_ROLE)
+            if kind == "source":
+                count = per_source.get(int(item.data(ID_ROLE)), 0)
+            elif kind == "folder":
+                count = total
+            elif isinstance(query, ArticleQuery):
+                count = self._store.count_where(
+                    query if query.starred_only else replace(query, unread_only=True))
+            else:
+                return total
+            if label:
+                item.setText(f"{label}  ({count})" if count else label)
+            return count if kind in ("source", "folder") else 0
+
+        root = self.invisibleRootItem()
+        for row in range(root.rowCount()):
+            child = root.child(row)
+            if child is not None:
+                visit(child)
