@@ -185,10 +185,20 @@ def _describe(r: SourceReport) -> str:
 @cli.command()
 @click.option("--source", "source_ids", type=int, multiple=True, help="Only this source id.")
 @click.option("--all", "fetch_all", is_flag=True, help="Every source, due or not.")
+@click.option("--concurrency", type=click.IntRange(1, 128), default=None,
+              help="Feeds fetched at once (default 16; never more than 2 per server).")
 @click.pass_context
-def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool) -> None:
+def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool,
+          concurrency: int | None) -> None:
     """Refresh the sources that are due, then print what came in."""
+    from dataclasses import replace
+
+    from newsdesk.config import FetchSettings
     from newsdesk.ingest.pipeline import refresh
+
+    settings = FetchSettings()
+    if concurrency is not None:
+        settings = replace(settings, max_concurrency=concurrency)
 
     store = _state(ctx).store
     chosen: list[Source] | None = None
@@ -203,7 +213,7 @@ def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool) -> N
             line = f"[{done}/{total}] {report.title[:40]}: {_describe(report)}"
             click.echo(f"\r\x1b[K{line[:100]}", nl=False, err=True)
 
-    report = refresh(store, chosen, progress=progress)
+    report = refresh(store, chosen, settings=settings, progress=progress)
     if tty and report.sources:
         click.echo("\r\x1b[K", nl=False, err=True)
     _print_summary(report)

@@ -39,8 +39,10 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
     """An absolute http(s) URL without tracking parameters, fragment or default port."""
     if not url or not url.strip():
         return None
-    url = "".join(ch for ch in url.strip() if ch >= " " and ch != "\x7f")
-    if base:
+    url = url.strip()
+    if not url.isprintable():
+        url = "".join(ch for ch in url if ch >= " " and ch != "\x7f")
+    if base and not url.startswith(("http://", "https://")):
         try:
             url = urljoin(base, url)
         except ValueError:

@@ -20,6 +20,7 @@ from typing import Any
 import feedparser
 
 from newsdesk.errors import ParseError
+from newsdesk.ingest.fastfeed import parse_fast
 from newsdesk.models import Enclosure, ParsedFeed, ParsedItem
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
         raise ParseError("The server sent an empty document.", not_a_feed=True)
     if _is_json(body, content_type):
         return _parse_json_feed(body)
+    fast = parse_fast(body, url=url, content_type=content_type)
+    if fast is not None:
+        return fast
     return _parse_xml_feed(body, url=url, content_type=content_type)
 
 

@@ -10,8 +10,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import multiprocessing
+import os
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.config import FetchSettings
@@ -54,6 +59,36 @@ def parse_and_normalize(source: Source, body: bytes, *, url: str, content_type: 
     return feed, normalize_feed(feed, source, now=now)
 
 
+# A refresh of at least this many feeds parses in worker processes (one per core, up to 4):
+# parsing is pure CPU and the GIL would otherwise serialize it with the fetching.
+PROCESS_POOL_MIN_SOURCES = 24
+# Bookkeeping-only writes (304s, unchanged bodies, failures) are committed in groups.
+_DEFERRED_BATCH = 64
+
+
+def _parser_pool(sources: int) -> ProcessPoolExecutor | None:
+    """Worker processes for parsing, only where forking is safe and worth it.
+
+    Forking is safe only while this process runs a single thread (the CLI, not the GUI,
+    whose refresh runs on a worker thread); spawning instead would re-run the caller's main
+    module in each worker. Workers are started before any fetching begins.
+    """
+    cores = os.cpu_count() or 1
+    if (sources < PROCESS_POOL_MIN_SOURCES or cores < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return None
+    pool = ProcessPoolExecutor(max_workers=min(cores, 4),
+                               mp_context=multiprocessing.get_context("fork"))
+    for future in [pool.submit(os.getpid) for _ in range(min(cores, 4))]:
+        future.result()
+    return pool
+
+
+def _parse_job(source: Source, body: bytes, url: str, content_type: str,
+               now: datetime) -> tuple[ParsedFeed, list[Article]]:
+    return parse_and_normalize(source, body, url=url, content_type=content_type, now=now)
+
+
 class _Refresher:
     def __init__(self, store: Store, settings: FetchSettings, progress: Progress | None,
                  now: datetime) -> None:
@@ -63,13 +98,47 @@ class _Refresher:
         self.now = now
         self.done = 0
         self.total = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._deferred: list[Callable[[], None]] = []
 
     async def run(self, sources: Sequence[Source]) -> RefreshReport:
         started = time.monotonic()
         self.total = len(sources)
-        async with Fetcher(self.settings) as fetcher:
-            reports = await asyncio.gather(*(self._one(fetcher, s) for s in sources))
+        self._pool = _parser_pool(len(sources))
+        try:
+            async with Fetcher(self.settings) as fetcher:
+                reports = await asyncio.gather(*(self._one(fetcher, s) for s in sources))
+        finally:
+            self._flush()
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
         return RefreshReport(sources=tuple(reports), elapsed=time.monotonic() - started)
+
+    def _defer(self, write: Callable[[], None]) -> None:
+        """Queue a bookkeeping write; losing it in a crash only means one more fetch."""
+        self._deferred.append(write)
+        if len(self._deferred) >= _DEFERRED_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._deferred:
+            return
+        writes, self._deferred = self._deferred, []
+        with self.store.transaction():
+            for write in writes:
+                write()
+
+    async def _parse(self, source: Source, result: FetchResult,
+                     body: bytes) -> tuple[ParsedFeed, list[Article]]:
+        args = (source, body, result.final_url, result.content_type, self.now)
+        if self._pool is not None:
+            try:
+                return await asyncio.get_running_loop().run_in_executor(self._pool, _parse_job, *args)
+            except BrokenProcessPool:
+                if self._pool is not None:
+                    log.warning("parser processes died; parsing in this process instead")
+                    self._pool = None
+        return await asyncio.to_thread(_parse_job, *args)
 
     async def _one(self, fetcher: Fetcher, source: Source) -> SourceReport:
         result = await fetcher.fetch(source.url, etag=source.etag,
@@ -108,22 +177,20 @@ class _Refresher:
         log_fields = {"http_status": result.status_code, "elapsed": result.elapsed}
         if result.not_modified:
             fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
-            with self.store.transaction():
-                self.store.update_source(source.id, **fields)
-                self.store.log_fetch(source.id, outcome="not_modified", **log_fields)
+            self._defer(lambda: (self.store.update_source(source.id, **fields),
+                                 self.store.log_fetch(source.id, outcome="not_modified",
+                                                      **log_fields)))
             return SourceReport(source.id, source.url, source.display_name, "not_modified")
         body = result.body or b""
         digest = body_hash(body)
         fields.update(etag=result.etag, last_modified=result.last_modified)
         if digest == source.body_hash:
             fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
-            with self.store.transaction():
-                self.store.update_source(source.id, **fields)
-                self.store.log_fetch(source.id, outcome="unchanged", size=len(body), **log_fields)
+            self._defer(lambda: (self.store.update_source(source.id, **fields),
+                                 self.store.log_fetch(source.id, outcome="unchanged",
+                                                      size=len(body), **log_fields)))
             return SourceReport(source.id, source.url, source.display_name, "unchanged")
-        feed, articles = await asyncio.to_thread(
-            parse_and_normalize, source, body, url=result.final_url,
-            content_type=result.content_type, now=self.now)
+        feed, articles = await self._parse(source, result, body)
         fields["body_hash"] = digest
         fields["next_fetch_at"] = next_check(self.settings, self.now, ttl_minutes=feed.ttl_minutes,
                                              max_age=result.max_age)
@@ -146,14 +213,14 @@ class _Refresher:
     def _fail(self, source: Source, result: FetchResult, error: FetchError) -> SourceReport:
         count = source.error_count + 1
         delay = backoff_delay(self.settings, count, error.retry_after)
-        with self.store.transaction():
+        self._defer(lambda: (
             self.store.update_source(
                 source.id, last_fetched_at=self.now, error_count=count,
                 last_error_kind=error.kind, last_error_message=str(error),
-                next_fetch_at=self.now + timedelta(seconds=delay))
+                next_fetch_at=self.now + timedelta(seconds=delay)),
             self.store.log_fetch(source.id, outcome="failed", http_status=error.status,
                                  error_kind=error.kind, message=str(error),
-                                 elapsed=result.elapsed)
+                                 elapsed=result.elapsed)))
         return SourceReport(source.id, source.url, source.display_name, "failed",
                             error_kind=error.kind, error_message=str(error))
 
@@ -214,6 +281,8 @@ def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
         feed_url = result.permanent_url or feed_url
     source, created = store.add_source(feed_url, title=title, folder=folder)
     now = datetime.now(UTC).replace(microsecond=0)
-    report = asyncio.run(_Refresher(store, settings, None, now).handle(source, result))
+    refresher = _Refresher(store, settings, None, now)
+    report = asyncio.run(refresher.handle(source, result))
+    refresher._flush()
     return store.get_source(source.id), report, created
 

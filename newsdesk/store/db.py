@@ -82,6 +82,8 @@ _ARTICLE_COLUMNS = (
     "first_seen", "summary_html", "content_html", "text", "categories", "language",
     "word_count", "enclosures", "comments_url", "date_from_feed", "content_hash",
 )
+_INSERT_ARTICLE = (f"INSERT INTO articles({', '.join(_ARTICLE_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})")
 # Columns a changed entry may overwrite; user state lives in other tables and is never touched.
 _UPDATE_COLUMNS = (
     "guid", "url", "title", "authors", "updated", "summary_html", "content_html", "text",
@@ -320,6 +322,7 @@ class Store:
         new: list[str] = []
         updated: list[str] = []
         unchanged = 0
+        fts_rows: list[tuple[int | None, str, str]] = []
         with self._write() as conn:
             known = self._existing(conn, [a.id for a in articles])
             for article in articles:
@@ -331,12 +334,8 @@ class Store:
                         "LIMIT 1", [article.outlet, article.url]).fetchone()
                     found = (hit["id"], hit["content_hash"]) if hit else None
                 if found is None:
-                    conn.execute(
-                        f"INSERT INTO articles({', '.join(_ARTICLE_COLUMNS)}) "
-                        f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})",
-                        [row[c] for c in _ARTICLE_COLUMNS])
-                    conn.execute("INSERT OR IGNORE INTO statuses(article_id) VALUES (?)",
-                                 [article.id])
+                    num = conn.execute(_INSERT_ARTICLE, [row[c] for c in _ARTICLE_COLUMNS]).lastrowid
+                    fts_rows.append((num, row["title"], row["text"]))
                     known[article.id] = (article.id, row["content_hash"])
                     new.append(article.id)
                 elif found[1] == row["content_hash"]:
@@ -350,6 +349,11 @@ class Store:
                         "WHERE id = ?", [*(row[c] for c in columns), found[0]])
                     known[article.id] = (found[0], row["content_hash"])
                     updated.append(found[0])
+            # The index is written here, in the same transaction (see migration 0003).
+            conn.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+                             fts_rows)
+            conn.executemany("INSERT OR IGNORE INTO statuses(article_id) VALUES (?)",
+                             [(i,) for i in new])
         return UpsertResult(new_ids=tuple(new), updated_ids=tuple(updated), unchanged=unchanged)
 
     @staticmethod
