@@ -181,3 +181,41 @@ def test_per_host_limit_is_respected(feed_server):
 )
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value) == expected
+
+
+def test_untrusted_certificate_is_a_tls_error(tmp_path):
+    """A real TLS server on loopback with a self-signed certificate."""
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = fetch(f"https://127.0.0.1:{server.server_address[1]}/feed")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.error.kind == "tls"
+    assert "127.0.0.1" in str(result.error)
