@@ -121,6 +121,7 @@ class ArticleQuery:
     since: datetime | None = None
     unread_only: bool = False
     starred_only: bool = False
+    ids: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ class Headline:
     published: datetime
     is_read: bool
     is_starred: bool
+    num: int = 0  # storage order, for paging
 
 
 @dataclass(frozen=True, slots=True)

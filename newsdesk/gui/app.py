@@ -1,10 +1,11 @@
-"""QApplication set-up: open the store, build the window, run the event loop."""
+"""QApplication set-up: high-DPI, identity, the store, the window, the event loop."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from newsdesk import __version__
@@ -12,11 +13,18 @@ from newsdesk.errors import StoreError
 from newsdesk.store.db import Store
 
 
-def run_gui(db_path: Path) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+def make_app() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("NewsDesk")
     app.setOrganizationName("NewsDesk")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("newsdesk")
+    return app
+
+
+def run_gui(db_path: Path) -> int:
+    app = make_app()
     try:
         store = Store.open(db_path)
     except StoreError as exc:
@@ -24,7 +32,7 @@ def run_gui(db_path: Path) -> int:
         return 1
     from newsdesk.gui.mainwindow import MainWindow
 
-    window = MainWindow(store)
+    window = MainWindow(store, QSettings())
     window.show()
     try:
         return app.exec()

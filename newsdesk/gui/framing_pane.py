@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from newsdesk.models import Article
+
 EMPTY_TEXT = (
     "<h3>Story comparison</h3>"
     "<p>When several outlets report the same event, this pane will line their articles up: "
@@ -22,6 +24,7 @@ class StoryPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.article: Article | None = None
         layout = QVBoxLayout(self)
         self.label = QLabel(EMPTY_TEXT)
         self.label.setWordWrap(True)
@@ -30,3 +33,7 @@ class StoryPane(QWidget):
         self.label.setObjectName("storyEmpty")
         layout.addWidget(self.label)
         layout.addStretch(1)
+
+    def show_article(self, article: Article | None) -> None:
+        """Follow the selected article (stories arrive with the clustering issue)."""
+        self.article = article

@@ -1,26 +1,49 @@
-"""The main window: layout, menus and actions. Work is delegated to the core and workers."""
+"""The main window: layout, menus and actions. Work goes to the core through workers."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QDesktopServices,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QSystemTrayIcon,
     QTableView,
     QToolBar,
     QTreeView,
@@ -28,15 +51,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsdesk import __version__
 from newsdesk.errors import NewsdeskError
+from newsdesk.gui import theme
+from newsdesk.gui.dialogs import FailedFeedsDialog, ShortcutsDialog, SourceDialog, TopicDialog
 from newsdesk.gui.framing_pane import StoryPane
-from newsdesk.gui.models import HEADLINE_ROLE, QUERY_ROLE, ArticleTableModel, NavigationModel
-from newsdesk.gui.reader import ReaderView
+from newsdesk.gui.models import (
+    HEADLINE_ROLE,
+    ID_ROLE,
+    KIND_ROLE,
+    LABEL_ROLE,
+    QUERY_ROLE,
+    ArticleTableModel,
+    NavigationModel,
+)
+from newsdesk.gui.reader import ReaderPane
+from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
 from newsdesk.gui.workers import run_in_background
-from newsdesk.models import ArticleQuery, RefreshReport
+from newsdesk.models import Article, ArticleQuery, RefreshReport, Source
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
+
+ICON_NAMES = ("refresh", "star", "star-filled", "mark-read", "mark-all-read", "open-browser",
+              "add-source", "settings", "story", "folder", "feed", "topic", "view-all",
+              "view-unread", "view-today", "undo", "warning")
 
 
 class WelcomePage(QWidget):
@@ -44,54 +83,107 @@ class WelcomePage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("welcome")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
+        logo = QLabel()
+        logo.setPixmap(theme.app_icon().pixmap(72, 72))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title = QLabel("<h1>Welcome to NewsDesk</h1>")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text = QLabel("Follow a story across outlets and see how each one tells it.\n"
                       "Start with one of these:")
+        text.setObjectName("muted")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(title)
-        layout.addWidget(text)
-        self.defaults_button = QPushButton("Follow the default outlets (needs the network)")
+        for widget in (logo, title, text):
+            layout.addWidget(widget)
+        layout.addSpacing(12)
+        self.sample_button = QPushButton("Load the sample corpus  (works offline)")
+        self.sample_button.setDefault(True)
+        self.defaults_button = QPushButton("Follow the default outlets  (needs the network)")
         self.import_button = QPushButton("Import an OPML file…")
-        self.sample_button = QPushButton("Load the sample corpus (works offline)")
-        for button in (self.defaults_button, self.import_button, self.sample_button):
-            button.setMinimumWidth(360)
+        for button in (self.sample_button, self.defaults_button, self.import_button):
+            button.setMinimumWidth(380)
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store) -> None:
+    """Sources and views on the left, the article list in the middle, the reader right."""
+
+    def __init__(self, store: Store, settings: QSettings | None = None) -> None:
         super().__init__()
         self.store = store
-        self.setWindowTitle("NewsDesk")
-        self.resize(1400, 860)
+        self.qsettings = settings or QSettings()
+        self.settings = load_settings(self.qsettings)
+        self.colors = theme.colors(self.settings.theme)
+        self.icons = self._make_icons()
+        self.setWindowIcon(theme.app_icon())
         self._refreshing = False
+        self._undo: list[tuple[int, str]] = []
+        self._failed_dialog: FailedFeedsDialog | None = None
+        self._last_failed: list[Any] = []
+        self._current_id: str | None = None
+        self.tray: QSystemTrayIcon | None = None
 
-        self.nav_model = NavigationModel(store, self)
+        self._build_panes()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._build_status_bar()
+
+        self.read_timer = QTimer(self, singleShot=True)
+        self.read_timer.timeout.connect(self._mark_current_read)
+        self.auto_refresh = QTimer(self)
+        self.auto_refresh.timeout.connect(self.refresh)
+        self.apply_settings(self.settings, first=True)
+        self._restore_layout()
+        self._show_middle()
+        self._select_first_view()
+        self._update_counts()
+
+    # ------------------------------------------------------------ construction
+
+    def _make_icons(self) -> dict[str, QIcon]:
+        return {name: theme.icon(name, self.colors["muted"]) for name in ICON_NAMES}
+
+    def _build_panes(self) -> None:
+        self.nav_model = NavigationModel(self.store, self.icons, self)
         self.nav = QTreeView()
+        self.nav.setObjectName("navigation")
         self.nav.setHeaderHidden(True)
         self.nav.setModel(self.nav_model)
+        self.nav.setIndentation(14)
         self.nav.expandAll()
+        self.nav.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.nav.customContextMenuRequested.connect(self._nav_menu)
         self.nav.selectionModel().currentChanged.connect(self._view_changed)
 
-        self.articles_model = ArticleTableModel(store, self)
+        self.articles_model = ArticleTableModel(self.store, self)
         self.table = QTableView()
+        self.table.setObjectName("articles")
         self.table.setModel(self.articles_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(0, 34)
-        header.resizeSection(1, 150)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ArticleTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(ArticleTableModel.OUTLET, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(ArticleTableModel.OUTLET, 130)
+        header.setSectionResizeMode(ArticleTableModel.PUBLISHED, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(ArticleTableModel.PUBLISHED, 118)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        header.sectionClicked.connect(self._header_clicked)
         self.table.selectionModel().currentRowChanged.connect(self._article_changed)
+        self.table.doubleClicked.connect(lambda _i: self.open_in_browser())
+        self.table.installEventFilter(self)
 
         self.welcome = WelcomePage()
         self.welcome.sample_button.clicked.connect(self.load_sample)
@@ -101,14 +193,20 @@ class MainWindow(QMainWindow):
         self.middle.addWidget(self.table)
         self.middle.addWidget(self.welcome)
 
-        self.reader = ReaderView()
+        self.reader_pane = ReaderPane()
+        self.reader = self.reader_pane.view
+        self.reader_pane.load_images.connect(self._load_images)
         self.reader.show_message("No article selected", "Pick an article from the list.")
 
         self.splitter = QSplitter()
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.middle)
-        self.splitter.addWidget(self.reader)
-        self.splitter.setSizes([260, 560, 580])
+        self.splitter.addWidget(self.reader_pane)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([240, 640, 560])
         self.setCentralWidget(self.splitter)
 
         self.story_pane = StoryPane()
@@ -116,122 +214,523 @@ class MainWindow(QMainWindow):
         self.story_dock.setObjectName("storyDock")
         self.story_dock.setWidget(self.story_pane)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.story_dock)
+        self.resizeDocks([self.story_dock], [300], Qt.Orientation.Horizontal)
+        self.story_dock.hide()
 
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.hide()
-        self.statusBar().addPermanentWidget(self.progress)
-
-        self._build_actions()
-        self._show_middle()
-        self._select_first_view()
-
-    # ------------------------------------------------------------ construction
+    def _action(self, text: str, slot: Callable[[], object], keys: tuple[str, ...] = (),
+                icon: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        if icon:
+            action.setIcon(self.icons[icon])
+        action.setToolTip(f"{tip or text} ({', '.join(keys)})" if keys else (tip or text))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
 
     def _build_actions(self) -> None:
-        self.refresh_action = QAction("Refresh", self, shortcut=QKeySequence("F5"))
-        self.refresh_action.triggered.connect(self.refresh)
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search all articles (/)")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMaximumWidth(320)
-        self.search_box.returnPressed.connect(self._search)
+        a = self._action
+        self.refresh_action = a("Refresh", self.refresh, ("F5", "R"), "refresh",
+                                "Fetch new articles")
+        self.next_action = a("Next article", lambda: self.move(1), ("J",))
+        self.prev_action = a("Previous article", lambda: self.move(-1), ("K",))
+        self.next_unread_action = a("Next unread", lambda: self.move(1, unread=True), ("N",))
+        self.prev_unread_action = a("Previous unread", lambda: self.move(-1, unread=True), ("P",))
+        self.page_action = a("Page down, then next", self.page_or_next, ("Space",))
+        self.star_action = a("Star / unstar", self.toggle_star, ("S",), "star")
+        self.read_action = a("Mark read / unread", self.toggle_read, ("M",), "mark-read")
+        # Enter opens too, but only in the list (see eventFilter): as a window shortcut it
+        # would take Enter away from the search box.
+        self.open_action = a("Open in browser", self.open_in_browser, ("O",), "open-browser")
+        self.all_read_action = a("Mark all read in this view", self.mark_view_read,
+                                 ("Shift+A",), "mark-all-read")
+        self.undo_action = a("Undo mark all read", self.undo_bulk, ("Ctrl+Z",), "undo")
+        self.undo_action.setEnabled(False)
+        self.search_action = a("Search", self._focus_search, ("/", "Ctrl+F"))
+        self.focus_actions = [
+            a("Focus sources", lambda: self.nav.setFocus(), ("Ctrl+1",)),
+            a("Focus articles", lambda: self.table.setFocus(), ("Ctrl+2",)),
+            a("Focus reader", lambda: self.reader.setFocus(), ("Ctrl+3",)),
+        ]
+        self.add_source_action = a("Add source…", self.add_source, ("Ctrl+N",), "add-source")
+        self.edit_source_action = a("Edit source…", self.edit_source)
+        self.remove_source_action = a("Remove source…", self.remove_source)
+        self.import_action = a("Import OPML…", self.import_opml, ("Ctrl+I",))
+        self.export_action = a("Export OPML…", self.export_opml, ("Ctrl+E",))
+        self.defaults_action = a("Follow the default outlets", self.add_defaults)
+        self.sample_action = a("Load sample corpus", self.load_sample)
+        self.add_topic_action = a("New topic…", self.add_topic, ("Ctrl+T",))
+        self.edit_topic_action = a("Edit topic…", self.edit_topic)
+        self.remove_topic_action = a("Remove topic…", self.remove_topic)
+        self.settings_action = a("Settings…", self.open_settings, ("Ctrl+,",), "settings")
+        self.help_action = a("Keyboard shortcuts", self.show_shortcuts, ("?", "F1"))
+        self.about_action = a("About NewsDesk", self.show_about)
+        self.quit_action = a("Quit", self.close, ("Ctrl+Q",))
+        self.story_action = self.story_dock.toggleViewAction()
+        self.story_action.setText("Story pane")
+        self.story_action.setIcon(self.icons["story"])
+        self.story_action.setShortcut(QKeySequence("Ctrl+4"))
+
+    def _build_menus_and_toolbar(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.add_source_action, self.import_action, self.export_action, None,
+                       self.defaults_action, self.sample_action, None, self.settings_action,
+                       None, self.quit_action):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        article_menu = bar.addMenu("&Article")
+        for action in (self.next_action, self.prev_action, self.next_unread_action,
+                       self.prev_unread_action, self.page_action, None, self.star_action,
+                       self.read_action, self.open_action, None, self.all_read_action,
+                       self.undo_action):
+            article_menu.addSeparator() if action is None else article_menu.addAction(action)
+        source_menu = bar.addMenu("&Sources")
+        for action in (self.refresh_action, None, self.add_source_action,
+                       self.edit_source_action, self.remove_source_action, None,
+                       self.add_topic_action, self.edit_topic_action, self.remove_topic_action):
+            source_menu.addSeparator() if action is None else source_menu.addAction(action)
+        view_menu = bar.addMenu("&View")
+        for action in (self.search_action, *self.focus_actions, self.story_action):
+            view_menu.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.about_action)
+
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.addAction(self.refresh_action)
-        toolbar.addSeparator()
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.refresh_action, self.add_source_action, None, self.all_read_action,
+                       self.star_action, self.open_action, None, self.story_action,
+                       self.settings_action):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
         spacer = QWidget()
-        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding,
-                             spacer.sizePolicy().verticalPolicy())
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search every article  ( / )")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(280)
+        self.search_box.returnPressed.connect(self._search)
+        self.search_box.textChanged.connect(self._search_cleared)
         toolbar.addWidget(self.search_box)
         self.addToolBar(toolbar)
 
-        file_menu = self.menuBar().addMenu("&File")
-        add = file_menu.addAction("Add source…")
-        add.triggered.connect(self.add_source)
-        imp = file_menu.addAction("Import OPML…")
-        imp.triggered.connect(self.import_opml)
-        exp = file_menu.addAction("Export OPML…")
-        exp.triggered.connect(self.export_opml)
-        file_menu.addSeparator()
-        sample = file_menu.addAction("Load sample corpus")
-        sample.triggered.connect(self.load_sample)
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self.refresh_action)
-        view_menu.addAction(self.story_dock.toggleViewAction())
-        find = QAction("Search", self, shortcut=QKeySequence("/"))
-        find.triggered.connect(lambda: self.search_box.setFocus())
-        self.addAction(find)
+    def _build_status_bar(self) -> None:
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(200)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.failed_button = QPushButton()
+        self.failed_button.setFlat(True)
+        self.failed_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.failed_button.clicked.connect(self.show_failed)
+        self.failed_button.hide()
+        self.statusBar().addPermanentWidget(self.failed_button)
+        self.statusBar().addPermanentWidget(self.progress)
+
+    def _restore_layout(self) -> None:
+        geometry = self.qsettings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 880)
+        state = self.qsettings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = self.qsettings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.open_in_browser()
+            return True
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.read_timer.stop()
+        self.auto_refresh.stop()
+        self.qsettings.setValue("window/geometry", self.saveGeometry())
+        self.qsettings.setValue("window/state", self.saveState())
+        self.qsettings.setValue("window/splitter", self.splitter.saveState())
+        self.qsettings.sync()
+        if self.tray is not None:
+            self.tray.hide()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------ settings and theme
+
+    def apply_settings(self, settings: GuiSettings, *, first: bool = False) -> None:
+        old_theme = None if first else self.settings.theme
+        self.settings = settings
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.colors = theme.apply_theme(app, settings.theme, settings.font_size)
+        if not first and old_theme != settings.theme:
+            self.icons = self._make_icons()
+            self.nav_model.set_icons(self.icons)
+            self.nav.expandAll()
+        self.articles_model.accent = QColor(self.colors["unread"])
+        self.reader.set_css(theme.reader_css(self.colors, settings.font_size))
+        self.story_pane.setStyleSheet(f"color: {self.colors['text']};")
+        if settings.refresh_minutes > 0:
+            self.auto_refresh.start(settings.refresh_minutes * 60_000)
+        else:
+            self.auto_refresh.stop()
+        self._set_tray(settings.tray_icon)
+        if not first and self.reader.article is not None:
+            self._show_article(self.reader.article)
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, [t.name for t in self.store.list_topics()], self)
+        if dialog.exec():
+            new = dialog.result_settings()
+            save_settings(self.qsettings, new)
+            self.apply_settings(new)
+
+    def _set_tray(self, wanted: bool) -> None:
+        if wanted and self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(theme.app_icon(), self)
+            self.tray.activated.connect(lambda _reason: (self.showNormal(), self.raise_(),
+                                                         self.activateWindow()))
+            self.tray.show()
+        elif not wanted and self.tray is not None:
+            self.tray.hide()
+            self.tray = None
+
+    # ------------------------------------------------------------ views and reading
 
     def _show_middle(self) -> None:
         empty = not self.store.list_sources()
         self.middle.setCurrentWidget(self.welcome if empty else self.table)
 
     def _select_first_view(self) -> None:
-        first_group = self.nav_model.index(0, 0)
-        first = self.nav_model.index(0, 0, first_group)
+        first = self.nav_model.index(0, 0, self.nav_model.index(0, 0))
         if first.isValid():
             self.nav.setCurrentIndex(first)
-
-    # ------------------------------------------------------------ views and reading
 
     def _view_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         query = current.data(QUERY_ROLE)
         if isinstance(query, ArticleQuery):
+            if self.search_box.text():
+                self.search_box.blockSignals(True)
+                self.search_box.clear()
+                self.search_box.blockSignals(False)
             self._set_query(query)
 
-    def _set_query(self, query: ArticleQuery) -> None:
+    def _set_query(self, query: ArticleQuery) -> bool:
         try:
             self.articles_model.set_query(query)
         except NewsdeskError as exc:
-            self.statusBar().showMessage(str(exc), 8000)
-            return
+            self.statusBar().showMessage(str(exc), 10000)
+            return False
+        self.table.scrollToTop()
         if self.articles_model.rowCount() == 0:
-            self.reader.show_message("Nothing here", "This view has no articles yet.")
+            self._current_id = None
+            self.reader_pane.show_message("Nothing here", "This view has no articles.")
+        self.story_pane.show_article(None)
+        return True
+
+    def _header_clicked(self, section: int) -> None:
+        if section != 3:
+            self.table.horizontalHeader().setSortIndicator(
+                3, Qt.SortOrder.DescendingOrder if self.articles_model.newest_first
+                else Qt.SortOrder.AscendingOrder)
+            return
+        self.articles_model.newest_first = not self.articles_model.newest_first
+        self.table.horizontalHeader().setSortIndicator(
+            3, Qt.SortOrder.DescendingOrder if self.articles_model.newest_first
+            else Qt.SortOrder.AscendingOrder)
+        self._set_query(self.articles_model.query)
+
+    def _focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
 
     def _search(self) -> None:
         text = self.search_box.text().strip()
-        if text:
-            self.nav.clearSelection()
-            self._set_query(ArticleQuery(search=text))
+        if not text:
+            return
+        if not self._set_query(ArticleQuery(search=text)):
+            return
+        self.nav.selectionModel().blockSignals(True)
+        self.nav.selectionModel().clearCurrentIndex()
+        self.nav.clearSelection()
+        self.nav.selectionModel().blockSignals(False)
+        self.nav.viewport().update()
+        if self.articles_model.rowCount():
+            self.statusBar().showMessage(f"Results for “{text}”", 5000)
+            self.table.setFocus()
+
+    def _search_cleared(self, text: str) -> None:
+        if not text and not self.nav.currentIndex().isValid():
+            self._select_first_view()
 
     def _article_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.read_timer.stop()
         headline = current.data(HEADLINE_ROLE)
-        if headline is None:
+        if headline is None or headline.id == self._current_id:
             return
         try:
             article = self.store.get_article(headline.id)
-            source = self.store.get_source(article.source_id)
         except NewsdeskError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return
-        self.reader.show_article(article, source)
+        self._current_id = article.id
+        self._show_article(article)
+        self.story_pane.show_article(article)
+        delay = self.settings.mark_read_delay
+        if not headline.is_read and delay >= 0:
+            self.read_timer.start(int(delay * 1000))
 
-    # ------------------------------------------------------------ background work
+    def _show_article(self, article: Article) -> None:
+        try:
+            source = self.store.get_source(article.source_id)
+            for_article, for_source = self.store.remote_images_allowed(article)
+        except NewsdeskError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        allowed = self.settings.remote_images or for_article or for_source
+        self.reader_pane.show_article(article, source, allowed=allowed, cached=self._cached)
+
+    def _cached(self, url: str) -> bytes | None:
+        found = self.store.cached_asset(url)
+        return found[1] if found else None
+
+    def current_headline(self) -> Any:
+        return self.table.currentIndex().data(HEADLINE_ROLE)
+
+    def move(self, step: int, *, unread: bool = False) -> None:
+        """j/k and n/p: the next (unread) article, loading more rows as needed."""
+        model = self.articles_model
+        row = self.table.currentIndex().row()
+        row = -1 if row < 0 and step > 0 else row
+        while True:
+            row += step
+            if row >= model.rowCount() and model.canFetchMore(QModelIndex()):
+                model.fetchMore(QModelIndex())
+            if not 0 <= row < model.rowCount():
+                self.statusBar().showMessage(
+                    "No more unread articles in this view." if unread else "End of the list.",
+                    4000)
+                return
+            headline = model.headline(row)
+            if not unread or (headline is not None and not headline.is_read):
+                break
+        self.table.setCurrentIndex(model.index(row, ArticleTableModel.TITLE))
+        self.table.scrollTo(model.index(row, ArticleTableModel.TITLE))
+
+    def page_or_next(self) -> None:
+        if self.reader.article is None or not self.reader.page_down():
+            self.move(1, unread=True)
+
+    def _mark_current_read(self) -> None:
+        headline = self.current_headline()
+        if headline is not None and not headline.is_read and headline.id == self._current_id:
+            self._set_read([headline.id], True)
+
+    def _set_read(self, ids: list[str], read: bool) -> None:
+        try:
+            self.store.set_read(ids, read)
+        except NewsdeskError as exc:
+            self.show_error("Could not save", exc)
+            return
+        self.articles_model.update_status(set(ids), read=read)
+        self._update_counts()
+
+    def toggle_read(self) -> None:
+        headline = self.current_headline()
+        if headline is not None:
+            self.read_timer.stop()
+            self._set_read([headline.id], not headline.is_read)
+
+    def toggle_star(self) -> None:
+        headline = self.current_headline()
+        if headline is None:
+            return
+        try:
+            self.store.set_starred(headline.id, not headline.is_starred)
+        except NewsdeskError as exc:
+            self.show_error("Could not save", exc)
+            return
+        self.articles_model.update_status({headline.id}, starred=not headline.is_starred)
+        self.statusBar().showMessage("Starred." if not headline.is_starred else "Unstarred.", 3000)
+        self._update_counts()
+
+    def open_in_browser(self) -> None:
+        article = self.reader.article
+        if article is not None and article.url:
+            QDesktopServices.openUrl(QUrl(article.url))
+
+    def mark_view_read(self) -> None:
+        """Mark everything in the current view read (in the background), with undo."""
+        query = self.articles_model.query
+        path = self.store.path
+        label = self.nav.currentIndex().data() or "these results"
+
+        def work() -> tuple[int, int]:
+            with Store.open(path) as writer:
+                return writer.mark_read_where(query)
+
+        def done(result: tuple[int, int]) -> None:
+            batch, count = result
+            if count:
+                self._undo.append((batch, str(label)))
+                self.undo_action.setEnabled(True)
+                self.undo_action.setText(f"Undo mark all read ({count})")
+            self.statusBar().showMessage(
+                f"Marked {count} articles read. Ctrl+Z undoes it." if count
+                else "Nothing unread here.", 8000)
+            self.reload_articles()
+
+        run_in_background(work, on_done=done,
+                          on_failed=lambda e: self.show_error("Could not mark read", e))
+
+    def undo_bulk(self) -> None:
+        if not self._undo:
+            return
+        batch, label = self._undo.pop()
+        try:
+            count = self.store.undo_read_batch(batch)
+        except NewsdeskError as exc:
+            self.show_error("Could not undo", exc)
+            return
+        self.undo_action.setEnabled(bool(self._undo))
+        self.undo_action.setText("Undo mark all read")
+        self.statusBar().showMessage(f"{count} articles in {label} are unread again.", 6000)
+        self.reload_articles()
+
+    def _load_images(self, scope: str) -> None:
+        article = self.reader.article
+        if article is None:
+            return
+        try:
+            if scope == "source":
+                self.store.allow_remote_images("source", article.source_id)
+            else:
+                self.store.allow_remote_images("article", article.id)
+        except NewsdeskError as exc:
+            self.show_error("Could not save", exc)
+            return
+        path = self.store.path
+        self.statusBar().showMessage("Fetching images…")
+
+        def work() -> tuple[int, int]:
+            from newsdesk.offline.assets import cache_images
+
+            with Store.open(path) as writer:
+                return cache_images(writer, article)
+
+        def done(result: tuple[int, int]) -> None:
+            stored, failed = result
+            self.statusBar().showMessage(
+                f"{stored} images saved for offline reading"
+                + (f"; {failed} could not be fetched." if failed else "."), 6000)
+            if self.reader.article is not None and self.reader.article.id == article.id:
+                self._show_article(article)
+
+        run_in_background(work, on_done=done,
+                          on_failed=lambda e: self.show_error("Could not fetch images", e))
+
+    # ------------------------------------------------------------ counts, title, tray
+
+    def _update_counts(self) -> None:
+        """Badges now from maintained counts; topic counts follow from a worker."""
+        self.nav_model.refresh_counts()
+        unread = self.nav_model.total_unread()
+        self.setWindowTitle(f"NewsDesk — {unread} unread" if unread else "NewsDesk")
+        if self.tray is not None:
+            self.tray.setToolTip(f"NewsDesk: {unread} unread")
+        topics = [t.name for t in self.store.list_topics()]
+        if not topics:
+            return
+        path = self.store.path
+
+        def work() -> dict[str, int]:
+            with Store.open(path) as reader:
+                return {name: reader.count_where(ArticleQuery(topic=name, unread_only=True))
+                        for name in topics}
+
+        run_in_background(work, on_done=self.nav_model.set_topic_counts,
+                          on_failed=lambda e: log.warning("topic counts failed: %s", e))
+
+    def reload_articles(self) -> None:
+        """Re-read the list keeping the selected article and the scroll position."""
+        keep = self._current_id
+        scroll = self.table.verticalScrollBar().value()
+        try:
+            self.articles_model.reload()
+        except NewsdeskError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+        if keep is not None:
+            row = self.articles_model.row_of(keep)
+            if row >= 0:
+                self.table.selectionModel().blockSignals(True)
+                self.table.setCurrentIndex(self.articles_model.index(row, ArticleTableModel.TITLE))
+                self.table.selectionModel().blockSignals(False)
+        self.table.verticalScrollBar().setValue(scroll)
+        self._update_counts()
+
+    def reload_everything(self) -> None:
+        current = self.nav.currentIndex()
+        key = (current.data(KIND_ROLE), current.data(ID_ROLE), current.data(LABEL_ROLE)) \
+            if current.isValid() else None
+        self.nav_model.rebuild()
+        self.nav.expandAll()
+        self._show_middle()
+        if key is not None and self._reselect_nav(key):
+            self.reload_articles()
+        elif not self.search_box.text():
+            self._select_first_view()
+        self._update_counts()
+
+    def _reselect_nav(self, key: tuple[Any, Any, Any]) -> bool:
+        kind, ident, _text = key
+        matches = self.nav_model.match(self.nav_model.index(0, 0), KIND_ROLE, kind, -1,
+                                       Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly)
+        for index in matches:
+            if index.data(ID_ROLE) == ident and (ident is not None or
+                                                 index.data(QUERY_ROLE) is not None):
+                if ident is None and index.data(LABEL_ROLE) != _text:
+                    continue
+                self.nav.selectionModel().blockSignals(True)
+                self.nav.setCurrentIndex(index)
+                self.nav.selectionModel().blockSignals(False)
+                return True
+        return False
+
+    # ------------------------------------------------------------ refresh
 
     def refresh(self) -> None:
         """Fetch what is due on a worker thread; the list updates when it is done."""
         if self._refreshing:
             return
         path = self.store.path
+        notify = list(self.settings.notify_topics)
         self._refreshing = True
         self.refresh_action.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.statusBar().showMessage("Refreshing…")
 
-        def work(report_progress: object) -> RefreshReport:
+        def work(report_progress: Callable[[object], None]) -> tuple[RefreshReport, dict]:
             from newsdesk.ingest.pipeline import refresh
 
             with Store.open(path) as writer:
-                return refresh(writer, progress=lambda done, total, _r: report_progress(
-                    (done, total)))  # type: ignore[operator]
+                report = refresh(writer, progress=lambda done, total, _r: report_progress(
+                    (done, total)))
+                hits = {}
+                new_ids = tuple(i for s in report.sources for i in s.new_ids)
+                for name in notify if new_ids else ():
+                    try:
+                        hits[name] = writer.count_where(ArticleQuery(topic=name, ids=new_ids))
+                    except NewsdeskError:
+                        continue
+                return report, hits
 
         run_in_background(work, on_done=self._refresh_done, on_failed=self._refresh_failed,
                           on_progress=self._refresh_progress)
@@ -242,17 +741,32 @@ class MainWindow(QMainWindow):
         self.progress.setValue(done)
         self.statusBar().showMessage(f"Refreshing… {done} of {total} feeds")
 
-    def _refresh_done(self, report: RefreshReport) -> None:
+    def _refresh_done(self, result: tuple[RefreshReport, dict[str, int]]) -> None:
+        report, hits = result
         self._refreshing = False
         self.refresh_action.setEnabled(True)
         self.progress.hide()
-        failed = report.failed
-        message = (f"{report.new} new articles from {len(report.sources)} feeds"
-                   if report.sources else "Nothing was due for a refresh")
-        if failed:
-            message += f"; {len(failed)} failed (see the sources' tooltips)"
+        failed = list(report.failed)
+        self._last_failed = failed
+        message = (f"{report.new} new articles from {len(report.sources)} feeds."
+                   if report.sources else "Everything is up to date; nothing was due.")
         self.statusBar().showMessage(message, 10000)
+        if failed:
+            self.failed_button.setText(f"{len(failed)} feeds failed")
+            self.failed_button.show()
+        else:
+            self.failed_button.hide()
         self.reload_everything()
+        self._notify(hits)
+
+    def _notify(self, hits: dict[str, int]) -> None:
+        lines = [f"{count} new on {name}" for name, count in hits.items() if count]
+        if not lines:
+            return
+        if self.tray is not None and self.tray.supportsMessages():
+            self.tray.showMessage("NewsDesk", "\n".join(lines), theme.app_icon(), 8000)
+        else:
+            self.statusBar().showMessage("  ·  ".join(lines), 12000)
 
     def _refresh_failed(self, error: BaseException) -> None:
         self._refreshing = False
@@ -260,15 +774,152 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.show_error("Refresh failed", error)
 
-    def reload_everything(self) -> None:
-        current = self.nav.currentIndex()
-        self.nav_model.rebuild()
-        self.nav.expandAll()
-        self._show_middle()
-        if current.isValid():
-            self.articles_model.reload()
-        else:
+    def show_failed(self) -> None:
+        if not self._last_failed:
+            return
+        self._failed_dialog = FailedFeedsDialog(self._last_failed, self)
+        self._failed_dialog.show()
+
+    # ------------------------------------------------------------ sources and topics
+
+    def _folders(self) -> list[str]:
+        return sorted({s.folder for s in self.store.list_sources() if s.folder})
+
+    def _selected(self, kind: str) -> Any:
+        index = self.nav.currentIndex()
+        return index.data(ID_ROLE) if index.data(KIND_ROLE) == kind else None
+
+    def _nav_menu(self, point: QPoint) -> None:
+        index = self.nav.indexAt(point)
+        kind = index.data(KIND_ROLE)
+        if kind is None:
+            return
+        self.nav.setCurrentIndex(index)
+        menu = QMenu(self)
+        if kind == "source":
+            menu.addAction(self.edit_source_action)
+            menu.addAction(self.remove_source_action)
+        elif kind == "topic":
+            menu.addAction(self.edit_topic_action)
+            menu.addAction(self.remove_topic_action)
+        menu.addSeparator()
+        menu.addAction(self.all_read_action)
+        menu.exec(self.nav.viewport().mapToGlobal(point))
+
+    def add_source(self) -> None:
+        dialog = SourceDialog(self._folders(), self)
+        if not dialog.exec():
+            return
+        url, _title, folder = dialog.values()
+        if not url:
+            return
+        path = self.store.path
+
+        def work() -> tuple[Source, Any, bool]:
+            from newsdesk.ingest.pipeline import subscribe
+
+            with Store.open(path) as writer:
+                return subscribe(writer, url, folder=folder)
+
+        self.statusBar().showMessage(f"Looking for a feed at {url}…")
+
+        def done(result: tuple[Source, Any, bool]) -> None:
+            source, report, created = result
+            if not created:
+                self.statusBar().showMessage(f"You already follow {source.display_name}.", 8000)
+            else:
+                new = f": {report.new} articles" if report is not None else ""
+                self.statusBar().showMessage(f"Added {source.display_name}{new}.", 8000)
+            self.reload_everything()
+
+        run_in_background(work, on_done=done,
+                          on_failed=lambda e: self.show_error("Could not add the source", e))
+
+    def edit_source(self) -> None:
+        source_id = self._selected("source")
+        if source_id is None:
+            self.statusBar().showMessage("Select a source first.", 4000)
+            return
+        try:
+            source = self.store.get_source(int(source_id))
+        except NewsdeskError as exc:
+            self.show_error("Could not edit", exc)
+            return
+        dialog = SourceDialog(self._folders(), self, url=source.url, title=source.title,
+                              folder=source.folder)
+        if not dialog.exec():
+            return
+        url, title, folder = dialog.values()
+        fields: dict[str, object] = {"title": title, "folder": folder}
+        if url and url != source.url:
+            fields.update(url=url, etag=None, last_modified=None, body_hash=None,
+                          next_fetch_at=None)
+        try:
+            self.store.update_source(source.id, **fields)
+        except NewsdeskError as exc:
+            self.show_error("Could not save the source", exc)
+            return
+        self.reload_everything()
+
+    def remove_source(self) -> None:
+        source_id = self._selected("source")
+        if source_id is None:
+            self.statusBar().showMessage("Select a source first.", 4000)
+            return
+        source = self.store.get_source(int(source_id))
+        count = self.store.count_articles(source.id)
+        answer = QMessageBox.question(
+            self, "Remove source",
+            f"Stop following {source.display_name} and delete its {count} articles?\n"
+            "Starred articles from it are deleted too.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        path = self.store.path
+
+        def work() -> int:
+            with Store.open(path) as writer:
+                return writer.remove_source(source.id)
+
+        run_in_background(work, on_done=lambda n: (
+            self.statusBar().showMessage(f"Removed {source.display_name} ({n} articles).", 8000),
+            self._select_first_view(), self.reload_everything()),
+            on_failed=lambda e: self.show_error("Could not remove the source", e))
+
+    def _edit_topic_dialog(self, dialog: TopicDialog, old_name: str | None) -> None:
+        while dialog.exec():
+            name, query, description = dialog.values()
+            try:
+                if old_name and old_name != name:
+                    self.store.remove_topic(old_name)
+                self.store.add_topic(name, query, description)
+            except NewsdeskError as exc:
+                dialog.error.setText(str(exc))
+                continue
+            self.reload_everything()
+            return
+
+    def add_topic(self) -> None:
+        self._edit_topic_dialog(TopicDialog(self), None)
+
+    def edit_topic(self) -> None:
+        name = self._selected("topic")
+        if name is None:
+            self.statusBar().showMessage("Select a topic first.", 4000)
+            return
+        topic = self.store.get_topic(str(name))
+        self._edit_topic_dialog(TopicDialog(self, name=topic.name, query=topic.query,
+                                            description=topic.description), topic.name)
+
+    def remove_topic(self) -> None:
+        name = self._selected("topic")
+        if name is None:
+            self.statusBar().showMessage("Select a topic first.", 4000)
+            return
+        if QMessageBox.question(self, "Remove topic", f"Remove the topic “{name}”? "
+                                "Its articles stay.") == QMessageBox.StandardButton.Yes:
+            self.store.remove_topic(str(name))
             self._select_first_view()
+            self.reload_everything()
 
     def load_sample(self) -> None:
         path = self.store.path
@@ -281,8 +932,10 @@ class MainWindow(QMainWindow):
 
         self.statusBar().showMessage("Loading the sample corpus…")
         run_in_background(work, on_done=lambda loaded: (
-            self.statusBar().showMessage(f"Loaded {loaded.new} sample articles.", 8000),
-            self.reload_everything(), self._select_first_view()),
+            self.statusBar().showMessage(
+                f"Loaded {loaded.new} sample articles from {loaded.outlets} invented outlets.",
+                8000),
+            self.reload_everything()),
             on_failed=lambda e: self.show_error("Could not load the sample", e))
 
     def add_defaults(self) -> None:
@@ -298,24 +951,6 @@ class MainWindow(QMainWindow):
         self.reload_everything()
         self.refresh()
 
-    def add_source(self) -> None:
-        url, ok = QInputDialog.getText(self, "Add source", "Feed or site URL:")
-        if not ok or not url.strip():
-            return
-        path = self.store.path
-
-        def work() -> object:
-            from newsdesk.ingest.pipeline import subscribe
-
-            with Store.open(path) as writer:
-                return subscribe(writer, url)
-
-        self.statusBar().showMessage(f"Looking for a feed at {url}…")
-        run_in_background(work, on_done=lambda result: (
-            self.statusBar().showMessage(f"Added {result[0].display_name}.", 8000),
-            self.reload_everything()),
-            on_failed=lambda e: self.show_error("Could not add the source", e))
-
     def import_opml(self) -> None:
         from newsdesk.sources import read_opml
 
@@ -325,13 +960,13 @@ class MainWindow(QMainWindow):
             return
         try:
             feeds = read_opml(name)
-            for feed in feeds:
-                self.store.add_source(feed.url, title=feed.title, site_url=feed.site_url,
-                                      folder=feed.folder)
+            added = sum(self.store.add_source(f.url, title=f.title, site_url=f.site_url,
+                                              folder=f.folder)[1] for f in feeds)
         except NewsdeskError as exc:
             self.show_error("Could not import the OPML file", exc)
             return
-        self.statusBar().showMessage(f"Imported {len(feeds)} sources from {Path(name).name}.")
+        self.statusBar().showMessage(
+            f"Imported {added} new sources from {Path(name).name}; fetching them now.", 8000)
         self.reload_everything()
         QTimer.singleShot(0, self.refresh)
 
@@ -346,9 +981,34 @@ class MainWindow(QMainWindow):
             Path(name).write_text(export_opml(self.store.list_sources()), encoding="utf-8")
         except OSError as exc:
             self.show_error("Could not export", exc)
+            return
+        self.statusBar().showMessage(f"Saved {name}.", 6000)
+
+    # ------------------------------------------------------------ help and errors
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        rows = [("Enter (in the list)", "Open in browser")]
+        for action in self.actions():
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                             for k in action.shortcuts())
+            if keys:
+                rows.append((keys, action.text().replace("&", "")))
+        return rows
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.shortcuts(), self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About NewsDesk",
+                          f"<h3>NewsDesk {__version__}</h3><p>Read the news, follow a story, "
+                          "and compare how outlets frame it.</p>")
 
     def show_error(self, title: str, error: BaseException) -> None:
         text = str(error) if isinstance(error, (NewsdeskError, OSError)) else (
             f"Something went wrong inside NewsDesk: {error}")
         self.statusBar().showMessage(text, 10000)
-        QMessageBox.warning(self, title, text)
+        log.warning("%s: %s", title, text)
+        if self.isVisible():
+            QMessageBox.warning(self, title, text)
+
+

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QFont, QIcon, QStandardItem, QStandardItemModel
 
+from newsdesk.errors import NewsdeskError
 from newsdesk.models import ArticleQuery, Headline, Source
 from newsdesk.store.db import Store
+
+log = logging.getLogger(__name__)
 
 QUERY_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADLINE_ROLE = Qt.ItemDataRole.UserRole + 2
 KIND_ROLE = Qt.ItemDataRole.UserRole + 3
 ID_ROLE = Qt.ItemDataRole.UserRole + 4
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 5
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 6
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -37,10 +42,20 @@ def relative_time(when: datetime, now: datetime | None = None) -> str:
     return when.astimezone().strftime("%d %b %Y")
 
 
+def published_label(when: datetime, now: datetime | None = None) -> str:
+    """Relative and absolute: '3 h ago · 14:05' this week, the date before that."""
+    now = now or datetime.now(UTC)
+    local = when.astimezone()
+    if (now - when).total_seconds() < 7 * 86400:
+        return f"{relative_time(when, now)} · {local:%H:%M}"
+    return local.strftime("%d %b %Y")
+
+
 class ArticleTableModel(QAbstractTableModel):
     """The rows of one view, read from the store a page at a time (never all at once)."""
 
-    COLUMNS = ("", "Outlet", "Title", "Published")
+    COLUMNS = ("", "Title", "Outlet", "Published")
+    TITLE, OUTLET, PUBLISHED = 1, 2, 3
     PAGE = 200
 
     def __init__(self, store: Store, parent: object | None = None) -> None:
@@ -49,6 +64,8 @@ class ArticleTableModel(QAbstractTableModel):
         self._query = ArticleQuery()
         self._rows: list[Headline] = []
         self._more = True
+        self.newest_first = True
+        self.accent: QColor | None = None
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -59,18 +76,19 @@ class ArticleTableModel(QAbstractTableModel):
         return self._query
 
     def set_query(self, query: ArticleQuery) -> None:
+        """Show another view; a query the store refuses raises and changes nothing."""
+        first = self._store.headlines(query, limit=self.PAGE + 1, newest_first=self.newest_first)
         self.beginResetModel()
         self._query = query
-        self._rows = []
-        self._more = True
+        self._rows = first[:self.PAGE]
+        self._more = len(first) > self.PAGE
         self.endResetModel()
-        if self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
 
     def reload(self) -> None:
         """Re-read the first pages (as many rows as are loaded now), keeping the view."""
         wanted = max(len(self._rows), self.PAGE)
-        rows = self._store.headlines(self._query, limit=wanted + 1)
+        rows = self._store.headlines(self._query, limit=wanted + 1,
+                                     newest_first=self.newest_first)
         self.beginResetModel()
         self._rows = rows[:wanted]
         self._more = len(rows) > wanted
@@ -108,7 +126,14 @@ class ArticleTableModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index) -> None:
         if parent.isValid() or not self._more:
             return
-        page = self._store.headlines(self._query, limit=self.PAGE + 1, offset=len(self._rows))
+        after = self._rows[-1] if self._rows else None
+        try:
+            page = self._store.headlines(self._query, limit=self.PAGE + 1, after=after,
+                                         newest_first=self.newest_first)
+        except NewsdeskError as exc:  # never raise into Qt's event loop
+            log.warning("could not load more rows: %s", exc)
+            self._more = False
+            return
         self._more = len(page) > self.PAGE
         page = page[:self.PAGE]
         if page:
@@ -130,17 +155,20 @@ class ArticleTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return ("★" if h.is_starred else "") + ("" if h.is_read else "●")
-            if column == 1:
+            if column == self.OUTLET:
                 return h.source_title
-            if column == 2:
+            if column == self.TITLE:
                 return h.title
-            if column == 3:
-                return relative_time(h.published)
+            if column == self.PUBLISHED:
+                return published_label(h.published)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 0 and self.accent is not None:
+            return self.accent
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 3:
-                return h.published.astimezone().strftime("%A %d %B %Y, %H:%M")
-            if column == 2:
-                return h.title
+            if column == self.PUBLISHED:
+                return (f"{h.published.astimezone():%A %d %B %Y, %H:%M}"
+                        f" ({relative_time(h.published)})")
+            if column == self.TITLE:
+                return f"{h.title}\n{h.source_title}"
             if column == 0:
                 return ", ".join(filter(None, ["starred" if h.is_starred else "",
                                                "read" if h.is_read else "unread"]))
@@ -156,27 +184,39 @@ class ArticleTableModel(QAbstractTableModel):
 
 
 class NavigationModel(QStandardItemModel):
-    """Smart views, topics, and sources grouped by folder, each with its unread count."""
+    """Smart views, topics, and sources grouped by folder, each with its unread count.
 
-    def __init__(self, store: Store, parent: object | None = None) -> None:
+    Source, folder and view counts are cheap (maintained counts and indexed queries) and
+    are read on the spot; topic counts need full-text queries, so the window computes
+    them off the GUI thread and hands them to `set_topic_counts`.
+    """
+
+    def __init__(self, store: Store, icons: dict[str, QIcon] | None = None,
+                 parent: object | None = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
         self._store = store
+        self._icons = icons or {}
+        self._topic_counts: dict[str, int] = {}
+        self.rebuild()
+
+    def set_icons(self, icons: dict[str, QIcon]) -> None:
+        self._icons = icons
         self.rebuild()
 
     def rebuild(self) -> None:
         self.clear()
         root = self.invisibleRootItem()
-        today = datetime.now(UTC).astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
         views = self._group("Views")
-        for label, query in (("All articles", ArticleQuery()),
-                             ("Unread", ArticleQuery(unread_only=True)),
-                             ("Today", ArticleQuery(since=today.astimezone(UTC))),
-                             ("Starred", ArticleQuery(starred_only=True))):
-            views.appendRow(self._leaf(label, query, "view"))
+        for label, query, icon in (("All unread", ArticleQuery(unread_only=True), "view-unread"),
+                                   ("All articles", ArticleQuery(), "view-all"),
+                                   ("Today", ArticleQuery(since=_start_of_today()), "view-today"),
+                                   ("Starred", ArticleQuery(starred_only=True), "star")):
+            views.appendRow(self._leaf(label, query, "view", icon))
         root.appendRow(views)
         topics = self._group("Topics")
         for topic in self._store.list_topics():
-            item = self._leaf(topic.name, ArticleQuery(topic=topic.name), "topic")
+            item = self._leaf(topic.name, ArticleQuery(topic=topic.name), "topic", "topic")
+            item.setData(topic.name, ID_ROLE)
             item.setToolTip(f"{topic.description}\n{topic.query}".strip())
             topics.appendRow(item)
         root.appendRow(topics)
@@ -188,7 +228,8 @@ class NavigationModel(QStandardItemModel):
             for part in [p for p in source.folder.split("/") if p]:
                 path = f"{path}/{part}" if path else part
                 if path not in folders:
-                    folders[path] = self._leaf(part, ArticleQuery(folder=path), "folder")
+                    folders[path] = self._leaf(part, ArticleQuery(folder=path), "folder", "folder")
+                    folders[path].setData(path, ID_ROLE)
                     parent.appendRow(folders[path])
                 parent = folders[path]
             parent.appendRow(self._source_item(source))
@@ -196,34 +237,48 @@ class NavigationModel(QStandardItemModel):
         self.refresh_counts()
 
     def _group(self, label: str) -> QStandardItem:
-        item = QStandardItem(label)
+        item = QStandardItem(label.upper())
         item.setSelectable(False)
         item.setEditable(False)
         font = QFont()
         font.setBold(True)
+        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
         item.setFont(font)
         item.setData("group", KIND_ROLE)
         return item
 
-    def _leaf(self, label: str, query: ArticleQuery, kind: str) -> QStandardItem:
+    def _leaf(self, label: str, query: ArticleQuery, kind: str, icon: str) -> QStandardItem:
         item = QStandardItem(label)
         item.setEditable(False)
         item.setData(query, QUERY_ROLE)
         item.setData(kind, KIND_ROLE)
         item.setData(label, LABEL_ROLE)
+        if icon in self._icons:
+            item.setIcon(self._icons[icon])
         return item
 
     def _source_item(self, source: Source) -> QStandardItem:
-        item = self._leaf(source.display_name, ArticleQuery(source_id=source.id), "source")
+        icon = "warning" if source.error_count else "feed"
+        item = self._leaf(source.display_name, ArticleQuery(source_id=source.id), "source", icon)
         item.setData(source.id, ID_ROLE)
         tip = source.url
         if source.error_count:
-            tip += f"\nLast fetch failed: {source.last_error_message}"
+            tip += f"\nLast fetch failed ({source.error_count}x): {source.last_error_message}"
         item.setToolTip(tip)
         return item
 
+    def set_topic_counts(self, counts: dict[str, int]) -> None:
+        self._topic_counts = dict(counts)
+        try:
+            self.refresh_counts()
+        except NewsdeskError as exc:  # the store went away while counts were computed
+            log.info("counts not refreshed: %s", exc)
+
+    def total_unread(self) -> int:
+        return sum(self._store.unread_by_source().values())
+
     def refresh_counts(self) -> None:
-        """Update every unread count: sources and folders from one grouped query."""
+        """Update the badges; sources and folders come from one read of maintained counts."""
         per_source = self._store.unread_by_source()
 
         def visit(item: QStandardItem) -> int:
@@ -236,20 +291,29 @@ class NavigationModel(QStandardItemModel):
             query = item.data(QUERY_ROLE)
             label = item.data(LABEL_ROLE)
             if kind == "source":
-                count = per_source.get(int(item.data(ID_ROLE)), 0)
+                count: int | None = per_source.get(int(item.data(ID_ROLE)), 0)
             elif kind == "folder":
                 count = total
+            elif kind == "topic":
+                count = self._topic_counts.get(str(item.data(ID_ROLE)))
             elif isinstance(query, ArticleQuery):
-                count = self._store.count_where(
-                    query if query.starred_only else replace(query, unread_only=True))
+                count = (sum(per_source.values()) if query == ArticleQuery(unread_only=True)
+                         else self._store.count_where(
+                             query if query.starred_only else replace(query, unread_only=True)))
             else:
                 return total
             if label:
                 item.setText(f"{label}  ({count})" if count else label)
-            return count if kind in ("source", "folder") else 0
+                item.setData(count or 0, COUNT_ROLE)
+            return (count or 0) if kind in ("source", "folder") else 0
 
         root = self.invisibleRootItem()
         for row in range(root.rowCount()):
             child = root.child(row)
             if child is not None:
                 visit(child)
+
+
+def _start_of_today() -> datetime:
+    local = datetime.now(UTC).astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)

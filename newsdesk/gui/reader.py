@@ -2,7 +2,7 @@
 
 QTextBrowser runs no script. It asks loadResource() for every image; remote ones get a
 placeholder unless the user allowed remote images, and then they come from the local
-cache only (fetching is the offline cache's job, on a worker thread, never here).
+cache only (downloading is offline/assets.py's job, on a worker thread, never here).
 """
 
 from __future__ import annotations
@@ -13,20 +13,21 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QTextDocument
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from newsdesk.models import Article, Source
+from newsdesk.offline.assets import image_urls
 
 log = logging.getLogger(__name__)
 
 
-def _placeholder(width: int = 160, height: int = 90) -> QImage:
+def _placeholder(width: int = 200, height: int = 110) -> QImage:
     image = QImage(width, height, QImage.Format.Format_ARGB32)
-    image.fill(QColor(128, 128, 128, 40))
+    image.fill(QColor(128, 128, 128, 36))
     painter = QPainter(image)
-    painter.setPen(QColor(128, 128, 128, 200))
+    painter.setPen(QColor(128, 128, 128, 180))
     painter.drawRect(0, 0, width - 1, height - 1)
-    painter.drawText(image.rect(), 0x0084, "image not loaded")  # AlignCenter
+    painter.drawText(image.rect(), 0x0084, "remote image\nnot loaded")  # AlignCenter
     painter.end()
     return image
 
@@ -42,10 +43,11 @@ class ReaderView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
         self.blocked_urls: list[str] = []
-        self.remote_images_allowed: Callable[[Article], bool] = lambda _a: False
+        self.images_allowed = False
         self.cached_image: Callable[[str], bytes | None] = lambda _u: None
         self._article: Article | None = None
         self._placeholder = _placeholder()
+        self._css = ""
 
     @property
     def article(self) -> Article | None:
@@ -57,25 +59,37 @@ class ReaderView(QTextBrowser):
         outlet = html.escape(source.display_name if source else article.outlet)
         when = article.published.astimezone().strftime("%A %d %B %Y, %H:%M")
         byline = " · ".join(filter(None, [outlet, html.escape(article.author), when]))
-        link = (f'<p class="link"><a href="{html.escape(article.url, quote=True)}">Read on the '
-                f"site: {html.escape(article.url)}</a></p>" if article.url else "")
-        tags = (f'<p class="meta">{html.escape(", ".join(article.categories))}</p>'
+        link = (f'<p class="meta"><a href="{html.escape(article.url, quote=True)}">'
+                f"Open the original ↗</a> &nbsp; {html.escape(article.url)}</p>"
+                if article.url else "")
+        tags = (f'<p class="tags">{html.escape(" · ".join(article.categories))}</p>'
                 if article.categories else "")
         body = article.html or f"<p>{html.escape(article.text)}</p>"
-        self.document().clear()
+        self._fresh_document()
         self.setHtml(f'<h1>{html.escape(article.title)}</h1><p class="meta">{byline}</p>'
-                     f"{tags}{link}<hr>{body}")
+                     f"{tags}{link}<br>{body}")
         self.verticalScrollBar().setValue(0)
+
+    def set_css(self, css: str) -> None:
+        self._css = css
+        self.document().setDefaultStyleSheet(css)
+
+    def _fresh_document(self) -> None:
+        """A new document per article: QTextDocument caches resources, placeholders included."""
+        document = QTextDocument(self)  # the old one, our child too, is deleted by Qt
+        document.setDefaultStyleSheet(self._css)
+        self.setDocument(document)
 
     def show_message(self, title: str, text: str) -> None:
         self._article = None
+        self._fresh_document()
         self.setHtml(f'<h2>{html.escape(title)}</h2><p class="meta">{html.escape(text)}</p>')
 
     def loadResource(self, kind: int, url: QUrl) -> object:
         """Never fetch: remote images become a placeholder or a locally cached copy."""
         if url.scheme() in ("http", "https"):
             if kind == QTextDocument.ResourceType.ImageResource.value:
-                if self._article is not None and self.remote_images_allowed(self._article):
+                if self.images_allowed:
                     data = self.cached_image(url.toString())
                     if data:
                         image = QImage()
@@ -90,7 +104,63 @@ class ReaderView(QTextBrowser):
         self.blocked_urls.append(url.toString())
         return None
 
+    def page_down(self) -> bool:
+        """Scroll one page; False when already at the end (the caller moves on)."""
+        bar = self.verticalScrollBar()
+        if bar.value() >= bar.maximum():
+            return False
+        bar.setValue(bar.value() + bar.pageStep() - 40)
+        return True
+
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https", "mailto"):
             self.link_opened.emit(url)
             QDesktopServices.openUrl(url)
+
+
+class ReaderPane(QWidget):
+    """The reader plus a bar that offers to load the article's remote images."""
+
+    load_images = Signal(str)  # "article", "source"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = ReaderView()
+        self.bar = QWidget()
+        self.bar.setObjectName("imageBar")
+        self.bar_label = QLabel()
+        self.for_article = QPushButton("Load for this article")
+        self.for_source = QPushButton("Always for this source")
+        self.for_article.clicked.connect(lambda: self.load_images.emit("article"))
+        self.for_source.clicked.connect(lambda: self.load_images.emit("source"))
+        bar_layout = QHBoxLayout(self.bar)
+        bar_layout.setContentsMargins(10, 4, 10, 4)
+        bar_layout.addWidget(self.bar_label, 1)
+        bar_layout.addWidget(self.for_article)
+        bar_layout.addWidget(self.for_source)
+        self.bar.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.view, 1)
+
+    def show_article(self, article: Article, source: Source | None, *, allowed: bool,
+                     cached: Callable[[str], bytes | None]) -> None:
+        self.view.images_allowed = allowed
+        self.view.cached_image = cached
+        self.view.show_article(article, source)
+        urls = image_urls(article)
+        missing = [u for u in urls if not (allowed and cached(u))]
+        if missing and not allowed:
+            self.bar_label.setText(f"{len(missing)} remote image{'s' * (len(missing) != 1)} "
+                                   "not shown, to keep your reading private.")
+            self.for_source.setText(f"Always for {source.display_name[:28]}" if source
+                                    else "Always for this source")
+            self.bar.show()
+        else:
+            self.bar.hide()
+
+    def show_message(self, title: str, text: str) -> None:
+        self.bar.hide()
+        self.view.show_message(title, text)

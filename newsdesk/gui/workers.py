@@ -73,9 +73,16 @@ class _Task(QRunnable):
 
             if not isinstance(exc, NewsdeskError):
                 log.exception("unexpected error in background task")
-            self._relay.failed.emit(exc)
+            self._emit(self._relay.failed, exc)
         else:
-            self._relay.done.emit(result)
+            self._emit(self._relay.done, result)
+
+    @staticmethod
+    def _emit(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the application is shutting down; nobody is listening
+            log.debug("background result dropped: receiver is gone")
 
 
 def run_in_background(fn: Callable[..., Any], *, on_done: Callable[[Any], None] | None = None,

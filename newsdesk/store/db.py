@@ -352,8 +352,9 @@ class Store:
             # The index is written here, in the same transaction (see migration 0003).
             conn.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
                              fts_rows)
-            conn.executemany("INSERT OR IGNORE INTO statuses(article_id) VALUES (?)",
-                             [(i,) for i in new])
+            source_of = {a.id: a.source_id for a in articles}
+            conn.executemany("INSERT OR IGNORE INTO statuses(article_id, source_id) VALUES (?, ?)",
+                             [(i, source_of[i]) for i in new])
         return UpsertResult(new_ids=tuple(new), updated_ids=tuple(updated), unchanged=unchanged)
 
     @staticmethod
@@ -401,6 +402,9 @@ class Store:
         if q.since is not None:
             where.append("a.published >= ?")
             params.append(to_iso(q.since))
+        if q.ids is not None:
+            where.append(f"a.id IN ({', '.join('?' * len(q.ids))})" if q.ids else "0")
+            params += list(q.ids)
         if q.unread_only:
             where.append("s.is_read = 0")
         if q.starred_only:
@@ -420,11 +424,58 @@ class Store:
         return [_row_to_article(r) for r in self._read(sql, params, user_query=user_query)]
 
     def unread_by_source(self) -> dict[int, int]:
-        """Unread articles per source id, in one pass (for the navigation badges)."""
-        rows = self._read(
-            "SELECT a.source_id, COUNT(*) FROM statuses s JOIN articles a ON a.id = s.article_id "
-            "WHERE s.is_read = 0 GROUP BY a.source_id")
+        """Unread articles per source id, kept current by triggers (migration 0004)."""
+        rows = self._read("SELECT source_id, unread FROM source_counts WHERE unread > 0")
         return {int(r[0]): int(r[1]) for r in rows}
+
+    def mark_read_where(self, query: ArticleQuery) -> tuple[int, int]:
+        """Mark every unread article of a view read; return (batch, count) for undo."""
+        where, params, _ = self._where(query)
+        where += (" AND " if where else " WHERE ") + "s.is_read = 0"
+        with self._lock:
+            batch = int(self._read("SELECT COALESCE(MAX(read_batch), 0) + 1 FROM statuses")[0][0])
+            with self._write() as conn:
+                cursor = conn.execute(
+                    "UPDATE statuses SET is_read = 1, read_at = ?, read_batch = ? "
+                    "WHERE article_id IN (SELECT a.id FROM articles a JOIN statuses s "
+                    f"ON s.article_id = a.id{where})",
+                    [to_iso(datetime.now(UTC)), batch, *params])
+        return batch, cursor.rowcount
+
+    def undo_read_batch(self, batch: int) -> int:
+        """Make the articles of one bulk mark-read unread again; return how many."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE statuses SET is_read = 0, read_at = NULL, read_batch = NULL "
+                "WHERE read_batch = ?", [batch])
+        return cursor.rowcount
+
+    def allow_remote_images(self, kind: str, key: str | int, allowed: bool = True) -> None:
+        """Remember that an article's or a source's remote images may be shown."""
+        with self._write() as conn:
+            if allowed:
+                conn.execute("INSERT OR IGNORE INTO image_permissions(kind, key) VALUES (?, ?)",
+                             [kind, str(key)])
+            else:
+                conn.execute("DELETE FROM image_permissions WHERE kind = ? AND key = ?",
+                             [kind, str(key)])
+
+    def remote_images_allowed(self, article: Article) -> tuple[bool, bool]:
+        """(allowed for this article, allowed for its source)."""
+        rows = self._read(
+            "SELECT kind FROM image_permissions WHERE (kind = 'article' AND key = ?) "
+            "OR (kind = 'source' AND key = ?)", [article.id, str(article.source_id)])
+        kinds = {r[0] for r in rows}
+        return "article" in kinds, "source" in kinds
+
+    def cached_asset(self, url: str) -> tuple[str, bytes] | None:
+        rows = self._read("SELECT content_type, data FROM assets WHERE url = ?", [url])
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
+
+    def save_asset(self, url: str, content_type: str, data: bytes) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO assets(url, content_type, data, fetched_at) "
+                         "VALUES (?, ?, ?, ?)", [url, content_type, data, to_iso(datetime.now(UTC))])
 
     def count_where(self, query: ArticleQuery) -> int:
         """How many articles a view holds (for unread badges and counts)."""
@@ -433,18 +484,28 @@ class Store:
             f"SELECT COUNT(*) FROM articles a JOIN statuses s ON s.article_id = a.id{where}",
             params, user_query=user_query)[0][0])
 
-    def headlines(self, query: ArticleQuery, *, limit: int, offset: int = 0) -> list[Headline]:
-        """One page of a view's rows, newest first, without article bodies (for lists)."""
+    def headlines(self, query: ArticleQuery, *, limit: int, after: Headline | None = None,
+                  newest_first: bool = True) -> list[Headline]:
+        """One page of a view's rows without article bodies, for lists.
+
+        Pages continue from the last row shown (`after`), so reading deep into a million
+        rows costs the same as the first page.
+        """
         where, params, user_query = self._where(query)
+        order = "DESC" if newest_first else "ASC"
+        if after is not None:
+            where += (" AND " if where else " WHERE ") + (
+                f"(a.published, a.num) {'<' if newest_first else '>'} (?, ?)")
+            params += [to_iso(after.published), after.num]
         rows = self._read(
-            "SELECT a.id, a.source_id, src.title AS source_title, a.title, a.published, "
+            "SELECT a.num, a.id, a.source_id, src.title AS source_title, a.title, a.published, "
             "s.is_read, s.is_starred FROM articles a JOIN statuses s ON s.article_id = a.id "
             f"JOIN sources src ON src.id = a.source_id{where} "
-            "ORDER BY a.published DESC, a.num DESC LIMIT ? OFFSET ?",
-            [*params, limit, offset], user_query=user_query)
+            f"ORDER BY a.published {order}, a.num {order} LIMIT ?",
+            [*params, limit], user_query=user_query)
         return [Headline(r["id"], r["source_id"], r["source_title"], r["title"],
                          from_iso(r["published"]), bool(r["is_read"]),  # type: ignore[arg-type]
-                         bool(r["is_starred"])) for r in rows]
+                         bool(r["is_starred"]), r["num"]) for r in rows]
 
     def search(self, query: str, *, limit: int = 50) -> list[Article]:
         """Full-text search (FTS5 syntax), best match first; a bad query raises QueryError."""
@@ -462,8 +523,8 @@ class Store:
         now = to_iso(datetime.now(UTC)) if read else None
         with self._write() as conn:
             conn.executemany(
-                "UPDATE statuses SET is_read = ?, read_at = ? WHERE article_id = ?",
-                [(int(read), now, i) for i in article_ids])
+                "UPDATE statuses SET is_read = ?, read_at = ?, read_batch = NULL "
+                "WHERE article_id = ?", [(int(read), now, i) for i in article_ids])
 
     def set_starred(self, article_id: str, starred: bool = True) -> None:
         with self._write() as conn:
@@ -491,10 +552,9 @@ class Store:
 
     def unread_count(self, source_id: int | None = None) -> int:
         if source_id is None:
-            return int(self._read("SELECT COUNT(*) FROM statuses WHERE is_read = 0")[0][0])
-        return int(self._read(
-            "SELECT COUNT(*) FROM statuses s JOIN articles a ON a.id = s.article_id "
-            "WHERE s.is_read = 0 AND a.source_id = ?", [source_id])[0][0])
+            return int(self._read("SELECT COALESCE(SUM(unread), 0) FROM source_counts")[0][0])
+        rows = self._read("SELECT unread FROM source_counts WHERE source_id = ?", [source_id])
+        return int(rows[0][0]) if rows else 0
 
     # ------------------------------------------------------------ topics
 

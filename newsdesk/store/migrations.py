@@ -150,6 +150,61 @@ def m0003_fts_insert_by_store(db: Database) -> None:
     db.execute("DROP TRIGGER IF EXISTS articles_ai")
 
 
+@migrations(name="0004_counts_batches_images")
+def m0004_counts_batches_images(db: Database) -> None:
+    """Unread counts kept by triggers, undoable bulk reads, remote-image permissions, assets.
+
+    Counting unread articles per source with GROUP BY took ~0.4 s at a million articles;
+    the window needs the counts after every change, so they are maintained instead.
+    statuses.source_id is a copy of the article's source, so the triggers still know it
+    while a cascade is deleting the article.
+    """
+    statements = [
+        "ALTER TABLE statuses ADD COLUMN source_id INTEGER",
+        "ALTER TABLE statuses ADD COLUMN read_batch INTEGER",
+        "UPDATE statuses SET source_id = "
+        "(SELECT a.source_id FROM articles a WHERE a.id = statuses.article_id)",
+        "CREATE INDEX statuses_read_batch ON statuses(read_batch) WHERE read_batch IS NOT NULL",
+        """CREATE TABLE source_counts (
+            source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+            unread INTEGER NOT NULL DEFAULT 0,
+            total INTEGER NOT NULL DEFAULT 0
+        )""",
+        "INSERT INTO source_counts(source_id, unread, total) "
+        "SELECT s.id, COALESCE(SUM(st.is_read = 0), 0), COUNT(st.article_id) FROM sources s "
+        "LEFT JOIN statuses st ON st.source_id = s.id GROUP BY s.id",
+        """CREATE TRIGGER sources_count_ai AFTER INSERT ON sources BEGIN
+            INSERT OR IGNORE INTO source_counts(source_id) VALUES (new.id);
+        END""",
+        """CREATE TRIGGER statuses_count_ai AFTER INSERT ON statuses BEGIN
+            UPDATE source_counts SET total = total + 1, unread = unread + (new.is_read = 0)
+            WHERE source_id = new.source_id;
+        END""",
+        """CREATE TRIGGER statuses_count_ad AFTER DELETE ON statuses BEGIN
+            UPDATE source_counts SET total = total - 1, unread = unread - (old.is_read = 0)
+            WHERE source_id = old.source_id;
+        END""",
+        """CREATE TRIGGER statuses_count_au AFTER UPDATE OF is_read ON statuses
+        WHEN old.is_read != new.is_read BEGIN
+            UPDATE source_counts SET unread = unread + (new.is_read = 0) - (old.is_read = 0)
+            WHERE source_id = new.source_id;
+        END""",
+        """CREATE TABLE image_permissions (
+            kind TEXT NOT NULL CHECK (kind IN ('article', 'source')),
+            key TEXT NOT NULL,
+            PRIMARY KEY (kind, key)
+        )""",
+        """CREATE TABLE assets (
+            url TEXT PRIMARY KEY,
+            content_type TEXT NOT NULL,
+            data BLOB NOT NULL,
+            fetched_at TEXT NOT NULL
+        )""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
 def apply_migrations(db: Database) -> int:
     """Bring the schema up to date; return the schema version (migrations applied)."""
     migrations.apply(db)

@@ -1,13 +1,30 @@
-"""The window over a real store: models, the welcome page, the reader's network wall."""
+"""The window over a real store, driven as a user would: keys, clicks, a loopback server."""
+
+from dataclasses import replace
 
 import pytest
+from PySide6.QtCore import QModelIndex, Qt
 
-pytest.importorskip("PySide6")
-
-from newsdesk.gui.mainwindow import MainWindow
-from newsdesk.gui.models import ArticleTableModel, NavigationModel
+from newsdesk.gui.models import ArticleTableModel, NavigationModel, published_label
+from newsdesk.gui.settings import GuiSettings, load_settings, save_settings
 from newsdesk.models import ArticleQuery
 from newsdesk.sample import load_sample
+from tests.conftest import fixture_bytes
+from tests.feedserver import Route
+
+
+@pytest.fixture
+def sample_window(make_window, store, qtbot):
+    load_sample(store)
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def current_title(window):
+    headline = window.current_headline()
+    return headline.title if headline else None
 
 
 def test_article_model_is_a_valid_qt_model(qtmodeltester, store):
@@ -18,55 +35,247 @@ def test_article_model_is_a_valid_qt_model(qtmodeltester, store):
     assert model.rowCount() == store.count_articles()
 
 
-def test_article_model_pages_lazily(store):
+def test_article_model_pages_lazily_in_both_orders(store):
     load_sample(store)
-    model = ArticleTableModel(store)
-    model.PAGE = 10
-    model.set_query(ArticleQuery())
-    assert model.rowCount() == 10 and model.canFetchMore(model.index(-1, -1))
-    while model.canFetchMore(model.index(-1, -1)):
-        model.fetchMore(model.index(-1, -1))
-    assert model.rowCount() == store.count_articles()
+    expected = [a.id for a in store.list_articles()]
+    for newest_first in (True, False):
+        model = ArticleTableModel(store)
+        model.PAGE = 10
+        model.newest_first = newest_first
+        model.set_query(ArticleQuery())
+        assert model.rowCount() == 10 and model.canFetchMore(QModelIndex())
+        while model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        ids = [model.headline(i).id for i in range(model.rowCount())]
+        assert ids == (expected if newest_first else expected[::-1])
 
 
 def test_navigation_model(qtmodeltester, store):
     load_sample(store)
     model = NavigationModel(store)
     qtmodeltester.check(model)
-    texts = [model.index(0, 0, model.index(0, 0)).data()]
-    assert texts == [f"All articles  ({store.count_articles()})"]
+    views = model.index(0, 0)
+    assert [model.index(r, 0, views).data() for r in range(4)] == [
+        "All unread  (43)", "All articles  (43)", "Today", "Starred"]
 
 
-def test_empty_database_shows_the_welcome_page(qtbot, store):
-    window = MainWindow(store)
-    qtbot.addWidget(window)
+def test_published_label_is_relative_then_absolute():
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    assert published_label(now - timedelta(hours=3), now).startswith("3 h ago · ")
+    assert published_label(datetime(2026, 10, 1, 12, tzinfo=UTC), now) == "01 Oct 2026"
+
+
+def test_empty_database_shows_the_welcome_page(make_window):
+    window = make_window()
     assert window.middle.currentWidget() is window.welcome
 
 
-def test_loading_the_sample_from_the_welcome_page(qtbot, store):
-    window = MainWindow(store)
-    qtbot.addWidget(window)
+def test_loading_the_sample_from_the_welcome_page(make_window, qtbot):
+    window = make_window()
     window.welcome.sample_button.click()
     qtbot.waitUntil(lambda: window.middle.currentWidget() is window.table, timeout=10000)
-    qtbot.waitUntil(lambda: window.articles_model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.articles_model.rowCount() == 43, timeout=5000)
+    assert window.windowTitle() == "NewsDesk — 43 unread"
 
 
-def test_reader_makes_no_remote_request(qtbot, store, feed_server):
-    from dataclasses import replace
+def test_keyboard_navigation(sample_window, qtbot, store):
+    window = sample_window
+    titles = [a.title for a in store.list_articles(unread_only=True)]
+    window.table.setFocus()
+    start = max(window.table.currentIndex().row(), -1)
+    qtbot.keyClick(window.table, Qt.Key.Key_J)
+    assert current_title(window) == titles[start + 1]
+    qtbot.keyClick(window.table, Qt.Key.Key_J)
+    qtbot.keyClick(window.table, Qt.Key.Key_J)
+    assert current_title(window) == titles[start + 3]
+    qtbot.keyClick(window.table, Qt.Key.Key_K)
+    assert current_title(window) == titles[start + 2]
+    qtbot.keyClick(window.table, Qt.Key.Key_S)
+    first_id = window.current_headline().id
+    assert store.status(first_id)["is_starred"] == 1
+    qtbot.keyClick(window.table, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: store.status(first_id)["is_read"] == 1, timeout=2000)
+    qtbot.keyClick(window.table, Qt.Key.Key_M)
+    assert store.status(first_id)["is_read"] == 0
 
-    from tests.feedserver import Route
 
-    feed_server.routes["/img.png"] = Route(body=b"\x89PNG", content_type="image/png")
+def test_next_unread_skips_read_articles(sample_window, qtbot, store):
+    window = sample_window
+    window.nav.setCurrentIndex(window.nav_model.index(1, 0, window.nav_model.index(0, 0)))
+    articles = store.list_articles()
+    store.set_read([articles[1].id, articles[2].id])
+    window.reload_articles()
+    window.table.setCurrentIndex(QModelIndex())
+    window.move(1, unread=True)
+    assert current_title(window) == articles[0].title
+    window.table.setFocus()
+    window.table.setCurrentIndex(window.articles_model.index(0, 1))
+    qtbot.keyClick(window.table, Qt.Key.Key_N)
+    assert current_title(window) == articles[3].title
+    qtbot.keyClick(window.table, Qt.Key.Key_P)
+    assert current_title(window) == articles[0].title
+
+
+def test_space_pages_the_reader_then_moves_on(sample_window, qtbot, store):
+    window = sample_window
+    window.resize(900, 420)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_J)
+    first = current_title(window)
+    bar = window.reader.verticalScrollBar()
+    presses = 0
+    while current_title(window) == first and presses < 40:
+        qtbot.keyClick(window.table, Qt.Key.Key_Space)
+        presses += 1
+    assert current_title(window) != first
+    assert presses >= 1 and bar.value() == 0
+
+
+def test_opening_an_article_marks_it_read_after_the_delay(sample_window, qtbot, store):
+    window = sample_window
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_J)
+    article_id = window.current_headline().id
+    qtbot.waitUntil(lambda: store.status(article_id)["is_read"] == 1, timeout=3000)
+    assert window.windowTitle() == "NewsDesk — 42 unread"
+
+
+def test_mark_all_read_and_undo(sample_window, qtbot, store):
+    window = sample_window
+    window.all_read_action.trigger()
+    qtbot.waitUntil(lambda: store.unread_count() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.undo_action.isEnabled(), timeout=5000)
+    window.undo_action.trigger()
+    assert store.unread_count() == 43
+    assert not window.undo_action.isEnabled()
+
+
+def test_search_box_filters_and_bad_queries_are_a_message(sample_window, qtbot):
+    window = sample_window
+    qtbot.keyClicks(window.search_box, "Crossfade")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    assert window.articles_model.rowCount() == 4
+    window.search_box.setText('"unbalanced')
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    assert "not valid" in window.statusBar().currentMessage()
+
+
+def test_letters_typed_in_the_search_box_are_not_shortcuts(sample_window, qtbot, store):
+    window = sample_window
+    window.search_box.setFocus()
+    qtbot.keyClicks(window.search_box, "jks")
+    assert window.search_box.text() == "jks"
+    assert store.list_articles(starred_only=True) == []
+
+
+def test_refresh_against_a_loopback_server(make_window, qtbot, store, feed_server):
+    feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"))
+    feed_server.routes["/gone.xml"] = Route(status=410)
+    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
+    store.add_source(feed_server.url("/gone.xml"), title="Gone")
+    window = make_window()
+    window.refresh_action.trigger()
+    assert not window.refresh_action.isEnabled()
+    qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+    assert window.articles_model.rowCount() == 2
+    assert window.failed_button.isVisibleTo(window) and "1 feeds failed" in window.failed_button.text()
+    window.show_failed()
+    assert window._failed_dialog is not None and not window._failed_dialog.isModal()
+
+
+def test_refresh_keeps_selection(make_window, qtbot, store, feed_server):
+    feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"))
+    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
+    load_sample(store)
+    window = make_window()
+    window.table.selectRow(5)
+    chosen = window.current_headline().id
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+    assert window.articles_model.rowCount() == 45
+    assert window.current_headline().id == chosen
+
+
+def test_remote_images_are_blocked_then_cached_on_request(make_window, qtbot, store, feed_server):
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImage
+
+    image, data = QImage(40, 30, QImage.Format.Format_RGB32), QByteArray()
+    image.fill(0x3366AA)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    png = bytes(data.data())
+    feed_server.routes["/img.png"] = Route(body=png, content_type="image/png")
     load_sample(store)
     article = store.list_articles(limit=1)[0]
     remote = feed_server.url("/img.png")
-    article = replace(article, content_html=f'<p>pic <img src="{remote}"></p>')
-    window = MainWindow(store)
-    qtbot.addWidget(window)
+    changed = replace(article, content_html=f'<p>pic <img src="{remote}" width="300"></p>')
+    store.upsert_articles([changed])
+    window = make_window()
     window.show()
     qtbot.waitExposed(window)
-    window.reader.show_article(article, None)
-    window.reader.grab()  # paint it, as a user would see it
-    qtbot.wait(200)
+    window.table.selectRow(0)
+    window.reader.grab()
+    qtbot.wait(100)
     assert feed_server.requests == []
     assert remote in window.reader.blocked_urls
+    assert window.reader_pane.bar.isVisibleTo(window)
+    window.reader_pane.for_article.click()
+    qtbot.waitUntil(lambda: store.cached_asset(remote) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: not window.reader_pane.bar.isVisibleTo(window), timeout=5000)
+    requests = len(feed_server.requests)
+    window.reader.grab()
+    assert remote not in window.reader.blocked_urls
+    assert len(feed_server.requests) == requests == 1
+
+
+def test_settings_round_trip_and_bad_values(qsettings):
+    settings = GuiSettings(refresh_minutes=5, mark_read_delay=-1, remote_images=True,
+                           font_size=13, theme="dark", tray_icon=False, notify_topics=["AI"])
+    save_settings(qsettings, settings)
+    assert load_settings(qsettings) == settings
+    qsettings.setValue("settings/font_size", "huge")
+    qsettings.setValue("settings/theme", "purple")
+    loaded = load_settings(qsettings)
+    assert (loaded.font_size, loaded.theme) == (GuiSettings().font_size, "system")
+
+
+def test_geometry_and_splitter_are_restored(make_window, store):
+    load_sample(store)
+    first = make_window()
+    first.resize(760, 540)
+    first.splitter.setSizes([200, 400, 400])
+    sizes = first.splitter.sizes()
+    first.close()
+    second = make_window()
+    assert second.size().width() == 760
+    assert second.splitter.sizes() == sizes
+
+
+def test_dark_theme_applies(make_window, qsettings):
+    save_settings(qsettings, GuiSettings(theme="dark", refresh_minutes=0))
+    window = make_window()
+    assert window.colors["window"] == "#1d2026"
+    assert window.palette().color(window.backgroundRole()).name() == "#1d2026"
+
+
+def test_every_shortcut_is_listed_in_help(make_window):
+    keys = {key for key, _action in make_window().shortcuts()}
+    for expected in ("J", "K", "N", "P", "Space", "S", "M", "/, Ctrl+F", "F5, R", "Ctrl+1",
+                     "Ctrl+2", "Ctrl+3", "Shift+A", "Ctrl+Z"):
+        assert any(expected == k or k.startswith(expected) for k in keys), expected
+
+
+def test_topic_dialog_refuses_a_bad_query(make_window, store, qtbot, monkeypatch):
+    from newsdesk.gui.dialogs import TopicDialog
+
+    window = make_window()
+    answers = iter([("Broken", '"open', ""), ("Courts", "court OR judge", "Rulings")])
+    monkeypatch.setattr(TopicDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(TopicDialog, "values", lambda self: next(answers))
+    window.add_topic()
+    assert "Courts" in [t.name for t in store.list_topics()]
+    assert "Broken" not in [t.name for t in store.list_topics()]

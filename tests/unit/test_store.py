@@ -183,3 +183,60 @@ def test_update_source_rejects_unknown_fields(store):
     source, _ = store.add_source("https://a.example/feed")
     with pytest.raises(ValueError):
         store.update_source(source.id, nonsense=1)
+
+
+def test_unread_counts_follow_every_change(store):
+    source, articles = _load(store)
+    store.upsert_articles(articles)
+    assert store.unread_by_source() == {source.id: 2}
+    store.set_read([articles[0].id])
+    assert store.unread_count() == 1
+    store.set_read([articles[0].id])  # no double counting
+    assert store.unread_count(source.id) == 1
+    store.set_read([articles[0].id], False)
+    assert store.unread_count() == 2
+    other, more = _load(store, "nodates.xml", "https://nodates.example/feed")
+    store.upsert_articles(more)
+    assert store.unread_by_source() == {source.id: 2, other.id: 3}
+    store.remove_source(other.id)
+    assert store.unread_by_source() == {source.id: 2}
+
+
+def test_mark_view_read_and_undo(store):
+    from newsdesk.models import ArticleQuery
+
+    source, articles = _load(store)
+    store.upsert_articles(articles)
+    store.set_read([articles[1].id])
+    batch, count = store.mark_read_where(ArticleQuery(source_id=source.id))
+    assert count == 1 and store.unread_count() == 0
+    assert store.undo_read_batch(batch) == 1
+    assert store.status(articles[0].id)["is_read"] == 0
+    assert store.status(articles[1].id)["is_read"] == 1  # read before: stays read
+
+
+def test_headline_pages_continue_after_the_last_row(store):
+    from newsdesk.models import ArticleQuery
+
+    _, articles = _load(store, "duplicate_guids.xml", "https://lazy.example/feed")
+    store.upsert_articles(articles)
+    first = store.headlines(ArticleQuery(), limit=2)
+    rest = store.headlines(ArticleQuery(), limit=5, after=first[-1])
+    assert [h.title for h in first + rest] == ["Story C", "Story B", "Story A"]
+    oldest = store.headlines(ArticleQuery(), limit=1, newest_first=False)
+    assert oldest[0].title == "Story A"
+
+
+def test_image_permissions_and_assets(store):
+    _, articles = _load(store)
+    store.upsert_articles(articles)
+    article = store.get_article(articles[0].id)
+    assert store.remote_images_allowed(article) == (False, False)
+    store.allow_remote_images("source", article.source_id)
+    assert store.remote_images_allowed(article) == (False, True)
+    store.allow_remote_images("source", article.source_id, False)
+    store.allow_remote_images("article", article.id)
+    assert store.remote_images_allowed(article) == (True, False)
+    store.save_asset("https://x.example/a.png", "image/png", b"\x89PNG")
+    assert store.cached_asset("https://x.example/a.png") == ("image/png", b"\x89PNG")
+    assert store.cached_asset("https://x.example/other.png") is None

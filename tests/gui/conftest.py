@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QSettings, QThreadPool
+
+from newsdesk.gui.mainwindow import MainWindow
+from newsdesk.gui.settings import GuiSettings, save_settings
+from newsdesk.store.db import Store
+
+
+@pytest.fixture
+def qsettings(tmp_path: Path) -> QSettings:
+    """Settings in a temporary file: tests never read or write the user's settings."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    save_settings(settings, GuiSettings(refresh_minutes=0, mark_read_delay=0.05, theme="light"))
+    return settings
+
+
+@pytest.fixture
+def make_window(qtbot, store: Store, qsettings: QSettings) -> Iterator:
+    windows: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window = MainWindow(store, qsettings)
+        qtbot.addWidget(window)
+        windows.append(window)
+        return window
+
+    yield make
+    QThreadPool.globalInstance().waitForDone(10_000)
+    for window in windows:
+        window.close()
+    QThreadPool.globalInstance().waitForDone(10_000)
