@@ -297,9 +297,9 @@ class NavigationModel(QStandardItemModel):
             elif kind == "topic":
                 count = self._topic_counts.get(str(item.data(ID_ROLE)))
             elif isinstance(query, ArticleQuery):
-                count = (sum(per_source.values()) if query == ArticleQuery(unread_only=True)
-                         else self._store.count_where(
-                             query if query.starred_only else replace(query, unread_only=True)))
+                everything = query in (ArticleQuery(), ArticleQuery(unread_only=True))
+                count = (sum(per_source.values()) if everything else self._store.count_where(
+                    query if query.starred_only else replace(query, unread_only=True)))
             else:
                 return total
             if label:

@@ -116,6 +116,12 @@ def _article_row(article: Article) -> dict[str, Any]:
     }
 
 
+def _join(query: ArticleQuery) -> str:
+    """How to join statuses: walk articles by date (CROSS JOIN fixes that order) unless
+    the view is a small set found through statuses (starred) or given ids."""
+    return "JOIN" if query.starred_only or query.ids is not None else "CROSS JOIN"
+
+
 def _row_to_article(row: sqlite3.Row) -> Article:
     return Article(
         id=row["id"],
@@ -395,7 +401,9 @@ class Store:
             where.append("a.source_id = ?")
             params.append(q.source_id)
         if q.folder is not None:
-            where.append("a.source_id IN (SELECT id FROM sources WHERE folder = ? OR "
+            # "+" keeps the planner on the date index: a folder is many sources, and walking
+            # articles newest first finds a page sooner than merging per-source ranges.
+            where.append("+a.source_id IN (SELECT id FROM sources WHERE folder = ? OR "
                          "folder LIKE ? ESCAPE '\\')")
             escaped = q.folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params += [q.folder, escaped + "/%"]
@@ -416,7 +424,7 @@ class Store:
         """Full articles newest first; filters as in ArticleQuery (or pass one)."""
         q = query or ArticleQuery(**filters)
         where, params, user_query = self._where(q)
-        sql = ("SELECT a.* FROM articles a JOIN statuses s ON s.article_id = a.id"
+        sql = (f"SELECT a.* FROM articles a {_join(q)} statuses s ON s.article_id = a.id"
                f"{where} ORDER BY a.published DESC, a.num DESC")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -499,8 +507,8 @@ class Store:
             params += [to_iso(after.published), after.num]
         rows = self._read(
             "SELECT a.num, a.id, a.source_id, src.title AS source_title, a.title, a.published, "
-            "s.is_read, s.is_starred FROM articles a JOIN statuses s ON s.article_id = a.id "
-            f"JOIN sources src ON src.id = a.source_id{where} "
+            f"s.is_read, s.is_starred FROM articles a {_join(query)} statuses s "
+            f"ON s.article_id = a.id JOIN sources src ON src.id = a.source_id{where} "
             f"ORDER BY a.published {order}, a.num {order} LIMIT ?",
             [*params, limit], user_query=user_query)
         return [Headline(r["id"], r["source_id"], r["source_title"], r["title"],
