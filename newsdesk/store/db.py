@@ -117,9 +117,14 @@ def _article_row(article: Article) -> dict[str, Any]:
 
 
 def _join(query: ArticleQuery) -> str:
-    """How to join statuses: walk articles by date (CROSS JOIN fixes that order) unless
-    the view is a small set found through statuses (starred) or given ids."""
-    return "JOIN" if query.starred_only or query.ids is not None else "CROSS JOIN"
+    """How to join statuses. CROSS JOIN makes articles the outer loop: pages then walk the
+    date index, and a full-text set is probed once per article. Left to itself, SQLite
+    drove a topic count from the unread index and re-scanned the match list for every
+    row (over a minute at a million articles). Only a small set found through statuses
+    (starred, given ids) with no full-text condition starts from statuses."""
+    small = query.starred_only or query.ids is not None
+    full_text = query.search is not None or query.topic is not None
+    return "JOIN" if small and not full_text else "CROSS JOIN"
 
 
 def _row_to_article(row: sqlite3.Row) -> Article:
@@ -386,8 +391,15 @@ class Store:
         return int(self._read("SELECT COUNT(*) FROM articles WHERE source_id = ?",
                               [source_id])[0][0])
 
-    def _where(self, q: ArticleQuery) -> tuple[str, list[Any], bool]:
-        """SQL WHERE clause for a query over `articles a` joined with `statuses s`."""
+    def _where(self, q: ArticleQuery, *, ordered: bool = False) -> tuple[str, list[Any], bool]:
+        """SQL WHERE clause for a query over `articles a` joined with `statuses s`.
+
+        With `ordered` (a page newest first), a full-text condition picks its plan by how
+        many rows match: a few are looked up and sorted; many are found faster by walking
+        the date index and testing membership ("+" stops SQLite using the rowid lookup).
+        Measured at a million articles: 385 ms -> 19 ms for a word in 14% of them, while a
+        phrase in 108 articles stays at 4 ms instead of 165 ms.
+        """
         where: list[str] = []
         params: list[Any] = []
         match = q.search
@@ -395,7 +407,9 @@ class Store:
             topic_query = self.get_topic(q.topic).query
             match = topic_query if match is None else f"({match}) AND ({topic_query})"
         if match is not None:
-            where.append("a.num IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            walk = ordered and self._many_matches(match)
+            where.append(f"{'+' if walk else ''}a.num IN "
+                         "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(match)
         if q.source_id is not None:
             where.append("a.source_id = ?")
@@ -419,11 +433,19 @@ class Store:
             where.append("s.is_starred = 1")
         return (" WHERE " + " AND ".join(where)) if where else "", params, match is not None
 
+    _MANY = 5000
+
+    def _many_matches(self, match: str) -> bool:
+        rows = self._read("SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts "
+                          "WHERE articles_fts MATCH ? LIMIT ?)", [match, self._MANY + 1],
+                          user_query=True)
+        return int(rows[0][0]) > self._MANY
+
     def list_articles(self, query: ArticleQuery | None = None, *, limit: int | None = None,
                       offset: int = 0, **filters: Any) -> list[Article]:
         """Full articles newest first; filters as in ArticleQuery (or pass one)."""
         q = query or ArticleQuery(**filters)
-        where, params, user_query = self._where(q)
+        where, params, user_query = self._where(q, ordered=limit is not None)
         sql = (f"SELECT a.* FROM articles a {_join(q)} statuses s ON s.article_id = a.id"
                f"{where} ORDER BY a.published DESC, a.num DESC")
         if limit is not None:
@@ -445,7 +467,7 @@ class Store:
             with self._write() as conn:
                 cursor = conn.execute(
                     "UPDATE statuses SET is_read = 1, read_at = ?, read_batch = ? "
-                    "WHERE article_id IN (SELECT a.id FROM articles a JOIN statuses s "
+                    f"WHERE article_id IN (SELECT a.id FROM articles a {_join(query)} statuses s "
                     f"ON s.article_id = a.id{where})",
                     [to_iso(datetime.now(UTC)), batch, *params])
         return batch, cursor.rowcount
@@ -489,8 +511,8 @@ class Store:
         """How many articles a view holds (for unread badges and counts)."""
         where, params, user_query = self._where(query)
         return int(self._read(
-            f"SELECT COUNT(*) FROM articles a JOIN statuses s ON s.article_id = a.id{where}",
-            params, user_query=user_query)[0][0])
+            f"SELECT COUNT(*) FROM articles a {_join(query)} statuses s "
+            f"ON s.article_id = a.id{where}", params, user_query=user_query)[0][0])
 
     def headlines(self, query: ArticleQuery, *, limit: int, after: Headline | None = None,
                   newest_first: bool = True) -> list[Headline]:
@@ -499,7 +521,7 @@ class Store:
         Pages continue from the last row shown (`after`), so reading deep into a million
         rows costs the same as the first page.
         """
-        where, params, user_query = self._where(query)
+        where, params, user_query = self._where(query, ordered=True)
         order = "DESC" if newest_first else "ASC"
         if after is not None:
             where += (" AND " if where else " WHERE ") + (
