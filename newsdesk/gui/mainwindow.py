@@ -431,7 +431,12 @@ class MainWindow(QMainWindow):
         self.table.scrollToTop()
         if self.articles_model.rowCount() == 0:
             self._current_id = None
-            self.reader_pane.show_message("Nothing here", "This view has no articles.")
+            if self.middle.currentWidget() is self.welcome:
+                self.reader_pane.show_message("Nothing to read yet",
+                                              "Articles appear here once you follow outlets "
+                                              "or load the sample corpus.")
+            else:
+                self.reader_pane.show_message("Nothing here", "This view has no articles.")
         self.story_pane.show_article(None)
         return True
 

@@ -1,0 +1,66 @@
+"""Save screenshots of the main window with the sample corpus, light and dark.
+
+    .venv/bin/python bench/screenshots.py [OUT_DIR]   (default: shots/)
+
+Renders offscreen; open the PNGs and judge them as a user would.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from newsdesk.gui.app import make_app  # noqa: E402
+from newsdesk.gui.mainwindow import MainWindow  # noqa: E402
+from newsdesk.gui.settings import GuiSettings, save_settings  # noqa: E402
+from newsdesk.sample import load_sample  # noqa: E402
+from newsdesk.store.db import Store  # noqa: E402
+
+
+def settle(app: object, seconds: float = 0.4) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.02)
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "shots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_app()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "shots.db")
+        empty = MainWindow(store, QSettings(str(Path(tmp) / "e.ini"), QSettings.Format.IniFormat))
+        empty.show()
+        settle(app)
+        empty.grab().save(str(out / "welcome.png"))
+        empty.close()
+        load_sample(store)
+        for name in ("light", "dark"):
+            settings = QSettings(str(Path(tmp) / f"{name}.ini"), QSettings.Format.IniFormat)
+            save_settings(settings, GuiSettings(theme=name, refresh_minutes=0))
+            window = MainWindow(store, settings)
+            window.resize(1440, 880)
+            window.show()
+            settle(app)
+            window.table.selectRow(2)
+            window.story_dock.show()
+            settle(app)
+            path = out / f"window-{name}.png"
+            window.grab().save(str(path))
+            print(path)
+            window.close()
+        store.close()
+    print(out / "welcome.png")
+
+
+if __name__ == "__main__":
+    main()
