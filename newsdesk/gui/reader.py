@@ -89,12 +89,11 @@ class ReaderView(QTextBrowser):
         """Never fetch: remote images become a placeholder or a locally cached copy."""
         if url.scheme() in ("http", "https"):
             if kind == QTextDocument.ResourceType.ImageResource.value:
-                if self.images_allowed:
-                    data = self.cached_image(url.toString())
-                    if data:
-                        image = QImage()
-                        if image.loadFromData(data):
-                            return image
+                data = self.cached_image(url.toString())  # a local copy needs no network
+                if data:
+                    image = QImage()
+                    if image.loadFromData(data):
+                        return image
                 self.blocked_urls.append(url.toString())
                 return self._placeholder
             self.blocked_urls.append(url.toString())
@@ -151,7 +150,7 @@ class ReaderPane(QWidget):
         self.view.cached_image = cached
         self.view.show_article(article, source)
         urls = image_urls(article)
-        missing = [u for u in urls if not (allowed and cached(u))]
+        missing = [u for u in urls if not cached(u)]
         if missing and not allowed:
             self.bar_label.setText(f"{len(missing)} remote image{'s' * (len(missing) != 1)} "
                                    "not shown, to keep your reading private.")
