@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
         self._failed_dialog: FailedFeedsDialog | None = None
         self._last_failed: list[Any] = []
         self._current_id: str | None = None
+        self._fetching_images: set[str] = set()
+        self._images_tried: set[str] = set()
         self.tray: QSystemTrayIcon | None = None
 
         self._build_panes()
@@ -501,6 +503,10 @@ class MainWindow(QMainWindow):
             return
         allowed = self.settings.remote_images or for_article or for_source
         self.reader_pane.show_article(article, source, allowed=allowed, cached=self._cached)
+        if allowed and self.reader_pane.missing_images and (
+                article.id not in self._images_tried):
+            self._images_tried.add(article.id)  # once per session: offline stays quiet
+            self._fetch_images(article)
 
     def _cached(self, url: str) -> bytes | None:
         found = self.store.cached_asset(url)
@@ -621,6 +627,13 @@ class MainWindow(QMainWindow):
         except NewsdeskError as exc:
             self.show_error("Could not save", exc)
             return
+        self._fetch_images(article)
+
+    def _fetch_images(self, article: Article) -> None:
+        """Download an article's images into the local cache on a worker, then re-show it."""
+        if article.id in self._fetching_images:
+            return
+        self._fetching_images.add(article.id)
         path = self.store.path
         self.statusBar().showMessage("Fetching images…")
 
@@ -631,6 +644,7 @@ class MainWindow(QMainWindow):
                 return cache_images(writer, article)
 
         def done(result: tuple[int, int]) -> None:
+            self._fetching_images.discard(article.id)
             stored, failed = result
             self.statusBar().showMessage(
                 f"{stored} images saved for offline reading"
@@ -638,8 +652,11 @@ class MainWindow(QMainWindow):
             if self.reader.article is not None and self.reader.article.id == article.id:
                 self._show_article(article)
 
-        run_in_background(work, on_done=done,
-                          on_failed=lambda e: self.show_error("Could not fetch images", e))
+        def failed(error: BaseException) -> None:
+            self._fetching_images.discard(article.id)
+            self.show_error("Could not fetch images", error)
+
+        run_in_background(work, on_done=done, on_failed=failed)
 
     # ------------------------------------------------------------ counts, title, tray
 

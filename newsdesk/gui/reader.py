@@ -43,7 +43,6 @@ class ReaderView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open_link)
         self.blocked_urls: list[str] = []
-        self.images_allowed = False
         self.cached_image: Callable[[str], bytes | None] = lambda _u: None
         self._article: Article | None = None
         self._placeholder = _placeholder()
@@ -138,6 +137,7 @@ class ReaderPane(QWidget):
         bar_layout.addWidget(self.for_article)
         bar_layout.addWidget(self.for_source)
         self.bar.hide()
+        self.missing_images: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -146,11 +146,11 @@ class ReaderPane(QWidget):
 
     def show_article(self, article: Article, source: Source | None, *, allowed: bool,
                      cached: Callable[[str], bytes | None]) -> None:
-        self.view.images_allowed = allowed
         self.view.cached_image = cached
         self.view.show_article(article, source)
         urls = image_urls(article)
         missing = [u for u in urls if not cached(u)]
+        self.missing_images = missing
         if missing and not allowed:
             self.bar_label.setText(f"{len(missing)} remote image{'s' * (len(missing) != 1)} "
                                    "not shown, to keep your reading private.")
