@@ -16,13 +16,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from newsdesk.gui.app import make_app  # noqa: E402
-from newsdesk.gui.mainwindow import MainWindow  # noqa: E402
-from newsdesk.gui.settings import GuiSettings, save_settings  # noqa: E402
-from newsdesk.sample import load_sample  # noqa: E402
-from newsdesk.store.db import Store  # noqa: E402
+from newsdesk.gui.app import make_app
+from newsdesk.gui.mainwindow import MainWindow
+from newsdesk.gui.settings import GuiSettings, save_settings
+from newsdesk.sample import load_sample
+from newsdesk.store.db import Store
 
 
 def settle(app: object, seconds: float = 0.4) -> None:
