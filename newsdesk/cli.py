@@ -343,6 +343,81 @@ def topics_remove(ctx: click.Context, name: str) -> None:
     click.echo(f"Removed topic {name!r}.")
 
 
+# ---------------------------------------------------------------- stories
+
+
+def _read_jsonl(handle: Any) -> Any:
+    """Yield articles from a JSON-lines stream, with a clear error for a bad line."""
+    from newsdesk.analysis.stories import StoryInput
+    from newsdesk.ingest.parse import parse_datetime
+
+    for number, line in enumerate(handle, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            when = parse_datetime(str(row["date"]))
+            if when is None:
+                raise ValueError(f"date {row['date']!r} is not ISO 8601")
+            yield StoryInput(id=str(row["id"]), title=str(row.get("title") or ""),
+                             text=str(row.get("text") or ""), published=when,
+                             source=str(row.get("source") or ""), url=row.get("url"))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise click.ClickException(f"Line {number} of the input is not an article "
+                                       f"({detail}).") from exc
+
+
+@cli.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("target", type=click.File("w", encoding="utf-8"))
+def cluster(source: Any, target: Any) -> None:
+    """Group articles from a JSON-lines file into stories (no database involved).
+
+    Each input line has id, title, text, date and source (url optional), in date order;
+    each output line is {"id": ..., "cluster": ...}. Use - for standard input or output.
+    """
+    from newsdesk.analysis.stories import StoryIndex
+
+    index = StoryIndex()
+    count = 0
+    for article in _read_jsonl(source):
+        placed = index.add(article)
+        target.write(json.dumps({"id": article.id, "cluster": placed.story_id}) + "\n")
+        count += 1
+    if target.name != "<stdout>":
+        click.echo(f"Placed {count} articles in {index._next_id - 1} stories.", err=True)
+
+
+@cli.command()
+@click.option("--since", help="Stories active on or after: 2024-05-01, or 3d, 12h, 2w ago.")
+@click.option("--min-outlets", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only stories covered by at least this many outlets.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many stories.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.pass_context
+def stories(ctx: click.Context, since: str | None, min_outlets: int, limit: int | None,
+            as_json: bool) -> None:
+    """Stories in the database: outlets and article ids, largest and newest first."""
+    from newsdesk.clustering import update_stories
+
+    store = _state(ctx).store
+    update_stories(store)  # catch up on articles stored before stories existed
+    found = store.list_stories(since=_parse_since(since), min_outlets=min_outlets, limit=limit)
+    for story in found:
+        if as_json:
+            click.echo(json.dumps({
+                "id": story.id, "label": story.label, "first_seen": to_iso(story.first_seen),
+                "last_seen": to_iso(story.last_seen), "size": story.size,
+                "outlets": list(story.outlets), "article_ids": list(story.article_ids)},
+                ensure_ascii=False))
+        else:
+            click.echo(f"{story.id:>5}  {story.last_seen:%Y-%m-%d}  {len(story.outlets)} outlets, "
+                       f"{story.size} articles  {story.label}")
+    if not found and not as_json:
+        click.echo("No stories match.")
+
+
 # ---------------------------------------------------------------- sample and gui
 
 

@@ -122,6 +122,35 @@ class ArticleQuery:
     unread_only: bool = False
     starred_only: bool = False
     ids: tuple[str, ...] | None = None
+    story_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """A story as lists show it: its label, time span, size and outlets."""
+
+    id: int
+    label: str
+    first_seen: datetime
+    last_seen: datetime
+    size: int
+    outlets: tuple[str, ...]
+    article_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """One article of a story, for the side pane."""
+
+    article_id: str
+    story_id: int
+    source_id: int
+    source_title: str
+    title: str
+    published: datetime
+    url: str | None
+    score: float
+    duplicate_of: str | None
 
 
 @dataclass(frozen=True, slots=True)

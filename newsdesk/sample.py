@@ -45,4 +45,7 @@ def load_sample(store: Store) -> SampleLoad:
         new += len(saved.new_ids)
         updated += len(saved.updated_ids)
         unchanged += saved.unchanged
+    from newsdesk.clustering import update_stories
+
+    update_stories(store)
     return SampleLoad(len(manifest["outlets"]), new, updated, unchanged)

@@ -237,7 +237,13 @@ def refresh(store: Store, sources: Sequence[Source] | None = None, *,
     if not chosen:
         return RefreshReport()
     refresher = _Refresher(store, settings or FetchSettings(), progress, now)
-    return asyncio.run(refresher.run(chosen))
+    report = asyncio.run(refresher.run(chosen))
+    new_ids = [i for source in report.sources for i in source.new_ids]
+    if new_ids:
+        from newsdesk.clustering import update_stories
+
+        update_stories(store, new_ids)
+    return report
 
 
 def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
@@ -284,5 +290,9 @@ def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
     refresher = _Refresher(store, settings, None, now)
     report = asyncio.run(refresher.handle(source, result))
     refresher._flush()
+    if report.new_ids:
+        from newsdesk.clustering import update_stories
+
+        update_stories(store, list(report.new_ids))
     return store.get_source(source.id), report, created
 

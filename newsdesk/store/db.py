@@ -28,6 +28,8 @@ from newsdesk.models import (
     Enclosure,
     Headline,
     Source,
+    StoryMember,
+    StorySummary,
     Topic,
     UpsertResult,
 )
@@ -122,7 +124,7 @@ def _join(query: ArticleQuery) -> str:
     drove a topic count from the unread index and re-scanned the match list for every
     row (over a minute at a million articles). Only a small set found through statuses
     (starred, given ids) with no full-text condition starts from statuses."""
-    small = query.starred_only or query.ids is not None
+    small = query.starred_only or query.ids is not None or query.story_id is not None
     full_text = query.search is not None or query.topic is not None
     return "JOIN" if small and not full_text else "CROSS JOIN"
 
@@ -300,6 +302,9 @@ class Store:
             count = conn.execute(
                 "SELECT COUNT(*) FROM articles WHERE source_id = ?", [source_id]).fetchone()[0]
             conn.execute("DELETE FROM sources WHERE id = ?", [source_id])
+            conn.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)")
+            conn.execute("UPDATE stories SET size = (SELECT COUNT(*) FROM story_articles sa "
+                         "WHERE sa.story_id = stories.id)")
         return int(count)
 
     def log_fetch(self, source_id: int, *, outcome: str, http_status: int | None = None,
@@ -424,6 +429,9 @@ class Store:
         if q.since is not None:
             where.append("a.published >= ?")
             params.append(to_iso(q.since))
+        if q.story_id is not None:
+            where.append("a.id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            params.append(q.story_id)
         if q.ids is not None:
             where.append(f"a.id IN ({', '.join('?' * len(q.ids))})" if q.ids else "0")
             params += list(q.ids)
@@ -617,6 +625,109 @@ class Store:
         topic = self.get_topic(name)
         with self._write() as conn:
             conn.execute("DELETE FROM topics WHERE name = ?", [topic.name])
+
+    # ------------------------------------------------------------ stories
+
+    def unclustered_articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """Articles not in a story yet (all of them, or those of `ids`), oldest first."""
+        if ids is not None:
+            found: list[Article] = []
+            for start in range(0, len(ids), _CHUNK):
+                chunk = list(ids[start:start + _CHUNK])
+                found += [_row_to_article(r) for r in self._read(
+                    f"SELECT a.* FROM articles a WHERE a.id IN ({', '.join('?' * len(chunk))}) "
+                    "AND a.id NOT IN (SELECT article_id FROM story_articles)", chunk)]
+            return sorted(found, key=lambda a: (a.published, a.id))
+        return [_row_to_article(r) for r in self._read(
+            "SELECT a.* FROM articles a WHERE a.id NOT IN (SELECT article_id FROM story_articles) "
+            "ORDER BY a.published, a.id")]
+
+    def story_state(self, terms: set[str], since: datetime) -> dict[str, Any]:
+        """What grouping needs to continue: frequencies of `terms`, the document count,
+        the stories opened since `since` with their members, and the next free id."""
+        df: dict[str, int] = {}
+        term_list = sorted(terms)
+        for start in range(0, len(term_list), _CHUNK):
+            chunk = term_list[start:start + _CHUNK]
+            df.update({r[0]: int(r[1]) for r in self._read(
+                f"SELECT term, df FROM story_terms WHERE term IN ({', '.join('?' * len(chunk))})",
+                chunk)})
+        documents = int(self._read("SELECT value FROM story_meta WHERE key = 'documents'")[0][0])
+        stories = [dict(r) for r in self._read(
+            "SELECT id, first_seen, last_seen, centroid FROM stories WHERE first_seen >= ?",
+            [to_iso(since)])]
+        members: dict[int, list[dict[str, Any]]] = {}
+        ids = [st["id"] for st in stories]
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            for r in self._read(
+                    "SELECT sa.story_id, sa.article_id, sa.vector, a.title, a.outlet, a.published "
+                    "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                    f"WHERE sa.story_id IN ({', '.join('?' * len(chunk))}) "
+                    "ORDER BY a.published, a.id", chunk):
+                members.setdefault(int(r["story_id"]), []).append(dict(r))
+        next_id = int(self._read("SELECT COALESCE(MAX(id), 0) + 1 FROM stories")[0][0])
+        return {"df": df, "documents": documents, "stories": stories, "members": members,
+                "next_id": next_id}
+
+    def save_stories(self, stories: Sequence[dict[str, Any]],
+                     assignments: Sequence[dict[str, Any]], df_increments: dict[str, int],
+                     documents: int) -> None:
+        """Write one grouping step in a single transaction."""
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO stories(id, label, first_seen, last_seen, size, outlets, centroid) "
+                "VALUES (:id, :label, :first_seen, :last_seen, :size, :outlets, :centroid) "
+                "ON CONFLICT(id) DO UPDATE SET label = excluded.label, "
+                "first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
+                "size = excluded.size, outlets = excluded.outlets, centroid = excluded.centroid",
+                [{**st, "first_seen": to_iso(st["first_seen"]),
+                  "last_seen": to_iso(st["last_seen"])} for st in stories])
+            conn.executemany(
+                "INSERT OR REPLACE INTO story_articles(article_id, story_id, score, duplicate_of, "
+                "vector) VALUES (:article_id, :story_id, :score, :duplicate_of, :vector)",
+                assignments)
+            conn.executemany(
+                "INSERT INTO story_terms(term, df) VALUES (?, ?) "
+                "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+                sorted(df_increments.items()))
+            conn.execute("UPDATE story_meta SET value = ? WHERE key = 'documents'", [documents])
+
+    def list_stories(self, *, since: datetime | None = None, min_outlets: int = 1,
+                     limit: int | None = None) -> list[StorySummary]:
+        """Stories, largest and newest first, with their outlets and article ids."""
+        sql = ("SELECT id, label, first_seen, last_seen, size FROM stories WHERE outlets >= ?"
+               + (" AND last_seen >= ?" if since else "")
+               + " ORDER BY date(last_seen) DESC, outlets DESC, size DESC, last_seen DESC, id DESC"
+               + (" LIMIT ?" if limit else ""))
+        params: list[Any] = [min_outlets]
+        if since:
+            params.append(to_iso(since))
+        if limit:
+            params.append(limit)
+        result = []
+        for r in self._read(sql, params):
+            members = self.story_members(int(r["id"]))
+            result.append(StorySummary(
+                id=int(r["id"]), label=r["label"], first_seen=from_iso(r["first_seen"]),  # type: ignore[arg-type]
+                last_seen=from_iso(r["last_seen"]), size=int(r["size"]),  # type: ignore[arg-type]
+                outlets=tuple(dict.fromkeys(m.source_title for m in members)),
+                article_ids=tuple(m.article_id for m in members)))
+        return result
+
+    def story_members(self, story_id: int) -> list[StoryMember]:
+        rows = self._read(
+            "SELECT sa.article_id, sa.story_id, sa.score, sa.duplicate_of, a.source_id, "
+            "src.title AS source_title, a.title, a.published, a.url FROM story_articles sa "
+            "JOIN articles a ON a.id = sa.article_id JOIN sources src ON src.id = a.source_id "
+            "WHERE sa.story_id = ? ORDER BY a.published, a.id", [story_id])
+        return [StoryMember(r["article_id"], int(r["story_id"]), int(r["source_id"]),
+                            r["source_title"], r["title"], from_iso(r["published"]),  # type: ignore[arg-type]
+                            r["url"], float(r["score"]), r["duplicate_of"]) for r in rows]
+
+    def story_of(self, article_id: str) -> int | None:
+        rows = self._read("SELECT story_id FROM story_articles WHERE article_id = ?", [article_id])
+        return int(rows[0][0]) if rows else None
 
     def integrity_problems(self) -> list[str]:
         """Problems PRAGMA integrity_check and the FTS index check report (empty when sound)."""

@@ -205,6 +205,43 @@ def m0004_counts_batches_images(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations(name="0005_stories")
+def m0005_stories(db: Database) -> None:
+    """Stories: groups of articles on one event, and the state that grouping learns."""
+    statements = [
+        """CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            label TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            size INTEGER NOT NULL DEFAULT 0,
+            outlets INTEGER NOT NULL DEFAULT 0,
+            centroid TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX stories_first_seen ON stories(first_seen)",
+        "CREATE INDEX stories_last_seen ON stories(last_seen)",
+        """CREATE TABLE story_articles (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            score REAL NOT NULL,
+            duplicate_of TEXT,
+            vector TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX story_articles_story ON story_articles(story_id)",
+        """CREATE TABLE story_terms (
+            term TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE story_meta (
+            key TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        )""",
+        "INSERT INTO story_meta(key, value) VALUES ('documents', 0)",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
 def apply_migrations(db: Database) -> int:
     """Bring the schema up to date; return the schema version (migrations applied)."""
     migrations.apply(db)

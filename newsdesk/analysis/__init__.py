@@ -1,0 +1,1 @@
+"""Analysis over stored articles: stories (grouping) and framing (comparison). Pure functions."""

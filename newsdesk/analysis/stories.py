@@ -1,0 +1,254 @@
+"""Group articles from many outlets into stories: one real-world event, many reports.
+
+An online, single-pass clusterer (the "first story detection" family): each article, in
+date order, joins the most similar story that is still open, or starts a new one.
+
+- An article is a TF-IDF vector over stemmed words, with its title and the names it
+  mentions weighted up and only its first paragraphs read (the lead says what happened).
+- A story is the sum of its members' vectors. It stays open for `window` days after its
+  last article; older stories take no new articles, which bounds the work and keeps a
+  later ruling in the same case a separate story.
+- Similarity is cosine, discounted for the days between article and story.
+- Document frequencies are learned as the stream goes, so nothing is fit to a data set.
+- Deterministic: the same input in the same order gives the same stories.
+
+No Qt, no network, no database: the store persists what `StoryIndex` exports.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from newsdesk.analysis.text import names, words
+
+LEAD_WORDS = 220  # how much of the text counts: the lead paragraphs
+TITLE_WEIGHT = 3.0
+NAME_WEIGHT = 1.5
+STORY_TERMS = 200  # terms kept in a story's centroid
+DUPLICATE_SIMILARITY = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInput:
+    """What clustering needs of an article."""
+
+    id: str
+    title: str
+    text: str
+    published: datetime
+    source: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where one article went and why."""
+
+    article_id: str
+    story_id: int
+    score: float
+    new_story: bool
+    duplicate_of: str | None = None
+
+
+@dataclass
+class Story:
+    id: int
+    first_seen: datetime
+    last_seen: datetime
+    centroid: dict[str, float] = field(default_factory=dict)
+    members: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    vectors: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """The member title closest to the story's centre (ties: the earliest)."""
+        best, best_score = self.members[0], -1.0
+        for member in self.members:
+            score = cosine(self.vectors.get(member, {}), self.centroid)
+            if score > best_score + 1e-9:
+                best, best_score = member, score
+        return self.titles.get(best, "")
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    if not dot:
+        return 0.0
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _normalize(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    return {t: w / norm for t, w in vector.items()} if norm else {}
+
+
+def term_counts(title: str, text: str) -> Counter[str]:
+    """Weighted term counts: title words, the lead's words, and names (prefixed 'n:')."""
+    lead = " ".join(text.split()[:LEAD_WORDS])
+    counts: Counter[str] = Counter()
+    for word in words(title):
+        counts[word] += TITLE_WEIGHT
+    for word in words(lead):
+        counts[word] += 1.0
+    for name in names(f"{title}. {lead}"):
+        counts["n:" + name] += NAME_WEIGHT
+    return counts
+
+
+class StoryIndex:
+    """The open stories and the document frequencies learned so far."""
+
+    def __init__(self, *, threshold: float = 0.14, window_days: float = 4.0,
+                 day_penalty: float = 0.5, same_source: float = 0.6, next_id: int = 1) -> None:
+        self.threshold = threshold
+        self.window = timedelta(days=window_days)
+        self.day_penalty = day_penalty
+        self.same_source = same_source
+        self.df: Counter[str] = Counter()
+        self.documents = 0
+        self.stories: dict[int, Story] = {}
+        self.keep_closed = False  # keep stories expire() closes, for callers that save them
+        self.closed: list[Story] = []
+        self._postings: dict[str, set[int]] = {}
+        self._next_id = next_id
+
+    # -- vectors
+
+    def vector(self, counts: Counter[str]) -> dict[str, float]:
+        n = self.documents + 1
+        return _normalize({
+            term: (1.0 + math.log(tf)) * (math.log((n + 1) / (self.df.get(term, 0) + 1)) + 1.0)
+            for term, tf in counts.items() if tf > 0
+        })
+
+    def learn(self, counts: Counter[str]) -> None:
+        self.documents += 1
+        self.df.update(counts.keys())
+
+    # -- the stream
+
+    def add(self, article: StoryInput, counts: Counter[str] | None = None) -> Assignment:
+        """Place one article (articles should come in date order)."""
+        counts = counts if counts is not None else term_counts(article.title, article.text)
+        self.learn(counts)
+        vector = self.vector(counts)
+        self.expire(article.published)
+        best, score = self._best_story(vector, article.published, article.source)
+        if best is None or score < self.threshold:
+            story = Story(id=self._next_id, first_seen=article.published,
+                          last_seen=article.published)
+            self._next_id += 1
+            self.stories[story.id] = story
+            self._join(story, article, vector)
+            return Assignment(article.id, story.id, 1.0, True)
+        duplicate = self._duplicate_in(best, vector)
+        self._join(best, article, vector)
+        return Assignment(article.id, best.id, round(score, 4), False, duplicate)
+
+    def expire(self, now: datetime) -> list[int]:
+        """Close stories that have had no article for `window`; return their ids."""
+        closed = [sid for sid, s in self.stories.items() if now - s.first_seen > self.window]
+        for sid in closed:
+            story = self.stories.pop(sid)
+            if self.keep_closed:
+                self.closed.append(story)
+            for term in story.centroid:
+                holders = self._postings.get(term)
+                if holders is not None:
+                    holders.discard(sid)
+                    if not holders:
+                        del self._postings[term]
+        return closed
+
+    def _best_story(self, vector: dict[str, float], when: datetime,
+                    source: str = "") -> tuple[Story | None, float]:
+        top_terms = sorted(vector, key=lambda t: (-vector[t], t))[:30]
+        candidates: set[int] = set()
+        for term in top_terms:
+            candidates |= self._postings.get(term, set())
+        best: Story | None = None
+        best_score = 0.0
+        for sid in sorted(candidates):
+            story = self.stories[sid]
+            days = abs((when - story.first_seen).total_seconds()) / 86400
+            score = cosine(vector, story.centroid) / (1.0 + self.day_penalty * days)
+            if source and source in story.sources.values():
+                score *= self.same_source
+            if score > best_score + 1e-12:
+                best, best_score = story, score
+        return best, best_score
+
+    def _duplicate_in(self, story: Story, vector: dict[str, float]) -> str | None:
+        for member in story.members:
+            if cosine(vector, story.vectors.get(member, {})) >= DUPLICATE_SIMILARITY:
+                return member
+        return None
+
+    def _join(self, story: Story, article: StoryInput, vector: dict[str, float]) -> None:
+        old_terms = set(story.centroid)
+        merged = Counter(story.centroid)
+        merged.update(vector)
+        kept = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
+        story.centroid = dict(kept)
+        for term in old_terms - story.centroid.keys():
+            holders = self._postings.get(term)
+            if holders is not None:
+                holders.discard(story.id)
+        for term in story.centroid:
+            self._postings.setdefault(term, set()).add(story.id)
+        story.members.append(article.id)
+        story.titles[article.id] = article.title
+        story.sources[article.id] = article.source
+        story.vectors[article.id] = dict(sorted(vector.items(), key=lambda kv: -kv[1])[:60])
+        story.last_seen = max(story.last_seen, article.published)
+        story.first_seen = min(story.first_seen, article.published)
+
+
+    def restore(self, story: Story) -> None:
+        """Reopen a story saved earlier (its centroid, members and their vectors)."""
+        self.stories[story.id] = story
+        for term in story.centroid:
+            self._postings.setdefault(term, set()).add(story.id)
+        self._next_id = max(self._next_id, story.id + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why two articles are (or are not) one story."""
+
+    similarity: float
+    days_apart: float
+    shared_terms: tuple[str, ...]
+    shared_names: tuple[str, ...]
+
+    def __str__(self) -> str:
+        parts = [f"similarity {self.similarity:.2f}", f"{self.days_apart:.1f} days apart"]
+        if self.shared_names:
+            parts.append("both name " + ", ".join(self.shared_names))
+        if self.shared_terms:
+            parts.append("shared key terms: " + ", ".join(self.shared_terms))
+        return "; ".join(parts)
+
+
+def explain(a: StoryInput, b: StoryInput, index: StoryIndex | None = None,
+            top: int = 8) -> Explanation:
+    """Shared key terms, shared names, time apart and similarity of two articles."""
+    index = index or StoryIndex()
+    va = index.vector(term_counts(a.title, a.text))
+    vb = index.vector(term_counts(b.title, b.text))
+    shared = sorted(set(va) & set(vb), key=lambda t: (-(va[t] * vb[t]), t))
+    return Explanation(
+        similarity=round(cosine(va, vb), 4),
+        days_apart=round(abs((a.published - b.published).total_seconds()) / 86400, 2),
+        shared_terms=tuple(t for t in shared if not t.startswith("n:"))[:top],
+        shared_names=tuple(t[2:] for t in shared if t.startswith("n:"))[:top],
+    )

@@ -1,0 +1,80 @@
+"""Keep the stored stories current: group articles not yet in a story, save the result.
+
+The glue between the store and `analysis.stories` (which is pure): load the open stories
+and the learned frequencies the new articles need, place the articles in date order, and
+write everything back in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Sequence
+
+from newsdesk.analysis.stories import Story, StoryIndex, StoryInput, term_counts
+from newsdesk.store.db import Store, from_iso
+
+log = logging.getLogger(__name__)
+
+
+def update_stories(store: Store, article_ids: Sequence[str] | None = None) -> int:
+    """Put the given (default: all) articles that are in no story yet into stories.
+
+    Returns how many articles were placed. Stories keep their ids as they grow.
+    """
+    articles = store.unclustered_articles(article_ids)
+    if not articles:
+        return 0
+    inputs = [StoryInput(id=a.id, title=a.title, text=a.text, published=a.published,
+                         source=a.outlet, url=a.url) for a in articles]
+    counts = [term_counts(i.title, i.text) for i in inputs]
+    terms = set().union(*(c.keys() for c in counts))
+    index = StoryIndex()
+    index.keep_closed = True
+    since = inputs[0].published - index.window
+    state = store.story_state(terms, since)
+    index.df.update(state["df"])
+    index.documents = state["documents"]
+    index._next_id = state["next_id"]
+    for row in state["stories"]:
+        members = state["members"].get(int(row["id"]), [])
+        if not members:
+            continue
+        story = Story(id=int(row["id"]), first_seen=from_iso(row["first_seen"]),  # type: ignore[arg-type]
+                      last_seen=from_iso(row["last_seen"]),  # type: ignore[arg-type]
+                      centroid=json.loads(row["centroid"]))
+        for m in members:
+            story.members.append(m["article_id"])
+            story.titles[m["article_id"]] = m["title"]
+            story.sources[m["article_id"]] = m["outlet"]
+            story.vectors[m["article_id"]] = json.loads(m["vector"])
+        index.restore(story)
+    increments: Counter[str] = Counter()
+    assignments = []
+    touched: set[int] = set()
+    for article, count in zip(inputs, counts, strict=True):
+        placed = index.add(article, count)
+        increments.update(count.keys())
+        touched.add(placed.story_id)
+        story = index.stories[placed.story_id]  # just placed, so still open
+        assignments.append({
+            "article_id": article.id, "story_id": placed.story_id, "score": placed.score,
+            "duplicate_of": placed.duplicate_of,
+            "vector": json.dumps(story.vectors[article.id], separators=(",", ":")),
+        })
+    by_id = {st.id: st for st in [*index.closed, *index.stories.values()]}
+    rows = [_story_row(by_id[sid]) for sid in sorted(touched)]
+    store.save_stories(rows, assignments, dict(increments), index.documents)
+    log.info("placed %d articles in %d stories", len(assignments), len(rows))
+    return len(assignments)
+
+
+def _story_row(story: Story) -> dict[str, object]:
+    return {
+        "id": story.id, "label": story.label, "first_seen": story.first_seen,
+        "last_seen": story.last_seen, "size": len(story.members),
+        "outlets": len(set(story.sources.values())),
+        "centroid": json.dumps({t: round(w, 5) for t, w in story.centroid.items()},
+                               separators=(",", ":")),
+    }
