@@ -123,6 +123,7 @@ class ArticleQuery:
     starred_only: bool = False
     ids: tuple[str, ...] | None = None
     story_id: int | None = None
+    keep_ids: tuple[str, ...] = ()  # with unread_only: also these, read or not
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,7 +211,8 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([240, 640, 560])
         self.setCentralWidget(self.splitter)
 
-        self.story_pane = StoryPane()
+        self.story_pane = StoryPane(self.store)
+        self.story_pane.article_requested.connect(self.open_article)
         self.story_dock = QDockWidget("Story", self)
         self.story_dock.setObjectName("storyDock")
         self.story_dock.setWidget(self.story_pane)
@@ -511,6 +512,21 @@ class MainWindow(QMainWindow):
     def _cached(self, url: str) -> bytes | None:
         found = self.store.cached_asset(url)
         return found[1] if found else None
+
+    def open_article(self, article_id: str) -> None:
+        """Show an article picked outside the list (the story pane): select it if listed."""
+        row = self.articles_model.row_of(article_id)
+        if row >= 0:
+            self.table.setCurrentIndex(self.articles_model.index(row, ArticleTableModel.TITLE))
+            return
+        try:
+            article = self.store.get_article(article_id)
+        except NewsdeskError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        self._current_id = article.id
+        self._show_article(article)
+        self.story_pane.show_article(article)
 
     def current_headline(self) -> Any:
         return self.table.currentIndex().data(HEADLINE_ROLE)

@@ -14,6 +14,7 @@ from newsdesk.models import ArticleQuery, Headline, Source
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
+STORIES_SHOWN = 25  # the newest stories covered by two or more outlets
 
 QUERY_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADLINE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -85,10 +86,17 @@ class ArticleTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def reload(self) -> None:
-        """Re-read the first pages (as many rows as are loaded now), keeping the view."""
+        """Re-read the first pages (as many rows as are loaded now), keeping the view.
+
+        In an unread view, articles read since the view opened stay until it changes,
+        so the one being read does not vanish under the reader.
+        """
         wanted = max(len(self._rows), self.PAGE)
-        rows = self._store.headlines(self._query, limit=wanted + 1,
-                                     newest_first=self.newest_first)
+        query = self._query
+        if query.unread_only:
+            read = tuple(h.id for h in self._rows if h.is_read)[:5000]
+            query = replace(query, keep_ids=read)
+        rows = self._store.headlines(query, limit=wanted + 1, newest_first=self.newest_first)
         self.beginResetModel()
         self._rows = rows[:wanted]
         self._more = len(rows) > wanted
@@ -220,6 +228,20 @@ class NavigationModel(QStandardItemModel):
             item.setToolTip(f"{topic.description}\n{topic.query}".strip())
             topics.appendRow(item)
         root.appendRow(topics)
+        stories = self._group("Stories")
+        try:
+            recent = self._store.list_stories(min_outlets=2, limit=STORIES_SHOWN)
+        except NewsdeskError as exc:
+            log.warning("stories not listed: %s", exc)
+            recent = []
+        for story in sorted(recent, key=lambda s: (-len(s.outlets), -s.last_seen.timestamp())):
+            item = self._leaf(story.label, ArticleQuery(story_id=story.id), "story", "story")
+            item.setData(story.id, ID_ROLE)
+            item.setText(f"{story.label}  ·  {len(story.outlets)}")
+            item.setToolTip(f"{story.label}\n{len(story.outlets)} outlets: "
+                            + ", ".join(story.outlets))
+            stories.appendRow(item)
+        root.appendRow(stories)
         sources = self._group("Sources")
         folders: dict[str, QStandardItem] = {}
         for source in self._store.list_sources():
@@ -296,6 +318,8 @@ class NavigationModel(QStandardItemModel):
                 count = total
             elif kind == "topic":
                 count = self._topic_counts.get(str(item.data(ID_ROLE)))
+            elif kind == "story":
+                return 0
             elif isinstance(query, ArticleQuery):
                 everything = query in (ArticleQuery(), ArticleQuery(unread_only=True))
                 count = (sum(per_source.values()) if everything else self._store.count_where(

@@ -435,7 +435,10 @@ class Store:
         if q.ids is not None:
             where.append(f"a.id IN ({', '.join('?' * len(q.ids))})" if q.ids else "0")
             params += list(q.ids)
-        if q.unread_only:
+        if q.unread_only and q.keep_ids:
+            where.append(f"(s.is_read = 0 OR a.id IN ({', '.join('?' * len(q.keep_ids))}))")
+            params += list(q.keep_ids)
+        elif q.unread_only:
             where.append("s.is_read = 0")
         if q.starred_only:
             where.append("s.is_starred = 1")

@@ -243,7 +243,14 @@ def m0005_stories(db: Database) -> None:
 
 
 def apply_migrations(db: Database) -> int:
-    """Bring the schema up to date; return the schema version (migrations applied)."""
+    """Bring the schema up to date; return the schema version (migrations applied).
+
+    An up-to-date database is only read: workers open their own connections often, and
+    a write here would make them queue behind each other for the write lock.
+    """
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if current == len(migrations._migrations) and not migrations.pending(db):
+        return current
     migrations.apply(db)
     version = len(migrations.applied(db))
     db.execute(f"PRAGMA user_version = {int(version)}")

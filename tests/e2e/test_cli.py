@@ -145,3 +145,44 @@ def test_help_for_every_command(tmp_path):
                 walk(command, f"{prefix} {name}")
     walk(cli, "newsdesk")
     assert "Usage" in run(tmp_path / "x.db", "--help").stdout
+
+
+def test_cluster_streams_jsonl_without_a_database(tmp_path):
+    source = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "a", "title": "Harlow dam floodgates opened", "text": "Harlow dam Millbrook rain",
+         "date": "2026-03-02T09:00:00Z", "source": "Wire"},
+        {"id": "b", "title": "Millbrook evacuates as Harlow dam opens floodgates",
+         "text": "Harlow dam Millbrook rain evacuation", "date": "2026-03-02T11:00:00+00:00",
+         "source": "Ledger"},
+        {"id": "c", "title": "Senate passes renters tax credit", "text": "Brennan tax credit",
+         "date": "2026-03-02T12:00:00Z", "source": "Wire"},
+    ]
+    source.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    target = tmp_path / "out.jsonl"
+    run(tmp_path / "unused.db", "cluster", str(source), str(target))
+    out = [json.loads(line) for line in target.read_text().splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", "c"]
+    assert out[0]["cluster"] == out[1]["cluster"] != out[2]["cluster"]
+    assert not (tmp_path / "unused.db").exists()
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("{not json", "Line 1"), ('{"id": "x", "title": "t", "text": "t"}', "missing field 'date'"),
+    ('{"id": "x", "date": "soon", "title": "", "text": ""}', "is not ISO 8601"),
+])
+def test_cluster_reports_bad_lines(tmp_path, line, message):
+    source = tmp_path / "in.jsonl"
+    source.write_text(line + "\n")
+    proc = run(tmp_path / "x.db", "cluster", str(source), str(tmp_path / "out.jsonl"), check=False)
+    assert proc.returncode == 1 and message in proc.stderr
+
+
+def test_stories_command(tmp_path):
+    db = tmp_path / "e2e.db"
+    run(db, "sample")
+    lines = run(db, "stories", "--json", "--min-outlets", "3").stdout.splitlines()
+    stories = [json.loads(x) for x in lines]
+    assert len(stories) >= 8
+    assert all(len(s["outlets"]) >= 3 and len(s["article_ids"]) == s["size"] for s in stories)
+    assert "outlets" in run(db, "stories").stdout
