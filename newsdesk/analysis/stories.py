@@ -28,6 +28,8 @@ LEAD_WORDS = 220  # how much of the text counts: the lead paragraphs
 TITLE_WEIGHT = 3.0
 NAME_WEIGHT = 1.5
 STORY_TERMS = 200  # terms kept in a story's centroid
+INDEXED_TERMS = 40  # a story's strongest terms, by which new articles find it
+QUERY_TERMS = 15  # an article's strongest terms, used to look stories up
 DUPLICATE_SIMILARITY = 0.9
 
 
@@ -64,6 +66,8 @@ class Story:
     titles: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     vectors: dict[str, dict[str, float]] = field(default_factory=dict)
+    norm: float = 0.0
+    indexed: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -150,7 +154,9 @@ class StoryIndex:
             self.stories[story.id] = story
             self._join(story, article, vector)
             return Assignment(article.id, story.id, 1.0, True)
-        duplicate = self._duplicate_in(best, vector)
+        # A copy is nearly identical to a member, so it is close to the story too: skip the
+        # member-by-member check for articles that are not.
+        duplicate = self._duplicate_in(best, vector) if score >= 0.4 else None
         self._join(best, article, vector)
         return Assignment(article.id, best.id, round(score, 4), False, duplicate)
 
@@ -161,7 +167,7 @@ class StoryIndex:
             story = self.stories.pop(sid)
             if self.keep_closed:
                 self.closed.append(story)
-            for term in story.centroid:
+            for term in story.indexed:
                 holders = self._postings.get(term)
                 if holders is not None:
                     holders.discard(sid)
@@ -171,7 +177,7 @@ class StoryIndex:
 
     def _best_story(self, vector: dict[str, float], when: datetime,
                     source: str = "") -> tuple[Story | None, float]:
-        top_terms = sorted(vector, key=lambda t: (-vector[t], t))[:30]
+        top_terms = sorted(vector, key=lambda t: (-vector[t], t))[:QUERY_TERMS]
         candidates: set[int] = set()
         for term in top_terms:
             candidates |= self._postings.get(term, set())
@@ -179,8 +185,12 @@ class StoryIndex:
         best_score = 0.0
         for sid in sorted(candidates):
             story = self.stories[sid]
+            if not story.norm:
+                continue
+            centroid = story.centroid
+            dot = sum(w * centroid.get(t, 0.0) for t, w in vector.items())
             days = abs((when - story.first_seen).total_seconds()) / 86400
-            score = cosine(vector, story.centroid) / (1.0 + self.day_penalty * days)
+            score = dot / story.norm / (1.0 + self.day_penalty * days)
             if source and source in story.sources.values():
                 score *= self.same_source
             if score > best_score + 1e-12:
@@ -194,17 +204,12 @@ class StoryIndex:
         return None
 
     def _join(self, story: Story, article: StoryInput, vector: dict[str, float]) -> None:
-        old_terms = set(story.centroid)
         merged = Counter(story.centroid)
         merged.update(vector)
         kept = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
         story.centroid = dict(kept)
-        for term in old_terms - story.centroid.keys():
-            holders = self._postings.get(term)
-            if holders is not None:
-                holders.discard(story.id)
-        for term in story.centroid:
-            self._postings.setdefault(term, set()).add(story.id)
+        story.norm = math.sqrt(sum(w * w for _, w in kept))
+        self._index(story, tuple(t for t, _ in kept[:INDEXED_TERMS]))
         story.members.append(article.id)
         story.titles[article.id] = article.title
         story.sources[article.id] = article.source
@@ -216,9 +221,22 @@ class StoryIndex:
     def restore(self, story: Story) -> None:
         """Reopen a story saved earlier (its centroid, members and their vectors)."""
         self.stories[story.id] = story
-        for term in story.centroid:
-            self._postings.setdefault(term, set()).add(story.id)
+        ranked = sorted(story.centroid.items(), key=lambda kv: (-kv[1], kv[0]))
+        story.norm = math.sqrt(sum(w * w for _, w in ranked))
+        self._index(story, tuple(t for t, _ in ranked[:INDEXED_TERMS]))
         self._next_id = max(self._next_id, story.id + 1)
+
+    def _index(self, story: Story, terms: tuple[str, ...]) -> None:
+        """Point the postings at the story's strongest terms (only those find it)."""
+        for term in set(story.indexed) - set(terms):
+            holders = self._postings.get(term)
+            if holders is not None:
+                holders.discard(story.id)
+                if not holders:
+                    del self._postings[term]
+        for term in terms:
+            self._postings.setdefault(term, set()).add(story.id)
+        story.indexed = terms
 
 
 @dataclass(frozen=True, slots=True)

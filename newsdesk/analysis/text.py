@@ -43,8 +43,7 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case content words (no stopwords, no single letters), stemmed."""
     out = []
-    for match in _WORD.finditer(text):
-        token = match.group(0).lower().replace("’", "'")
+    for token in _WORD.findall(text.lower().replace("’", "'")):
         if token.endswith("'s"):
             token = token[:-2]
         if len(token) < 2 or token in STOPWORDS:
