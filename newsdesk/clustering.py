@@ -38,18 +38,23 @@ def update_stories(store: Store, article_ids: Sequence[str] | None = None) -> in
     index.documents = state["documents"]
     index._next_id = state["next_id"]
     for row in state["stories"]:
-        members = state["members"].get(int(row["id"]), [])
-        if not members:
+        outlets = state["outlets"].get(int(row["id"]))
+        if not outlets:
             continue
-        story = Story(id=int(row["id"]), first_seen=from_iso(row["first_seen"]),  # type: ignore[arg-type]
-                      last_seen=from_iso(row["last_seen"]),  # type: ignore[arg-type]
-                      centroid=json.loads(row["centroid"]))
-        for m in members:
-            story.members.append(m["article_id"])
+        index.restore(Story(id=int(row["id"]), first_seen=from_iso(row["first_seen"]),  # type: ignore[arg-type]
+                            last_seen=from_iso(row["last_seen"]),  # type: ignore[arg-type]
+                            centroid=json.loads(row["centroid"]), outlets=set(outlets),
+                            loaded=False))
+
+    def load(story: Story) -> None:
+        stored = store.story_member_rows(story.id)
+        story.members[:0] = [m["article_id"] for m in stored]
+        for m in stored:
             story.titles[m["article_id"]] = m["title"]
             story.sources[m["article_id"]] = m["outlet"]
             story.vectors[m["article_id"]] = json.loads(m["vector"])
-        index.restore(story)
+
+    index.loader = load
     increments: Counter[str] = Counter()
     assignments = []
     touched: set[int] = set()
@@ -64,6 +69,8 @@ def update_stories(store: Store, article_ids: Sequence[str] | None = None) -> in
             "vector": json.dumps(story.vectors[article.id], separators=(",", ":")),
         })
     by_id = {st.id: st for st in [*index.closed, *index.stories.values()]}
+    for sid in touched:
+        index.ensure_loaded(by_id[sid])  # the label and size need every member
     rows = [_story_row(by_id[sid]) for sid in sorted(touched)]
     store.save_stories(rows, assignments, dict(increments), index.documents)
     log.info("placed %d articles in %d stories", len(assignments), len(rows))
@@ -74,7 +81,7 @@ def _story_row(story: Story) -> dict[str, object]:
     return {
         "id": story.id, "label": story.label, "first_seen": story.first_seen,
         "last_seen": story.last_seen, "size": len(story.members),
-        "outlets": len(set(story.sources.values())),
+        "outlets": len(story.outlets),
         "centroid": json.dumps({t: round(w, 5) for t, w in story.centroid.items()},
                                separators=(",", ":")),
     }

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -68,6 +69,8 @@ class Story:
     vectors: dict[str, dict[str, float]] = field(default_factory=dict)
     norm: float = 0.0
     indexed: tuple[str, ...] = ()
+    outlets: set[str] = field(default_factory=set)
+    loaded: bool = True  # False: members not read from storage yet (see StoryIndex.loader)
 
     @property
     def label(self) -> str:
@@ -120,6 +123,7 @@ class StoryIndex:
         self.df: Counter[str] = Counter()
         self.documents = 0
         self.stories: dict[int, Story] = {}
+        self.loader: Callable[[Story], None] | None = None  # fills a restored story's members
         self.keep_closed = False  # keep stories expire() closes, for callers that save them
         self.closed: list[Story] = []
         self._postings: dict[str, set[int]] = {}
@@ -191,13 +195,20 @@ class StoryIndex:
             dot = sum(w * centroid.get(t, 0.0) for t, w in vector.items())
             days = abs((when - story.first_seen).total_seconds()) / 86400
             score = dot / story.norm / (1.0 + self.day_penalty * days)
-            if source and source in story.sources.values():
+            if source and source in story.outlets:
                 score *= self.same_source
             if score > best_score + 1e-12:
                 best, best_score = story, score
         return best, best_score
 
+    def ensure_loaded(self, story: Story) -> None:
+        """Read a restored story's members, needed only for copies and for its label."""
+        if not story.loaded and self.loader is not None:
+            self.loader(story)
+        story.loaded = True
+
     def _duplicate_in(self, story: Story, vector: dict[str, float]) -> str | None:
+        self.ensure_loaded(story)
         for member in story.members:
             if cosine(vector, story.vectors.get(member, {})) >= DUPLICATE_SIMILARITY:
                 return member
@@ -213,6 +224,7 @@ class StoryIndex:
         story.members.append(article.id)
         story.titles[article.id] = article.title
         story.sources[article.id] = article.source
+        story.outlets.add(article.source)
         story.vectors[article.id] = dict(sorted(vector.items(), key=lambda kv: -kv[1])[:60])
         story.last_seen = max(story.last_seen, article.published)
         story.first_seen = min(story.first_seen, article.published)

@@ -647,7 +647,8 @@ class Store:
 
     def story_state(self, terms: set[str], since: datetime) -> dict[str, Any]:
         """What grouping needs to continue: frequencies of `terms`, the document count,
-        the stories opened since `since` with their members, and the next free id."""
+        the stories opened since `since` with their outlets, and the next free id.
+        Members are read per story, only when needed (story_member_rows)."""
         df: dict[str, int] = {}
         term_list = sorted(terms)
         for start in range(0, len(term_list), _CHUNK):
@@ -659,19 +660,25 @@ class Store:
         stories = [dict(r) for r in self._read(
             "SELECT id, first_seen, last_seen, centroid FROM stories WHERE first_seen >= ?",
             [to_iso(since)])]
-        members: dict[int, list[dict[str, Any]]] = {}
+        outlets: dict[int, set[str]] = {}
         ids = [st["id"] for st in stories]
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
             for r in self._read(
-                    "SELECT sa.story_id, sa.article_id, sa.vector, a.title, a.outlet, a.published "
-                    "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-                    f"WHERE sa.story_id IN ({', '.join('?' * len(chunk))}) "
-                    "ORDER BY a.published, a.id", chunk):
-                members.setdefault(int(r["story_id"]), []).append(dict(r))
+                    "SELECT DISTINCT sa.story_id, a.outlet FROM story_articles sa "
+                    "JOIN articles a ON a.id = sa.article_id "
+                    f"WHERE sa.story_id IN ({', '.join('?' * len(chunk))})", chunk):
+                outlets.setdefault(int(r[0]), set()).add(r[1])
         next_id = int(self._read("SELECT COALESCE(MAX(id), 0) + 1 FROM stories")[0][0])
-        return {"df": df, "documents": documents, "stories": stories, "members": members,
+        return {"df": df, "documents": documents, "stories": stories, "outlets": outlets,
                 "next_id": next_id}
+
+    def story_member_rows(self, story_id: int) -> list[dict[str, Any]]:
+        """A story's members with their stored vectors, oldest first (for grouping)."""
+        return [dict(r) for r in self._read(
+            "SELECT sa.article_id, sa.vector, a.title, a.outlet FROM story_articles sa "
+            "JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? "
+            "ORDER BY a.published, a.id", [story_id])]
 
     def save_stories(self, stories: Sequence[dict[str, Any]],
                      assignments: Sequence[dict[str, Any]], df_increments: dict[str, int],
