@@ -142,11 +142,9 @@ def sources_defaults(ctx: click.Context) -> None:
 
 
 def _add_outlines(store: Store, feeds: list[Any], where: str) -> None:
-    added = 0
-    for feed in feeds:
-        _, created = store.add_source(feed.url, title=feed.title, site_url=feed.site_url,
-                                      folder=feed.folder)
-        added += created
+    from newsdesk.sources import follow_feeds
+
+    added = follow_feeds(store, feeds)
     click.echo(f"Imported {added} new sources from {where} "
                f"({len(feeds) - added} already followed).")
 

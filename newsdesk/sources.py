@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from newsdesk.config import resource_path
 from newsdesk.errors import OPMLError
 from newsdesk.models import Source
+from newsdesk.store.db import Store
 
 DEFAULT_OPML = "default-sources.opml"
 FEED_TYPES = {
@@ -88,6 +89,13 @@ def read_opml(path: str | Path) -> list[OutlineFeed]:
 def default_feeds() -> list[OutlineFeed]:
     """The outlets a new user starts with (resources/default-sources.opml)."""
     return read_opml(resource_path(DEFAULT_OPML))
+
+
+def follow_feeds(store: Store, feeds: list[OutlineFeed]) -> int:
+    """Subscribe to every feed (folders kept); return how many were new."""
+    with store.transaction():
+        return sum(store.add_source(f.url, title=f.title, site_url=f.site_url,
+                                    folder=f.folder)[1] for f in feeds)
 
 
 def export_opml(sources: list[Source], *, title: str = "NewsDesk subscriptions") -> str:

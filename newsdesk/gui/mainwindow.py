@@ -977,12 +977,10 @@ class MainWindow(QMainWindow):
             on_failed=lambda e: self.show_error("Could not load the sample", e))
 
     def add_defaults(self) -> None:
-        from newsdesk.sources import default_feeds
+        from newsdesk.sources import default_feeds, follow_feeds
 
         try:
-            for feed in default_feeds():
-                self.store.add_source(feed.url, title=feed.title, site_url=feed.site_url,
-                                      folder=feed.folder)
+            follow_feeds(self.store, default_feeds())
         except NewsdeskError as exc:
             self.show_error("Could not add the default sources", exc)
             return
@@ -990,16 +988,14 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def import_opml(self) -> None:
-        from newsdesk.sources import read_opml
+        from newsdesk.sources import follow_feeds, read_opml
 
         name, _ = QFileDialog.getOpenFileName(self, "Import OPML", "",
                                               "OPML files (*.opml *.xml);;All files (*)")
         if not name:
             return
         try:
-            feeds = read_opml(name)
-            added = sum(self.store.add_source(f.url, title=f.title, site_url=f.site_url,
-                                              folder=f.folder)[1] for f in feeds)
+            added = follow_feeds(self.store, read_opml(name))
         except NewsdeskError as exc:
             self.show_error("Could not import the OPML file", exc)
             return
