@@ -17,7 +17,9 @@ No Qt, no network, no database: the store persists what `StoryIndex` exports.
 
 from __future__ import annotations
 
+import heapq
 import math
+from itertools import islice
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +32,9 @@ TITLE_WEIGHT = 3.0
 NAME_WEIGHT = 1.5
 STORY_TERMS = 200  # terms kept in a story's centroid
 INDEXED_TERMS = 40  # a story's strongest terms, by which new articles find it
-QUERY_TERMS = 15  # an article's strongest terms, used to look stories up
+QUERY_TERMS = 12  # an article's strongest terms, used to look stories up
+MAX_POSTING = 400  # a term shared by more open stories than this does not find candidates
+MAX_CANDIDATES = 8  # stories compared in full: those sharing the most strong terms
 DUPLICATE_SIMILARITY = 0.9
 
 
@@ -84,9 +88,7 @@ class Story:
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    dot = sum(a[t] * b[t] for t in a.keys() & b.keys())
     if not dot:
         return 0.0
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
@@ -127,16 +129,18 @@ class StoryIndex:
         self.keep_closed = False  # keep stories expire() closes, for callers that save them
         self.closed: list[Story] = []
         self._postings: dict[str, set[int]] = {}
+        self._opened: list[tuple[datetime, int]] = []  # heap of (first_seen, id) to expire
         self._next_id = next_id
 
     # -- vectors
 
     def vector(self, counts: Counter[str]) -> dict[str, float]:
-        n = self.documents + 1
-        return _normalize({
-            term: (1.0 + math.log(tf)) * (math.log((n + 1) / (self.df.get(term, 0) + 1)) + 1.0)
-            for term, tf in counts.items() if tf > 0
-        })
+        """Unit-length TF-IDF weights, strongest first (callers take prefixes of it)."""
+        log, df, top = math.log, self.df, math.log(self.documents + 2)
+        weights = {term: (1.0 + log(tf)) * (top - log(df.get(term, 0) + 1) + 1.0)
+                   for term, tf in counts.items() if tf > 0}
+        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+        return _normalize(dict(ranked))
 
     def learn(self, counts: Counter[str]) -> None:
         self.documents += 1
@@ -156,6 +160,7 @@ class StoryIndex:
                           last_seen=article.published)
             self._next_id += 1
             self.stories[story.id] = story
+            heapq.heappush(self._opened, (story.first_seen, story.id))
             self._join(story, article, vector)
             return Assignment(article.id, story.id, 1.0, True)
         # A copy is nearly identical to a member, so it is close to the story too: skip the
@@ -165,9 +170,13 @@ class StoryIndex:
         return Assignment(article.id, best.id, round(score, 4), False, duplicate)
 
     def expire(self, now: datetime) -> list[int]:
-        """Close stories that have had no article for `window`; return their ids."""
-        closed = [sid for sid, s in self.stories.items() if now - s.first_seen > self.window]
-        for sid in closed:
+        """Close stories whose first article is more than `window` before `now`."""
+        closed = []
+        while self._opened and now - self._opened[0][0] > self.window:
+            _, sid = heapq.heappop(self._opened)
+            if sid not in self.stories:
+                continue
+            closed.append(sid)
             story = self.stories.pop(sid)
             if self.keep_closed:
                 self.closed.append(story)
@@ -181,10 +190,13 @@ class StoryIndex:
 
     def _best_story(self, vector: dict[str, float], when: datetime,
                     source: str = "") -> tuple[Story | None, float]:
-        top_terms = sorted(vector, key=lambda t: (-vector[t], t))[:QUERY_TERMS]
-        candidates: set[int] = set()
+        top_terms = list(islice(vector, QUERY_TERMS))
+        hits: Counter[int] = Counter()
         for term in top_terms:
-            candidates |= self._postings.get(term, set())
+            holders = self._postings.get(term)
+            if holders and len(holders) <= MAX_POSTING:  # commoner terms cannot tell apart
+                hits.update(holders)
+        candidates = sorted(hits, key=lambda sid: (-hits[sid], sid))[:MAX_CANDIDATES]
         best: Story | None = None
         best_score = 0.0
         for sid in sorted(candidates):
@@ -192,7 +204,7 @@ class StoryIndex:
             if not story.norm:
                 continue
             centroid = story.centroid
-            dot = sum(w * centroid.get(t, 0.0) for t, w in vector.items())
+            dot = sum(vector[t] * centroid[t] for t in vector.keys() & centroid.keys())
             days = abs((when - story.first_seen).total_seconds()) / 86400
             score = dot / story.norm / (1.0 + self.day_penalty * days)
             if source and source in story.outlets:
@@ -225,7 +237,7 @@ class StoryIndex:
         story.titles[article.id] = article.title
         story.sources[article.id] = article.source
         story.outlets.add(article.source)
-        story.vectors[article.id] = dict(sorted(vector.items(), key=lambda kv: -kv[1])[:60])
+        story.vectors[article.id] = dict(islice(vector.items(), 60))
         story.last_seen = max(story.last_seen, article.published)
         story.first_seen = min(story.first_seen, article.published)
 
@@ -233,6 +245,7 @@ class StoryIndex:
     def restore(self, story: Story) -> None:
         """Reopen a story saved earlier (its centroid, members and their vectors)."""
         self.stories[story.id] = story
+        heapq.heappush(self._opened, (story.first_seen, story.id))
         ranked = sorted(story.centroid.items(), key=lambda kv: (-kv[1], kv[0]))
         story.norm = math.sqrt(sum(w * w for _, w in ranked))
         self._index(story, tuple(t for t, _ in ranked[:INDEXED_TERMS]))
