@@ -78,7 +78,10 @@ def main() -> None:
         index.add(item)
     stream = time.process_time() - started
     print(f"stream of {len(old):,} articles: {stream:.1f} s CPU "
-          f"({len(old) / stream:,.0f} articles/s), {index._next_id - 1:,} stories")
+          f"({len(old) / stream:,.0f} articles/s), {index._next_id - 1:,} stories, "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB peak so far "
+          "(the synthetic input included)")
+    del index
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "stories.db")
@@ -99,7 +102,7 @@ def main() -> None:
               f"{time.perf_counter() - t:.2f} s")
         store.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory: {peak:.0f} MB")
+    print(f"peak memory of the whole run: {peak:.0f} MB")
 
 
 if __name__ == "__main__":

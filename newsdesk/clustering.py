@@ -13,17 +13,31 @@ from collections import Counter
 from collections.abc import Sequence
 
 from newsdesk.analysis.stories import Story, StoryIndex, StoryInput, term_counts
+from newsdesk.models import Article
 from newsdesk.store.db import Store, from_iso
 
 log = logging.getLogger(__name__)
 
 
+CATCH_UP_BATCH = 2000  # articles per step when grouping everything not grouped yet
+
+
 def update_stories(store: Store, article_ids: Sequence[str] | None = None) -> int:
     """Put the given (default: all) articles that are in no story yet into stories.
 
-    Returns how many articles were placed. Stories keep their ids as they grow.
+    Returns how many articles were placed. Stories keep their ids as they grow. Catching
+    up on everything works in date-ordered batches, so memory stays bounded.
     """
-    articles = store.unclustered_articles(article_ids)
+    if article_ids is not None:
+        return _place(store, store.unclustered_articles(article_ids))
+    placed = 0
+    for start in range(0, len(pending := store.unclustered_ids()), CATCH_UP_BATCH):
+        placed += _place(store, store.unclustered_articles(pending[start:start + CATCH_UP_BATCH]))
+    return placed
+
+
+def _place(store: Store, articles: list[Article]) -> int:
+    """Group one date-ordered batch and save it in one transaction."""
     if not articles:
         return 0
     inputs = [StoryInput(id=a.id, title=a.title, text=a.text, published=a.published,

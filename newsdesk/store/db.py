@@ -645,6 +645,12 @@ class Store:
             "SELECT a.* FROM articles a WHERE a.id NOT IN (SELECT article_id FROM story_articles) "
             "ORDER BY a.published, a.id")]
 
+    def unclustered_ids(self) -> list[str]:
+        """Ids of articles in no story, oldest first."""
+        return [r[0] for r in self._read(
+            "SELECT a.id FROM articles a WHERE a.id NOT IN (SELECT article_id FROM story_articles) "
+            "ORDER BY a.published, a.id")]
+
     def story_state(self, terms: set[str], since: datetime) -> dict[str, Any]:
         """What grouping needs to continue: frequencies of `terms`, the document count,
         the stories opened since `since` with their outlets, and the next free id.
