@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import heapq
 import math
-from itertools import islice
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 from newsdesk.analysis.text import names, words
 
