@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 _STOPWORD_TEXT = """
@@ -50,6 +51,16 @@ def words(text: str) -> list[str]:
             continue
         out.append(stem(token))
     return out
+
+
+def surface_forms(text: str) -> dict[str, Counter[str]]:
+    """For each stem in `text`, the words as written (to show 'shares', not 'shar')."""
+    forms: dict[str, Counter[str]] = {}
+    for token in _WORD.findall(text.lower().replace("’", "'")):
+        token = token.removesuffix("'s")
+        if len(token) >= 2 and token not in STOPWORDS:
+            forms.setdefault(stem(token), Counter())[token] += 1
+    return forms
 
 
 def names(text: str) -> list[str]:

@@ -1,0 +1,341 @@
+"""Compare how outlets frame one story: pure functions over the story's articles.
+
+Each comparison keeps its evidence (the sentences or links behind a figure), so the pane
+and the report can show why. Implemented here: timeline, headline words, distinctive
+words (log-odds with an informative Dirichlet prior: Monroe, Colaresi and Quinn 2008,
+"Fightin' Words"), the common core, voices (who is quoted or cited), hedging, links to
+other outlets and primary sources, and the kind of piece (news, analysis, opinion).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from newsdesk.analysis.text import STOPWORDS, stem, surface_forms, words
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?(?=\s+[\"“‘A-Z0-9]|\s*$)")
+_ABBREVIATIONS = frozenset({"mr", "ms", "mrs", "dr", "st", "jr", "sr", "inc", "corp", "gen",
+                            "sen", "rep", "gov", "no", "vs", "u.s", "e.g", "i.e", "lt", "col"})
+_ROLES = frozenset({"analyst", "analysts", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.",
+                    "spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney",
+                    "economist", "researcher", "professor", "judge", "senator", "sen.", "rep.",
+                    "representative", "president", "minister", "commissioner", "chief",
+                    "director", "governor", "mayor", "chair", "chairman", "chairwoman"})
+_HREF = re.compile(r'href="([^"]+)"')
+_NAME = r"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.|of|de|van|von|the))*"
+_ROLE = r"(?:,\s+(?:the\s+)?[a-z][\w\s\-']{0,60}?)?"
+_SAID = r"(?:said|says|told|wrote|added|argued|warned|explained|noted|asked)"
+_VOICE_PATTERNS = (
+    re.compile(rf"[\"”]\s*,?\s*{_SAID}\s+(?P<name>{_NAME})"),  # "...," said X
+    re.compile(rf"(?P<name>{_NAME}){_ROLE},?\s+{_SAID}\b"),  # X (, role) said
+    re.compile(rf"\baccording to (?:the\s+)?(?P<name>{_NAME})"),  # according to X
+    re.compile(rf"\b{_SAID}\s+(?P<name>{_NAME})\b"),  # said X
+)
+_NOT_VOICES = frozenset({"The", "He", "She", "They", "It", "We", "I", "This", "That", "A", "An",
+                         "But", "And", "In", "On", "Monday", "Tuesday", "Wednesday", "Thursday",
+                         "Friday", "Saturday", "Sunday", "Officials", "Experts", "Analysts",
+                         "Researchers", "Sources", "Critics", "Supporters"})
+HEDGES = (
+    "allegedly", "alleged", "reportedly", "purportedly", "apparently", "claims", "claimed",
+    "sources say", "sources said", "according to sources", "it is unclear", "appears to",
+    "appeared to", "may have", "might have", "could be", "is said to", "are said to",
+    "unconfirmed", "unverified", "suggests", "suggested", "is believed to", "rumored",
+)
+PRIMARY_HINTS = (".pdf", "/opinions/", "/decisions/", "/ordinance", "/advisories/",
+                 "/filings/", "/docket", "/bills/", ".gov/", "/council/", "/court")
+OPINION_WORDS = ("opinion", "editorial", "commentary", "column", "op-ed", "analysis",
+                 "explainer", "perspective", "review")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|mine|we think|in my view)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class FramingArticle:
+    """What the comparison reads of one article."""
+
+    id: str
+    outlet: str
+    site: str  # the outlet's host, to recognise links to it
+    title: str
+    text: str
+    html: str = ""
+    url: str | None = None
+    published: datetime | None = None
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    article_id: str
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    outlet: str
+    published: datetime
+    hours_after_first: float
+    article_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredTerm:
+    term: str
+    z: float
+    count: int
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    name: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutletFrame:
+    """One outlet's side of the comparison."""
+
+    outlet: str
+    headline_words: tuple[str, ...]
+    distinctive: tuple[ScoredTerm, ...]
+    voices: tuple[Voice, ...]
+    missing_voices: tuple[str, ...]
+    hedges: tuple[Evidence, ...]
+    links_to_outlets: tuple[str, ...]
+    primary_sources: tuple[str, ...]
+    kind: str
+    kind_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    timeline: tuple[TimelineEntry, ...]
+    common_core: tuple[str, ...]
+    outlets: tuple[OutletFrame, ...] = field(default_factory=tuple)
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences (good enough for news prose: keeps closing quotes, and
+    does not split after Mr., Dr., U.S. and similar)."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        start = 0
+        for match in _SENTENCE_END.finditer(paragraph):
+            before = paragraph[start:match.start()].split()
+            last = before[-1].lower().rstrip(".") if before else ""
+            if match.group(0)[0] == "." and (last in _ABBREVIATIONS or len(last) == 1):
+                continue
+            piece = paragraph[start:match.end()].strip()
+            if piece:
+                out.append(piece)
+            start = match.end()
+        rest = paragraph[start:].strip()
+        if rest:
+            out.append(rest)
+    return out
+
+
+def timeline(articles: Sequence[FramingArticle]) -> tuple[TimelineEntry, ...]:
+    """Each outlet's first article on the story, and how long after the first it came."""
+    first: dict[str, FramingArticle] = {}
+    for a in sorted((a for a in articles if a.published), key=lambda a: (a.published, a.id)):
+        first.setdefault(a.outlet, a)
+    if not first:
+        return ()
+    start = min(a.published for a in first.values())  # type: ignore[type-var]
+    return tuple(
+        TimelineEntry(o, a.published, round((a.published - start).total_seconds() / 3600, 2),  # type: ignore[operator,arg-type]
+                      a.id)
+        for o, a in sorted(first.items(), key=lambda kv: (kv[1].published, kv[0])))
+
+
+def headline_words(articles: Sequence[FramingArticle]) -> dict[str, tuple[str, ...]]:
+    """Per outlet, the headline words (as written) no other outlet's headline uses."""
+    stems: dict[str, dict[str, str]] = {}
+    for a in articles:
+        mine = stems.setdefault(a.outlet, {})
+        for raw in re.findall(r"[\w'’\-]+", a.title):
+            low = raw.lower().replace("’", "'").removesuffix("'s")
+            if len(low) > 2 and low not in STOPWORDS:
+                mine.setdefault(stem(low), raw)
+    result = {}
+    for outlet, mine in stems.items():
+        others = set().union(*(set(v) for o, v in stems.items() if o != outlet))
+        result[outlet] = tuple(raw for s, raw in mine.items() if s not in others)
+    return result
+
+
+def log_odds(counts: Mapping[str, Counter[str]], prior: Counter[str],
+             *, prior_weight: float = 1000.0) -> dict[str, list[tuple[str, float, int]]]:
+    """Fightin' Words: per group, words by z-score of log-odds vs the other groups.
+
+    The Dirichlet prior is `prior` (word counts from all stored articles) rescaled to
+    `prior_weight` pseudo-counts, so rare words need real evidence to stand out.
+    """
+    prior_total = sum(prior.values()) or 1
+    alpha = {w: prior_weight * c / prior_total for w, c in prior.items()}
+    alpha0 = sum(alpha.values())
+    totals = {g: sum(c.values()) for g, c in counts.items()}
+    result: dict[str, list[tuple[str, float, int]]] = {}
+    for group, mine in counts.items():
+        rest: Counter[str] = Counter()
+        for other, theirs in counts.items():
+            if other != group:
+                rest.update(theirs)
+        n_i, n_j = totals[group], sum(rest.values())
+        scored = []
+        for word, y_i in mine.items():
+            a_w = alpha.get(word, 0.01)
+            y_j = rest.get(word, 0)
+            delta = (math.log((y_i + a_w) / (n_i + alpha0 - y_i - a_w))
+                     - math.log((y_j + a_w) / (n_j + alpha0 - y_j - a_w)))
+            z = delta / math.sqrt(1.0 / (y_i + a_w) + 1.0 / (y_j + a_w))
+            scored.append((word, round(z, 3), y_i))
+        result[group] = sorted(scored, key=lambda t: (-t[1], t[0]))
+    return result
+
+
+def voices(article: FramingArticle) -> dict[str, list[Evidence]]:
+    """Who the article quotes or cites, with the sentences that show it."""
+    found: dict[str, list[Evidence]] = {}
+    for sentence in sentences(article.text):
+        for pattern in _VOICE_PATTERNS:
+            for match in pattern.finditer(sentence):
+                name = match.group("name").strip()
+                first = name.split()[0]
+                if first in _NOT_VOICES or len(name) < 3:
+                    continue
+                name = re.sub(r"\s+(?:of|the)$", "", name)
+                parts = name.split()
+                while len(parts) > 1 and parts[0].lower() in _ROLES:
+                    parts = parts[1:]  # "Analyst Sam Lee", "Judge Helen Marsh": the person
+                name = " ".join(parts)
+                ev = Evidence(article.id, sentence)
+                if ev not in found.setdefault(name, []):
+                    found[name].append(ev)
+    return _merge_short_names(found)
+
+
+def _merge_short_names(found: dict[str, list[Evidence]]) -> dict[str, list[Evidence]]:
+    """'Marsh' said after 'Judge Helen Marsh' is the same voice: fold it into the full name."""
+    merged: dict[str, list[Evidence]] = {}
+    for name in sorted(found, key=lambda n: (-len(n.split()), n)):
+        full = next((m for m in merged if len(name.split()) < len(m.split())
+                     and m.split()[-len(name.split()):] == name.split()), None)
+        target = merged.setdefault(full or name, [])
+        target += [e for e in found[name] if e not in target]
+    return merged
+
+
+def hedges(article: FramingArticle) -> list[Evidence]:
+    """Sentences that hedge (allegedly, reportedly, sources say, ...)."""
+    result = []
+    for sentence in sentences(article.text):
+        low = sentence.lower()
+        if any(re.search(rf"\b{re.escape(h)}\b", low) for h in HEDGES):
+            result.append(Evidence(article.id, sentence))
+    return result
+
+
+def links(article: FramingArticle, outlet_sites: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """(other outlets this article links to, primary sources it links to)."""
+    to_outlets, primary = [], []
+    for href in _HREF.findall(article.html):
+        host = (urlsplit(href).hostname or "").lower().removeprefix("www.")
+        outlet = next((o for o, site in outlet_sites.items()
+                       if site and host == site and o != article.outlet), None)
+        if outlet:
+            if outlet not in to_outlets:
+                to_outlets.append(outlet)
+        elif (host and host != article.site and href not in primary
+              and any(h in href.lower() for h in PRIMARY_HINTS)):
+            primary.append(href)
+    return to_outlets, primary
+
+
+def kind_of(article: FramingArticle) -> tuple[str, str]:
+    """news, analysis or opinion, and the reason (category, URL path, first person)."""
+    for category in article.categories:
+        low = category.lower()
+        if low in ("opinion", "editorial", "commentary", "column", "op-ed"):
+            return "opinion", f"filed under “{category}”"
+        if low in ("analysis", "explainer", "perspective"):
+            return "analysis", f"filed under “{category}”"
+    path = urlsplit(article.url or "").path.lower()
+    for word in OPINION_WORDS:
+        if f"/{word}" in path:
+            return ("analysis" if word in ("analysis", "explainer") else "opinion",
+                    f"the address contains /{word}")
+    first_person = len(_FIRST_PERSON.findall(article.text))
+    if first_person >= 2:
+        return "opinion", f"written in the first person ({first_person} times)"
+    return "news", "no opinion markers"
+
+
+def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = None,
+            *, top: int = 8) -> Comparison:
+    """The whole comparison for one story's articles."""
+    by_outlet: dict[str, list[FramingArticle]] = {}
+    for a in articles:
+        by_outlet.setdefault(a.outlet, []).append(a)
+    counts = {o: Counter(w for a in arts for w in words(f"{a.title} {a.text}"))
+              for o, arts in by_outlet.items()}
+    prior = prior if prior is not None else sum(counts.values(), Counter())
+    scores = log_odds(counts, prior)
+    core = set.intersection(*(set(c) for c in counts.values())) if counts else set()
+    everywhere: dict[str, Counter[str]] = {}
+    for a in articles:
+        for key, seen in surface_forms(f"{a.title} {a.text}").items():
+            everywhere.setdefault(key, Counter()).update(seen)
+    core_terms = tuple(
+        everywhere[w].most_common(1)[0][0] if w in everywhere else w
+        for w in sorted(core, key=lambda w: (-sum(c[w] for c in counts.values()), w)))
+    all_voices = {o: {} for o in by_outlet}  # type: dict[str, dict[str, list[Evidence]]]
+    for outlet, arts in by_outlet.items():
+        for a in arts:
+            for name, ev in voices(a).items():
+                all_voices[outlet].setdefault(name, []).extend(ev)
+    sites = {o: arts[0].site for o, arts in by_outlet.items()}
+    heads = headline_words(articles)
+    frames = []
+    for outlet, arts in sorted(by_outlet.items()):
+        others = set().union(*(set(v) for o, v in all_voices.items() if o != outlet))
+        link_outlets: list[str] = []
+        primary: list[str] = []
+        for a in arts:
+            to_o, prim = links(a, sites)
+            link_outlets += [o for o in to_o if o not in link_outlets]
+            primary += [p for p in prim if p not in primary]
+        kind, reason = kind_of(arts[0])
+        forms: dict[str, Counter[str]] = {}
+        for a in arts:
+            for key, seen in surface_forms(f"{a.title} {a.text}").items():
+                forms.setdefault(key, Counter()).update(seen)
+        distinctive = tuple(
+            ScoredTerm(forms[w].most_common(1)[0][0] if w in forms else w, z, n,
+                       tuple(_evidence_for(w, arts))[:2])
+            for w, z, n in scores[outlet][:top] if z > 0)
+        frames.append(OutletFrame(
+            outlet=outlet, headline_words=heads.get(outlet, ()), distinctive=distinctive,
+            voices=tuple(Voice(n, tuple(ev)) for n, ev in sorted(all_voices[outlet].items())),
+            missing_voices=tuple(sorted(others - set(all_voices[outlet]))),
+            hedges=tuple(h for a in arts for h in hedges(a)),
+            links_to_outlets=tuple(link_outlets), primary_sources=tuple(primary),
+            kind=kind, kind_reason=reason))
+    return Comparison(timeline=timeline(articles), common_core=core_terms[:top * 2],
+                      outlets=tuple(frames))
+
+
+def _evidence_for(term: str, articles: Sequence[FramingArticle]) -> list[Evidence]:
+    found = []
+    for a in articles:
+        for sentence in sentences(a.text):
+            if term in words(sentence):
+                found.append(Evidence(a.id, sentence))
+    return found

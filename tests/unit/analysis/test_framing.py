@@ -1,0 +1,99 @@
+"""Framing comparison on a small hand-written story with known answers."""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsdesk.analysis.framing import (
+    FramingArticle,
+    compare,
+    headline_words,
+    hedges,
+    kind_of,
+    links,
+    log_odds,
+    sentences,
+    timeline,
+    voices,
+)
+
+T0 = datetime(2026, 5, 4, 8, tzinfo=UTC)
+WIRE = FramingArticle(
+    "w1", "Wire", "wire.example", "Court fines Acme over data leak",
+    'A court fined Acme $2 million on Monday over a data leak. "We will appeal," said Jane Doe, '
+    "Acme's lawyer. The fine is the largest so far, according to the Data Office.",
+    '<p>See the <a href="https://court.example/rulings/acme.pdf">ruling</a>.</p>',
+    "https://wire.example/2026/acme-fine", T0, ("Courts",))
+BLOG = FramingArticle(
+    "b1", "Blog", "blog.example", "Acme's slap on the wrist is a disgrace",
+    "I think this fine is a joke. Acme allegedly knew about the leak for months, and the "
+    "Data Office reportedly ignored warnings. My view: fines this small change nothing.",
+    '<p>As <a href="https://wire.example/2026/acme-fine">Wire reported</a>, the court acted.</p>',
+    "https://blog.example/opinion/acme", T0 + timedelta(hours=5), ("Privacy",))
+BIZ = FramingArticle(
+    "z1", "Biz", "biz.example", "Acme shares fall after court fine",
+    "Acme shares fell 4 percent after the court fine. Analyst Sam Lee said investors expect "
+    "more fines. Lee added that the leak could cost Acme customers.",
+    "", "https://biz.example/markets/acme", T0 + timedelta(hours=2), ("Markets",))
+STORY = [WIRE, BLOG, BIZ]
+
+
+def test_timeline_orders_outlets_and_measures_the_lag():
+    assert [(e.outlet, e.hours_after_first) for e in timeline(STORY)] == [
+        ("Wire", 0.0), ("Biz", 2.0), ("Blog", 5.0)]
+
+
+def test_headline_words_only_that_outlet_uses():
+    words = headline_words(STORY)
+    assert words["Wire"] == ("data", "leak")  # "fines" is Biz's "fine": same stem
+    assert words["Blog"] == ("slap", "wrist", "disgrace")
+    assert words["Biz"] == ("shares", "fall")
+
+
+def test_voices_and_missing_voices():
+    assert set(voices(WIRE)) == {"Jane Doe", "Data Office"}
+    assert set(voices(BIZ)) == {"Sam Lee"}  # "Lee added" folds into the full name
+    assert len(voices(BIZ)["Sam Lee"]) == 2
+    frames = {f.outlet: f for f in compare(STORY).outlets}
+    assert frames["Biz"].missing_voices == ("Data Office", "Jane Doe")
+
+
+def test_hedges_are_found_with_their_sentences():
+    found = hedges(BLOG)
+    assert [e.sentence for e in found] == [
+        "Acme allegedly knew about the leak for months, and the Data Office reportedly "
+        "ignored warnings."]
+    assert hedges(WIRE) == []
+
+
+def test_links_to_outlets_and_primary_sources():
+    sites = {a.outlet: a.site for a in STORY}
+    assert links(BLOG, sites) == (["Wire"], [])
+    assert links(WIRE, sites) == ([], ["https://court.example/rulings/acme.pdf"])
+
+
+@pytest.mark.parametrize(("article", "kind"), [(WIRE, "news"), (BLOG, "opinion"), (BIZ, "news")])
+def test_kind(article, kind):
+    assert kind_of(article)[0] == kind
+
+
+def test_log_odds_prefers_words_an_outlet_uses_often():
+    counts = {"a": Counter({"fine": 5, "court": 5, "shares": 0}),
+              "b": Counter({"fine": 5, "court": 5, "shares": 6})}
+    prior = Counter({"fine": 100, "court": 100, "shares": 100})
+    scores = dict((w, z) for w, z, _ in log_odds(counts, prior)["b"])
+    assert scores["shares"] > 0 > scores["fine"]
+
+
+def test_compare_puts_evidence_behind_distinctive_words():
+    result = compare(STORY)
+    assert set(result.common_core) == {"acme", "fine", "leak"}
+    biz = next(f for f in result.outlets if f.outlet == "Biz")
+    share = next(t for t in biz.distinctive if t.term == "shares")
+    assert share.evidence and "shares" in share.evidence[0].sentence
+
+
+def test_sentences():
+    assert sentences('He said "yes." Then he left. Mr. Smith stayed.') == [
+        'He said "yes."', "Then he left.", "Mr. Smith stayed."]
