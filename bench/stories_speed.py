@@ -66,6 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=60)
+    parser.add_argument("--stream-only", action="store_true", help="skip the database part")
     args = parser.parse_args()
     items = synthetic(args.articles + 1000, args.days)
     cutoff = sorted(items, key=lambda a: a.published)[-1000].published
@@ -82,6 +83,8 @@ def main() -> None:
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB peak so far "
           "(the synthetic input included)")
     del index
+    if args.stream_only:
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "stories.db")

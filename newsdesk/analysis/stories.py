@@ -227,12 +227,15 @@ class StoryIndex:
         return None
 
     def _join(self, story: Story, article: StoryInput, vector: dict[str, float]) -> None:
-        merged = Counter(story.centroid)
-        merged.update(vector)
-        kept = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:STORY_TERMS]
-        story.centroid = dict(kept)
-        story.norm = math.sqrt(sum(w * w for _, w in kept))
-        self._index(story, tuple(t for t, _ in kept[:INDEXED_TERMS]))
+        centroid = story.centroid
+        for term, weight in vector.items():
+            centroid[term] = centroid.get(term, 0.0) + weight
+        if len(centroid) > STORY_TERMS * 3 // 2:  # prune now and then, not on every join
+            story.centroid = centroid = dict(heapq.nlargest(
+                STORY_TERMS, centroid.items(), key=lambda kv: (kv[1], kv[0])))
+        story.norm = math.sqrt(sum(w * w for w in centroid.values()))
+        strongest = heapq.nlargest(INDEXED_TERMS, centroid.items(), key=lambda kv: (kv[1], kv[0]))
+        self._index(story, tuple(t for t, _ in strongest))
         story.members.append(article.id)
         story.titles[article.id] = article.title
         story.sources[article.id] = article.source
