@@ -596,12 +596,7 @@ class MainWindow(QMainWindow):
     def mark_view_read(self) -> None:
         """Mark everything in the current view read (in the background), with undo."""
         query = self.articles_model.query
-        path = self.store.path
         label = self.nav.currentIndex().data() or "these results"
-
-        def work() -> tuple[int, int]:
-            with Store.open(path) as writer:
-                return writer.mark_read_where(query)
 
         def done(result: tuple[int, int]) -> None:
             batch, count = result
@@ -614,8 +609,8 @@ class MainWindow(QMainWindow):
                 else "Nothing unread here.", 8000)
             self.reload_articles()
 
-        run_in_background(work, on_done=done,
-                          on_failed=lambda e: self.show_error("Could not mark read", e))
+        self._with_store(lambda store: store.mark_read_where(query), on_done=done,
+                         error_title="Could not mark read")
 
     def undo_bulk(self) -> None:
         if not self._undo:
@@ -649,15 +644,10 @@ class MainWindow(QMainWindow):
         """Download an article's images into the local cache on a worker, then re-show it."""
         if article.id in self._fetching_images:
             return
+        from newsdesk.offline.assets import cache_images
+
         self._fetching_images.add(article.id)
-        path = self.store.path
         self.statusBar().showMessage("Fetching images…")
-
-        def work() -> tuple[int, int]:
-            from newsdesk.offline.assets import cache_images
-
-            with Store.open(path) as writer:
-                return cache_images(writer, article)
 
         def done(result: tuple[int, int]) -> None:
             self._fetching_images.discard(article.id)
@@ -672,7 +662,21 @@ class MainWindow(QMainWindow):
             self._fetching_images.discard(article.id)
             self.show_error("Could not fetch images", error)
 
-        run_in_background(work, on_done=done, on_failed=failed)
+        self._with_store(lambda store: cache_images(store, article), on_done=done,
+                         on_failed=failed)
+
+    def _with_store(self, call: Callable[[Store], Any], *, on_done: Callable[[Any], object],
+                    error_title: str = "",
+                    on_failed: Callable[[BaseException], object] | None = None) -> None:
+        """Run call(store) on a worker, on its own connection to the same database."""
+        path = self.store.path
+
+        def work() -> Any:
+            with Store.open(path) as own:
+                return call(own)
+
+        run_in_background(work, on_done=on_done, on_failed=on_failed or (
+            lambda e: self.show_error(error_title, e)))
 
     # ------------------------------------------------------------ counts, title, tray
 
@@ -686,15 +690,11 @@ class MainWindow(QMainWindow):
         topics = [t.name for t in self.store.list_topics()]
         if not topics:
             return
-        path = self.store.path
-
-        def work() -> dict[str, int]:
-            with Store.open(path) as reader:
-                return {name: reader.count_where(ArticleQuery(topic=name, unread_only=True))
-                        for name in topics}
-
-        run_in_background(work, on_done=self.nav_model.set_topic_counts,
-                          on_failed=lambda e: log.warning("topic counts failed: %s", e))
+        self._with_store(
+            lambda store: {name: store.count_where(ArticleQuery(topic=name, unread_only=True))
+                           for name in topics},
+            on_done=self.nav_model.set_topic_counts,
+            on_failed=lambda e: log.warning("topic counts failed: %s", e))
 
     def reload_articles(self) -> None:
         """Re-read the list keeping the selected article and the scroll position."""
@@ -851,13 +851,7 @@ class MainWindow(QMainWindow):
         url, _title, folder = dialog.values()
         if not url:
             return
-        path = self.store.path
-
-        def work() -> tuple[Source, Any, bool]:
-            from newsdesk.ingest.pipeline import subscribe
-
-            with Store.open(path) as writer:
-                return subscribe(writer, url, folder=folder)
+        from newsdesk.ingest.pipeline import subscribe
 
         self.statusBar().showMessage(f"Looking for a feed at {url}…")
 
@@ -870,8 +864,8 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Added {source.display_name}{new}.", 8000)
             self.reload_everything()
 
-        run_in_background(work, on_done=done,
-                          on_failed=lambda e: self.show_error("Could not add the source", e))
+        self._with_store(lambda store: subscribe(store, url, folder=folder), on_done=done,
+                         error_title="Could not add the source")
 
     def edit_source(self) -> None:
         source_id = self._selected("source")
@@ -912,16 +906,10 @@ class MainWindow(QMainWindow):
             "Starred articles from it are deleted too.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        path = self.store.path
-
-        def work() -> int:
-            with Store.open(path) as writer:
-                return writer.remove_source(source.id)
-
-        run_in_background(work, on_done=lambda n: (
+        self._with_store(lambda store: store.remove_source(source.id), on_done=lambda n: (
             self.statusBar().showMessage(f"Removed {source.display_name} ({n} articles).", 8000),
             self._select_first_view(), self.reload_everything()),
-            on_failed=lambda e: self.show_error("Could not remove the source", e))
+            error_title="Could not remove the source")
 
     def _edit_topic_dialog(self, dialog: TopicDialog, old_name: str | None) -> None:
         while dialog.exec():
@@ -960,21 +948,15 @@ class MainWindow(QMainWindow):
             self.reload_everything()
 
     def load_sample(self) -> None:
-        path = self.store.path
-
-        def work() -> object:
-            from newsdesk.sample import load_sample
-
-            with Store.open(path) as writer:
-                return load_sample(writer)
+        from newsdesk.sample import load_sample
 
         self.statusBar().showMessage("Loading the sample corpus…")
-        run_in_background(work, on_done=lambda loaded: (
+        self._with_store(load_sample, on_done=lambda loaded: (
             self.statusBar().showMessage(
                 f"Loaded {loaded.new} sample articles from {loaded.outlets} invented outlets.",
                 8000),
             self.reload_everything()),
-            on_failed=lambda e: self.show_error("Could not load the sample", e))
+            error_title="Could not load the sample")
 
     def add_defaults(self) -> None:
         from newsdesk.sources import default_feeds, follow_feeds

@@ -14,6 +14,27 @@ from newsdesk.gui.settings import GuiSettings, save_settings
 from newsdesk.store.db import Store
 
 
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """A message box would wait forever for a click; tests record them instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def record(kind: str, answer: object = None):
+        def show(_parent, title, text, *args, **kwargs):
+            shown.append((title, text))
+            return answer
+        return show
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(record("warning")))
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(record("critical")))
+    monkeypatch.setattr(QMessageBox, "about", staticmethod(record("about")))
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(record("question", QMessageBox.StandardButton.Yes)))
+    return shown
+
+
 @pytest.fixture
 def qsettings(tmp_path: Path) -> QSettings:
     """Settings in a temporary file: tests never read or write the user's settings."""
