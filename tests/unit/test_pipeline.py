@@ -133,3 +133,11 @@ def test_backoff_doubles_and_caps():
     assert [backoff_delay(SETTINGS, n) for n in (1, 2, 3)] == [600, 1200, 2400]
     assert backoff_delay(SETTINGS, 50) == SETTINGS.backoff_max
     assert backoff_delay(SETTINGS, 1, retry_after=5000) == 5000
+
+
+def test_refresh_puts_new_articles_into_stories(store, feed_server):
+    feed_server.routes["/feed"] = Route(body=RSS)
+    source, _ = store.add_source(feed_server.url("/feed"))
+    report = refresh(store, [source], now=NOW)
+    new_ids = report.sources[0].new_ids
+    assert new_ids and all(store.story_of(i) is not None for i in new_ids)
