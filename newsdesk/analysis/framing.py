@@ -15,9 +15,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from newsdesk.analysis.text import STOPWORDS, stem, surface_forms, words
+from newsdesk.config import resource_path
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?(?=\s+[\"“‘A-Z0-9]|\s*$)")
 _ABBREVIATIONS = frozenset({"mr", "ms", "mrs", "dr", "st", "jr", "sr", "inc", "corp", "gen",
@@ -92,6 +94,12 @@ class ScoredTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class LoadedTerm:
+    word: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
 class Voice:
     name: str
     evidence: tuple[Evidence, ...]
@@ -107,6 +115,7 @@ class OutletFrame:
     voices: tuple[Voice, ...]
     missing_voices: tuple[str, ...]
     hedges: tuple[Evidence, ...]
+    loaded: tuple[LoadedTerm, ...]
     links_to_outlets: tuple[str, ...]
     primary_sources: tuple[str, ...]
     kind: str
@@ -233,6 +242,31 @@ def _merge_short_names(found: dict[str, list[Evidence]]) -> dict[str, list[Evide
     return merged
 
 
+@lru_cache(maxsize=8)
+def lexicon_pattern(name: str) -> re.Pattern[str]:
+    """A lexicon from resources/lexicons as one case-insensitive pattern ("slam*" = prefix)."""
+    entries = []
+    for line in resource_path("lexicons", f"{name}.txt").read_text("utf-8").splitlines():
+        entry = line.strip().lower()
+        if not entry or entry.startswith("#"):
+            continue
+        parts = [re.escape(p.rstrip("*")) + (r"[\w'-]*" if p.endswith("*") else "")
+                 for p in entry.split()]
+        entries.append(r"\s+".join(parts))
+    entries.sort(key=len, reverse=True)  # longest first: "slap on the wrist" before "slap"
+    return re.compile(r"(?<![\w-])(?:" + "|".join(entries) + r")(?![\w-])", re.IGNORECASE)
+
+
+def loaded_language(article: FramingArticle) -> list[LoadedTerm]:
+    """Charged or opinionated words (resources/lexicons/loaded.txt), with their sentences."""
+    pattern = lexicon_pattern("loaded")
+    found = []
+    for sentence in sentences(article.text):
+        for match in pattern.finditer(sentence):
+            found.append(LoadedTerm(match.group(0), Evidence(article.id, sentence)))
+    return found
+
+
 def hedges(article: FramingArticle) -> list[Evidence]:
     """Sentences that hedge (allegedly, reportedly, sources say, ...)."""
     result = []
@@ -326,6 +360,7 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             voices=tuple(Voice(n, tuple(ev)) for n, ev in sorted(all_voices[outlet].items())),
             missing_voices=tuple(sorted(others - set(all_voices[outlet]))),
             hedges=tuple(h for a in arts for h in hedges(a)),
+            loaded=tuple(t for a in arts for t in loaded_language(a)),
             links_to_outlets=tuple(link_outlets), primary_sources=tuple(primary),
             kind=kind, kind_reason=reason))
     return Comparison(timeline=timeline(articles), common_core=core_terms[:top * 2],

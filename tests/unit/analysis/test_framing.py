@@ -97,3 +97,26 @@ def test_compare_puts_evidence_behind_distinctive_words():
 def test_sentences():
     assert sentences('He said "yes." Then he left. Mr. Smith stayed.') == [
         'He said "yes."', "Then he left.", "Mr. Smith stayed."]
+
+
+def test_loaded_language_is_flagged_with_its_sentence():
+    from newsdesk.analysis.framing import loaded_language
+
+    found = loaded_language(BLOG)
+    assert [t.word.lower() for t in found] == ["allegedly"] or {
+        t.word.lower() for t in found} >= {"allegedly"}
+    angry = FramingArticle("x", "X", "x.example", "t",
+                           "Critics slammed the draconian plan. It is a slap on the wrist. "
+                           "The council met on Tuesday.")
+    words_found = [t.word.lower() for t in loaded_language(angry)]
+    assert words_found == ["slammed", "draconian", "slap on the wrist"]
+    assert loaded_language(angry)[0].evidence.sentence == "Critics slammed the draconian plan."
+
+
+def test_neutral_reporting_is_not_flagged():
+    from newsdesk.analysis.framing import loaded_language
+
+    calm = FramingArticle("c", "C", "c.example", "t",
+                          "The council voted 7 to 2 on Thursday. The ordinance takes effect in "
+                          "30 days, the clerk said.")
+    assert loaded_language(calm) == []
