@@ -416,6 +416,29 @@ def stories(ctx: click.Context, since: str | None, min_outlets: int, limit: int 
         click.echo("No stories match.")
 
 
+@cli.command("compare")
+@click.argument("story_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md",
+              show_default=True, help="Markdown for people, JSON for tools.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.pass_context
+def compare_command(ctx: click.Context, story_id: int, fmt: str, output: Path | None) -> None:
+    """How each outlet frames one story (see 'newsdesk stories' for ids)."""
+    from newsdesk.comparison import compare_story, to_json, to_markdown
+
+    label, comparison = compare_story(_state(ctx).store, story_id)
+    text = to_markdown(label, comparison) if fmt == "md" else to_json(label, comparison)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        output.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"Wrote {output}.")
+
+
 # ---------------------------------------------------------------- sample and gui
 
 

@@ -741,6 +741,13 @@ class Store:
                             r["source_title"], r["title"], from_iso(r["published"]),  # type: ignore[arg-type]
                             r["url"], float(r["score"]), r["duplicate_of"]) for r in rows]
 
+    def term_prior(self, limit: int = 20000) -> dict[str, int]:
+        """Document frequencies of the commonest stemmed words over all grouped articles:
+        the prior that distinctive-word scores are measured against."""
+        rows = self._read("SELECT term, df FROM story_terms WHERE term NOT LIKE 'n:%' "
+                          "ORDER BY df DESC LIMIT ?", [limit])
+        return {r[0]: int(r[1]) for r in rows}
+
     def story_of(self, article_id: str) -> int | None:
         rows = self._read("SELECT story_id FROM story_articles WHERE article_id = ?", [article_id])
         return int(rows[0][0]) if rows else None

@@ -186,3 +186,18 @@ def test_stories_command(tmp_path):
     assert len(stories) >= 8
     assert all(len(s["outlets"]) >= 3 and len(s["article_ids"]) == s["size"] for s in stories)
     assert "outlets" in run(db, "stories").stdout
+
+
+def test_compare_story_report(tmp_path):
+    db = tmp_path / "e2e.db"
+    run(db, "sample")
+    story = json.loads(run(db, "stories", "--json", "--min-outlets", "5").stdout.splitlines()[0])
+    report = run(db, "compare", str(story["id"])).stdout
+    assert report.startswith("# ") and "## Timeline" in report
+    assert "Global Dispatch Wire (sample)** (first)" in report
+    out = tmp_path / "c.json"
+    run(db, "compare", str(story["id"]), "--format", "json", "--output", str(out))
+    data = json.loads(out.read_text())
+    assert len(data["outlets"]) == 5 and data["timeline"][0]["hours_after_first"] == 0
+    missing = run(db, "compare", "9999", check=False)
+    assert missing.returncode == 1 and "no story with id 9999" in missing.stderr

@@ -1,0 +1,76 @@
+"""Build a story's framing comparison from the store, and write it as Markdown or JSON.
+
+Glue between `store` and the pure `analysis.framing`, like clustering.py is for stories.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsdesk.analysis.framing import Comparison, FramingArticle, compare
+from newsdesk.errors import NotFoundError
+from newsdesk.store.db import Store
+
+
+def compare_story(store: Store, story_id: int) -> tuple[str, Comparison]:
+    """(label, comparison) for a stored story; NotFoundError for an unknown id."""
+    members = store.story_members(story_id)
+    if not members:
+        raise NotFoundError(f"There is no story with id {story_id}.")
+    articles = []
+    for member in members:
+        article = store.get_article(member.article_id)
+        source = store.get_source(article.source_id)
+        site = urlsplit(source.site_url or source.url).hostname or ""
+        articles.append(FramingArticle(
+            id=article.id, outlet=source.display_name, site=site.removeprefix("www."),
+            title=article.title, text=article.text, html=article.html, url=article.url,
+            published=article.published, categories=article.categories))
+    label = next(s.label for s in store.list_stories() if s.id == story_id)
+    prior = Counter(store.term_prior())
+    return label, compare(articles, prior or None)
+
+
+def to_json(label: str, comparison: Comparison) -> str:
+    def default(value: Any) -> Any:
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    return json.dumps({"story": label, **asdict(comparison)}, default=default,
+                      ensure_ascii=False, indent=2)
+
+
+def to_markdown(label: str, comparison: Comparison) -> str:
+    """A report an editor can paste or send: every figure with its evidence."""
+    lines = [f"# {label}", "", "## Timeline", ""]
+    for entry in comparison.timeline:
+        lag = "first" if entry.hours_after_first == 0 else f"+{entry.hours_after_first:g} h"
+        lines.append(f"- **{entry.outlet}** ({lag}): {entry.published:%Y-%m-%d %H:%M} UTC")
+    lines += ["", "## What every outlet reports", "",
+              ", ".join(comparison.common_core) or "(nothing in common)", ""]
+    for frame in comparison.outlets:
+        lines += [f"## {frame.outlet}", "", f"*{frame.kind}* ({frame.kind_reason})", ""]
+        if frame.headline_words:
+            lines.append("Headline words no one else uses: " + ", ".join(frame.headline_words))
+        if frame.distinctive:
+            lines.append("Distinctive words: " + ", ".join(
+                f"{t.term} ({t.z:+.2f})" for t in frame.distinctive))
+        if frame.voices:
+            lines.append("Voices: " + ", ".join(v.name for v in frame.voices))
+        if frame.missing_voices:
+            lines.append("Leaves out voices others quote: " + ", ".join(frame.missing_voices))
+        if frame.links_to_outlets:
+            lines.append("Links to: " + ", ".join(frame.links_to_outlets))
+        if frame.primary_sources:
+            lines.append("Primary sources: " + ", ".join(frame.primary_sources))
+        evidence = [(f"loaded: “{t.word}”", t.evidence.sentence) for t in frame.loaded]
+        evidence += [("hedge", e.sentence) for e in frame.hedges]
+        evidence += [(f"voice: {v.name}", v.evidence[0].sentence) for v in frame.voices]
+        if evidence:
+            lines += ["", "Evidence:", ""]
+            lines += [f"- {what}: > {sentence}" for what, sentence in evidence]
+        lines.append("")
+    return "\n".join(lines)
