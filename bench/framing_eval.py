@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsdesk.analysis.framing import lexicon_pattern, log_odds
+from newsdesk.analysis.framing import FramingArticle, lexicon_pattern, log_odds, tone
 from newsdesk.analysis.text import words
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "basil.jsonl"
@@ -36,6 +36,7 @@ def main() -> None:
     pattern = lexicon_pattern("loaded")
     lex_total = lex_hit = flagged = flagged_in = 0
     per_outlet: dict[str, Counter[str]] = {}
+    tones: dict[str, list[float]] = {}
     for row in rows:
         text = row["text"]
         matches = [(m.start(), m.end()) for m in pattern.finditer(text)]
@@ -52,13 +53,17 @@ def main() -> None:
         flagged += len(matches)
         flagged_in += sum(1 for s, e in matches if any(a <= s and e <= b for a, b in all_spans))
         per_outlet.setdefault(row["source"], Counter()).update(words(text))
+        article = FramingArticle(row["id"], row["source"], "", row["title"], text)
+        tones.setdefault(row["source"], []).append(tone(article)[0])
     recall = lex_hit / lex_total if lex_total else 0.0
     precision = flagged_in / flagged if flagged else 0.0
     print(f"loaded language on BASIL: recall {recall:.3f} ({lex_hit}/{lex_total} lex spans), "
           f"precision {precision:.3f} ({flagged_in}/{flagged} flagged words in a span)")
     prior = sum(per_outlet.values(), Counter())
     for outlet, scored in log_odds(per_outlet, prior).items():
-        print(f"{outlet}: " + ", ".join(w for w, _z, _n in scored[:15]))
+        mean = sum(tones[outlet]) / len(tones[outlet])
+        print(f"{outlet}: mean tone {mean:+.3f} over {len(tones[outlet])} articles; "
+              "distinctive: " + ", ".join(w for w, _z, _n in scored[:15]))
 
 
 if __name__ == "__main__":

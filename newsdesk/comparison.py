@@ -52,7 +52,8 @@ def to_markdown(label: str, comparison: Comparison) -> str:
     lines += ["", "## What every outlet reports", "",
               ", ".join(comparison.common_core) or "(nothing in common)", ""]
     for frame in comparison.outlets:
-        lines += [f"## {frame.outlet}", "", f"*{frame.kind}* ({frame.kind_reason})", ""]
+        lines += [f"## {frame.outlet}", "", f"*{frame.kind}* ({frame.kind_reason}); "
+                  f"tone {frame.tone:+.2f} (VADER, -1 to 1)", ""]
         if frame.headline_words:
             lines.append("Headline words no one else uses: " + ", ".join(frame.headline_words))
         if frame.distinctive:
@@ -68,6 +69,7 @@ def to_markdown(label: str, comparison: Comparison) -> str:
             lines.append("Primary sources: " + ", ".join(frame.primary_sources))
         evidence = [(f"loaded: “{t.word}”", t.evidence.sentence) for t in frame.loaded]
         evidence += [("hedge", e.sentence) for e in frame.hedges]
+        evidence += [(f"tone {score:+.2f}", e.sentence) for score, e in frame.tone_evidence]
         evidence += [(f"voice: {v.name}", v.evidence[0].sentence) for v in frame.voices]
         if evidence:
             lines += ["", "Evidence:", ""]

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from newsdesk.analysis.text import STOPWORDS, stem, surface_forms, words
@@ -116,6 +117,8 @@ class OutletFrame:
     missing_voices: tuple[str, ...]
     hedges: tuple[Evidence, ...]
     loaded: tuple[LoadedTerm, ...]
+    tone: float
+    tone_evidence: tuple[tuple[float, Evidence], ...]
     links_to_outlets: tuple[str, ...]
     primary_sources: tuple[str, ...]
     kind: str
@@ -267,6 +270,24 @@ def loaded_language(article: FramingArticle) -> list[LoadedTerm]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _tone_analyzer() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def tone(article: FramingArticle) -> tuple[float, list[tuple[float, Evidence]]]:
+    """Mean sentence tone (VADER compound, -1..1) and every sentence's score, strongest first."""
+    analyzer = _tone_analyzer()
+    scored = [(analyzer.polarity_scores(s)["compound"], Evidence(article.id, s))
+              for s in sentences(article.text)]
+    if not scored:
+        return 0.0, []
+    mean = sum(score for score, _ in scored) / len(scored)
+    return round(mean, 3), sorted(scored, key=lambda t: (-abs(t[0]), t[1].sentence))
+
+
 def hedges(article: FramingArticle) -> list[Evidence]:
     """Sentences that hedge (allegedly, reportedly, sources say, ...)."""
     result = []
@@ -347,6 +368,10 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             link_outlets += [o for o in to_o if o not in link_outlets]
             primary += [p for p in prim if p not in primary]
         kind, reason = kind_of(arts[0])
+        tones = [tone(a) for a in arts]
+        mean_tone = round(sum(t for t, _ in tones) / len(tones), 3)
+        strongest = sorted((e for _, ev in tones for e in ev[:2]),
+                           key=lambda t: (-abs(t[0]), t[1].sentence))[:3]
         forms: dict[str, Counter[str]] = {}
         for a in arts:
             for key, seen in surface_forms(f"{a.title} {a.text}").items():
@@ -361,6 +386,7 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             missing_voices=tuple(sorted(others - set(all_voices[outlet]))),
             hedges=tuple(h for a in arts for h in hedges(a)),
             loaded=tuple(t for a in arts for t in loaded_language(a)),
+            tone=mean_tone, tone_evidence=tuple(strongest),
             links_to_outlets=tuple(link_outlets), primary_sources=tuple(primary),
             kind=kind, kind_reason=reason))
     return Comparison(timeline=timeline(articles), common_core=core_terms[:top * 2],

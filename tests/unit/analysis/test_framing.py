@@ -120,3 +120,15 @@ def test_neutral_reporting_is_not_flagged():
                           "The council voted 7 to 2 on Thursday. The ordinance takes effect in "
                           "30 days, the clerk said.")
     assert loaded_language(calm) == []
+
+
+def test_tone_is_negative_for_angry_prose_and_keeps_its_evidence():
+    from newsdesk.analysis.framing import tone
+
+    mean, scored = tone(BLOG)
+    assert mean < 0
+    assert scored[0][0] < 0 and scored[0][1].article_id == "b1"
+    calm_mean, _ = tone(FramingArticle("c", "C", "c.example", "t", "The council met on Tuesday."))
+    assert calm_mean == 0.0
+    frames = {f.outlet: f for f in compare(STORY).outlets}
+    assert frames["Blog"].tone < frames["Wire"].tone
