@@ -54,6 +54,9 @@ def to_markdown(label: str, comparison: Comparison) -> str:
     for frame in comparison.outlets:
         lines += [f"## {frame.outlet}", "", f"*{frame.kind}* ({frame.kind_reason}); "
                   f"tone {frame.tone:+.2f} (VADER, -1 to 1)", ""]
+        if frame.frames:
+            top = sorted(frame.frames.items(), key=lambda kv: -kv[1])[:4]
+            lines.append("Frames: " + ", ".join(f"{name} {share:.0%}" for name, share in top))
         if frame.headline_words:
             lines.append("Headline words no one else uses: " + ", ".join(frame.headline_words))
         if frame.distinctive:

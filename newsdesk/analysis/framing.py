@@ -119,6 +119,8 @@ class OutletFrame:
     loaded: tuple[LoadedTerm, ...]
     tone: float
     tone_evidence: tuple[tuple[float, Evidence], ...]
+    frames: dict[str, float]
+    frame_evidence: dict[str, tuple[Evidence, ...]]
     links_to_outlets: tuple[str, ...]
     primary_sources: tuple[str, ...]
     kind: str
@@ -260,6 +262,42 @@ def lexicon_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(entries) + r")(?![\w-])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def frame_patterns() -> dict[str, re.Pattern[str]]:
+    """resources/lexicons/frames.txt: one pattern per frame dimension."""
+    patterns: dict[str, list[str]] = {}
+    current = ""
+    for line in resource_path("lexicons", "frames.txt").read_text("utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            patterns[current] = []
+            continue
+        patterns[current] += line.lower().split()
+    return {name: re.compile(r"(?<![\w-])(?:" + "|".join(
+        re.escape(w.rstrip("*")) + (r"[\w'-]*" if w.endswith("*") else "")
+        for w in sorted(set(cues), key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
+        for name, cues in patterns.items()}
+
+
+def frames(article: FramingArticle) -> dict[str, list[Evidence]]:
+    """Per frame dimension, the sentences that use its cue words."""
+    found: dict[str, list[Evidence]] = {}
+    for sentence in sentences(f"{article.title}. {article.text}"):
+        for name, pattern in frame_patterns().items():
+            if pattern.search(sentence):
+                found.setdefault(name, []).append(Evidence(article.id, sentence))
+    return found
+
+
+def frame_weights(found: dict[str, list[Evidence]]) -> dict[str, float]:
+    """Shares of frame-bearing sentences per dimension (they sum to 1 when any are found)."""
+    total = sum(len(v) for v in found.values())
+    return {name: round(len(v) / total, 3) for name, v in sorted(found.items())} if total else {}
+
+
 def loaded_language(article: FramingArticle) -> list[LoadedTerm]:
     """Charged or opinionated words (resources/lexicons/loaded.txt), with their sentences."""
     pattern = lexicon_pattern("loaded")
@@ -358,7 +396,7 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
                 all_voices[outlet].setdefault(name, []).extend(ev)
     sites = {o: arts[0].site for o, arts in by_outlet.items()}
     heads = headline_words(articles)
-    frames = []
+    outlet_frames = []
     for outlet, arts in sorted(by_outlet.items()):
         others = set().union(*(set(v) for o, v in all_voices.items() if o != outlet))
         link_outlets: list[str] = []
@@ -369,6 +407,10 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             primary += [p for p in prim if p not in primary]
         kind, reason = kind_of(arts[0])
         tones = [tone(a) for a in arts]
+        found_frames: dict[str, list[Evidence]] = {}
+        for a in arts:
+            for name, ev in frames(a).items():
+                found_frames.setdefault(name, []).extend(ev)
         mean_tone = round(sum(t for t, _ in tones) / len(tones), 3)
         strongest = sorted((e for _, ev in tones for e in ev[:2]),
                            key=lambda t: (-abs(t[0]), t[1].sentence))[:3]
@@ -380,17 +422,19 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             ScoredTerm(forms[w].most_common(1)[0][0] if w in forms else w, z, n,
                        tuple(_evidence_for(w, arts))[:2])
             for w, z, n in scores[outlet][:top] if z > 0)
-        frames.append(OutletFrame(
+        outlet_frames.append(OutletFrame(
             outlet=outlet, headline_words=heads.get(outlet, ()), distinctive=distinctive,
             voices=tuple(Voice(n, tuple(ev)) for n, ev in sorted(all_voices[outlet].items())),
             missing_voices=tuple(sorted(others - set(all_voices[outlet]))),
             hedges=tuple(h for a in arts for h in hedges(a)),
             loaded=tuple(t for a in arts for t in loaded_language(a)),
             tone=mean_tone, tone_evidence=tuple(strongest),
+            frames=frame_weights(found_frames),
+            frame_evidence={k: tuple(v) for k, v in sorted(found_frames.items())},
             links_to_outlets=tuple(link_outlets), primary_sources=tuple(primary),
             kind=kind, kind_reason=reason))
     return Comparison(timeline=timeline(articles), common_core=core_terms[:top * 2],
-                      outlets=tuple(frames))
+                      outlets=tuple(outlet_frames))
 
 
 def _evidence_for(term: str, articles: Sequence[FramingArticle]) -> list[Evidence]:

@@ -132,3 +132,15 @@ def test_tone_is_negative_for_angry_prose_and_keeps_its_evidence():
     assert calm_mean == 0.0
     frames = {f.outlet: f for f in compare(STORY).outlets}
     assert frames["Blog"].tone < frames["Wire"].tone
+
+
+def test_frames_weigh_the_dimensions_an_article_leans_on():
+    from newsdesk.analysis.framing import frame_weights, frames
+
+    biz = frame_weights(frames(BIZ))
+    assert max(biz, key=biz.get) == "economic"
+    wire = frames(WIRE)
+    assert "legality and constitutionality" in wire
+    assert wire["legality and constitutionality"][0].article_id == "w1"
+    assert abs(sum(biz.values()) - 1.0) < 0.01
+    assert frame_weights({}) == {}
