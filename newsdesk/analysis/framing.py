@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -247,39 +247,41 @@ def _merge_short_names(found: dict[str, list[Evidence]]) -> dict[str, list[Evide
     return merged
 
 
+def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for cue words and phrases ("slam*" matches any ending,
+    words of a phrase are separated by spaces or underscores); longest cues first."""
+    parts = []
+    for cue in sorted(set(cues), key=len, reverse=True):
+        words_ = cue.lower().replace("_", " ").split()
+        parts.append(r"\s+".join(re.escape(w.rstrip("*")) + (r"[\w'-]*" if w.endswith("*") else "")
+                                 for w in words_))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _lexicon_lines(name: str) -> list[str]:
+    text = resource_path("lexicons", f"{name}.txt").read_text("utf-8")
+    return [line.strip() for line in text.splitlines()
+            if line.strip() and not line.strip().startswith("#")]
+
+
 @lru_cache(maxsize=8)
 def lexicon_pattern(name: str) -> re.Pattern[str]:
-    """A lexicon from resources/lexicons as one case-insensitive pattern ("slam*" = prefix)."""
-    entries = []
-    for line in resource_path("lexicons", f"{name}.txt").read_text("utf-8").splitlines():
-        entry = line.strip().lower()
-        if not entry or entry.startswith("#"):
-            continue
-        parts = [re.escape(p.rstrip("*")) + (r"[\w'-]*" if p.endswith("*") else "")
-                 for p in entry.split()]
-        entries.append(r"\s+".join(parts))
-    entries.sort(key=len, reverse=True)  # longest first: "slap on the wrist" before "slap"
-    return re.compile(r"(?<![\w-])(?:" + "|".join(entries) + r")(?![\w-])", re.IGNORECASE)
+    """A lexicon from resources/lexicons, one entry a line, as one pattern."""
+    return _cue_pattern(_lexicon_lines(name))
 
 
 @lru_cache(maxsize=1)
 def frame_patterns() -> dict[str, re.Pattern[str]]:
-    """resources/lexicons/frames.txt: one pattern per frame dimension."""
-    patterns: dict[str, list[str]] = {}
+    """resources/lexicons/frames.txt: [dimension] sections of space-separated cues."""
+    cues: dict[str, list[str]] = {}
     current = ""
-    for line in resource_path("lexicons", "frames.txt").read_text("utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
+    for line in _lexicon_lines("frames"):
         if line.startswith("[") and line.endswith("]"):
             current = line[1:-1]
-            patterns[current] = []
-            continue
-        patterns[current] += line.lower().split()
-    return {name: re.compile(r"(?<![\w-])(?:" + "|".join(
-        re.escape(w.rstrip("*")) + (r"[\w'-]*" if w.endswith("*") else "")
-        for w in sorted(set(cues), key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
-        for name, cues in patterns.items()}
+            cues[current] = []
+        else:
+            cues[current] += line.split()
+    return {name: _cue_pattern(words_) for name, words_ in cues.items()}
 
 
 def frames(article: FramingArticle) -> dict[str, list[Evidence]]:
