@@ -144,3 +144,14 @@ def test_frames_weigh_the_dimensions_an_article_leans_on():
     assert wire["legality and constitutionality"][0].article_id == "w1"
     assert abs(sum(biz.values()) - 1.0) < 0.01
     assert frame_weights({}) == {}
+
+
+def test_the_frames_lexicon_has_the_fourteen_dimensions():
+    from newsdesk.analysis.framing import frame_patterns
+
+    assert sorted(frame_patterns()) == sorted([
+        "economic", "capacity and resources", "morality", "fairness and equality",
+        "legality and constitutionality", "policy prescription and evaluation",
+        "crime and punishment", "security and defense", "health and safety",
+        "quality of life", "cultural identity", "public opinion", "political",
+        "external regulation and reputation"])
