@@ -79,7 +79,7 @@ def main() -> None:
         index.add(item)
     stream = time.process_time() - started
     print(f"stream of {len(old):,} articles: {stream:.1f} s CPU "
-          f"({len(old) / stream:,.0f} articles/s), {index._next_id - 1:,} stories, "
+          f"({len(old) / stream:,.0f} articles/s), {index.next_id - 1:,} stories, "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB peak so far "
           "(the synthetic input included)")
     del index

@@ -384,7 +384,7 @@ def cluster(source: Any, target: Any) -> None:
         target.write(json.dumps({"id": article.id, "cluster": placed.story_id}) + "\n")
         count += 1
     if target.name != "<stdout>":
-        click.echo(f"Placed {count} articles in {index._next_id - 1} stories.", err=True)
+        click.echo(f"Placed {count} articles in {index.next_id - 1} stories.", err=True)
 
 
 @cli.command()

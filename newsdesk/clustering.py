@@ -44,13 +44,12 @@ def _place(store: Store, articles: list[Article]) -> int:
                          source=a.outlet, url=a.url) for a in articles]
     counts = [term_counts(i.title, i.text) for i in inputs]
     terms = set().union(*(c.keys() for c in counts))
-    index = StoryIndex()
-    index.keep_closed = True
-    since = inputs[0].published - index.window
+    since = inputs[0].published - StoryIndex().window
     state = store.story_state(terms, since)
+    index = StoryIndex(next_id=state["next_id"])
+    index.keep_closed = True
     index.df.update(state["df"])
     index.documents = state["documents"]
-    index._next_id = state["next_id"]
     for row in state["stories"]:
         outlets = state["outlets"].get(int(row["id"]))
         if not outlets:
@@ -65,7 +64,6 @@ def _place(store: Store, articles: list[Article]) -> int:
         story.members[:0] = [m["article_id"] for m in stored]
         for m in stored:
             story.titles[m["article_id"]] = m["title"]
-            story.sources[m["article_id"]] = m["outlet"]
             story.vectors[m["article_id"]] = json.loads(m["vector"])
 
     index.loader = load

@@ -69,7 +69,6 @@ class Story:
     centroid: dict[str, float] = field(default_factory=dict)
     members: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
     vectors: dict[str, dict[str, float]] = field(default_factory=dict)
     norm: float = 0.0
     indexed: tuple[str, ...] = ()
@@ -238,12 +237,16 @@ class StoryIndex:
         self._index(story, tuple(t for t, _ in strongest))
         story.members.append(article.id)
         story.titles[article.id] = article.title
-        story.sources[article.id] = article.source
         story.outlets.add(article.source)
         story.vectors[article.id] = dict(islice(vector.items(), 60))
         story.last_seen = max(story.last_seen, article.published)
         story.first_seen = min(story.first_seen, article.published)
 
+
+    @property
+    def next_id(self) -> int:
+        """The id the next new story will get (ids only grow)."""
+        return self._next_id
 
     def restore(self, story: Story) -> None:
         """Reopen a story saved earlier (its centroid, members and their vectors)."""

@@ -682,7 +682,7 @@ class Store:
     def story_member_rows(self, story_id: int) -> list[dict[str, Any]]:
         """A story's members with their stored vectors, oldest first (for grouping)."""
         return [dict(r) for r in self._read(
-            "SELECT sa.article_id, sa.vector, a.title, a.outlet FROM story_articles sa "
+            "SELECT sa.article_id, sa.vector, a.title FROM story_articles sa "
             "JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? "
             "ORDER BY a.published, a.id", [story_id])]
 
