@@ -125,6 +125,9 @@ class MainWindow(QMainWindow):
         self._last_failed: list[Any] = []
         self._current_id: str | None = None
         self._fetching_images: set[str] = set()
+        self._topic_job_running = False
+        self._topic_job_stale = False
+        self._closed = False
         self._images_tried: set[str] = set()
         self.tray: QSystemTrayIcon | None = None
 
@@ -355,6 +358,7 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self.read_timer.stop()
         self.auto_refresh.stop()
         self.qsettings.setValue("window/geometry", self.saveGeometry())
@@ -687,14 +691,37 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"NewsDesk — {unread} unread" if unread else "NewsDesk")
         if self.tray is not None:
             self.tray.setToolTip(f"NewsDesk: {unread} unread")
+        self._count_topics()
+
+    def _count_topics(self) -> None:
+        """Topic counts are full-text queries (seconds at a million articles): one job at a
+        time, and changes made meanwhile ask for one more run, not one each."""
+        if self._topic_job_running:
+            self._topic_job_stale = True
+            return
+        if self._closed:
+            return
         topics = [t.name for t in self.store.list_topics()]
         if not topics:
             return
+        self._topic_job_running = True
+        self._topic_job_stale = False
+
+        def finished(counts: dict[str, int] | None) -> None:
+            self._topic_job_running = False
+            if counts is not None:
+                self.nav_model.set_topic_counts(counts)
+            if self._topic_job_stale:
+                self._count_topics()
+
+        def failed(error: BaseException) -> None:
+            log.warning("topic counts failed: %s", error)
+            finished(None)
+
         self._with_store(
             lambda store: {name: store.count_where(ArticleQuery(topic=name, unread_only=True))
                            for name in topics},
-            on_done=self.nav_model.set_topic_counts,
-            on_failed=lambda e: log.warning("topic counts failed: %s", e))
+            on_done=finished, on_failed=failed)
 
     def reload_articles(self) -> None:
         """Re-read the list keeping the selected article and the scroll position."""
