@@ -30,7 +30,7 @@ def compare_story(store: Store, story_id: int) -> tuple[str, Comparison]:
             id=article.id, outlet=source.display_name, site=site.removeprefix("www."),
             title=article.title, text=article.text, html=article.html, url=article.url,
             published=article.published, categories=article.categories))
-    label = next(s.label for s in store.list_stories() if s.id == story_id)
+    label = store.story_label(story_id)
     prior = Counter(store.term_prior())
     return label, compare(articles, prior or None)
 

@@ -721,15 +721,24 @@ class Store:
             params.append(to_iso(since))
         if limit:
             params.append(limit)
-        result = []
-        for r in self._read(sql, params):
-            members = self.story_members(int(r["id"]))
-            result.append(StorySummary(
-                id=int(r["id"]), label=r["label"], first_seen=from_iso(r["first_seen"]),  # type: ignore[arg-type]
-                last_seen=from_iso(r["last_seen"]), size=int(r["size"]),  # type: ignore[arg-type]
-                outlets=tuple(dict.fromkeys(m.source_title for m in members)),
-                article_ids=tuple(m.article_id for m in members)))
-        return result
+        rows = self._read(sql, params)
+        members: dict[int, list[sqlite3.Row]] = {}
+        ids = [int(r["id"]) for r in rows]
+        for start in range(0, len(ids), _CHUNK):  # all members in one query per chunk
+            chunk = ids[start:start + _CHUNK]
+            for m in self._read(
+                    "SELECT sa.story_id, sa.article_id, src.title AS source_title "
+                    "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                    "JOIN sources src ON src.id = a.source_id "
+                    f"WHERE sa.story_id IN ({', '.join('?' * len(chunk))}) "
+                    "ORDER BY a.published, a.id", chunk):
+                members.setdefault(int(m["story_id"]), []).append(m)
+        return [StorySummary(
+            id=int(r["id"]), label=r["label"], first_seen=from_iso(r["first_seen"]),  # type: ignore[arg-type]
+            last_seen=from_iso(r["last_seen"]), size=int(r["size"]),  # type: ignore[arg-type]
+            outlets=tuple(dict.fromkeys(m["source_title"] for m in members.get(int(r["id"]), []))),
+            article_ids=tuple(m["article_id"] for m in members.get(int(r["id"]), [])))
+            for r in rows]
 
     def story_members(self, story_id: int) -> list[StoryMember]:
         rows = self._read(
@@ -747,6 +756,12 @@ class Store:
         rows = self._read("SELECT term, df FROM story_terms WHERE term NOT LIKE 'n:%' "
                           "ORDER BY df DESC LIMIT ?", [limit])
         return {r[0]: int(r[1]) for r in rows}
+
+    def story_label(self, story_id: int) -> str:
+        rows = self._read("SELECT label FROM stories WHERE id = ?", [story_id])
+        if not rows:
+            raise NotFoundError(f"There is no story with id {story_id}.")
+        return str(rows[0][0])
 
     def story_of(self, article_id: str) -> int | None:
         rows = self._read("SELECT story_id FROM story_articles WHERE article_id = ?", [article_id])
