@@ -109,7 +109,7 @@ class _Refresher:
             async with Fetcher(self.settings) as fetcher:
                 reports = await asyncio.gather(*(self._one(fetcher, s) for s in sources))
         finally:
-            self._flush()
+            self.flush()
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
         return RefreshReport(sources=tuple(reports), elapsed=time.monotonic() - started)
@@ -118,9 +118,10 @@ class _Refresher:
         """Queue a bookkeeping write; losing it in a crash only means one more fetch."""
         self._deferred.append(write)
         if len(self._deferred) >= _DEFERRED_BATCH:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Commit the queued bookkeeping writes."""
         if not self._deferred:
             return
         writes, self._deferred = self._deferred, []
@@ -238,12 +239,16 @@ def refresh(store: Store, sources: Sequence[Source] | None = None, *,
         return RefreshReport()
     refresher = _Refresher(store, settings or FetchSettings(), progress, now)
     report = asyncio.run(refresher.run(chosen))
-    new_ids = [i for source in report.sources for i in source.new_ids]
+    _group_into_stories(store, [i for source in report.sources for i in source.new_ids])
+    return report
+
+
+def _group_into_stories(store: Store, new_ids: Sequence[str]) -> None:
+    """The cluster step after store: new articles join stories (see clustering.py)."""
     if new_ids:
         from newsdesk.clustering import update_stories
 
-        update_stories(store, new_ids)
-    return report
+        update_stories(store, list(new_ids))
 
 
 def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
@@ -289,10 +294,7 @@ def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
     now = datetime.now(UTC).replace(microsecond=0)
     refresher = _Refresher(store, settings, None, now)
     report = asyncio.run(refresher.handle(source, result))
-    refresher._flush()
-    if report.new_ids:
-        from newsdesk.clustering import update_stories
-
-        update_stories(store, list(report.new_ids))
+    refresher.flush()
+    _group_into_stories(store, report.new_ids)
     return store.get_source(source.id), report, created
 
