@@ -5,34 +5,69 @@ Glue between `store` and the pure `analysis.framing`, like clustering.py is for 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsdesk.analysis.framing import Comparison, FramingArticle, compare
+from newsdesk.analysis.framing import (
+    Comparison,
+    FramingArticle,
+    analysis_fingerprint,
+    compare,
+    comparison_from_dict,
+)
 from newsdesk.errors import NotFoundError
 from newsdesk.store.db import Store
 
+log = logging.getLogger(__name__)
 
-def compare_story(store: Store, story_id: int) -> tuple[str, Comparison]:
-    """(label, comparison) for a stored story; NotFoundError for an unknown id."""
+
+def _framing_article(store: Store, article_id: str) -> FramingArticle:
+    article = store.get_article(article_id)
+    source = store.get_source(article.source_id)
+    site = urlsplit(source.site_url or source.url).hostname or ""
+    return FramingArticle(
+        id=article.id, outlet=source.display_name, site=site.removeprefix("www."),
+        title=article.title, text=article.text, html=article.html, url=article.url,
+        published=article.published, categories=article.categories)
+
+
+def compare_story(store: Store, story_id: int, *, use_cache: bool = True) -> tuple[str, Comparison]:
+    """(label, comparison) for a stored story; NotFoundError for an unknown id.
+
+    Comparisons are cached in the store under a signature of the story's members and
+    their content (and of the analysis and its lexicons), so a story that gains an
+    article, or an article whose text changed, is compared afresh.
+    """
+    label = store.story_label(story_id)
+    signature = hashlib.sha1(
+        f"{analysis_fingerprint()}\n{store.story_signature(story_id)}".encode()).hexdigest()
+    if use_cache:
+        cached = store.cached_comparison(story_id)
+        if cached is not None and cached[0] == signature:
+            try:
+                return label, comparison_from_dict(json.loads(cached[1]))
+            except (ValueError, KeyError, TypeError) as exc:  # an older shape: recompute
+                log.info("cached comparison of story %s unreadable (%s); recomputing",
+                         story_id, exc)
     members = store.story_members(story_id)
     if not members:
         raise NotFoundError(f"There is no story with id {story_id}.")
-    articles = []
-    for member in members:
-        article = store.get_article(member.article_id)
-        source = store.get_source(article.source_id)
-        site = urlsplit(source.site_url or source.url).hostname or ""
-        articles.append(FramingArticle(
-            id=article.id, outlet=source.display_name, site=site.removeprefix("www."),
-            title=article.title, text=article.text, html=article.html, url=article.url,
-            published=article.published, categories=article.categories))
-    label = store.story_label(story_id)
-    prior = Counter(store.term_prior())
-    return label, compare(articles, prior or None)
+    articles = [_framing_article(store, m.article_id) for m in members]
+    comparison = compare(articles, Counter(store.term_prior()) or None)
+    if use_cache:
+        store.save_comparison(story_id, signature, to_json(label, comparison))
+    return label, comparison
+
+
+def compare_article(store: Store, article_id: str) -> tuple[str, Comparison]:
+    """One article's own profile (for an article not grouped into a story yet)."""
+    article = _framing_article(store, article_id)
+    return article.title, compare([article], Counter(store.term_prior()) or None)
 
 
 def to_json(label: str, comparison: Comparison) -> str:

@@ -9,6 +9,7 @@ other outlets and primary sources, and the kind of piece (news, analysis, opinio
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
@@ -111,6 +112,7 @@ class OutletFrame:
     """One outlet's side of the comparison."""
 
     outlet: str
+    headlines: tuple[Evidence, ...]  # (article id, title) of each of its articles
     headline_words: tuple[str, ...]
     distinctive: tuple[ScoredTerm, ...]
     voices: tuple[Voice, ...]
@@ -256,6 +258,18 @@ def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
         parts.append(r"\s+".join(re.escape(w.rstrip("*")) + (r"[\w'-]*" if w.endswith("*") else "")
                                  for w in words_))
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+ANALYSIS_VERSION = 2  # bump when compare() changes what it returns
+
+
+@lru_cache(maxsize=1)
+def analysis_fingerprint() -> str:
+    """Changes whenever the analysis or a lexicon does, so cached comparisons expire."""
+    digest = hashlib.sha1(str(ANALYSIS_VERSION).encode())
+    for name in ("loaded", "frames"):
+        digest.update(resource_path("lexicons", f"{name}.txt").read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _lexicon_lines(name: str) -> list[str]:
@@ -425,7 +439,8 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
                        tuple(_evidence_for(w, arts))[:2])
             for w, z, n in scores[outlet][:top] if z > 0)
         outlet_frames.append(OutletFrame(
-            outlet=outlet, headline_words=heads.get(outlet, ()), distinctive=distinctive,
+            outlet=outlet, headlines=tuple(Evidence(a.id, a.title) for a in arts),
+            headline_words=heads.get(outlet, ()), distinctive=distinctive,
             voices=tuple(Voice(n, tuple(ev)) for n, ev in sorted(all_voices[outlet].items())),
             missing_voices=tuple(sorted(others - set(all_voices[outlet]))),
             hedges=tuple(h for a in arts for h in hedges(a)),
@@ -437,6 +452,36 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             kind=kind, kind_reason=reason))
     return Comparison(timeline=timeline(articles), common_core=core_terms[:top * 2],
                       outlets=tuple(outlet_frames))
+
+
+def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
+    """Rebuild a Comparison from `dataclasses.asdict` output that went through JSON
+    (the store caches comparisons that way)."""
+    def ev(items: Iterable[Mapping[str, str]]) -> tuple[Evidence, ...]:
+        return tuple(Evidence(**e) for e in items)
+
+    outlets = []
+    for o in data["outlets"]:
+        outlets.append(OutletFrame(
+            outlet=o["outlet"], headlines=ev(o["headlines"]),
+            headline_words=tuple(o["headline_words"]),
+            distinctive=tuple(ScoredTerm(t["term"], t["z"], t["count"], ev(t["evidence"]))
+                              for t in o["distinctive"]),
+            voices=tuple(Voice(v["name"], ev(v["evidence"])) for v in o["voices"]),
+            missing_voices=tuple(o["missing_voices"]), hedges=ev(o["hedges"]),
+            loaded=tuple(LoadedTerm(t["word"], Evidence(**t["evidence"])) for t in o["loaded"]),
+            tone=o["tone"],
+            tone_evidence=tuple((score, Evidence(**e)) for score, e in o["tone_evidence"]),
+            frames=dict(o["frames"]),
+            frame_evidence={k: ev(v) for k, v in o["frame_evidence"].items()},
+            links_to_outlets=tuple(o["links_to_outlets"]),
+            primary_sources=tuple(o["primary_sources"]), kind=o["kind"],
+            kind_reason=o["kind_reason"]))
+    return Comparison(
+        timeline=tuple(TimelineEntry(t["outlet"], datetime.fromisoformat(t["published"]),
+                                     t["hours_after_first"], t["article_id"])
+                       for t in data["timeline"]),
+        common_core=tuple(data["common_core"]), outlets=tuple(outlets))
 
 
 def _evidence_for(term: str, articles: Sequence[FramingArticle]) -> list[Evidence]:

@@ -708,6 +708,11 @@ class Store:
                 "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
                 sorted(df_increments.items()))
             conn.execute("UPDATE story_meta SET value = ? WHERE key = 'documents'", [documents])
+            touched = sorted({int(a["story_id"]) for a in assignments} | {int(s["id"]) for s in stories})
+            for start in range(0, len(touched), _CHUNK):  # their cached comparisons are stale
+                chunk = touched[start:start + _CHUNK]
+                conn.execute("DELETE FROM story_comparisons WHERE story_id IN "
+                             f"({', '.join('?' * len(chunk))})", chunk)
 
     def list_stories(self, *, since: datetime | None = None, min_outlets: int = 1,
                      limit: int | None = None) -> list[StorySummary]:
@@ -762,6 +767,25 @@ class Store:
         if not rows:
             raise NotFoundError(f"There is no story with id {story_id}.")
         return str(rows[0][0])
+
+    def story_signature(self, story_id: int) -> str:
+        """Members and their content hashes: a cached comparison is valid while this holds."""
+        rows = self._read(
+            "SELECT sa.article_id, a.content_hash FROM story_articles sa "
+            "JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = ? ORDER BY sa.article_id",
+            [story_id])
+        return "\n".join(f"{r[0]} {r[1]}" for r in rows)
+
+    def cached_comparison(self, story_id: int) -> tuple[str, str] | None:
+        """(signature, JSON) of the comparison cached for a story, if any."""
+        rows = self._read("SELECT signature, data FROM story_comparisons WHERE story_id = ?",
+                          [story_id])
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def save_comparison(self, story_id: int, signature: str, data: str) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO story_comparisons(story_id, signature, data) "
+                         "SELECT id, ?, ? FROM stories WHERE id = ?", [signature, data, story_id])
 
     def story_of(self, article_id: str) -> int | None:
         rows = self._read("SELECT story_id FROM story_articles WHERE article_id = ?", [article_id])

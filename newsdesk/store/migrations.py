@@ -242,6 +242,16 @@ def m0005_stories(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations(name="0006_story_comparisons")
+def m0006_story_comparisons(db: Database) -> None:
+    """Framing comparisons, cached per story: computing one reads every member's text."""
+    db.execute("""CREATE TABLE story_comparisons (
+        story_id INTEGER PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+        signature TEXT NOT NULL,
+        data TEXT NOT NULL
+    )""")
+
+
 def apply_migrations(db: Database) -> int:
     """Bring the schema up to date; return the schema version (migrations applied).
 

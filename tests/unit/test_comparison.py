@@ -1,0 +1,74 @@
+"""Comparisons from the store: cached per story, recomputed when the story changes."""
+
+from dataclasses import replace
+
+import pytest
+
+from newsdesk import comparison as comparison_module
+from newsdesk.comparison import compare_article, compare_story, to_json
+from newsdesk.sample import load_sample
+
+
+@pytest.fixture
+def sample_store(store):
+    load_sample(store)
+    return store
+
+
+def _story(store):
+    return max(store.list_stories(min_outlets=2), key=lambda s: len(s.outlets))
+
+
+def test_second_compare_comes_from_the_cache(sample_store, monkeypatch):
+    story = _story(sample_store)
+    label, first = compare_story(sample_store, story.id)
+    assert label == story.label and sample_store.cached_comparison(story.id) is not None
+
+    def fail(*args, **kwargs):
+        raise AssertionError("recomputed although nothing changed")
+
+    monkeypatch.setattr(comparison_module, "compare", fail)
+    assert compare_story(sample_store, story.id) == (label, first)  # equal after the round trip
+
+
+def test_changed_article_text_is_compared_afresh(sample_store):
+    story = _story(sample_store)
+    compare_story(sample_store, story.id)
+    member = sample_store.get_article(story.article_ids[0])
+    sample_store.upsert_articles([replace(member, title="Corrected: a wholly new headline")])
+    _, fresh = compare_story(sample_store, story.id)
+    titles = [h.sentence for o in fresh.outlets for h in o.headlines]
+    assert "Corrected: a wholly new headline" in titles
+
+
+def test_regrouping_a_story_drops_its_cached_comparison(sample_store):
+    story = _story(sample_store)
+    compare_story(sample_store, story.id)
+    other = next(s for s in sample_store.list_stories() if s.id != story.id)
+    moved = other.article_ids[0]
+    sample_store.save_stories([], [{"article_id": moved, "story_id": story.id, "score": 0.5,
+                                     "duplicate_of": None, "vector": "{}"}], {}, 0)
+    assert sample_store.cached_comparison(story.id) is None
+    _, fresh = compare_story(sample_store, story.id)
+    assert moved in {h.article_id for o in fresh.outlets for h in o.headlines}
+
+
+def test_unreadable_cache_is_recomputed(sample_store):
+    story = _story(sample_store)
+    label, first = compare_story(sample_store, story.id)
+    signature, _ = sample_store.cached_comparison(story.id)
+    sample_store.save_comparison(story.id, signature, '{"outlets": "not what we wrote"}')
+    assert compare_story(sample_store, story.id) == (label, first)
+
+
+def test_cached_json_is_the_report_json(sample_store):
+    story = _story(sample_store)
+    label, result = compare_story(sample_store, story.id)
+    assert sample_store.cached_comparison(story.id)[1] == to_json(label, result)
+
+
+def test_single_article_profile(sample_store):
+    article_id = _story(sample_store).article_ids[0]
+    _title, profile = compare_article(sample_store, article_id)
+    assert len(profile.outlets) == 1 and profile.outlets[0].headlines[0].article_id == article_id
+    assert profile.outlets[0].distinctive  # measured against every stored article
