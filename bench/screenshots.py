@@ -51,12 +51,21 @@ def main() -> None:
             window.resize(1440, 880)
             window.show()
             settle(app)
-            window.table.selectRow(2)
             window.story_dock.show()
+            biggest = max(store.list_stories(), key=lambda st: (len(st.outlets), st.size))
+            window.open_article(biggest.article_ids[-1])
             settle(app)
             path = out / f"window-{name}.png"
             window.grab().save(str(path))
             print(path)
+            pane = window.story_pane
+            frames = next((o for o in pane.comparison.outlets if o.frames), None) \
+                if pane.comparison else None
+            if frames is not None:  # the evidence behind one heat-map cell
+                pane._frame_clicked(frames.outlet, max(frames.frames, key=frames.frames.get))
+                settle(app)
+                window.story_dock.grab().save(str(out / f"pane-{name}.png"))
+                print(out / f"pane-{name}.png")
             window.close()
         store.close()
     print(out / "welcome.png")

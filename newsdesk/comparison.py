@@ -36,6 +36,33 @@ def _framing_article(store: Store, article_id: str) -> FramingArticle:
         published=article.published, categories=article.categories)
 
 
+OUTLET_COLORS = ("#3b7dd8", "#d9822b", "#2f9e6e", "#c2408f", "#8a63d2", "#c9a227",
+                 "#3aa6b9", "#d0534f")  # readable on light and dark backgrounds
+
+
+def outlet_color(index: int) -> str:
+    """One colour per outlet of a comparison, the same in the pane and the report."""
+    return OUTLET_COLORS[index % len(OUTLET_COLORS)]
+
+
+def _signature(store: Store, story_id: int) -> str:
+    return hashlib.sha1(
+        f"{analysis_fingerprint()}\n{store.story_signature(story_id)}".encode()).hexdigest()
+
+
+def cached_story_comparison(store: Store, story_id: int) -> Comparison | None:
+    """The stored comparison when it still matches the story; None when it must be computed
+    (cheap enough for the GUI thread: two indexed reads and a JSON parse)."""
+    cached = store.cached_comparison(story_id)
+    if cached is None or cached[0] != _signature(store, story_id):
+        return None
+    try:
+        return comparison_from_dict(json.loads(cached[1]))
+    except (ValueError, KeyError, TypeError) as exc:  # an older shape: recompute
+        log.info("cached comparison of story %s unreadable (%s); recomputing", story_id, exc)
+        return None
+
+
 def compare_story(store: Store, story_id: int, *, use_cache: bool = True) -> tuple[str, Comparison]:
     """(label, comparison) for a stored story; NotFoundError for an unknown id.
 
@@ -44,19 +71,12 @@ def compare_story(store: Store, story_id: int, *, use_cache: bool = True) -> tup
     article, or an article whose text changed, is compared afresh.
     """
     label = store.story_label(story_id)
-    signature = hashlib.sha1(
-        f"{analysis_fingerprint()}\n{store.story_signature(story_id)}".encode()).hexdigest()
-    if use_cache:
-        cached = store.cached_comparison(story_id)
-        if cached is not None and cached[0] == signature:
-            try:
-                return label, comparison_from_dict(json.loads(cached[1]))
-            except (ValueError, KeyError, TypeError) as exc:  # an older shape: recompute
-                log.info("cached comparison of story %s unreadable (%s); recomputing",
-                         story_id, exc)
+    if use_cache and (cached := cached_story_comparison(store, story_id)) is not None:
+        return label, cached
     members = store.story_members(story_id)
     if not members:
         raise NotFoundError(f"There is no story with id {story_id}.")
+    signature = _signature(store, story_id)
     articles = [_framing_article(store, m.article_id) for m in members]
     comparison = compare(articles, Counter(store.term_prior()) or None)
     if use_cache:

@@ -41,6 +41,7 @@ _VOICE_PATTERNS = (
     re.compile(rf"\baccording to (?:the\s+)?(?P<name>{_NAME})"),  # according to X
     re.compile(rf"\b{_SAID}\s+(?P<name>{_NAME})\b"),  # said X
 )
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _NOT_VOICES = frozenset({"The", "He", "She", "They", "It", "We", "I", "This", "That", "A", "An",
                          "But", "And", "In", "On", "Monday", "Tuesday", "Wednesday", "Thursday",
                          "Friday", "Saturday", "Sunday", "Officials", "Experts", "Analysts",
@@ -55,6 +56,15 @@ PRIMARY_HINTS = (".pdf", "/opinions/", "/decisions/", "/ordinance", "/advisories
                  "/filings/", "/docket", "/bills/", ".gov/", "/council/", "/court")
 OPINION_WORDS = ("opinion", "editorial", "commentary", "column", "op-ed", "analysis",
                  "explainer", "perspective", "review")
+FRAME_LABELS = {  # the Media Frames Corpus dimensions, in its order, with short labels
+    "economic": "Economic", "capacity and resources": "Capacity",
+    "morality": "Morality", "fairness and equality": "Fairness",
+    "legality and constitutionality": "Legality", "policy prescription and evaluation": "Policy",
+    "crime and punishment": "Crime", "security and defense": "Security",
+    "health and safety": "Health", "quality of life": "Quality of life",
+    "cultural identity": "Culture", "public opinion": "Public opinion",
+    "political": "Political", "external regulation and reputation": "External",
+}
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|mine|we think|in my view)\b")
 
 
@@ -221,8 +231,11 @@ def voices(article: FramingArticle) -> dict[str, list[Evidence]]:
     """Who the article quotes or cites, with the sentences that show it."""
     found: dict[str, list[Evidence]] = {}
     for sentence in sentences(article.text):
+        quoted = [m.span() for m in _QUOTED.finditer(sentence)]
         for pattern in _VOICE_PATTERNS:
             for match in pattern.finditer(sentence):
+                if any(a < match.start("name") < b for a, b in quoted):
+                    continue  # "Congress wrote this law..." inside a quote is not a source
                 name = match.group("name").strip()
                 first = name.split()[0]
                 if first in _NOT_VOICES or len(name) < 3:
@@ -342,14 +355,24 @@ def tone(article: FramingArticle) -> tuple[float, list[tuple[float, Evidence]]]:
     return round(mean, 3), sorted(scored, key=lambda t: (-abs(t[0]), t[1].sentence))
 
 
+def tone_word(score: float) -> str:
+    """VADER's own cut-offs: compound above 0.05 is positive, below -0.05 negative."""
+    if score >= 0.05:
+        return "positive"
+    if score <= -0.05:
+        return "negative"
+    return "neutral"
+
+
+@lru_cache(maxsize=1)
+def hedge_pattern() -> re.Pattern[str]:
+    return _cue_pattern(HEDGES)
+
+
 def hedges(article: FramingArticle) -> list[Evidence]:
     """Sentences that hedge (allegedly, reportedly, sources say, ...)."""
-    result = []
-    for sentence in sentences(article.text):
-        low = sentence.lower()
-        if any(re.search(rf"\b{re.escape(h)}\b", low) for h in HEDGES):
-            result.append(Evidence(article.id, sentence))
-    return result
+    pattern = hedge_pattern()
+    return [Evidence(article.id, s) for s in sentences(article.text) if pattern.search(s)]
 
 
 def links(article: FramingArticle, outlet_sites: Mapping[str, str]) -> tuple[list[str], list[str]]:

@@ -55,7 +55,7 @@ from newsdesk import __version__
 from newsdesk.errors import NewsdeskError
 from newsdesk.gui import theme
 from newsdesk.gui.dialogs import FailedFeedsDialog, ShortcutsDialog, SourceDialog, TopicDialog
-from newsdesk.gui.framing_pane import StoryPane
+from newsdesk.gui.framing_pane import FramingPane
 from newsdesk.gui.models import (
     HEADLINE_ROLE,
     ID_ROLE,
@@ -214,13 +214,14 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([240, 640, 560])
         self.setCentralWidget(self.splitter)
 
-        self.story_pane = StoryPane(self.store)
+        self.story_pane = FramingPane(self.store, runner=lambda call, done, failed: self._with_store(
+            call, on_done=done, on_failed=failed))
         self.story_pane.article_requested.connect(self.open_article)
         self.story_dock = QDockWidget("Story", self)
         self.story_dock.setObjectName("storyDock")
         self.story_dock.setWidget(self.story_pane)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.story_dock)
-        self.resizeDocks([self.story_dock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.story_dock], [340], Qt.Orientation.Horizontal)
         self.story_dock.hide()
 
     def _action(self, text: str, slot: Callable[[], object], keys: tuple[str, ...] = (),
@@ -383,7 +384,7 @@ class MainWindow(QMainWindow):
             self.nav.expandAll()
         self.articles_model.accent = QColor(self.colors["unread"])
         self.reader.set_css(theme.reader_css(self.colors, settings.font_size))
-        self.story_pane.setStyleSheet(f"color: {self.colors['text']};")
+        self.story_pane.set_colors(self.colors)
         if settings.refresh_minutes > 0:
             self.auto_refresh.start(settings.refresh_minutes * 60_000)
         else:
@@ -752,6 +753,7 @@ class MainWindow(QMainWindow):
         elif not self.search_box.text():
             self._select_first_view()
         self._update_counts()
+        self.story_pane.reload()
 
     def _reselect_nav(self, key: tuple[Any, Any, Any]) -> bool:
         kind, ident, _text = key

@@ -51,6 +51,13 @@ def test_headline_words_only_that_outlet_uses():
     assert words["Biz"] == ("shares", "fall")
 
 
+def test_names_inside_a_quote_are_not_voices():
+    quoted = FramingArticle(
+        "q1", "Wire", "wire.example", "t",
+        '"Congress wrote this law before the cloud," Nimbus lawyer Dana Reyes told the court.')
+    assert set(voices(quoted)) == {"Dana Reyes"}
+
+
 def test_voices_and_missing_voices():
     assert set(voices(WIRE)) == {"Jane Doe", "Data Office"}
     assert set(voices(BIZ)) == {"Sam Lee"}  # "Lee added" folds into the full name
@@ -155,3 +162,7 @@ def test_the_frames_lexicon_has_the_fourteen_dimensions():
         "crime and punishment", "security and defense", "health and safety",
         "quality of life", "cultural identity", "public opinion", "political",
         "external regulation and reputation"])
+    from newsdesk.analysis.framing import FRAME_LABELS
+
+    assert list(FRAME_LABELS) == sorted(frame_patterns(), key=list(FRAME_LABELS).index)
+    assert set(FRAME_LABELS) == set(frame_patterns())

@@ -1,0 +1,219 @@
+"""Small painted charts for the framing pane: a timeline of who reported when, and a
+frames-by-outlets heat map. Both are clickable; neither knows about the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePoint:
+    outlet: str
+    color: str
+    published: datetime
+    hours_after_first: float
+    article_id: str
+    title: str
+
+
+def lag_text(hours: float) -> str:
+    if hours <= 0:
+        return "first"
+    if hours < 1:
+        return f"+{round(hours * 60)} min"
+    return f"+{hours:.0f} h" if hours < 48 else f"+{hours / 24:.0f} d"
+
+
+class TimelineChart(QWidget):
+    """One row per outlet: a dot at the hour it first reported, the first one ringed."""
+
+    article_clicked = Signal(str)
+    ROW = 22
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.points: list[TimelinePoint] = []
+        self.text_color = QColor("#1f2328")
+        self.muted = QColor("#656d76")
+        self.grid = QColor("#d8dde3")
+        self.current = ""
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_points(self, points: list[TimelinePoint], current: str = "") -> None:
+        self.points = points
+        self.current = current
+        self.setFixedHeight(self.ROW * len(points) + 24 if points else 0)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(280, self.ROW * len(self.points) + 24)
+
+    def _geometry(self) -> tuple[int, int, float]:
+        """(left edge of the plot, its width, hours it spans)."""
+        metrics = QFontMetrics(self.font())
+        label = min(max((metrics.horizontalAdvance(p.outlet) for p in self.points), default=0) + 10,
+                    self.width() // 2)
+        span = max((p.hours_after_first for p in self.points), default=0.0)
+        return label, max(self.width() - label - 16, 20), max(span, 1.0)
+
+    def _dot(self, index: int) -> QPoint:
+        left, width, span = self._geometry()
+        point = self.points[index]
+        x = left + 6 + int(width * point.hours_after_first / span)
+        return QPoint(x, index * self.ROW + self.ROW // 2 + 2)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        if not self.points:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        left, width, span = self._geometry()
+        metrics = QFontMetrics(self.font())
+        bottom = len(self.points) * self.ROW + 4
+        painter.setPen(QPen(self.grid, 1))
+        painter.drawLine(left + 6, bottom, left + 6 + width, bottom)
+        painter.setPen(self.muted)
+        for fraction in (0.0, 0.5, 1.0):
+            x = left + 6 + int(width * fraction)
+            painter.drawLine(x, bottom, x, bottom + 3)
+            text = lag_text(span * fraction) if fraction else "0 h"
+            w = metrics.horizontalAdvance(text)
+            painter.drawText(min(max(x - w // 2, left), self.width() - w - 2),
+                             bottom + 4 + metrics.ascent(), text)
+        for i, point in enumerate(self.points):
+            y = i * self.ROW + self.ROW // 2 + 2
+            painter.setPen(QPen(self.grid, 1, Qt.PenStyle.DotLine))
+            painter.drawLine(left + 6, y, left + 6 + width, y)
+            painter.setPen(self.text_color)
+            name = metrics.elidedText(point.outlet, Qt.TextElideMode.ElideRight, left - 8)
+            painter.drawText(QRect(0, y - self.ROW // 2, left - 4, self.ROW),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+            center = self._dot(i)
+            painter.setPen(QPen(self.text_color, 2) if point.article_id == self.current
+                           else Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(point.color))
+            painter.drawEllipse(center, 6, 6)
+            lag = lag_text(point.hours_after_first)
+            lw = metrics.horizontalAdvance(lag)
+            x = center.x() + 10 if center.x() + 10 + lw < self.width() else center.x() - 10 - lw
+            painter.setPen(self.muted)
+            painter.drawText(x, y + metrics.ascent() // 2 - 1, lag)
+        painter.end()
+
+    def _hit(self, pos: QPoint) -> int | None:
+        for i in range(len(self.points)):
+            if (self._dot(i) - pos).manhattanLength() <= 10:
+                return i
+        return None
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        hit = self._hit(event.position().toPoint())
+        self.setCursor(Qt.CursorShape.PointingHandCursor if hit is not None
+                       else Qt.CursorShape.ArrowCursor)
+        if hit is not None:
+            p = self.points[hit]
+            QToolTip.showText(event.globalPosition().toPoint(),
+                              f"{p.outlet}, {p.published.astimezone():%d %b %H:%M} "
+                              f"({lag_text(p.hours_after_first)})\n{p.title}", self)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        hit = self._hit(event.position().toPoint())
+        if hit is not None:
+            self.article_clicked.emit(self.points[hit].article_id)
+
+
+class FrameHeatMap(QWidget):
+    """Rows are frame dimensions, columns outlets; the darker a cell, the more of that
+    outlet's framing sentences use the dimension. Click a cell for the sentences."""
+
+    cell_clicked = Signal(str, str)  # outlet, frame
+    ROW = 20
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.outlets: list[tuple[str, str, str]] = []  # (name, short label, colour)
+        self.frames: list[tuple[str, str]] = []  # (key, label)
+        self.weights: dict[str, dict[str, float]] = {}
+        self.text_color = QColor("#1f2328")
+        self.muted = QColor("#656d76")
+        self.base = QColor("#ffffff")
+        self.accent = QColor("#2c5282")
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_data(self, outlets: list[tuple[str, str, str]], frames: list[tuple[str, str]],
+                 weights: dict[str, dict[str, float]]) -> None:
+        self.outlets, self.frames, self.weights = outlets, frames, weights
+        self.setFixedHeight(self.ROW * (len(frames) + 1) + 4 if frames else 0)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(280, self.ROW * (len(self.frames) + 1) + 4)
+
+    def _columns(self) -> tuple[int, float]:
+        metrics = QFontMetrics(self.font())
+        label = max((metrics.horizontalAdvance(t) for _, t in self.frames), default=0) + 10
+        return label, max((self.width() - label - 2) / max(len(self.outlets), 1), 12.0)
+
+    def _cell(self, row: int, column: int) -> QRectF:
+        label, width = self._columns()
+        return QRectF(label + column * width + 1, (row + 1) * self.ROW + 1, width - 2, self.ROW - 2)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        if not self.frames:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = QFontMetrics(self.font())
+        label, width = self._columns()
+        for c, (_name, short, color) in enumerate(self.outlets):
+            rect = QRectF(label + c * width, 0, width, self.ROW)
+            painter.setPen(QColor(color))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
+                             metrics.elidedText(short, Qt.TextElideMode.ElideRight, int(width) - 2))
+        top = max((w for row in self.weights.values() for w in row.values()), default=0.0) or 1.0
+        for r, (key, text) in enumerate(self.frames):
+            painter.setPen(self.text_color)
+            painter.drawText(QRect(0, (r + 1) * self.ROW, label - 6, self.ROW),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+            for c, (name, _short, _color) in enumerate(self.outlets):
+                share = self.weights.get(name, {}).get(key, 0.0)
+                cell = self._cell(r, c)
+                fill = QColor(self.accent)
+                fill.setAlphaF(0.08 + 0.92 * share / top if share else 0.04)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(fill)
+                painter.drawRoundedRect(cell, 3, 3)
+                if share and cell.width() >= 30:
+                    painter.setPen(self.base if share / top > 0.55 else self.text_color)
+                    painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, f"{share:.0%}")
+        painter.end()
+
+    def _hit(self, pos: QPoint) -> tuple[str, str] | None:
+        for r, (key, _text) in enumerate(self.frames):
+            for c, (name, _short, _color) in enumerate(self.outlets):
+                if self._cell(r, c).contains(pos.toPointF()):
+                    return name, key
+        return None
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        hit = self._hit(event.position().toPoint())
+        clickable = hit is not None and self.weights.get(hit[0], {}).get(hit[1], 0.0) > 0
+        self.setCursor(Qt.CursorShape.PointingHandCursor if clickable
+                       else Qt.CursorShape.ArrowCursor)
+        if hit is not None:
+            share = self.weights.get(hit[0], {}).get(hit[1], 0.0)
+            label = dict(self.frames)[hit[1]]
+            QToolTip.showText(event.globalPosition().toPoint(),
+                              f"{hit[0]}: {label} in {share:.0%} of its framing sentences", self)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        hit = self._hit(event.position().toPoint())
+        if hit is not None and self.weights.get(hit[0], {}).get(hit[1], 0.0) > 0:
+            self.cell_clicked.emit(*hit)

@@ -1,0 +1,127 @@
+"""The framing pane in the window: it follows the selection, shows evidence on click."""
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from newsdesk.comparison import compare_story
+from newsdesk.gui.framing_pane import short_name
+from newsdesk.sample import load_sample
+
+
+@pytest.fixture
+def window(make_window, store, qtbot):
+    load_sample(store)
+    window = make_window()
+    window.show()
+    window.story_dock.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def contempt_story(store):
+    return max(store.list_stories(), key=lambda s: (len(s.outlets), s.size))
+
+
+def shown(window, qtbot):
+    pane = window.story_pane
+    qtbot.waitUntil(lambda: pane.comparison is not None, timeout=10_000)
+    return pane
+
+
+def test_pane_compares_the_selected_articles_story(window, store, qtbot):
+    story = contempt_story(store)
+    window.open_article(story.article_ids[0])
+    pane = shown(window, qtbot)
+    assert pane.story_id == story.id
+    assert "5 outlets · 5 articles" in pane.header.text()
+    assert len(pane.timeline.points) == 5
+    assert pane.timeline.points[0].hours_after_first == 0
+    # columns in the order the outlets reported
+    assert pane.heatmap.outlets[0][0] == pane.timeline.points[0].outlet
+    assert ("legality and constitutionality", "Legality") in pane.heatmap.frames
+    details = pane.details.text()
+    for outlet in story.outlets:
+        assert outlet in details
+    assert "leaves out:" in details
+
+
+def test_clicking_a_word_shows_the_sentences_behind_it(window, store, qtbot):
+    window.open_article(contempt_story(store).article_ids[0])
+    pane = shown(window, qtbot)
+    frame = next(o for o in pane.comparison.outlets if o.distinctive)
+    term = frame.distinctive[0]
+    index = next(i for i, item in enumerate(pane._items) if item.sentences == term.evidence
+                 and term.term in item.title)
+    assert f"href='ev:{index}'" in pane.details.text()
+    pane.details.linkActivated.emit(f"ev:{index}")
+    assert pane.evidence.isVisible()
+    text = pane.evidence_view.toPlainText()
+    assert term.evidence[0].sentence[:40] in text
+    assert f"“{term.term}”" in pane.evidence_title.text()
+
+
+def test_clicking_a_heat_map_cell_lists_that_frames_sentences(window, store, qtbot):
+    window.open_article(contempt_story(store).article_ids[0])
+    pane = shown(window, qtbot)
+    row = [k for k, _ in pane.heatmap.frames].index("legality and constitutionality")
+    cell = pane.heatmap._cell(row, 0).center().toPoint()
+    outlet = pane.heatmap.outlets[0][0]
+    pane.scroll.ensureWidgetVisible(pane.heatmap)
+    qtbot.mouseClick(pane.heatmap, Qt.MouseButton.LeftButton, pos=cell)
+    assert pane.evidence.isVisible()
+    assert outlet in pane.evidence_title.text() and "Legality" in pane.evidence_title.text()
+    expected = next(o for o in pane.comparison.outlets if o.outlet == outlet)
+    first = expected.frame_evidence["legality and constitutionality"][0].sentence
+    assert first[:30] in pane.evidence_view.toPlainText()
+
+
+def test_clicking_a_timeline_dot_opens_that_article(window, store, qtbot):
+    story = contempt_story(store)
+    window.open_article(story.article_ids[0])
+    pane = shown(window, qtbot)
+    last = len(pane.timeline.points) - 1
+    target = pane.timeline.points[last].article_id
+    qtbot.mouseClick(pane.timeline, Qt.MouseButton.LeftButton,
+                     pos=pane.timeline._dot(last) + QPoint(1, 0))
+    assert window.reader.article.id == target
+
+
+def test_an_outlet_alone_gets_its_own_profile(window, store, qtbot):
+    lone = store.list_articles(search="marathon", limit=1)[0]
+    window.open_article(lone.id)
+    pane = shown(window, qtbot)
+    assert "Only Global Dispatch Wire (sample) has reported this" in pane.header.text()
+    assert pane.timeline.points == [] and "Words it leans on" in pane.details.text()
+
+
+def test_cached_story_shows_at_once_and_stale_results_are_dropped(window, store, qtbot):
+    story = contempt_story(store)
+    compare_story(store, story.id)  # now cached: no worker needed
+    pane = window.story_pane
+    window.open_article(story.article_ids[1])
+    assert pane.comparison is not None and pane.story_id == story.id
+    other = next(s for s in store.list_stories() if len(s.outlets) > 1 and s.id != story.id)
+    window.open_article(other.article_ids[0])  # not cached: computed on a worker
+    window.open_article(story.article_ids[0])  # back before it finishes
+    qtbot.wait(300)
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(50)
+    assert pane.story_id == story.id and "5 outlets" in pane.header.text()
+
+
+def test_hidden_pane_does_no_work_until_shown(window, store, qtbot):
+    window.story_dock.hide()
+    story = contempt_story(store)
+    window.open_article(story.article_ids[0])
+    assert window.story_pane.comparison is None and store.cached_comparison(story.id) is None
+    window.story_dock.show()
+    pane = shown(window, qtbot)
+    assert pane.story_id == story.id
+
+
+@pytest.mark.parametrize(("outlet", "expected"), [
+    ("The Daily Ledger (sample)", "DL"), ("Techdirt", "Techd"), ("Ars Technica", "AT")])
+def test_short_names(outlet, expected):
+    assert short_name(outlet) == expected
