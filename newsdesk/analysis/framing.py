@@ -20,6 +20,13 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsdesk.analysis.cues import (
+    cue_pattern,
+    frame_cues,
+    frames_matcher,
+    lexicon_lines,
+    lexicon_matcher,
+)
 from newsdesk.analysis.text import STOPWORDS, stem, surface_forms, words
 from newsdesk.config import resource_path
 
@@ -33,7 +40,8 @@ _ROLES = frozenset({"analyst", "analysts", "mr", "mr.", "ms", "ms.", "mrs", "mrs
                     "director", "governor", "mayor", "chair", "chairman", "chairwoman"})
 _HREF = re.compile(r'href="([^"]+)"')
 _NAME = r"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.|of|de|van|von|the))*"
-_ROLE = r"(?:,\s+(?:the\s+)?[a-z][\w\s\-']{0,60}?)?"
+_ROLE = (r"(?:,\s+(?!(?:as|and|but|or|while|after|when|because|which|where|so|then|if|though|"
+         r"although|since|until|before|in|on|at|for)\b)(?:the\s+)?[a-z][\w\s\-']{0,60}?)?")
 _SAID = r"(?:said|says|told|wrote|added|argued|warned|explained|noted|asked)"
 _VOICE_PATTERNS = (
     re.compile(rf"[\"”]\s*,?\s*{_SAID}\s+(?P<name>{_NAME})"),  # "...," said X
@@ -149,6 +157,12 @@ class Comparison:
 def sentences(text: str) -> list[str]:
     """Split text into sentences (good enough for news prose: keeps closing quotes, and
     does not split after Mr., Dr., U.S. and similar)."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=2048)
+def _sentences(text: str) -> tuple[str, ...]:
+    """Cached: voices, tone, hedges and loaded words each read an article's sentences."""
     out: list[str] = []
     for paragraph in text.split("\n"):
         start = 0
@@ -164,7 +178,7 @@ def sentences(text: str) -> list[str]:
         rest = paragraph[start:].strip()
         if rest:
             out.append(rest)
-    return out
+    return tuple(out)
 
 
 def timeline(articles: Sequence[FramingArticle]) -> tuple[TimelineEntry, ...]:
@@ -223,7 +237,8 @@ def log_odds(counts: Mapping[str, Counter[str]], prior: Counter[str],
                      - math.log((y_j + a_w) / (n_j + alpha0 - y_j - a_w)))
             z = delta / math.sqrt(1.0 / (y_i + a_w) + 1.0 / (y_j + a_w))
             scored.append((word, round(z, 3), y_i))
-        result[group] = sorted(scored, key=lambda t: (-t[1], t[0]))
+        # equal scores (words seen once) favour longer, more specific words over "sit"
+        result[group] = sorted(scored, key=lambda t: (-t[1], -len(t[0]), t[0]))
     return result
 
 
@@ -262,17 +277,6 @@ def _merge_short_names(found: dict[str, list[Evidence]]) -> dict[str, list[Evide
     return merged
 
 
-def _cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern for cue words and phrases ("slam*" matches any ending,
-    words of a phrase are separated by spaces or underscores); longest cues first."""
-    parts = []
-    for cue in sorted(set(cues), key=len, reverse=True):
-        words_ = cue.lower().replace("_", " ").split()
-        parts.append(r"\s+".join(re.escape(w.rstrip("*")) + (r"[\w'-]*" if w.endswith("*") else "")
-                                 for w in words_))
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
-
-
 ANALYSIS_VERSION = 2  # bump when compare() changes what it returns
 
 
@@ -285,39 +289,25 @@ def analysis_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _lexicon_lines(name: str) -> list[str]:
-    text = resource_path("lexicons", f"{name}.txt").read_text("utf-8")
-    return [line.strip() for line in text.splitlines()
-            if line.strip() and not line.strip().startswith("#")]
-
-
 @lru_cache(maxsize=8)
 def lexicon_pattern(name: str) -> re.Pattern[str]:
-    """A lexicon from resources/lexicons, one entry a line, as one pattern."""
-    return _cue_pattern(_lexicon_lines(name))
+    """A lexicon from resources/lexicons as one pattern (for highlighting)."""
+    return cue_pattern(lexicon_lines(name))
 
 
 @lru_cache(maxsize=1)
 def frame_patterns() -> dict[str, re.Pattern[str]]:
-    """resources/lexicons/frames.txt: [dimension] sections of space-separated cues."""
-    cues: dict[str, list[str]] = {}
-    current = ""
-    for line in _lexicon_lines("frames"):
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1]
-            cues[current] = []
-        else:
-            cues[current] += line.split()
-    return {name: _cue_pattern(words_) for name, words_ in cues.items()}
+    """One pattern per frame dimension (for highlighting a figure's sentences)."""
+    return {name: cue_pattern(cues) for name, cues in frame_cues().items()}
 
 
 def frames(article: FramingArticle) -> dict[str, list[Evidence]]:
     """Per frame dimension, the sentences that use its cue words."""
     found: dict[str, list[Evidence]] = {}
+    matcher = frames_matcher()
     for sentence in sentences(f"{article.title}. {article.text}"):
-        for name, pattern in frame_patterns().items():
-            if pattern.search(sentence):
-                found.setdefault(name, []).append(Evidence(article.id, sentence))
+        for name in sorted(matcher.labels_in(sentence)):
+            found.setdefault(name, []).append(Evidence(article.id, sentence))
     return found
 
 
@@ -329,12 +319,9 @@ def frame_weights(found: dict[str, list[Evidence]]) -> dict[str, float]:
 
 def loaded_language(article: FramingArticle) -> list[LoadedTerm]:
     """Charged or opinionated words (resources/lexicons/loaded.txt), with their sentences."""
-    pattern = lexicon_pattern("loaded")
-    found = []
-    for sentence in sentences(article.text):
-        for match in pattern.finditer(sentence):
-            found.append(LoadedTerm(match.group(0), Evidence(article.id, sentence)))
-    return found
+    matcher = lexicon_matcher("loaded")
+    return [LoadedTerm(match.text, Evidence(article.id, sentence))
+            for sentence in sentences(article.text) for match in matcher.finditer(sentence)]
 
 
 @lru_cache(maxsize=1)
@@ -366,7 +353,7 @@ def tone_word(score: float) -> str:
 
 @lru_cache(maxsize=1)
 def hedge_pattern() -> re.Pattern[str]:
-    return _cue_pattern(HEDGES)
+    return cue_pattern(HEDGES)
 
 
 def hedges(article: FramingArticle) -> list[Evidence]:
@@ -410,20 +397,52 @@ def kind_of(article: FramingArticle) -> tuple[str, str]:
     return "news", "no opinion markers"
 
 
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """What compare() reads of one article, whatever story it is compared in. Cached, so a
+    story that grows by one article only analyses that one; never mutated."""
+
+    counts: Counter[str]
+    forms: dict[str, Counter[str]]
+    sentence_words: tuple[tuple[str, frozenset[str]], ...]
+    voices: dict[str, list[Evidence]]
+    tone: tuple[float, list[tuple[float, Evidence]]]
+    frames: dict[str, list[Evidence]]
+    hedges: tuple[Evidence, ...]
+    loaded: tuple[LoadedTerm, ...]
+
+
+@lru_cache(maxsize=1024)
+def _profile(article: FramingArticle) -> _Profile:
+    both = f"{article.title} {article.text}"
+    return _Profile(
+        counts=Counter(words(both)), forms=surface_forms(both),
+        sentence_words=tuple((s, frozenset(words(s))) for s in sentences(article.text)),
+        voices=voices(article), tone=tone(article), frames=frames(article),
+        hedges=tuple(hedges(article)), loaded=tuple(loaded_language(article)))
+
+
 def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = None,
             *, top: int = 8) -> Comparison:
     """The whole comparison for one story's articles."""
     by_outlet: dict[str, list[FramingArticle]] = {}
     for a in articles:
         by_outlet.setdefault(a.outlet, []).append(a)
-    counts = {o: Counter(w for a in arts for w in words(f"{a.title} {a.text}"))
-              for o, arts in by_outlet.items()}
+    profiles = {a.id: _profile(a) for a in articles}
+    counts: dict[str, Counter[str]] = {}
+    forms: dict[str, dict[str, Counter[str]]] = {}
+    for outlet, arts in by_outlet.items():
+        counts[outlet], forms[outlet] = Counter(), {}
+        for a in arts:
+            counts[outlet].update(profiles[a.id].counts)
+            for key, seen in profiles[a.id].forms.items():
+                forms[outlet].setdefault(key, Counter()).update(seen)
     prior = prior if prior is not None else sum(counts.values(), Counter())
     scores = log_odds(counts, prior)
     core = set.intersection(*(set(c) for c in counts.values())) if counts else set()
     everywhere: dict[str, Counter[str]] = {}
-    for a in articles:
-        for key, seen in surface_forms(f"{a.title} {a.text}").items():
+    for outlet_forms in forms.values():
+        for key, seen in outlet_forms.items():
             everywhere.setdefault(key, Counter()).update(seen)
     core_terms = tuple(
         everywhere[w].most_common(1)[0][0] if w in everywhere else w
@@ -431,12 +450,13 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
     all_voices = {o: {} for o in by_outlet}  # type: dict[str, dict[str, list[Evidence]]]
     for outlet, arts in by_outlet.items():
         for a in arts:
-            for name, ev in voices(a).items():
+            for name, ev in profiles[a.id].voices.items():
                 all_voices[outlet].setdefault(name, []).extend(ev)
     sites = {o: arts[0].site for o, arts in by_outlet.items()}
     heads = headline_words(articles)
     outlet_frames = []
     for outlet, arts in sorted(by_outlet.items()):
+        mine = [profiles[a.id] for a in arts]
         others = set().union(*(set(v) for o, v in all_voices.items() if o != outlet))
         link_outlets: list[str] = []
         primary: list[str] = []
@@ -445,29 +465,25 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             link_outlets += [o for o in to_o if o not in link_outlets]
             primary += [p for p in prim if p not in primary]
         kind, reason = kind_of(arts[0])
-        tones = [tone(a) for a in arts]
         found_frames: dict[str, list[Evidence]] = {}
-        for a in arts:
-            for name, ev in frames(a).items():
+        for p in mine:
+            for name, ev in p.frames.items():
                 found_frames.setdefault(name, []).extend(ev)
-        mean_tone = round(sum(t for t, _ in tones) / len(tones), 3)
-        strongest = sorted((e for _, ev in tones for e in ev[:2]),
+        mean_tone = round(sum(p.tone[0] for p in mine) / len(mine), 3)
+        strongest = sorted((e for p in mine for e in p.tone[1][:2]),
                            key=lambda t: (-abs(t[0]), t[1].sentence))[:3]
-        forms: dict[str, Counter[str]] = {}
-        for a in arts:
-            for key, seen in surface_forms(f"{a.title} {a.text}").items():
-                forms.setdefault(key, Counter()).update(seen)
         distinctive = tuple(
-            ScoredTerm(forms[w].most_common(1)[0][0] if w in forms else w, z, n,
-                       tuple(_evidence_for(w, arts))[:2])
+            ScoredTerm(forms[outlet][w].most_common(1)[0][0] if w in forms[outlet] else w, z, n,
+                       tuple(Evidence(a.id, sentence) for a, p in zip(arts, mine, strict=True)
+                             for sentence, seen in p.sentence_words if w in seen)[:2])
             for w, z, n in scores[outlet][:top] if z > 0)
         outlet_frames.append(OutletFrame(
             outlet=outlet, headlines=tuple(Evidence(a.id, a.title) for a in arts),
             headline_words=heads.get(outlet, ()), distinctive=distinctive,
             voices=tuple(Voice(n, tuple(ev)) for n, ev in sorted(all_voices[outlet].items())),
             missing_voices=tuple(sorted(others - set(all_voices[outlet]))),
-            hedges=tuple(h for a in arts for h in hedges(a)),
-            loaded=tuple(t for a in arts for t in loaded_language(a)),
+            hedges=tuple(h for p in mine for h in p.hedges),
+            loaded=tuple(t for p in mine for t in p.loaded),
             tone=mean_tone, tone_evidence=tuple(strongest),
             frames=frame_weights(found_frames),
             frame_evidence={k: tuple(v) for k, v in sorted(found_frames.items())},
@@ -505,12 +521,3 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
                                      t["hours_after_first"], t["article_id"])
                        for t in data["timeline"]),
         common_core=tuple(data["common_core"]), outlets=tuple(outlets))
-
-
-def _evidence_for(term: str, articles: Sequence[FramingArticle]) -> list[Evidence]:
-    found = []
-    for a in articles:
-        for sentence in sentences(a.text):
-            if term in words(sentence):
-                found.append(Evidence(a.id, sentence))
-    return found

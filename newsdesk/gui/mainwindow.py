@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
         self.story_pane = FramingPane(self.store, runner=lambda call, done, failed: self._with_store(
             call, on_done=done, on_failed=failed))
         self.story_pane.article_requested.connect(self.open_article)
-        self.story_dock = QDockWidget("Story", self)
+        self.story_dock = QDockWidget("Story comparison", self)
         self.story_dock.setObjectName("storyDock")
         self.story_dock.setWidget(self.story_pane)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.story_dock)

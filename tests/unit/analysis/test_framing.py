@@ -58,6 +58,12 @@ def test_names_inside_a_quote_are_not_voices():
     assert set(voices(quoted)) == {"Dana Reyes"}
 
 
+def test_a_place_before_a_clause_is_not_a_voice():
+    clause = FramingArticle("c1", "Wire", "wire.example", "t",
+                            "Emails are stored in Lisbon, as analysts warned on Tuesday.")
+    assert voices(clause) == {}
+
+
 def test_voices_and_missing_voices():
     assert set(voices(WIRE)) == {"Jane Doe", "Data Office"}
     assert set(voices(BIZ)) == {"Sam Lee"}  # "Lee added" folds into the full name
