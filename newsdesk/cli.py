@@ -410,16 +410,19 @@ def stories(ctx: click.Context, since: str | None, min_outlets: int, limit: int 
                 "outlets": list(story.outlets), "article_ids": list(story.article_ids)},
                 ensure_ascii=False))
         else:
-            click.echo(f"{story.id:>5}  {story.last_seen:%Y-%m-%d}  {len(story.outlets)} outlets, "
-                       f"{story.size} articles  {story.label}")
+            outlets, size = len(story.outlets), story.size
+            click.echo(f"{story.id:>5}  {story.last_seen:%Y-%m-%d}  {outlets} outlet{'s' * (outlets != 1)}"
+                       f", {size} article{'s' * (size != 1)}  {story.label}")
     if not found and not as_json:
         click.echo("No stories match.")
 
 
 @cli.command("compare")
 @click.argument("story_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md",
-              show_default=True, help="Markdown for people, JSON for tools.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md",
+              show_default=True,
+              help="Markdown to paste, HTML (one self-contained file with charts) to send, "
+                   "JSON for tools.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.pass_context
@@ -427,8 +430,15 @@ def compare_command(ctx: click.Context, story_id: int, fmt: str, output: Path | 
     """How each outlet frames one story (see 'newsdesk stories' for ids)."""
     from newsdesk.comparison import compare_story, to_json, to_markdown
 
-    label, comparison = compare_story(_state(ctx).store, story_id)
-    text = to_markdown(label, comparison) if fmt == "md" else to_json(label, comparison)
+    store = _state(ctx).store
+    label, comparison = compare_story(store, story_id)
+    if fmt == "html":
+        from newsdesk.report_html import to_html
+
+        urls = {m.article_id: m.url for m in store.story_members(story_id) if m.url}
+        text = to_html(label, comparison, urls=urls)
+    else:
+        text = to_markdown(label, comparison) if fmt == "md" else to_json(label, comparison)
     if output is None:
         click.echo(text)
         return

@@ -36,15 +36,6 @@ def _framing_article(store: Store, article_id: str) -> FramingArticle:
         published=article.published, categories=article.categories)
 
 
-OUTLET_COLORS = ("#3b7dd8", "#d9822b", "#2f9e6e", "#c2408f", "#8a63d2", "#c9a227",
-                 "#3aa6b9", "#d0534f")  # readable on light and dark backgrounds
-
-
-def outlet_color(index: int) -> str:
-    """One colour per outlet of a comparison, the same in the pane and the report."""
-    return OUTLET_COLORS[index % len(OUTLET_COLORS)]
-
-
 def _signature(store: Store, story_id: int) -> str:
     return hashlib.sha1(
         f"{analysis_fingerprint()}\n{store.story_signature(story_id)}".encode()).hexdigest()

@@ -10,6 +10,8 @@ from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from newsdesk.presentation import lag_text
+
 
 @dataclass(frozen=True, slots=True)
 class TimelinePoint:
@@ -19,14 +21,6 @@ class TimelinePoint:
     hours_after_first: float
     article_id: str
     title: str
-
-
-def lag_text(hours: float) -> str:
-    if hours <= 0:
-        return "first"
-    if hours < 1:
-        return f"+{round(hours * 60)} min"
-    return f"+{hours:.0f} h" if hours < 48 else f"+{hours / 24:.0f} d"
 
 
 class TimelineChart(QWidget):

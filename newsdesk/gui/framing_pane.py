@@ -12,14 +12,17 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QScrollArea,
     QSizePolicy,
     QSplitter,
@@ -37,10 +40,18 @@ from newsdesk.analysis.framing import (
     hedge_pattern,
     tone_word,
 )
-from newsdesk.comparison import cached_story_comparison, compare_article, compare_story, outlet_color
+from newsdesk.comparison import (
+    cached_story_comparison,
+    compare_article,
+    compare_story,
+    to_json,
+    to_markdown,
+)
 from newsdesk.errors import NewsdeskError
 from newsdesk.gui.charts import FrameHeatMap, TimelineChart, TimelinePoint
 from newsdesk.models import Article
+from newsdesk.presentation import any_of, highlight, outlet_color, short_name, signed, word_pattern
+from newsdesk.report_html import to_html
 from newsdesk.store.db import Store
 
 # runner(call, on_done, on_failed): run call(store) off the GUI thread (MainWindow._with_store)
@@ -66,19 +77,6 @@ class EvidenceItem:
     sentences: tuple[Evidence, ...]
     highlight: re.Pattern[str] | None = None
     scores: tuple[float, ...] = ()  # tone scores, one per sentence, when that is the figure
-
-
-def short_name(outlet: str) -> str:
-    """A column label: initials of a several-word name, the start of a one-word name."""
-    name = re.sub(r"\s*\(sample\)\s*$", "", outlet)
-    parts = [w for w in re.findall(r"[\w'’]+", name) if w.lower() not in ("the", "a", "of")]
-    if len(parts) >= 2:
-        return "".join(p[0].upper() for p in parts[:4])
-    return (parts[0][:5] if parts else outlet[:5]) or "?"
-
-
-def _phrase(text: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])" + re.escape(text) + r"[\w'-]*", re.IGNORECASE)
 
 
 class FitBrowser(QTextBrowser):
@@ -163,12 +161,21 @@ class FramingPane(QWidget):
         self.details.setObjectName("storyDetails")
         self.details.linkActivated.connect(self._link)
 
+        self.export_button = QToolButton()
+        self.export_button.setText("Export…")
+        self.export_button.setToolTip("Save this comparison as an HTML report (with its charts), "
+                                      "Markdown or JSON")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.export_button.hide()
         body = QWidget()
         body.setObjectName("storyBody")
         column = QVBoxLayout(body)
         column.setContentsMargins(8, 8, 8, 8)
         column.setSpacing(6)
-        column.addWidget(self.header)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(top)
         column.addWidget(self.timeline)
         column.addWidget(self.frames_title)
         column.addWidget(self.heatmap)
@@ -292,6 +299,7 @@ class FramingPane(QWidget):
     # ------------------------------------------------------------ drawing
 
     def _empty(self, text: str) -> None:
+        self.export_button.hide()
         self.header.setText(text)
         self.timeline.set_points([])
         self.heatmap.set_data([], [], {})
@@ -339,6 +347,7 @@ class FramingPane(QWidget):
             head = (f"<h3 style='margin:0'>{html.escape(self._label)}</h3>"
                     f"<p style='{mute}'>{len(outlets)} outlets · {articles} articles{who}</p>")
         self.header.setText(head)
+        self.export_button.show()
         self.timeline.set_points([
             TimelinePoint(e.outlet, color.get(e.outlet, outlet_color(0)), e.published,
                           e.hours_after_first, e.article_id,
@@ -358,7 +367,7 @@ class FramingPane(QWidget):
         # headlines, with the words no other headline uses marked
         parts.append("<h4>Headlines</h4>")
         for o in outlets:
-            marked = _phrase_any(o.headline_words) if not single else None
+            marked = any_of(o.headline_words) if not single else None
             kind = self._link_to(EvidenceItem(f"Why {o.outlet} reads as {o.kind}: {o.kind_reason}",
                                               ()), f"<span style='background-color:{c['notice']};"
                                               f"color:{c['text']}'>&nbsp;{o.kind}&nbsp;</span>")
@@ -366,7 +375,7 @@ class FramingPane(QWidget):
                          f"<b>{html.escape(o.outlet)}</b> <span style='{mute}'>"
                          f"({short_name(o.outlet)})</span> {kind}")
             for h in o.headlines:
-                title = (_highlight(h.sentence, marked, "<u><b>", "</b></u>") if marked
+                title = (highlight(h.sentence, marked, "<u><b>", "</b></u>") if marked
                          else html.escape(h.sentence))
                 arrow = "▶ " if h.article_id == current else ""
                 parts.append(f"<br>{arrow}<a href='article:{h.article_id}' style='color:{c['text']};"
@@ -383,10 +392,10 @@ class FramingPane(QWidget):
                 f"{o.outlet}: its strongest sentences by tone (VADER, -1 to 1)",
                 tuple(e for _, e in o.tone_evidence), None,
                 tuple(s for s, _ in o.tone_evidence)),
-                f"{o.tone + 0.0 if abs(o.tone) >= 0.005 else 0.0:+.2f} {tone_word(o.tone)}")
+                f"{signed(o.tone)} {tone_word(o.tone)}")
             loaded = self._link_to(EvidenceItem(
                 f"{o.outlet}: loaded words", tuple(t.evidence for t in o.loaded),
-                _phrase_any(t.word for t in o.loaded)),
+                any_of(t.word for t in o.loaded)),
                 f"{len(o.loaded)} loaded") if o.loaded else f"<span style='{mute}'>0 loaded</span>"
             hedge = self._link_to(EvidenceItem(
                 f"{o.outlet}: hedged sentences", o.hedges, hedge_pattern()),
@@ -404,7 +413,7 @@ class FramingPane(QWidget):
                 continue
             links = ", ".join(self._link_to(EvidenceItem(
                 f"{o.outlet} uses “{t.term}” {t.count}× (log-odds z {t.z:+.1f})", t.evidence,
-                _phrase(t.term)), html.escape(t.term)) for t in o.distinctive)
+                word_pattern(t.term)), html.escape(t.term)) for t in o.distinctive)
             parts.append(f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■</span>"
                          f" {links}</p>")
         if comparison.common_core and not single:
@@ -418,14 +427,14 @@ class FramingPane(QWidget):
             parts.append("<h4>Voices</h4>")
             for o in outlets:
                 names = ", ".join(self._link_to(EvidenceItem(
-                    f"{o.outlet} quotes or cites {v.name}", v.evidence, _phrase(v.name)),
+                    f"{o.outlet} quotes or cites {v.name}", v.evidence, word_pattern(v.name)),
                     html.escape(v.name)) for v in o.voices) or f"<span style='{mute}'>nobody</span>"
                 line = (f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■</span> "
                         f"{names}")
                 if o.missing_voices and not single:
                     gone = ", ".join(self._link_to(EvidenceItem(
                         f"{o.outlet} leaves out {name}; the others quote them so:",
-                        tuple(quoted.get(name, ())), _phrase(name)), html.escape(name))
+                        tuple(quoted.get(name, ())), word_pattern(name)), html.escape(name))
                         for name in o.missing_voices)
                     line += f"<br><span style='{mute}'>leaves out:</span> {gone}"
                 parts.append(line + "</p>")
@@ -449,6 +458,39 @@ class FramingPane(QWidget):
     def _link_to(self, item: EvidenceItem, text: str) -> str:
         self._items.append(item)
         return f"<a href='ev:{len(self._items) - 1}'>{text}</a>"
+
+    # ------------------------------------------------------------ export
+
+    def export_dialog(self) -> None:
+        if self.comparison is None:
+            return
+        stem = re.sub(r"[^\w\- ]+", "", self._label)[:60].strip() or "story"
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Export comparison", f"{stem}.html",
+            "HTML report (*.html);;Markdown (*.md);;JSON (*.json)")
+        if not name:
+            return
+        try:
+            self.export(Path(name), "md" if "Markdown" in chosen else
+                        "json" if "JSON" in chosen else "html")
+        except (OSError, NewsdeskError) as exc:
+            QMessageBox.warning(self, "Could not export", f"{name}: {getattr(exc, 'strerror', None) or exc}")
+
+    def export(self, path: Path, fmt: str) -> None:
+        """Write the shown comparison as a report (html, md or json)."""
+        if self.comparison is None:
+            return
+        if fmt == "html":
+            urls = ({m.article_id: m.url for m in self.store.story_members(self.story_id) if m.url}
+                    if self.store is not None and self.story_id is not None else {})
+            if self.article is not None and self.article.url:
+                urls.setdefault(self.article.id, self.article.url)
+            text = to_html(self._label, self.comparison, urls=urls)
+        elif fmt == "md":
+            text = to_markdown(self._label, self.comparison)
+        else:
+            text = to_json(self._label, self.comparison)
+        path.write_text(text + "\n", encoding="utf-8")
 
     # ------------------------------------------------------------ evidence
 
@@ -484,7 +526,7 @@ class FramingPane(QWidget):
         for i, ev in enumerate(item.sentences[:MAX_EVIDENCE]):
             text = html.escape(ev.sentence)
             if item.highlight is not None:
-                text = _highlight(ev.sentence, item.highlight,
+                text = highlight(ev.sentence, item.highlight,
                                   f"<span style='background-color:{c['notice']};"
                                   f"color:{c['text']}'><b>", "</b></span>")
             outlet, title = self._titles.get(ev.article_id, ("", ""))
@@ -505,26 +547,6 @@ class FramingPane(QWidget):
 
     def hide_evidence(self) -> None:
         self.evidence.hide()
-
-
-def _phrase_any(texts: Any) -> re.Pattern[str] | None:
-    unique = sorted({t for t in texts if t}, key=len, reverse=True)
-    if not unique:
-        return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in unique) + r")(?![\w-])",
-                      re.IGNORECASE)
-
-
-def _highlight(text: str, pattern: re.Pattern[str], before: str, after: str) -> str:
-    """Escape text for rich text, wrapping each match of pattern in before/after."""
-    out, last = [], 0
-    for match in pattern.finditer(text):
-        if match.end() == match.start():
-            continue
-        out += [html.escape(text[last:match.start()]), before, html.escape(match.group(0)), after]
-        last = match.end()
-    out.append(html.escape(text[last:]))
-    return "".join(out)
 
 
 def _short_url(url: str) -> str:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -199,5 +200,12 @@ def test_compare_story_report(tmp_path):
     run(db, "compare", str(story["id"]), "--format", "json", "--output", str(out))
     data = json.loads(out.read_text())
     assert len(data["outlets"]) == 5 and data["timeline"][0]["hours_after_first"] == 0
+    page = tmp_path / "c.html"
+    run(db, "compare", str(story["id"]), "--format", "html", "--output", str(page))
+    text = page.read_text()
+    assert text.startswith("<!doctype html>") and text.count("<svg") == 2
+    assert re.search(r'<a href="https://[\w.-]+\.example/[^"]+">', text)  # headlines link out
     missing = run(db, "compare", "9999", check=False)
     assert missing.returncode == 1 and "no story with id 9999" in missing.stderr
+    bad = run(db, "compare", str(story["id"]), "--format", "pdf", check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

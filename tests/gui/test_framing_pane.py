@@ -4,7 +4,6 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from newsdesk.comparison import compare_story
-from newsdesk.gui.framing_pane import short_name
 from newsdesk.sample import load_sample
 
 
@@ -121,7 +120,20 @@ def test_hidden_pane_does_no_work_until_shown(window, store, qtbot):
     assert pane.story_id == story.id
 
 
-@pytest.mark.parametrize(("outlet", "expected"), [
-    ("The Daily Ledger (sample)", "DL"), ("Techdirt", "Techd"), ("Ars Technica", "AT")])
-def test_short_names(outlet, expected):
-    assert short_name(outlet) == expected
+def test_export_writes_each_format_and_reports_a_failure(window, store, qtbot, tmp_path,
+                                                         monkeypatch, no_modal_dialogs):
+    from PySide6.QtWidgets import QFileDialog
+
+    window.open_article(contempt_story(store).article_ids[0])
+    pane = shown(window, qtbot)
+    assert pane.export_button.isVisibleTo(pane)
+    for fmt in ("html", "md", "json"):
+        pane.export(tmp_path / f"story.{fmt}", fmt)
+    assert (tmp_path / "story.html").read_text().startswith("<!doctype html>")
+    assert (tmp_path / "story.md").read_text().startswith("# ")
+    assert '"outlets"' in (tmp_path / "story.json").read_text()
+    target = tmp_path / "missing-dir" / "story.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "HTML report (*.html)")))
+    pane.export_dialog()
+    assert no_modal_dialogs and no_modal_dialogs[-1][0] == "Could not export"

@@ -1,0 +1,72 @@
+"""The HTML report: self-contained, escaped, every figure linked to its evidence."""
+
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+from newsdesk.analysis.framing import FramingArticle, compare
+from newsdesk.report_html import to_html
+from tests.unit.analysis.test_framing import STORY
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.hrefs, self.srcs, self.tags = set(), [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if "href" in attrs:
+            self.hrefs.append(attrs["href"])
+        if "src" in attrs:
+            self.srcs.append(attrs["src"])
+
+
+def parse(page):
+    collect = _Collect()
+    collect.feed(page)
+    return collect
+
+
+def test_report_is_one_self_contained_file():
+    page = to_html("Acme fined", compare(STORY), urls={"w1": "https://wire.example/2026/acme-fine"},
+                   generated=datetime(2026, 5, 5, tzinfo=UTC))
+    found = parse(page)
+    assert found.srcs == [] and "script" not in found.tags and "link" not in found.tags
+    assert found.tags.count("svg") == 2  # timeline and heat map
+    assert "https://wire.example/2026/acme-fine" in found.hrefs
+    internal = [h[1:] for h in found.hrefs if h.startswith("#")]
+    assert internal and all(target in found.ids for target in internal)
+    assert "2026-05-05 00:00 UTC" in page
+
+
+def test_every_figure_links_to_its_sentences():
+    page = to_html("Acme fined", compare(STORY))
+    # Blog's loaded words and hedges, Biz's voice: each a link to a block holding its sentence
+    blocks = dict(re.findall(r'<div class="evidence" id="(ev\d+)"><h3>(.*?)</h3>', page))
+    assert any("Blog: loaded words" in t for t in blocks.values())
+    assert any("Blog: hedged sentences" in t for t in blocks.values())
+    voice = next(k for k, t in blocks.items() if "Biz quotes or cites Sam Lee" in t)
+    block = page[page.index(f'id="{voice}"'):]
+    block = block[:block.index("</div>")]
+    assert "<mark>Sam Lee</mark>" in block
+    assert "Wire leaves out Sam Lee" in page  # a voice others quote
+
+
+def test_hostile_text_is_escaped():
+    nasty = FramingArticle("x1", "Evil <script>", "evil.example",
+                           '<img src=x onerror=alert(1)> headline',
+                           'He said "<script>alert(1)</script>" loudly. It was a slam dunk.')
+    page = to_html("<b>label</b>", compare([nasty, *STORY]))
+    found = parse(page)
+    assert "script" not in found.tags and "img" not in found.tags
+    assert "&lt;script&gt;" in page and "&lt;b&gt;label&lt;/b&gt;" in page
+
+
+def test_one_outlet_gets_a_profile_without_comparisons():
+    page = to_html("Alone", compare(STORY[:1]))
+    assert "Words it leans on" in page and "leaves out" not in page
+    assert page.count("<svg") == 1  # no timeline for one outlet; the heat map stays
