@@ -172,3 +172,19 @@ def test_the_frames_lexicon_has_the_fourteen_dimensions():
 
     assert list(FRAME_LABELS) == sorted(frame_patterns(), key=list(FRAME_LABELS).index)
     assert set(FRAME_LABELS) == set(frame_patterns())
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Since then nothing has changed.", set()),
+    ("The lawmakers met.", {"political"}),
+    ("It cost a billion.", {"economic"}),
+    ("The familiar bank.", set()),
+    ("A warrant was issued.", {"legality and constitutionality"}),
+    ("The injunction stands.", {"legality and constitutionality"}),
+    ("Police arrived.", {"crime and punishment"}),
+    ("The national team won.", set()),
+])
+def test_frame_cues_do_not_catch_lookalike_words(sentence, expected):
+    from newsdesk.analysis.cues import frames_matcher
+
+    assert frames_matcher().labels_in(sentence) == expected
