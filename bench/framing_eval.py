@@ -17,7 +17,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsdesk.analysis.framing import FramingArticle, lexicon_pattern, log_odds, tone
+from newsdesk.analysis.framing import (
+    FRAME_LABELS,
+    FramingArticle,
+    frame_weights,
+    frames,
+    lexicon_pattern,
+    log_odds,
+    tone,
+)
 from newsdesk.analysis.text import words
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "basil.jsonl"
@@ -37,6 +45,7 @@ def main() -> None:
     lex_total = lex_hit = flagged = flagged_in = 0
     per_outlet: dict[str, Counter[str]] = {}
     tones: dict[str, list[float]] = {}
+    framed: dict[str, Counter[str]] = {}
     for row in rows:
         text = row["text"]
         matches = [(m.start(), m.end()) for m in pattern.finditer(text)]
@@ -55,6 +64,7 @@ def main() -> None:
         per_outlet.setdefault(row["source"], Counter()).update(words(text))
         article = FramingArticle(row["id"], row["source"], "", row["title"], text)
         tones.setdefault(row["source"], []).append(tone(article)[0])
+        framed.setdefault(row["source"], Counter()).update(frame_weights(frames(article)))
     recall = lex_hit / lex_total if lex_total else 0.0
     precision = flagged_in / flagged if flagged else 0.0
     print(f"loaded language on BASIL: recall {recall:.3f} ({lex_hit}/{lex_total} lex spans), "
@@ -64,6 +74,10 @@ def main() -> None:
         mean = sum(tones[outlet]) / len(tones[outlet])
         print(f"{outlet}: mean tone {mean:+.3f} over {len(tones[outlet])} articles; "
               "distinctive: " + ", ".join(w for w, _z, _n in scored[:15]))
+        shares = framed[outlet]
+        total = sum(shares.values()) or 1
+        print("    frames: " + ", ".join(f"{FRAME_LABELS[k]} {v / total:.0%}"
+                                        for k, v in shares.most_common(6)))
 
 
 if __name__ == "__main__":

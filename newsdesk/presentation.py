@@ -7,6 +7,8 @@ import html
 import re
 from collections.abc import Iterable
 
+from newsdesk.analysis.framing import term_pattern
+
 OUTLET_COLORS = ("#3b7dd8", "#d9822b", "#2f9e6e", "#c2408f", "#8a63d2", "#c9a227",
                  "#3aa6b9", "#d0534f")  # readable on light and dark backgrounds
 
@@ -40,8 +42,9 @@ def signed(score: float) -> str:
 
 
 def word_pattern(text: str) -> re.Pattern[str]:
-    """A term as written and any ending: 'fine' finds fines, fined."""
-    return re.compile(r"(?<![\w-])" + re.escape(text) + r"[\w'-]*", re.IGNORECASE)
+    """A term as written and any ending: 'fine' finds fines, fined; a phrase's words may
+    have up to two short words between them."""
+    return term_pattern(text)
 
 
 def any_of(texts: Iterable[str]) -> re.Pattern[str] | None:

@@ -178,8 +178,10 @@ def to_html(label: str, comparison: Comparison, *, urls: Mapping[str, str] | Non
         body.append(f"<tr><td>{dot(o.outlet)}{html.escape(o.outlet)}</td><td>{terms}</td></tr>")
     body.append("</table>")
     if comparison.common_core and not single:
-        body.append("<h2>What every outlet reports</h2><p>"
-                    + html.escape(", ".join(comparison.common_core)) + "</p>")
+        body.append("<h2>What every outlet reports</h2><p>" + ", ".join(evidence.link(
+            html.escape(term), f"Every outlet reports “{term}”",
+            comparison.core_evidence.get(term, ()), word_pattern(term))
+            for term in comparison.common_core) + "</p>")
 
     quoted: dict[str, list[Evidence]] = {}
     for o in outlets:
@@ -203,11 +205,16 @@ def to_html(label: str, comparison: Comparison, *, urls: Mapping[str, str] | Non
         body.append("<h2>Links</h2><ul>")
         for o in outlets:
             if o.links_to_outlets:
-                body.append(f"<li>{dot(o.outlet)}{html.escape(o.outlet)} cites "
-                            + ", ".join(html.escape(x) for x in o.links_to_outlets) + "</li>")
+                body.append(f"<li>{dot(o.outlet)}{html.escape(o.outlet)} cites " + ", ".join(
+                    evidence.link(html.escape(x), f"{o.outlet} links to {x}",
+                                  o.link_evidence.get(x, ())) for x in o.links_to_outlets)
+                            + "</li>")
             for url in o.primary_sources:
+                where = evidence.link("where", f"{o.outlet} links to {url}",
+                                      o.link_evidence.get(url, ()))
                 body.append(f"<li>{dot(o.outlet)}{html.escape(o.outlet)} links to a primary "
-                            f'source: <a href="{html.escape(url)}">{html.escape(url)}</a></li>')
+                            f'source: <a href="{html.escape(url)}">{html.escape(url)}</a> '
+                            f"({where})</li>")
         body.append("</ul>")
 
     body.append("<h2>Evidence</h2>")

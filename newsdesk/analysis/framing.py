@@ -10,6 +10,7 @@ other outlets and primary sources, and the kind of piece (news, analysis, opinio
 from __future__ import annotations
 
 import hashlib
+import html
 import math
 import re
 from collections import Counter
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,7 +40,7 @@ _ROLES = frozenset({"analyst", "analysts", "mr", "mr.", "ms", "ms.", "mrs", "mrs
                     "economist", "researcher", "professor", "judge", "senator", "sen.", "rep.",
                     "representative", "president", "minister", "commissioner", "chief",
                     "director", "governor", "mayor", "chair", "chairman", "chairwoman"})
-_HREF = re.compile(r'href="([^"]+)"')
+_ANCHOR = re.compile(r'<a\s[^>]*?href="([^"]+)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 _NAME = r"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.|of|de|van|von|the))*"
 _ROLE = (r"(?:,\s+(?!(?:as|and|but|or|while|after|when|because|which|where|so|then|if|though|"
          r"although|since|until|before|in|on|at|for)\b)(?:the\s+)?[a-z][\w\s\-']{0,60}?)?")
@@ -143,6 +145,7 @@ class OutletFrame:
     frame_evidence: dict[str, tuple[Evidence, ...]]
     links_to_outlets: tuple[str, ...]
     primary_sources: tuple[str, ...]
+    link_evidence: dict[str, tuple[Evidence, ...]]  # outlet or URL -> the linking sentences
     kind: str
     kind_reason: str
 
@@ -152,6 +155,7 @@ class Comparison:
     timeline: tuple[TimelineEntry, ...]
     common_core: tuple[str, ...]
     outlets: tuple[OutletFrame, ...] = field(default_factory=tuple)
+    core_evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
 
 
 def sentences(text: str) -> list[str]:
@@ -277,7 +281,7 @@ def _merge_short_names(found: dict[str, list[Evidence]]) -> dict[str, list[Evide
     return merged
 
 
-ANALYSIS_VERSION = 2  # bump when compare() changes what it returns
+ANALYSIS_VERSION = 3  # bump when compare() changes what it returns
 
 
 @lru_cache(maxsize=1)
@@ -364,18 +368,47 @@ def hedges(article: FramingArticle) -> list[Evidence]:
 
 def links(article: FramingArticle, outlet_sites: Mapping[str, str]) -> tuple[list[str], list[str]]:
     """(other outlets this article links to, primary sources it links to)."""
-    to_outlets, primary = [], []
-    for href in _HREF.findall(article.html):
+    to_outlets, primary, _ = linked(article, outlet_sites)
+    return to_outlets, primary
+
+
+def linked(article: FramingArticle, outlet_sites: Mapping[str, str]
+           ) -> tuple[list[str], list[str], dict[str, list[Evidence]]]:
+    """Links to other outlets and to primary sources, and for each (by outlet or URL)
+    the sentence the link sits in."""
+    to_outlets: list[str] = []
+    primary: list[str] = []
+    evidence: dict[str, list[Evidence]] = {}
+    for match in _ANCHOR.finditer(article.html):
+        href = html.unescape(match.group(1))
         host = (urlsplit(href).hostname or "").lower().removeprefix("www.")
         outlet = next((o for o, site in outlet_sites.items()
                        if site and host == site and o != article.outlet), None)
         if outlet:
+            key = outlet
             if outlet not in to_outlets:
                 to_outlets.append(outlet)
-        elif (host and host != article.site and href not in primary
-              and any(h in href.lower() for h in PRIMARY_HINTS)):
-            primary.append(href)
-    return to_outlets, primary
+        elif host and host != article.site and any(h in href.lower() for h in PRIMARY_HINTS):
+            key = href
+            if href not in primary:
+                primary.append(href)
+        else:
+            continue
+        anchor = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(2))).split())
+        sentence = next((s for s in [*sentences(article.text), *_html_sentences(article.html)]
+                         if anchor and anchor in s), anchor or href)
+        ev = Evidence(article.id, sentence)
+        if ev not in evidence.setdefault(key, []):
+            evidence[key].append(ev)
+    return to_outlets, primary, evidence
+
+
+def _html_sentences(markup: str) -> list[str]:
+    """Sentences of the HTML itself (a link may sit in a summary the text does not hold)."""
+    blocks = re.sub(r"</?(?:p|div|br|li|ul|ol|h\d|blockquote|tr|td|figure|section)\b[^>]*>", "\n",
+                    markup, flags=re.IGNORECASE)
+    text = html.unescape(re.sub(r"<[^>]+>", "", blocks))
+    return sentences("\n".join(" ".join(line.split()) for line in text.split("\n")))
 
 
 def kind_of(article: FramingArticle) -> tuple[str, str]:
@@ -403,8 +436,9 @@ class _Profile:
     story that grows by one article only analyses that one; never mutated."""
 
     counts: Counter[str]
+    phrases: Counter[str]  # "stem stem": two content words in a row within a sentence
     forms: dict[str, Counter[str]]
-    sentence_words: tuple[tuple[str, frozenset[str]], ...]
+    sentence_words: tuple[tuple[str, frozenset[str]], ...]  # with the sentence's phrases
     voices: dict[str, list[Evidence]]
     tone: tuple[float, list[tuple[float, Evidence]]]
     frames: dict[str, list[Evidence]]
@@ -412,12 +446,19 @@ class _Profile:
     loaded: tuple[LoadedTerm, ...]
 
 
+def _pairs(stems: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in pairwise(stems) if a != b]
+
+
 @lru_cache(maxsize=1024)
 def _profile(article: FramingArticle) -> _Profile:
     both = f"{article.title} {article.text}"
+    split = [(s, words(s)) for s in sentences(article.text)]
+    title = words(article.title)
+    phrases = Counter(p for _, w in [("", title), *split] for p in _pairs(w))
     return _Profile(
-        counts=Counter(words(both)), forms=surface_forms(both),
-        sentence_words=tuple((s, frozenset(words(s))) for s in sentences(article.text)),
+        counts=Counter(words(both)), phrases=phrases, forms=surface_forms(both),
+        sentence_words=tuple((s, frozenset(w) | frozenset(_pairs(w))) for s, w in split),
         voices=voices(article), tone=tone(article), frames=frames(article),
         hedges=tuple(hedges(article)), loaded=tuple(loaded_language(article)))
 
@@ -439,6 +480,11 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
                 forms[outlet].setdefault(key, Counter()).update(seen)
     prior = prior if prior is not None else sum(counts.values(), Counter())
     scores = log_odds(counts, prior)
+    phrase_counts = {o: sum((profiles[a.id].phrases for a in arts), Counter())
+                     for o, arts in by_outlet.items()}
+    phrase_scores = log_odds({o: Counter({p: n for p, n in c.items() if n >= 2})
+                              for o, c in phrase_counts.items()},
+                             sum(phrase_counts.values(), Counter()), prior_weight=200.0)
     core = set.intersection(*(set(c) for c in counts.values())) if counts else set()
     everywhere: dict[str, Counter[str]] = {}
     for outlet_forms in forms.values():
@@ -460,10 +506,13 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
         others = set().union(*(set(v) for o, v in all_voices.items() if o != outlet))
         link_outlets: list[str] = []
         primary: list[str] = []
+        link_evidence: dict[str, list[Evidence]] = {}
         for a in arts:
-            to_o, prim = links(a, sites)
+            to_o, prim, ev = linked(a, sites)
             link_outlets += [o for o in to_o if o not in link_outlets]
             primary += [p for p in prim if p not in primary]
+            for key, found in ev.items():
+                link_evidence.setdefault(key, []).extend(found)
         kind, reason = kind_of(arts[0])
         found_frames: dict[str, list[Evidence]] = {}
         for p in mine:
@@ -472,14 +521,18 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
         mean_tone = round(sum(p.tone[0] for p in mine) / len(mine), 3)
         strongest = sorted((e for p in mine for e in p.tone[1][:2]),
                            key=lambda t: (-abs(t[0]), t[1].sentence))[:3]
-        distinctive = tuple(
-            ScoredTerm(forms[outlet][w].most_common(1)[0][0] if w in forms[outlet] else w, z, n,
-                       tuple(Evidence(a.id, sentence) for a, p in zip(arts, mine, strict=True)
-                             for sentence, seen in p.sentence_words if w in seen)[:2])
-            for w, z, n in scores[outlet][:top] if z > 0)
+        distinctive = []
+        for w, z, n in _words_and_phrases(scores[outlet], phrase_scores[outlet], top):
+            found = tuple(Evidence(a.id, sentence) for a, p in zip(arts, mine, strict=True)
+                          for sentence, seen in p.sentence_words if w in seen)[:2]
+            shown = _shown(w, forms[outlet])
+            if " " in w and found:  # a phrase as the outlet wrote it, small words included
+                match = term_pattern(shown).search(found[0].sentence)
+                shown = match.group(0).lower() if match else shown
+            distinctive.append(ScoredTerm(shown, z, n, found))
         outlet_frames.append(OutletFrame(
             outlet=outlet, headlines=tuple(Evidence(a.id, a.title) for a in arts),
-            headline_words=heads.get(outlet, ()), distinctive=distinctive,
+            headline_words=heads.get(outlet, ()), distinctive=tuple(distinctive),
             voices=tuple(Voice(n, tuple(ev)) for n, ev in sorted(all_voices[outlet].items())),
             missing_voices=tuple(sorted(others - set(all_voices[outlet]))),
             hedges=tuple(h for p in mine for h in p.hedges),
@@ -488,9 +541,50 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             frames=frame_weights(found_frames),
             frame_evidence={k: tuple(v) for k, v in sorted(found_frames.items())},
             links_to_outlets=tuple(link_outlets), primary_sources=tuple(primary),
+            link_evidence={k: tuple(v) for k, v in link_evidence.items()},
             kind=kind, kind_reason=reason))
+    core_stems = sorted(core, key=lambda w: (-sum(c[w] for c in counts.values()), w))[:top * 2]
+    core_evidence = {}
+    for stem_, shown in zip(core_stems, core_terms, strict=False):
+        found = []  # the first sentence using it in each outlet
+        for _outlet, arts in sorted(by_outlet.items()):
+            first = next((Evidence(a.id, sentence) for a in arts
+                          for sentence, seen in profiles[a.id].sentence_words if stem_ in seen), None)
+            if first is not None:
+                found.append(first)
+        core_evidence[shown] = tuple(found)
     return Comparison(timeline=timeline(articles), common_core=core_terms[:top * 2],
-                      outlets=tuple(outlet_frames))
+                      outlets=tuple(outlet_frames), core_evidence=core_evidence)
+
+
+@lru_cache(maxsize=4096)
+def term_pattern(term: str) -> re.Pattern[str]:
+    """A word or phrase as written, with any ending, and for a phrase up to two short words
+    between its words ("shares acme" finds "shares of Acme")."""
+    parts = [re.escape(p) + r"[\w'’-]*" for p in term.split()]
+    return re.compile(r"(?<![\w-])" + r"(?:\W+(?:\w+\W+){0,2}?)".join(parts), re.IGNORECASE)
+
+
+def _shown(term: str, forms: dict[str, Counter[str]]) -> str:
+    """A stem (or a phrase of stems) as the outlet wrote it most often."""
+    return " ".join(forms[w].most_common(1)[0][0] if w in forms else w for w in term.split())
+
+
+def _words_and_phrases(single: list[tuple[str, float, int]], pairs: list[tuple[str, float, int]],
+                       top: int) -> list[tuple[str, float, int]]:
+    """The strongest positive scores of both kinds; a word already inside a chosen phrase,
+    or a phrase whose words are both chosen, would say the same thing twice."""
+    chosen: list[tuple[str, float, int]] = []
+    for term, z, n in sorted((t for t in single + pairs if t[1] > 0), key=lambda t: -t[1]):
+        parts = term.split()
+        taken = {w for c, _, _ in chosen for w in c.split()}
+        if (len(parts) == 1 and any(term in c.split() for c, _, _ in chosen if " " in c)) or (
+                len(parts) == 2 and all(p in taken for p in parts)):
+            continue
+        chosen.append((term, z, n))
+        if len(chosen) == top:
+            break
+    return chosen
 
 
 def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
@@ -514,10 +608,12 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
             frames=dict(o["frames"]),
             frame_evidence={k: ev(v) for k, v in o["frame_evidence"].items()},
             links_to_outlets=tuple(o["links_to_outlets"]),
-            primary_sources=tuple(o["primary_sources"]), kind=o["kind"],
+            primary_sources=tuple(o["primary_sources"]),
+            link_evidence={k: ev(v) for k, v in o["link_evidence"].items()}, kind=o["kind"],
             kind_reason=o["kind_reason"]))
     return Comparison(
         timeline=tuple(TimelineEntry(t["outlet"], datetime.fromisoformat(t["published"]),
                                      t["hours_after_first"], t["article_id"])
                        for t in data["timeline"]),
-        common_core=tuple(data["common_core"]), outlets=tuple(outlets))
+        common_core=tuple(data["common_core"]), outlets=tuple(outlets),
+        core_evidence={k: ev(v) for k, v in data["core_evidence"].items()})

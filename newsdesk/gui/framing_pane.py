@@ -77,6 +77,7 @@ class EvidenceItem:
     sentences: tuple[Evidence, ...]
     highlight: re.Pattern[str] | None = None
     scores: tuple[float, ...] = ()  # tone scores, one per sentence, when that is the figure
+    url: str = ""  # a primary source the figure is about, offered as a link
 
 
 class FitBrowser(QTextBrowser):
@@ -190,6 +191,7 @@ class FramingPane(QWidget):
         self.evidence_title = QLabel()
         self.evidence_title.setWordWrap(True)
         self.evidence_title.setTextFormat(Qt.TextFormat.RichText)
+        self.evidence_title.linkActivated.connect(self._link)
         close = QToolButton()
         close.setText("✕")
         close.setToolTip("Close the evidence")
@@ -417,8 +419,10 @@ class FramingPane(QWidget):
             parts.append(f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■</span>"
                          f" {links}</p>")
         if comparison.common_core and not single:
-            parts.append(f"<p><b>Everyone reports:</b> "
-                         f"{html.escape(', '.join(comparison.common_core[:12]))}</p>")
+            core = ", ".join(self._link_to(EvidenceItem(
+                f"Every outlet reports “{term}”", comparison.core_evidence.get(term, ()),
+                word_pattern(term)), html.escape(term)) for term in comparison.common_core[:12])
+            parts.append(f"<p><b>Everyone reports:</b> {core}</p>")
 
         # voices
         quoted = {v.name: [e for o in outlets for w in o.voices if w.name == v.name
@@ -446,11 +450,14 @@ class FramingPane(QWidget):
             for o in linking:
                 bits = []
                 if o.links_to_outlets:
-                    bits.append("cites " + ", ".join(html.escape(x) for x in o.links_to_outlets))
+                    bits.append("cites " + ", ".join(self._link_to(EvidenceItem(
+                        f"{o.outlet} links to {x}", o.link_evidence.get(x, ())), html.escape(x))
+                        for x in o.links_to_outlets))
                 if o.primary_sources:
-                    bits.append("primary sources: " + ", ".join(
-                        f"<a href='{html.escape(u)}'>{html.escape(_short_url(u))}</a>"
-                        for u in o.primary_sources))
+                    bits.append("primary sources: " + ", ".join(self._link_to(EvidenceItem(
+                        f"{o.outlet} links to a primary source", o.link_evidence.get(u, ()),
+                        url=u),
+                        html.escape(_short_url(u))) for u in o.primary_sources))
                 parts.append(f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■"
                              f"</span> {html.escape(short_name(o.outlet))}: {'; '.join(bits)}</p>")
         self.details.setText("".join(parts))
@@ -521,7 +528,11 @@ class FramingPane(QWidget):
     def show_evidence(self, item: EvidenceItem) -> None:
         """List the sentences behind a figure, the words that made it highlighted."""
         c = self.colors or {"muted": "#656d76", "notice": "#fff6d6", "text": "#1f2328"}
-        self.evidence_title.setText(f"<b>{html.escape(item.title)}</b>")
+        title = f"<b>{html.escape(item.title)}</b>"
+        if item.url:
+            title += (f"<br><a href='{html.escape(item.url)}'>{html.escape(_short_url(item.url))}"
+                      " ↗</a>")
+        self.evidence_title.setText(title)
         rows = []
         for i, ev in enumerate(item.sentences[:MAX_EVIDENCE]):
             text = html.escape(ev.sentence)

@@ -137,3 +137,20 @@ def test_export_writes_each_format_and_reports_a_failure(window, store, qtbot, t
                         staticmethod(lambda *a, **k: (str(target), "HTML report (*.html)")))
     pane.export_dialog()
     assert no_modal_dialogs and no_modal_dialogs[-1][0] == "Could not export"
+
+
+def test_common_words_and_links_open_their_sentences(window, store, qtbot):
+    window.open_article(contempt_story(store).article_ids[0])
+    pane = shown(window, qtbot)
+
+    def click(prefix):
+        index = next(i for i, item in enumerate(pane._items) if item.title.startswith(prefix))
+        pane.details.linkActivated.emit(f"ev:{index}")
+        return pane._items[index]
+
+    core = click("Every outlet reports")
+    assert len(core.sentences) == 5  # one sentence from each outlet
+    cites = click("Open Wire Commentary (sample) links to Circuit Watch")
+    assert "Circuit Watch" in pane.evidence_view.toPlainText() and cites.sentences
+    primary = click("Circuit Watch (sample) links to a primary source")
+    assert primary.url.endswith(".pdf") and ".pdf" in pane.evidence_title.text()

@@ -103,8 +103,21 @@ def test_compare_puts_evidence_behind_distinctive_words():
     result = compare(STORY)
     assert set(result.common_core) == {"acme", "fine", "leak"}
     biz = next(f for f in result.outlets if f.outlet == "Biz")
-    share = next(t for t in biz.distinctive if t.term == "shares")
-    assert share.evidence and "shares" in share.evidence[0].sentence
+    share = next(t for t in biz.distinctive if t.term == "acme shares")  # a phrase, used twice
+    assert share.evidence and "Acme shares" in share.evidence[0].sentence
+    assert "shares" not in [t.term for t in biz.distinctive]  # not said twice
+    wire = next(f for f in result.outlets if f.outlet == "Wire")
+    assert wire.distinctive[0].term == "data leak"
+    assert [e.sentence[:20] for e in result.core_evidence["acme"]] == [
+        "Acme shares fell 4 p", "Acme allegedly knew ", "A court fined Acme $"]  # Biz, Blog, Wire
+
+
+def test_link_evidence_is_the_sentence_the_link_sits_in():
+    wire = next(f for f in compare(STORY).outlets if f.outlet == "Wire")
+    assert wire.link_evidence["https://court.example/rulings/acme.pdf"][0].sentence == \
+        "See the ruling."
+    blog = next(f for f in compare(STORY).outlets if f.outlet == "Blog")
+    assert blog.links_to_outlets == ("Wire",) and blog.link_evidence["Wire"][0].article_id == "b1"
 
 
 def test_sentences():
