@@ -26,7 +26,6 @@ from newsdesk.analysis.cues import (
     cue_pattern,
     frame_cues,
     frames_matcher,
-    lexicon_lines,
     lexicon_matcher,
 )
 from newsdesk.analysis.text import STOPWORDS, stem, surface_forms, words
@@ -293,12 +292,6 @@ def analysis_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-@lru_cache(maxsize=8)
-def lexicon_pattern(name: str) -> re.Pattern[str]:
-    """A lexicon from resources/lexicons as one pattern (for highlighting)."""
-    return cue_pattern(lexicon_lines(name))
-
-
 @lru_cache(maxsize=1)
 def frame_patterns() -> dict[str, re.Pattern[str]]:
     """One pattern per frame dimension (for highlighting a figure's sentences)."""
@@ -364,12 +357,6 @@ def hedges(article: FramingArticle) -> list[Evidence]:
     """Sentences that hedge (allegedly, reportedly, sources say, ...)."""
     pattern = hedge_pattern()
     return [Evidence(article.id, s) for s in sentences(article.text) if pattern.search(s)]
-
-
-def links(article: FramingArticle, outlet_sites: Mapping[str, str]) -> tuple[list[str], list[str]]:
-    """(other outlets this article links to, primary sources it links to)."""
-    to_outlets, primary, _ = linked(article, outlet_sites)
-    return to_outlets, primary
 
 
 def linked(article: FramingArticle, outlet_sites: Mapping[str, str]

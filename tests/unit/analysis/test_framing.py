@@ -11,7 +11,7 @@ from newsdesk.analysis.framing import (
     headline_words,
     hedges,
     kind_of,
-    links,
+    linked,
     log_odds,
     sentences,
     timeline,
@@ -82,8 +82,8 @@ def test_hedges_are_found_with_their_sentences():
 
 def test_links_to_outlets_and_primary_sources():
     sites = {a.outlet: a.site for a in STORY}
-    assert links(BLOG, sites) == (["Wire"], [])
-    assert links(WIRE, sites) == ([], ["https://court.example/rulings/acme.pdf"])
+    assert linked(BLOG, sites)[:2] == (["Wire"], [])
+    assert linked(WIRE, sites)[:2] == ([], ["https://court.example/rulings/acme.pdf"])
 
 
 @pytest.mark.parametrize(("article", "kind"), [(WIRE, "news"), (BLOG, "opinion"), (BIZ, "news")])
