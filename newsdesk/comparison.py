@@ -20,7 +20,7 @@ from newsdesk.analysis.framing import (
     compare,
     comparison_from_dict,
 )
-from newsdesk.errors import NotFoundError
+from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,10 @@ def compare_story(store: Store, story_id: int, *, use_cache: bool = True) -> tup
     articles = [_framing_article(store, m.article_id) for m in members]
     comparison = compare(articles, Counter(store.term_prior()) or None)
     if use_cache:
-        store.save_comparison(story_id, signature, to_json(label, comparison))
+        try:
+            store.save_comparison(story_id, signature, to_json(label, comparison))
+        except StoreError as exc:  # a full disk or read-only file costs speed, not the answer
+            log.warning("could not cache the comparison of story %s: %s", story_id, exc)
     return label, comparison
 
 

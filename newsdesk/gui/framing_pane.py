@@ -67,6 +67,7 @@ EMPTY_TEXT = (
     "sentences behind it.</p>"
 )
 MAX_EVIDENCE = 40
+MAX_HEADLINES = 6  # per outlet; a long-running story's list would bury the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,8 @@ class FramingPane(QWidget):
         self._items: list[EvidenceItem] = []
         self._titles: dict[str, tuple[str, str]] = {}  # article id -> (outlet, title)
         self._stale = False
+        self._busy = False  # a comparison is being computed on a worker
+        self._pending = False  # the selection moved meanwhile: look again when it is done
 
         self.header = QLabel(EMPTY_TEXT)
         self.header.setObjectName("storyHeader")
@@ -262,6 +265,9 @@ class FramingPane(QWidget):
             return
         self.comparison = None
         self._empty("<h3>Comparing…</h3><p>Reading this story's articles side by side.</p>")
+        if self._busy:  # one comparison at a time: holding j must not queue one per article
+            self._pending = True
+            return
         token = self._request
         if story_id is None:
             article_id = article.id
@@ -272,13 +278,21 @@ class FramingPane(QWidget):
             def call(store: Store) -> tuple[str, Comparison]:
                 return compare_story(store, story_id)
 
+        def finished() -> None:
+            self._busy = False
+            if self._pending:
+                self._pending = False
+                self.reload()
+
         def done(result: tuple[str, Comparison]) -> None:
             if token == self._request:
                 self._show(*result)
+            finished()
 
         def failed(error: BaseException) -> None:
             if token == self._request:
                 self._empty(f"<h3>No comparison</h3><p>{html.escape(str(error))}</p>")
+            finished()
 
         if self.runner is None:
             try:
@@ -286,6 +300,7 @@ class FramingPane(QWidget):
             except NewsdeskError as exc:
                 failed(exc)
         else:
+            self._busy = True
             self.runner(call, done, failed)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -294,8 +309,19 @@ class FramingPane(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        """After a refresh the story may have grown: look again (the cache says if so)."""
-        article, self.story_id, self.comparison = self.article, None, None
+        """After a refresh the story may have grown: look again (the cache says if so).
+        An unchanged comparison is left as it is, evidence open and scrolled where it was."""
+        article = self.article
+        if article is not None and self.comparison is not None and self.store is not None \
+                and self.isVisible():
+            try:
+                story_id = self.store.story_of(article.id)
+                if story_id is not None and story_id == self.story_id and \
+                        cached_story_comparison(self.store, story_id) == self.comparison:
+                    return
+            except NewsdeskError:
+                pass
+        self.story_id, self.comparison = None, None
         self.show_article(article)
 
     # ------------------------------------------------------------ drawing
@@ -376,12 +402,17 @@ class FramingPane(QWidget):
             parts.append(f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■</span> "
                          f"<b>{html.escape(o.outlet)}</b> <span style='{mute}'>"
                          f"({short_name(o.outlet)})</span> {kind}")
-            for h in o.headlines:
+            listed = [h for i, h in enumerate(o.headlines)
+                      if i < MAX_HEADLINES or h.article_id == current]
+            for h in listed:
                 title = (highlight(h.sentence, marked, "<u><b>", "</b></u>") if marked
                          else html.escape(h.sentence))
                 arrow = "▶ " if h.article_id == current else ""
                 parts.append(f"<br>{arrow}<a href='article:{h.article_id}' style='color:{c['text']};"
                              f"text-decoration:none'>{title}</a>")
+            if len(o.headlines) > len(listed):
+                parts.append(f"<br><span style='{mute}'>and {len(o.headlines) - len(listed)} "
+                             "more</span>")
             parts.append("</p>")
         if not single:
             parts.append(f"<p style='{mute}'>Underlined: words no other outlet's headline uses."

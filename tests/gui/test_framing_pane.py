@@ -154,3 +154,33 @@ def test_common_words_and_links_open_their_sentences(window, store, qtbot):
     assert "Circuit Watch" in pane.evidence_view.toPlainText() and cites.sentences
     primary = click("Circuit Watch (sample) links to a primary source")
     assert primary.url.endswith(".pdf") and ".pdf" in pane.evidence_title.text()
+
+
+def test_one_comparison_at_a_time_then_the_latest_selection(store, qtbot):
+    from newsdesk.gui.framing_pane import FramingPane
+
+    load_sample(store)
+    queued = []
+    pane = FramingPane(store, runner=lambda call, done, failed: queued.append((call, done)))
+    qtbot.addWidget(pane)
+    pane.show()
+    stories = [s for s in store.list_stories() if len(s.outlets) > 1][:3]
+    for story in stories:  # j, j, j through three stories nobody has compared yet
+        pane.show_article(store.get_article(story.article_ids[0]))
+    assert len(queued) == 1
+    call, done = queued.pop()
+    done(call(store))  # the first finishes: the pane looks again, for the latest only
+    assert len(queued) == 1
+    call, done = queued.pop()
+    done(call(store))
+    assert pane.story_id == stories[-1].id and pane.comparison is not None and not queued
+
+
+def test_reload_leaves_an_unchanged_comparison_and_its_evidence_alone(window, store, qtbot):
+    window.open_article(contempt_story(store).article_ids[0])
+    pane = shown(window, qtbot)
+    pane.details.linkActivated.emit("ev:0")
+    assert pane.evidence.isVisible()
+    before = pane.comparison
+    window.reload_everything()
+    assert pane.comparison is before and pane.evidence.isVisible()

@@ -72,3 +72,15 @@ def test_single_article_profile(sample_store):
     _title, profile = compare_article(sample_store, article_id)
     assert len(profile.outlets) == 1 and profile.outlets[0].headlines[0].article_id == article_id
     assert profile.outlets[0].distinctive  # measured against every stored article
+
+
+def test_a_cache_that_cannot_be_written_still_gives_the_answer(sample_store, monkeypatch):
+    from newsdesk.errors import StoreError
+
+    def full(*args, **kwargs):
+        raise StoreError("The disk is full.")
+
+    monkeypatch.setattr(sample_store, "save_comparison", full)
+    story = _story(sample_store)
+    label, result = compare_story(sample_store, story.id)
+    assert label == story.label and len(result.outlets) == len(story.outlets)
