@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsdesk.analysis.framing import (
+    FRAME_LABELS,
     Comparison,
     FramingArticle,
     analysis_fingerprint,
@@ -21,6 +22,7 @@ from newsdesk.analysis.framing import (
     comparison_from_dict,
 )
 from newsdesk.errors import NotFoundError, StoreError
+from newsdesk.presentation import signed
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -94,22 +96,32 @@ def to_json(label: str, comparison: Comparison) -> str:
 
 def to_markdown(label: str, comparison: Comparison) -> str:
     """A report an editor can paste or send: every figure with its evidence."""
+    order = {e.outlet: i for i, e in enumerate(comparison.timeline)}
+    outlets = sorted(comparison.outlets, key=lambda o: (order.get(o.outlet, len(order)), o.outlet))
     lines = [f"# {label}", "", "## Timeline", ""]
     for entry in comparison.timeline:
-        lag = "first" if entry.hours_after_first == 0 else f"+{entry.hours_after_first:g} h"
+        lag = "first" if entry.hours_after_first == 0 else f"+{entry.hours_after_first:.1f} h"
         lines.append(f"- **{entry.outlet}** ({lag}): {entry.published:%Y-%m-%d %H:%M} UTC")
     lines += ["", "## What every outlet reports", "",
               ", ".join(comparison.common_core) or "(nothing in common)", ""]
-    for frame in comparison.outlets:
+    used = [k for k in FRAME_LABELS if any(o.frames.get(k) for o in outlets)]
+    if used:
+        lines += ["## Frames", "", "Share of each outlet's framing sentences per dimension.", "",
+                  "| outlet | " + " | ".join(FRAME_LABELS[k] for k in used) + " |",
+                  "|---|" + "---:|" * len(used)]
+        lines += ["| " + frame.outlet + " | " + " | ".join(
+            f"{frame.frames[k]:.0%}" if frame.frames.get(k) else "" for k in used) + " |"
+            for frame in outlets]
+        lines.append("")
+    for frame in outlets:
         lines += [f"## {frame.outlet}", "", f"*{frame.kind}* ({frame.kind_reason}); "
-                  f"tone {frame.tone:+.2f} (VADER, -1 to 1)", ""]
-        if frame.frames:
-            top = sorted(frame.frames.items(), key=lambda kv: -kv[1])[:4]
-            lines.append("Frames: " + ", ".join(f"{name} {share:.0%}" for name, share in top))
+                  f"tone {signed(frame.tone)} (VADER, -1 to 1)", ""]
+        lines += [f"- {h.sentence}" for h in frame.headlines]
+        lines.append("")
         if frame.headline_words:
             lines.append("Headline words no one else uses: " + ", ".join(frame.headline_words))
         if frame.distinctive:
-            lines.append("Distinctive words: " + ", ".join(
+            lines.append("Distinctive words and phrases: " + ", ".join(
                 f"{t.term} ({t.z:+.2f})" for t in frame.distinctive))
         if frame.voices:
             lines.append("Voices: " + ", ".join(v.name for v in frame.voices))
@@ -121,8 +133,10 @@ def to_markdown(label: str, comparison: Comparison) -> str:
             lines.append("Primary sources: " + ", ".join(frame.primary_sources))
         evidence = [(f"loaded: “{t.word}”", t.evidence.sentence) for t in frame.loaded]
         evidence += [("hedge", e.sentence) for e in frame.hedges]
-        evidence += [(f"tone {score:+.2f}", e.sentence) for score, e in frame.tone_evidence]
+        evidence += [(f"tone {signed(score)}", e.sentence) for score, e in frame.tone_evidence]
         evidence += [(f"voice: {v.name}", v.evidence[0].sentence) for v in frame.voices]
+        evidence += [(f"“{t.term}”", t.evidence[0].sentence) for t in frame.distinctive
+                     if t.evidence]
         if evidence:
             lines += ["", "Evidence:", ""]
             lines += [f"- {what}: > {sentence}" for what, sentence in evidence]
