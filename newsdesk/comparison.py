@@ -80,6 +80,19 @@ def compare_story(store: Store, story_id: int, *, use_cache: bool = True) -> tup
     return label, comparison
 
 
+def warm_cache(store: Store, *, limit: int = 50) -> int:
+    """Compare the newest stories of two or more outlets that have no cached comparison,
+    so the pane finds them ready; return how many were compared. Run off the GUI thread."""
+    done = 0
+    for story_id in store.stories_without_comparison(limit=limit):
+        try:
+            compare_story(store, story_id)
+        except NotFoundError:  # regrouped meanwhile
+            continue
+        done += 1
+    return done
+
+
 def compare_article(store: Store, article_id: str) -> tuple[str, Comparison]:
     """One article's own profile (for an article not grouped into a story yet)."""
     article = _framing_article(store, article_id)

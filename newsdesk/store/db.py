@@ -782,6 +782,14 @@ class Store:
                           [story_id])
         return (rows[0][0], rows[0][1]) if rows else None
 
+    def stories_without_comparison(self, *, min_outlets: int = 2, limit: int = 50) -> list[int]:
+        """Newest stories with no cached comparison (new ones, or ones that changed)."""
+        rows = self._read(
+            "SELECT id FROM stories WHERE outlets >= ? AND id NOT IN "
+            "(SELECT story_id FROM story_comparisons) ORDER BY last_seen DESC, id DESC LIMIT ?",
+            [min_outlets, limit])
+        return [int(r[0]) for r in rows]
+
     def save_comparison(self, story_id: int, signature: str, data: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO story_comparisons(story_id, signature, data) "

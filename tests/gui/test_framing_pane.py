@@ -184,3 +184,11 @@ def test_reload_leaves_an_unchanged_comparison_and_its_evidence_alone(window, st
     before = pane.comparison
     window.reload_everything()
     assert pane.comparison is before and pane.evidence.isVisible()
+
+
+def test_loading_the_sample_compares_its_stories_in_the_background(make_window, store, qtbot):
+    window = make_window()
+    window.load_sample()
+    qtbot.waitUntil(lambda: bool(store.list_stories(min_outlets=2)) and not window._warm_job_running
+                    and not store.stories_without_comparison(), timeout=20_000)
+    assert store.cached_comparison(contempt_story(store).id) is not None

@@ -84,3 +84,17 @@ def test_a_cache_that_cannot_be_written_still_gives_the_answer(sample_store, mon
     story = _story(sample_store)
     label, result = compare_story(sample_store, story.id)
     assert label == story.label and len(result.outlets) == len(story.outlets)
+
+
+def test_warm_cache_compares_each_new_story_once(sample_store):
+    from newsdesk.comparison import warm_cache
+
+    several = [s for s in sample_store.list_stories() if len(s.outlets) >= 2]
+    assert warm_cache(sample_store) == len(several)
+    assert all(sample_store.cached_comparison(s.id) for s in several)
+    assert warm_cache(sample_store) == 0  # nothing new
+    story = several[0]
+    other = next(s for s in sample_store.list_stories() if s.id != story.id)
+    sample_store.save_stories([], [{"article_id": other.article_ids[0], "story_id": story.id,
+                                     "score": 0.5, "duplicate_of": None, "vector": "{}"}], {}, 0)
+    assert warm_cache(sample_store) >= 1  # the story that changed
