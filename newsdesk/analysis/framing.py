@@ -38,23 +38,41 @@ _ROLES = frozenset({"analyst", "analysts", "mr", "mr.", "ms", "ms.", "mrs", "mrs
                     "spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney",
                     "economist", "researcher", "professor", "judge", "senator", "sen.", "rep.",
                     "representative", "president", "minister", "commissioner", "chief",
-                    "director", "governor", "mayor", "chair", "chairman", "chairwoman"})
+                    "director", "governor", "mayor", "chair", "chairman", "chairwoman",
+                    "gov.", "gen.", "historian", "expert", "scientist", "official", "ceo",
+                    "founder", "leader", "secretary", "speaker", "correspondent", "columnist",
+                    "editor", "reporter", "author", "activist", "lt.", "col.", "sgt.", "rev.",
+                    "sen", "rep", "gov"})
+# the first word of a body named "X of Y" ("Bank of England"); a person "A B of Y" is cut at "of"
+_BODIES = frozenset({"bank", "department", "ministry", "university", "office", "institute",
+                     "court", "council", "board", "commission", "secretary", "minister", "house",
+                     "chamber", "bureau", "agency", "school", "college", "society", "league",
+                     "association", "federation", "union", "church", "state", "city", "people",
+                     "friends", "director", "chief", "head", "center", "centre"})
 _ANCHOR = re.compile(r'<a\s[^>]*?href="([^"]+)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
-_NAME = r"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.|of|de|van|von|the))*"
+_TITLE = r"(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Lt|Col|Sgt|Rev|St)\."
+_NAME = (rf"(?:{_TITLE}|[A-Z][\w'’\-]+|[A-Z]\.)"
+         rf"(?:\s+(?:{_TITLE}|[A-Z][\w'’\-]+|[A-Z]\.|of|de|van|von|the))*")
 _ROLE = (r"(?:,\s+(?!(?:as|and|but|or|while|after|when|because|which|where|so|then|if|though|"
          r"although|since|until|before|in|on|at|for)\b)(?:the\s+)?[a-z][\w\s\-']{0,60}?)?")
 _SAID = r"(?:said|says|told|wrote|added|argued|warned|explained|noted|asked)"
+_SAID_BEFORE = r"(?:said|says|wrote|added|argued|warned|explained|noted|asked)"  # "told X": X listens
 _VOICE_PATTERNS = (
-    re.compile(rf"[\"”]\s*,?\s*{_SAID}\s+(?P<name>{_NAME})"),  # "...," said X
+    re.compile(rf"[\"”]\s*,?\s*{_SAID_BEFORE}\s+(?P<name>{_NAME})"),  # "...," said X
     re.compile(rf"(?P<name>{_NAME}){_ROLE},?\s+{_SAID}\b"),  # X (, role) said
     re.compile(rf"\baccording to (?:the\s+)?(?P<name>{_NAME})"),  # according to X
-    re.compile(rf"\b{_SAID}\s+(?P<name>{_NAME})\b"),  # said X
+    # said X, ... / said X. ("said Congress needs to" reports what was said, not who)
+    re.compile(rf"\b{_SAID_BEFORE}\s+(?P<name>{_NAME})(?=\s*(?:[,.;:)(]|$))"),
 )
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _NOT_VOICES = frozenset({"The", "He", "She", "They", "It", "We", "I", "This", "That", "A", "An",
                          "But", "And", "In", "On", "Monday", "Tuesday", "Wednesday", "Thursday",
                          "Friday", "Saturday", "Sunday", "Officials", "Experts", "Analysts",
-                         "Researchers", "Sources", "Critics", "Supporters"})
+                         "Researchers", "Sources", "Critics", "Supporters", "Democrat",
+                         "Republican", "When", "Though", "Although", "While", "After", "Before",
+                         "If", "Of", "Everyone", "Some", "Many", "Other", "Others", "Most",
+                         "Both", "Asked", "Still", "Yet", "So", "Now", "Then", "Meanwhile",
+                         "However", "Also", "Even", "Instead", "Last", "Next", "As", "At", "For"})
 HEDGES = (
     "allegedly", "alleged", "reportedly", "purportedly", "apparently", "claims", "claimed",
     "sources say", "sources said", "according to sources", "it is unclear", "appears to",
@@ -254,19 +272,43 @@ def voices(article: FramingArticle) -> dict[str, list[Evidence]]:
             for match in pattern.finditer(sentence):
                 if any(a < match.start("name") < b for a, b in quoted):
                     continue  # "Congress wrote this law..." inside a quote is not a source
-                name = match.group("name").strip()
-                first = name.split()[0]
-                if first in _NOT_VOICES or len(name) < 3:
+                parts = match.group("name").replace("’", "'").split()
+                while len(parts) > 1 and (parts[0] in _NOT_VOICES or parts[0].islower()):
+                    parts = parts[1:]  # "But Roger Pilon", "The Data Office"
+                name = _person(" ".join(parts))
+                if len(name) < 3 or name.split()[0] in _NOT_VOICES:
                     continue
-                name = re.sub(r"\s+(?:of|the)$", "", name)
-                parts = name.split()
-                while len(parts) > 1 and parts[0].lower() in _ROLES:
-                    parts = parts[1:]  # "Analyst Sam Lee", "Judge Helen Marsh": the person
-                name = " ".join(parts)
                 ev = Evidence(article.id, sentence)
                 if ev not in found.setdefault(name, []):
                     found[name].append(ev)
     return _merge_short_names(found)
+
+
+def _person(name: str) -> str:
+    """'NOW President Terry O'Neill' -> 'Terry O'Neill'; 'Rep. Steve Israel' -> 'Steve
+    Israel'; 'Alan Brinkley of Columbia University' -> 'Alan Brinkley'; bodies such as
+    'Bank of England' stay whole."""
+    name = re.sub(r"\s+(?:of|the|de|van|von)$", "", name.strip())
+    parts = name.split()
+    if "of" in parts:
+        before = parts[:parts.index("of")]
+        if len(before) >= 2 and before[0].lower() not in _BODIES:
+            parts = before
+    roles = [i for i, p in enumerate(parts[:-1]) if p.lower() in _ROLES]
+    if roles:
+        parts = parts[roles[-1] + 1:]  # what follows the last role word: the person
+    return " ".join(parts)
+
+
+def _canonical_names(names: set[str]) -> dict[str, str]:
+    """Across a story, 'Trump' in one outlet is 'Donald Trump' in another: map each name to
+    the one longer name that ends with it, when exactly one does."""
+    result = {}
+    for name in names:
+        tail = name.split()
+        longer = [m for m in names if len(m.split()) > len(tail) and m.split()[-len(tail):] == tail]
+        result[name] = longer[0] if len(longer) == 1 else name
+    return result
 
 
 def _merge_short_names(found: dict[str, list[Evidence]]) -> dict[str, list[Evidence]]:
@@ -280,7 +322,7 @@ def _merge_short_names(found: dict[str, list[Evidence]]) -> dict[str, list[Evide
     return merged
 
 
-ANALYSIS_VERSION = 3  # bump when compare() changes what it returns
+ANALYSIS_VERSION = 4  # bump when compare() changes what it returns
 
 
 @lru_cache(maxsize=1)
@@ -480,11 +522,12 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
     core_terms = tuple(
         everywhere[w].most_common(1)[0][0] if w in everywhere else w
         for w in sorted(core, key=lambda w: (-sum(c[w] for c in counts.values()), w)))
+    canonical = _canonical_names({n for p in profiles.values() for n in p.voices})
     all_voices = {o: {} for o in by_outlet}  # type: dict[str, dict[str, list[Evidence]]]
     for outlet, arts in by_outlet.items():
         for a in arts:
             for name, ev in profiles[a.id].voices.items():
-                all_voices[outlet].setdefault(name, []).extend(ev)
+                all_voices[outlet].setdefault(canonical[name], []).extend(ev)
     sites = {o: arts[0].site for o, arts in by_outlet.items()}
     heads = headline_words(articles)
     outlet_frames = []

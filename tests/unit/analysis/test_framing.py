@@ -64,6 +64,20 @@ def test_a_place_before_a_clause_is_not_a_voice():
     assert voices(clause) == {}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ('"It is a valuable exercise," said Rep. Steve Israel, D-N.Y.', {"Steve Israel"}),
+    ("Historian Alan Brinkley of Columbia University told Fox News it was theater.",
+     {"Alan Brinkley"}),  # told X: X is the audience
+    ("But Roger Pilon of the Cato Institute said Congress needs to re-read it.", {"Roger Pilon"}),
+    ('"Far from perfect," NOW President Terry O\'Neill said in a statement.', {"Terry O'Neill"}),
+    ("Rates will rise, the Bank of England said on Monday.", {"Bank of England"}),
+    ("Rates will rise, said Governor Ana Lima.", {"Ana Lima"}),
+])
+def test_voices_are_people_and_bodies_not_titles_or_listeners(text, expected):
+    found = voices(FramingArticle("v1", "Wire", "wire.example", "t", text))
+    assert set(found) == expected
+
+
 def test_voices_and_missing_voices():
     assert set(voices(WIRE)) == {"Jane Doe", "Data Office"}
     assert set(voices(BIZ)) == {"Sam Lee"}  # "Lee added" folds into the full name
@@ -201,3 +215,11 @@ def test_frame_cues_do_not_catch_lookalike_words(sentence, expected):
     from newsdesk.analysis.cues import frames_matcher
 
     assert frames_matcher().labels_in(sentence) == expected
+
+
+def test_a_short_name_in_one_outlet_is_the_full_name_in_another():
+    full = FramingArticle("f1", "Wire", "wire.example", "t", "Donald Trump said the deal was done.")
+    short = FramingArticle("s1", "Blog", "blog.example", "t", "Trump said it was a great deal.")
+    result = {o.outlet: o for o in compare([full, short]).outlets}
+    assert [v.name for v in result["Blog"].voices] == ["Donald Trump"]
+    assert result["Blog"].missing_voices == () and result["Wire"].missing_voices == ()
