@@ -1,10 +1,13 @@
 """Compare how outlets frame one story: pure functions over the story's articles.
 
 Each comparison keeps its evidence (the sentences or links behind a figure), so the pane
-and the report can show why. Implemented here: timeline, headline words, distinctive
-words (log-odds with an informative Dirichlet prior: Monroe, Colaresi and Quinn 2008,
-"Fightin' Words"), the common core, voices (who is quoted or cited), hedging, links to
-other outlets and primary sources, and the kind of piece (news, analysis, opinion).
+and the reports can show why: timeline, headline words, distinctive words and phrases
+(log-odds with an informative Dirichlet prior: Monroe, Colaresi and Quinn 2008,
+"Fightin' Words"), the common core, voices (who is quoted or cited) and the ones an outlet
+leaves out, tone (VADER), loaded language and hedging, frames (Media Frames Corpus
+dimensions), links to other outlets and primary sources, and the kind of piece (news,
+analysis, opinion). Each article is analysed once per process (`_profile`), so a story
+that grows by one article costs one article's analysis.
 """
 
 from __future__ import annotations
