@@ -67,6 +67,7 @@ EMPTY_TEXT = (
     "sentences behind it.</p>"
 )
 MAX_EVIDENCE = 40
+MAX_VOICES = 12  # per outlet in the pane; the reports list them all
 MAX_HEADLINES = 6  # per outlet; a long-running story's list would bury the rest
 
 
@@ -455,22 +456,31 @@ class FramingPane(QWidget):
                 word_pattern(term)), html.escape(term)) for term in comparison.common_core[:12])
             parts.append(f"<p><b>Everyone reports:</b> {core}</p>")
 
-        # voices
-        quoted = {v.name: [e for o in outlets for w in o.voices if w.name == v.name
-                           for e in w.evidence] for o in outlets for v in o.voices}
+        # voices, the most cited first
+        quoted: dict[str, list[Evidence]] = {}
+        for o in outlets:
+            for v in o.voices:
+                quoted.setdefault(v.name, []).extend(v.evidence)
         if quoted:
             parts.append("<h4>Voices</h4>")
             for o in outlets:
+                ranked = sorted(o.voices, key=lambda v: (-len(v.evidence), v.name))
                 names = ", ".join(self._link_to(EvidenceItem(
                     f"{o.outlet} quotes or cites {v.name}", v.evidence, word_pattern(v.name)),
-                    html.escape(v.name)) for v in o.voices) or f"<span style='{mute}'>nobody</span>"
+                    html.escape(v.name)) for v in ranked[:MAX_VOICES]) or \
+                    f"<span style='{mute}'>nobody</span>"
+                if len(ranked) > MAX_VOICES:
+                    names += f" <span style='{mute}'>and {len(ranked) - MAX_VOICES} more</span>"
                 line = (f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■</span> "
                         f"{names}")
                 if o.missing_voices and not single:
+                    missing = sorted(o.missing_voices, key=lambda n: (-len(quoted.get(n, ())), n))
                     gone = ", ".join(self._link_to(EvidenceItem(
                         f"{o.outlet} leaves out {name}; the others quote them so:",
                         tuple(quoted.get(name, ())), word_pattern(name)), html.escape(name))
-                        for name in o.missing_voices)
+                        for name in missing[:MAX_VOICES])
+                    if len(missing) > MAX_VOICES:
+                        gone += f" <span style='{mute}'>and {len(missing) - MAX_VOICES} more</span>"
                     line += f"<br><span style='{mute}'>leaves out:</span> {gone}"
                 parts.append(line + "</p>")
 
