@@ -22,7 +22,7 @@ from newsdesk.analysis.framing import (
     comparison_from_dict,
 )
 from newsdesk.errors import NotFoundError, StoreError
-from newsdesk.presentation import signed
+from newsdesk.presentation import outlets_in_order, signed
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -109,8 +109,7 @@ def to_json(label: str, comparison: Comparison) -> str:
 
 def to_markdown(label: str, comparison: Comparison) -> str:
     """A report an editor can paste or send: every figure with its evidence."""
-    order = {e.outlet: i for i, e in enumerate(comparison.timeline)}
-    outlets = sorted(comparison.outlets, key=lambda o: (order.get(o.outlet, len(order)), o.outlet))
+    outlets = outlets_in_order(comparison)
     lines = [f"# {label}", "", "## Timeline", ""]
     for entry in comparison.timeline:
         lag = "first" if entry.hours_after_first == 0 else f"+{entry.hours_after_first:.1f} h"

@@ -7,7 +7,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from newsdesk.analysis.framing import term_pattern
+from newsdesk.analysis.framing import Comparison, OutletFrame, term_pattern
 
 OUTLET_COLORS = ("#3b7dd8", "#d9822b", "#2f9e6e", "#c2408f", "#8a63d2", "#c9a227",
                  "#3aa6b9", "#d0534f")  # readable on light and dark backgrounds
@@ -16,6 +16,16 @@ OUTLET_COLORS = ("#3b7dd8", "#d9822b", "#2f9e6e", "#c2408f", "#8a63d2", "#c9a227
 def outlet_color(index: int) -> str:
     """The index-th outlet's colour (outlets in the order they reported)."""
     return OUTLET_COLORS[index % len(OUTLET_COLORS)]
+
+
+def outlets_in_order(comparison: Comparison) -> list[OutletFrame]:
+    """The outlets in the order they reported (the timeline's), then by name."""
+    order = {e.outlet: i for i, e in enumerate(comparison.timeline)}
+    return sorted(comparison.outlets, key=lambda o: (order.get(o.outlet, len(order)), o.outlet))
+
+
+def outlet_colors(outlets: list[OutletFrame]) -> dict[str, str]:
+    return {o.outlet: outlet_color(i) for i, o in enumerate(outlets)}
 
 
 def short_name(outlet: str) -> str:

@@ -25,7 +25,8 @@ from newsdesk.presentation import (
     any_of,
     highlight,
     lag_text,
-    outlet_color,
+    outlet_colors,
+    outlets_in_order,
     signed,
     word_pattern,
 )
@@ -99,9 +100,8 @@ def to_html(label: str, comparison: Comparison, *, urls: Mapping[str, str] | Non
             generated: datetime | None = None) -> str:
     """The whole report: timeline and heat map as SVG, then every figure with its evidence.
     `urls` (article id -> address) turns headlines in the evidence into links."""
-    order = {e.outlet: i for i, e in enumerate(comparison.timeline)}
-    outlets = sorted(comparison.outlets, key=lambda o: (order.get(o.outlet, len(order)), o.outlet))
-    color = {o.outlet: outlet_color(i) for i, o in enumerate(outlets)}
+    outlets = outlets_in_order(comparison)
+    color = outlet_colors(outlets)
     titles: dict[str, tuple[str, str, str | None]] = {
         h.article_id: (o.outlet, h.sentence, (urls or {}).get(h.article_id))
         for o in outlets for h in o.headlines}

@@ -48,9 +48,19 @@ from newsdesk.comparison import (
     to_markdown,
 )
 from newsdesk.errors import NewsdeskError
+from newsdesk.gui import theme
 from newsdesk.gui.charts import FrameHeatMap, TimelineChart, TimelinePoint
 from newsdesk.models import Article
-from newsdesk.presentation import any_of, highlight, outlet_color, short_name, signed, word_pattern
+from newsdesk.presentation import (
+    any_of,
+    highlight,
+    outlet_color,
+    outlet_colors,
+    outlets_in_order,
+    short_name,
+    signed,
+    word_pattern,
+)
 from newsdesk.report_html import to_html
 from newsdesk.store.db import Store
 
@@ -349,14 +359,11 @@ class FramingPane(QWidget):
         comparison = self.comparison
         if comparison is None:
             return
-        c = self.colors or {"text": "#1f2328", "muted": "#656d76", "accent": "#2c5282",
-                            "notice": "#fff6d6", "link": "#1f5fae", "base": "#ffffff"}
+        c = self.colors or theme.LIGHT
         current = self.article.id if self.article else ""
         self._items = []
-        outlets = list(comparison.outlets)
-        order = {e.outlet: i for i, e in enumerate(comparison.timeline)}
-        outlets.sort(key=lambda o: (order.get(o.outlet, len(order)), o.outlet))
-        color = {o.outlet: outlet_color(i) for i, o in enumerate(outlets)}
+        outlets = outlets_in_order(comparison)
+        color = outlet_colors(outlets)
         self._titles = {h.article_id: (o.outlet, h.sentence) for o in outlets for h in o.headlines}
         articles = sum(len(o.headlines) for o in outlets)
         single = len(outlets) == 1
@@ -568,7 +575,7 @@ class FramingPane(QWidget):
 
     def show_evidence(self, item: EvidenceItem) -> None:
         """List the sentences behind a figure, the words that made it highlighted."""
-        c = self.colors or {"muted": "#656d76", "notice": "#fff6d6", "text": "#1f2328"}
+        c = self.colors or theme.LIGHT
         title = f"<b>{html.escape(item.title)}</b>"
         if item.url:
             title += (f"<br><a href='{html.escape(item.url)}'>{html.escape(_short_url(item.url))}"
