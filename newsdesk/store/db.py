@@ -662,7 +662,7 @@ class Store:
             df.update({r[0]: int(r[1]) for r in self._read(
                 f"SELECT term, df FROM story_terms WHERE term IN ({', '.join('?' * len(chunk))})",
                 chunk)})
-        documents = int(self._read("SELECT value FROM story_meta WHERE key = 'documents'")[0][0])
+        documents = self.grouped_documents()
         stories = [dict(r) for r in self._read(
             "SELECT id, first_seen, last_seen, centroid FROM stories WHERE first_seen >= ?",
             [to_iso(since)])]
@@ -761,6 +761,10 @@ class Store:
         rows = self._read("SELECT term, df FROM story_terms WHERE term NOT LIKE 'n:%' "
                           "ORDER BY df DESC LIMIT ?", [limit])
         return {r[0]: int(r[1]) for r in rows}
+
+    def grouped_documents(self) -> int:
+        """How many articles story grouping has counted (changes when the prior does)."""
+        return int(self._read("SELECT value FROM story_meta WHERE key = 'documents'")[0][0])
 
     def story_label(self, story_id: int) -> str:
         rows = self._read("SELECT label FROM stories WHERE id = ?", [story_id])
