@@ -11,7 +11,7 @@ CORE = [
     "newsdesk.ingest.normalize", "newsdesk.ingest.sanitize", "newsdesk.ingest.pipeline",
     "newsdesk.store.db", "newsdesk.store.migrations", "newsdesk.analysis.framing",
     "newsdesk.analysis.cues", "newsdesk.analysis.stories", "newsdesk.comparison",
-    "newsdesk.clustering",
+    "newsdesk.clustering", "newsdesk.presentation", "newsdesk.report_html",
 ]
 
 
