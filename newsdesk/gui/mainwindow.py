@@ -497,9 +497,23 @@ class MainWindow(QMainWindow):
         self._current_id = article.id
         self._show_article(article)
         self.story_pane.show_article(article)
+        self._hint_story(article)
         delay = self.settings.mark_read_delay
         if not headline.is_read and delay >= 0:
             self.read_timer.start(int(delay * 1000))
+
+    def _hint_story(self, article: Article) -> None:
+        """With the story pane closed, say when other outlets cover the same story."""
+        if self.story_dock.isVisible():
+            return
+        try:
+            story_id = self.store.story_of(article.id)
+            outlets = self.store.story_outlet_count(story_id) if story_id is not None else 0
+        except NewsdeskError:
+            return
+        if outlets >= 2:
+            self.statusBar().showMessage(
+                f"{outlets} outlets cover this story: Ctrl+4 compares how each tells it.", 6000)
 
     def _show_article(self, article: Article) -> None:
         try:

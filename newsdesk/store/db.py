@@ -762,6 +762,10 @@ class Store:
                           "ORDER BY df DESC LIMIT ?", [limit])
         return {r[0]: int(r[1]) for r in rows}
 
+    def story_outlet_count(self, story_id: int) -> int:
+        rows = self._read("SELECT outlets FROM stories WHERE id = ?", [story_id])
+        return int(rows[0][0]) if rows else 0
+
     def grouped_documents(self) -> int:
         """How many articles story grouping has counted (changes when the prior does)."""
         return int(self._read("SELECT value FROM story_meta WHERE key = 'documents'")[0][0])

@@ -192,3 +192,13 @@ def test_loading_the_sample_compares_its_stories_in_the_background(make_window, 
     qtbot.waitUntil(lambda: bool(store.list_stories(min_outlets=2)) and not window._warm_job_running
                     and not store.stories_without_comparison(), timeout=20_000)
     assert store.cached_comparison(contempt_story(store).id) is not None
+
+
+def test_with_the_pane_closed_the_status_bar_points_to_it(make_window, store, qtbot):
+    load_sample(store)
+    window = make_window()
+    window.show()
+    qtbot.waitExposed(window)
+    window.story_dock.hide()
+    window.open_article(contempt_story(store).article_ids[0])
+    assert "5 outlets cover this story" in window.statusBar().currentMessage()
