@@ -60,8 +60,12 @@ def _signature(store: Store, story_id: int) -> str:
 def cached_story_comparison(store: Store, story_id: int) -> Comparison | None:
     """The stored comparison when it still matches the story; None when it must be computed
     (cheap enough for the GUI thread: two indexed reads and a JSON parse)."""
+    return _cached(store, story_id, _signature(store, story_id))
+
+
+def _cached(store: Store, story_id: int, signature: str) -> Comparison | None:
     cached = store.cached_comparison(story_id)
-    if cached is None or cached[0] != _signature(store, story_id):
+    if cached is None or cached[0] != signature:
         return None
     try:
         return comparison_from_dict(json.loads(cached[1]))
@@ -78,12 +82,12 @@ def compare_story(store: Store, story_id: int, *, use_cache: bool = True) -> tup
     article, or an article whose text changed, is compared afresh.
     """
     label = store.story_label(story_id)
-    if use_cache and (cached := cached_story_comparison(store, story_id)) is not None:
+    signature = _signature(store, story_id)
+    if use_cache and (cached := _cached(store, story_id, signature)) is not None:
         return label, cached
     members = store.story_members(story_id)
     if not members:
         raise NotFoundError(f"There is no story with id {story_id}.")
-    signature = _signature(store, story_id)
     articles = [_framing_article(store, m.article_id) for m in members]
     comparison = compare(articles, _prior(store))
     if use_cache:

@@ -7,6 +7,7 @@ import html
 import re
 from collections.abc import Iterable
 
+from newsdesk.analysis.cues import cue_pattern
 from newsdesk.analysis.framing import Comparison, OutletFrame, term_pattern
 
 OUTLET_COLORS = ("#3b7dd8", "#d9822b", "#2f9e6e", "#c2408f", "#8a63d2", "#c9a227",
@@ -59,11 +60,8 @@ def word_pattern(text: str) -> re.Pattern[str]:
 
 def any_of(texts: Iterable[str]) -> re.Pattern[str] | None:
     """Whole words or phrases, longest first; None when there are none."""
-    unique = sorted({t for t in texts if t}, key=len, reverse=True)
-    if not unique:
-        return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in unique) + r")(?![\w-])",
-                      re.IGNORECASE)
+    unique = {t for t in texts if t}
+    return cue_pattern(unique) if unique else None
 
 
 def highlight(text: str, pattern: re.Pattern[str] | None, before: str, after: str) -> str:

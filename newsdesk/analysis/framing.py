@@ -411,6 +411,7 @@ def linked(article: FramingArticle, outlet_sites: Mapping[str, str]
     to_outlets: list[str] = []
     primary: list[str] = []
     evidence: dict[str, list[Evidence]] = {}
+    places: list[str] | None = None
     for match in _ANCHOR.finditer(article.html):
         href = html.unescape(match.group(1))
         host = (urlsplit(href).hostname or "").lower().removeprefix("www.")
@@ -427,8 +428,9 @@ def linked(article: FramingArticle, outlet_sites: Mapping[str, str]
         else:
             continue
         anchor = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(2))).split())
-        sentence = next((s for s in [*sentences(article.text), *_html_sentences(article.html)]
-                         if anchor and anchor in s), anchor or href)
+        if places is None:  # split once per article, and only when it links somewhere
+            places = [*sentences(article.text), *_html_sentences(article.html)]
+        sentence = next((s for s in places if anchor and anchor in s), anchor or href)
         ev = Evidence(article.id, sentence)
         if ev not in evidence.setdefault(key, []):
             evidence[key].append(ev)

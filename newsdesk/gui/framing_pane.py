@@ -90,6 +90,7 @@ class EvidenceItem:
     highlight: re.Pattern[str] | None = None
     scores: tuple[float, ...] = ()  # tone scores, one per sentence, when that is the figure
     url: str = ""  # a primary source the figure is about, offered as a link
+    note: str = ""  # why, when the figure rests on something other than sentences
 
 
 class FitBrowser(QTextBrowser):
@@ -110,6 +111,7 @@ class FitBrowser(QTextBrowser):
         self.setStyleSheet("QTextBrowser { background: transparent; border: none; }")
         self.document().setDocumentMargin(0)
         self.anchorClicked.connect(lambda url: self.linkActivated.emit(url.toString()))
+        self._source = ""
 
     def setText(self, text: str) -> None:
         self.setHtml(text)
@@ -404,9 +406,12 @@ class FramingPane(QWidget):
         parts.append("<h4>Headlines</h4>")
         for o in outlets:
             marked = any_of(o.headline_words) if not single else None
-            kind = self._link_to(EvidenceItem(f"Why {o.outlet} reads as {o.kind}: {o.kind_reason}",
-                                              ()), f"<span style='background-color:{c['notice']};"
-                                              f"color:{c['text']}'>&nbsp;{o.kind}&nbsp;</span>")
+            kind = self._link_to(EvidenceItem(
+                f"Why {o.outlet} reads as {o.kind}: {o.kind_reason}", (),
+                note="This figure comes from the article's feed categories, address or style "
+                     "rather than from particular sentences."),
+                f"<span style='background-color:{c['notice']};color:{c['text']}'>"
+                f"&nbsp;{o.kind}&nbsp;</span>")
             parts.append(f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■</span> "
                          f"<b>{html.escape(o.outlet)}</b> <span style='{mute}'>"
                          f"({short_name(o.outlet)})</span> {kind}")
@@ -597,10 +602,8 @@ class FramingPane(QWidget):
             rows.append(f"<p style='color:{c['muted']}'>and {len(item.sentences) - MAX_EVIDENCE} "
                         "more sentences.</p>")
         if not item.sentences:
-            rows.append(f"<p style='color:{c['muted']}'>This figure comes from the article's "
-                        "feed categories, address or style rather than from particular "
-                        "sentences.</p>" if item.title.startswith("Why ") else
-                        f"<p style='color:{c['muted']}'>No sentences to show.</p>")
+            rows.append(f"<p style='color:{c['muted']}'>"
+                        f"{html.escape(item.note or 'No sentences to show.')}</p>")
         self.evidence_view.setHtml("".join(rows))
         self.evidence.show()
 
