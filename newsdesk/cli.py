@@ -17,6 +17,7 @@ from newsdesk.config import default_db_path
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article, RefreshReport, Source, SourceReport
 from newsdesk.store.db import Store, to_iso
+from newsdesk.textsafe import printable
 
 
 class _State:
@@ -72,9 +73,9 @@ def sources_add(ctx: click.Context, url: str, folder: str, title: str) -> None:
 
     source, report, created = subscribe(_state(ctx).store, url, folder=folder, title=title)
     if not created:
-        click.echo(f"Already following {source.display_name} (id {source.id}).")
+        click.echo(f"Already following {printable(source.display_name)} (id {source.id}).")
         return
-    click.echo(f"Added {source.display_name} (id {source.id}): {source.url}")
+    click.echo(f"Added {printable(source.display_name)} (id {source.id}): {printable(source.url)}")
     if report is not None:
         click.echo(f"  {_describe(report)}")
 
@@ -96,8 +97,8 @@ def sources_list(ctx: click.Context, as_json: bool) -> None:
     for s in rows:
         status = f"  ! {s.last_error_message}" if s.error_count else ""
         folder = f"[{s.folder}] " if s.folder else ""
-        click.echo(f"{s.id:>4}  {folder}{s.display_name}  ({store.count_articles(s.id)} "
-                   f"articles){status}\n      {s.url}")
+        click.echo(printable(f"{s.id:>4}  {folder}{s.display_name}  ({store.count_articles(s.id)} "
+                             f"articles){status}") + f"\n      {printable(s.url)}")
 
 
 def _source_json(s: Source, count: int) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def sources_remove(ctx: click.Context, source_id: int, yes: bool) -> None:
     if not yes and sys.stdin.isatty():
         click.confirm(f"Remove {source.display_name} and its {count} articles?", abort=True)
     store.remove_source(source_id)
-    click.echo(f"Removed {source.display_name} and {count} articles.")
+    click.echo(f"Removed {printable(source.display_name)} and {count} articles.")
 
 
 @sources.command("import")
@@ -208,7 +209,7 @@ def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool,
 
     def progress(done: int, total: int, report: SourceReport) -> None:
         if tty:
-            line = f"[{done}/{total}] {report.title[:40]}: {_describe(report)}"
+            line = printable(f"[{done}/{total}] {report.title[:40]}: {_describe(report)}")
             click.echo(f"\r\x1b[K{line[:100]}", nl=False, err=True)
 
     report = refresh(store, chosen, settings=settings, progress=progress)
@@ -226,7 +227,7 @@ def _print_summary(report: RefreshReport) -> None:
                f"{report.new} new, {report.updated} updated, "
                f"{report.unchanged_sources} unchanged, {len(failed)} failed.")
     for r in failed:
-        click.echo(f"  failed  {r.title}: {r.error_message} [{r.error_kind}]")
+        click.echo(printable(f"  failed  {r.title}: {r.error_message} [{r.error_kind}]"))
 
 
 # ---------------------------------------------------------------- reading
@@ -271,7 +272,7 @@ def _print_articles(store: Store, articles: list[Article], as_json: bool) -> Non
             click.echo(json.dumps(_article_json(a, sources), ensure_ascii=False))
         else:
             name = sources[a.source_id].display_name if a.source_id in sources else a.outlet
-            click.echo(f"{a.published:%Y-%m-%d %H:%M}  {name[:22]:<22}  {a.title}")
+            click.echo(printable(f"{a.published:%Y-%m-%d %H:%M}  {name[:22]:<22}  {a.title}"))
     if not as_json and not articles:
         click.echo("No articles match.")
 
@@ -411,8 +412,9 @@ def stories(ctx: click.Context, since: str | None, min_outlets: int, limit: int 
                 ensure_ascii=False))
         else:
             outlets, size = len(story.outlets), story.size
-            click.echo(f"{story.id:>5}  {story.last_seen:%Y-%m-%d}  {outlets} outlet{'s' * (outlets != 1)}"
-                       f", {size} article{'s' * (size != 1)}  {story.label}")
+            click.echo(printable(f"{story.id:>5}  {story.last_seen:%Y-%m-%d}  {outlets} "
+                                 f"outlet{'s' * (outlets != 1)}, {size} article{'s' * (size != 1)}"
+                                 f"  {story.label}"))
     if not found and not as_json:
         click.echo("No stories match.")
 

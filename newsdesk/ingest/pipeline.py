@@ -24,6 +24,7 @@ from newsdesk.errors import FetchError, ParseError
 from newsdesk.ingest.fetch import Fetcher, fetch_one
 from newsdesk.ingest.normalize import canonical_url, normalize_feed
 from newsdesk.ingest.parse import parse_feed
+from newsdesk.ingest.sanitize import strip_markup
 from newsdesk.models import Article, FetchResult, ParsedFeed, RefreshReport, Source, SourceReport
 from newsdesk.sources import discover_feeds
 from newsdesk.store.db import Store
@@ -196,7 +197,7 @@ class _Refresher:
         fields["next_fetch_at"] = next_check(self.settings, self.now, ttl_minutes=feed.ttl_minutes,
                                              max_age=result.max_age)
         if not source.title and feed.title:
-            fields["title"] = feed.title.strip()
+            fields["title"] = strip_markup(feed.title)
         if not source.site_url and feed.site_url:
             fields["site_url"] = canonical_url(feed.site_url, result.final_url)
         with self.store.transaction():  # articles and the new ETag land together or not at all

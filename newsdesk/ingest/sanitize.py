@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 
+from newsdesk.textsafe import strip_controls
+
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite",
     "code", "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
@@ -27,7 +29,9 @@ ALLOWED_TAGS = frozenset({
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"lang", "dir", "title"},
     "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height"},
+    # style only so that a pixel sized or hidden with CSS can be recognised; it never
+    # reaches the output (_drop_pixel rebuilds every <img> without it).
+    "img": {"src", "alt", "width", "height", "style"},
     "blockquote": {"cite"},
     "q": {"cite"},
     "del": {"cite", "datetime"},
@@ -71,14 +75,55 @@ _CANONICAL_IMG = re.compile(r'<img((?:\s+[^\s=>/"]+(?:="[^"]*")?)*)\s*/?>')
 _CANONICAL_ATTR = re.compile(r'([^\s=>/"]+)(?:="([^"]*)")?')
 
 
+_CSS_SIZE = re.compile(r"([0-9]*\.?[0-9]+)\s*([a-z%]*)")
+_SIZE_PROPERTIES = frozenset({"width", "height", "max-width", "max-height"})
+
+
+def _without_css_comments(style: str) -> str:
+    """`style` without /* comments */, in one pass (an unclosed one runs to the end)."""
+    parts: list[str] = []
+    start = 0
+    while (opened := style.find("/*", start)) >= 0:
+        parts.append(style[start:opened])
+        closed = style.find("*/", opened + 2)
+        if closed < 0:
+            return "".join(parts)
+        start = closed + 2
+    parts.append(style[start:])
+    return "".join(parts)
+
+
+def _css_hides(style: str) -> bool:
+    """True when an inline style makes an image invisible: 0 or 1 px, hidden, transparent."""
+    for declaration in _without_css_comments(style.lower()).split(";"):
+        name, _, value = declaration.partition(":")
+        name = name.strip()
+        value = value.replace("!important", "").strip()
+        if (name == "display" and value == "none") or (
+                name == "visibility" and value in ("hidden", "collapse")):
+            return True
+        if name == "opacity" and (size := _CSS_SIZE.fullmatch(value)) and not size.group(2) \
+                and float(size.group(1)) == 0:
+            return True
+        if name in _SIZE_PROPERTIES and (size := _CSS_SIZE.fullmatch(value)):
+            number, unit = float(size.group(1)), size.group(2)
+            if number == 0 or (number <= 1 and unit in ("", "px")):
+                return True
+    return False
+
+
 def _drop_pixel(match: re.Match[str]) -> str:
-    attrs = {name: html_lib.unescape(value or "")
-             for name, value in _CANONICAL_ATTR.findall(match.group(1))}
+    pairs = _CANONICAL_ATTR.findall(match.group(1))
+    attrs = {name: html_lib.unescape(value or "") for name, value in pairs}
     src = attrs.get("src", "")
     if (not src or attrs.get("width", "").strip().lower() in _PIXEL_SIZES
-            or attrs.get("height", "").strip().lower() in _PIXEL_SIZES or _is_tracker(src)):
+            or attrs.get("height", "").strip().lower() in _PIXEL_SIZES or _is_tracker(src)
+            or _css_hides(attrs.get("style", ""))):
         return ""
-    return match.group(0)
+    if "style" not in attrs:
+        return match.group(0)
+    return "<img" + "".join(f' {name}="{value}"' for name, value in pairs
+                            if name != "style") + ">"
 
 
 _base = threading.local()  # the base URL of the fragment being cleaned, per thread
@@ -122,7 +167,7 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
         clean = _CLEANER.clean(html)
     finally:
         _base.url = None
-    if "<img" in clean:
+    if "<img" in clean:  # also takes every img's style attribute away
         clean = _CANONICAL_IMG.sub(_drop_pixel, clean)
     return clean.strip()
 
@@ -155,9 +200,13 @@ def html_to_text(safe_html: str) -> str:
 
 
 def strip_markup(fragment: str) -> str:
-    """Plain text of a fragment that may hold tags or entities (titles, author names)."""
+    """Plain text of a fragment that may hold tags or entities (titles, author names).
+
+    Control, bidi-override and zero-width characters are removed too (also those written
+    as entities): a title must not be able to rewrite a terminal or reverse a line.
+    """
     if not fragment:
         return ""
     if "<" in fragment:
         fragment = nh3.clean(fragment, tags=set(), clean_content_tags=set(DROP_WITH_CONTENT))
-    return " ".join(html_lib.unescape(fragment).split())
+    return " ".join(strip_controls(html_lib.unescape(fragment)).split())

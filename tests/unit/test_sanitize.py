@@ -93,3 +93,49 @@ def test_strip_markup(fragment, expected):
 def test_empty_input():
     assert sanitize_html("") == ""
     assert sanitize_html("   ") == ""
+
+
+@pytest.mark.parametrize("style", [
+    "width:1px;height:1px", "WIDTH: 1PX; HEIGHT: 1PX", "width:0", "height: 0px !important",
+    "display:none", "display: none !important", "visibility:hidden", "opacity:0",
+    "max-width:1px", "width:/* hidden */1px", "color:red; display:none",
+])
+def test_pixels_sized_or_hidden_with_css_are_removed(style):
+    html = f'<p>a<img src="https://outlet.example/p.gif" style="{style}">b</p>'
+    assert sanitize_html(html, BASE) == "<p>ab</p>"
+
+
+@pytest.mark.parametrize("style", ["width:640px", "width: 100%", "height:2px", "display:block",
+                                   "opacity:0.5", "width:/* unclosed"])
+def test_visible_images_keep_without_their_style(style):
+    html = f'<p><img src="https://outlet.example/big.jpg" alt="a &quot;b&quot;" style="{style}"></p>'
+    assert sanitize_html(html, BASE) == (
+        '<p><img src="https://outlet.example/big.jpg" alt="a &quot;b&quot;"></p>')
+
+
+def test_style_never_reaches_the_output():
+    html = ('<img src="https://outlet.example/a.jpg" style="background:url(https://evil.example/t)">'
+            '<div style="width:1px">x</div><span style="color:red">y</span>')
+    out = sanitize_html(html, BASE)
+    assert "style" not in out and "evil" not in out
+    assert out == '<img src="https://outlet.example/a.jpg"><div>x</div><span>y</span>'
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("Clear\x1b[2J\x1b[Hscreen", "Clear[2J[Hscreen"),
+        ("over\rwrite", "over write"),
+        ("bell\x07 and \x00nul", "bell and nul"),
+        ("C1\x85next\x9bcsi", "C1 nextcsi"),
+        ("evil\u202egnp.exe", "evilgnp.exe"),
+        ("iso\u2066late\u2069d", "isolated"),
+        ("zero\u200bwidth\u200d\ufeff", "zerowidth"),
+        ("line\u2028sep\u2029para", "line sep para"),
+        ("entity &#27;[2J &#x202E;x &#8203;y", "entity [2J x y"),
+        ("tab\there\nnewline", "tab here newline"),
+        ("Ünïcode — “quotes” 日本", "Ünïcode — “quotes” 日本"),
+    ],
+)
+def test_strip_markup_removes_control_characters(fragment, expected):
+    assert strip_markup(fragment) == expected
