@@ -4,6 +4,9 @@ Conditional GET, a global and a per-server limit, a total time limit per feed, r
 followed by hand (so a permanent one can update the stored URL), decompression done here
 with an output cap (so a gzip bomb stops at the cap, not at the end of memory), no cookies.
 Every failure becomes a FetchError with a kind; nothing else escapes `fetch`.
+Validators (ETag, Last-Modified) only ever go to the origin that issued them: a redirect to
+another scheme, host or port drops them. Images use a stricter Fetcher: no redirect to
+another host, and no local or private address unless allowed.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import http.cookiejar
+import ipaddress
 import logging
 import socket
 import ssl
@@ -227,9 +231,18 @@ class Fetcher:
     """Fetch feeds concurrently within limits; use as `async with Fetcher(settings) as f`."""
 
     def __init__(self, settings: FetchSettings | None = None, *,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 same_host_redirects: bool = False, allow_private: bool = True,
+                 private_hosts: frozenset[str] = frozenset()) -> None:
+        """same_host_redirects: a redirect to another host is an error (images).
+        allow_private=False: refuse any URL whose host resolves to a loopback, private,
+        link-local or otherwise non-public address, except the hosts in private_hosts.
+        """
         self.settings = settings or FetchSettings()
         self._transport = transport
+        self._same_host_redirects = same_host_redirects
+        self._allow_private = allow_private
+        self._private_hosts = frozenset(h.lower() for h in private_hosts)
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(self.settings.max_concurrency)
         self._per_origin: dict[tuple[str, str, int | None], asyncio.Semaphore] = {}
@@ -255,16 +268,19 @@ class Fetcher:
             await self._client.aclose()
             self._client = None
 
-    async def fetch(self, url: str, *, etag: str | None = None,
-                    last_modified: str | None = None) -> FetchResult:
-        """Fetch one feed. Never raises: failures come back in FetchResult.error."""
+    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                    max_bytes: int | None = None) -> FetchResult:
+        """Fetch one feed. Never raises: failures come back in FetchResult.error.
+
+        max_bytes lowers the body cap of settings.max_body_bytes for this one fetch.
+        """
         started = time.monotonic()
         origin = _origin(url)
         per_host = self._per_origin.setdefault(origin, asyncio.Semaphore(self.settings.per_host))
         async with per_host, self._global:
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
-                    result = await self._follow(url, etag, last_modified, started)
+                    result = await self._follow(url, etag, last_modified, started, max_bytes)
             except Exception as exc:
                 error = classify_error(exc, url)
                 if error.kind == "timeout" and isinstance(exc, TimeoutError):
@@ -275,8 +291,28 @@ class Fetcher:
                                    elapsed=time.monotonic() - started, error=error)
         return result
 
+    async def _check_address(self, url: str) -> None:
+        """Refuse a host that resolves to a non-public address (when so configured)."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if self._allow_private or host in self._private_hosts:
+            return
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, parts.port or (443 if parts.scheme == "https" else 80),
+                type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            raise FetchError("dns", f"The name {host} could not be found (DNS).", url=url) from exc
+        for info in infos:
+            address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+            if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+                address = address.ipv4_mapped
+            if not address.is_global:
+                raise FetchError("invalid_url", f"{host} is a local or private network address "
+                                 f"({address}); NewsDesk does not fetch from there.", url=url)
+
     async def _follow(self, url: str, etag: str | None, last_modified: str | None,
-                      started: float) -> FetchResult:
+                      started: float, max_bytes: int | None = None) -> FetchResult:
         assert self._client is not None, "use Fetcher as an async context manager"
         current = url
         permanent: str | None = None
@@ -287,18 +323,24 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         for _ in range(self.settings.max_redirects + 1):
+            await self._check_address(current)
+            if _origin(current) != _origin(url):
+                headers = {}  # validators are the first origin's; another one must not see them
             request = self._client.build_request("GET", current, headers=headers)
             response = await self._client.send(request, stream=True)
             try:
                 if response.is_redirect and response.headers.get("location"):
                     target = urljoin(current, response.headers["location"])
+                    if self._same_host_redirects and _origin(target)[1] != _origin(url)[1]:
+                        raise FetchError("invalid_url", f"{url} redirected to another host "
+                                         f"({urlsplit(target).hostname}).", url=url)
                     if response.status_code in (301, 308) and only_permanent:
                         permanent = target
                     else:
                         only_permanent = False
                     current = target
                     continue
-                return await self._finish(url, current, response, permanent, started)
+                return await self._finish(url, current, response, permanent, started, max_bytes)
             finally:
                 await response.aclose()
         raise FetchError("too_many_redirects",
@@ -306,13 +348,16 @@ class Fetcher:
                          url=url)
 
     async def _finish(self, url: str, final: str, response: httpx.Response,
-                      permanent: str | None, started: float) -> FetchResult:
+                      permanent: str | None, started: float,
+                      max_bytes: int | None = None) -> FetchResult:
         status = response.status_code
+        # Validators are kept only when the next fetch goes to the origin that gave them.
+        own = _origin(final) == _origin(permanent or url)
         common = {
             "url": url, "final_url": final, "status_code": status,
             "content_type": response.headers.get("content-type", ""),
-            "etag": response.headers.get("etag"),
-            "last_modified": response.headers.get("last-modified"),
+            "etag": response.headers.get("etag") if own else None,
+            "last_modified": response.headers.get("last-modified") if own else None,
             "permanent_url": permanent, "max_age": parse_max_age(response.headers),
         }
         if status == 304:
@@ -326,7 +371,8 @@ class Fetcher:
             if retry_after:
                 message += f" It asks to wait {int(retry_after)} s."
             raise FetchError("http", message, url=url, status=status, retry_after=retry_after)
-        cap = self.settings.max_body_bytes
+        cap = self.settings.max_body_bytes if max_bytes is None else min(
+            max_bytes, self.settings.max_body_bytes)
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > cap and not response.headers.get("content-encoding"):
             raise FetchError("too_large", f"The feed is larger than {cap // 1024} KiB.", url=url)

@@ -219,3 +219,83 @@ def test_untrusted_certificate_is_a_tls_error(tmp_path):
         server.server_close()
     assert result.error.kind == "tls"
     assert "127.0.0.1" in str(result.error)
+
+
+@pytest.fixture
+def other_server():
+    from tests.feedserver import FeedServer
+
+    server = FeedServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_validators_are_not_sent_to_another_origin(feed_server, other_server, status):
+    feed_server.routes["/feed"] = Route(status=status, redirect=other_server.url("/moved"))
+    other_server.routes["/moved"] = Route(body=RSS, etag='"theirs"',
+                                          last_modified="Wed, 21 Oct 2015 07:28:00 GMT")
+    result = fetch(feed_server.url("/feed"), etag='"ours"',
+                   last_modified="Tue, 20 Oct 2015 07:28:00 GMT")
+    assert result.body == RSS
+    sent = feed_server.hits("/feed")[0].headers
+    assert sent["if-none-match"] == '"ours"'
+    assert sent["if-modified-since"] == "Tue, 20 Oct 2015 07:28:00 GMT"
+    moved = other_server.hits("/moved")[0].headers
+    assert "if-none-match" not in moved and "if-modified-since" not in moved
+    permanent = status in (301, 308)
+    # The other origin's validators are kept only when the next fetch goes straight to it.
+    assert (result.etag, result.last_modified) == (
+        ('"theirs"', "Wed, 21 Oct 2015 07:28:00 GMT") if permanent else (None, None))
+
+
+def test_validators_stay_on_a_same_origin_redirect(feed_server, other_server):
+    feed_server.routes["/feed"] = Route(status=302, redirect="/here")
+    feed_server.routes["/here"] = Route(status=302, redirect=other_server.url("/there"))
+    other_server.routes["/there"] = Route(status=302, redirect=feed_server.url("/back"))
+    feed_server.routes["/back"] = Route(body=RSS)
+    result = fetch(feed_server.url("/feed"), etag='"ours"')
+    assert result.body == RSS
+    assert feed_server.hits("/here")[0].headers["if-none-match"] == '"ours"'
+    assert "if-none-match" not in other_server.hits("/there")[0].headers
+    assert "if-none-match" not in feed_server.hits("/back")[0].headers  # once dropped, gone
+
+
+def _strict_fetch(url, **kw):
+    async def run():
+        async with Fetcher(FetchSettings(), same_host_redirects=True, **kw) as fetcher:
+            return await fetcher.fetch(url)
+    return asyncio.run(run())
+
+
+def test_strict_fetcher_refuses_private_addresses(feed_server):
+    feed_server.routes["/img.png"] = Route(body=b"png", content_type="image/png")
+    for url in (feed_server.url("/img.png"), f"http://localhost:{feed_server.port}/img.png"):
+        result = _strict_fetch(url, allow_private=False)
+        assert result.error.kind == "invalid_url"
+        assert "local or private network address" in str(result.error)
+    assert feed_server.requests == []
+    allowed = _strict_fetch(feed_server.url("/img.png"), allow_private=False,
+                            private_hosts=frozenset({"127.0.0.1"}))
+    assert allowed.body == b"png"
+
+
+def test_strict_fetcher_refuses_a_redirect_to_another_host(feed_server):
+    feed_server.routes["/a.png"] = Route(status=302, redirect=f"http://localhost:{feed_server.port}/b.png")
+    feed_server.routes["/c.png"] = Route(status=302, redirect="/b.png")
+    feed_server.routes["/b.png"] = Route(body=b"png", content_type="image/png")
+    result = _strict_fetch(feed_server.url("/a.png"))
+    assert result.error.kind == "invalid_url" and "redirected to another host" in str(result.error)
+    assert feed_server.hits("/b.png") == []
+    assert _strict_fetch(feed_server.url("/c.png")).body == b"png"
+
+
+def test_max_bytes_lowers_the_cap_for_one_fetch(feed_server):
+    feed_server.routes["/big"] = Route(body=b"x" * 5000, content_type="image/png")
+
+    async def run():
+        async with Fetcher() as fetcher:
+            return (await fetcher.fetch(feed_server.url("/big"), max_bytes=4999),
+                    await fetcher.fetch(feed_server.url("/big"), max_bytes=5000))
+    small, enough = asyncio.run(run())
+    assert small.error.kind == "too_large" and enough.body == b"x" * 5000
