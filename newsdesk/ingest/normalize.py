@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from newsdesk.ingest.sanitize import html_to_text, sanitize_html, strip_markup
 from newsdesk.models import Article, ParsedFeed, ParsedItem, Source
+from newsdesk.outlets import source_outlet
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,6 @@ TRACKING_PARAMS = frozenset({
     "at_custom4", "twclid", "ttclid", "li_fat_id", "rss", "feedtype",
 })
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"})
 # A date this far ahead of the clock is a feed's mistake; we treat it as "now".
 FUTURE_SLACK = timedelta(hours=1)
 
@@ -67,17 +67,9 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
 
 
 def outlet_key(source: Source) -> str:
-    """The outlet a source belongs to: its site's registrable domain (arstechnica.com)."""
-    for candidate in (source.site_url, source.url):
-        try:
-            host = (urlsplit(candidate or "").hostname or "").lower().rstrip(".")
-        except ValueError:
-            host = ""
-        if host:
-            labels = host.split(".")
-            keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
-            return ".".join(labels[-keep:])
-    return f"source-{source.id}"
+    """The outlet a source belongs to, from where we fetch it: its feed URL's registrable
+    site (arstechnica.com), never the site the feed claims (see newsdesk.outlets)."""
+    return source_outlet(source.url, source.id)
 
 
 def article_id(source_id: int, kind: str, key: str) -> str:

@@ -329,9 +329,13 @@ class Store:
     def upsert_articles(self, articles: Sequence[Article]) -> UpsertResult:
         """Insert new articles, update changed ones, in one transaction.
 
-        An article is the same as a stored one when its id matches, or when the same outlet
-        already has its canonical URL (one story arriving through two feeds). Updating never
-        touches read, starred, tags or notes, nor first_seen.
+        An article is the same as a stored one when its id matches (ids belong to one source),
+        or when its own source already has its canonical URL under another id. Another
+        source's row is never changed: a source's article that another source of the same
+        outlet already holds word for word is a copy (counted unchanged, not stored twice);
+        any other version gets a row of its own. So what one feed says can never rewrite
+        what another feed brought. Updating never touches read, starred, tags or notes, nor
+        first_seen.
         """
         if not articles:
             return UpsertResult()
@@ -344,15 +348,25 @@ class Store:
             for article in articles:
                 row = _article_row(article)
                 found = known.get(article.id)
+                if found is not None and found[2] != article.source_id:
+                    log.warning("article %s of source %s carries the id of another source's "
+                                "article; skipped", article.url, article.source_id)
+                    unchanged += 1
+                    continue
                 if found is None and article.url:
-                    hit = conn.execute(
-                        "SELECT id, content_hash FROM articles WHERE outlet = ? AND url = ? "
-                        "LIMIT 1", [article.outlet, article.url]).fetchone()
-                    found = (hit["id"], hit["content_hash"]) if hit else None
+                    hits = conn.execute(
+                        "SELECT id, content_hash, source_id FROM articles WHERE outlet = ? AND url = ?",
+                        [article.outlet, article.url]).fetchall()
+                    own = next((h for h in hits if h["source_id"] == article.source_id), None)
+                    if own is not None:
+                        found = (own["id"], own["content_hash"], article.source_id)
+                    elif any(h["content_hash"] == row["content_hash"] for h in hits):
+                        unchanged += 1  # a copy of what a sibling feed of this outlet brought
+                        continue
                 if found is None:
                     num = conn.execute(_INSERT_ARTICLE, [row[c] for c in _ARTICLE_COLUMNS]).lastrowid
                     fts_rows.append((num, row["title"], row["text"]))
-                    known[article.id] = (article.id, row["content_hash"])
+                    known[article.id] = (article.id, row["content_hash"], article.source_id)
                     new.append(article.id)
                 elif found[1] == row["content_hash"]:
                     unchanged += 1
@@ -362,8 +376,9 @@ class Store:
                         columns += ["published", "date_from_feed"]
                     conn.execute(
                         f"UPDATE articles SET {', '.join(f'{c} = ?' for c in columns)} "
-                        "WHERE id = ?", [*(row[c] for c in columns), found[0]])
-                    known[article.id] = (found[0], row["content_hash"])
+                        "WHERE id = ? AND source_id = ?",
+                        [*(row[c] for c in columns), found[0], article.source_id])
+                    known[article.id] = (found[0], row["content_hash"], article.source_id)
                     updated.append(found[0])
             # The index is written here, in the same transaction (see migration 0003).
             conn.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
@@ -374,14 +389,15 @@ class Store:
         return UpsertResult(new_ids=tuple(new), updated_ids=tuple(updated), unchanged=unchanged)
 
     @staticmethod
-    def _existing(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
-        found: dict[str, tuple[str, str]] = {}
+    def _existing(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str, int]]:
+        """Stored (id, content hash, source id) of the given ids."""
+        found: dict[str, tuple[str, str, int]] = {}
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
             rows = conn.execute(
-                f"SELECT id, content_hash FROM articles WHERE id IN ({', '.join('?' * len(chunk))})",
-                chunk).fetchall()
-            found.update({r["id"]: (r["id"], r["content_hash"]) for r in rows})
+                "SELECT id, content_hash, source_id FROM articles "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+            found.update({r["id"]: (r["id"], r["content_hash"], int(r["source_id"])) for r in rows})
         return found
 
     def get_article(self, article_id: str) -> Article:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from newsdesk.outlets import source_outlet
+
 migrations = Migrations("newsdesk")
 
 
@@ -250,6 +252,24 @@ def m0006_story_comparisons(db: Database) -> None:
         signature TEXT NOT NULL,
         data TEXT NOT NULL
     )""")
+
+
+@migrations(name="0007_outlet_from_feed_url")
+def m0007_outlet_from_feed_url(db: Database) -> None:
+    """Outlets now come from where a feed is fetched, not from the site it claims.
+
+    Stored outlets were taken from a feed's own <link> first, so a feed could claim another
+    site; hosting platforms and IP hosts lumped many sites into one. Outlet is stored (the
+    (outlet, url) index finds a sibling feed's copy, and story grouping counts outlets), so
+    it is recomputed here with the current rule, and each story's outlet count with it.
+    """
+    for source_id, url in db.execute("SELECT id, url FROM sources").fetchall():
+        outlet = source_outlet(url, int(source_id))
+        db.execute("UPDATE articles SET outlet = ? WHERE source_id = ? AND outlet != ?",
+                   [outlet, source_id, outlet])
+    db.execute("UPDATE stories SET outlets = (SELECT COUNT(DISTINCT a.outlet) "
+               "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+               "WHERE sa.story_id = stories.id)")
 
 
 def apply_migrations(db: Database) -> int:
