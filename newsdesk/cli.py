@@ -394,8 +394,26 @@ def topics_list(ctx: click.Context) -> None:
 @click.pass_context
 def topics_add(ctx: click.Context, name: str, query: str, description: str) -> None:
     """Save (or change) a topic: NAME and an FTS5 QUERY."""
-    topic = _state(ctx).store.add_topic(name, query, description)
+    from newsdesk.topics import save_topic
+
+    topic = save_topic(_state(ctx).store, name, query, description)
     click.echo(f"Saved topic {topic.name!r}.")
+
+
+@topics.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.option("--query", default=None, help="Give it this FTS5 query too.")
+@click.pass_context
+def topics_rename(ctx: click.Context, old: str, new: str, query: str | None) -> None:
+    """Rename topic OLD to NEW (and change its query with --query) in one step.
+
+    A query that is not valid leaves the topic as it was."""
+    from newsdesk.topics import rename_topic
+
+    topic = rename_topic(_state(ctx).store, old, new, query=query)
+    click.echo(f"Renamed topic {old!r} to {topic.name!r}"
+               + (f"; its query is now {topic.query!r}." if query is not None else "."))
 
 
 @topics.command("remove")

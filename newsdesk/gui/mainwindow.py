@@ -972,17 +972,27 @@ class MainWindow(QMainWindow):
             error_title="Could not remove the source")
 
     def _edit_topic_dialog(self, dialog: TopicDialog, old_name: str | None) -> None:
+        from newsdesk.topics import save_topic
+
         while dialog.exec():
             name, query, description = dialog.values()
             try:
-                if old_name and old_name != name:
-                    self.store.remove_topic(old_name)
-                self.store.add_topic(name, query, description)
+                topic = save_topic(self.store, name, query, description, old_name=old_name)
             except NewsdeskError as exc:
                 dialog.error.setText(str(exc))
                 continue
+            if old_name and old_name != topic.name and old_name in self.settings.notify_topics:
+                self._rename_notified_topic(old_name, topic.name)
             self.reload_everything()
             return
+
+    def _rename_notified_topic(self, old: str, new: str) -> None:
+        """Notifications follow a renamed topic."""
+        from dataclasses import replace
+
+        names = [new if n == old else n for n in self.settings.notify_topics]
+        self.settings = replace(self.settings, notify_topics=names)
+        save_settings(self.qsettings, self.settings)
 
     def add_topic(self) -> None:
         self._edit_topic_dialog(TopicDialog(self), None)

@@ -277,3 +277,20 @@ def test_a_closed_pipe_ends_quietly_with_success(tmp_path):
         errors = proc.stderr.read().decode()
         assert proc.wait(timeout=60) == 0
     assert errors == ""
+
+
+def test_topics_rename_keeps_the_topic_on_a_bad_query(tmp_path):
+    db = tmp_path / "e2e.db"
+    run(db, "topics", "add", "Courts", "court OR judge")
+    proc = run(db, "topics", "rename", "Courts", "Tribunals", "--query", "AND OR", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == ('Error: The search query is not valid (fts5: syntax error '
+                                   'near "AND"). Use words, "exact phrases", AND, OR, NOT and '
+                                   'prefix*.')
+    assert "Courts\n    court OR judge\n" in run(db, "topics", "list").stdout
+    out = run(db, "topics", "rename", "Courts", "Tribunals", "--query", "tribunal").stdout
+    assert out == "Renamed topic 'Courts' to 'Tribunals'; its query is now 'tribunal'.\n"
+    listed = run(db, "topics", "list").stdout
+    assert "Tribunals\n    tribunal\n" in listed and "Courts" not in listed
+    assert run(db, "topics", "rename", "Tribunals", "Courts").stdout == (
+        "Renamed topic 'Tribunals' to 'Courts'.\n")

@@ -290,3 +290,28 @@ def test_stories_view_lists_the_contempt_story_first(sample_window):
     assert first.data().endswith("·  5")  # the contempt story: five outlets
     window.nav.setCurrentIndex(first)
     assert window.articles_model.rowCount() == 5
+
+
+def test_editing_a_topic_to_a_bad_query_keeps_it_and_says_why(make_window, store, monkeypatch):
+    from newsdesk.gui.dialogs import TopicDialog
+    from newsdesk.gui.models import ID_ROLE
+    from newsdesk.models import Topic
+
+    store.add_topic("Courts", "court OR judge", "Rulings")
+    window = make_window()
+    index = window.nav_model.match(window.nav_model.index(0, 0), ID_ROLE, "Courts", 1,
+                                   Qt.MatchFlag.MatchRecursive)[0]
+    window.nav.setCurrentIndex(index)
+    shown: list[str] = []  # the dialog's error line each time it is shown
+
+    def exec_dialog(dialog):
+        shown.append(dialog.error.text())
+        return 1 if len(shown) == 1 else 0  # Save once, then Cancel after reading the error
+
+    monkeypatch.setattr(TopicDialog, "exec", exec_dialog)
+    monkeypatch.setattr(TopicDialog, "values", lambda self: ("Tribunals", '"open', "Rulings"))
+    window.edit_topic()
+    assert shown == ["", 'The search query is not valid (unterminated string). Use words, '
+                         '"exact phrases", AND, OR, NOT and prefix*.']
+    assert Topic("Courts", "court OR judge", "Rulings") in store.list_topics()
+    assert "Tribunals" not in [t.name for t in store.list_topics()]
