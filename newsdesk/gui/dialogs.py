@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsdesk.gui.messages import plain_tooltip
 from newsdesk.models import SourceReport
 
 
@@ -89,6 +90,7 @@ class TopicDialog(QDialog):
         help_text.setObjectName("muted")
         help_text.setWordWrap(True)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # quotes the query typed
         self.error.setStyleSheet("color: #c53030;")
         self.error.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -118,7 +120,7 @@ class FailedFeedsDialog(QDialog):
             for column, text in enumerate((report.title, report.error_message or "",
                                            report.error_kind or "")):
                 item = QTableWidgetItem(text)
-                item.setToolTip(report.url if column == 0 else text)
+                item.setToolTip(plain_tooltip(report.url if column == 0 else text))
                 table.setItem(row, column, item)
         table.resizeColumnToContents(0)
         note = QLabel("NewsDesk will try these again later, waiting longer after each failure.")

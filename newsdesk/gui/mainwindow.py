@@ -56,6 +56,7 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.gui import theme
 from newsdesk.gui.dialogs import FailedFeedsDialog, ShortcutsDialog, SourceDialog, TopicDialog
 from newsdesk.gui.framing_pane import FramingPane
+from newsdesk.gui.messages import show_message
 from newsdesk.gui.models import (
     HEADLINE_ROLE,
     ID_ROLE,
@@ -960,11 +961,10 @@ class MainWindow(QMainWindow):
             return
         source = self.store.get_source(int(source_id))
         count = self.store.count_articles(source.id)
-        answer = QMessageBox.question(
-            self, "Remove source",
-            f"Stop following {source.display_name} and delete its {count} articles?\n"
-            "Starred articles from it are deleted too.")
-        if answer != QMessageBox.StandardButton.Yes:
+        if not show_message(
+                self, "Remove source",
+                f"Stop following {source.display_name} and delete its {count} articles?\n"
+                "Starred articles from it are deleted too.", kind="question"):
             return
         self._with_store(lambda store: store.remove_source(source.id), on_done=lambda n: (
             self.statusBar().showMessage(f"Removed {source.display_name} ({n} articles).", 8000),
@@ -1011,8 +1011,8 @@ class MainWindow(QMainWindow):
         if name is None:
             self.statusBar().showMessage("Select a topic first.", 4000)
             return
-        if QMessageBox.question(self, "Remove topic", f"Remove the topic “{name}”? "
-                                "Its articles stay.") == QMessageBox.StandardButton.Yes:
+        if show_message(self, "Remove topic", f"Remove the topic “{name}”? Its articles stay.",
+                        kind="question"):
             self.store.remove_topic(str(name))
             self._select_first_view()
             self.reload_everything()
@@ -1095,6 +1095,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000)
         log.warning("%s: %s", title, text)
         if self.isVisible():
-            QMessageBox.warning(self, title, text)
+            show_message(self, title, text)
 
 

@@ -315,3 +315,48 @@ def test_editing_a_topic_to_a_bad_query_keeps_it_and_says_why(make_window, store
                          '"exact phrases", AND, OR, NOT and prefix*.']
     assert Topic("Courts", "court OR judge", "Rulings") in store.list_topics()
     assert "Tribunals" not in [t.name for t in store.list_topics()]
+
+
+MARKUP_TITLE = '<a href="file:///etc">x</a><b>'
+
+
+def test_a_feed_title_with_markup_is_shown_literally(make_window, store, no_modal_dialogs,
+                                                     monkeypatch):
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    from newsdesk.gui.messages import plain_tooltip, show_message
+    from newsdesk.gui.models import ID_ROLE
+
+    source, _ = store.add_source("http://127.0.0.1:9/feed", title=MARKUP_TITLE)
+    window = make_window()
+    item = window.nav_model.match(window.nav_model.index(0, 0), ID_ROLE, source.id, 1,
+                                  Qt.MatchFlag.MatchRecursive)[0]
+    window.nav.setCurrentIndex(item)
+    labels: list[tuple[Qt.TextFormat, str]] = []
+
+    def exec_box(box):  # look at the label Qt would paint, then answer No
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        labels.append((label.textFormat(), label.text()))
+        return int(QMessageBox.StandardButton.No.value)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
+    window.remove_source()
+    assert labels == [(Qt.TextFormat.PlainText,
+                       f"Stop following {MARKUP_TITLE} and delete its 0 articles?\n"
+                       "Starred articles from it are deleted too.")]
+    assert store.get_source(source.id).title == MARKUP_TITLE  # No kept it
+    assert show_message(None, "Refresh failed", f"HTTP 500 {MARKUP_TITLE}") is False
+    assert labels[-1] == (Qt.TextFormat.PlainText, f"HTTP 500 {MARKUP_TITLE}")
+    assert plain_tooltip(MARKUP_TITLE) == ("<p style='white-space:pre-wrap'>&lt;a href=&quot;"
+                                           "file:///etc&quot;&gt;x&lt;/a&gt;&lt;b&gt;</p>")
+    assert item.data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip("http://127.0.0.1:9/feed")
+
+
+def test_a_failed_refresh_message_is_plain_text(make_window, no_modal_dialogs):
+    from newsdesk.errors import FetchError
+
+    window = make_window()
+    window.show()
+    window.show_error("Refresh failed", FetchError("http", f"HTTP 502 {MARKUP_TITLE}"))
+    assert no_modal_dialogs == [("Refresh failed", f"HTTP 502 {MARKUP_TITLE}")]
+    assert window.statusBar().currentMessage() == f"HTTP 502 {MARKUP_TITLE}"
