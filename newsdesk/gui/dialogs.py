@@ -63,10 +63,20 @@ class SourceDialog(QDialog):
             hint.setObjectName("muted")
             layout.addWidget(hint)
         layout.addLayout(form)
+        self.error = QLabel()  # why the last try failed; what was typed stays above it
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color: #c53030;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
         layout.addWidget(_buttons(self, "Save" if editing else "Add"))
 
     def values(self) -> tuple[str, str, str]:
         return self.url.text().strip(), self.title.text().strip(), self.folder.currentText().strip()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
 
 
 class TopicDialog(QDialog):

@@ -905,8 +905,11 @@ class MainWindow(QMainWindow):
         menu.addAction(self.all_read_action)
         menu.exec(self.nav.viewport().mapToGlobal(point))
 
-    def add_source(self) -> None:
-        dialog = SourceDialog(self._folders(), self)
+    def add_source(self, url: str = "", folder: str = "", error: str = "") -> None:
+        """Ask for a feed and subscribe on a worker; if that fails, the dialog comes back
+        with what was typed and the reason, so nothing has to be typed again."""
+        dialog = SourceDialog(self._folders(), self, url=url, folder=folder)
+        dialog.show_error(error)
         if not dialog.exec():
             return
         url, _title, folder = dialog.values()
@@ -925,8 +928,15 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Added {source.display_name}{new}.", 8000)
             self.reload_everything()
 
+        def failed(exc: BaseException) -> None:
+            text = str(exc) if isinstance(exc, (NewsdeskError, OSError)) else (
+                f"Something went wrong inside NewsDesk: {exc}")
+            self.statusBar().showMessage(text, 10000)
+            if not self._closed:
+                QTimer.singleShot(0, lambda: self.add_source(url, folder, text))
+
         self._with_store(lambda store: subscribe(store, url, folder=folder), on_done=done,
-                         error_title="Could not add the source")
+                         on_failed=failed)
 
     def edit_source(self) -> None:
         source_id = self._selected("source")

@@ -360,3 +360,30 @@ def test_a_failed_refresh_message_is_plain_text(make_window, no_modal_dialogs):
     window.show_error("Refresh failed", FetchError("http", f"HTTP 502 {MARKUP_TITLE}"))
     assert no_modal_dialogs == [("Refresh failed", f"HTTP 502 {MARKUP_TITLE}")]
     assert window.statusBar().currentMessage() == f"HTTP 502 {MARKUP_TITLE}"
+
+
+def test_add_source_that_fails_keeps_what_was_typed(make_window, store, qtbot, monkeypatch,
+                                                    feed_server):
+    from newsdesk.gui.dialogs import SourceDialog
+
+    feed_server.routes["/missing"] = Route(status=404)
+    typed = feed_server.url("/missing")
+    window = make_window()
+    seen: list[tuple[str, str, str]] = []
+
+    def exec_dialog(dialog):
+        seen.append((dialog.url.text(), dialog.folder.currentText(), dialog.error.text()))
+        if len(seen) == 1:
+            dialog.url.setText(typed)
+            dialog.folder.setCurrentText("News/Tech")
+            return 1
+        return 0  # the second time: read the reason, then Cancel
+
+    monkeypatch.setattr(SourceDialog, "exec", exec_dialog)
+    window.add_source()
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
+    assert seen[0] == ("", "", "")
+    url, folder, error = seen[1]
+    assert (url, folder) == (typed, "News/Tech")
+    assert error == window.statusBar().currentMessage() and "404" in error
+    assert store.list_sources() == []
