@@ -73,6 +73,7 @@ from newsdesk.models import Article, ArticleQuery, RefreshReport, Source
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
+OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, not bad feeds
 
 ICON_NAMES = ("refresh", "star", "star-filled", "mark-read", "mark-all-read", "open-browser",
               "add-source", "settings", "story", "folder", "feed", "topic", "view-all",
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         self.read_timer = QTimer(self, singleShot=True)
         self.read_timer.timeout.connect(self._mark_current_read)
         self.auto_refresh = QTimer(self)
-        self.auto_refresh.timeout.connect(self.refresh)
+        self.auto_refresh.timeout.connect(lambda: self.refresh(due_only=True))
         self.apply_settings(self.settings, first=True)
         self._restore_layout()
         self._show_middle()
@@ -803,8 +804,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ refresh
 
-    def refresh(self) -> None:
-        """Fetch what is due on a worker thread; the list updates when it is done."""
+    def refresh(self, *, due_only: bool = False) -> None:
+        """Fetch on a worker thread; the list updates when it is done.
+
+        Asked for (button, F5, r), every feed is fetched: conditional GETs keep that cheap,
+        and a user who asks expects to see what is new now. The timer fetches only what is
+        due, so each feed's own schedule and back-off hold.
+        """
         if self._refreshing:
             return
         path = self.store.path
@@ -819,7 +825,9 @@ class MainWindow(QMainWindow):
             from newsdesk.ingest.pipeline import refresh
 
             with Store.open(path) as writer:
-                report = refresh(writer, progress=lambda done, total, _r: report_progress(
+                chosen = None if due_only else [s for s in writer.list_sources()
+                                                if s.kind == "feed"]
+                report = refresh(writer, chosen, progress=lambda done, total, _r: report_progress(
                     (done, total)))
                 hits = {}
                 new_ids = tuple(i for s in report.sources for i in s.new_ids)
@@ -846,10 +854,17 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         failed = list(report.failed)
         self._last_failed = failed
-        message = (f"{report.new} new articles from {len(report.sources)} feeds."
-                   if report.sources else "Everything is up to date; nothing was due.")
-        self.statusBar().showMessage(message, 10000)
-        if failed:
+        offline = bool(failed) and len(failed) == len(report.sources) and all(
+            r.error_kind in OFFLINE_KINDS for r in failed)
+        if offline:
+            message = (f"You seem to be offline: none of the {len(failed)} feeds could be "
+                       "reached. NewsDesk will try again later.")
+        elif report.sources:
+            message = f"{report.new} new articles from {len(report.sources)} feeds."
+        else:
+            message = "Everything is up to date; nothing was due."
+        self.statusBar().showMessage(message, 0 if offline else 10000)
+        if failed and not offline:
             self.failed_button.setText(f"{len(failed)} feeds failed")
             self.failed_button.show()
         else:

@@ -387,3 +387,40 @@ def test_add_source_that_fails_keeps_what_was_typed(make_window, store, qtbot, m
     assert (url, folder) == (typed, "News/Tech")
     assert error == window.statusBar().currentMessage() and "404" in error
     assert store.list_sources() == []
+
+
+def test_refresh_asked_for_fetches_every_feed_the_timer_only_what_is_due(
+        make_window, qtbot, store, feed_server):
+    feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"), etag='"v1"')
+    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
+    window = make_window()
+    for expected in (1, 2):  # F5 twice: the second is not due, and is fetched all the same
+        window.refresh_action.trigger()
+        qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+        assert len(feed_server.requests) == expected
+    assert feed_server.requests[1].headers.get("if-none-match") == '"v1"'
+    assert window.statusBar().currentMessage() == "0 new articles from 1 feeds."
+    window.auto_refresh.timeout.emit()  # the timer: nothing is due
+    qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+    assert len(feed_server.requests) == 2
+    assert window.statusBar().currentMessage() == "Everything is up to date; nothing was due."
+
+
+def test_offline_refresh_says_so_in_one_sentence(make_window, qtbot, store):
+    import socket
+
+    ports = []
+    for _ in range(3):  # ports nobody listens on: every fetch is refused
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+    for port in ports:
+        store.add_source(f"http://127.0.0.1:{port}/feed.xml")
+    window = make_window()
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=30000)
+    assert window.statusBar().currentMessage() == (
+        "You seem to be offline: none of the 3 feeds could be reached. "
+        "NewsDesk will try again later.")
+    assert not window.failed_button.isVisibleTo(window)
+    assert {r.error_kind for r in window._last_failed} == {"connect"}
