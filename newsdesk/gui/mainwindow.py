@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -73,6 +74,9 @@ from newsdesk.models import Article, ArticleQuery, RefreshReport, Source
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
+NAV_MIN_WIDTH, LIST_MIN_WIDTH, READER_MIN_WIDTH = 150, 250, 330
+DOCK_MIN_WIDTH, DOCK_MAX_WIDTH = 260, 640
+SEARCH_MIN_WIDTH, SEARCH_MAX_WIDTH = 200, 420
 OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, not bad feeds
 
 ICON_NAMES = ("refresh", "star", "star-filled", "mark-read", "mark-all-read", "open-browser",
@@ -206,6 +210,12 @@ class MainWindow(QMainWindow):
         self.reader_pane.load_images.connect(self._load_images)
         self.reader.show_message("No article selected", "Pick an article from the list.")
 
+        # Minimum widths keep every pane usable in a 1024 px window with the story pane
+        # open: the reader never drops below a readable measure (it wrapped one syllable
+        # a line at ~60 px), the list keeps its titles, the tree its names.
+        self.nav.setMinimumWidth(NAV_MIN_WIDTH)
+        self.middle.setMinimumWidth(LIST_MIN_WIDTH)
+        self.reader_pane.setMinimumWidth(READER_MIN_WIDTH)
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -223,9 +233,12 @@ class MainWindow(QMainWindow):
         self.story_dock = QDockWidget("Story comparison", self)
         self.story_dock.setObjectName("storyDock")
         self.story_dock.setWidget(self.story_pane)
+        self.story_pane.setMinimumWidth(DOCK_MIN_WIDTH)
+        self.story_pane.setMaximumWidth(DOCK_MAX_WIDTH)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.story_dock)
-        self.resizeDocks([self.story_dock], [340], Qt.Orientation.Horizontal)
         self.story_dock.hide()
+        self._dock_sized = False
+        self.story_dock.visibilityChanged.connect(self._story_dock_shown)
 
     def _action(self, text: str, slot: Callable[[], object], keys: tuple[str, ...] = (),
                 icon: str | None = None, tip: str = "") -> QAction:
@@ -315,17 +328,27 @@ class MainWindow(QMainWindow):
                        self.star_action, self.open_action, None, self.story_action,
                        self.settings_action):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
+        self.toolbar = toolbar
+        self.addToolBar(toolbar)
+        # The search box has a toolbar of its own: when the window is narrow the main
+        # toolbar shows icons only and then folds into its » menu, while the search box
+        # keeps its minimum width and stays visible (in the main toolbar's overflow it was
+        # hidden, and '/' then focused nothing, so typed letters became shortcuts).
         self.search_box = QLineEdit()
+        self.search_box.setObjectName("search")
         self.search_box.setPlaceholderText("Search every article  ( / )")
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumWidth(280)
+        self.search_box.setMinimumWidth(SEARCH_MIN_WIDTH)
+        self.search_box.setMaximumWidth(SEARCH_MAX_WIDTH)
+        self.search_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.search_box.returnPressed.connect(self._search)
         self.search_box.textChanged.connect(self._search_cleared)
-        toolbar.addWidget(self.search_box)
-        self.addToolBar(toolbar)
+        self.search_bar = QToolBar("Search")
+        self.search_bar.setObjectName("searchToolbar")
+        self.search_bar.setMovable(False)
+        self.search_bar.addWidget(self.search_box)
+        self.addToolBar(self.search_bar)
+        self._toolbar_text_width = toolbar.sizeHint().width()
 
     def _build_status_bar(self) -> None:
         self.progress = QProgressBar()
@@ -353,7 +376,33 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
 
+    def _story_dock_shown(self, visible: bool) -> None:
+        """The first time the story pane opens it takes about a quarter of the window."""
+        if visible and not self._dock_sized:
+            self._dock_sized = True
+            width = min(max(self.width() // 4, DOCK_MIN_WIDTH), 520)
+            self.resizeDocks([self.story_dock], [width], Qt.Orientation.Horizontal)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Icons only when the toolbar's labels would not fit beside the search box."""
+        super().resizeEvent(event)
+        roomy = self.width() >= self._toolbar_text_width + SEARCH_MAX_WIDTH + 24
+        style = (Qt.ToolButtonStyle.ToolButtonTextBesideIcon if roomy
+                 else Qt.ToolButtonStyle.ToolButtonIconOnly)
+        if self.toolbar.toolButtonStyle() != style:
+            self.toolbar.setToolButtonStyle(style)
+
+    def _fit_columns(self) -> None:
+        """A narrow list gives its room to titles: the outlet column shrinks and the
+        date (also in the reader and the tooltip) goes below ~420 px."""
+        width = self.table.viewport().width()
+        header = self.table.horizontalHeader()
+        self.table.setColumnHidden(ArticleTableModel.PUBLISHED, width < 420)
+        header.resizeSection(ArticleTableModel.OUTLET, max(80, min(130, width // 4)))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
         if (watched is self.table and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
@@ -464,6 +513,8 @@ class MainWindow(QMainWindow):
         self._set_query(self.articles_model.query)
 
     def _focus_search(self) -> None:
+        if not self.search_bar.isVisible():  # hidden from the toolbar menu: bring it back
+            self.search_bar.show()
         self.search_box.setFocus()
         self.search_box.selectAll()
 

@@ -424,3 +424,45 @@ def test_offline_refresh_says_so_in_one_sentence(make_window, qtbot, store):
         "NewsDesk will try again later.")
     assert not window.failed_button.isVisibleTo(window)
     assert {r.error_kind for r in window._last_failed} == {"connect"}
+
+
+def test_letters_typed_in_the_search_box_are_text_not_shortcuts(sample_window, qtbot, store):
+    window = sample_window
+    window.table.selectRow(0)
+    chosen = window.current_headline()
+    qtbot.keyClick(window.table, Qt.Key.Key_Slash)
+    qtbot.waitUntil(window.search_box.hasFocus, timeout=3000)
+    qtbot.keyClicks(window.search_box, "s mjkn")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_R)
+    assert window.search_box.text() == "s mjknr"
+    assert window.current_headline().id == chosen.id  # j/k/n did not move
+    assert not store.status(chosen.id)["is_starred"]
+    assert window.refresh_action.isEnabled()  # r did not start a refresh
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_S)  # in the list, s still stars
+    assert store.status(chosen.id)["is_starred"]
+
+
+@pytest.mark.parametrize(("size", "dock_width"), [((1024, 700), 260), ((1920, 1080), 480)])
+def test_panes_keep_usable_widths_with_the_story_pane_open(sample_window, qtbot, size,
+                                                           dock_width):
+    from newsdesk.gui import mainwindow
+
+    window = sample_window
+    window.resize(*size)
+    window.story_dock.show()
+    qtbot.waitUntil(lambda: window.story_dock.isVisible(), timeout=3000)
+    qtbot.wait(50)
+    assert window.width() == size[0]
+    assert window.reader_pane.width() >= mainwindow.READER_MIN_WIDTH
+    assert window.middle.width() >= mainwindow.LIST_MIN_WIDTH
+    assert window.story_dock.widget().width() == dock_width
+    assert window.search_box.isVisible()
+    assert window.search_box.width() >= mainwindow.SEARCH_MIN_WIDTH
+    narrow = size[0] < 1400
+    assert window.toolbar.toolButtonStyle() == (
+        Qt.ToolButtonStyle.ToolButtonIconOnly if narrow
+        else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Slash)
+    qtbot.waitUntil(window.search_box.hasFocus, timeout=3000)
