@@ -20,6 +20,21 @@ from newsdesk.store.db import Store, to_iso
 from newsdesk.textsafe import printable
 
 
+class _PipeClosed(Exception):
+    """Whoever read our output went away (`newsdesk articles | head`): not an error."""
+
+
+class _Commands(click.Group):
+    """The top group; a closed output pipe leaves click as _PipeClosed, not as an OSError
+    (click would turn it into exit code 1)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise _PipeClosed() from exc
+
+
 class _State:
     def __init__(self, db: Path) -> None:
         self.db_path = db
@@ -40,7 +55,77 @@ def _state(ctx: click.Context) -> _State:
     return ctx.ensure_object(_State)  # type: ignore[no-any-return]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# ---------------------------------------------------------------- argument types
+
+SQLITE_MAX_INT = 2**63 - 1  # the largest integer SQLite stores; ids and limits never exceed it
+
+
+class WholeNumber(click.ParamType):
+    """A whole number within bounds, refused with one sentence (never an OverflowError).
+
+    Every integer argument and option uses it: ids, limits and counts all end up in
+    SQLite, which holds nothing larger than 2**63 - 1.
+    """
+
+    name = "integer"
+
+    def __init__(self, low: int = 1, high: int = SQLITE_MAX_INT) -> None:
+        self.low = low
+        self.high = high
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{str(value)[:40]!r} is not a whole number.", param, ctx)
+        if not self.low <= number <= self.high:
+            shown = str(value).strip()
+            shown = shown if len(shown) <= 24 else f"{shown[:20]}…"
+            self.fail(f"{shown} is out of range: use a whole number from {self.low:,} "
+                      f"to {self.high:,}.", param, ctx)
+        return number
+
+
+class Since(click.ParamType):
+    """A moment to list from: an ISO date or time, or a span back from now (3d, 12h, 2w)."""
+
+    name = "when"
+    _relative = re.compile(r"^(\d+)\s*([hdw])$")
+    _help = "use a date like 2024-05-01 or 2024-05-01T12:00Z, or a span like 3d, 12h or 2w."
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        match = self._relative.match(text.lower())
+        if match:
+            unit = {"h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
+            try:
+                return datetime.now(UTC) - timedelta(**{unit: int(match.group(1))})
+            except OverflowError:
+                self.fail(f"{text[:24]} reaches back before the year 1: {self._help}",
+                          param, ctx)
+        try:
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{text[:40]!r} is not a date: {self._help}", param, ctx)
+        try:
+            return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        except OverflowError:
+            self.fail(f"{text[:40]} is outside the dates NewsDesk can store: {self._help}",
+                      param, ctx)
+
+
+ID = WholeNumber()
+COUNT = WholeNumber()
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Database file (default: your NewsDesk data folder).")
 @click.option("-v", "--verbose", count=True, help="Log more (-vv for debug).")
@@ -109,7 +194,7 @@ def _source_json(s: Source, count: int) -> dict[str, Any]:
 
 
 @sources.command("remove")
-@click.argument("source_id", type=int)
+@click.argument("source_id", type=ID)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def sources_remove(ctx: click.Context, source_id: int, yes: bool) -> None:
@@ -182,9 +267,9 @@ def _describe(r: SourceReport) -> str:
 
 
 @cli.command()
-@click.option("--source", "source_ids", type=int, multiple=True, help="Only this source id.")
+@click.option("--source", "source_ids", type=ID, multiple=True, help="Only this source id.")
 @click.option("--all", "fetch_all", is_flag=True, help="Every source, due or not.")
-@click.option("--concurrency", type=click.IntRange(1, 128), default=None,
+@click.option("--concurrency", type=WholeNumber(1, 128), default=None,
               help="Feeds fetched at once (default 16; never more than 2 per server).")
 @click.pass_context
 def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool,
@@ -233,25 +318,6 @@ def _print_summary(report: RefreshReport) -> None:
 # ---------------------------------------------------------------- reading
 
 
-_RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
-
-
-def _parse_since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    match = _RELATIVE.match(value.strip().lower())
-    if match:
-        unit = {"h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
-        return datetime.now(UTC) - timedelta(**{unit: int(match.group(1))})
-    try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date: use 2024-05-01, 2024-05-01T12:00Z, or 3d / 12h / 2w.",
-            param_hint="--since") from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def _article_json(a: Article, sources: dict[int, Source]) -> dict[str, Any]:
     source = sources.get(a.source_id)
     return {
@@ -278,26 +344,26 @@ def _print_articles(store: Store, articles: list[Article], as_json: bool) -> Non
 
 
 @cli.command()
-@click.option("--source", "source_id", type=int, help="Only this source id.")
+@click.option("--source", "source_id", type=ID, help="Only this source id.")
 @click.option("--topic", help="Only articles matching this topic's query.")
-@click.option("--since", help="Published on or after: 2024-05-01, or 3d, 12h, 2w ago.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many, newest first.")
+@click.option("--since", type=Since(), help="Published on or after: 2024-05-01, or 3d, 12h, 2w ago.")
+@click.option("--limit", type=COUNT, help="At most this many, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 @click.pass_context
-def articles(ctx: click.Context, source_id: int | None, topic: str | None, since: str | None,
+def articles(ctx: click.Context, source_id: int | None, topic: str | None, since: datetime | None,
              limit: int | None, as_json: bool) -> None:
     """List stored articles, newest first."""
     store = _state(ctx).store
     if source_id is not None:
         store.get_source(source_id)
-    found = store.list_articles(source_id=source_id, topic=topic, since=_parse_since(since),
+    found = store.list_articles(source_id=source_id, topic=topic, since=since,
                                 limit=limit)
     _print_articles(store, found, as_json)
 
 
 @cli.command()
 @click.argument("query")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
@@ -329,8 +395,26 @@ def topics_list(ctx: click.Context) -> None:
 @click.pass_context
 def topics_add(ctx: click.Context, name: str, query: str, description: str) -> None:
     """Save (or change) a topic: NAME and an FTS5 QUERY."""
-    topic = _state(ctx).store.add_topic(name, query, description)
+    from newsdesk.topics import save_topic
+
+    topic = save_topic(_state(ctx).store, name, query, description)
     click.echo(f"Saved topic {topic.name!r}.")
+
+
+@topics.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.option("--query", default=None, help="Give it this FTS5 query too.")
+@click.pass_context
+def topics_rename(ctx: click.Context, old: str, new: str, query: str | None) -> None:
+    """Rename topic OLD to NEW (and change its query with --query) in one step.
+
+    A query that is not valid leaves the topic as it was."""
+    from newsdesk.topics import rename_topic
+
+    topic = rename_topic(_state(ctx).store, old, new, query=query)
+    click.echo(f"Renamed topic {old!r} to {topic.name!r}"
+               + (f"; its query is now {topic.query!r}." if query is not None else "."))
 
 
 @topics.command("remove")
@@ -345,12 +429,27 @@ def topics_remove(ctx: click.Context, name: str) -> None:
 # ---------------------------------------------------------------- stories
 
 
+def _text_lines(handle: Any) -> Any:
+    """The lines of a text stream; bytes that are not UTF-8 get a sentence, not a traceback.
+
+    (The decoder reads ahead in blocks, so the line at fault cannot be named reliably.)
+    """
+    while True:
+        try:
+            line = next(handle)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise click.ClickException("The input is not UTF-8 text.") from exc
+        yield line
+
+
 def _read_jsonl(handle: Any) -> Any:
     """Yield articles from a JSON-lines stream, with a clear error for a bad line."""
     from newsdesk.analysis.stories import StoryInput
     from newsdesk.ingest.parse import parse_datetime
 
-    for number, line in enumerate(handle, 1):
+    for number, line in enumerate(_text_lines(handle), 1):
         if not line.strip():
             continue
         try:
@@ -389,20 +488,20 @@ def cluster(source: Any, target: Any) -> None:
 
 
 @cli.command()
-@click.option("--since", help="Stories active on or after: 2024-05-01, or 3d, 12h, 2w ago.")
-@click.option("--min-outlets", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--since", type=Since(), help="Stories active on or after: 2024-05-01, or 3d, 12h, 2w ago.")
+@click.option("--min-outlets", type=COUNT, default=1, show_default=True,
               help="Only stories covered by at least this many outlets.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many stories.")
+@click.option("--limit", type=COUNT, help="At most this many stories.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 @click.pass_context
-def stories(ctx: click.Context, since: str | None, min_outlets: int, limit: int | None,
+def stories(ctx: click.Context, since: datetime | None, min_outlets: int, limit: int | None,
             as_json: bool) -> None:
     """Stories in the database: outlets and article ids, largest and newest first."""
     from newsdesk.clustering import update_stories
 
     store = _state(ctx).store
     update_stories(store)  # catch up on articles stored before stories existed
-    found = store.list_stories(since=_parse_since(since), min_outlets=min_outlets, limit=limit)
+    found = store.list_stories(since=since, min_outlets=min_outlets, limit=limit)
     for story in found:
         if as_json:
             click.echo(json.dumps({
@@ -420,7 +519,7 @@ def stories(ctx: click.Context, since: str | None, min_outlets: int, limit: int 
 
 
 @cli.command("compare")
-@click.argument("story_id", type=int)
+@click.argument("story_id", type=ID)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md",
               show_default=True,
               help="Markdown to paste, HTML (one self-contained file with charts) to send, "
@@ -482,6 +581,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: a NewsdeskError becomes a one-line message, never a traceback."""
     try:
         cli.main(args=argv, prog_name="newsdesk", standalone_mode=False)
+        sys.stdout.flush()  # a reader that left early shows up here, not at exit
+    except (_PipeClosed, BrokenPipeError):
+        _quiet_stdout()
+        return 0
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1
@@ -498,8 +601,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
-    except BrokenPipeError:
-        return 0
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0
     return 0
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device so the interpreter's last flush of what
+    is still buffered cannot fail (and print 'Exception ignored') after the reader left."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test runner's capture)
+        pass

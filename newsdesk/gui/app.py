@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from newsdesk import __version__
 from newsdesk.errors import StoreError
@@ -28,7 +28,9 @@ def run_gui(db_path: Path) -> int:
     try:
         store = Store.open(db_path)
     except StoreError as exc:
-        QMessageBox.critical(None, "NewsDesk cannot open its database", str(exc))
+        from newsdesk.gui.messages import show_message
+
+        show_message(None, "NewsDesk cannot open its database", str(exc), kind="critical")
         return 1
     from newsdesk.gui.mainwindow import MainWindow
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsdesk.gui.messages import plain_tooltip
 from newsdesk.models import SourceReport
 
 
@@ -62,10 +63,20 @@ class SourceDialog(QDialog):
             hint.setObjectName("muted")
             layout.addWidget(hint)
         layout.addLayout(form)
+        self.error = QLabel()  # why the last try failed; what was typed stays above it
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color: #c53030;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
         layout.addWidget(_buttons(self, "Save" if editing else "Add"))
 
     def values(self) -> tuple[str, str, str]:
         return self.url.text().strip(), self.title.text().strip(), self.folder.currentText().strip()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
 
 
 class TopicDialog(QDialog):
@@ -89,6 +100,7 @@ class TopicDialog(QDialog):
         help_text.setObjectName("muted")
         help_text.setWordWrap(True)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # quotes the query typed
         self.error.setStyleSheet("color: #c53030;")
         self.error.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -118,7 +130,7 @@ class FailedFeedsDialog(QDialog):
             for column, text in enumerate((report.title, report.error_message or "",
                                            report.error_kind or "")):
                 item = QTableWidgetItem(text)
-                item.setToolTip(report.url if column == 0 else text)
+                item.setToolTip(plain_tooltip(report.url if column == 0 else text))
                 table.setItem(row, column, item)
         table.resizeColumnToContents(0)
         note = QLabel("NewsDesk will try these again later, waiting longer after each failure.")

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QScrollArea,
     QSizePolicy,
     QSplitter,
@@ -50,6 +49,7 @@ from newsdesk.comparison import (
 from newsdesk.errors import NewsdeskError
 from newsdesk.gui import theme
 from newsdesk.gui.charts import FrameHeatMap, TimelineChart, TimelinePoint
+from newsdesk.gui.messages import show_message
 from newsdesk.models import Article
 from newsdesk.presentation import (
     any_of,
@@ -534,7 +534,8 @@ class FramingPane(QWidget):
             self.export(Path(name), "md" if "Markdown" in chosen else
                         "json" if "JSON" in chosen else "html")
         except (OSError, NewsdeskError) as exc:
-            QMessageBox.warning(self, "Could not export", f"{name}: {getattr(exc, 'strerror', None) or exc}")
+            show_message(self, "Could not export",
+                         f"{name}: {getattr(exc, 'strerror', None) or exc}")
 
     def export(self, path: Path, fmt: str) -> None:
         """Write the shown comparison as a report (html, md or json)."""

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,6 +57,7 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.gui import theme
 from newsdesk.gui.dialogs import FailedFeedsDialog, ShortcutsDialog, SourceDialog, TopicDialog
 from newsdesk.gui.framing_pane import FramingPane
+from newsdesk.gui.messages import show_message
 from newsdesk.gui.models import (
     HEADLINE_ROLE,
     ID_ROLE,
@@ -72,6 +74,10 @@ from newsdesk.models import Article, ArticleQuery, RefreshReport, Source
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
+NAV_MIN_WIDTH, LIST_MIN_WIDTH, READER_MIN_WIDTH = 150, 250, 330
+DOCK_MIN_WIDTH, DOCK_MAX_WIDTH = 260, 640
+SEARCH_MIN_WIDTH, SEARCH_MAX_WIDTH = 200, 420
+OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, not bad feeds
 
 ICON_NAMES = ("refresh", "star", "star-filled", "mark-read", "mark-all-read", "open-browser",
               "add-source", "settings", "story", "folder", "feed", "topic", "view-all",
@@ -140,7 +146,7 @@ class MainWindow(QMainWindow):
         self.read_timer = QTimer(self, singleShot=True)
         self.read_timer.timeout.connect(self._mark_current_read)
         self.auto_refresh = QTimer(self)
-        self.auto_refresh.timeout.connect(self.refresh)
+        self.auto_refresh.timeout.connect(lambda: self.refresh(due_only=True))
         self.apply_settings(self.settings, first=True)
         self._restore_layout()
         self._show_middle()
@@ -204,6 +210,12 @@ class MainWindow(QMainWindow):
         self.reader_pane.load_images.connect(self._load_images)
         self.reader.show_message("No article selected", "Pick an article from the list.")
 
+        # Minimum widths keep every pane usable in a 1024 px window with the story pane
+        # open: the reader never drops below a readable measure (it wrapped one syllable
+        # a line at ~60 px), the list keeps its titles, the tree its names.
+        self.nav.setMinimumWidth(NAV_MIN_WIDTH)
+        self.middle.setMinimumWidth(LIST_MIN_WIDTH)
+        self.reader_pane.setMinimumWidth(READER_MIN_WIDTH)
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -221,9 +233,12 @@ class MainWindow(QMainWindow):
         self.story_dock = QDockWidget("Story comparison", self)
         self.story_dock.setObjectName("storyDock")
         self.story_dock.setWidget(self.story_pane)
+        self.story_pane.setMinimumWidth(DOCK_MIN_WIDTH)
+        self.story_pane.setMaximumWidth(DOCK_MAX_WIDTH)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.story_dock)
-        self.resizeDocks([self.story_dock], [340], Qt.Orientation.Horizontal)
         self.story_dock.hide()
+        self._dock_sized = False
+        self.story_dock.visibilityChanged.connect(self._story_dock_shown)
 
     def _action(self, text: str, slot: Callable[[], object], keys: tuple[str, ...] = (),
                 icon: str | None = None, tip: str = "") -> QAction:
@@ -313,17 +328,27 @@ class MainWindow(QMainWindow):
                        self.star_action, self.open_action, None, self.story_action,
                        self.settings_action):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
+        self.toolbar = toolbar
+        self.addToolBar(toolbar)
+        # The search box has a toolbar of its own: when the window is narrow the main
+        # toolbar shows icons only and then folds into its » menu, while the search box
+        # keeps its minimum width and stays visible (in the main toolbar's overflow it was
+        # hidden, and '/' then focused nothing, so typed letters became shortcuts).
         self.search_box = QLineEdit()
+        self.search_box.setObjectName("search")
         self.search_box.setPlaceholderText("Search every article  ( / )")
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumWidth(280)
+        self.search_box.setMinimumWidth(SEARCH_MIN_WIDTH)
+        self.search_box.setMaximumWidth(SEARCH_MAX_WIDTH)
+        self.search_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.search_box.returnPressed.connect(self._search)
         self.search_box.textChanged.connect(self._search_cleared)
-        toolbar.addWidget(self.search_box)
-        self.addToolBar(toolbar)
+        self.search_bar = QToolBar("Search")
+        self.search_bar.setObjectName("searchToolbar")
+        self.search_bar.setMovable(False)
+        self.search_bar.addWidget(self.search_box)
+        self.addToolBar(self.search_bar)
+        self._toolbar_text_width = toolbar.sizeHint().width()
 
     def _build_status_bar(self) -> None:
         self.progress = QProgressBar()
@@ -351,7 +376,33 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
 
+    def _story_dock_shown(self, visible: bool) -> None:
+        """The first time the story pane opens it takes about a quarter of the window."""
+        if visible and not self._dock_sized:
+            self._dock_sized = True
+            width = min(max(self.width() // 4, DOCK_MIN_WIDTH), 520)
+            self.resizeDocks([self.story_dock], [width], Qt.Orientation.Horizontal)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Icons only when the toolbar's labels would not fit beside the search box."""
+        super().resizeEvent(event)
+        roomy = self.width() >= self._toolbar_text_width + SEARCH_MAX_WIDTH + 24
+        style = (Qt.ToolButtonStyle.ToolButtonTextBesideIcon if roomy
+                 else Qt.ToolButtonStyle.ToolButtonIconOnly)
+        if self.toolbar.toolButtonStyle() != style:
+            self.toolbar.setToolButtonStyle(style)
+
+    def _fit_columns(self) -> None:
+        """A narrow list gives its room to titles: the outlet column shrinks and the
+        date (also in the reader and the tooltip) goes below ~420 px."""
+        width = self.table.viewport().width()
+        header = self.table.horizontalHeader()
+        self.table.setColumnHidden(ArticleTableModel.PUBLISHED, width < 420)
+        header.resizeSection(ArticleTableModel.OUTLET, max(80, min(130, width // 4)))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
         if (watched is self.table and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
@@ -462,6 +513,8 @@ class MainWindow(QMainWindow):
         self._set_query(self.articles_model.query)
 
     def _focus_search(self) -> None:
+        if not self.search_bar.isVisible():  # hidden from the toolbar menu: bring it back
+            self.search_bar.show()
         self.search_box.setFocus()
         self.search_box.selectAll()
 
@@ -802,8 +855,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ refresh
 
-    def refresh(self) -> None:
-        """Fetch what is due on a worker thread; the list updates when it is done."""
+    def refresh(self, *, due_only: bool = False) -> None:
+        """Fetch on a worker thread; the list updates when it is done.
+
+        Asked for (button, F5, r), every feed is fetched: conditional GETs keep that cheap,
+        and a user who asks expects to see what is new now. The timer fetches only what is
+        due, so each feed's own schedule and back-off hold.
+        """
         if self._refreshing:
             return
         path = self.store.path
@@ -818,7 +876,9 @@ class MainWindow(QMainWindow):
             from newsdesk.ingest.pipeline import refresh
 
             with Store.open(path) as writer:
-                report = refresh(writer, progress=lambda done, total, _r: report_progress(
+                chosen = None if due_only else [s for s in writer.list_sources()
+                                                if s.kind == "feed"]
+                report = refresh(writer, chosen, progress=lambda done, total, _r: report_progress(
                     (done, total)))
                 hits = {}
                 new_ids = tuple(i for s in report.sources for i in s.new_ids)
@@ -845,10 +905,17 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         failed = list(report.failed)
         self._last_failed = failed
-        message = (f"{report.new} new articles from {len(report.sources)} feeds."
-                   if report.sources else "Everything is up to date; nothing was due.")
-        self.statusBar().showMessage(message, 10000)
-        if failed:
+        offline = bool(failed) and len(failed) == len(report.sources) and all(
+            r.error_kind in OFFLINE_KINDS for r in failed)
+        if offline:
+            message = (f"You seem to be offline: none of the {len(failed)} feeds could be "
+                       "reached. NewsDesk will try again later.")
+        elif report.sources:
+            message = f"{report.new} new articles from {len(report.sources)} feeds."
+        else:
+            message = "Everything is up to date; nothing was due."
+        self.statusBar().showMessage(message, 0 if offline else 10000)
+        if failed and not offline:
             self.failed_button.setText(f"{len(failed)} feeds failed")
             self.failed_button.show()
         else:
@@ -904,8 +971,11 @@ class MainWindow(QMainWindow):
         menu.addAction(self.all_read_action)
         menu.exec(self.nav.viewport().mapToGlobal(point))
 
-    def add_source(self) -> None:
-        dialog = SourceDialog(self._folders(), self)
+    def add_source(self, url: str = "", folder: str = "", error: str = "") -> None:
+        """Ask for a feed and subscribe on a worker; if that fails, the dialog comes back
+        with what was typed and the reason, so nothing has to be typed again."""
+        dialog = SourceDialog(self._folders(), self, url=url, folder=folder)
+        dialog.show_error(error)
         if not dialog.exec():
             return
         url, _title, folder = dialog.values()
@@ -924,8 +994,15 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Added {source.display_name}{new}.", 8000)
             self.reload_everything()
 
+        def failed(exc: BaseException) -> None:
+            text = str(exc) if isinstance(exc, (NewsdeskError, OSError)) else (
+                f"Something went wrong inside NewsDesk: {exc}")
+            self.statusBar().showMessage(text, 10000)
+            if not self._closed:
+                QTimer.singleShot(0, lambda: self.add_source(url, folder, text))
+
         self._with_store(lambda store: subscribe(store, url, folder=folder), on_done=done,
-                         error_title="Could not add the source")
+                         on_failed=failed)
 
     def edit_source(self) -> None:
         source_id = self._selected("source")
@@ -960,11 +1037,10 @@ class MainWindow(QMainWindow):
             return
         source = self.store.get_source(int(source_id))
         count = self.store.count_articles(source.id)
-        answer = QMessageBox.question(
-            self, "Remove source",
-            f"Stop following {source.display_name} and delete its {count} articles?\n"
-            "Starred articles from it are deleted too.")
-        if answer != QMessageBox.StandardButton.Yes:
+        if not show_message(
+                self, "Remove source",
+                f"Stop following {source.display_name} and delete its {count} articles?\n"
+                "Starred articles from it are deleted too.", kind="question"):
             return
         self._with_store(lambda store: store.remove_source(source.id), on_done=lambda n: (
             self.statusBar().showMessage(f"Removed {source.display_name} ({n} articles).", 8000),
@@ -972,17 +1048,27 @@ class MainWindow(QMainWindow):
             error_title="Could not remove the source")
 
     def _edit_topic_dialog(self, dialog: TopicDialog, old_name: str | None) -> None:
+        from newsdesk.topics import save_topic
+
         while dialog.exec():
             name, query, description = dialog.values()
             try:
-                if old_name and old_name != name:
-                    self.store.remove_topic(old_name)
-                self.store.add_topic(name, query, description)
+                topic = save_topic(self.store, name, query, description, old_name=old_name)
             except NewsdeskError as exc:
                 dialog.error.setText(str(exc))
                 continue
+            if old_name and old_name != topic.name and old_name in self.settings.notify_topics:
+                self._rename_notified_topic(old_name, topic.name)
             self.reload_everything()
             return
+
+    def _rename_notified_topic(self, old: str, new: str) -> None:
+        """Notifications follow a renamed topic."""
+        from dataclasses import replace
+
+        names = [new if n == old else n for n in self.settings.notify_topics]
+        self.settings = replace(self.settings, notify_topics=names)
+        save_settings(self.qsettings, self.settings)
 
     def add_topic(self) -> None:
         self._edit_topic_dialog(TopicDialog(self), None)
@@ -1001,8 +1087,8 @@ class MainWindow(QMainWindow):
         if name is None:
             self.statusBar().showMessage("Select a topic first.", 4000)
             return
-        if QMessageBox.question(self, "Remove topic", f"Remove the topic “{name}”? "
-                                "Its articles stay.") == QMessageBox.StandardButton.Yes:
+        if show_message(self, "Remove topic", f"Remove the topic “{name}”? Its articles stay.",
+                        kind="question"):
             self.store.remove_topic(str(name))
             self._select_first_view()
             self.reload_everything()
@@ -1085,6 +1171,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000)
         log.warning("%s: %s", title, text)
         if self.isVisible():
-            QMessageBox.warning(self, title, text)
+            show_message(self, title, text)
 
 

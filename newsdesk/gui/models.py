@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QIcon, QStandardItem, QStandardItemModel
 
 from newsdesk.errors import NewsdeskError
+from newsdesk.gui.messages import plain_tooltip
 from newsdesk.models import ArticleQuery, Headline, Source
 from newsdesk.store.db import Store
 
@@ -176,7 +177,7 @@ class ArticleTableModel(QAbstractTableModel):
                 return (f"{h.published.astimezone():%A %d %B %Y, %H:%M}"
                         f" ({relative_time(h.published)})")
             if column == self.TITLE:
-                return f"{h.title}\n{h.source_title}"
+                return plain_tooltip(f"{h.title}\n{h.source_title}")
             if column == 0:
                 return ", ".join(filter(None, ["starred" if h.is_starred else "",
                                                "read" if h.is_read else "unread"]))
@@ -225,7 +226,7 @@ class NavigationModel(QStandardItemModel):
         for topic in self._store.list_topics():
             item = self._leaf(topic.name, ArticleQuery(topic=topic.name), "topic", "topic")
             item.setData(topic.name, ID_ROLE)
-            item.setToolTip(f"{topic.description}\n{topic.query}".strip())
+            item.setToolTip(plain_tooltip(f"{topic.description}\n{topic.query}".strip()))
             topics.appendRow(item)
         root.appendRow(topics)
         stories = self._group("Stories")
@@ -238,8 +239,8 @@ class NavigationModel(QStandardItemModel):
             item = self._leaf(story.label, ArticleQuery(story_id=story.id), "story", "story")
             item.setData(story.id, ID_ROLE)
             item.setText(f"{story.label}  ·  {len(story.outlets)}")
-            item.setToolTip(f"{story.label}\n{len(story.outlets)} outlets: "
-                            + ", ".join(story.outlets))
+            item.setToolTip(plain_tooltip(f"{story.label}\n{len(story.outlets)} outlets: "
+                                          + ", ".join(story.outlets)))
             stories.appendRow(item)
         root.appendRow(stories)
         sources = self._group("Sources")
@@ -286,7 +287,7 @@ class NavigationModel(QStandardItemModel):
         tip = source.url
         if source.error_count:
             tip += f"\nLast fetch failed ({source.error_count}x): {source.last_error_message}"
-        item.setToolTip(tip)
+        item.setToolTip(plain_tooltip(tip))
         return item
 
     def set_topic_counts(self, counts: dict[str, int]) -> None:

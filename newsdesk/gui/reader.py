@@ -11,7 +11,7 @@ import html
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
@@ -127,6 +127,7 @@ class ReaderPane(QWidget):
         self.bar = QWidget()
         self.bar.setObjectName("imageBar")
         self.bar_label = QLabel()
+        self.bar_label.setTextFormat(Qt.TextFormat.PlainText)
         self.for_article = QPushButton("Load for this article")
         self.for_source = QPushButton("Always for this source")
         self.for_article.clicked.connect(lambda: self.load_images.emit("article"))

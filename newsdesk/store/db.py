@@ -831,3 +831,54 @@ class Store:
         except StoreError as exc:
             problems.append(str(exc))
         return problems
+
+    # ------------------------------------------------------------ topics: rename; interrupting
+
+    def rename_topic(self, old: str, new: str, query: str | None = None,
+                     description: str | None = None) -> Topic:
+        """Rename a topic, and change its query or description, in one transaction.
+
+        The new query is checked first and a name another topic has is refused, so a
+        mistake leaves the topic exactly as it was (never removed, then not re-added).
+        """
+        topic = self.get_topic(old)
+        name = new.strip()
+        if not name:
+            raise QueryError("A topic needs a name.")
+        query = topic.query if query is None else query
+        if not query.strip():
+            raise QueryError("A topic needs a query: words, \"exact phrases\", AND, OR, NOT.")
+        self._read("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", [query],
+                   user_query=True)
+        with self._write() as conn:
+            taken = conn.execute("SELECT name FROM topics WHERE name = ? COLLATE NOCASE "
+                                 "AND name <> ?", [name, topic.name]).fetchone()
+            if taken:
+                raise StoreError(f"There is already a topic named {taken[0]!r}; "
+                                 "pick another name.")
+            conn.execute("UPDATE topics SET name = ?, query = ?, description = ? WHERE name = ?",
+                         [name, query, topic.description if description is None
+                          else description, topic.name])
+        return self.get_topic(name)
+
+    def interruptible(self) -> None:
+        """Let interrupt() stop this connection's queries; call it on the thread that reads.
+
+        A progress handler checks the flag every few thousand SQLite steps, so a query
+        started after interrupt() stops too (sqlite3_interrupt alone misses those).
+        """
+        self._interrupted = False
+        self._conn.set_progress_handler(lambda: int(self._interrupted), 4000)
+
+    def interrupt(self) -> None:
+        """Abort the running and every later query on this connection (from any thread):
+        for a worker's own connection whose answer is no longer wanted. The query raises
+        StoreError; the connection is only good for closing afterwards."""
+        self._interrupted = True
+        with contextlib.suppress(sqlite3.ProgrammingError):  # already closed: nothing runs
+            self._conn.interrupt()
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether interrupt() was called: a worker's result after it is not wanted."""
+        return bool(getattr(self, "_interrupted", False))

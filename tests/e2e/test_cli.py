@@ -209,3 +209,88 @@ def test_compare_story_report(tmp_path):
     assert missing.returncode == 1 and "no story with id 9999" in missing.stderr
     bad = run(db, "compare", str(story["id"]), "--format", "pdf", check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+BIG = "99999999999999999999"
+RANGE = "is out of range: use a whole number from 1 to 9,223,372,036,854,775,807."
+SINCE_HELP = "use a date like 2024-05-01 or 2024-05-01T12:00Z, or a span like 3d, 12h or 2w."
+
+
+@pytest.mark.parametrize(("args", "sentence"), [
+    (["articles", "--limit", BIG], f"Invalid value for '--limit': {BIG} {RANGE}"),
+    (["articles", "--source", BIG], f"Invalid value for '--source': {BIG} {RANGE}"),
+    (["search", "x", "--limit", BIG], f"Invalid value for '--limit': {BIG} {RANGE}"),
+    (["compare", BIG], f"Invalid value for 'STORY_ID': {BIG} {RANGE}"),
+    (["sources", "remove", "9999999999999999999999", "--yes"],
+     f"Invalid value for 'SOURCE_ID': 9999999999999999999999 {RANGE}"),
+    (["fetch", "--source", BIG], f"Invalid value for '--source': {BIG} {RANGE}"),
+    (["stories", "--limit", BIG], f"Invalid value for '--limit': {BIG} {RANGE}"),
+    (["stories", "--min-outlets", BIG], f"Invalid value for '--min-outlets': {BIG} {RANGE}"),
+    (["articles", "--limit", "0"], f"Invalid value for '--limit': 0 {RANGE}"),
+    (["articles", "--limit", "ten"], "Invalid value for '--limit': 'ten' is not a whole number."),
+    (["fetch", "--concurrency", "500"],
+     "Invalid value for '--concurrency': 500 is out of range: use a whole number from 1 to 128."),
+    (["articles", "--since", "99999999d"],
+     f"Invalid value for '--since': 99999999d reaches back before the year 1: {SINCE_HELP}"),
+    (["stories", "--since", "99999999999999999999999w"],
+     "Invalid value for '--since': 99999999999999999999999w reaches back before the year 1: "
+     f"{SINCE_HELP}"),
+    (["articles", "--since", "9999-12-31T23:59:59-05:00"],
+     "Invalid value for '--since': 9999-12-31T23:59:59-05:00 is outside the dates NewsDesk can "
+     f"store: {SINCE_HELP}"),
+    (["articles", "--since", "last tuesday"],
+     f"Invalid value for '--since': 'last tuesday' is not a date: {SINCE_HELP}"),
+])
+def test_absurd_values_get_a_sentence(tmp_path, args, sentence):
+    proc = run(tmp_path / "e2e.db", *args, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1] == f"Error: {sentence}"
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_reasonable_values_still_work(tmp_path):
+    db = tmp_path / "e2e.db"
+    run(db, "sample")
+    lines = run(db, "articles", "--since", "100000d", "--limit", "9223372036854775807").stdout
+    assert len(lines.splitlines()) == 43
+    assert run(db, "articles", "--since", "0001-01-01", "--limit", "2").stdout.count("\n") == 2
+
+
+def test_input_that_is_not_utf8_gets_a_sentence(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"id": "a"}\n\xff\xfe not text\n')
+    proc = run(tmp_path / "x.db", "cluster", str(bad), "-", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "Error: The input is not UTF-8 text."
+
+
+def test_a_closed_pipe_ends_quietly_with_success(tmp_path):
+    db = tmp_path / "e2e.db"
+    run(db, "sample")
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    with subprocess.Popen([sys.executable, "-m", "newsdesk", "--db", str(db), "articles",
+                           "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(10)  # like `| head -c 10`: read a little, then hang up
+        proc.stdout.close()
+        errors = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 0
+    assert errors == ""
+
+
+def test_topics_rename_keeps_the_topic_on_a_bad_query(tmp_path):
+    db = tmp_path / "e2e.db"
+    run(db, "topics", "add", "Courts", "court OR judge")
+    proc = run(db, "topics", "rename", "Courts", "Tribunals", "--query", "AND OR", check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == ('Error: The search query is not valid (fts5: syntax error '
+                                   'near "AND"). Use words, "exact phrases", AND, OR, NOT and '
+                                   'prefix*.')
+    assert "Courts\n    court OR judge\n" in run(db, "topics", "list").stdout
+    out = run(db, "topics", "rename", "Courts", "Tribunals", "--query", "tribunal").stdout
+    assert out == "Renamed topic 'Courts' to 'Tribunals'; its query is now 'tribunal'.\n"
+    listed = run(db, "topics", "list").stdout
+    assert "Tribunals\n    tribunal\n" in listed and "Courts" not in listed
+    assert run(db, "topics", "rename", "Tribunals", "Courts").stdout == (
+        "Renamed topic 'Tribunals' to 'Courts'.\n")

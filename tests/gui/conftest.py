@@ -16,7 +16,9 @@ from newsdesk.store.db import Store
 
 @pytest.fixture(autouse=True)
 def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """A message box would wait forever for a click; tests record them instead."""
+    """A message box would wait forever for a click; tests record (title, text) instead,
+    answer Yes to questions, and check every box shows its text as plain text."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[tuple[str, str]] = []
@@ -27,6 +29,13 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
             return answer
         return show
 
+    def exec_box(box: QMessageBox) -> int:
+        assert box.textFormat() == Qt.TextFormat.PlainText, box.text()
+        shown.append((box.windowTitle(), box.text()))
+        yes = QMessageBox.StandardButton.Yes
+        return int((yes if box.standardButtons() & yes else QMessageBox.StandardButton.Ok).value)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(record("warning")))
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(record("critical")))
     monkeypatch.setattr(QMessageBox, "about", staticmethod(record("about")))

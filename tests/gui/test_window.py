@@ -290,3 +290,179 @@ def test_stories_view_lists_the_contempt_story_first(sample_window):
     assert first.data().endswith("·  5")  # the contempt story: five outlets
     window.nav.setCurrentIndex(first)
     assert window.articles_model.rowCount() == 5
+
+
+def test_editing_a_topic_to_a_bad_query_keeps_it_and_says_why(make_window, store, monkeypatch):
+    from newsdesk.gui.dialogs import TopicDialog
+    from newsdesk.gui.models import ID_ROLE
+    from newsdesk.models import Topic
+
+    store.add_topic("Courts", "court OR judge", "Rulings")
+    window = make_window()
+    index = window.nav_model.match(window.nav_model.index(0, 0), ID_ROLE, "Courts", 1,
+                                   Qt.MatchFlag.MatchRecursive)[0]
+    window.nav.setCurrentIndex(index)
+    shown: list[str] = []  # the dialog's error line each time it is shown
+
+    def exec_dialog(dialog):
+        shown.append(dialog.error.text())
+        return 1 if len(shown) == 1 else 0  # Save once, then Cancel after reading the error
+
+    monkeypatch.setattr(TopicDialog, "exec", exec_dialog)
+    monkeypatch.setattr(TopicDialog, "values", lambda self: ("Tribunals", '"open', "Rulings"))
+    window.edit_topic()
+    assert shown == ["", 'The search query is not valid (unterminated string). Use words, '
+                         '"exact phrases", AND, OR, NOT and prefix*.']
+    assert Topic("Courts", "court OR judge", "Rulings") in store.list_topics()
+    assert "Tribunals" not in [t.name for t in store.list_topics()]
+
+
+MARKUP_TITLE = '<a href="file:///etc">x</a><b>'
+
+
+def test_a_feed_title_with_markup_is_shown_literally(make_window, store, no_modal_dialogs,
+                                                     monkeypatch):
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    from newsdesk.gui.messages import plain_tooltip, show_message
+    from newsdesk.gui.models import ID_ROLE
+
+    source, _ = store.add_source("http://127.0.0.1:9/feed", title=MARKUP_TITLE)
+    window = make_window()
+    item = window.nav_model.match(window.nav_model.index(0, 0), ID_ROLE, source.id, 1,
+                                  Qt.MatchFlag.MatchRecursive)[0]
+    window.nav.setCurrentIndex(item)
+    labels: list[tuple[Qt.TextFormat, str]] = []
+
+    def exec_box(box):  # look at the label Qt would paint, then answer No
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        labels.append((label.textFormat(), label.text()))
+        return int(QMessageBox.StandardButton.No.value)
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
+    window.remove_source()
+    assert labels == [(Qt.TextFormat.PlainText,
+                       f"Stop following {MARKUP_TITLE} and delete its 0 articles?\n"
+                       "Starred articles from it are deleted too.")]
+    assert store.get_source(source.id).title == MARKUP_TITLE  # No kept it
+    assert show_message(None, "Refresh failed", f"HTTP 500 {MARKUP_TITLE}") is False
+    assert labels[-1] == (Qt.TextFormat.PlainText, f"HTTP 500 {MARKUP_TITLE}")
+    assert plain_tooltip(MARKUP_TITLE) == ("<p style='white-space:pre-wrap'>&lt;a href=&quot;"
+                                           "file:///etc&quot;&gt;x&lt;/a&gt;&lt;b&gt;</p>")
+    assert item.data(Qt.ItemDataRole.ToolTipRole) == plain_tooltip("http://127.0.0.1:9/feed")
+
+
+def test_a_failed_refresh_message_is_plain_text(make_window, no_modal_dialogs):
+    from newsdesk.errors import FetchError
+
+    window = make_window()
+    window.show()
+    window.show_error("Refresh failed", FetchError("http", f"HTTP 502 {MARKUP_TITLE}"))
+    assert no_modal_dialogs == [("Refresh failed", f"HTTP 502 {MARKUP_TITLE}")]
+    assert window.statusBar().currentMessage() == f"HTTP 502 {MARKUP_TITLE}"
+
+
+def test_add_source_that_fails_keeps_what_was_typed(make_window, store, qtbot, monkeypatch,
+                                                    feed_server):
+    from newsdesk.gui.dialogs import SourceDialog
+
+    feed_server.routes["/missing"] = Route(status=404)
+    typed = feed_server.url("/missing")
+    window = make_window()
+    seen: list[tuple[str, str, str]] = []
+
+    def exec_dialog(dialog):
+        seen.append((dialog.url.text(), dialog.folder.currentText(), dialog.error.text()))
+        if len(seen) == 1:
+            dialog.url.setText(typed)
+            dialog.folder.setCurrentText("News/Tech")
+            return 1
+        return 0  # the second time: read the reason, then Cancel
+
+    monkeypatch.setattr(SourceDialog, "exec", exec_dialog)
+    window.add_source()
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
+    assert seen[0] == ("", "", "")
+    url, folder, error = seen[1]
+    assert (url, folder) == (typed, "News/Tech")
+    assert error == window.statusBar().currentMessage() and "404" in error
+    assert store.list_sources() == []
+
+
+def test_refresh_asked_for_fetches_every_feed_the_timer_only_what_is_due(
+        make_window, qtbot, store, feed_server):
+    feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"), etag='"v1"')
+    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
+    window = make_window()
+    for expected in (1, 2):  # F5 twice: the second is not due, and is fetched all the same
+        window.refresh_action.trigger()
+        qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+        assert len(feed_server.requests) == expected
+    assert feed_server.requests[1].headers.get("if-none-match") == '"v1"'
+    assert window.statusBar().currentMessage() == "0 new articles from 1 feeds."
+    window.auto_refresh.timeout.emit()  # the timer: nothing is due
+    qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+    assert len(feed_server.requests) == 2
+    assert window.statusBar().currentMessage() == "Everything is up to date; nothing was due."
+
+
+def test_offline_refresh_says_so_in_one_sentence(make_window, qtbot, store):
+    import socket
+
+    ports = []
+    for _ in range(3):  # ports nobody listens on: every fetch is refused
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+    for port in ports:
+        store.add_source(f"http://127.0.0.1:{port}/feed.xml")
+    window = make_window()
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=30000)
+    assert window.statusBar().currentMessage() == (
+        "You seem to be offline: none of the 3 feeds could be reached. "
+        "NewsDesk will try again later.")
+    assert not window.failed_button.isVisibleTo(window)
+    assert {r.error_kind for r in window._last_failed} == {"connect"}
+
+
+def test_letters_typed_in_the_search_box_are_text_not_shortcuts(sample_window, qtbot, store):
+    window = sample_window
+    window.table.selectRow(0)
+    chosen = window.current_headline()
+    qtbot.keyClick(window.table, Qt.Key.Key_Slash)
+    qtbot.waitUntil(window.search_box.hasFocus, timeout=3000)
+    qtbot.keyClicks(window.search_box, "s mjkn")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_R)
+    assert window.search_box.text() == "s mjknr"
+    assert window.current_headline().id == chosen.id  # j/k/n did not move
+    assert not store.status(chosen.id)["is_starred"]
+    assert window.refresh_action.isEnabled()  # r did not start a refresh
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_S)  # in the list, s still stars
+    assert store.status(chosen.id)["is_starred"]
+
+
+@pytest.mark.parametrize(("size", "dock_width"), [((1024, 700), 260), ((1920, 1080), 480)])
+def test_panes_keep_usable_widths_with_the_story_pane_open(sample_window, qtbot, size,
+                                                           dock_width):
+    from newsdesk.gui import mainwindow
+
+    window = sample_window
+    window.resize(*size)
+    window.story_dock.show()
+    qtbot.waitUntil(lambda: window.story_dock.isVisible(), timeout=3000)
+    qtbot.wait(50)
+    assert window.width() == size[0]
+    assert window.reader_pane.width() >= mainwindow.READER_MIN_WIDTH
+    assert window.middle.width() >= mainwindow.LIST_MIN_WIDTH
+    assert window.story_dock.widget().width() == dock_width
+    assert window.search_box.isVisible()
+    assert window.search_box.width() >= mainwindow.SEARCH_MIN_WIDTH
+    narrow = size[0] < 1400
+    assert window.toolbar.toolButtonStyle() == (
+        Qt.ToolButtonStyle.ToolButtonIconOnly if narrow
+        else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Slash)
+    qtbot.waitUntil(window.search_box.hasFocus, timeout=3000)
