@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from newsdesk.config import resource_path
 from newsdesk.errors import OPMLError
@@ -41,6 +41,9 @@ class OutlineFeed:
     folder: str = ""
 
 
+MAX_OPML_DEPTH = 256  # folders nested deeper than this are a broken or hostile file
+
+
 def _attr(element: ET.Element, name: str) -> str:
     for key, value in element.attrib.items():
         if key.lower() == name.lower():
@@ -48,8 +51,29 @@ def _attr(element: ET.Element, name: str) -> str:
     return ""
 
 
+def _one_line(text: str) -> str:
+    """A title or folder name as stored: no control characters, one line, single spaces."""
+    return " ".join(strip_controls(text).split())
+
+
+def _clean_url(url: str) -> str:
+    """A URL as a browser reads it: controls gone, tabs and newlines removed, trimmed."""
+    return strip_controls(url).replace("\t", "").replace("\n", "").strip()
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme in ("http", "https")
+    except ValueError:  # "https://[" and the like
+        return False
+
+
 def parse_opml(data: bytes | str) -> list[OutlineFeed]:
-    """Feeds in an OPML document, nested folders kept; unknown attributes are ignored."""
+    """Feeds in an OPML document, nested folders kept; unknown attributes are ignored.
+
+    The outline tree is walked without recursion, so depth alone cannot exhaust the stack;
+    more than MAX_OPML_DEPTH levels is refused. Entities cannot reach anything outside.
+    """
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -61,23 +85,27 @@ def parse_opml(data: bytes | str) -> list[OutlineFeed]:
         raise OPMLError("The OPML file has no <body>.")
     feeds: list[OutlineFeed] = []
     seen: set[str] = set()
-
-    def walk(element: ET.Element, path: list[str]) -> None:
-        for outline in element:
-            if outline.tag.lower() != "outline":
-                continue
-            url = _attr(outline, "xmlUrl")
-            title = _attr(outline, "title") or _attr(outline, "text")
-            if url:
-                if urlsplit(url).scheme in ("http", "https") and url not in seen:
-                    seen.add(url)
-                    feeds.append(OutlineFeed(url=url, title=title,
-                                             site_url=_attr(outline, "htmlUrl") or None,
-                                             folder="/".join(path)))
-            else:
-                walk(outline, [*path, title] if title else path)
-
-    walk(body, [])
+    # Children are pushed in reverse so they come off the stack in document order.
+    stack: list[tuple[ET.Element, tuple[str, ...], int]] = [
+        (child, (), 1) for child in reversed(body)]
+    while stack:
+        outline, path, depth = stack.pop()
+        if not isinstance(outline.tag, str) or outline.tag.lower() != "outline":
+            continue
+        if depth > MAX_OPML_DEPTH:
+            raise OPMLError(f"The OPML file nests folders more than {MAX_OPML_DEPTH} deep; "
+                            "NewsDesk does not read it.")
+        url = _clean_url(_attr(outline, "xmlUrl"))
+        title = _one_line(_attr(outline, "title") or _attr(outline, "text"))
+        if url:
+            if _is_web_url(url) and url not in seen:
+                seen.add(url)
+                site = _clean_url(_attr(outline, "htmlUrl"))
+                feeds.append(OutlineFeed(url=url, title=title, site_url=site or None,
+                                         folder="/".join(path)))
+        else:
+            inner = (*path, title) if title else path
+            stack.extend((child, inner, depth + 1) for child in reversed(outline))
     return feeds
 
 
@@ -101,36 +129,60 @@ def follow_feeds(store: Store, feeds: list[OutlineFeed]) -> int:
                                     folder=f.folder)[1] for f in feeds)
 
 
+# The characters XML 1.0 can carry at all (even as a character reference).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _xml_attr(text: str) -> str:
+    return quoteattr(_xml_text(text))
+
+
 def export_opml(sources: list[Source], *, title: str = "NewsDesk subscriptions") -> str:
-    """OPML 2.0 with folders as nested outlines; sample sources are left out."""
+    """OPML 2.0 with folders as nested outlines; sample sources are left out.
+
+    Only characters XML allows are written, so what parse_opml reads back is what was
+    exported: the same URLs, titles and folders.
+    """
     tree: dict[str, object] = {}
     for source in sources:
         if source.kind != "feed":
             continue
         node = tree
-        for part in [p for p in source.folder.split("/") if p]:
-            node = node.setdefault("\x00" + part, {})  # type: ignore[assignment]
+        for part in source.folder.split("/"):
+            name = _one_line(_xml_text(part))
+            if name:
+                node = node.setdefault("\x00" + name, {})  # type: ignore[assignment]
         node.setdefault("\x01feeds", []).append(source)  # type: ignore[union-attr]
 
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "  <head>",
-             f"    <title>{title}</title>",
+             f"    <title>{escape(_xml_text(title))}</title>",
              f"    <dateCreated>{datetime.now(UTC):%a, %d %b %Y %H:%M:%S} GMT</dateCreated>",
              "  </head>", "  <body>"]
 
-    def emit(node: dict[str, object], depth: int) -> None:
+    # Depth-first without recursion (a folder path of any depth cannot exhaust the stack):
+    # each folder's subfolders, then its feeds. A str on the stack is a finished line.
+    pending: list[tuple[dict[str, object], int] | str] = [(tree, 2)]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            lines.append(item)
+            continue
+        node, depth = item
         pad = "  " * depth
-        for key in sorted(k for k in node if k.startswith("\x00")):
-            name = quoteattr(key[1:])
-            lines.append(f"{pad}<outline text={name} title={name}>")
-            emit(node[key], depth + 1)  # type: ignore[arg-type]
-            lines.append(f"{pad}</outline>")
-        for source in node.get("\x01feeds", []):  # type: ignore[union-attr]
-            name = quoteattr(source.title or source.url)
-            site = f" htmlUrl={quoteattr(source.site_url)}" if source.site_url else ""
-            lines.append(f'{pad}<outline type="rss" text={name} title={name} '
-                         f"xmlUrl={quoteattr(source.url)}{site}/>")
-
-    emit(tree, 2)
+        for source in reversed(node.get("\x01feeds", [])):  # type: ignore[call-overload]
+            name = _xml_attr(_one_line(source.title) or source.url)
+            site = _clean_url(_xml_text(source.site_url or ""))
+            site = f" htmlUrl={quoteattr(site)}" if site else ""
+            pending.append(f'{pad}<outline type="rss" text={name} title={name} '
+                           f"xmlUrl={quoteattr(_clean_url(_xml_text(source.url)))}{site}/>")
+        for key in sorted((k for k in node if k.startswith("\x00")), reverse=True):
+            name = _xml_attr(key[1:])
+            pending += [f"{pad}</outline>", (node[key], depth + 1),  # type: ignore[list-item]
+                        f"{pad}<outline text={name} title={name}>"]
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
 

@@ -882,3 +882,30 @@ class Store:
     def interrupted(self) -> bool:
         """Whether interrupt() was called: a worker's result after it is not wanted."""
         return bool(getattr(self, "_interrupted", False))
+
+    # ------------------------------------------------------------ asset cache limits
+
+    def asset_usage(self) -> tuple[int, int]:
+        """(count, bytes) of the cached assets, for the cache's caps."""
+        row = self._read("SELECT COUNT(*), COALESCE(SUM(LENGTH(data)), 0) FROM assets")[0]
+        return int(row[0]), int(row[1])
+
+    def evict_assets(self, *, older_than: datetime | None = None, max_count: int | None = None,
+                     max_bytes: int | None = None) -> int:
+        """Delete assets fetched before `older_than`, then the oldest until at most `max_count`
+        assets of at most `max_bytes` in all remain; return how many were deleted."""
+        deleted = 0
+        with self._write() as conn:
+            if older_than is not None:
+                deleted += conn.execute("DELETE FROM assets WHERE fetched_at < ?",
+                                        [to_iso(older_than)]).rowcount
+            if max_count is not None or max_bytes is not None:
+                deleted += conn.execute(
+                    "DELETE FROM assets WHERE url IN (SELECT url FROM ("
+                    "  SELECT url, ROW_NUMBER() OVER newest AS n,"
+                    "         SUM(LENGTH(data)) OVER newest AS total FROM assets"
+                    "  WINDOW newest AS (ORDER BY fetched_at DESC, url DESC))"
+                    " WHERE n > ? OR total > ?)",
+                    [max_count if max_count is not None else 2**62,
+                     max_bytes if max_bytes is not None else 2**62]).rowcount
+        return deleted

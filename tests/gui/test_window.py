@@ -198,9 +198,12 @@ def test_refresh_keeps_selection(make_window, qtbot, store, feed_server):
     assert window.current_headline().id == chosen
 
 
-def test_remote_images_are_blocked_then_cached_on_request(make_window, qtbot, store, feed_server):
+def test_remote_images_are_blocked_then_cached_on_request(make_window, qtbot, store, feed_server,
+                                                          monkeypatch):
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
     from PySide6.QtGui import QImage
+
+    monkeypatch.setattr("newsdesk.offline.assets.ALLOW_PRIVATE_ADDRESSES", True)  # loopback images
 
     image, data = QImage(40, 30, QImage.Format.Format_RGB32), QByteArray()
     image.fill(0x3366AA)

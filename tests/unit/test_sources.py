@@ -5,12 +5,15 @@ from newsdesk.models import Source
 from newsdesk.sources import (
     MAX_DISCOVERED,
     MAX_DISCOVERY_BYTES,
+    MAX_OPML_DEPTH,
+    OutlineFeed,
     default_feeds,
     discover_feeds,
     export_opml,
     parse_opml,
 )
 from tests.conftest import fixture_bytes
+from tests.feedserver import Route
 
 NESTED = b"""<?xml version="1.0"?>
 <opml version="2.0"><head><title>x</title></head><body>
@@ -151,3 +154,52 @@ def test_discovery_stops_at_a_bounded_number_of_feeds():
     page = "".join(RSS_LINK.format(i) for i in range(1000))
     found = discover_feeds(page, "https://site.example/")
     assert len(found) == MAX_DISCOVERED and found[-1].url == f"https://site.example/{MAX_DISCOVERED - 1}"
+
+
+def _nested(depth: int) -> bytes:
+    return (b'<opml version="2.0"><body>' + b'<outline text="f">' * depth
+            + b'<outline text="deep" xmlUrl="https://deep.example/feed"/>'
+            + b"</outline>" * depth + b"</body></opml>")
+
+
+def test_deep_nesting_is_a_clear_error_not_a_crash():
+    with pytest.raises(OPMLError, match=f"more than {MAX_OPML_DEPTH} deep"):
+        parse_opml(_nested(100_000))
+    [feed] = parse_opml(_nested(MAX_OPML_DEPTH - 1))
+    assert feed.folder == "/".join(["f"] * (MAX_OPML_DEPTH - 1))
+
+
+def test_a_deep_folder_exports_without_recursion():
+    folder = "/".join(f"f{i}" for i in range(5000))
+    text = export_opml([Source(id=1, url="https://a.example/feed", title="A", folder=folder)])
+    assert text.count("<outline text=") == 5000 and text.count("</outline>") == 5000
+
+
+def test_external_entities_are_refused_and_never_fetched(feed_server, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret")
+    feed_server.routes["/x.dtd"] = Route(body=b'<!ENTITY e "from the dtd">', content_type="text/xml")
+    general = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "{secret.as_uri()}">]>'
+               '<opml><body><outline text="&e;" xmlUrl="https://x.example/"/></body></opml>')
+    with pytest.raises(OPMLError, match="not well-formed"):
+        parse_opml(general.encode())
+    parameter = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY % p SYSTEM "{feed_server.url("/x.dtd")}">'
+                 ' %p;]><opml><body><outline text="&e;" xmlUrl="https://x.example/"/></body></opml>')
+    assert [f.title for f in parse_opml(parameter.encode())] == [""]
+    assert feed_server.requests == []
+
+
+def test_imported_titles_and_folders_lose_control_characters():
+    opml = ('<opml><body><outline text="Ne&#x202E;ws&#x200B;">'
+            '<outline text="A&#9;&#10;B&#x85;C" xmlUrl="https://a.example/f&#x200F;"/>'
+            '</outline><outline text="bad" xmlUrl="https://[oops"/></body></opml>')
+    assert parse_opml(opml) == [OutlineFeed(url="https://a.example/f", title="A B C", folder="News")]
+
+
+def test_export_writes_only_what_xml_can_carry():
+    source = Source(id=1, url="https://a.example/f\x00", title="T\x1b[2J\ufffe\ud800x",
+                    folder="F\x01/G")
+    text = export_opml([source], title="Mine\x00 & <co>")
+    assert "<title>Mine &amp; &lt;co&gt;</title>" in text
+    assert parse_opml(text.encode()) == [
+        OutlineFeed(url="https://a.example/f", title="T[2Jx", folder="F/G")]
