@@ -264,10 +264,12 @@ def m0007_outlet_from_feed_url(db: Database) -> None:
     (outlet, url) index finds a sibling feed's copy, and story grouping counts outlets), so
     it is recomputed here with the current rule, and each story's outlet count with it.
     """
+    db.execute("DROP INDEX IF EXISTS articles_outlet_url")  # rebuilt once, not row by row
     for source_id, url in db.execute("SELECT id, url FROM sources").fetchall():
         outlet = source_outlet(url, int(source_id))
         db.execute("UPDATE articles SET outlet = ? WHERE source_id = ? AND outlet != ?",
                    [outlet, source_id, outlet])
+    db.execute("CREATE INDEX articles_outlet_url ON articles(outlet, url)")
     db.execute("UPDATE stories SET outlets = (SELECT COUNT(DISTINCT a.outlet) "
                "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
                "WHERE sa.story_id = stories.id)")
