@@ -34,6 +34,21 @@ class _Commands(click.Group):
         except BrokenPipeError as exc:
             raise _PipeClosed() from exc
 
+# Commands that only read: a mistyped --db for them says there is no database there instead
+# of leaving a new empty one behind. Every other command (fetch, sources add/import/defaults,
+# sample, gui, ...) creates the database when it is missing.
+_READING_COMMANDS = frozenset({"articles", "search", "stories", "compare", "sources list",
+                               "sources export", "topics list"})
+
+
+def _command_name(ctx: click.Context | None) -> str:
+    """'sources list' for `newsdesk sources list` (the names below the root group)."""
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
 
 class _State:
     def __init__(self, db: Path) -> None:
@@ -43,7 +58,8 @@ class _State:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.db_path)
+            reading = _command_name(click.get_current_context(silent=True)) in _READING_COMMANDS
+            self._store = Store.open(self.db_path, create=not reading)
         return self._store
 
     def close(self) -> None:

@@ -84,7 +84,8 @@ def _place(store: Store, articles: list[Article]) -> int:
     for sid in touched:
         index.ensure_loaded(by_id[sid])  # the label and size need every member
     rows = [_story_row(by_id[sid]) for sid in sorted(touched)]
-    store.save_stories(rows, assignments, dict(increments), index.documents)
+    store.save_stories(rows, assignments, dict(increments), index.documents,
+                       new_from=state["next_id"])
     log.info("placed %d articles in %d stories", len(assignments), len(rows))
     return len(assignments)
 

@@ -170,9 +170,8 @@ class _Refresher:
             "last_error_kind": None, "last_error_message": None,
         }
         if result.permanent_url and result.permanent_url != source.url:
-            if self.store.find_source(result.permanent_url) is None:
+            if self.store.move_source(source.id, result.permanent_url):
                 log.info("%s moved permanently to %s", source.url, result.permanent_url)
-                fields["url"] = result.permanent_url
             else:
                 log.warning("%s moved to %s, which is already a source", source.url,
                             result.permanent_url)

@@ -33,7 +33,7 @@ from newsdesk.models import (
     Topic,
     UpsertResult,
 )
-from newsdesk.store.migrations import apply_migrations
+from newsdesk.store.migrations import apply_migrations, check_database
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +53,33 @@ def from_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+_FULL, _IOERR, _BUSY, _LOCKED, _READONLY, _CORRUPT, _CANTOPEN, _NOTADB = 13, 10, 5, 6, 8, 11, 14, 26
+
+
 def _explain(exc: sqlite3.Error, path: str) -> StoreError:
-    """Turn a sqlite error into a sentence that says whose fault it is and what to do."""
+    """Turn a sqlite error into a sentence that says whose fault it is and what to do.
+
+    A failed write has been rolled back by the time this is read (see Store._write), so
+    the sentences about writing say that what was saved before is kept.
+    """
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     text = str(exc).lower()
-    if "disk is full" in text or "database or disk is full" in text:
-        return StoreError(f"The disk holding {path} is full; nothing new was saved. "
-                          "Free some space and try again.")
-    if "locked" in text or "busy" in text:
+    if code == _FULL or "disk is full" in text:
+        return StoreError(f"The disk holding {path} is full (or the database reached its size "
+                          "limit); this change was not saved, and everything saved before it "
+                          "is kept. Free some space and try again.")
+    if code == _IOERR or "disk i/o error" in text:
+        return StoreError(f"Reading or writing {path} failed (an input/output error: the disk "
+                          "may be full, removed or failing); this change was not saved, and "
+                          "everything saved before it is kept.")
+    if code in (_BUSY, _LOCKED) or "locked" in text or "busy" in text:
         return StoreError(f"The database {path} is busy in another program; try again.")
-    if "readonly" in text or "read-only" in text:
+    if code == _READONLY or "readonly" in text or "read-only" in text:
         return StoreError(f"The database {path} is read-only; nothing was saved.")
-    if "not a database" in text or "malformed" in text:
-        return StoreError(f"{path} is not a NewsDesk database or is damaged.")
-    if "unable to open" in text:
+    if code in (_NOTADB, _CORRUPT) or "not a database" in text or "malformed" in text:
+        return StoreError(f"{path} is not a NewsDesk database (not an SQLite file, or a damaged "
+                          "one); nothing in it was changed.")
+    if code == _CANTOPEN or "unable to open" in text:
         return StoreError(f"Cannot open the database at {path}.")
     return StoreError(f"Database error in {path}: {exc}")
 
@@ -175,25 +189,50 @@ class Store:
         self._conn.row_factory = sqlite3.Row
         self._db = Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
+        self._depth = 0  # savepoints open inside the current write transaction
         self.schema_version = 0
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
-        """Open (creating if needed) and migrate; raise StoreError with a sentence on failure."""
+    def open(cls, path: str | Path, *, create: bool = True) -> Store:
+        """Open and migrate; raise StoreError with a sentence on failure.
+
+        With `create` (commands that write), a missing file becomes a new database. Without
+        it (commands that only read), a missing or empty file is refused rather than a new
+        empty database being left behind a mistyped path. A newer NewsDesk's database,
+        another program's SQLite file and a file that is not SQLite are refused either way,
+        before anything in them is changed.
+        """
         where = str(path)
+        memory = where == ":memory:"
+        missing = StoreError(f"There is no NewsDesk database at {where}; nothing was created. "
+                             "Check the path (adding sources or loading the sample starts one).")
         try:
-            if where != ":memory:":
+            if memory:
+                conn = sqlite3.connect(where, check_same_thread=False, timeout=10.0)
+            elif create:
                 Path(where).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(where, check_same_thread=False, timeout=10.0)
+                conn = sqlite3.connect(where, check_same_thread=False, timeout=10.0)
+            else:
+                if not Path(where).is_file():
+                    raise missing
+                uri = Path(where).resolve().as_uri() + "?mode=rw"  # never creates the file
+                conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10.0)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"Cannot open the database at {where}: {exc}") from exc
         store = cls(conn, where)
         try:
+            conn.execute("PRAGMA busy_timeout=10000")
+            # Whose file is it? Asked before any PRAGMA that writes (journal_mode=WAL).
+            state = check_database(store._db, where)
+            if state == "empty" and not create and not memory:
+                raise missing
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=10000")
-            store.schema_version = apply_migrations(store._db)
+            store.schema_version = apply_migrations(store._db, where)
+        except StoreError:
+            conn.close()
+            raise
         except sqlite3.Error as exc:
             conn.close()
             raise _explain(exc, where) from exc
@@ -213,13 +252,50 @@ class Store:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One writer at a time, one transaction per call; sqlite errors become StoreError."""
+        """One writer at a time, one transaction per call; sqlite errors become StoreError.
+
+        The transaction begins IMMEDIATE: it takes the write lock first (waiting up to the
+        busy timeout for another program's writer) and only then reads. A deferred one reads
+        a snapshot first, and when another connection commits before its first write, SQLite
+        cannot upgrade it and fails at once ("busy") whatever the timeout. Calls inside a
+        transaction nest as savepoints. A failure rolls everything back and leaves the
+        connection usable.
+        """
         with self._lock:
             try:
-                with self._db.atomic():
+                with self._atomic():
                     yield self._conn
             except sqlite3.Error as exc:
                 raise _explain(exc, self.path) from exc
+
+    @contextlib.contextmanager
+    def _atomic(self) -> Iterator[None]:
+        conn = self._conn
+        if conn.in_transaction:
+            self._depth += 1
+            name = f"newsdesk_{self._depth}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:  # an error may already have ended the transaction
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute(f"ROLLBACK TO {name}")
+                        conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                conn.execute(f"RELEASE {name}")
+            finally:
+                self._depth -= 1
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.rollback()  # a no-op when SQLite already rolled back (disk full, I/O)
+            raise
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -294,6 +370,18 @@ class Store:
         assignments = ", ".join(f"{name} = ?" for name in fields)
         with self._write() as conn:
             conn.execute(f"UPDATE sources SET {assignments} WHERE id = ?", [*values, source_id])
+
+    def move_source(self, source_id: int, new_url: str) -> bool:
+        """Point a source at the address its feed moved to (301); False, changing nothing,
+        when another source already has that address. Check and update are one IMMEDIATE
+        transaction, so two subscriptions moving to one address cannot both take it."""
+        with self._write() as conn:
+            taken = conn.execute("SELECT 1 FROM sources WHERE url = ? AND id != ?",
+                                 [new_url, source_id]).fetchone()
+            if taken:
+                return False
+            return conn.execute("UPDATE sources SET url = ? WHERE id = ?",
+                                [new_url, source_id]).rowcount == 1
 
     def remove_source(self, source_id: int) -> int:
         """Unsubscribe and delete the source's articles; return how many went."""
@@ -489,14 +577,14 @@ class Store:
         """Mark every unread article of a view read; return (batch, count) for undo."""
         where, params, _ = self._where(query)
         where += (" AND " if where else " WHERE ") + "s.is_read = 0"
-        with self._lock:
-            batch = int(self._read("SELECT COALESCE(MAX(read_batch), 0) + 1 FROM statuses")[0][0])
-            with self._write() as conn:
-                cursor = conn.execute(
-                    "UPDATE statuses SET is_read = 1, read_at = ?, read_batch = ? "
-                    f"WHERE article_id IN (SELECT a.id FROM articles a {_join(query)} statuses s "
-                    f"ON s.article_id = a.id{where})",
-                    [to_iso(datetime.now(UTC)), batch, *params])
+        with self._write() as conn:  # the batch number is taken under the write lock
+            batch = int(conn.execute(
+                "SELECT COALESCE(MAX(read_batch), 0) + 1 FROM statuses").fetchone()[0])
+            cursor = conn.execute(
+                "UPDATE statuses SET is_read = 1, read_at = ?, read_batch = ? "
+                f"WHERE article_id IN (SELECT a.id FROM articles a {_join(query)} statuses s "
+                f"ON s.article_id = a.id{where})",
+                [to_iso(datetime.now(UTC)), batch, *params])
         return batch, cursor.rowcount
 
     def undo_read_batch(self, batch: int) -> int:
@@ -704,9 +792,21 @@ class Store:
 
     def save_stories(self, stories: Sequence[dict[str, Any]],
                      assignments: Sequence[dict[str, Any]], df_increments: dict[str, int],
-                     documents: int) -> None:
-        """Write one grouping step in a single transaction."""
+                     documents: int, *, new_from: int | None = None) -> None:
+        """Write one grouping step in a single transaction.
+
+        `new_from` is the next id story_state gave out: stories numbered from it are new.
+        Another program may have saved stories under those ids since, so the new ones are
+        renumbered here, under the write lock, instead of overwriting them.
+        """
         with self._write() as conn:
+            shift = 0 if new_from is None else int(conn.execute(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM stories").fetchone()[0]) - new_from
+            if new_from is not None and shift > 0:
+                stories = [{**st, "id": st["id"] + shift} if st["id"] >= new_from else st
+                           for st in stories]
+                assignments = [{**a, "story_id": a["story_id"] + shift}
+                               if a["story_id"] >= new_from else a for a in assignments]
             conn.executemany(
                 "INSERT INTO stories(id, label, first_seen, last_seen, size, outlets, centroid) "
                 "VALUES (:id, :label, :first_seen, :last_seen, :size, :outlets, :centroid) "

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from newsdesk.errors import StoreError
 from newsdesk.outlets import source_outlet
 
 migrations = Migrations("newsdesk")
@@ -263,25 +264,62 @@ def m0007_outlet_from_feed_url(db: Database) -> None:
     (outlet, url) index finds a sibling feed's copy, and story grouping counts outlets), so
     it is recomputed here with the current rule, and each story's outlet count with it.
     """
+    db.execute("DROP INDEX IF EXISTS articles_outlet_url")  # rebuilt once, not row by row
     for source_id, url in db.execute("SELECT id, url FROM sources").fetchall():
         outlet = source_outlet(url, int(source_id))
         db.execute("UPDATE articles SET outlet = ? WHERE source_id = ? AND outlet != ?",
                    [outlet, source_id, outlet])
+    db.execute("CREATE INDEX articles_outlet_url ON articles(outlet, url)")
     db.execute("UPDATE stories SET outlets = (SELECT COUNT(DISTINCT a.outlet) "
                "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
                "WHERE sa.story_id = stories.id)")
 
 
-def apply_migrations(db: Database) -> int:
+def check_database(db: Database, where: str = "The database") -> str:
+    """Whether a file is ours to use: "current", "behind" (ours, migrations pending) or
+    "empty" (no tables: a new database). Raise StoreError for a newer NewsDesk's database
+    or another program's, leaving it as it is: migrating would corrupt the one and take
+    over the other. Reads only, so it is safe to call on any SQLite file."""
+    known = {m.name for m in migrations._migrations}
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    applied = [m.name for m in migrations.applied(db)]
+    if current > len(known) or any(name not in known for name in applied):
+        raise StoreError(
+            f"{where} was written by a newer version of NewsDesk (schema version "
+            f"{max(current, len(applied))}; this version knows {len(known)}). Update NewsDesk "
+            "to open it; nothing in it was changed.")
+    if applied:
+        return "current" if current == len(known) and len(applied) == len(known) else "behind"
+    tables = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name").fetchall()]
+    if tables:
+        raise StoreError(
+            f"{where} is a database of another program (it holds tables such as "
+            f"{', '.join(tables[:3])}, not NewsDesk's); nothing in it was changed. "
+            "Choose another file.")
+    return "empty"
+
+
+def apply_migrations(db: Database, where: str = "The database") -> int:
     """Bring the schema up to date; return the schema version (migrations applied).
 
     An up-to-date database is only read: workers open their own connections often, and
-    a write here would make them queue behind each other for the write lock.
+    a write here would make them queue behind each other for the write lock. Pending
+    migrations run in one IMMEDIATE transaction, checked again once the lock is held, so
+    two programs opening a new database at once do not both run them.
     """
-    current = int(db.execute("PRAGMA user_version").fetchone()[0])
-    if current == len(migrations._migrations) and not migrations.pending(db):
-        return current
-    migrations.apply(db)
-    version = len(migrations.applied(db))
-    db.execute(f"PRAGMA user_version = {int(version)}")
+    if check_database(db, where) == "current":
+        return len(migrations._migrations)
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        check_database(db, where)
+        migrations.apply(db)  # each migration nests as a savepoint
+        version = len(migrations.applied(db))
+        db.execute(f"PRAGMA user_version = {int(version)}")
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
     return version
