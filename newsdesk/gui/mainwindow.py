@@ -489,16 +489,43 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 10000)
             return False
         self.table.scrollToTop()
-        if self.articles_model.rowCount() == 0:
-            self._current_id = None
-            if self.middle.currentWidget() is self.welcome:
-                self.reader_pane.show_message("Nothing to read yet",
-                                              "Articles appear here once you follow outlets "
-                                              "or load the sample corpus.")
-            else:
-                self.reader_pane.show_message("Nothing here", "This view has no articles.")
+        self._sync_reader(view_changed=True)
         self.story_pane.show_article(None)
         return True
+
+    def _sync_reader(self, *, view_changed: bool = False) -> None:
+        """The reader and its empty-state text follow the list, whatever changed it.
+
+        An article being read stays while it still exists (and, after a change of view or
+        a search, while the new list holds it); otherwise the reader says what the list
+        shows: the welcome page, an empty view, a search with no match, or rows to pick.
+        """
+        article = self.reader.article
+        if article is not None and self.middle.currentWidget() is not self.welcome:
+            if view_changed:
+                keep = self.articles_model.row_of(article.id) >= 0
+            else:
+                try:
+                    keep = self.store.get_article(article.id) is not None
+                except NewsdeskError:  # deleted with its source, or the store is gone
+                    keep = False
+            if keep:
+                return
+        self._current_id = None
+        self.read_timer.stop()
+        search = self.articles_model.query.search
+        if self.middle.currentWidget() is self.welcome:
+            self.reader_pane.show_message("Nothing to read yet",
+                                          "Articles appear here once you follow outlets "
+                                          "or load the sample corpus.")
+        elif self.articles_model.rowCount() == 0 and search:
+            self.reader_pane.show_message(f"No articles match “{search}”",
+                                          "Try other words, or clear the search box to go "
+                                          "back to your views.")
+        elif self.articles_model.rowCount() == 0:
+            self.reader_pane.show_message("Nothing here", "This view has no articles.")
+        else:
+            self.reader_pane.show_message("No article selected", "Pick an article from the list.")
 
     def _header_clicked(self, section: int) -> None:
         if section != 3:
@@ -822,6 +849,7 @@ class MainWindow(QMainWindow):
                 self.table.setCurrentIndex(self.articles_model.index(row, ArticleTableModel.TITLE))
                 self.table.selectionModel().blockSignals(False)
         self.table.verticalScrollBar().setValue(scroll)
+        self._sync_reader()
         self._update_counts()
 
     def reload_everything(self) -> None:
@@ -835,6 +863,7 @@ class MainWindow(QMainWindow):
             self.reload_articles()
         elif not self.search_box.text():
             self._select_first_view()
+        self._sync_reader()
         self._update_counts()
         self.story_pane.reload()
 

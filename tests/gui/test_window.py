@@ -466,3 +466,59 @@ def test_panes_keep_usable_widths_with_the_story_pane_open(sample_window, qtbot,
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Slash)
     qtbot.waitUntil(window.search_box.hasFocus, timeout=3000)
+
+
+def reader_heading(window) -> str:
+    return window.reader.toPlainText().splitlines()[0]
+
+
+def test_reader_text_follows_loading_the_sample(make_window, qtbot):
+    window = make_window()
+    assert reader_heading(window) == "Nothing to read yet"
+    window.welcome.sample_button.click()
+    qtbot.waitUntil(lambda: window.articles_model.rowCount() == 43, timeout=10000)
+    assert window.reader.toPlainText() == "No article selected\nPick an article from the list."
+
+
+def test_reader_text_follows_a_search(sample_window, qtbot):
+    window = sample_window
+    window.table.selectRow(0)
+    assert window.reader.article is not None
+    window.search_box.setText("zzqxv")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    assert window.reader.toPlainText() == ("No articles match “zzqxv”\nTry other words, or "
+                                           "clear the search box to go back to your views.")
+    window.search_box.setText("Nimbus")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    assert window.articles_model.rowCount() > 0
+    # the results take the focus, and the reader shows the one the list points at
+    assert reader_heading(window) == current_title(window) == window.reader.article.title
+    assert "Nimbus" in reader_heading(window)
+
+
+def test_reader_text_follows_removing_a_source(sample_window, qtbot, store):
+    from newsdesk.gui.models import ID_ROLE
+
+    window = sample_window
+    window.table.selectRow(0)
+    shown = window.reader.article
+    assert shown is not None
+    item = window.nav_model.match(window.nav_model.index(0, 0), ID_ROLE, shown.source_id, 1,
+                                  Qt.MatchFlag.MatchRecursive)[0]
+    window.nav.setCurrentIndex(item)
+    assert window.reader.article == shown  # the article is in its source's list: it stays
+    window.remove_source()
+    qtbot.waitUntil(lambda: window.reader.article is None, timeout=10000)
+    qtbot.waitUntil(lambda: reader_heading(window) == "No article selected", timeout=5000)
+    assert shown.source_id not in [s.id for s in store.list_sources()]
+
+
+def test_reader_text_follows_switching_views(sample_window):
+    window = sample_window
+    views = window.nav_model.index(0, 0)
+    window.table.selectRow(0)
+    window.nav.setCurrentIndex(window.nav_model.index(3, 0, views))  # Starred: empty
+    assert window.reader.toPlainText() == "Nothing here\nThis view has no articles."
+    window.nav.setCurrentIndex(window.nav_model.index(1, 0, views))  # All articles
+    assert window.articles_model.rowCount() == 43
+    assert window.reader.toPlainText() == "No article selected\nPick an article from the list."
