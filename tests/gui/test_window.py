@@ -156,10 +156,11 @@ def test_search_box_filters_and_bad_queries_are_a_message(sample_window, qtbot):
     window = sample_window
     qtbot.keyClicks(window.search_box, "Crossfade")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    assert window.articles_model.rowCount() == 4
+    qtbot.waitUntil(lambda: window.articles_model.rowCount() == 4, timeout=5000)
     window.search_box.setText('"unbalanced')
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    assert "not valid" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "not valid" in window.statusBar().currentMessage(), timeout=5000)
+    assert window.articles_model.rowCount() == 4  # the list stays as it was
 
 
 def test_letters_typed_in_the_search_box_are_not_shortcuts(sample_window, qtbot, store):
@@ -486,10 +487,12 @@ def test_reader_text_follows_a_search(sample_window, qtbot):
     assert window.reader.article is not None
     window.search_box.setText("zzqxv")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    assert window.reader.toPlainText() == ("No articles match “zzqxv”\nTry other words, or "
-                                           "clear the search box to go back to your views.")
+    qtbot.waitUntil(lambda: window.reader.toPlainText() == (
+        "No articles match “zzqxv”\nTry other words, or clear the search box to go back to "
+        "your views."), timeout=5000)
     window.search_box.setText("Nimbus")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.articles_model.query.search == "Nimbus", timeout=5000)
     assert window.articles_model.rowCount() > 0
     # the results take the focus, and the reader shows the one the list points at
     assert reader_heading(window) == current_title(window) == window.reader.article.title
@@ -522,3 +525,65 @@ def test_reader_text_follows_switching_views(sample_window):
     window.nav.setCurrentIndex(window.nav_model.index(1, 0, views))  # All articles
     assert window.articles_model.rowCount() == 43
     assert window.reader.toPlainText() == "No article selected\nPick an article from the list."
+
+
+SLOW_SQL = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 200000000) "
+            "SELECT count(*) FROM c")
+
+
+def test_a_newer_request_interrupts_a_slow_one(make_window, qtbot):
+    import time
+
+    window = make_window()
+    results: list[object] = []
+    started = time.monotonic()
+    window._latest("list", lambda store: store._read(SLOW_SQL), on_done=results.append,
+                   on_failed=results.append)
+    qtbot.waitUntil(lambda: "list" in window._jobs, timeout=5000)  # the slow query runs
+    window._latest("list", lambda store: "newer", on_done=results.append,
+                   on_failed=results.append)
+    qtbot.waitUntil(lambda: results == ["newer"], timeout=5000)
+    from PySide6.QtCore import QThreadPool
+
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert time.monotonic() - started < 5  # the slow one stopped, not ran to its end
+    qtbot.wait(50)
+    assert results == ["newer"]  # the interrupted one's error was dropped, not shown
+
+
+def test_closing_the_window_interrupts_a_slow_query(make_window, qtbot, no_modal_dialogs):
+    import time
+
+    from PySide6.QtCore import QThreadPool
+
+    window = make_window()
+    window._latest("topic-counts", lambda store: store._read(SLOW_SQL),
+                   on_done=lambda _r: None, on_failed=lambda _e: None)
+    qtbot.waitUntil(lambda: "topic-counts" in window._jobs, timeout=5000)
+    started = time.monotonic()
+    window.close()
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert time.monotonic() - started < 3
+    assert window._jobs == {} and no_modal_dialogs == []
+
+
+def test_topic_view_is_read_off_the_gui_thread(sample_window, qtbot, monkeypatch):
+    import threading
+
+    from newsdesk.store.db import Store
+
+    window = sample_window
+    threads: list[bool] = []
+    original = Store.headlines
+
+    def spy(self, query, **kwargs):
+        if query.topic is not None:
+            threads.append(threading.current_thread() is threading.main_thread())
+        return original(self, query, **kwargs)
+
+    monkeypatch.setattr(Store, "headlines", spy)
+    topics = window.nav_model.index(1, 0)
+    window.nav.setCurrentIndex(window.nav_model.index(1, 0, topics))  # Tech policy and courts
+    qtbot.waitUntil(lambda: window.articles_model.query.topic is not None, timeout=5000)
+    assert threads == [False]
+    assert window.articles_model.rowCount() == 17
