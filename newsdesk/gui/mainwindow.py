@@ -1230,21 +1230,26 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def import_opml(self) -> None:
-        from newsdesk.sources import follow_feeds, read_opml
-
         name, _ = QFileDialog.getOpenFileName(self, "Import OPML", "",
                                               "OPML files (*.opml *.xml);;All files (*)")
         if not name:
             return
-        try:
-            added = follow_feeds(self.store, read_opml(name))
-        except NewsdeskError as exc:
-            self.show_error("Could not import the OPML file", exc)
-            return
-        self.statusBar().showMessage(
-            f"Imported {added} new sources from {Path(name).name}; fetching them now.", 8000)
-        self.reload_everything()
-        QTimer.singleShot(0, self.refresh)
+        self.import_opml_file(name)
+
+    def import_opml_file(self, name: str) -> None:
+        """Read and follow an OPML file on a worker; a file that cannot be read (an
+        OPMLError, or anything else) is a message and adds nothing."""
+        from newsdesk.sources import follow_feeds, read_opml
+
+        def done(added: int) -> None:
+            self.statusBar().showMessage(
+                f"Imported {added} new sources from {Path(name).name}; fetching them now.", 8000)
+            self.reload_everything()
+            QTimer.singleShot(0, self.refresh)
+
+        self.statusBar().showMessage(f"Reading {Path(name).name}…")
+        self._with_store(lambda store: follow_feeds(store, read_opml(name)), on_done=done,
+                         error_title="Could not import the OPML file")
 
     def export_opml(self) -> None:
         from newsdesk.sources import export_opml

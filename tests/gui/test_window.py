@@ -587,3 +587,27 @@ def test_topic_view_is_read_off_the_gui_thread(sample_window, qtbot, monkeypatch
     qtbot.waitUntil(lambda: window.articles_model.query.topic is not None, timeout=5000)
     assert threads == [False]
     assert window.articles_model.rowCount() == 17
+
+
+@pytest.mark.parametrize(("body", "depth", "message"), [
+    ("<opml><body><outline", 0,
+     "The OPML file is not well-formed XML (unclosed token: line 1, column 12)."),
+    (None, 5000, None),  # nested 5000 deep: the sentence is sources.py's (OPMLError)
+])
+def test_an_opml_file_that_cannot_be_read_is_a_message(make_window, qtbot, store, tmp_path,
+                                                       no_modal_dialogs, body, depth, message):
+    opml = tmp_path / "bad.opml"
+    opml.write_text(body or ("<opml><body>" + '<outline text="x">' * depth
+                             + '<outline xmlUrl="http://127.0.0.1:9/f"/>'
+                             + "</outline>" * depth + "</body></opml>"))
+    window = make_window()
+    window.show()
+    window.import_opml_file(str(opml))
+    qtbot.waitUntil(lambda: bool(no_modal_dialogs), timeout=10000)
+    title, text = no_modal_dialogs[0]
+    assert title == "Could not import the OPML file"
+    assert window.statusBar().currentMessage() == text
+    if message is not None:
+        assert text == message
+    assert store.list_sources() == []
+    assert window.isVisible()
