@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -131,10 +132,13 @@ class MainWindow(QMainWindow):
         self._last_failed: list[Any] = []
         self._current_id: str | None = None
         self._fetching_images: set[str] = set()
-        self._topic_job_running = False
         self._warm_job_running = False
-        self._topic_job_stale = False
         self._closed = False
+        # Jobs whose answer only matters while nothing newer was asked (see _latest).
+        self._jobs_lock = threading.Lock()
+        self._jobs: dict[str, Store] = {}
+        self._generations: dict[str, int] = {}
+        self._loading: ArticleQuery | None = None  # a full-text view being read
         self._images_tried: set[str] = set()
         self.tray: QSystemTrayIcon | None = None
 
@@ -145,6 +149,10 @@ class MainWindow(QMainWindow):
 
         self.read_timer = QTimer(self, singleShot=True)
         self.read_timer.timeout.connect(self._mark_current_read)
+        # Topic counts are full-text queries: a burst of changes (reading with j, starring)
+        # asks for one count, and a newer count interrupts an older one still running.
+        self.topic_count_timer = QTimer(self, singleShot=True, interval=250)
+        self.topic_count_timer.timeout.connect(self._count_topics_now)
         self.auto_refresh = QTimer(self)
         self.auto_refresh.timeout.connect(lambda: self.refresh(due_only=True))
         self.apply_settings(self.settings, first=True)
@@ -412,6 +420,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
+        self._interrupt_jobs()
+        self.topic_count_timer.stop()
         self.read_timer.stop()
         self.auto_refresh.stop()
         self.qsettings.setValue("window/geometry", self.saveGeometry())
@@ -482,23 +492,85 @@ class MainWindow(QMainWindow):
                 self.search_box.blockSignals(False)
             self._set_query(query)
 
-    def _set_query(self, query: ArticleQuery) -> bool:
+    def _set_query(self, query: ArticleQuery,
+                   shown: Callable[[], object] | None = None) -> None:
+        """Show a view; `shown` runs once its rows are in. Full-text views (a topic, a
+        search) are read on a worker and a newer view interrupts them; the others are
+        indexed and read at once. A query the store refuses is a status message, and the
+        list stays as it was."""
+        if query.search is not None or query.topic is not None:
+            self._loading = query
+            self.statusBar().showMessage("Searching…")
+
+            def failed(error: BaseException) -> None:
+                self._loading = None
+                self.statusBar().showMessage(str(error), 10000)
+
+            self._latest("list", lambda store: self.articles_model.first_page(store, query),
+                         on_done=lambda rows: self._show_page(query, rows, shown),
+                         on_failed=failed)
+            return
         try:
-            self.articles_model.set_query(query)
+            rows = self.articles_model.first_page(self.store, query)
         except NewsdeskError as exc:
             self.statusBar().showMessage(str(exc), 10000)
-            return False
+            return
+        self._latest_cancel("list")
+        self._show_page(query, rows, shown)
+
+    def _latest_cancel(self, key: str) -> None:
+        """A view read at once supersedes a full-text one still loading."""
+        with self._jobs_lock:
+            self._generations[key] = self._generations.get(key, 0) + 1
+            running = self._jobs.pop(key, None)
+            if running is not None:
+                running.interrupt()
+
+    def _show_page(self, query: ArticleQuery, rows: list[Any],
+                   shown: Callable[[], object] | None) -> None:
+        self._loading = None
+        if self.statusBar().currentMessage() == "Searching…":
+            self.statusBar().clearMessage()
+        self.articles_model.show_page(query, rows)
         self.table.scrollToTop()
-        if self.articles_model.rowCount() == 0:
-            self._current_id = None
-            if self.middle.currentWidget() is self.welcome:
-                self.reader_pane.show_message("Nothing to read yet",
-                                              "Articles appear here once you follow outlets "
-                                              "or load the sample corpus.")
-            else:
-                self.reader_pane.show_message("Nothing here", "This view has no articles.")
+        self._sync_reader(view_changed=True)
         self.story_pane.show_article(None)
-        return True
+        if shown is not None:
+            shown()
+
+    def _sync_reader(self, *, view_changed: bool = False) -> None:
+        """The reader and its empty-state text follow the list, whatever changed it.
+
+        An article being read stays while it still exists (and, after a change of view or
+        a search, while the new list holds it); otherwise the reader says what the list
+        shows: the welcome page, an empty view, a search with no match, or rows to pick.
+        """
+        article = self.reader.article
+        if article is not None and self.middle.currentWidget() is not self.welcome:
+            if view_changed:
+                keep = self.articles_model.row_of(article.id) >= 0
+            else:
+                try:
+                    keep = self.store.get_article(article.id) is not None
+                except NewsdeskError:  # deleted with its source, or the store is gone
+                    keep = False
+            if keep:
+                return
+        self._current_id = None
+        self.read_timer.stop()
+        search = self.articles_model.query.search
+        if self.middle.currentWidget() is self.welcome:
+            self.reader_pane.show_message("Nothing to read yet",
+                                          "Articles appear here once you follow outlets "
+                                          "or load the sample corpus.")
+        elif self.articles_model.rowCount() == 0 and search:
+            self.reader_pane.show_message(f"No articles match “{search}”",
+                                          "Try other words, or clear the search box to go "
+                                          "back to your views.")
+        elif self.articles_model.rowCount() == 0:
+            self.reader_pane.show_message("Nothing here", "This view has no articles.")
+        else:
+            self.reader_pane.show_message("No article selected", "Pick an article from the list.")
 
     def _header_clicked(self, section: int) -> None:
         if section != 3:
@@ -522,16 +594,18 @@ class MainWindow(QMainWindow):
         text = self.search_box.text().strip()
         if not text:
             return
-        if not self._set_query(ArticleQuery(search=text)):
-            return
-        self.nav.selectionModel().blockSignals(True)
-        self.nav.selectionModel().clearCurrentIndex()
-        self.nav.clearSelection()
-        self.nav.selectionModel().blockSignals(False)
-        self.nav.viewport().update()
-        if self.articles_model.rowCount():
-            self.statusBar().showMessage(f"Results for “{text}”", 5000)
-            self.table.setFocus()
+
+        def shown() -> None:
+            self.nav.selectionModel().blockSignals(True)
+            self.nav.selectionModel().clearCurrentIndex()
+            self.nav.clearSelection()
+            self.nav.selectionModel().blockSignals(False)
+            self.nav.viewport().update()
+            if self.articles_model.rowCount():
+                self.statusBar().showMessage(f"Results for “{text}”", 5000)
+                self.table.setFocus()
+
+        self._set_query(ArticleQuery(search=text), shown)
 
     def _search_cleared(self, text: str) -> None:
         if not text and not self.nav.currentIndex().isValid():
@@ -668,6 +742,10 @@ class MainWindow(QMainWindow):
 
     def mark_view_read(self) -> None:
         """Mark everything in the current view read (in the background), with undo."""
+        if self._loading is not None:  # the list still shows the view before this one
+            self.statusBar().showMessage("This view is still loading; try again in a moment.",
+                                         4000)
+            return
         query = self.articles_model.query
         label = self.nav.currentIndex().data() or "these results"
 
@@ -778,34 +856,68 @@ class MainWindow(QMainWindow):
             log.warning("comparing stories in the background failed: %s", e), finished(None)))
 
     def _count_topics(self) -> None:
-        """Topic counts are full-text queries (seconds at a million articles): one job at a
-        time, and changes made meanwhile ask for one more run, not one each."""
-        if self._topic_job_running:
-            self._topic_job_stale = True
-            return
+        """Topic counts are full-text queries (seconds at a million articles): they run on
+        a worker, shortly after the last change, interrupting a count still running."""
+        if not self._closed:
+            self.topic_count_timer.start()
+
+    def _count_topics_now(self) -> None:
         if self._closed:
             return
         topics = [t.name for t in self.store.list_topics()]
         if not topics:
             return
-        self._topic_job_running = True
-        self._topic_job_stale = False
-
-        def finished(counts: dict[str, int] | None) -> None:
-            self._topic_job_running = False
-            if counts is not None:
-                self.nav_model.set_topic_counts(counts)
-            if self._topic_job_stale:
-                self._count_topics()
 
         def failed(error: BaseException) -> None:
             log.warning("topic counts failed: %s", error)
-            finished(None)
 
-        self._with_store(
+        self._latest(
+            "topic-counts",
             lambda store: {name: store.count_where(ArticleQuery(topic=name, unread_only=True))
                            for name in topics},
-            on_done=finished, on_failed=failed)
+            on_done=self.nav_model.set_topic_counts, on_failed=failed)
+
+    def _latest(self, key: str, call: Callable[[Store], Any], *,
+                on_done: Callable[[Any], object],
+                on_failed: Callable[[BaseException], object]) -> None:
+        """Run call(store) on a worker's own interruptible connection. Asking again under
+        the same key, or closing the window, interrupts it (sqlite3 stops mid-query) and
+        drops its answer, so a slow query never holds up the newer one or the exit."""
+        path = self.store.path
+        with self._jobs_lock:
+            generation = self._generations.get(key, 0) + 1
+            self._generations[key] = generation
+            running = self._jobs.pop(key, None)
+            if running is not None:
+                running.interrupt()
+
+        def current() -> bool:
+            return self._generations.get(key) == generation and not self._closed
+
+        def work() -> Any:
+            with Store.open(path) as own:
+                own.interruptible()
+                with self._jobs_lock:
+                    if not current():
+                        return None
+                    self._jobs[key] = own
+                try:
+                    return call(own)
+                finally:
+                    with self._jobs_lock:
+                        if self._jobs.get(key) is own:
+                            del self._jobs[key]
+
+        run_in_background(work, on_done=lambda result: on_done(result) if current() else None,
+                          on_failed=lambda error: on_failed(error) if current() else None)
+
+    def _interrupt_jobs(self) -> None:
+        with self._jobs_lock:
+            for key in self._generations:
+                self._generations[key] += 1
+            for store in self._jobs.values():
+                store.interrupt()
+            self._jobs.clear()
 
     def reload_articles(self) -> None:
         """Re-read the list keeping the selected article and the scroll position."""
@@ -822,6 +934,7 @@ class MainWindow(QMainWindow):
                 self.table.setCurrentIndex(self.articles_model.index(row, ArticleTableModel.TITLE))
                 self.table.selectionModel().blockSignals(False)
         self.table.verticalScrollBar().setValue(scroll)
+        self._sync_reader()
         self._update_counts()
 
     def reload_everything(self) -> None:
@@ -835,6 +948,7 @@ class MainWindow(QMainWindow):
             self.reload_articles()
         elif not self.search_box.text():
             self._select_first_view()
+        self._sync_reader()
         self._update_counts()
         self.story_pane.reload()
 
@@ -1116,21 +1230,26 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def import_opml(self) -> None:
-        from newsdesk.sources import follow_feeds, read_opml
-
         name, _ = QFileDialog.getOpenFileName(self, "Import OPML", "",
                                               "OPML files (*.opml *.xml);;All files (*)")
         if not name:
             return
-        try:
-            added = follow_feeds(self.store, read_opml(name))
-        except NewsdeskError as exc:
-            self.show_error("Could not import the OPML file", exc)
-            return
-        self.statusBar().showMessage(
-            f"Imported {added} new sources from {Path(name).name}; fetching them now.", 8000)
-        self.reload_everything()
-        QTimer.singleShot(0, self.refresh)
+        self.import_opml_file(name)
+
+    def import_opml_file(self, name: str) -> None:
+        """Read and follow an OPML file on a worker; a file that cannot be read (an
+        OPMLError, or anything else) is a message and adds nothing."""
+        from newsdesk.sources import follow_feeds, read_opml
+
+        def done(added: int) -> None:
+            self.statusBar().showMessage(
+                f"Imported {added} new sources from {Path(name).name}; fetching them now.", 8000)
+            self.reload_everything()
+            QTimer.singleShot(0, self.refresh)
+
+        self.statusBar().showMessage(f"Reading {Path(name).name}…")
+        self._with_store(lambda store: follow_feeds(store, read_opml(name)), on_done=done,
+                         error_title="Could not import the OPML file")
 
     def export_opml(self) -> None:
         from newsdesk.sources import export_opml

@@ -79,7 +79,15 @@ class ArticleTableModel(QAbstractTableModel):
 
     def set_query(self, query: ArticleQuery) -> None:
         """Show another view; a query the store refuses raises and changes nothing."""
-        first = self._store.headlines(query, limit=self.PAGE + 1, newest_first=self.newest_first)
+        self.show_page(query, self.first_page(self._store, query))
+
+    def first_page(self, store: Store, query: ArticleQuery) -> list[Headline]:
+        """A view's first rows, read through `store`: a worker's own connection may do
+        this for a full-text view, then hand the rows to show_page on the GUI thread."""
+        return store.headlines(query, limit=self.PAGE + 1, newest_first=self.newest_first)
+
+    def show_page(self, query: ArticleQuery, first: list[Headline]) -> None:
+        """Show `query` with its first rows (as first_page read them; [] while loading)."""
         self.beginResetModel()
         self._query = query
         self._rows = first[:self.PAGE]

@@ -155,8 +155,8 @@ class ReaderPane(QWidget):
         if missing and not allowed:
             self.bar_label.setText(f"{len(missing)} remote image{'s' * (len(missing) != 1)} "
                                    "not shown, to keep your reading private.")
-            self.for_source.setText(f"Always for {source.display_name[:28]}" if source
-                                    else "Always for this source")
+            name = source.display_name[:28].replace("&", "&&") if source else ""  # no mnemonic
+            self.for_source.setText(f"Always for {name}" if source else "Always for this source")
             self.bar.show()
         else:
             self.bar.hide()

@@ -964,11 +964,11 @@ class Store:
     def interruptible(self) -> None:
         """Let interrupt() stop this connection's queries; call it on the thread that reads.
 
-        A progress handler checks the flag every few thousand SQLite steps, so a query
+        A progress handler checks the flag every thousand SQLite steps, so a long query
         started after interrupt() stops too (sqlite3_interrupt alone misses those).
         """
         self._interrupted = False
-        self._conn.set_progress_handler(lambda: int(self._interrupted), 4000)
+        self._conn.set_progress_handler(lambda: int(self._interrupted), 1000)
 
     def interrupt(self) -> None:
         """Abort the running and every later query on this connection (from any thread):

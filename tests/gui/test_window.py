@@ -156,10 +156,11 @@ def test_search_box_filters_and_bad_queries_are_a_message(sample_window, qtbot):
     window = sample_window
     qtbot.keyClicks(window.search_box, "Crossfade")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    assert window.articles_model.rowCount() == 4
+    qtbot.waitUntil(lambda: window.articles_model.rowCount() == 4, timeout=5000)
     window.search_box.setText('"unbalanced')
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
-    assert "not valid" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "not valid" in window.statusBar().currentMessage(), timeout=5000)
+    assert window.articles_model.rowCount() == 4  # the list stays as it was
 
 
 def test_letters_typed_in_the_search_box_are_not_shortcuts(sample_window, qtbot, store):
@@ -469,3 +470,147 @@ def test_panes_keep_usable_widths_with_the_story_pane_open(sample_window, qtbot,
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Slash)
     qtbot.waitUntil(window.search_box.hasFocus, timeout=3000)
+
+
+def reader_heading(window) -> str:
+    return window.reader.toPlainText().splitlines()[0]
+
+
+def test_reader_text_follows_loading_the_sample(make_window, qtbot):
+    window = make_window()
+    assert reader_heading(window) == "Nothing to read yet"
+    window.welcome.sample_button.click()
+    qtbot.waitUntil(lambda: window.articles_model.rowCount() == 43, timeout=10000)
+    assert window.reader.toPlainText() == "No article selected\nPick an article from the list."
+
+
+def test_reader_text_follows_a_search(sample_window, qtbot):
+    window = sample_window
+    window.table.selectRow(0)
+    assert window.reader.article is not None
+    window.search_box.setText("zzqxv")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.reader.toPlainText() == (
+        "No articles match “zzqxv”\nTry other words, or clear the search box to go back to "
+        "your views."), timeout=5000)
+    window.search_box.setText("Nimbus")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.articles_model.query.search == "Nimbus", timeout=5000)
+    assert window.articles_model.rowCount() > 0
+    # the results take the focus, and the reader shows the one the list points at
+    assert reader_heading(window) == current_title(window) == window.reader.article.title
+    assert "Nimbus" in reader_heading(window)
+
+
+def test_reader_text_follows_removing_a_source(sample_window, qtbot, store):
+    from newsdesk.gui.models import ID_ROLE
+
+    window = sample_window
+    window.table.selectRow(0)
+    shown = window.reader.article
+    assert shown is not None
+    item = window.nav_model.match(window.nav_model.index(0, 0), ID_ROLE, shown.source_id, 1,
+                                  Qt.MatchFlag.MatchRecursive)[0]
+    window.nav.setCurrentIndex(item)
+    assert window.reader.article == shown  # the article is in its source's list: it stays
+    window.remove_source()
+    qtbot.waitUntil(lambda: window.reader.article is None, timeout=10000)
+    qtbot.waitUntil(lambda: reader_heading(window) == "No article selected", timeout=5000)
+    assert shown.source_id not in [s.id for s in store.list_sources()]
+
+
+def test_reader_text_follows_switching_views(sample_window):
+    window = sample_window
+    views = window.nav_model.index(0, 0)
+    window.table.selectRow(0)
+    window.nav.setCurrentIndex(window.nav_model.index(3, 0, views))  # Starred: empty
+    assert window.reader.toPlainText() == "Nothing here\nThis view has no articles."
+    window.nav.setCurrentIndex(window.nav_model.index(1, 0, views))  # All articles
+    assert window.articles_model.rowCount() == 43
+    assert window.reader.toPlainText() == "No article selected\nPick an article from the list."
+
+
+SLOW_SQL = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 200000000) "
+            "SELECT count(*) FROM c")
+
+
+def test_a_newer_request_interrupts_a_slow_one(make_window, qtbot):
+    import time
+
+    window = make_window()
+    results: list[object] = []
+    started = time.monotonic()
+    window._latest("list", lambda store: store._read(SLOW_SQL), on_done=results.append,
+                   on_failed=results.append)
+    qtbot.waitUntil(lambda: "list" in window._jobs, timeout=5000)  # the slow query runs
+    window._latest("list", lambda store: "newer", on_done=results.append,
+                   on_failed=results.append)
+    qtbot.waitUntil(lambda: results == ["newer"], timeout=5000)
+    from PySide6.QtCore import QThreadPool
+
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert time.monotonic() - started < 5  # the slow one stopped, not ran to its end
+    qtbot.wait(50)
+    assert results == ["newer"]  # the interrupted one's error was dropped, not shown
+
+
+def test_closing_the_window_interrupts_a_slow_query(make_window, qtbot, no_modal_dialogs):
+    import time
+
+    from PySide6.QtCore import QThreadPool
+
+    window = make_window()
+    window._latest("topic-counts", lambda store: store._read(SLOW_SQL),
+                   on_done=lambda _r: None, on_failed=lambda _e: None)
+    qtbot.waitUntil(lambda: "topic-counts" in window._jobs, timeout=5000)
+    started = time.monotonic()
+    window.close()
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    assert time.monotonic() - started < 3
+    assert window._jobs == {} and no_modal_dialogs == []
+
+
+def test_topic_view_is_read_off_the_gui_thread(sample_window, qtbot, monkeypatch):
+    import threading
+
+    from newsdesk.store.db import Store
+
+    window = sample_window
+    threads: list[bool] = []
+    original = Store.headlines
+
+    def spy(self, query, **kwargs):
+        if query.topic is not None:
+            threads.append(threading.current_thread() is threading.main_thread())
+        return original(self, query, **kwargs)
+
+    monkeypatch.setattr(Store, "headlines", spy)
+    topics = window.nav_model.index(1, 0)
+    window.nav.setCurrentIndex(window.nav_model.index(1, 0, topics))  # Tech policy and courts
+    qtbot.waitUntil(lambda: window.articles_model.query.topic is not None, timeout=5000)
+    assert threads == [False]
+    assert window.articles_model.rowCount() == 17
+
+
+@pytest.mark.parametrize(("body", "depth", "message"), [
+    ("<opml><body><outline", 0,
+     "The OPML file is not well-formed XML (unclosed token: line 1, column 12)."),
+    (None, 5000, None),  # nested 5000 deep: the sentence is sources.py's (OPMLError)
+])
+def test_an_opml_file_that_cannot_be_read_is_a_message(make_window, qtbot, store, tmp_path,
+                                                       no_modal_dialogs, body, depth, message):
+    opml = tmp_path / "bad.opml"
+    opml.write_text(body or ("<opml><body>" + '<outline text="x">' * depth
+                             + '<outline xmlUrl="http://127.0.0.1:9/f"/>'
+                             + "</outline>" * depth + "</body></opml>"))
+    window = make_window()
+    window.show()
+    window.import_opml_file(str(opml))
+    qtbot.waitUntil(lambda: bool(no_modal_dialogs), timeout=10000)
+    title, text = no_modal_dialogs[0]
+    assert title == "Could not import the OPML file"
+    assert window.statusBar().currentMessage() == text
+    if message is not None:
+        assert text == message
+    assert store.list_sources() == []
+    assert window.isVisible()
