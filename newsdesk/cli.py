@@ -578,6 +578,8 @@ def sample(ctx: click.Context) -> None:
     loaded = load_sample(_state(ctx).store)
     click.echo(f"Loaded the sample corpus: {loaded.outlets} sample outlets, {loaded.new} new "
                f"articles ({loaded.unchanged + loaded.updated} already there).")
+    for title, why in loaded.failed:
+        click.echo(f"  not loaded: {title}: {why}")
 
 
 @cli.command()

@@ -21,6 +21,8 @@ class FetchError(NewsdeskError):
         "not_a_feed",
         "parse_error",
         "invalid_url",
+        "storage",  # the database refused to save what was fetched (disk full, locked, ...)
+        "internal",  # a bug of ours while handling this source; logged with its traceback
     )
 
     def __init__(self, kind: str, message: str, *, url: str = "", status: int | None = None,

@@ -7,12 +7,17 @@ as fetched feeds, so a machine with no network shows real content.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newsdesk.config import resource_path
+from newsdesk.errors import ParseError, StoreError
 from newsdesk.ingest.pipeline import body_hash, parse_and_normalize
+from newsdesk.models import Source
 from newsdesk.store.db import Store
+
+log = logging.getLogger(__name__)
 
 SAMPLE_DIR = "sample"
 SAMPLE_FOLDER = "Samples"
@@ -24,28 +29,62 @@ class SampleLoad:
     new: int
     updated: int
     unchanged: int
+    failed: tuple[tuple[str, str], ...] = ()  # (outlet title, why) for outlets not loaded
 
 
 def load_sample(store: Store) -> SampleLoad:
-    """Add the sample outlets (kind 'sample', never fetched) and store their articles."""
+    """Add the sample outlets (kind 'sample', never fetched) and store their articles.
+
+    Each outlet is its own job: one that cannot be read or stored is recorded as that
+    source's error and listed in `failed`, and the others still load.
+    """
     manifest = json.loads(resource_path(SAMPLE_DIR, "outlets.json").read_text("utf-8"))
     now = datetime.now(UTC).replace(microsecond=0)
     new = updated = unchanged = 0
+    failed: list[tuple[str, str]] = []
     for outlet in manifest["outlets"]:
-        body = resource_path(SAMPLE_DIR, outlet["file"]).read_bytes()
-        source, _ = store.add_source(outlet["feed_url"], title=outlet["title"],
-                                     site_url=outlet["site_url"], folder=SAMPLE_FOLDER,
-                                     kind="sample")
-        _, articles = parse_and_normalize(source, body, url=outlet["feed_url"],
-                                          content_type=outlet.get("content_type", ""), now=now)
-        with store.transaction():
-            saved = store.upsert_articles(articles)
-            store.update_source(source.id, body_hash=body_hash(body), last_fetched_at=now,
-                                last_success_at=now)
+        source: Source | None = None
+        try:
+            body = resource_path(SAMPLE_DIR, outlet["file"]).read_bytes()
+            source, _ = store.add_source(outlet["feed_url"], title=outlet["title"],
+                                         site_url=outlet["site_url"], folder=SAMPLE_FOLDER,
+                                         kind="sample")
+            _, articles = parse_and_normalize(source, body, url=outlet["feed_url"],
+                                              content_type=outlet.get("content_type", ""), now=now)
+            with store.transaction():
+                saved = store.upsert_articles(articles)
+                store.update_source(source.id, body_hash=body_hash(body), last_fetched_at=now,
+                                    last_success_at=now, error_count=0, last_error_kind=None,
+                                    last_error_message=None)
+        except Exception as exc:
+            message = _record_failure(store, source, exc, now)
+            failed.append((str(outlet.get("title") or outlet.get("file")), message))
+            continue
         new += len(saved.new_ids)
         updated += len(saved.updated_ids)
         unchanged += saved.unchanged
     from newsdesk.clustering import update_stories
 
     update_stories(store)
-    return SampleLoad(len(manifest["outlets"]), new, updated, unchanged)
+    return SampleLoad(len(manifest["outlets"]) - len(failed), new, updated, unchanged,
+                      tuple(failed))
+
+
+def _record_failure(store: Store, source: Source | None, exc: Exception, now: datetime) -> str:
+    """Log one outlet's failure and note it on its source, if it has one; return the sentence."""
+    where = source.url if source else "?"
+    if isinstance(exc, StoreError | ParseError):
+        kind = "storage" if isinstance(exc, StoreError) else "parse_error"
+        message = str(exc)
+        log.error("sample outlet %s not loaded: %s", where, exc)
+    else:
+        kind = "internal"
+        message = f"NewsDesk failed while loading this sample ({exc}); details are in its log."
+        log.exception("sample outlet %s not loaded", where)
+    if source is not None:
+        try:
+            store.update_source(source.id, last_fetched_at=now, error_count=source.error_count + 1,
+                                last_error_kind=kind, last_error_message=message)
+        except Exception as again:
+            log.error("could not record that failure either: %s", again)
+    return message

@@ -36,6 +36,10 @@ _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)[
 _CHARSET = re.compile(r"charset\s*=\s*\"?([A-Za-z0-9._-]+)", re.IGNORECASE)
 _EMAIL = re.compile(r"(([a-zA-Z0-9_\-.+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|"
                     r"(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?")
+# Limits for counts a feed gives: a TTL of ten years in minutes, a length that JSON and
+# SQLite hold exactly.
+MAX_TTL_MINUTES = 10 * 365 * 24 * 60
+MAX_LENGTH = 2**53
 _UNSURE = (b"<!DOCTYPE", b"<!doctype", b"xml:base", b'type="xhtml"', b"type='xhtml'",
            b"<rdf:RDF", b'version="0.9', b"version='0.9")
 
@@ -54,8 +58,20 @@ def _date(text: str | None) -> datetime | None:
 
     try:
         return datetime.fromtimestamp(timegm(parsed), tz=UTC)
-    except (OverflowError, ValueError):
+    except (OverflowError, ValueError, OSError):
         return None
+
+
+def cardinal(text: str | None, maximum: int) -> int | None:
+    """A count such as a TTL or a length: ASCII digits only, capped at `maximum`.
+
+    str.isdigit() accepts "²" (which int() refuses) and hundreds of digits make a number
+    that float() and timedelta cannot hold; both come from feeds.
+    """
+    text = (text or "").strip()
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    return maximum if len(text) > len(str(maximum)) else min(int(text), maximum)
 
 
 def _text(element: ET.Element | None) -> str:
@@ -128,9 +144,8 @@ def _rss_item(item: ET.Element, base: str, language: str | None) -> ParsedItem:
         elif tag == "enclosure":
             url = child.get("url")
             if url:
-                length = child.get("length", "")
                 enclosures.append(Enclosure(url=url, type=child.get("type", ""),
-                                            length=int(length) if length.isdigit() else None))
+                                            length=cardinal(child.get("length"), MAX_LENGTH)))
         elif tag == "comments":
             comments = _text(child) or None
         elif len(child):
@@ -167,9 +182,8 @@ def _atom_entry(entry: ET.Element, base: str, language: str | None) -> ParsedIte
         if rel == "alternate" and link is None:
             link = _urljoin(base, href)
         elif rel == "enclosure":
-            length = el.get("length", "")
             enclosures.append(Enclosure(url=_urljoin(base, href), type=el.get("type", ""),
-                                        length=int(length) if length.isdigit() else None))
+                                        length=cardinal(el.get("length"), MAX_LENGTH)))
     ident = _text(entry.find(ATOM + "id"))
     guid = _urljoin(base, ident) if ident else None
     title, title_type = _atom_text(entry.find(ATOM + "title"))
@@ -216,8 +230,8 @@ def parse_fast(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
             return _rss_feed(root, url)
         if root.tag == ATOM + "feed":
             return _atom_feed(root, url)
-    except (ET.ParseError, _Unsure, ValueError, TypeError) as exc:
-        log.debug("fast path declined %s: %s", url or "feed", exc)
+    except Exception as exc:  # e.g. LookupError for encoding="bogus": feedparser decides
+        log.debug("fast path declined %s: %r", url or "feed", exc)
     return None
 
 
@@ -233,7 +247,7 @@ def _rss_feed(root: ET.Element, url: str) -> ParsedFeed:
         format="rss20", title=_text(channel.find("title")),
         site_url=_urljoin(url, site) if site else None,
         description=_text(channel.find("description")), language=language,
-        ttl_minutes=int(ttl) if ttl.isdigit() else None, items=items,
+        ttl_minutes=cardinal(ttl, MAX_TTL_MINUTES), items=items,
     )
 
 

@@ -28,6 +28,12 @@ TRACKING_PARAMS = frozenset({
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
 # A date this far ahead of the clock is a feed's mistake; we treat it as "now".
 FUTURE_SLACK = timedelta(hours=1)
+# A date before this is a placeholder, not a publication time: no web feed existed before
+# 1990 (the web is from 1991, RSS from 1999), and the common placeholders are all earlier:
+# Go's zero time (0001-01-01), a Unix time of 0 (1970-01-01, or 1969-12-31 in a timezone
+# west of UTC, which a 1970 cutoff would miss) and spreadsheet epochs (1899, 1900).
+# Such a date counts as missing, so the article is dated when we first saw it.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 def _is_tracking(key: str) -> bool:
@@ -79,7 +85,8 @@ def article_id(source_id: int, kind: str, key: str) -> str:
 
 
 def _clamp(value: datetime | None, now: datetime) -> datetime | None:
-    if value is None:
+    """A feed's date we believe: a future one becomes now, an absurd past one missing."""
+    if value is None or value < EARLIEST:
         return None
     return now if value > now + FUTURE_SLACK else value
 

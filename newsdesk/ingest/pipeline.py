@@ -3,24 +3,35 @@
 Scheduling and error counting live here too: success resets a source's error count and
 schedules the next check from its TTL or Cache-Control; failure backs off, doubling, and
 honours Retry-After.
+
+A refresh is a set of independent jobs, one a source, behind a bulkhead: whatever goes wrong
+while one source is fetched, parsed, normalized, stored or scheduled (a bad feed, a full
+disk, a bug of ours) ends as that source's recorded failure, and the others are stored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import hashlib
+import ipaddress
 import logging
 import multiprocessing
 import os
+import re
+import signal
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from newsdesk.config import FetchSettings
-from newsdesk.errors import FetchError, ParseError
+from newsdesk.errors import FetchError, NewsdeskError, ParseError, StoreError
 from newsdesk.ingest.fetch import Fetcher, fetch_one
 from newsdesk.ingest.normalize import canonical_url, normalize_feed
 from newsdesk.ingest.parse import parse_feed
@@ -67,6 +78,11 @@ PROCESS_POOL_MIN_SOURCES = 24
 _DEFERRED_BATCH = 64
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# How often a parser process checks that its parent still lives, where prctl is missing.
+PARENT_CHECK_INTERVAL = 1.0
+
+
 def _parser_pool(sources: int) -> ProcessPoolExecutor | None:
     """Worker processes for parsing, only where forking is safe and worth it.
 
@@ -78,16 +94,76 @@ def _parser_pool(sources: int) -> ProcessPoolExecutor | None:
     if (sources < PROCESS_POOL_MIN_SOURCES or cores < 2 or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
         return None
-    pool = ProcessPoolExecutor(max_workers=min(cores, 4),
-                               mp_context=multiprocessing.get_context("fork"))
-    for future in [pool.submit(os.getpid) for _ in range(min(cores, 4))]:
+    return start_parser_pool(min(cores, 4))
+
+
+def start_parser_pool(workers: int) -> ProcessPoolExecutor:
+    """Fork `workers` parser processes now; each ends when this process ends, however."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
+    for future in [pool.submit(os.getpid) for _ in range(workers)]:
         future.result()
     return pool
+
+
+def _worker_init(parent: int) -> None:
+    """In each parser process: die with the parent (kill -9, a cron `timeout`, a crash).
+
+    Otherwise a killed `newsdesk fetch` leaves its workers waiting for work forever. On
+    Linux the kernel sends SIGKILL when the parent goes (PR_SET_PDEATHSIG; it follows the
+    thread that forked, which is the refresh's own thread, alive as long as the pool).
+    Everywhere, a thread also watches the parent's pid, as a fallback.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+                log.debug("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
+        except (OSError, AttributeError) as exc:
+            log.debug("prctl unavailable: %s", exc)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch",
+                     daemon=True).start()
+
+
+def _watch_parent(parent: int, interval: float = PARENT_CHECK_INTERVAL) -> None:
+    """Exit this process as soon as it is orphaned (its parent pid changes)."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(interval)
+
+
+class _WorkerError(Exception):
+    """A bug raised in a parser process, sent back as plain text.
+
+    Not the exception itself: one that cannot be unpickled in the parent (a required
+    keyword argument is enough) would break the whole pool and every job in flight.
+    """
+
+    def __init__(self, summary: str, details: str) -> None:
+        super().__init__(summary, details)
+        self.summary = summary
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.summary
 
 
 def _parse_job(source: Source, body: bytes, url: str, content_type: str,
                now: datetime) -> tuple[ParsedFeed, list[Article]]:
     return parse_and_normalize(source, body, url=url, content_type=content_type, now=now)
+
+
+def _parse_job_in_worker(source: Source, body: bytes, url: str, content_type: str,
+                         now: datetime) -> tuple[ParsedFeed, list[Article]]:
+    try:
+        return _parse_job(source, body, url, content_type, now)
+    except ParseError as exc:
+        raise ParseError(str(exc), not_a_feed=exc.not_a_feed) from None
+    except Exception as exc:
+        raise _WorkerError(f"{type(exc).__name__}: {exc}", traceback.format_exc()) from None
 
 
 class _Refresher:
@@ -122,20 +198,34 @@ class _Refresher:
             self.flush()
 
     def flush(self) -> None:
-        """Commit the queued bookkeeping writes."""
+        """Commit the queued bookkeeping writes; one that fails costs only itself."""
         if not self._deferred:
             return
         writes, self._deferred = self._deferred, []
-        with self.store.transaction():
-            for write in writes:
-                write()
+        try:
+            with self.store.transaction():
+                for write in writes:
+                    write()
+            return
+        except Exception as exc:
+            log.warning("%d bookkeeping writes failed together (%s); retrying one by one",
+                        len(writes), exc)
+        for write in writes:
+            try:
+                with self.store.transaction():
+                    write()
+            except StoreError as exc:
+                log.error("a source's fetch state was not saved: %s", exc)
+            except Exception:
+                log.exception("a source's fetch state was not saved")
 
     async def _parse(self, source: Source, result: FetchResult,
                      body: bytes) -> tuple[ParsedFeed, list[Article]]:
         args = (source, body, result.final_url, result.content_type, self.now)
         if self._pool is not None:
             try:
-                return await asyncio.get_running_loop().run_in_executor(self._pool, _parse_job, *args)
+                return await asyncio.get_running_loop().run_in_executor(
+                    self._pool, _parse_job_in_worker, *args)
             except BrokenProcessPool:
                 if self._pool is not None:
                     log.warning("parser processes died; parsing in this process instead")
@@ -143,22 +233,48 @@ class _Refresher:
         return await asyncio.to_thread(_parse_job, *args)
 
     async def _one(self, fetcher: Fetcher, source: Source) -> SourceReport:
-        result = await fetcher.fetch(source.url, etag=source.etag,
-                                     last_modified=source.last_modified)
+        try:
+            result = await fetcher.fetch(source.url, etag=source.etag,
+                                         last_modified=source.last_modified)
+        except Exception as exc:  # fetch() promises FetchErrors only; a bug must stay here
+            log.exception("fetching %s failed unexpectedly", source.url)
+            result = FetchResult(url=source.url, final_url=source.url,
+                                 error=_internal(exc, source.url))
         report = await self.handle(source, result)
         self.done += 1
         if self.progress:
-            self.progress(self.done, self.total, report)
+            try:
+                self.progress(self.done, self.total, report)
+            except Exception:  # a broken progress display must not stop the refresh
+                log.exception("the refresh progress callback failed")
         return report
 
     async def handle(self, source: Source, result: FetchResult) -> SourceReport:
-        """Store what one fetch brought (or record its failure) and report it."""
+        """Store what one fetch brought (or record its failure) and report it.
+
+        The bulkhead: nothing raised while handling this source leaves this method; it
+        becomes the source's failure, and its half-done store write is rolled back.
+        """
         try:
             return await self._handle(source, result)
         except ParseError as exc:
             error = FetchError("not_a_feed" if exc.not_a_feed else "parse_error", str(exc),
                                url=source.url)
+        except StoreError as exc:
+            log.error("could not store %s: %s", source.url, exc)
+            error = FetchError("storage", str(exc), url=source.url)
+        except Exception as exc:
+            if isinstance(exc, _WorkerError):
+                log.error("reading %s failed in a parser process:\n%s", source.url, exc.details)
+            else:
+                log.exception("reading %s failed", source.url)
+            error = _internal(exc, source.url)
+        try:
             return self._fail(source, result, error)
+        except Exception:
+            log.exception("recording the failure of %s failed", source.url)
+            return SourceReport(source.id, source.url, source.display_name, "failed",
+                                error_kind=error.kind, error_message=str(error))
 
     async def _handle(self, source: Source, result: FetchResult) -> SourceReport:
         if result.error is not None:
@@ -226,6 +342,12 @@ class _Refresher:
                             error_kind=error.kind, error_message=str(error))
 
 
+def _internal(exc: BaseException, url: str) -> FetchError:
+    """A bug of ours, as a sentence for the source's row (the traceback is in the log)."""
+    return FetchError("internal", f"NewsDesk failed while handling this feed ({exc}); this is "
+                      "a bug in NewsDesk, and the details are in its log.", url=url)
+
+
 def refresh(store: Store, sources: Sequence[Source] | None = None, *,
             settings: FetchSettings | None = None, progress: Progress | None = None,
             now: datetime | None = None) -> RefreshReport:
@@ -251,20 +373,81 @@ def _group_into_stories(store: Store, new_ids: Sequence[str]) -> None:
         update_stories(store, list(new_ids))
 
 
+# A host name: labels of letters, digits and hyphens (any script), dot-separated.
+_LABEL = re.compile(r"(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?", re.UNICODE)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def web_address(text: str) -> str:
+    """The http(s) URL a user typed, completed with https:// if bare; FetchError if it is none.
+
+    Checked before any DNS lookup, so "htp:/not a url" gets a sentence at once instead of
+    a resolver error or a fetch of https://htp/.
+    """
+    url = text.strip()
+    bare = "://" not in url
+    refused = FetchError("invalid_url", f"“{url}” is not a web address NewsDesk can fetch; "
+                         "give one like https://example.com/feed.", url=url)
+    if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise refused
+    if bare:
+        if _SCHEME.match(url) and not re.match(r"[\w.-]+:\d+(?:/|$)", url):
+            raise refused  # "htp:/x", "mailto:a@b", "javascript:..." - but not "host:8080/"
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        host = parts.hostname or ""
+    except ValueError:
+        raise refused from None
+    if parts.scheme.lower() not in ("http", "https") or not host or parts.netloc.endswith(":"):
+        raise refused
+    if port == 0 or canonical_url(url) is None:
+        raise refused
+    if ":" in host:  # an IPv6 literal
+        try:
+            ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            raise refused from None
+        return url
+    labels = host.rstrip(".").split(".")
+    if not all(_LABEL.fullmatch(label) for label in labels):
+        raise refused
+    if bare and len(labels) < 2 and host != "localhost":
+        raise refused  # one word typed alone ("news") is not meant as a server's name
+    return url
+
+
 def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
               settings: FetchSettings | None = None) -> tuple[Source, SourceReport | None, bool]:
     """Add a feed by its URL or by a site URL (autodiscovery); store its first items.
 
-    Returns (source, report of the first fetch, created). Raises FetchError when neither
-    the URL nor any feed its page advertises can be read.
+    Returns (source, report of the first fetch, created). Raises FetchError when the URL is
+    not one, or when neither it nor any feed its page advertises is a feed we can read; a
+    bug of ours while doing so is a FetchError of kind "internal" too, never a traceback.
     """
-    settings = settings or FetchSettings()
-    url = url.strip()
-    if "://" not in url:
-        url = "https://" + url
-    if canonical_url(url) is None:
-        raise FetchError("invalid_url", f"{url} is not a web address NewsDesk can fetch.",
-                         url=url)
+    url = web_address(url)
+    try:
+        return _subscribe(store, url, folder=folder, title=title,
+                          settings=settings or FetchSettings())
+    except NewsdeskError:
+        raise
+    except Exception as exc:
+        log.exception("subscribing to %s failed", url)
+        raise _internal(exc, url) from exc
+
+
+def _check_feed(body: bytes, url: str, result: FetchResult) -> ParseError | None:
+    """None if the body is a feed; the ParseError that says why not otherwise."""
+    try:
+        parse_feed(body, url=result.final_url, content_type=result.content_type)
+    except ParseError as exc:
+        return exc
+    return None
+
+
+def _subscribe(store: Store, url: str, *, folder: str, title: str,
+               settings: FetchSettings) -> tuple[Source, SourceReport | None, bool]:
     existing = store.find_source(url)
     if existing:
         return existing, None, False
@@ -273,22 +456,26 @@ def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
         raise result.error
     body = result.body or b""
     feed_url = result.permanent_url or url
-    try:
-        parse_feed(body, url=result.final_url, content_type=result.content_type)
-    except ParseError as exc:
-        if not exc.not_a_feed:
-            raise FetchError("parse_error", str(exc), url=url) from exc
+    problem = _check_feed(body, url, result)
+    if problem is not None:
+        if not problem.not_a_feed:
+            raise FetchError("parse_error", str(problem), url=url) from problem
         candidates = discover_feeds(body, result.final_url)
         if not candidates:
-            raise FetchError("not_a_feed", f"{url} is a web page that advertises no feed.",
-                             url=url) from exc
+            raise FetchError("not_a_feed", f"{url} is not a feed, and it advertises none "
+                             f"({problem})", url=url) from problem
         feed_url = candidates[0].url
         existing = store.find_source(feed_url)
         if existing:
             return existing, None, False
         result = asyncio.run(fetch_one(feed_url, settings))
         if result.error is not None:
-            raise result.error from exc
+            raise result.error from problem
+        found = _check_feed(result.body or b"", feed_url, result)
+        if found is not None:
+            raise FetchError("not_a_feed" if found.not_a_feed else "parse_error",
+                             f"{url} advertises {feed_url}, which cannot be read: {found}",
+                             url=feed_url) from found
         feed_url = result.permanent_url or feed_url
     source, created = store.add_source(feed_url, title=title, folder=folder)
     now = datetime.now(UTC).replace(microsecond=0)
@@ -297,4 +484,3 @@ def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
     refresher.flush()
     _group_into_stories(store, report.new_ids)
     return store.get_source(source.id), report, created
-

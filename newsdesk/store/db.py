@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -41,16 +42,42 @@ _CHUNK = 500
 
 
 def to_iso(value: datetime | None) -> str | None:
-    """UTC, second precision, sortable as text: 2024-01-02T03:04:05Z."""
+    """UTC, second precision, sortable as text: 2024-01-02T03:04:05Z, always 20 characters.
+
+    Not strftime: glibc's %Y writes year 1 as "1", which sorts wrongly and which
+    fromisoformat refuses.
+    """
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC or 9999 west of it: keep the wall time
+        value = value.replace(tzinfo=UTC)
+    return (f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
+            f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z")
+
+
+# What to_iso writes, and what older versions wrote for years before 1000 ("1-01-01T...").
+_ISO = re.compile(r"(\d{1,4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z")
 
 
 def from_iso(value: str | None) -> datetime | None:
+    """Read any date we ever stored; a value that is no date at all reads as None (logged)."""
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))  # the fast, common case
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError, TypeError):
+        pass
+    match = _ISO.fullmatch(value) if isinstance(value, str) else None
+    try:
+        if match:
+            return datetime(*map(int, match.groups()), tzinfo=UTC)  # type: ignore[misc]
+    except ValueError:
+        pass
+    log.warning("unreadable date %r in the database; read as no date", value)
+    return None
 
 
 _FULL, _IOERR, _BUSY, _LOCKED, _READONLY, _CORRUPT, _CANTOPEN, _NOTADB = 13, 10, 5, 6, 8, 11, 14, 26
@@ -459,6 +486,10 @@ class Store:
                 elif found[1] == row["content_hash"]:
                     unchanged += 1
                 else:
+                    if fts_rows:  # the update trigger unindexes the old text: index it first
+                        conn.executemany("INSERT INTO articles_fts(rowid, title, text) "
+                                         "VALUES (?, ?, ?)", fts_rows)
+                        fts_rows.clear()
                     columns = list(_UPDATE_COLUMNS)
                     if article.date_from_feed:
                         columns += ["published", "date_from_feed"]

@@ -1,10 +1,12 @@
+import contextlib
+import json
 from datetime import UTC, datetime
 
 import pytest
 
 from newsdesk.errors import ParseError
 from newsdesk.ingest.parse import parse_datetime, parse_feed
-from tests.conftest import fixture_bytes
+from tests.conftest import FIXTURES, fixture_bytes
 
 
 @pytest.mark.parametrize(
@@ -125,3 +127,168 @@ def test_not_a_feed(body, not_a_feed):
 )
 def test_parse_datetime(text, expected):
     assert parse_datetime(text) == expected
+
+
+# ---------------------------------------------------------------- hostile bytes (issue 9)
+
+CRASHES = sorted((FIXTURES / "crashes").glob("*.bin"))
+
+
+def _rss(items: str, channel: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+            f"<link>https://t.example/</link>{channel}{items}</channel></rss>").encode()
+
+
+def test_unknown_encoding_declared_falls_back_to_feedparser():
+    body = _rss("<item><title>Caf\u00e9</title><guid>a</guid></item>").replace(
+        b'encoding="utf-8"', b'encoding="bogus"')
+    feed = parse_feed(body)
+    assert [i.title for i in feed.items] == ["Caf\u00e9"]
+
+
+@pytest.mark.parametrize("declared", [b"I\xff\xffSO-8859-1", b"\x01\x00\x00utf-8"])
+def test_feedparser_crashing_is_a_parse_error(declared):
+    """feedparser's encoding detection raises UnicodeDecodeError / ValueError on these
+    (found by bench/fuzz.py; the inputs are in tests/fixtures/crashes/)."""
+    body = _rss("<item><title>A</title><guid>a</guid></item>").replace(b"utf-8", declared, 1)
+    with pytest.raises(ParseError) as info:
+        parse_feed(body)
+    assert "could not be read" in str(info.value)
+
+
+@pytest.mark.parametrize(("ttl", "expected"), [
+    ("60", 60), ("9" * 300, 10 * 365 * 24 * 60), ("\u00b2", None), ("-5", None), ("1e3", None)])
+def test_ttl_is_a_bounded_count(ttl, expected):
+    item = "<item><title>A</title><guid>a</guid></item>"
+    fast = parse_feed(_rss(item, f"<ttl>{ttl}</ttl>"))
+    loose = parse_feed(_rss(item, f"<ttl>{ttl}</ttl>") + b"<!-- junk --><")  # feedparser path
+    assert fast.format == "rss20" and fast.ttl_minutes == expected
+    assert loose.ttl_minutes == expected
+
+
+def test_enclosure_length_in_superscript_digits_is_dropped_not_the_entry():
+    body = _rss('<item><title>A</title><guid>a</guid><enclosure url="https://t.example/a.mp3" '
+                'length="\u00b2\u00b3" type="audio/mpeg"/></item>')
+    (item,) = parse_feed(body).items
+    assert (item.enclosures[0].url, item.enclosures[0].length) == ("https://t.example/a.mp3", None)
+
+
+def test_json_number_too_long_for_int_is_a_parse_error():
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": ' + b"9" * 4301 + b"}]}"
+    with pytest.raises(ParseError, match="not valid JSON"):
+        parse_feed(body)
+
+
+def test_json_nested_too_deep_is_a_parse_error():
+    deep = b"[" * 100_000 + b"]" * 100_000
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + deep + b"}"
+    with pytest.raises(ParseError, match="nested too deeply"):
+        parse_feed(body)
+
+
+def test_json_fields_of_the_wrong_shape_are_ignored():
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
+        {"id": [[["x"]]], "url": "https://j.example/1", "title": "A", "tags": [{"a": 1}, "ok"],
+         "authors": [{"name": {"deep": ["x"]}}, {"name": "Ann"}],
+         "attachments": [{"url": "https://j.example/a.mp3", "size_in_bytes": True}]}]}).encode()
+    (item,) = parse_feed(body).items
+    assert (item.guid, item.categories, item.authors) == (None, ("ok",), ("Ann",))
+    assert item.enclosures[0].length is None
+
+
+SMILE = "\U0001F600"
+
+
+def test_surrogate_char_refs_pair_up_or_become_replacement_characters():
+    body = _rss("<item><title>A &#55357;&#56832; B &#xD83D;&#xDE00; C &#55357;</title>"
+                "<guid>g&#56832;</guid><author>Bob &#55357;</author>"
+                "<link>https://t.example/a?q=&#55357;&#56832;&amp;r=&#55357;</link></item>")
+    (item,) = parse_feed(body).items
+    assert item.title == f"A {SMILE} B {SMILE} C \ufffd"
+    assert item.guid == "g\ufffd"
+    assert item.link == f"https://t.example/a?q={SMILE}&r=\ufffd"
+    assert item.authors == ("Bob \ufffd",)
+
+
+def test_surrogate_char_refs_in_a_feed_only_feedparser_reads():
+    body = _rss("<item><title>A &#55357;&#56832; &#56832;</title><guid>g</guid></item>").replace(
+        b'<rss version="2.0">', b'<rss version="0.91">')
+    (item,) = parse_feed(body).items
+    assert item.title == f"A {SMILE} \ufffd"
+
+
+def test_lone_surrogates_in_json_become_replacement_characters():
+    body = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "F\\ud800", "items": [{'
+            b'"id": "i\\udc00", "url": "https://j.example/?q=\\ud800", "title": "T \\ud83d\\ude00 \\ud83d",'
+            b'"authors": [{"name": "A\\udfff"}], "tags": ["t\\ud800"], "content_text": "x\\ud800"}]}')
+    feed = parse_feed(body)
+    (item,) = feed.items
+    assert feed.title == "F\ufffd"
+    assert (item.guid, item.link, item.title) == ("i\ufffd", "https://j.example/?q=\ufffd",
+                                                  f"T {SMILE} \ufffd")
+    assert (item.authors, item.categories, item.content_html) == (("A\ufffd",), ("t\ufffd",),
+                                                                 "<p>x\ufffd</p>")
+
+
+def test_every_string_of_a_parse_is_valid_utf8():
+    """The boundary rule: nothing downstream ever sees a surrogate."""
+    body = (b'{"version": "https://jsonfeed.org/version/1.1", "home_page_url": "https://j.example/\\ud800",'
+            b'"description": "\\udc00", "language": "e\\ud800n", "items": [{"id": "1", '
+            b'"summary": "\\ud800", "content_html": "<b>\\ud800</b>", "language": "\\ud800",'
+            b'"attachments": [{"url": "https://j.example/\\ud800.mp3", "mime_type": "a/\\ud800"}]}]}')
+    feed = parse_feed(body)
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, tuple | list):
+            for v in value:
+                yield from strings(v)
+        elif hasattr(value, "__dataclass_fields__"):
+            for name in value.__dataclass_fields__:
+                yield from strings(getattr(value, name))
+
+    found = list(strings(feed))
+    assert len(found) >= 12
+    for text in found:
+        text.encode("utf-8")  # raises on a surrogate
+
+
+@pytest.mark.parametrize("body", [
+    b"id\ttitle\turl\n1\tHello\thttps://x.example/\n2\tWorld\thttps://y.example/\n",
+    b"just some words, no markup at all",
+    b"<html><head><title>Shop</title></head><body><p>No feed here</p></body></html>",
+    b"<!DOCTYPE html><div>news</div>",
+    b"<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg'><title>x</title></svg>",
+    b"<?xml version='1.0'?><urlset><url><loc>https://x.example/</loc></url></urlset>",
+])
+def test_a_document_that_is_not_a_feed_is_refused(body):
+    with pytest.raises(ParseError) as info:
+        parse_feed(body, content_type="text/plain")
+    assert info.value.not_a_feed
+
+
+def test_a_feed_after_junk_is_still_a_feed():
+    body = b"<br />\n<b>Notice</b>: Undefined index in x.php<br />\n" + fixture_bytes("rss20.xml")
+    assert len(parse_feed(body).items) == 2
+
+
+def test_a_utf16_feed_is_a_feed():
+    body = fixture_bytes("atom10.xml").decode("utf-8").replace('encoding="utf-8"', 'encoding="utf-16"')
+    feed = parse_feed(body.encode("utf-16"))
+    assert (feed.format, len(feed.items)) == ("atom10", 2)
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_dates_that_leave_the_calendar_in_utc_are_missing(value):
+    assert parse_datetime(value) is None
+
+
+@pytest.mark.parametrize("path", CRASHES, ids=[p.name for p in CRASHES])
+def test_fuzz_crash_inputs_now_store_or_refuse(path, store):
+    """Every input the fuzzer (bench/fuzz.py) crashed on, replayed through its own path."""
+    from bench.fuzz_target import run_one
+
+    source, _ = store.add_source("https://fuzz.example/feed")
+    with contextlib.suppress(ParseError):
+        run_one(store, source, path.read_bytes())
