@@ -106,6 +106,8 @@ def _explain(exc: sqlite3.Error, path: str) -> StoreError:
     if code in (_NOTADB, _CORRUPT) or "not a database" in text or "malformed" in text:
         return StoreError(f"{path} is not a NewsDesk database (not an SQLite file, or a damaged "
                           "one); nothing in it was changed.")
+    if "unique constraint failed: sources.url" in text:
+        return StoreError("Another source already has that address; nothing was changed.")
     if code == _CANTOPEN or "unable to open" in text:
         return StoreError(f"Cannot open the database at {path}.")
     return StoreError(f"Database error in {path}: {exc}")
@@ -349,17 +351,22 @@ class Store:
 
     def add_source(self, url: str, *, title: str = "", site_url: str | None = None,
                    folder: str = "", kind: str = "feed") -> tuple[Source, bool]:
-        """Subscribe; return (source, created). An existing URL is returned, not duplicated."""
+        """Subscribe; return (source, created). An existing URL is returned, not duplicated
+        (checked under the write lock, so two programs adding one URL get one source)."""
         existing = self.find_source(url)
         if existing:
             return existing, False
         with self._write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO sources(url, title, site_url, folder, kind, added_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [url, title, site_url, folder, kind, to_iso(datetime.now(UTC))],
-            )
-        return self.get_source(int(cursor.lastrowid or 0)), True
+            taken = conn.execute("SELECT id FROM sources WHERE url = ?", [url]).fetchone()
+            if taken is not None:
+                source_id, created = int(taken[0]), False
+            else:
+                source_id, created = int(conn.execute(
+                    "INSERT INTO sources(url, title, site_url, folder, kind, added_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [url, title, site_url, folder, kind, to_iso(datetime.now(UTC))],
+                ).lastrowid or 0), True
+        return self.get_source(source_id), created
 
     def find_source(self, url: str) -> Source | None:
         rows = self._read("SELECT * FROM sources WHERE url = ?", [url])

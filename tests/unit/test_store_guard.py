@@ -257,3 +257,12 @@ def test_two_feeds_moving_to_one_address_do_not_abort_the_refresh(store, feed_se
     assert urls[stayed.id] == stayed.url
     assert [r.getMessage() for r in caplog.records] == [
         f"{stayed.url} moved to {feed_server.url('/new')}, which is already a source"]
+
+
+def test_giving_a_source_another_sources_address_is_a_sentence(store):
+    a, _ = store.add_source("https://a.example/feed")
+    store.add_source("https://b.example/feed")
+    with pytest.raises(StoreError, match=r"^Another source already has that address; nothing "
+                                         r"was changed\.$"):
+        store.update_source(a.id, url="https://b.example/feed")
+    assert store.get_source(a.id).url == "https://a.example/feed"
