@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
@@ -24,6 +25,7 @@ from newsdesk.analysis.framing import (
 from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.presentation import outlets_in_order, signed
 from newsdesk.store.db import Store
+from newsdesk.textsafe import printable
 
 log = logging.getLogger(__name__)
 
@@ -125,50 +127,72 @@ def to_json(label: str, comparison: Comparison) -> str:
                       ensure_ascii=False, indent=2)
 
 
+# Characters that make Markdown (CommonMark and GitHub's tables) out of text anywhere in a
+# line, and what makes a block (heading, list, quote, rule) at the start of one.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>|~!#&])")
+_MD_BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
+
+
+def _md(text: str) -> str:
+    """Text from a feed as Markdown that renders as that text: no links, images, HTML,
+    headings, lists or table cells of its own, on one line."""
+    text = _MD_INLINE.sub(r"\\\1", printable(text).strip())
+    return _MD_BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2)
+                               else f"{m.group(1)}{m.group(3)}\\{m.group(4)}", text)
+
+
+def _md_list(items: Any) -> str:
+    return ", ".join(_md(str(item)) for item in items)
+
+
 def to_markdown(label: str, comparison: Comparison) -> str:
-    """A report an editor can paste or send: every figure with its evidence."""
+    """A report an editor can paste or send: every figure with its evidence.
+
+    Every text that came from a feed (titles, names, sentences, words) is escaped, so a
+    title like "[click](javascript:...)" or "# Heading" shows as written.
+    """
     outlets = outlets_in_order(comparison)
-    lines = [f"# {label}", "", "## Timeline", ""]
+    lines = [f"# {_md(label)}", "", "## Timeline", ""]
     for entry in comparison.timeline:
         lag = "first" if entry.hours_after_first == 0 else f"+{entry.hours_after_first:.1f} h"
-        lines.append(f"- **{entry.outlet}** ({lag}): {entry.published:%Y-%m-%d %H:%M} UTC")
+        lines.append(f"- **{_md(entry.outlet)}** ({lag}): {entry.published:%Y-%m-%d %H:%M} UTC")
     lines += ["", "## What every outlet reports", "",
-              ", ".join(comparison.common_core) or "(nothing in common)", ""]
+              _md_list(comparison.common_core) or "(nothing in common)", ""]
     used = [k for k in FRAME_LABELS if any(o.frames.get(k) for o in outlets)]
     if used:
         lines += ["## Frames", "", "Share of each outlet's framing sentences per dimension.", "",
                   "| outlet | " + " | ".join(FRAME_LABELS[k] for k in used) + " |",
                   "|---|" + "---:|" * len(used)]
-        lines += ["| " + frame.outlet + " | " + " | ".join(
+        lines += ["| " + _md(frame.outlet) + " | " + " | ".join(
             f"{frame.frames[k]:.0%}" if frame.frames.get(k) else "" for k in used) + " |"
             for frame in outlets]
         lines.append("")
     for frame in outlets:
-        lines += [f"## {frame.outlet}", "", f"*{frame.kind}* ({frame.kind_reason}); "
+        lines += [f"## {_md(frame.outlet)}", "", f"*{_md(frame.kind)}* ({_md(frame.kind_reason)}); "
                   f"tone {signed(frame.tone)} (VADER, -1 to 1)", ""]
-        lines += [f"- {h.sentence}" for h in frame.headlines]
+        lines += [f"- {_md(h.sentence)}" for h in frame.headlines]
         lines.append("")
         if frame.headline_words:
-            lines.append("Headline words no one else uses: " + ", ".join(frame.headline_words))
+            lines.append("Headline words no one else uses: " + _md_list(frame.headline_words))
         if frame.distinctive:
             lines.append("Distinctive words and phrases: " + ", ".join(
-                f"{t.term} ({t.z:+.2f})" for t in frame.distinctive))
+                f"{_md(t.term)} ({t.z:+.2f})" for t in frame.distinctive))
         if frame.voices:
-            lines.append("Voices: " + ", ".join(v.name for v in frame.voices))
+            lines.append("Voices: " + _md_list(v.name for v in frame.voices))
         if frame.missing_voices:
-            lines.append("Leaves out voices others quote: " + ", ".join(frame.missing_voices))
+            lines.append("Leaves out voices others quote: " + _md_list(frame.missing_voices))
         if frame.links_to_outlets:
-            lines.append("Links to: " + ", ".join(frame.links_to_outlets))
+            lines.append("Links to: " + _md_list(frame.links_to_outlets))
         if frame.primary_sources:
-            lines.append("Primary sources: " + ", ".join(frame.primary_sources))
-        evidence = [(f"loaded: “{t.word}”", t.evidence.sentence) for t in frame.loaded]
+            lines.append("Primary sources: " + _md_list(frame.primary_sources))
+        evidence = [(f"loaded: “{_md(t.word)}”", t.evidence.sentence) for t in frame.loaded]
         evidence += [("hedge", e.sentence) for e in frame.hedges]
         evidence += [(f"tone {signed(score)}", e.sentence) for score, e in frame.tone_evidence]
-        evidence += [(f"voice: {v.name}", v.evidence[0].sentence) for v in frame.voices]
-        evidence += [(f"“{t.term}”", t.evidence[0].sentence) for t in frame.distinctive
+        evidence += [(f"voice: {_md(v.name)}", v.evidence[0].sentence) for v in frame.voices]
+        evidence += [(f"“{_md(t.term)}”", t.evidence[0].sentence) for t in frame.distinctive
                      if t.evidence]
         if evidence:
             lines += ["", "Evidence:", ""]
-            lines += [f"- {what}: > {sentence}" for what, sentence in evidence]
+            lines += [f"- {what}: > {_md(sentence)}" for what, sentence in evidence]
         lines.append("")
     return "\n".join(lines)
