@@ -518,13 +518,16 @@ class MainWindow(QMainWindow):
         self._latest_cancel("list")
         self._show_page(query, rows, shown)
 
-    def _latest_cancel(self, key: str) -> None:
-        """A view read at once supersedes a full-text one still loading."""
+    def _latest_cancel(self, key: str) -> int:
+        """Supersede the job under `key` (interrupting it if it runs); the new generation.
+        A view read at once calls it too, so a full-text one still loading is dropped."""
         with self._jobs_lock:
-            self._generations[key] = self._generations.get(key, 0) + 1
+            generation = self._generations.get(key, 0) + 1
+            self._generations[key] = generation
             running = self._jobs.pop(key, None)
             if running is not None:
                 running.interrupt()
+            return generation
 
     def _show_page(self, query: ArticleQuery, rows: list[Any],
                    shown: Callable[[], object] | None) -> None:
@@ -884,12 +887,7 @@ class MainWindow(QMainWindow):
         the same key, or closing the window, interrupts it (sqlite3 stops mid-query) and
         drops its answer, so a slow query never holds up the newer one or the exit."""
         path = self.store.path
-        with self._jobs_lock:
-            generation = self._generations.get(key, 0) + 1
-            self._generations[key] = generation
-            running = self._jobs.pop(key, None)
-            if running is not None:
-                running.interrupt()
+        generation = self._latest_cancel(key)
 
         def current() -> bool:
             return self._generations.get(key) == generation and not self._closed
