@@ -918,13 +918,28 @@ class MainWindow(QMainWindow):
             self._jobs.clear()
 
     def reload_articles(self) -> None:
-        """Re-read the list keeping the selected article and the scroll position."""
-        keep = self._current_id
-        scroll = self.table.verticalScrollBar().value()
+        """Re-read the list keeping the selected article and the scroll position (a
+        full-text view on a worker; while a view is loading its answer is fresh anyway)."""
+        self._update_counts()
+        if self._loading is not None:
+            return
+        query = self.articles_model.query
+        if query.search is not None or query.topic is not None:
+            model = self.articles_model
+            self._latest("list", model.reload_rows, on_done=lambda read: self._reloaded(read),
+                         on_failed=lambda error: self.statusBar().showMessage(str(error), 8000))
+            return
         try:
-            self.articles_model.reload()
+            read = self.articles_model.reload_rows(self.store)
         except NewsdeskError as exc:
             self.statusBar().showMessage(str(exc), 8000)
+            return
+        self._reloaded(read)
+
+    def _reloaded(self, read: tuple[ArticleQuery, int, list[Any]]) -> None:
+        keep = self._current_id
+        scroll = self.table.verticalScrollBar().value()
+        self.articles_model.show_reloaded(*read)
         if keep is not None:
             row = self.articles_model.row_of(keep)
             if row >= 0:
@@ -933,7 +948,6 @@ class MainWindow(QMainWindow):
                 self.table.selectionModel().blockSignals(False)
         self.table.verticalScrollBar().setValue(scroll)
         self._sync_reader()
-        self._update_counts()
 
     def reload_everything(self) -> None:
         current = self.nav.currentIndex()
