@@ -518,13 +518,16 @@ class MainWindow(QMainWindow):
         self._latest_cancel("list")
         self._show_page(query, rows, shown)
 
-    def _latest_cancel(self, key: str) -> None:
-        """A view read at once supersedes a full-text one still loading."""
+    def _latest_cancel(self, key: str) -> int:
+        """Supersede the job under `key` (interrupting it if it runs); the new generation.
+        A view read at once calls it too, so a full-text one still loading is dropped."""
         with self._jobs_lock:
-            self._generations[key] = self._generations.get(key, 0) + 1
+            generation = self._generations.get(key, 0) + 1
+            self._generations[key] = generation
             running = self._jobs.pop(key, None)
             if running is not None:
                 running.interrupt()
+            return generation
 
     def _show_page(self, query: ArticleQuery, rows: list[Any],
                    shown: Callable[[], object] | None) -> None:
@@ -884,12 +887,7 @@ class MainWindow(QMainWindow):
         the same key, or closing the window, interrupts it (sqlite3 stops mid-query) and
         drops its answer, so a slow query never holds up the newer one or the exit."""
         path = self.store.path
-        with self._jobs_lock:
-            generation = self._generations.get(key, 0) + 1
-            self._generations[key] = generation
-            running = self._jobs.pop(key, None)
-            if running is not None:
-                running.interrupt()
+        generation = self._latest_cancel(key)
 
         def current() -> bool:
             return self._generations.get(key) == generation and not self._closed
@@ -920,13 +918,28 @@ class MainWindow(QMainWindow):
             self._jobs.clear()
 
     def reload_articles(self) -> None:
-        """Re-read the list keeping the selected article and the scroll position."""
-        keep = self._current_id
-        scroll = self.table.verticalScrollBar().value()
+        """Re-read the list keeping the selected article and the scroll position (a
+        full-text view on a worker; while a view is loading its answer is fresh anyway)."""
+        self._update_counts()
+        if self._loading is not None:
+            return
+        query = self.articles_model.query
+        if query.search is not None or query.topic is not None:
+            model = self.articles_model
+            self._latest("list", model.reload_rows, on_done=lambda read: self._reloaded(read),
+                         on_failed=lambda error: self.statusBar().showMessage(str(error), 8000))
+            return
         try:
-            self.articles_model.reload()
+            read = self.articles_model.reload_rows(self.store)
         except NewsdeskError as exc:
             self.statusBar().showMessage(str(exc), 8000)
+            return
+        self._reloaded(read)
+
+    def _reloaded(self, read: tuple[ArticleQuery, int, list[Any]]) -> None:
+        keep = self._current_id
+        scroll = self.table.verticalScrollBar().value()
+        self.articles_model.show_reloaded(*read)
         if keep is not None:
             row = self.articles_model.row_of(keep)
             if row >= 0:
@@ -935,7 +948,6 @@ class MainWindow(QMainWindow):
                 self.table.selectionModel().blockSignals(False)
         self.table.verticalScrollBar().setValue(scroll)
         self._sync_reader()
-        self._update_counts()
 
     def reload_everything(self) -> None:
         current = self.nav.currentIndex()

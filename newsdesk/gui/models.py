@@ -100,12 +100,23 @@ class ArticleTableModel(QAbstractTableModel):
         In an unread view, articles read since the view opened stay until it changes,
         so the one being read does not vanish under the reader.
         """
+        self.show_reloaded(*self.reload_rows(self._store))
+
+    def reload_rows(self, store: Store) -> tuple[ArticleQuery, int, list[Headline]]:
+        """What reload() reads, through `store` (a worker's connection for a full-text
+        view): (the query it was for, rows wanted, rows read)."""
         wanted = max(len(self._rows), self.PAGE)
         query = self._query
         if query.unread_only:
             read = tuple(h.id for h in self._rows if h.is_read)[:5000]
             query = replace(query, keep_ids=read)
-        rows = self._store.headlines(query, limit=wanted + 1, newest_first=self.newest_first)
+        rows = store.headlines(query, limit=wanted + 1, newest_first=self.newest_first)
+        return self._query, wanted, rows
+
+    def show_reloaded(self, query: ArticleQuery, wanted: int, rows: list[Headline]) -> None:
+        """Show rows reload_rows read, unless the view changed meanwhile."""
+        if query != self._query:
+            return
         self.beginResetModel()
         self._rows = rows[:wanted]
         self._more = len(rows) > wanted

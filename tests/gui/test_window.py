@@ -590,6 +590,14 @@ def test_topic_view_is_read_off_the_gui_thread(sample_window, qtbot, monkeypatch
     qtbot.waitUntil(lambda: window.articles_model.query.topic is not None, timeout=5000)
     assert threads == [False]
     assert window.articles_model.rowCount() == 17
+    window.table.selectRow(3)
+    chosen = window.current_headline().id
+    window.reload_articles()  # as after a refresh: re-read on a worker, selection kept
+    qtbot.waitUntil(lambda: len(threads) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: "list" not in window._jobs, timeout=5000)
+    qtbot.wait(50)
+    assert threads == [False, False]
+    assert window.articles_model.rowCount() == 17 and window.current_headline().id == chosen
 
 
 @pytest.mark.parametrize(("body", "depth", "message"), [
