@@ -817,12 +817,14 @@ class MainWindow(QMainWindow):
             self.show_error("Could not fetch images", error)
 
         self._with_store(lambda store: cache_images(store, article), on_done=done,
-                         on_failed=failed)
+                         on_failed=failed, detached=True)
 
     def _with_store(self, call: Callable[[Store], Any], *, on_done: Callable[[Any], object],
                     error_title: str = "",
-                    on_failed: Callable[[BaseException], object] | None = None) -> None:
-        """Run call(store) on a worker, on its own connection to the same database."""
+                    on_failed: Callable[[BaseException], object] | None = None,
+                    detached: bool = False) -> None:
+        """Run call(store) on a worker, on its own connection to the same database
+        (`detached` for network work that closing the window must not wait for)."""
         path = self.store.path
 
         def work() -> Any:
@@ -830,7 +832,7 @@ class MainWindow(QMainWindow):
                 return call(own)
 
         run_in_background(work, on_done=on_done, on_failed=on_failed or (
-            lambda e: self.show_error(error_title, e)))
+            lambda e: self.show_error(error_title, e)), detached=detached)
 
     # ------------------------------------------------------------ counts, title, tray
 
@@ -1016,7 +1018,7 @@ class MainWindow(QMainWindow):
                 return report, hits
 
         run_in_background(work, on_done=self._refresh_done, on_failed=self._refresh_failed,
-                          on_progress=self._refresh_progress)
+                          on_progress=self._refresh_progress, detached=True)
 
     def _refresh_progress(self, value: object) -> None:
         done, total = value  # type: ignore[misc]
@@ -1128,7 +1130,7 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, lambda: self.add_source(url, folder, text))
 
         self._with_store(lambda store: subscribe(store, url, folder=folder), on_done=done,
-                         on_failed=failed)
+                         on_failed=failed, detached=True)
 
     def edit_source(self) -> None:
         source_id = self._selected("source")

@@ -7,6 +7,7 @@ touch a widget inside `fn`; do that in the callbacks, which run on the GUI threa
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -88,8 +89,18 @@ class _Task(QRunnable):
 def run_in_background(fn: Callable[..., Any], *, on_done: Callable[[Any], None] | None = None,
                       on_failed: Callable[[BaseException], None] | None = None,
                       on_progress: Callable[[Any], None] | None = None,
-                      pool: QThreadPool | None = None) -> None:
-    """Run `fn` on a pool thread. With on_progress, `fn` gets a report(value) callable."""
+                      pool: QThreadPool | None = None, detached: bool = False) -> None:
+    """Run `fn` on a pool thread. With on_progress, `fn` gets a report(value) callable.
+
+    `detached` runs it on a daemon thread instead, for work that waits on the network
+    (a refresh, a subscription, image downloads): Qt waits for its pool's threads when the
+    application quits, and closing the window must not wait for a slow server. Abandoning
+    such work is safe: each source is stored in its own transaction.
+    """
     relay = _Relay(on_done, on_failed, on_progress)
     _live.add(relay)
-    (pool or QThreadPool.globalInstance()).start(_Task(fn, relay, on_progress is not None))
+    task = _Task(fn, relay, on_progress is not None)
+    if detached:
+        threading.Thread(target=task.run, name="newsdesk-network", daemon=True).start()
+    else:
+        (pool or QThreadPool.globalInstance()).start(task)
