@@ -518,6 +518,11 @@ class MainWindow(QMainWindow):
         self._latest_cancel("list")
         self._show_page(query, rows, shown)
 
+    @property
+    def view_loading(self) -> bool:
+        """Whether a full-text view is still being read on a worker (for tests and bench)."""
+        return self._loading is not None
+
     def _latest_cancel(self, key: str) -> int:
         """Supersede the job under `key` (interrupting it if it runs); the new generation.
         A view read at once calls it too, so a full-text one still loading is dropped."""
