@@ -353,7 +353,7 @@ def test_web_addresses_that_are_accepted(typed, expected):
 
 
 @pytest.mark.parametrize(("body", "content_type"), [
-    (b"id\ttitle\n1\tFirst\n2\tSecond\n", "text/tab-separated-values"),
+    (b"id\tbody\n1\t<item>First</item>\n2\t<entry>Second</entry>\n", "text/tab-separated-values"),
     (b"<html><head><title>Shop</title></head><body>No feed</body></html>", "text/html"),
     (b"plain words", "text/plain"),
 ])
