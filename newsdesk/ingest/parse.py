@@ -49,8 +49,8 @@ def parse_feed(body: bytes, *, url: str = "", content_type: str = "") -> ParsedF
         return _clean_feed(_parse_json_feed(body))
     body = _fix_surrogate_refs(body)
     fast = parse_fast(body, url=url, content_type=content_type)
-    if fast is not None:
-        return _clean_feed(fast)
+    if fast is not None:  # expat refuses surrogates and NUL, literal or referenced: clean
+        return fast
     return _clean_feed(_parse_xml_feed(body, url=url, content_type=content_type))
 
 
@@ -85,13 +85,20 @@ def _clean_value(value: Any) -> Any:
     return value
 
 
+_FIELD_NAMES = {cls: tuple(f.name for f in dataclasses.fields(cls))
+                for cls in (ParsedItem, ParsedFeed, Enclosure)}
+
+
 def _clean_fields(obj: Any) -> Any:
     changes = {}
-    for field in dataclasses.fields(obj):
-        value = getattr(obj, field.name)
+    for name in _FIELD_NAMES[type(obj)]:
+        value = getattr(obj, name)
+        if value is None or value.__class__ is bool or (value.__class__ is str and value.isascii()
+                                                        and "\x00" not in value):
+            continue  # the common case, checked without a call
         cleaned = _clean_value(value)
-        if cleaned != value or type(cleaned) is not type(value):
-            changes[field.name] = cleaned
+        if cleaned != value:
+            changes[name] = cleaned
     return dataclasses.replace(obj, **changes) if changes else obj
 
 

@@ -366,11 +366,18 @@ def refresh(store: Store, sources: Sequence[Source] | None = None, *,
 
 
 def _group_into_stories(store: Store, new_ids: Sequence[str]) -> None:
-    """The cluster step after store: new articles join stories (see clustering.py)."""
+    """The cluster step after store: new articles join stories (see clustering.py).
+
+    The articles are stored by then; grouping failing must not turn the refresh into an
+    error (the articles stay unclustered until a later catch-up, and the log says why).
+    """
     if new_ids:
         from newsdesk.clustering import update_stories
 
-        update_stories(store, list(new_ids))
+        try:
+            update_stories(store, list(new_ids))
+        except Exception:
+            log.exception("grouping %d new articles into stories failed", len(new_ids))
 
 
 # A host name: labels of letters, digits and hyphens (any script), dot-separated.

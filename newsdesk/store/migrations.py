@@ -275,6 +275,26 @@ def m0007_outlet_from_feed_url(db: Database) -> None:
                "WHERE sa.story_id = stories.id)")
 
 
+@migrations(name="0008_placeholder_dates")
+def m0008_placeholder_dates(db: Database) -> None:
+    """Dates from before 1990 are placeholders (Go's zero time, a Unix time of 0): undated.
+
+    Older versions stored them, and wrote years before 1000 without padding
+    ("1-01-01T00:00:00Z", which reading refused and which sorts wrongly). Such an article
+    is now dated when it was first seen, as normalize.py does for new ones; stories take
+    their span from their members again.
+    """
+    bad = "({col} IS NOT NULL AND (length({col}) < 20 OR {col} < '1990-01-01T00:00:00Z'))"
+    db.execute(f"UPDATE articles SET published = first_seen, date_from_feed = 0 "
+               f"WHERE {bad.format(col='published')}")
+    db.execute(f"UPDATE articles SET updated = NULL WHERE {bad.format(col='updated')}")
+    span = ("(SELECT {fn}(a.published) FROM story_articles sa JOIN articles a ON a.id = "
+            "sa.article_id WHERE sa.story_id = stories.id)")
+    db.execute(f"UPDATE stories SET first_seen = coalesce({span.format(fn='MIN')}, first_seen), "
+               f"last_seen = coalesce({span.format(fn='MAX')}, last_seen) "
+               f"WHERE {bad.format(col='first_seen')} OR {bad.format(col='last_seen')}")
+
+
 def check_database(db: Database, where: str = "The database") -> str:
     """Whether a file is ours to use: "current", "behind" (ours, migrations pending) or
     "empty" (no tables: a new database). Raise StoreError for a newer NewsDesk's database

@@ -79,3 +79,21 @@ def test_odd_feeds_are_left_to_feedparser(name):
 ])
 def test_declines_what_it_cannot_match(body):
     assert parse_fast(body, url="https://x.example/", content_type="text/xml; charset=utf-8") is None
+
+
+@pytest.mark.parametrize("declared", [b"bogus", b"utf-9", b"x-made-up"])
+def test_an_unknown_declared_encoding_is_declined_not_raised(declared):
+    """ElementTree raises LookupError for these; the fast path must hand them to feedparser."""
+    body = (b'<?xml version="1.0" encoding="' + declared + b'"?><rss version="2.0"><channel>'
+            b"<title>T</title><item><title>A</title><guid>a</guid></item></channel></rss>")
+    assert parse_fast(body) is None
+
+
+def test_fast_path_reads_paired_surrogate_refs_once_rewritten():
+    from newsdesk.ingest.parse import parse_feed
+
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item>'
+            b"<title>&#55357;&#56832;</title><guid>a</guid></item></channel></rss>")
+    assert parse_fast(body) is None  # expat refuses surrogate references outright
+    feed = parse_feed(body)
+    assert (feed.format, feed.items[0].title) == ("rss20", "\U0001F600")

@@ -256,6 +256,7 @@ def test_every_string_of_a_parse_is_valid_utf8():
 
 @pytest.mark.parametrize("body", [
     b"id\ttitle\turl\n1\tHello\thttps://x.example/\n2\tWorld\thttps://y.example/\n",
+    b"id\tbody\n1\t<item>First</item>\n2\t<entry>Second</entry>\n",  # feedparser: 1 entry
     b"just some words, no markup at all",
     b"<html><head><title>Shop</title></head><body><p>No feed here</p></body></html>",
     b"<!DOCTYPE html><div>news</div>",

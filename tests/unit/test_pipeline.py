@@ -1,10 +1,15 @@
+import asyncio
+import multiprocessing
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from newsdesk.config import FetchSettings
-from newsdesk.errors import FetchError
+from newsdesk.errors import FetchError, ParseError, StoreError
+from newsdesk.ingest import pipeline
 from newsdesk.ingest.pipeline import backoff_delay, next_check, refresh, subscribe
+from newsdesk.models import FetchResult
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
 
@@ -141,3 +146,243 @@ def test_refresh_puts_new_articles_into_stories(store, feed_server):
     report = refresh(store, [source], now=NOW)
     new_ids = report.sources[0].new_ids
     assert new_ids and all(store.story_of(i) is not None for i in new_ids)
+
+
+# ---------------------------------------------------------------- the bulkhead (issue 9)
+
+
+def _three_sources(store, feed_server):
+    bodies = {f"/f{i}": RSS.replace(b"fixturedirt", f"outlet{i}".encode()) for i in range(3)}
+    for path, body in bodies.items():
+        feed_server.routes[path] = Route(body=body)
+    return [store.add_source(feed_server.url(path))[0] for path in bodies]
+
+
+def test_a_bug_while_normalizing_one_source_fails_only_that_source(store, feed_server, monkeypatch,
+                                                                     caplog):
+    good1, bad, good2 = _three_sources(store, feed_server)
+    real = pipeline.normalize_feed
+
+    def normalize(feed, source, **kwargs):
+        if source.id == bad.id:
+            raise KeyError("boom in normalize")
+        return real(feed, source, **kwargs)
+
+    monkeypatch.setattr(pipeline, "normalize_feed", normalize)
+    report = refresh(store, [good1, bad, good2], now=NOW)
+    outcomes = {r.source_id: (r.outcome, r.error_kind) for r in report.sources}
+    assert outcomes == {good1.id: ("new", None), bad.id: ("failed", "internal"),
+                        good2.id: ("new", None)}
+    assert (store.count_articles(good1.id), store.count_articles(bad.id),
+            store.count_articles(good2.id)) == (2, 0, 2)
+    failed = store.get_source(bad.id)
+    assert (failed.error_count, failed.last_error_kind) == (1, "internal")
+    assert "boom in normalize" in failed.last_error_message and "bug" in failed.last_error_message
+    assert failed.next_fetch_at == NOW + timedelta(seconds=SETTINGS.backoff_base)
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(logged) == 1 and logged[0].exc_info is not None  # log.exception: the traceback
+
+
+def test_a_failing_store_write_rolls_back_only_that_source(store, feed_server, monkeypatch):
+    good1, bad, good2 = _three_sources(store, feed_server)
+    real = store.update_source
+
+    def update_source(source_id, **fields):
+        if source_id == bad.id and "body_hash" in fields:  # after its articles were written
+            raise RuntimeError("update failed half-way")
+        return real(source_id, **fields)
+
+    monkeypatch.setattr(store, "update_source", update_source)
+    report = refresh(store, [good1, bad, good2], now=NOW)
+    assert [r.outcome for r in report.sources] == ["new", "failed", "new"]
+    assert report.sources[1].error_kind == "internal"
+    assert store.count_articles(bad.id) == 0  # its upsert was rolled back with it
+    assert store.count_articles() == 4
+    assert store.get_source(bad.id).body_hash is None
+    assert [r["outcome"] for r in store.fetch_log(bad.id)] == ["failed"]
+
+
+def test_a_full_disk_is_recorded_as_a_storage_failure(store, feed_server, monkeypatch):
+    good1, bad, good2 = _three_sources(store, feed_server)
+    real = store.upsert_articles
+    message = "The disk holding test.db is full; nothing new was saved. Free some space."
+
+    def upsert(articles):
+        if articles and articles[0].source_id == bad.id:
+            raise StoreError(message)
+        return real(articles)
+
+    monkeypatch.setattr(store, "upsert_articles", upsert)
+    report = refresh(store, [good1, bad, good2], now=NOW)
+    failed = report.sources[1]
+    assert (failed.outcome, failed.error_kind, failed.error_message) == ("failed", "storage", message)
+    assert store.get_source(bad.id).last_error_kind == "storage"
+    assert store.count_articles() == 4
+
+
+def test_a_bug_in_fetching_and_a_broken_progress_callback_stay_contained(store, feed_server,
+                                                                         monkeypatch):
+    good1, bad, good2 = _three_sources(store, feed_server)
+    real = pipeline.Fetcher.fetch
+
+    async def fetch(self, url, **kwargs):
+        if url == bad.url:
+            raise AttributeError("fetcher bug")
+        return await real(self, url, **kwargs)
+
+    def progress(done, total, report):
+        raise ValueError("progress display bug")
+
+    monkeypatch.setattr(pipeline.Fetcher, "fetch", fetch)
+    report = refresh(store, [good1, bad, good2], now=NOW, progress=progress)
+    assert [(r.outcome, r.error_kind) for r in report.sources] == [
+        ("new", None), ("failed", "internal"), ("new", None)]
+    assert store.get_source(bad.id).error_count == 1
+
+
+def test_bookkeeping_writes_that_fail_cost_only_themselves(store, feed_server, monkeypatch):
+    """304s and failures are written in a batch; one bad write must not lose the others."""
+    sources = _three_sources(store, feed_server)
+    refresh(store, sources, now=NOW)
+    for path in ("/f0", "/f1", "/f2"):
+        feed_server.routes[path] = Route(status=500)
+    real = store.update_source
+
+    def update_source(source_id, **fields):
+        if source_id == sources[1].id:
+            raise StoreError("The database is busy in another program; try again.")
+        return real(source_id, **fields)
+
+    monkeypatch.setattr(store, "update_source", update_source)
+    report = refresh(store, [store.get_source(s.id) for s in sources], now=NOW)
+    assert [r.outcome for r in report.sources] == ["failed"] * 3
+    assert [store.get_source(s.id).error_count for s in sources] == [1, 0, 1]
+
+
+class _Unpicklable(Exception):
+    """Unpickling calls cls(*args): a required keyword argument makes that fail."""
+
+    def __init__(self, message, *, code):
+        super().__init__(message)
+        self.code = code
+
+
+def test_an_exception_in_a_parser_process_does_not_poison_the_pool(store, monkeypatch, caplog):
+    real = pipeline.parse_and_normalize
+
+    def parse(source, body, **kwargs):
+        if b"poison" in body:
+            raise _Unpicklable("worker bug", code=7)
+        return real(source, body, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse_and_normalize", parse)  # before the fork: inherited
+    source, _ = store.add_source("https://fixture.example/feed")
+    result = FetchResult(url=source.url, final_url=source.url, status_code=200)
+    refresher = pipeline._Refresher(store, SETTINGS, None, NOW)
+    refresher._pool = pipeline.start_parser_pool(1)
+    try:
+        async def both():
+            with pytest.raises(pipeline._WorkerError) as info:
+                await refresher._parse(source, result, RSS + b"<!-- poison -->")
+            feed, articles = await refresher._parse(source, result, RSS)
+            return info.value, feed, articles
+
+        error, feed, articles = asyncio.run(both())
+        assert refresher._pool is not None  # not replaced by in-process parsing
+        report = asyncio.run(refresher.handle(source, FetchResult(
+            url=source.url, final_url=source.url, status_code=200, body=RSS + b"<!-- poison -->")))
+    finally:
+        refresher._pool.shutdown()
+    assert str(error) == "_Unpicklable: worker bug"
+    assert "raise _Unpicklable" in error.details  # the worker's traceback comes back as text
+    assert (feed.title, len(articles)) == ("Fixture Dirt", 2)
+    assert (report.outcome, report.error_kind) == ("failed", "internal")
+    assert any("raise _Unpicklable" in r.getMessage() for r in caplog.records)
+
+
+def test_a_parse_error_in_a_parser_process_keeps_its_kind(store):
+    source, _ = store.add_source("https://fixture.example/feed")
+    result = FetchResult(url=source.url, final_url=source.url, status_code=200)
+    refresher = pipeline._Refresher(store, SETTINGS, None, NOW)
+    refresher._pool = pipeline.start_parser_pool(1)
+    try:
+        with pytest.raises(ParseError) as info:
+            asyncio.run(refresher._parse(source, result, b"a\tb\n1\t2\n"))
+    finally:
+        refresher._pool.shutdown()
+    assert info.value.not_a_feed
+
+
+def test_an_orphaned_parser_process_exits():
+    """The portable fallback: a worker whose parent pid changed exits by itself."""
+    context = multiprocessing.get_context("fork")
+    child = context.Process(target=pipeline._watch_parent, args=(os.getpid() + 10**6, 0.01))
+    child.start()
+    child.join(5)
+    assert child.exitcode == 1
+
+
+# ---------------------------------------------------------------- subscribe (issue 9)
+
+
+@pytest.mark.parametrize("url", ["htp:/not a url", "text with spaces", "news",
+                                 "ftp://example.com/feed", "https://exa mple.com/feed",
+                                 "http://example.com:/feed", "https://-bad-.example/",
+                                 "javascript:alert(1)", "https://a..example/"])
+def test_subscribe_refuses_what_is_not_a_url_before_any_lookup(store, monkeypatch, url):
+    def no_fetch(*args, **kwargs):
+        raise AssertionError("fetched")
+
+    monkeypatch.setattr(pipeline, "fetch_one", no_fetch)
+    with pytest.raises(FetchError) as info:
+        subscribe(store, url)
+    assert info.value.kind == "invalid_url"
+    assert "is not a web address" in str(info.value)
+    assert store.list_sources() == []
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("example.com/feed", "https://example.com/feed"),
+    ("localhost:8080/feed", "https://localhost:8080/feed"),
+    ("http://[::1]:8080/feed", "http://[::1]:8080/feed"),
+    ("https://b\u00fccher.example/feed", "https://b\u00fccher.example/feed"),
+    ("  https://intranet/feed  ", "https://intranet/feed"),
+])
+def test_web_addresses_that_are_accepted(typed, expected):
+    assert pipeline.web_address(typed) == expected
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (b"id\tbody\n1\t<item>First</item>\n2\t<entry>Second</entry>\n", "text/tab-separated-values"),
+    (b"<html><head><title>Shop</title></head><body>No feed</body></html>", "text/html"),
+    (b"plain words", "text/plain"),
+])
+def test_subscribe_refuses_a_document_that_is_not_a_feed(store, feed_server, body, content_type):
+    feed_server.routes["/data"] = Route(body=body, content_type=content_type)
+    with pytest.raises(FetchError) as info:
+        subscribe(store, feed_server.url("/data"))
+    assert info.value.kind == "not_a_feed"
+    assert store.list_sources() == []
+
+
+def test_subscribe_refuses_an_advertised_feed_that_is_not_one(store, feed_server):
+    page = fixture_bytes("page_with_feeds.html")
+    feed_server.routes["/"] = Route(body=page, content_type="text/html")
+    feed_server.routes["/feed.xml"] = Route(body=b"a\tb\n", content_type="text/xml")
+    with pytest.raises(FetchError) as info:
+        subscribe(store, feed_server.url("/"))
+    assert info.value.kind == "not_a_feed"
+    assert store.list_sources() == []
+
+
+def test_a_bug_while_subscribing_is_an_internal_fetch_error(store, feed_server, monkeypatch):
+    feed_server.routes["/"] = Route(body=b"<html><body>x</body></html>", content_type="text/html")
+
+    def discover(body, url):
+        raise IndexError("discovery bug")
+
+    monkeypatch.setattr(pipeline, "discover_feeds", discover)
+    with pytest.raises(FetchError) as info:
+        subscribe(store, feed_server.url("/"))
+    assert info.value.kind == "internal"
+    assert "discovery bug" in str(info.value)

@@ -35,3 +35,26 @@ def test_loading_twice_changes_nothing(store):
     load_sample(store)
     again = load_sample(store)
     assert again.new == 0 and again.updated == 0
+
+
+def test_one_outlet_that_fails_does_not_stop_the_others(store, monkeypatch, caplog):
+    import newsdesk.sample as sample
+
+    real = sample.parse_and_normalize
+    outlets = json.loads((SAMPLE / "outlets.json").read_text())["outlets"]
+    broken = outlets[1]["feed_url"]
+
+    def parse(source, body, **kwargs):
+        if source.url == broken:
+            raise KeyError("sample bug")
+        return real(source, body, **kwargs)
+
+    monkeypatch.setattr(sample, "parse_and_normalize", parse)
+    loaded = load_sample(store)
+    assert loaded.outlets == len(outlets) - 1
+    assert [title for title, _ in loaded.failed] == [outlets[1]["title"]]
+    assert "sample bug" in loaded.failed[0][1]
+    failed = store.find_source(broken)
+    assert (failed.last_error_kind, store.count_articles(failed.id)) == ("internal", 0)
+    assert loaded.new == store.count_articles() > 0
+    assert any(r.exc_info for r in caplog.records if r.levelname == "ERROR")
