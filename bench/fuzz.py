@@ -11,6 +11,11 @@ body that is not a feed; any other exception is a crash: the input is saved in -
 (one file per distinct exception type and place, named after them) and the run goes on,
 so one run reports every kind of crash it reaches. At the end it prints the inputs
 executed, the time and the crashes found. atheris is not a runtime dependency of NewsDesk.
+
+The path itself is bench/fuzz_target.py (no atheris there): tests/unit/test_parse.py
+replays every input kept in tests/fixtures/crashes/ through it. A libFuzzer-level crash
+(a hang past -timeout, running out of memory) stops the run; its input is saved in
+--crashes too. Extra arguments go to libFuzzer (e.g. -jobs=, -dict=).
 """
 
 from __future__ import annotations
