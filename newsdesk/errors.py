@@ -42,9 +42,10 @@ class FetchError(NewsdeskError):
 class ParseError(NewsdeskError):
     """Bytes that are not a feed we can read."""
 
-    def __init__(self, message: str, *, not_a_feed: bool = False) -> None:
+    def __init__(self, message: str, *, not_a_feed: bool = False, web_page: bool = False) -> None:
         super().__init__(message)
-        self.not_a_feed = not_a_feed
+        self.not_a_feed = not_a_feed or web_page
+        self.web_page = web_page  # an HTML page: subscribing looks for the feeds it advertises
 
 
 class OPMLError(NewsdeskError):

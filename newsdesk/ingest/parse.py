@@ -272,7 +272,7 @@ def _parse_xml_feed(body: bytes, *, url: str, content_type: str) -> ParsedFeed:
         headers["content-type"] = content_type
     if not _looks_like_feed(body):
         if _LOOKS_HTML.search(body[:4096]):
-            raise ParseError("This is a web page, not a feed.", not_a_feed=True)
+            raise ParseError("This is a web page, not a feed.", web_page=True)
         raise ParseError("The document is not a feed: it has no RSS, Atom or RDF root element.",
                          not_a_feed=True)
     try:
@@ -290,7 +290,7 @@ def _parse_xml_feed(body: bytes, *, url: str, content_type: str) -> ParsedFeed:
     version = parsed.get("version") or ""
     if not entries and not version:
         if _LOOKS_HTML.search(body[:4096]):
-            raise ParseError("This is a web page, not a feed.", not_a_feed=True)
+            raise ParseError("This is a web page, not a feed.", web_page=True)
         reason = str(parsed.get("bozo_exception") or "no feed elements found")
         raise ParseError(f"The document is not a feed we can read ({reason}).", not_a_feed=True)
     warnings: list[str] = []

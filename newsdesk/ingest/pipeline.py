@@ -469,8 +469,10 @@ def _subscribe(store: Store, url: str, *, folder: str, title: str,
             raise FetchError("parse_error", str(problem), url=url) from problem
         candidates = discover_feeds(body, result.final_url)
         if not candidates:
-            raise FetchError("not_a_feed", f"{url} is not a feed, and it advertises none "
-                             f"({problem})", url=url) from problem
+            page = problem.web_page or "html" in result.content_type.lower()
+            message = (f"{url} is a web page that advertises no feed." if page
+                       else f"{url} is not a feed. {problem}")
+            raise FetchError("not_a_feed", message, url=url) from problem
         feed_url = candidates[0].url
         existing = store.find_source(feed_url)
         if existing:
