@@ -1,4 +1,4 @@
-"""Save screenshots of the main window with the sample corpus, light and dark.
+"""Save screenshots of the main window with the sample corpus, light and dark, large and small.
 
     .venv/bin/python bench/screenshots.py [OUT_DIR]   (default: shots/)
 
@@ -44,11 +44,12 @@ def main() -> None:
         empty.grab().save(str(out / "welcome.png"))
         empty.close()
         load_sample(store)
-        for name in ("light", "dark"):
+        for name, (width, height) in (("light", (1920, 1080)), ("dark", (1920, 1080)),
+                                      ("light-small", (1024, 700)), ("dark-small", (1024, 700))):
             settings = QSettings(str(Path(tmp) / f"{name}.ini"), QSettings.Format.IniFormat)
-            save_settings(settings, GuiSettings(theme=name, refresh_minutes=0))
+            save_settings(settings, GuiSettings(theme=name.split("-")[0], refresh_minutes=0))
             window = MainWindow(store, settings)
-            window.resize(1440, 880)
+            window.resize(width, height)
             window.show()
             settle(app)
             window.story_dock.show()
@@ -61,7 +62,7 @@ def main() -> None:
             pane = window.story_pane
             frames = next((o for o in pane.comparison.outlets if o.frames), None) \
                 if pane.comparison else None
-            if frames is not None:  # the evidence behind one heat-map cell
+            if frames is not None and "small" not in name:  # the evidence behind one heat-map cell
                 pane._frame_clicked(frames.outlet, max(frames.frames, key=frames.frames.get))
                 settle(app)
                 window.story_dock.grab().save(str(out / f"pane-{name}.png"))

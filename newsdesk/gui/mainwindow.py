@@ -401,16 +401,18 @@ class MainWindow(QMainWindow):
             self.toolbar.setToolButtonStyle(style)
 
     def _fit_columns(self) -> None:
-        """A narrow list gives its room to titles: the outlet column shrinks and the
-        date (also in the reader and the tooltip) goes below ~420 px."""
+        """A narrow list gives its room to titles: the outlet column shrinks, the date
+        goes below ~420 px and the outlet below ~320 px (both are in the reader and the
+        tooltip)."""
         width = self.table.viewport().width()
         header = self.table.horizontalHeader()
         self.table.setColumnHidden(ArticleTableModel.PUBLISHED, width < 420)
+        self.table.setColumnHidden(ArticleTableModel.OUTLET, width < 320)
         header.resizeSection(ArticleTableModel.OUTLET, max(80, min(130, width // 4)))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.Resize:
-            self._fit_columns()
+            QTimer.singleShot(0, self._fit_columns)  # once the viewport has its new width
         if (watched is self.table and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):

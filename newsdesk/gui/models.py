@@ -196,7 +196,8 @@ class ArticleTableModel(QAbstractTableModel):
                 return (f"{h.published.astimezone():%A %d %B %Y, %H:%M}"
                         f" ({relative_time(h.published)})")
             if column == self.TITLE:
-                return plain_tooltip(f"{h.title}\n{h.source_title}")
+                return plain_tooltip(f"{h.title}\n{h.source_title} · "
+                                     f"{h.published.astimezone():%d %b %Y, %H:%M}")
             if column == 0:
                 return ", ".join(filter(None, ["starred" if h.is_starred else "",
                                                "read" if h.is_read else "unread"]))

@@ -464,6 +464,11 @@ def test_panes_keep_usable_widths_with_the_story_pane_open(sample_window, qtbot,
     assert window.search_box.isVisible()
     assert window.search_box.width() >= mainwindow.SEARCH_MIN_WIDTH
     narrow = size[0] < 1400
+    from newsdesk.gui.models import ArticleTableModel
+
+    # A narrow list keeps its room for titles; the reader shows outlet and date.
+    assert window.table.isColumnHidden(ArticleTableModel.OUTLET) == narrow
+    assert window.table.isColumnHidden(ArticleTableModel.PUBLISHED) == narrow
     assert window.toolbar.toolButtonStyle() == (
         Qt.ToolButtonStyle.ToolButtonIconOnly if narrow
         else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
