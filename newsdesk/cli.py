@@ -219,7 +219,7 @@ def sources_remove(ctx: click.Context, source_id: int, yes: bool) -> None:
     source = store.get_source(source_id)
     count = store.count_articles(source_id)
     if not yes and sys.stdin.isatty():
-        click.confirm(f"Remove {source.display_name} and its {count} articles?", abort=True)
+        click.confirm(f"Remove {printable(source.display_name)} and its {count} articles?", abort=True)
     store.remove_source(source_id)
     click.echo(f"Removed {printable(source.display_name)} and {count} articles.")
 

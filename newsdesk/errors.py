@@ -60,5 +60,9 @@ class QueryError(StoreError):
     """A search query that FTS5 cannot parse."""
 
 
+class QueryInterrupted(StoreError):
+    """A query stopped by Store.interrupt(): its answer is no longer wanted."""
+
+
 class NotFoundError(NewsdeskError):
     """A source, topic or article id that does not exist."""

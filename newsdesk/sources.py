@@ -220,7 +220,9 @@ def _decode_page(page: bytes) -> str:
     encoding = "utf-8"
     if declared:
         try:
-            name = codecs.lookup(declared.group(1).decode("ascii")).name
+            codec = codecs.lookup(declared.group(1).decode("ascii"))
+            # base64, hex, rot13 ... are codecs too, but not text encodings.
+            name = codec.name if codec._is_text_encoding else "utf-8"  # type: ignore[attr-defined]
         except LookupError:
             name = "utf-8"
         if not name.startswith(("utf-16", "utf-32")):  # such a page could not have said so

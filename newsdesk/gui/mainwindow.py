@@ -935,7 +935,7 @@ class MainWindow(QMainWindow):
         query = self.articles_model.query
         if query.search is not None or query.topic is not None:
             model = self.articles_model
-            self._latest("list", model.reload_rows, on_done=lambda read: self._reloaded(read),
+            self._latest("list", model.reload_reader(), on_done=lambda read: self._reloaded(read),
                          on_failed=lambda error: self.statusBar().showMessage(str(error), 8000))
             return
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -103,15 +104,26 @@ class ArticleTableModel(QAbstractTableModel):
         self.show_reloaded(*self.reload_rows(self._store))
 
     def reload_rows(self, store: Store) -> tuple[ArticleQuery, int, list[Headline]]:
-        """What reload() reads, through `store` (a worker's connection for a full-text
-        view): (the query it was for, rows wanted, rows read)."""
+        """What reload() reads, through `store`: (the query it was for, rows wanted, rows
+        read). Call reload_reader() instead to read on a worker."""
+        return self.reload_reader()(store)
+
+    def reload_reader(self) -> Callable[[Store], tuple[ArticleQuery, int, list[Headline]]]:
+        """A reload to run on a worker's connection. What it needs from the model is taken
+        now, on the GUI thread, which keeps changing the rows while the worker reads."""
         wanted = max(len(self._rows), self.PAGE)
-        query = self._query
+        shown = self._query
+        query = shown
         if query.unread_only:
             read = tuple(h.id for h in self._rows if h.is_read)[:5000]
             query = replace(query, keep_ids=read)
-        rows = store.headlines(query, limit=wanted + 1, newest_first=self.newest_first)
-        return self._query, wanted, rows
+        newest_first = self.newest_first
+
+        def read_rows(store: Store) -> tuple[ArticleQuery, int, list[Headline]]:
+            rows = store.headlines(query, limit=wanted + 1, newest_first=newest_first)
+            return shown, wanted, rows
+
+        return read_rows
 
     def show_reloaded(self, query: ArticleQuery, wanted: int, rows: list[Headline]) -> None:
         """Show rows reload_rows read, unless the view changed meanwhile."""

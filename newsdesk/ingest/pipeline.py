@@ -161,7 +161,7 @@ def _parse_job_in_worker(source: Source, body: bytes, url: str, content_type: st
     try:
         return _parse_job(source, body, url, content_type, now)
     except ParseError as exc:
-        raise ParseError(str(exc), not_a_feed=exc.not_a_feed) from None
+        raise ParseError(str(exc), not_a_feed=exc.not_a_feed, web_page=exc.web_page) from None
     except Exception as exc:
         raise _WorkerError(f"{type(exc).__name__}: {exc}", traceback.format_exc()) from None
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from newsdesk.errors import NotFoundError, QueryError, StoreError
+from newsdesk.errors import NotFoundError, QueryError, QueryInterrupted, StoreError
 from newsdesk.models import (
     Article,
     ArticleQuery,
@@ -81,6 +81,7 @@ def from_iso(value: str | None) -> datetime | None:
 
 
 _FULL, _IOERR, _BUSY, _LOCKED, _READONLY, _CORRUPT, _CANTOPEN, _NOTADB = 13, 10, 5, 6, 8, 11, 14, 26
+_INTERRUPT = 9
 
 
 def _explain(exc: sqlite3.Error, path: str) -> StoreError:
@@ -91,6 +92,8 @@ def _explain(exc: sqlite3.Error, path: str) -> StoreError:
     """
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     text = str(exc).lower()
+    if code == _INTERRUPT or text == "interrupted":
+        return QueryInterrupted("The query was stopped: its answer is no longer wanted.")
     if code == _FULL or "disk is full" in text:
         return StoreError(f"The disk holding {path} is full (or the database reached its size "
                           "limit); this change was not saved, and everything saved before it "

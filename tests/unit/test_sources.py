@@ -150,6 +150,13 @@ def test_discovery_follows_the_declared_charset():
     assert [f.title for f in discover_feeds(utf8, "https://site.example/")] == ["日本"]
 
 
+@pytest.mark.parametrize("codec", ["base64", "hex", "rot13", "zlib"])
+def test_a_charset_that_is_no_text_encoding_reads_as_utf8(codec):
+    page = (f'<meta charset="{codec}"><link rel="alternate" type="application/rss+xml" '
+            'href="/f" title="News">').encode()
+    assert [f.title for f in discover_feeds(page, "https://site.example/")] == ["News"]
+
+
 def test_discovery_stops_at_a_bounded_number_of_feeds():
     page = "".join(RSS_LINK.format(i) for i in range(1000))
     found = discover_feeds(page, "https://site.example/")
