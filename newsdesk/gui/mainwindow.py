@@ -179,6 +179,9 @@ class MainWindow(QMainWindow):
         self.nav.selectionModel().currentChanged.connect(self._view_changed)
 
         self.articles_model = ArticleTableModel(self.store, self)
+        self.articles_model.set_page_runner(lambda read, done: self._latest(
+            "page", read, on_done=done, on_failed=lambda error: (
+                self.statusBar().showMessage(str(error), 8000), done(None))))
         self.table = QTableView()
         self.table.setObjectName("articles")
         self.table.setModel(self.articles_model)

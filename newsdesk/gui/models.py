@@ -25,6 +25,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 4
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 5
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 6
 
+PageRunner = Callable[[Callable[[Store], list[Headline]], Callable[[list[Headline] | None], None]],
+                      None]
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -67,6 +69,8 @@ class ArticleTableModel(QAbstractTableModel):
         self._query = ArticleQuery()
         self._rows: list[Headline] = []
         self._more = True
+        self._paging = False  # a full-text page is being read on a worker
+        self._page_runner: PageRunner | None = None
         self.newest_first = True
         self.accent: QColor | None = None
         self._bold = QFont()
@@ -92,6 +96,7 @@ class ArticleTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = query
         self._rows = first[:self.PAGE]
+        self._paging = False  # a page of the old view is dropped when it arrives
         self._more = len(first) > self.PAGE
         self.endResetModel()
 
@@ -160,20 +165,41 @@ class ArticleTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
+    def set_page_runner(self, runner: PageRunner) -> None:
+        """How to read a further page of a full-text view off the GUI thread:
+        runner(read, on_done) runs read(store) on a worker and gives on_done its rows."""
+        self._page_runner = runner
+
     def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and self._more
+        return not parent.isValid() and self._more and not self._paging
 
     def fetchMore(self, parent: _Index) -> None:
-        if parent.isValid() or not self._more:
+        if parent.isValid() or not self._more or self._paging:
             return
         after = self._rows[-1] if self._rows else None
+        query, newest_first, limit = self._query, self.newest_first, self.PAGE + 1
+        if self._page_runner is not None and (query.search is not None or query.topic is not None):
+            self._paging = True  # a topic or a search can be slow: never on the GUI thread
+
+            def arrived(page: list[Headline] | None) -> None:
+                self._paging = False
+                current = self._rows[-1] if self._rows else None
+                if page is not None and query == self._query and current == after:
+                    self._append_page(page)
+
+            self._page_runner(lambda store: store.headlines(query, limit=limit, after=after,
+                                                            newest_first=newest_first), arrived)
+            return
         try:
-            page = self._store.headlines(self._query, limit=self.PAGE + 1, after=after,
-                                         newest_first=self.newest_first)
+            page = self._store.headlines(query, limit=limit, after=after,
+                                         newest_first=newest_first)
         except NewsdeskError as exc:  # never raise into Qt's event loop
             log.warning("could not load more rows: %s", exc)
             self._more = False
             return
+        self._append_page(page)
+
+    def _append_page(self, page: list[Headline]) -> None:
         self._more = len(page) > self.PAGE
         page = page[:self.PAGE]
         if page:

@@ -627,3 +627,38 @@ def test_an_opml_file_that_cannot_be_read_is_a_message(make_window, qtbot, store
         assert text == message
     assert store.list_sources() == []
     assert window.isVisible()
+
+
+def test_further_pages_of_a_topic_are_read_off_the_gui_thread(sample_window, qtbot, monkeypatch):
+    import threading
+
+    from newsdesk.store.db import Store
+
+    window = sample_window
+    window.articles_model.PAGE = 5
+    on_gui_thread: list[bool] = []
+    original = Store.headlines
+
+    def spy(self, query, **kwargs):
+        if query.topic is not None:
+            on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return original(self, query, **kwargs)
+
+    monkeypatch.setattr(Store, "headlines", spy)
+    topics = window.nav_model.index(1, 0)
+    window.nav.setCurrentIndex(window.nav_model.index(1, 0, topics))  # 17 articles
+    model = window.articles_model
+    qtbot.waitUntil(lambda: model.query.topic is not None and model.rowCount() >= 5, timeout=5000)
+
+    def more() -> bool:  # as the view does while it has room for rows
+        if model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+            assert not model.canFetchMore(QModelIndex())  # one page at a time, on a worker
+        return model.rowCount() == 17
+
+    qtbot.waitUntil(more, timeout=10000)
+    qtbot.wait(50)
+    assert model.rowCount() == 17 and not model.canFetchMore(QModelIndex())
+    assert len(on_gui_thread) == 4 and not any(on_gui_thread)
+    ids = [model.headline(i).id for i in range(17)]
+    assert len(set(ids)) == 17
