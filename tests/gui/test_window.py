@@ -575,21 +575,28 @@ def test_closing_the_window_interrupts_a_slow_query(make_window, qtbot, no_modal
     assert window._jobs == {} and no_modal_dialogs == []
 
 
-def test_topic_view_is_read_off_the_gui_thread(sample_window, qtbot, monkeypatch):
+@pytest.fixture
+def topic_reads(monkeypatch) -> list[bool]:
+    """For each read of a topic's rows: whether it ran on the GUI thread."""
     import threading
 
     from newsdesk.store.db import Store
 
-    window = sample_window
-    threads: list[bool] = []
+    on_gui_thread: list[bool] = []
     original = Store.headlines
 
     def spy(self, query, **kwargs):
         if query.topic is not None:
-            threads.append(threading.current_thread() is threading.main_thread())
+            on_gui_thread.append(threading.current_thread() is threading.main_thread())
         return original(self, query, **kwargs)
 
     monkeypatch.setattr(Store, "headlines", spy)
+    return on_gui_thread
+
+
+def test_topic_view_is_read_off_the_gui_thread(sample_window, qtbot, topic_reads):
+    window = sample_window
+    threads = topic_reads
     topics = window.nav_model.index(1, 0)
     window.nav.setCurrentIndex(window.nav_model.index(1, 0, topics))  # Tech policy and courts
     qtbot.waitUntil(lambda: window.articles_model.query.topic is not None, timeout=5000)
@@ -629,22 +636,10 @@ def test_an_opml_file_that_cannot_be_read_is_a_message(make_window, qtbot, store
     assert window.isVisible()
 
 
-def test_further_pages_of_a_topic_are_read_off_the_gui_thread(sample_window, qtbot, monkeypatch):
-    import threading
-
-    from newsdesk.store.db import Store
-
+def test_further_pages_of_a_topic_are_read_off_the_gui_thread(sample_window, qtbot, topic_reads):
     window = sample_window
     window.articles_model.PAGE = 5
-    on_gui_thread: list[bool] = []
-    original = Store.headlines
-
-    def spy(self, query, **kwargs):
-        if query.topic is not None:
-            on_gui_thread.append(threading.current_thread() is threading.main_thread())
-        return original(self, query, **kwargs)
-
-    monkeypatch.setattr(Store, "headlines", spy)
+    on_gui_thread = topic_reads
     topics = window.nav_model.index(1, 0)
     window.nav.setCurrentIndex(window.nav_model.index(1, 0, topics))  # 17 articles
     model = window.articles_model
