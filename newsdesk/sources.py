@@ -17,7 +17,7 @@ from newsdesk.config import resource_path
 from newsdesk.errors import OPMLError
 from newsdesk.models import Source
 from newsdesk.store.db import Store
-from newsdesk.textsafe import strip_controls
+from newsdesk.textsafe import one_line, strip_controls, xml_safe
 
 DEFAULT_OPML = "default-sources.opml"
 FEED_TYPES = {
@@ -49,11 +49,6 @@ def _attr(element: ET.Element, name: str) -> str:
         if key.lower() == name.lower():
             return value.strip()
     return ""
-
-
-def _one_line(text: str) -> str:
-    """A title or folder name as stored: no control characters, one line, single spaces."""
-    return " ".join(strip_controls(text).split())
 
 
 def _clean_url(url: str) -> str:
@@ -96,7 +91,7 @@ def parse_opml(data: bytes | str) -> list[OutlineFeed]:
             raise OPMLError(f"The OPML file nests folders more than {MAX_OPML_DEPTH} deep; "
                             "NewsDesk does not read it.")
         url = _clean_url(_attr(outline, "xmlUrl"))
-        title = _one_line(_attr(outline, "title") or _attr(outline, "text"))
+        title = one_line(_attr(outline, "title") or _attr(outline, "text"))
         if url:
             if _is_web_url(url) and url not in seen:
                 seen.add(url)
@@ -129,16 +124,8 @@ def follow_feeds(store: Store, feeds: list[OutlineFeed]) -> int:
                                     folder=f.folder)[1] for f in feeds)
 
 
-# The characters XML 1.0 can carry at all (even as a character reference).
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _xml_text(text: str) -> str:
-    return _NOT_XML.sub("", text)
-
-
 def _xml_attr(text: str) -> str:
-    return quoteattr(_xml_text(text))
+    return quoteattr(xml_safe(text))
 
 
 def export_opml(sources: list[Source], *, title: str = "NewsDesk subscriptions") -> str:
@@ -153,13 +140,13 @@ def export_opml(sources: list[Source], *, title: str = "NewsDesk subscriptions")
             continue
         node = tree
         for part in source.folder.split("/"):
-            name = _one_line(_xml_text(part))
+            name = one_line(xml_safe(part))
             if name:
                 node = node.setdefault("\x00" + name, {})  # type: ignore[assignment]
         node.setdefault("\x01feeds", []).append(source)  # type: ignore[union-attr]
 
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "  <head>",
-             f"    <title>{escape(_xml_text(title))}</title>",
+             f"    <title>{escape(xml_safe(title))}</title>",
              f"    <dateCreated>{datetime.now(UTC):%a, %d %b %Y %H:%M:%S} GMT</dateCreated>",
              "  </head>", "  <body>"]
 
@@ -174,11 +161,11 @@ def export_opml(sources: list[Source], *, title: str = "NewsDesk subscriptions")
         node, depth = item
         pad = "  " * depth
         for source in reversed(node.get("\x01feeds", [])):  # type: ignore[call-overload]
-            name = _xml_attr(_one_line(source.title) or source.url)
-            site = _clean_url(_xml_text(source.site_url or ""))
+            name = _xml_attr(one_line(source.title) or source.url)
+            site = _clean_url(xml_safe(source.site_url or ""))
             site = f" htmlUrl={quoteattr(site)}" if site else ""
             pending.append(f'{pad}<outline type="rss" text={name} title={name} '
-                           f"xmlUrl={quoteattr(_clean_url(_xml_text(source.url)))}{site}/>")
+                           f"xmlUrl={quoteattr(_clean_url(xml_safe(source.url)))}{site}/>")
         for key in sorted((k for k in node if k.startswith("\x00")), reverse=True):
             name = _xml_attr(key[1:])
             pending += [f"{pad}</outline>", (node[key], depth + 1),  # type: ignore[list-item]
@@ -280,7 +267,7 @@ def discover_feeds(page: bytes | str, base_url: str) -> list[DiscoveredFeed]:
     for link in links:
         rels = set(link.get("rel", "").lower().split())
         kind = FEED_TYPES.get(link.get("type", "").split(";")[0].strip().lower())
-        title = " ".join(strip_controls(link.get("title", "")).split())
+        title = one_line(link.get("title", ""))
         if "alternate" not in rels or not kind or "comments" in title.lower():
             continue
         url = _join(base, link["href"])

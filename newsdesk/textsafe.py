@@ -33,6 +33,20 @@ def strip_controls(text: str) -> str:
     return _UNSAFE.sub(_replace, text) if text else text
 
 
+def one_line(text: str) -> str:
+    """A title, name or folder as stored: no control characters, one line, single spaces."""
+    return " ".join(strip_controls(text).split()) if text else text
+
+
+# Characters XML 1.0 cannot hold at all, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters an XML document cannot contain (for OPML export)."""
+    return _NOT_XML.sub("", text)
+
+
 def printable(text: str) -> str:
     """`text` safe to print on one terminal line: tabs and newlines become spaces too."""
     return _UNSAFE_IN_LINE.sub(_replace, text) if text else text

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 
-from newsdesk.textsafe import strip_controls
+from newsdesk.textsafe import one_line
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite",
@@ -209,4 +209,4 @@ def strip_markup(fragment: str) -> str:
         return ""
     if "<" in fragment:
         fragment = nh3.clean(fragment, tags=set(), clean_content_tags=set(DROP_WITH_CONTENT))
-    return " ".join(strip_controls(html_lib.unescape(fragment)).split())
+    return one_line(html_lib.unescape(fragment))

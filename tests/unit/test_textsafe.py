@@ -49,3 +49,10 @@ def test_a_feed_cannot_store_control_characters(store, feed_server):
     assert article.title == "Over written title"
     assert article.authors == ("Ann Author",)
     assert article.categories == ("Courts",)
+
+
+def test_one_line_and_xml_safe():
+    from newsdesk.textsafe import one_line, xml_safe
+
+    assert one_line(" Court\u202e  rules\r\nagain\x1b[2J ") == "Court rules again[2J"
+    assert xml_safe("a\x00b\x0bc\ufffe\td\U0001f600") == "abc\td\U0001f600"
