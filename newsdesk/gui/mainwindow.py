@@ -77,6 +77,7 @@ from newsdesk.store.db import Store
 log = logging.getLogger(__name__)
 NAV_MIN_WIDTH, LIST_MIN_WIDTH, READER_MIN_WIDTH = 150, 250, 330
 DOCK_MIN_WIDTH, DOCK_MAX_WIDTH = 260, 640
+DOCK_FIRST_MAX_WIDTH = 520  # the width it opens at; dragging may take it to the maximum
 SEARCH_MIN_WIDTH, SEARCH_MAX_WIDTH = 200, 420
 OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, not bad feeds
 
@@ -391,7 +392,7 @@ class MainWindow(QMainWindow):
         """The first time the story pane opens it takes about a quarter of the window."""
         if visible and not self._dock_sized:
             self._dock_sized = True
-            width = min(max(self.width() // 4, DOCK_MIN_WIDTH), 520)
+            width = min(max(self.width() // 4, DOCK_MIN_WIDTH), DOCK_FIRST_MAX_WIDTH)
             self.resizeDocks([self.story_dock], [width], Qt.Orientation.Horizontal)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

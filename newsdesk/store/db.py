@@ -35,6 +35,7 @@ from newsdesk.models import (
     UpsertResult,
 )
 from newsdesk.store.migrations import apply_migrations, check_database
+from newsdesk.store.transactions import immediate
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +223,7 @@ class Store:
         self._db = Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
         self._depth = 0  # savepoints open inside the current write transaction
+        self._interrupted = False  # set by interrupt(), read by the progress handler
         self.schema_version = 0
 
     @classmethod
@@ -261,7 +263,7 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
-            store.schema_version = apply_migrations(store._db, where)
+            store.schema_version = apply_migrations(store._db, where, state=state)
         except StoreError:
             conn.close()
             raise
@@ -320,14 +322,8 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(conn):
             yield
-            conn.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                conn.rollback()  # a no-op when SQLite already rolled back (disk full, I/O)
-            raise
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -759,8 +755,7 @@ class Store:
         """Save a topic; its query is checked against the index first (QueryError if bad)."""
         if not name.strip():
             raise QueryError("A topic needs a name.")
-        self._read("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", [query],
-                   user_query=True)
+        self._check_query(query)
         with self._write() as conn:
             position = conn.execute("SELECT COALESCE(MAX(position) + 1, 0) FROM topics").fetchone()[0]
             conn.execute(
@@ -768,6 +763,12 @@ class Store:
                 "ON CONFLICT(name) DO UPDATE SET query = excluded.query, "
                 "description = excluded.description", [name.strip(), query, description, position])
         return self.get_topic(name.strip())
+
+    def _check_query(self, query: str) -> None:
+        """Raise QueryError unless the index can run `query` (it stops at the first match,
+        so a common word costs no more than a rare one)."""
+        self._read("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", [query],
+                   user_query=True)
 
     def remove_topic(self, name: str) -> None:
         topic = self.get_topic(name)
@@ -989,8 +990,7 @@ class Store:
         query = topic.query if query is None else query
         if not query.strip():
             raise QueryError("A topic needs a query: words, \"exact phrases\", AND, OR, NOT.")
-        self._read("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", [query],
-                   user_query=True)
+        self._check_query(query)
         with self._write() as conn:
             taken = conn.execute("SELECT name FROM topics WHERE name = ? COLLATE NOCASE "
                                  "AND name <> ?", [name, topic.name]).fetchone()
@@ -1022,7 +1022,7 @@ class Store:
     @property
     def interrupted(self) -> bool:
         """Whether interrupt() was called: a worker's result after it is not wanted."""
-        return bool(getattr(self, "_interrupted", False))
+        return self._interrupted
 
     # ------------------------------------------------------------ asset cache limits
 

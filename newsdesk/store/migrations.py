@@ -11,6 +11,7 @@ from sqlite_utils.migrations import Migrations
 
 from newsdesk.errors import StoreError
 from newsdesk.outlets import source_outlet
+from newsdesk.store.transactions import immediate
 
 migrations = Migrations("newsdesk")
 
@@ -321,7 +322,7 @@ def check_database(db: Database, where: str = "The database") -> str:
     return "empty"
 
 
-def apply_migrations(db: Database, where: str = "The database") -> int:
+def apply_migrations(db: Database, where: str = "The database", *, state: str | None = None) -> int:
     """Bring the schema up to date; return the schema version (migrations applied).
 
     An up-to-date database is only read: workers open their own connections often, and
@@ -329,17 +330,11 @@ def apply_migrations(db: Database, where: str = "The database") -> int:
     migrations run in one IMMEDIATE transaction, checked again once the lock is held, so
     two programs opening a new database at once do not both run them.
     """
-    if check_database(db, where) == "current":
+    if (state or check_database(db, where)) == "current":  # `state`: the caller just asked
         return len(migrations._migrations)
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(db.conn):
         check_database(db, where)
         migrations.apply(db)  # each migration nests as a savepoint
         version = len(migrations.applied(db))
         db.execute(f"PRAGMA user_version = {int(version)}")
-        db.conn.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.rollback()
-        raise
     return version
