@@ -1,0 +1,72 @@
+"""The CLI's argument types: a bad value is one sentence from click, never a traceback."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import click
+
+SQLITE_MAX_INT = 2**63 - 1  # the largest integer SQLite stores; ids and limits never exceed it
+
+
+class WholeNumber(click.ParamType):
+    """A whole number within bounds, refused with one sentence (never an OverflowError).
+
+    Every integer argument and option uses it: ids, limits and counts all end up in
+    SQLite, which holds nothing larger than 2**63 - 1.
+    """
+
+    name = "integer"
+
+    def __init__(self, low: int = 1, high: int = SQLITE_MAX_INT) -> None:
+        self.low = low
+        self.high = high
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                self.fail(f"{str(value)[:40]!r} is not a whole number.", param, ctx)
+        if not self.low <= number <= self.high:
+            shown = str(value).strip()
+            shown = shown if len(shown) <= 24 else f"{shown[:20]}…"
+            self.fail(f"{shown} is out of range: use a whole number from {self.low:,} "
+                      f"to {self.high:,}.", param, ctx)
+        return number
+
+
+class Since(click.ParamType):
+    """A moment to list from: an ISO date or time, or a span back from now (3d, 12h, 2w)."""
+
+    name = "when"
+    _relative = re.compile(r"^(\d+)\s*([hdw])$")
+    _help = "use a date like 2024-05-01 or 2024-05-01T12:00Z, or a span like 3d, 12h or 2w."
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        match = self._relative.match(text.lower())
+        if match:
+            unit = {"h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
+            try:
+                return datetime.now(UTC) - timedelta(**{unit: int(match.group(1))})
+            except OverflowError:
+                self.fail(f"{text[:24]} reaches back before the year 1: {self._help}",
+                          param, ctx)
+        try:
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"{text[:40]!r} is not a date: {self._help}", param, ctx)
+        try:
+            return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        except OverflowError:
+            self.fail(f"{text[:40]} is outside the dates NewsDesk can store: {self._help}",
+                      param, ctx)
