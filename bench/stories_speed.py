@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsdesk.analysis.stories import StoryIndex, StoryInput
-from newsdesk.clustering import update_stories
 from newsdesk.models import Article
+from newsdesk.services.stories import update_stories
 from newsdesk.store.db import Store
 
 SYLLABLES = ("ka", "lo", "mi", "ra", "te", "su", "vo", "ne", "pi", "da", "gu", "ze", "bo", "fa")

@@ -447,7 +447,7 @@ def cluster(source: Any, target: Any) -> None:
 def stories(ctx: click.Context, since: datetime | None, min_outlets: int, limit: int | None,
             as_json: bool) -> None:
     """Stories in the database: outlets and article ids, largest and newest first."""
-    from newsdesk.clustering import update_stories
+    from newsdesk.services.stories import update_stories
 
     store = _state(ctx).store
     update_stories(store)  # catch up on articles stored before stories existed

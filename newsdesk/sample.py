@@ -63,7 +63,7 @@ def load_sample(store: Store) -> SampleLoad:
         new += len(saved.new_ids)
         updated += len(saved.updated_ids)
         unchanged += saved.unchanged
-    from newsdesk.clustering import update_stories
+    from newsdesk.services.stories import update_stories
 
     update_stories(store)
     return SampleLoad(len(manifest["outlets"]) - len(failed), new, updated, unchanged,

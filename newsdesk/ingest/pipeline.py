@@ -366,13 +366,13 @@ def refresh(store: Store, sources: Sequence[Source] | None = None, *,
 
 
 def _group_into_stories(store: Store, new_ids: Sequence[str]) -> None:
-    """The cluster step after store: new articles join stories (see clustering.py).
+    """The cluster step after store: new articles join stories (see services/stories.py).
 
     The articles are stored by then; grouping failing must not turn the refresh into an
     error (the articles stay unclustered until a later catch-up, and the log says why).
     """
     if new_ids:
-        from newsdesk.clustering import update_stories
+        from newsdesk.services.stories import update_stories
 
         try:
             update_stories(store, list(new_ids))

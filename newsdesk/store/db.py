@@ -1050,3 +1050,26 @@ class Store:
                     [max_count if max_count is not None else 2**62,
                      max_bytes if max_bytes is not None else 2**62]).rowcount
         return deleted
+
+    # ------------------------------------------------------------ story model (issue 10)
+
+    def story_model(self) -> tuple[str, int] | None:
+        """(name, version) of the story model that owns the story tables, or None if none
+        does (not after migration 0009, which records today's). Reads only."""
+        rows = self._read("SELECT name, version FROM story_model_state "
+                          "ORDER BY updated DESC, name, version LIMIT 1")
+        return (str(rows[0][0]), int(rows[0][1])) if rows else None
+
+    def claim_stories(self, name: str, version: int, state_json: str = "{}") -> None:
+        """Give the story tables to the model `name` at `version`, emptied: every story,
+        membership, learned term count and cached comparison goes, in one transaction, so
+        no model reads another's state. Articles stay, in no story. Idempotent. Raises
+        StoreError if the database cannot be written."""
+        with self._write() as conn:
+            for table in ("story_comparisons", "story_articles", "stories", "story_terms",
+                          "story_model_state"):
+                conn.execute(f"DELETE FROM {table}")  # our own table names, not input
+            conn.execute("UPDATE story_meta SET value = 0 WHERE key = 'documents'")
+            conn.execute("INSERT INTO story_model_state(name, version, state_json, updated) "
+                         "VALUES (?, ?, ?, ?)", [name, version, state_json,
+                                                 to_iso(datetime.now(UTC))])

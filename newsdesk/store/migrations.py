@@ -296,6 +296,26 @@ def m0008_placeholder_dates(db: Database) -> None:
                f"WHERE {bad.format(col='first_seen')} OR {bad.format(col='last_seen')}")
 
 
+
+@migrations(name="0009_story_model_state")
+def m0009_story_model_state(db: Database) -> None:
+    """Which story model the story tables belong to, under its name and version.
+
+    One model owns them at a time; another model or version starts them afresh (see
+    services/stories.py) instead of reading centroids and counts it did not make. What is
+    there already was made by today's model, TF-IDF version 1. `state_json` holds what a
+    model keeps beyond its stories and term counts.
+    """
+    db.execute("""CREATE TABLE story_model_state (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        state_json TEXT NOT NULL DEFAULT '{}',
+        updated TEXT NOT NULL,
+        PRIMARY KEY (name, version)
+    )""")
+    db.execute("INSERT INTO story_model_state(name, version, state_json, updated) "
+               "VALUES ('tfidf', 1, '{}', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))")
+
 def check_database(db: Database, where: str = "The database") -> str:
     """Whether a file is ours to use: "current", "behind" (ours, migrations pending) or
     "empty" (no tables: a new database). Raise StoreError for a newer NewsDesk's database

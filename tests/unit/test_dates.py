@@ -42,7 +42,7 @@ def test_from_iso_reads_every_value_we_ever_wrote_and_never_raises(legacy, expec
 def test_legacy_year_one_rows_no_longer_break_reading(store):
     """Such rows (Go's zero time, stored by an older version) broke articles, stories, search
     and the window's list until the source was removed."""
-    from newsdesk.clustering import update_stories
+    from newsdesk.services.stories import update_stories
     from newsdesk.store.migrations import m0008_placeholder_dates
 
     source, _ = store.add_source("https://go.example/feed")

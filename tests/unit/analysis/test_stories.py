@@ -4,9 +4,9 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.analysis.stories import StoryIndex, StoryInput, explain
-from newsdesk.clustering import update_stories
 from newsdesk.config import resource_path
 from newsdesk.sample import load_sample
+from newsdesk.services.stories import update_stories
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

@@ -6,13 +6,16 @@ date order, joins the most similar story that is still open, or starts a new one
 - An article is a TF-IDF vector over stemmed words, with its title and the names it
   mentions weighted up and only its first paragraphs read (the lead says what happened).
 - A story is the sum of its members' vectors. It stays open for `window` days after its
-  last article; older stories take no new articles, which bounds the work and keeps a
+  first article; older stories take no new articles, which bounds the work and keeps a
   later ruling in the same case a separate story.
 - Similarity is cosine, discounted for the days between article and story.
 - Document frequencies are learned as the stream goes, so nothing is fit to a data set.
 - Deterministic: the same input in the same order gives the same stories.
 
-No Qt, no network, no database: the store persists what `StoryIndex` exports.
+`StoryIndex` is the clusterer; `TfidfModel` is it as a story model (see model.py): what it
+has learned goes out and comes back only as a `ModelState`.
+
+No Qt, no network, no database.
 """
 
 from __future__ import annotations
@@ -20,11 +23,21 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
+from typing import ClassVar, Self
 
+from newsdesk.analysis.stories.model import (
+    Assignment,
+    Batch,
+    MemberLoader,
+    MemberState,
+    ModelState,
+    StoryInput,
+    StoryState,
+)
 from newsdesk.analysis.text import names, words
 
 LEAD_WORDS = 220  # how much of the text counts: the lead paragraphs
@@ -36,29 +49,6 @@ QUERY_TERMS = 12  # an article's strongest terms, used to look stories up
 MAX_POSTING = 400  # a term shared by more open stories than this does not find candidates
 MAX_CANDIDATES = 8  # stories compared in full: those sharing the most strong terms
 DUPLICATE_SIMILARITY = 0.9
-
-
-@dataclass(frozen=True, slots=True)
-class StoryInput:
-    """What clustering needs of an article."""
-
-    id: str
-    title: str
-    text: str
-    published: datetime
-    source: str = ""
-    url: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Assignment:
-    """Where one article went and why."""
-
-    article_id: str
-    story_id: int
-    score: float
-    new_story: bool
-    duplicate_of: str | None = None
 
 
 @dataclass
@@ -73,7 +63,7 @@ class Story:
     norm: float = 0.0
     indexed: tuple[str, ...] = ()
     outlets: set[str] = field(default_factory=set)
-    loaded: bool = True  # False: members not read from storage yet (see StoryIndex.loader)
+    loaded: bool = True  # False: members not read from storage yet (see StoryIndex._loader)
 
     @property
     def label(self) -> str:
@@ -124,16 +114,16 @@ class StoryIndex:
         self.df: Counter[str] = Counter()
         self.documents = 0
         self.stories: dict[int, Story] = {}
-        self.loader: Callable[[Story], None] | None = None  # fills a restored story's members
-        self.keep_closed = False  # keep stories expire() closes, for callers that save them
-        self.closed: list[Story] = []
+        self._loader: Callable[[Story], None] | None = None  # fills a restored story's members
+        self._keep_closed = False  # keep stories expire() closes, for a model that saves them
+        self._closed: list[Story] = []
         self._postings: dict[str, set[int]] = {}
         self._opened: list[tuple[datetime, int]] = []  # heap of (first_seen, id) to expire
         self._next_id = next_id
 
     # -- vectors
 
-    def vector(self, counts: Counter[str]) -> dict[str, float]:
+    def vector(self, counts: Mapping[str, float]) -> dict[str, float]:
         """Unit-length TF-IDF weights, strongest first (callers take prefixes of it)."""
         log, df, top = math.log, self.df, math.log(self.documents + 2)
         weights = {term: (1.0 + log(tf)) * (top - log(df.get(term, 0) + 1) + 1.0)
@@ -141,13 +131,13 @@ class StoryIndex:
         ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
         return _normalize(dict(ranked))
 
-    def learn(self, counts: Counter[str]) -> None:
+    def learn(self, counts: Mapping[str, float]) -> None:
         self.documents += 1
         self.df.update(counts.keys())
 
     # -- the stream
 
-    def add(self, article: StoryInput, counts: Counter[str] | None = None) -> Assignment:
+    def add(self, article: StoryInput, counts: Mapping[str, float] | None = None) -> Assignment:
         """Place one article (articles should come in date order)."""
         counts = counts if counts is not None else term_counts(article.title, article.text)
         self.learn(counts)
@@ -177,8 +167,8 @@ class StoryIndex:
                 continue
             closed.append(sid)
             story = self.stories.pop(sid)
-            if self.keep_closed:
-                self.closed.append(story)
+            if self._keep_closed:
+                self._closed.append(story)
             for term in story.indexed:
                 holders = self._postings.get(term)
                 if holders is not None:
@@ -214,8 +204,8 @@ class StoryIndex:
 
     def ensure_loaded(self, story: Story) -> None:
         """Read a restored story's members, needed only for copies and for its label."""
-        if not story.loaded and self.loader is not None:
-            self.loader(story)
+        if not story.loaded and self._loader is not None:
+            self._loader(story)
         story.loaded = True
 
     def _duplicate_in(self, story: Story, vector: dict[str, float]) -> str | None:
@@ -242,13 +232,12 @@ class StoryIndex:
         story.last_seen = max(story.last_seen, article.published)
         story.first_seen = min(story.first_seen, article.published)
 
-
     @property
     def next_id(self) -> int:
         """The id the next new story will get (ids only grow)."""
         return self._next_id
 
-    def restore(self, story: Story) -> None:
+    def _restore(self, story: Story) -> None:
         """Reopen a story saved earlier (its centroid, members and their vectors)."""
         self.stories[story.id] = story
         heapq.heappush(self._opened, (story.first_seen, story.id))
@@ -268,6 +257,98 @@ class StoryIndex:
         for term in terms:
             self._postings.setdefault(term, set()).add(story.id)
         story.indexed = terms
+
+
+class TfidfModel:
+    """Today's story model: `StoryIndex` behind the `StoryModel` protocol.
+
+    Its parameters are its code (a change is a new version), so they are not state.
+    """
+
+    name: ClassVar[str] = "tfidf"
+    version: ClassVar[int] = 1
+
+    def __init__(self, **options: float) -> None:
+        self._index = StoryIndex(**options)
+        self._index._keep_closed = True  # a caller saving a step needs the stories it closed
+
+    def prepare(self, inputs: Sequence[StoryInput]) -> Batch:
+        """Count each article's terms once; a batch needs their frequencies and the stories
+        opened within the window before its first article."""
+        counts = tuple(term_counts(i.title, i.text) for i in inputs)
+        return Batch(inputs=tuple(inputs), features=counts,
+                     terms=frozenset().union(*(c.keys() for c in counts)),
+                     since=inputs[0].published - self._index.window if inputs else None)
+
+    def add(self, batch: Batch | Sequence[StoryInput]) -> list[Assignment]:
+        """Place the articles in order; the stories they joined have all members read."""
+        if not isinstance(batch, Batch):
+            batch = self.prepare(batch)
+        index = self._index
+        index._closed = []  # only this call's closed stories are kept for state()
+        placed = [index.add(article, count)
+                  for article, count in zip(batch.inputs, batch.features, strict=True)]
+        by_id = self._stories()
+        for sid in {a.story_id for a in placed}:
+            index.ensure_loaded(by_id[sid])  # the label and size need every member
+        return placed
+
+    def state(self, stories: Collection[int] | None = None) -> ModelState:
+        """The learned frequencies and the open stories (or those of `stories`)."""
+        index = self._index
+        by_id = self._stories()
+        chosen = (index.stories.values() if stories is None
+                  else [by_id[sid] for sid in sorted(stories)])
+        return ModelState(model=self.name, version=self.version, documents=index.documents,
+                          next_id=index.next_id, terms=dict(index.df),
+                          stories=tuple(_story_state(s) for s in chosen))
+
+    @classmethod
+    def from_state(cls, state: ModelState, members: MemberLoader | None = None) -> Self:
+        """Resume from `state`; a story saved without members reads them through `members`
+        when it first needs them (for a copy check or its label)."""
+        if not state.is_of(cls):
+            raise ValueError(f"a story state of {state.model} version {state.version} is not "
+                             f"one of {cls.name} version {cls.version}")
+        model = cls()
+        index = model._index
+        index.df.update(state.terms)
+        index.documents = state.documents
+        index._next_id = state.next_id
+        for saved in state.stories:
+            story = Story(id=saved.id, first_seen=saved.first_seen, last_seen=saved.last_seen,
+                          centroid=dict(saved.features), outlets=set(saved.outlets),
+                          loaded=saved.members is not None)
+            for member in saved.members or ():
+                _take(story, member)
+            index._restore(story)
+        if members is not None:
+            def load(story: Story) -> None:
+                stored = members(story.id)
+                story.members[:0] = [m.article_id for m in stored]  # before the new ones
+                for m in stored:
+                    story.titles[m.article_id] = m.title
+                    story.vectors[m.article_id] = dict(m.features)
+            index._loader = load
+        return model
+
+    def _stories(self) -> dict[int, Story]:
+        """Open stories and those this call closed, by id."""
+        return {s.id: s for s in [*self._index._closed, *self._index.stories.values()]}
+
+
+def _take(story: Story, member: MemberState) -> None:
+    story.members.append(member.article_id)
+    story.titles[member.article_id] = member.title
+    story.vectors[member.article_id] = dict(member.features)
+
+
+def _story_state(story: Story) -> StoryState:
+    members = (tuple(MemberState(m, story.titles.get(m, ""), dict(story.vectors.get(m, {})))
+                     for m in story.members) if story.loaded else None)
+    return StoryState(id=story.id, first_seen=story.first_seen, last_seen=story.last_seen,
+                      features=dict(story.centroid), outlets=frozenset(story.outlets),
+                      members=members, label=story.label if story.loaded and story.members else "")
 
 
 @dataclass(frozen=True, slots=True)
