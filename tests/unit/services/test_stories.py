@@ -1,0 +1,109 @@
+"""Grouping as a use case: the stored stories, the model that owns them, a stream."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+
+from newsdesk.analysis.stories import MemberLoader, ModelState, StoryIndex, TfidfModel
+from newsdesk.errors import NewsdeskError
+from newsdesk.sample import load_sample
+from newsdesk.services import stories
+from newsdesk.services.stories import group_stream, list_stories, update_stories
+from tests.unit.analysis.test_stories import STREAM
+
+# What grouping gave the sample corpus before the model became a plug: id, size, label.
+SAMPLE_STORIES = [
+    (1, 5, "Judge holds Nimbus Cloud in contempt over emails stored in Lisbon"),
+    (2, 4, "Port Alder council votes to bar police from using face recognition"),
+    (3, 1, "City libraries drop late fees and see borrowing rise"),
+    (4, 3, "Cyberattack forces Westmere Health to divert ambulances"),
+    (5, 1, "Westmere attack adds to pressure on cyber insurance prices for hospitals"),
+    (6, 4, "Quarry Mobile fined $1.2 billion over app store payment rules"),
+    (7, 1, "Patch roundup: browsers, routers and a printer driver"),
+    (8, 4, "Parliament passes online safety bill requiring age checks"),
+    (9, 1, "States experiment with higher pay for jurors"),
+    (10, 1, "Why I still read the news through feeds"),
+    (11, 4, "Data broker Locus Data left 4 million people's location histories exposed"),
+    (12, 4, "Appeals court rules scraping public web pages is not hacking"),
+    (13, 1, "Coffee futures hit a record as harvests disappoint"),
+    (14, 1, "Our year in review: members, cases and campaigns"),
+    (15, 4, "Veritas discloses chip flaw, issues fixes"),
+    (16, 2, "Appeals panel skeptical of both sides as Nimbus argues Lisbon emails case"),
+    (17, 1, "Runner breaks course record at city marathon"),
+    (18, 1, "Review: three password managers, tested for a month"),
+]
+
+
+class TfidfNext(TfidfModel):
+    """A next version of today's model, for tests only; it records the states it got."""
+
+    version = 2
+    given: ClassVar[list[ModelState]] = []
+
+    @classmethod
+    def from_state(cls, state: ModelState, members: MemberLoader | None = None) -> TfidfNext:
+        cls.given.append(state)
+        return super().from_state(state, members)
+
+
+def _partition(store) -> list[list[str]]:
+    return sorted(sorted(m.url or "" for m in store.story_members(s.id))
+                  for s in store.list_stories())
+
+
+def test_the_sample_corpus_groups_as_before(store):
+    load_sample(store)
+    assert sorted((s.id, s.size, s.label) for s in store.list_stories()) == SAMPLE_STORIES
+    assert store.story_model() == ("tfidf", 1)
+
+
+def test_a_state_of_another_version_is_not_read_but_rebuilt(store, monkeypatch):
+    load_sample(store)
+    before = _partition(store)
+    monkeypatch.setitem(stories.MODELS, "tfidf-next", TfidfNext)
+    TfidfNext.given.clear()
+    assert update_stories(store, [], model="tfidf-next") == 43  # every article, again
+    assert store.story_model() == ("tfidf", 2)
+    first = TfidfNext.given[0]
+    assert (first.documents, first.stories, first.terms) == (0, (), {})
+    assert all(state.is_of(TfidfNext) for state in TfidfNext.given)
+    assert _partition(store) == before  # same code, so the same stories
+    assert update_stories(store, model="tfidf-next") == 0  # its own state: carries on
+    assert update_stories(store) == 43  # back to version 1: rebuilt once more
+    assert store.story_model() == ("tfidf", 1)
+    assert sorted((s.id, s.size, s.label) for s in store.list_stories()) == SAMPLE_STORIES
+
+
+def test_claiming_empties_the_story_tables(store):
+    load_sample(store)
+    store.claim_stories("other", 3)
+    store.claim_stories("other", 3)  # idempotent
+    assert store.story_model() == ("other", 3)
+    assert store.list_stories() == []
+    assert store.grouped_documents() == 0
+    assert store.term_prior() == {}
+    assert len(store.unclustered_ids()) == 43
+
+
+def test_an_unknown_model_is_one_sentence(store):
+    with pytest.raises(NewsdeskError) as raised:
+        update_stories(store, model="nope")
+    assert str(raised.value) == "There is no story model 'nope'; the models are tfidf."
+
+
+def test_list_stories_catches_up_first(store):
+    load_sample(store)
+    store.claim_stories("tfidf", 1)  # as if nothing were grouped yet
+    assert store.list_stories() == []
+    found = list_stories(store, min_outlets=2, limit=5)
+    assert found == store.list_stories(min_outlets=2, limit=5)
+    assert len(found) == 5
+    assert sorted((s.id, s.size, s.label) for s in list_stories(store)) == SAMPLE_STORIES
+
+
+def test_a_stream_groups_as_the_index_does():
+    index = StoryIndex()
+    assert list(group_stream(STREAM)) == [index.add(a) for a in STREAM]
+    assert sum(a.new_story for a in group_stream(STREAM)) == index.next_id - 1 == 3
