@@ -1,6 +1,9 @@
 """Story quality on the labelled sets in ../shared/data/stories: B-cubed and pairwise F1.
 
-    .venv/bin/python bench/stories_eval.py [--threshold T] [--sweep]
+    .venv/bin/python bench/stories_eval.py [--model NAME ...] [--threshold T] [--sweep]
+
+Models are the ones NewsDesk offers (services/stories.py) and, for comparison, a
+title-words baseline that lives only here.
 """
 
 from __future__ import annotations
@@ -9,16 +12,88 @@ import argparse
 import json
 import sys
 from collections import defaultdict
-from datetime import UTC, datetime
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
+from typing import ClassVar, Self
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsdesk.analysis.stories import StoryIndex, StoryInput
+from newsdesk.analysis.stories import (
+    Assignment,
+    Batch,
+    MemberLoader,
+    MemberState,
+    ModelState,
+    StoryInput,
+    StoryModel,
+    StoryState,
+    TfidfModel,
+)
+from newsdesk.analysis.text import words
+from newsdesk.services.stories import MODELS
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories"
 SETS = ("basil.jsonl", "allsides-dev.jsonl")
+
+
+class TitleWords:
+    """Baseline: an article joins the newest story of the last two days whose first title
+    shares at least three stemmed words with its title. Not offered to users."""
+
+    name: ClassVar[str] = "title-words"
+    version: ClassVar[int] = 1
+    SHARED = 3
+    WINDOW = timedelta(days=2)
+
+    def __init__(self) -> None:
+        self._stories: dict[int, StoryState] = {}
+        self._next_id = 1
+        self._documents = 0
+
+    def prepare(self, inputs: Sequence[StoryInput]) -> Batch:
+        features = tuple(dict.fromkeys(words(i.title), 1.0) for i in inputs)
+        return Batch(tuple(inputs), features, frozenset().union(*features),
+                     inputs[0].published - self.WINDOW if inputs else None)
+
+    def add(self, batch: Batch | Sequence[StoryInput]) -> list[Assignment]:
+        batch = batch if isinstance(batch, Batch) else self.prepare(batch)
+        placed = []
+        for article, features in zip(batch.inputs, batch.features, strict=True):
+            self._documents += 1
+            member = MemberState(article.id, article.title, features)
+            found = next((s for s in sorted(self._stories.values(), key=lambda s: -s.id)
+                          if article.published - s.last_seen <= self.WINDOW
+                          and len(features.keys() & s.features.keys()) >= self.SHARED), None)
+            if found is None:
+                found = StoryState(self._next_id, article.published, article.published,
+                                   features, frozenset(), (), article.title)
+                self._next_id += 1
+            self._stories[found.id] = replace(
+                found, last_seen=max(found.last_seen, article.published),
+                outlets=found.outlets | {article.source}, members=(*(found.members or ()), member))
+            placed.append(Assignment(article.id, found.id, 1.0, not found.members))
+        return placed
+
+    def state(self, stories: Collection[int] | None = None) -> ModelState:
+        chosen = [s for sid, s in sorted(self._stories.items())
+                  if stories is None or sid in stories]
+        return ModelState(self.name, self.version, self._documents, self._next_id, {},
+                          tuple(chosen))
+
+    @classmethod
+    def from_state(cls, state: ModelState, members: MemberLoader | None = None) -> Self:
+        if not state.is_of(cls):
+            raise ValueError(f"not a {cls.name} state")
+        model = cls()
+        model._documents, model._next_id = state.documents, state.next_id
+        model._stories = {s.id: s for s in state.stories}
+        return model
+
+
+BENCH_MODELS: dict[str, type[StoryModel]] = {**MODELS, TitleWords.name: TitleWords}
 
 
 def load(name: str) -> tuple[list[StoryInput], dict[str, str]]:
@@ -59,17 +134,19 @@ def scores(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
     return {"P": precision, "R": recall, "F1": f1, "pairF1": pair_f1}
 
 
-def run(name: str, **options: float) -> dict[str, float]:
+def run(name: str, model: str = "tfidf", **options: float) -> dict[str, float]:
     articles, gold = load(name)
-    index = StoryIndex(**options)
-    predicted = {a.id: str(index.add(a).story_id) for a in articles}
+    grouping = TfidfModel(**options) if options else BENCH_MODELS[model]()  # options: tfidf's
+    predicted = {a.article_id: str(a.story_id) for a in grouping.add(articles)}
     return scores(predicted, gold)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threshold", type=float, default=None)
-    parser.add_argument("--sweep", action="store_true", help="try a range of thresholds")
+    parser.add_argument("--model", action="append", choices=sorted(BENCH_MODELS),
+                        help="the model to measure (repeat to compare; default tfidf)")
+    parser.add_argument("--threshold", type=float, default=None, help="tfidf's threshold")
+    parser.add_argument("--sweep", action="store_true", help="try a range of tfidf thresholds")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"The labelled sets are not at {DATA}.")
@@ -78,11 +155,15 @@ def main() -> None:
             line = "  ".join(f"{n.split('.')[0]} F1 {run(n, threshold=t)['F1']:.3f}" for n in SETS)
             print(f"threshold {t:.2f}: {line}")
         return
+    if args.threshold is not None and any(m != "tfidf" for m in args.model or ()):
+        sys.exit("--threshold is tfidf's; measure other models without it.")
     options = {} if args.threshold is None else {"threshold": args.threshold}
-    for name in SETS:
-        s = run(name, **options)
-        print(f"{name:<20} B-cubed P {s['P']:.3f} R {s['R']:.3f} F1 {s['F1']:.3f}   "
-              f"pairwise F1 {s['pairF1']:.3f}")
+    for model in args.model or ["tfidf"]:
+        prefix = f"{model:<12} " if args.model else ""  # the figures alone, as before
+        for name in SETS:
+            s = run(name, model, **options)
+            print(f"{prefix}{name:<20} B-cubed P {s['P']:.3f} R {s['R']:.3f} "
+                  f"F1 {s['F1']:.3f}   pairwise F1 {s['pairF1']:.3f}")
 
 
 if __name__ == "__main__":
