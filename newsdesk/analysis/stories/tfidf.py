@@ -89,16 +89,17 @@ def _normalize(vector: dict[str, float]) -> dict[str, float]:
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
-def term_counts(title: str, text: str) -> Counter[str]:
+def term_counts(title: str, text: str) -> dict[str, float]:
     """Weighted term counts: title words, the lead's words, and names (prefixed 'n:')."""
     lead = " ".join(text.split()[:LEAD_WORDS])
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
     for word in words(title):
-        counts[word] += TITLE_WEIGHT
+        counts[word] = counts.get(word, 0.0) + TITLE_WEIGHT
     for word in words(lead):
-        counts[word] += 1.0
+        counts[word] = counts.get(word, 0.0) + 1.0
     for name in names(f"{title}. {lead}"):
-        counts["n:" + name] += NAME_WEIGHT
+        key = "n:" + name
+        counts[key] = counts.get(key, 0.0) + NAME_WEIGHT
     return counts
 
 
@@ -268,8 +269,10 @@ class TfidfModel:
     name: ClassVar[str] = "tfidf"
     version: ClassVar[int] = 1
 
-    def __init__(self, **options: float) -> None:
-        self._index = StoryIndex(**options)
+    def __init__(self, *, threshold: float = 0.14, window_days: float = 4.0,
+                 day_penalty: float = 0.5, same_source: float = 0.6) -> None:
+        self._index = StoryIndex(threshold=threshold, window_days=window_days,
+                                 day_penalty=day_penalty, same_source=same_source)
         self._index._keep_closed = True  # a caller saving a step needs the stories it closed
 
     def prepare(self, inputs: Sequence[StoryInput]) -> Batch:
