@@ -291,9 +291,11 @@ class TfidfModel:
         index._closed = []  # only this call's closed stories are kept for state()
         placed = [index.add(article, count)
                   for article, count in zip(batch.inputs, batch.features, strict=True)]
-        by_id = self._stories()
-        for sid in {a.story_id for a in placed}:
-            index.ensure_loaded(by_id[sid])  # the label and size need every member
+        touched = {a.story_id for a in placed}
+        closed = ({s.id: s for s in index._closed}
+                  if not touched <= index.stories.keys() else {})
+        for sid in touched:  # the label and size need every member
+            index.ensure_loaded(index.stories.get(sid) or closed[sid])
         return placed
 
     def state(self, stories: Collection[int] | None = None) -> ModelState:
