@@ -1,12 +1,8 @@
 """Story grouping on small hand-written streams where the answer is known."""
 
-import json
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.analysis.stories import StoryIndex, StoryInput, explain
-from newsdesk.config import resource_path
-from newsdesk.sample import load_sample
-from newsdesk.services.stories import update_stories
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -84,33 +80,3 @@ def test_explain_names_the_shared_evidence():
     assert why.days_apart == round(2 / 24, 2)
     assert why.similarity > explain(STREAM[0], STREAM[1]).similarity
     assert "both name" in str(why)
-
-
-def test_sample_corpus_stories(store):
-    load_sample(store)
-    gold = json.loads(resource_path("sample", "stories.json").read_text())
-    url_to_story = {}
-    for story in store.list_stories():
-        for member in store.story_members(story.id):
-            url_to_story[member.url] = story.id
-    for event, urls in gold.items():
-        found = {url_to_story[u] for u in urls}
-        assert len(found) == 1 or event == "westmere-ransomware", (event, found)
-    contempt = {url_to_story[u] for u in gold["nimbus-contempt"]}
-    appeal = {url_to_story[u] for u in gold["nimbus-appeal-argued"]}
-    assert contempt.isdisjoint(appeal)  # a later step in the same case is its own story
-
-
-def test_incremental_growth_keeps_the_story_id(store):
-    from dataclasses import replace
-
-    load_sample(store)
-    member = store.list_articles(search="Crossfade", limit=1)[0]
-    story_id = store.story_of(member.id)
-    follow_up = replace(member, id="crossfade-follow-up", url="https://late.example/crossfade",
-                        title="Crossfade: Veritas CPU flaw fix slows cloud servers",
-                        published=member.published + timedelta(hours=20))
-    store.upsert_articles([follow_up])
-    assert update_stories(store, ["crossfade-follow-up"]) == 1
-    assert store.story_of("crossfade-follow-up") == story_id
-    assert update_stories(store) == 0  # nothing left to place

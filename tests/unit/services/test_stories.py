@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from datetime import timedelta
 from typing import ClassVar
 
 import pytest
+from sqlite_utils import Database
 
 from newsdesk.analysis.stories import MemberLoader, ModelState, StoryIndex, TfidfModel
+from newsdesk.config import resource_path
 from newsdesk.errors import NewsdeskError
 from newsdesk.sample import load_sample
 from newsdesk.services import stories
 from newsdesk.services.stories import group_stream, list_stories, update_stories
+from newsdesk.store.db import Store
+from newsdesk.store.migrations import migrations
 from tests.unit.analysis.test_stories import STREAM
 
 # What grouping gave the sample corpus before the model became a plug: id, size, label.
@@ -107,3 +114,47 @@ def test_a_stream_groups_as_the_index_does():
     index = StoryIndex()
     assert list(group_stream(STREAM)) == [index.add(a) for a in STREAM]
     assert sum(a.new_story for a in group_stream(STREAM)) == index.next_id - 1 == 3
+
+
+def test_sample_corpus_stories(store):
+    load_sample(store)
+    gold = json.loads(resource_path("sample", "stories.json").read_text())
+    url_to_story = {}
+    for story in store.list_stories():
+        for member in store.story_members(story.id):
+            url_to_story[member.url] = story.id
+    for event, urls in gold.items():
+        found = {url_to_story[u] for u in urls}
+        assert len(found) == 1 or event == "westmere-ransomware", (event, found)
+    contempt = {url_to_story[u] for u in gold["nimbus-contempt"]}
+    appeal = {url_to_story[u] for u in gold["nimbus-appeal-argued"]}
+    assert contempt.isdisjoint(appeal)  # a later step in the same case is its own story
+
+
+def test_incremental_growth_keeps_the_story_id(store):
+    load_sample(store)
+    member = store.list_articles(search="Crossfade", limit=1)[0]
+    story_id = store.story_of(member.id)
+    follow_up = replace(member, id="crossfade-follow-up", url="https://late.example/crossfade",
+                        title="Crossfade: Veritas CPU flaw fix slows cloud servers",
+                        published=member.published + timedelta(hours=20))
+    store.upsert_articles([follow_up])
+    assert update_stories(store, ["crossfade-follow-up"]) == 1
+    assert store.story_of("crossfade-follow-up") == story_id
+    assert update_stories(store) == 0  # nothing left to place
+
+
+def test_stories_from_before_the_model_record_are_todays_models(tmp_path):
+    """Migration 0009 gives what is stored to TF-IDF version 1, so nothing is regrouped."""
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="0009_story_model_state")
+    db.execute("PRAGMA user_version = 8")
+    db.execute("INSERT INTO stories(id, label, first_seen, last_seen, size, outlets) "
+               "VALUES (7, 'Kept', '2026-03-02T09:00:00Z', '2026-03-02T09:00:00Z', 0, 0)")
+    db.conn.commit()
+    db.conn.close()
+    with Store.open(path) as store:
+        assert store.story_model() == ("tfidf", 1)
+        assert update_stories(store) == 0
+        assert store.story_label(7) == "Kept"
