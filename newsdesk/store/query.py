@@ -138,7 +138,7 @@ class _Parser:
     def not_expr(self) -> Query:
         """a NOT b NOT c is a NOT (b OR c): the same articles, and a flat tree."""
         keep = self.sequence()
-        drops = []
+        drops: list[Query] = []
         while (token := self.peek()) is not None and token.kind == "NOT":
             drops.append(self.operand(self.take(), self.sequence))
         return Not(keep, _flat(Or, drops)) if drops else keep
