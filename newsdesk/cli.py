@@ -523,6 +523,9 @@ def gui(ctx: click.Context) -> None:
     try:
         from newsdesk.gui.app import run_gui
     except ImportError as exc:
+        if (exc.name or "").partition(".")[0] == "PySide6":  # a headless install: no [gui] extra
+            raise click.ClickException(
+                "The window needs PySide6: pip install 'newsdesk[gui]'") from exc
         raise click.ClickException(
             f"The window cannot start: Qt is not usable here ({exc}).") from exc
     state = _state(ctx)

@@ -35,6 +35,7 @@ from newsdesk.models import (
     UpsertResult,
 )
 from newsdesk.store.migrations import apply_migrations, check_database
+from newsdesk.store.query import And, parse_query, to_fts5
 from newsdesk.store.transactions import immediate
 
 log = logging.getLogger(__name__)
@@ -548,10 +549,11 @@ class Store:
         """
         where: list[str] = []
         params: list[Any] = []
-        match = q.search
+        parsed = None if q.search is None else parse_query(q.search)
         if q.topic is not None:
-            topic_query = self.get_topic(q.topic).query
-            match = topic_query if match is None else f"({match}) AND ({topic_query})"
+            topic_query = parse_query(self.get_topic(q.topic).query)
+            parsed = topic_query if parsed is None else And((parsed, topic_query))
+        match = None if parsed is None else to_fts5(parsed)
         if match is not None:
             walk = ordered and self._many_matches(match)
             where.append(f"{'+' if walk else ''}a.num IN "
@@ -690,13 +692,13 @@ class Store:
                          bool(r["is_starred"]), r["num"]) for r in rows]
 
     def search(self, query: str, *, limit: int = 50) -> list[Article]:
-        """Full-text search (FTS5 syntax), best match first; a bad query raises QueryError."""
+        """Full-text search (store/query.py syntax), best match first; a bad query: QueryError."""
         if not query.strip():
             raise QueryError("The search query is empty.")
         rows = self._read(
             "SELECT a.* FROM articles_fts f JOIN articles a ON a.num = f.rowid "
             "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 5.0, 1.0), a.published DESC "
-            "LIMIT ?", [query, limit], user_query=True)
+            "LIMIT ?", [to_fts5(parse_query(query)), limit], user_query=True)
         return [_row_to_article(r) for r in rows]
 
     # ------------------------------------------------------------ user state
@@ -767,8 +769,8 @@ class Store:
     def _check_query(self, query: str) -> None:
         """Raise QueryError unless the index can run `query` (it stops at the first match,
         so a common word costs no more than a rare one)."""
-        self._read("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", [query],
-                   user_query=True)
+        self._read("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1",
+                   [to_fts5(parse_query(query))], user_query=True)
 
     def remove_topic(self, name: str) -> None:
         topic = self.get_topic(name)

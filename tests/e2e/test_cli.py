@@ -286,9 +286,8 @@ def test_topics_rename_keeps_the_topic_on_a_bad_query(tmp_path):
     run(db, "topics", "add", "Courts", "court OR judge")
     proc = run(db, "topics", "rename", "Courts", "Tribunals", "--query", "AND OR", check=False)
     assert proc.returncode == 1
-    assert proc.stderr.strip() == ('Error: The search query is not valid (fts5: syntax error '
-                                   'near "AND"). Use words, "exact phrases", AND, OR, NOT and '
-                                   'prefix*.')
+    assert proc.stderr.strip() == ("Error: The search query is not valid: in 'AND OR', AND at "
+                                   "position 1 needs something before it.")
     assert "Courts\n    court OR judge\n" in run(db, "topics", "list").stdout
     out = run(db, "topics", "rename", "Courts", "Tribunals", "--query", "tribunal").stdout
     assert out == "Renamed topic 'Courts' to 'Tribunals'; its query is now 'tribunal'.\n"

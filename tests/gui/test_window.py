@@ -315,8 +315,8 @@ def test_editing_a_topic_to_a_bad_query_keeps_it_and_says_why(make_window, store
     monkeypatch.setattr(TopicDialog, "exec", exec_dialog)
     monkeypatch.setattr(TopicDialog, "values", lambda self: ("Tribunals", '"open', "Rulings"))
     window.edit_topic()
-    assert shown == ["", 'The search query is not valid (unterminated string). Use words, '
-                         '"exact phrases", AND, OR, NOT and prefix*.']
+    assert shown == ["", "The search query is not valid: in '\"open', the quote at position 1 "
+                         "is never closed."]
     assert Topic("Courts", "court OR judge", "Rulings") in store.list_topics()
     assert "Tribunals" not in [t.name for t in store.list_topics()]
 

@@ -9,7 +9,7 @@ from newsdesk.topics import rename_topic, save_topic
 
 def test_rename_to_an_invalid_query_keeps_the_topic_and_says_why(store):
     save_topic(store, "Courts", "court OR judge", "Rulings")
-    with pytest.raises(QueryError, match=r"^The search query is not valid \(unterminated string\)"):
+    with pytest.raises(QueryError, match=r"^The search query is not valid: in '\"open', the quote at"):
         rename_topic(store, "Courts", "Tribunals", query='"open')
     assert store.list_topics()[-1] == Topic("Courts", "court OR judge", "Rulings")
     assert "Tribunals" not in [t.name for t in store.list_topics()]
