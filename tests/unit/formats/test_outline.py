@@ -1,6 +1,6 @@
 import pytest
 
-from newsdesk.presentation import any_of, highlight, lag_text, short_name, signed, word_pattern
+from newsdesk.formats.outline import any_of, highlight, lag_text, short_name, signed, word_pattern
 
 
 @pytest.mark.parametrize(("outlet", "expected"), [

@@ -5,8 +5,9 @@ from dataclasses import replace
 import pytest
 from markdown_it import MarkdownIt
 
-from newsdesk.comparison import _md, compare_story, to_markdown
+from newsdesk.formats.markdown_report import escape_markdown, to_markdown
 from newsdesk.sample import load_sample
+from newsdesk.services.comparisons import compare_story
 
 HOSTILE_TITLE = "[click](javascript:alert(1)) <img src=x onerror=alert(1)> | cell"
 
@@ -18,7 +19,7 @@ HOSTILE_TITLE = "[click](javascript:alert(1)) <img src=x onerror=alert(1)> | cel
     "line\nbreak\x1b[2J", "===", "+ plus", "3) three",
 ])
 def test_escaped_text_renders_as_itself(text):
-    html = MarkdownIt("commonmark").render(_md(text))
+    html = MarkdownIt("commonmark").render(escape_markdown(text))
     expected = " ".join(text.replace("\x1b", "").split())
     from html import escape
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from newsdesk.analysis.framing import FramingArticle, compare
-from newsdesk.report_html import to_html
+from newsdesk.formats.html_report import to_html
 from tests.unit.analysis.test_framing import STORY
 
 
