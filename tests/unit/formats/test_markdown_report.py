@@ -43,3 +43,18 @@ def test_a_hostile_story_renders_without_links_html_or_extra_cells(store):
     header_cells = rows[0].count(" | ")
     assert all(row.replace("\\|", "").count(" | ") == header_cells for row in rows)
     assert "<td>Outlet | [x](https://evil.example/) # 1</td>" in html
+
+
+def test_markdown_draws_the_outline():
+    from newsdesk.analysis.framing import compare
+    from tests.unit.analysis.test_framing import STORY
+
+    text = to_markdown("Acme fined", compare(STORY))
+    assert text.startswith("# Acme fined\n\n## Timeline\n\n- **Wire** (first): 2026-05-04 08:00 UTC\n"
+                           "- **Biz** (+2.0 h): 2026-05-04 10:00 UTC\n")
+    assert ("## Blog\n\n*opinion* (the address contains /opinion); tone -0.07 (VADER, -1 to 1)"
+            "\n\n- Acme's slap on the wrist is a disgrace\n\n"
+            "Headline words no one else uses: slap, wrist, disgrace\n") in text
+    assert "Leaves out voices others quote: " in text and "Links to: Wire" in text
+    assert "Primary sources: https://court.example/rulings/acme.pdf" in text
+    assert "- hedge: > " in text and "- tone " in text
