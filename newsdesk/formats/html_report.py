@@ -198,12 +198,12 @@ def render_html(outline: Outline, *, generated: datetime | None = None) -> str:
     links = outline.links
     if links.rows:
         body.append(f"<h2>{links.title}</h2><ul>")
-        for row in links.rows:
-            o = row.outlet
-            if row.cites:
+        for link in links.rows:
+            o = link.outlet
+            if link.cites:
                 body.append(f"<li>{dot(o.color)}{html.escape(o.name)} {links.cites_label} "
-                            + ", ".join(evidence.figure(x) for x in row.cites) + "</li>")
-            for x in row.primary:
+                            + ", ".join(evidence.figure(x) for x in link.cites) + "</li>")
+            for x in link.primary:
                 where = evidence.link("where", x.proof)
                 url = html.escape(x.text)
                 body.append(f"<li>{dot(o.color)}{html.escape(o.name)} {links.primary_label}: "

@@ -171,11 +171,11 @@ class FramingPane(QWidget):
         column.addWidget(self.heatmap)
         column.addWidget(self.details)
         column.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(body)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page = QScrollArea()
+        self.page.setWidgetResizable(True)
+        self.page.setFrameShape(QFrame.Shape.NoFrame)
+        self.page.setWidget(body)
+        self.page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.evidence_title = QLabel()
         self.evidence_title.setWordWrap(True)
@@ -201,7 +201,7 @@ class FramingPane(QWidget):
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(self.page)
         self.splitter.addWidget(self.evidence)
         self.splitter.setSizes([560, 260])
         layout = QVBoxLayout(self)
@@ -326,7 +326,7 @@ class FramingPane(QWidget):
         self.comparison = comparison
         self.hide_evidence()
         self._render()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.page.verticalScrollBar().setValue(0)
         self.comparison_shown.emit(self.story_id if self.story_id is not None
                                    else (self.article.id if self.article else None))
 
@@ -440,17 +440,17 @@ class FramingPane(QWidget):
         links = outline.links
         if links.rows:
             parts.append(f"<h4>{links.title}</h4>")
-            for row in links.rows:
+            for link in links.rows:
                 bits = []
-                if row.cites:
+                if link.cites:
                     bits.append(f"{links.cites_label} "
-                                + ", ".join(self._figure(x) for x in row.cites))
-                if row.primary:
+                                + ", ".join(self._figure(x) for x in link.cites))
+                if link.primary:
                     bits.append(f"{links.primary_label}: " + ", ".join(
                         self._link_to(x.proof, html.escape(_short_url(x.text)))
-                        for x in row.primary))
-                parts.append(f"<p style='margin-top:2px'>{square(row.outlet.color)} "
-                             f"{html.escape(row.outlet.short)}: {'; '.join(bits)}</p>")
+                        for x in link.primary))
+                parts.append(f"<p style='margin-top:2px'>{square(link.outlet.color)} "
+                             f"{html.escape(link.outlet.short)}: {'; '.join(bits)}</p>")
         self.details.setText("".join(parts))
 
     def _figure(self, figure: Figure) -> str:

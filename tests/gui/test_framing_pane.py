@@ -65,7 +65,7 @@ def test_clicking_a_heat_map_cell_lists_that_frames_sentences(window, store, qtb
     row = [k for k, _ in pane.heatmap.frames].index("legality and constitutionality")
     cell = pane.heatmap._cell(row, 0).center().toPoint()
     outlet = pane.heatmap.outlets[0][0]
-    pane.scroll.ensureWidgetVisible(pane.heatmap)
+    pane.page.ensureWidgetVisible(pane.heatmap)
     qtbot.mouseClick(pane.heatmap, Qt.MouseButton.LeftButton, pos=cell)
     assert pane.evidence.isVisible()
     assert outlet in pane.evidence_title.text() and "Legality" in pane.evidence_title.text()
