@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from newsdesk.analysis import framing
-from newsdesk.comparison import cached_story_comparison, compare_story
 from newsdesk.models import Article
 from newsdesk.sample import load_sample
+from newsdesk.services.comparisons import cached_story_comparison, compare_story
 from newsdesk.services.stories import update_stories
 from newsdesk.store.db import Store
 

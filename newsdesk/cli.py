@@ -479,12 +479,14 @@ def stories(ctx: click.Context, since: datetime | None, min_outlets: int, limit:
 @click.pass_context
 def compare_command(ctx: click.Context, story_id: int, fmt: str, output: Path | None) -> None:
     """How each outlet frames one story (see 'newsdesk stories' for ids)."""
-    from newsdesk.comparison import compare_story, to_json, to_markdown
+    from newsdesk.formats.comparison_json import to_json
+    from newsdesk.formats.markdown_report import to_markdown
+    from newsdesk.services.comparisons import compare_story
 
     store = _state(ctx).store
     label, comparison = compare_story(store, story_id)
     if fmt == "html":
-        from newsdesk.report_html import to_html
+        from newsdesk.formats.html_report import to_html
 
         urls = {m.article_id: m.url for m in store.story_members(story_id) if m.url}
         text = to_html(label, comparison, urls=urls)

@@ -10,7 +10,8 @@ from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from newsdesk.presentation import lag_text
+from newsdesk.formats.outline import lag_text
+from newsdesk.formats.palette import LIGHT
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +33,9 @@ class TimelineChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.points: list[TimelinePoint] = []
-        self.text_color = QColor("#1f2328")
-        self.muted = QColor("#656d76")
-        self.grid = QColor("#d8dde3")
+        self.text_color = QColor(LIGHT["text"])
+        self.muted = QColor(LIGHT["muted"])
+        self.grid = QColor(LIGHT["border"])
         self.current = ""
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -134,10 +135,10 @@ class FrameHeatMap(QWidget):
         self.outlets: list[tuple[str, str, str]] = []  # (name, short label, colour)
         self.frames: list[tuple[str, str]] = []  # (key, label)
         self.weights: dict[str, dict[str, float]] = {}
-        self.text_color = QColor("#1f2328")
-        self.muted = QColor("#656d76")
-        self.base = QColor("#ffffff")
-        self.accent = QColor("#2c5282")
+        self.text_color = QColor(LIGHT["text"])
+        self.muted = QColor(LIGHT["muted"])
+        self.base = QColor(LIGHT["base"])
+        self.accent = QColor(LIGHT["accent"])
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 

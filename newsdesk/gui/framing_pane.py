@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,37 +30,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from newsdesk.analysis.framing import (
-    FRAME_LABELS,
-    Comparison,
-    Evidence,
-    frame_patterns,
-    hedge_pattern,
-    tone_word,
-)
-from newsdesk.comparison import (
-    cached_story_comparison,
-    compare_article,
-    compare_story,
-    to_json,
-    to_markdown,
-)
+from newsdesk.analysis.framing import Comparison
 from newsdesk.errors import NewsdeskError
+from newsdesk.formats.comparison_json import to_json
+from newsdesk.formats.html_report import to_html
+from newsdesk.formats.markdown_report import to_markdown
+from newsdesk.formats.outline import Figure, Outline, Proof, build_outline, highlight
 from newsdesk.gui import theme
 from newsdesk.gui.charts import FrameHeatMap, TimelineChart, TimelinePoint
 from newsdesk.gui.messages import show_message
 from newsdesk.models import Article
-from newsdesk.presentation import (
-    any_of,
-    highlight,
-    outlet_color,
-    outlet_colors,
-    outlets_in_order,
-    short_name,
-    signed,
-    word_pattern,
+from newsdesk.services.comparisons import (
+    cached_story_comparison,
+    compare_article,
+    compare_story,
+    story_urls,
 )
-from newsdesk.report_html import to_html
 from newsdesk.store.db import Store
 
 # runner(call, on_done, on_failed): run call(store) off the GUI thread (MainWindow._with_store)
@@ -79,18 +63,7 @@ EMPTY_TEXT = (
 MAX_EVIDENCE = 40
 MAX_VOICES = 12  # per outlet in the pane; the reports list them all
 MAX_HEADLINES = 6  # per outlet; a long-running story's list would bury the rest
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceItem:
-    """What one link in the pane stands for."""
-
-    title: str
-    sentences: tuple[Evidence, ...]
-    highlight: re.Pattern[str] | None = None
-    scores: tuple[float, ...] = ()  # tone scores, one per sentence, when that is the figure
-    url: str = ""  # a primary source the figure is about, offered as a link
-    note: str = ""  # why, when the figure rests on something other than sentences
+MAX_CORE = 12  # words every outlet reports, in the pane
 
 
 class FitBrowser(QTextBrowser):
@@ -155,8 +128,8 @@ class FramingPane(QWidget):
         self.colors: dict[str, str] = {}
         self._label = ""
         self._request = 0
-        self._items: list[EvidenceItem] = []
-        self._titles: dict[str, tuple[str, str]] = {}  # article id -> (outlet, title)
+        self.outline: Outline | None = None
+        self._items: list[Proof] = []  # what each ev:N link in the pane stands for
         self._stale = False
         self._busy = False  # a comparison is being computed on a worker
         self._pending = False  # the selection moved meanwhile: look again when it is done
@@ -198,11 +171,11 @@ class FramingPane(QWidget):
         column.addWidget(self.heatmap)
         column.addWidget(self.details)
         column.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(body)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page = QScrollArea()
+        self.page.setWidgetResizable(True)
+        self.page.setFrameShape(QFrame.Shape.NoFrame)
+        self.page.setWidget(body)
+        self.page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.evidence_title = QLabel()
         self.evidence_title.setWordWrap(True)
@@ -228,7 +201,7 @@ class FramingPane(QWidget):
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(self.page)
         self.splitter.addWidget(self.evidence)
         self.splitter.setSizes([560, 260])
         layout = QVBoxLayout(self)
@@ -353,7 +326,7 @@ class FramingPane(QWidget):
         self.comparison = comparison
         self.hide_evidence()
         self._render()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.page.verticalScrollBar().setValue(0)
         self.comparison_shown.emit(self.story_id if self.story_id is not None
                                    else (self.article.id if self.article else None))
 
@@ -364,159 +337,127 @@ class FramingPane(QWidget):
         c = self.colors or theme.LIGHT
         current = self.article.id if self.article else ""
         self._items = []
-        outlets = outlets_in_order(comparison)
-        color = outlet_colors(outlets)
-        self._titles = {h.article_id: (o.outlet, h.sentence) for o in outlets for h in o.headlines}
-        articles = sum(len(o.headlines) for o in outlets)
-        single = len(outlets) == 1
+        outline = build_outline(self._label, comparison, grouped=self.story_id is not None)
+        self.outline = outline
+        single = outline.single
         mute = f"color:{c['muted']}"
 
+        def square(color: str) -> str:
+            return f"<span style='color:{color}'>■</span>"
+
+        def more(count: int) -> str:
+            return f" <span style='{mute}'>and {count} more</span>"
+
         # header
+        header = outline.header
         if single:
-            what = ("Not grouped into a story yet." if self.story_id is None else
-                    f"Only {html.escape(outlets[0].outlet)} has reported this so far; other "
-                    "outlets' coverage appears here as it arrives.")
-            head = (f"<h3 style='margin:0'>{html.escape(self._label)}</h3>"
-                    f"<p style='{mute}'>{what} Below is this coverage's own profile, its words "
-                    "measured against everything stored.</p>")
+            line = html.escape(header.alone)
         else:
-            first = comparison.timeline[0] if comparison.timeline else None
-            who = (f" · first: <b>{html.escape(first.outlet)}</b>" if first else "")
-            head = (f"<h3 style='margin:0'>{html.escape(self._label)}</h3>"
-                    f"<p style='{mute}'>{len(outlets)} outlets · {articles} articles{who}</p>")
-        self.header.setText(head)
+            line = header.summary + (f" · first: <b>{html.escape(header.first)}</b>"
+                                     if header.first else "")
+        self.header.setText(f"<h3 style='margin:0'>{html.escape(header.title)}</h3>"
+                            f"<p style='{mute}'>{line}</p>")
         self.export_button.show()
         self.timeline.set_points([
-            TimelinePoint(e.outlet, color.get(e.outlet, outlet_color(0)), e.published,
-                          e.hours_after_first, e.article_id,
-                          self._titles.get(e.article_id, ("", ""))[1])
-            for e in comparison.timeline] if not single else [], current)
+            TimelinePoint(r.outlet.name, r.outlet.color, r.published, r.hours_after_first,
+                          r.article.id, r.article.title)
+            for r in outline.timeline.rows] if not single else [], current)
 
         # heat map: the dimensions any outlet uses, in the Media Frames Corpus order
-        used = [k for k in FRAME_LABELS if any(o.frames.get(k) for o in outlets)]
-        self.heatmap.set_data([(o.outlet, short_name(o.outlet), color[o.outlet]) for o in outlets],
-                              [(k, FRAME_LABELS[k]) for k in used],
-                              {o.outlet: o.frames for o in outlets})
-        self.frames_title.setVisible(bool(used))
-        self.frames_title.setText("<b>Frames</b> <span style='" + mute + "'>share of each "
-                                  "outlet's framing sentences; click a cell</span>")
+        frames = outline.frames
+        self.heatmap.set_data([(r.outlet.name, r.outlet.short, r.outlet.color) for r in frames.rows],
+                              list(frames.dimensions),
+                              {r.outlet.name: {cell.key: cell.share for cell in r.cells}
+                               for r in frames.rows})
+        self.frames_title.setVisible(bool(frames.dimensions))
+        self.frames_title.setText(f"<b>{frames.title}</b> <span style='{mute}'>"
+                                  f"{_text(frames.about)} {_text(frames.hint)}</span>")
 
         parts: list[str] = []
         # headlines, with the words no other headline uses marked
-        parts.append("<h4>Headlines</h4>")
-        for o in outlets:
-            marked = any_of(o.headline_words) if not single else None
-            kind = self._link_to(EvidenceItem(
-                f"Why {o.outlet} reads as {o.kind}: {o.kind_reason}", (),
-                note="This figure comes from the article's feed categories, address or style "
-                     "rather than from particular sentences."),
-                f"<span style='background-color:{c['notice']};color:{c['text']}'>"
-                f"&nbsp;{o.kind}&nbsp;</span>")
-            parts.append(f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■</span> "
-                         f"<b>{html.escape(o.outlet)}</b> <span style='{mute}'>"
-                         f"({short_name(o.outlet)})</span> {kind}")
-            listed = [h for i, h in enumerate(o.headlines)
-                      if i < MAX_HEADLINES or h.article_id == current]
+        parts.append(f"<h4>{outline.headlines.title}</h4>")
+        for row in outline.headlines.rows:
+            o = row.outlet
+            kind = self._link_to(o.kind.proof, f"<span style='background-color:{c['mark']};"
+                                 f"color:{c['text']}'>&nbsp;{html.escape(o.kind.text)}&nbsp;</span>")
+            parts.append(f"<p style='margin-top:2px'>{square(o.color)} <b>{html.escape(o.name)}</b>"
+                         f" <span style='{mute}'>({html.escape(o.short)})</span> {kind}")
+            listed = [h for i, h in enumerate(row.headlines)
+                      if i < MAX_HEADLINES or h.id == current]
             for h in listed:
-                title = (highlight(h.sentence, marked, "<u><b>", "</b></u>") if marked
-                         else html.escape(h.sentence))
-                arrow = "▶ " if h.article_id == current else ""
-                parts.append(f"<br>{arrow}<a href='article:{h.article_id}' style='color:{c['text']};"
+                title = highlight(h.title, row.marked, "<u><b>", "</b></u>")
+                arrow = "▶ " if h.id == current else ""
+                parts.append(f"<br>{arrow}<a href='article:{h.id}' style='color:{c['text']};"
                              f"text-decoration:none'>{title}</a>")
-            if len(o.headlines) > len(listed):
-                parts.append(f"<br><span style='{mute}'>and {len(o.headlines) - len(listed)} "
-                             "more</span>")
+            if len(row.headlines) > len(listed):
+                parts.append("<br>" + more(len(row.headlines) - len(listed)).strip())
             parts.append("</p>")
-        if not single:
-            parts.append(f"<p style='{mute}'>Underlined: words no other outlet's headline uses."
-                         "</p>")
+        if outline.headlines.note:
+            parts.append(f"<p style='{mute}'>{_text(outline.headlines.note)}</p>")
 
         # tone, loaded language, hedges
-        parts.append("<h4>Tone</h4><table cellspacing='0' cellpadding='2'>")
-        for o in outlets:
-            tone_link = self._link_to(EvidenceItem(
-                f"{o.outlet}: its strongest sentences by tone (VADER, -1 to 1)",
-                tuple(e for _, e in o.tone_evidence), None,
-                tuple(s for s, _ in o.tone_evidence)),
-                f"{signed(o.tone)} {tone_word(o.tone)}")
-            loaded = self._link_to(EvidenceItem(
-                f"{o.outlet}: loaded words", tuple(t.evidence for t in o.loaded),
-                any_of(t.word for t in o.loaded)),
-                f"{len(o.loaded)} loaded") if o.loaded else f"<span style='{mute}'>0 loaded</span>"
-            hedge = self._link_to(EvidenceItem(
-                f"{o.outlet}: hedged sentences", o.hedges, hedge_pattern()),
-                f"{len(o.hedges)} hedged") if o.hedges else f"<span style='{mute}'>0 hedged</span>"
-            parts.append(f"<tr><td><span style='color:{color[o.outlet]}'>■</span> "
-                         f"{html.escape(short_name(o.outlet))}&nbsp;</td><td>{tone_link}&nbsp;"
-                         f"</td><td>{loaded}&nbsp;</td><td>{hedge}</td></tr>")
+        parts.append(f"<h4>{outline.tone.title}</h4><table cellspacing='0' cellpadding='2'>")
+        for t in outline.tone.rows:
+            loaded = (self._link_to(t.loaded.proof, f"{t.loaded.text} loaded") if t.loaded
+                      else f"<span style='{mute}'>0 loaded</span>")
+            hedged = (self._link_to(t.hedged.proof, f"{t.hedged.text} hedged") if t.hedged
+                      else f"<span style='{mute}'>0 hedged</span>")
+            parts.append(f"<tr><td>{square(t.outlet.color)} {html.escape(t.outlet.short)}&nbsp;"
+                         f"</td><td>{self._figure(t.figure)}&nbsp;</td><td>{loaded}&nbsp;</td>"
+                         f"<td>{hedged}</td></tr>")
         parts.append("</table>")
 
         # distinctive words and the common core
-        parts.append("<h4>" + ("Words it leans on" if single else "Words each uses more than "
-                                                                 "the others") + "</h4>")
-        for o in outlets:
-            if not o.distinctive:
-                continue
-            links = ", ".join(self._link_to(EvidenceItem(
-                f"{o.outlet} uses “{t.term}” {t.count}× (log-odds z {t.z:+.1f})", t.evidence,
-                word_pattern(t.term)), html.escape(t.term)) for t in o.distinctive)
-            parts.append(f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■</span>"
-                         f" {links}</p>")
-        if comparison.common_core and not single:
-            core = ", ".join(self._link_to(EvidenceItem(
-                f"Every outlet reports “{term}”", comparison.core_evidence.get(term, ()),
-                word_pattern(term)), html.escape(term)) for term in comparison.common_core[:12])
-            parts.append(f"<p><b>Everyone reports:</b> {core}</p>")
+        parts.append(f"<h4>{outline.words.title}</h4>")
+        for w in outline.words.rows:
+            if w.terms:
+                parts.append(f"<p style='margin-top:2px'>{square(w.outlet.color)} "
+                             + ", ".join(self._figure(t) for t in w.terms) + "</p>")
+        if outline.core.terms and not single:
+            core = ", ".join(self._figure(t) for t in outline.core.terms[:MAX_CORE])
+            parts.append(f"<p><b>{outline.core.title}:</b> {core}</p>")
 
         # voices, the most cited first
-        quoted: dict[str, list[Evidence]] = {}
-        for o in outlets:
-            for v in o.voices:
-                quoted.setdefault(v.name, []).extend(v.evidence)
-        if quoted:
-            parts.append("<h4>Voices</h4>")
-            for o in outlets:
-                ranked = sorted(o.voices, key=lambda v: (-len(v.evidence), v.name))
-                names = ", ".join(self._link_to(EvidenceItem(
-                    f"{o.outlet} quotes or cites {v.name}", v.evidence, word_pattern(v.name)),
-                    html.escape(v.name)) for v in ranked[:MAX_VOICES]) or \
-                    f"<span style='{mute}'>nobody</span>"
+        voices = outline.voices
+        if voices.anyone:
+            parts.append(f"<h4>{voices.title}</h4>")
+            for v in voices.rows:
+                ranked = sorted(v.voices, key=lambda f: (-(f.value or 0), f.text))
+                names = ", ".join(self._figure(f) for f in ranked[:MAX_VOICES]) or \
+                    f"<span style='{mute}'>{voices.empty}</span>"
                 if len(ranked) > MAX_VOICES:
-                    names += f" <span style='{mute}'>and {len(ranked) - MAX_VOICES} more</span>"
-                line = (f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■</span> "
-                        f"{names}")
-                if o.missing_voices and not single:
-                    missing = sorted(o.missing_voices, key=lambda n: (-len(quoted.get(n, ())), n))
-                    gone = ", ".join(self._link_to(EvidenceItem(
-                        f"{o.outlet} leaves out {name}; the others quote them so:",
-                        tuple(quoted.get(name, ())), word_pattern(name)), html.escape(name))
-                        for name in missing[:MAX_VOICES])
+                    names += more(len(ranked) - MAX_VOICES)
+                line = f"<p style='margin-top:2px'>{square(v.outlet.color)} {names}"
+                if v.missing and not single:
+                    missing = sorted(v.missing, key=lambda f: (-(f.value or 0), f.text))
+                    gone = ", ".join(self._figure(f) for f in missing[:MAX_VOICES])
                     if len(missing) > MAX_VOICES:
-                        gone += f" <span style='{mute}'>and {len(missing) - MAX_VOICES} more</span>"
-                    line += f"<br><span style='{mute}'>leaves out:</span> {gone}"
+                        gone += more(len(missing) - MAX_VOICES)
+                    line += f"<br><span style='{mute}'>{voices.missing_label}:</span> {gone}"
                 parts.append(line + "</p>")
 
         # links
-        linking = [o for o in outlets if o.links_to_outlets or o.primary_sources]
-        if linking:
-            parts.append("<h4>Links</h4>")
-            for o in linking:
+        links = outline.links
+        if links.rows:
+            parts.append(f"<h4>{links.title}</h4>")
+            for link in links.rows:
                 bits = []
-                if o.links_to_outlets:
-                    bits.append("cites " + ", ".join(self._link_to(EvidenceItem(
-                        f"{o.outlet} links to {x}", o.link_evidence.get(x, ())), html.escape(x))
-                        for x in o.links_to_outlets))
-                if o.primary_sources:
-                    bits.append("primary sources: " + ", ".join(self._link_to(EvidenceItem(
-                        f"{o.outlet} links to a primary source", o.link_evidence.get(u, ()),
-                        url=u),
-                        html.escape(_short_url(u))) for u in o.primary_sources))
-                parts.append(f"<p style='margin-top:2px'><span style='color:{color[o.outlet]}'>■"
-                             f"</span> {html.escape(short_name(o.outlet))}: {'; '.join(bits)}</p>")
+                if link.cites:
+                    bits.append(f"{links.cites_label} "
+                                + ", ".join(self._figure(x) for x in link.cites))
+                if link.primary:
+                    bits.append(f"{links.primary_label}: " + ", ".join(
+                        self._link_to(x.proof, html.escape(_short_url(x.text)))
+                        for x in link.primary))
+                parts.append(f"<p style='margin-top:2px'>{square(link.outlet.color)} "
+                             f"{html.escape(link.outlet.short)}: {'; '.join(bits)}</p>")
         self.details.setText("".join(parts))
 
-    def _link_to(self, item: EvidenceItem, text: str) -> str:
-        self._items.append(item)
+    def _figure(self, figure: Figure) -> str:
+        return self._link_to(figure.proof, html.escape(figure.text))
+
+    def _link_to(self, proof: Proof, text: str) -> str:
+        self._items.append(proof)
         return f"<a href='ev:{len(self._items) - 1}'>{text}</a>"
 
     # ------------------------------------------------------------ export
@@ -542,7 +483,7 @@ class FramingPane(QWidget):
         if self.comparison is None:
             return
         if fmt == "html":
-            urls = ({m.article_id: m.url for m in self.store.story_members(self.story_id) if m.url}
+            urls = (story_urls(self.store, self.story_id)
                     if self.store is not None and self.story_id is not None else {})
             if self.article is not None and self.article.url:
                 urls.setdefault(self.article.id, self.article.url)
@@ -556,14 +497,11 @@ class FramingPane(QWidget):
     # ------------------------------------------------------------ evidence
 
     def _frame_clicked(self, outlet: str, frame: str) -> None:
-        found = next((o for o in (self.comparison.outlets if self.comparison else ())
-                      if o.outlet == outlet), None)
-        if found is None:
-            return
-        share = found.frames.get(frame, 0.0)
-        self.show_evidence(EvidenceItem(
-            f"{outlet}: {FRAME_LABELS.get(frame, frame)} in {share:.0%} of its framing sentences",
-            found.frame_evidence.get(frame, ()), frame_patterns().get(frame)))
+        rows = self.outline.frames.rows if self.outline is not None else ()
+        cell = next((c for r in rows if r.outlet.name == outlet for c in r.cells
+                     if c.key == frame), None)
+        if cell is not None and cell.figure is not None:
+            self.show_evidence(cell.figure.proof)
 
     def _link(self, href: str) -> None:
         if href.startswith("ev:"):
@@ -579,7 +517,7 @@ class FramingPane(QWidget):
         elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
 
-    def show_evidence(self, item: EvidenceItem) -> None:
+    def show_evidence(self, item: Proof) -> None:
         """List the sentences behind a figure, the words that made it highlighted."""
         c = self.colors or theme.LIGHT
         title = f"<b>{html.escape(item.title)}</b>"
@@ -587,18 +525,18 @@ class FramingPane(QWidget):
             title += (f"<br><a href='{html.escape(item.url)}'>{html.escape(_short_url(item.url))}"
                       " ↗</a>")
         self.evidence_title.setText(title)
+        articles = self.outline.articles if self.outline is not None else {}
         rows = []
         for i, ev in enumerate(item.sentences[:MAX_EVIDENCE]):
-            text = html.escape(ev.sentence)
-            if item.highlight is not None:
-                text = highlight(ev.sentence, item.highlight,
-                                  f"<span style='background-color:{c['notice']};"
-                                  f"color:{c['text']}'><b>", "</b></span>")
-            outlet, title = self._titles.get(ev.article_id, ("", ""))
+            text = highlight(ev.sentence, item.pattern,
+                             f"<span style='background-color:{c['mark']};"
+                             f"color:{c['text']}'><b>", "</b></span>")
+            article = articles.get(ev.article_id)
+            outlet, head = (article.outlet, article.title) if article else ("", "")
             score = (f"<b>{item.scores[i]:+.2f}</b> " if i < len(item.scores) else "")
             rows.append(f"<p>{score}{text}<br><span style='color:{c['muted']}'>"
                         f"{html.escape(outlet)} · <a href='article:{ev.article_id}'>"
-                        f"{html.escape(title or 'open the article')}</a></span></p>")
+                        f"{html.escape(head or 'open the article')}</a></span></p>")
         if len(item.sentences) > MAX_EVIDENCE:
             rows.append(f"<p style='color:{c['muted']}'>and {len(item.sentences) - MAX_EVIDENCE} "
                         "more sentences.</p>")
@@ -610,6 +548,11 @@ class FramingPane(QWidget):
 
     def hide_evidence(self) -> None:
         self.evidence.hide()
+
+
+def _text(text: str) -> str:
+    """One of the outline's own sentences as rich text."""
+    return html.escape(text, quote=False)
 
 
 def _short_url(url: str) -> str:

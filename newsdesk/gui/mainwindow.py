@@ -861,7 +861,7 @@ class MainWindow(QMainWindow):
         story pane finds them ready (a cold comparison of 30 articles takes ~0.3 s)."""
         if self._warm_job_running or self._closed:
             return
-        from newsdesk.comparison import warm_cache
+        from newsdesk.services.comparisons import warm_cache
 
         self._warm_job_running = True
 

@@ -1,4 +1,5 @@
-"""Light and dark themes: a palette, a stylesheet from resources/style, tinted icons."""
+"""Light and dark themes: Qt's palette and the stylesheet (resources/style) filled from
+NewsDesk's one palette (formats/palette.py), and tinted icons."""
 
 from __future__ import annotations
 
@@ -10,21 +11,10 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from newsdesk.config import resource_path
+from newsdesk.formats import palette
 
-LIGHT = {
-    "window": "#f4f5f7", "base": "#ffffff", "alt": "#f8f9fb", "text": "#1f2328",
-    "muted": "#656d76", "border": "#d8dde3", "grid": "#eef0f3", "hover": "#e6e9ee",
-    "selection": "#dbe8fb", "selection_text": "#0b2a52", "accent": "#2c5282",
-    "accent_text": "#ffffff", "reader": "#ffffff", "button": "#ffffff", "notice": "#fff6d6",
-    "warning": "#b7791f", "scroll": "#c5cbd3", "link": "#1f5fae", "unread": "#2c5282",
-}
-DARK = {
-    "window": "#1d2026", "base": "#23272e", "alt": "#262a31", "text": "#e6e8eb",
-    "muted": "#9aa3ad", "border": "#353b44", "grid": "#2b3038", "hover": "#2f353d",
-    "selection": "#2d4a6e", "selection_text": "#f2f6fb", "accent": "#6ea8fe",
-    "accent_text": "#0d1117", "reader": "#1f2329", "button": "#2b3038", "notice": "#3d3520",
-    "warning": "#f0b429", "scroll": "#4a515b", "link": "#8ab4f8", "unread": "#8ab4f8",
-}
+LIGHT = palette.LIGHT
+DARK = palette.DARK
 
 
 def is_dark(theme: str) -> bool:

@@ -3,8 +3,8 @@
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from newsdesk.comparison import compare_story
 from newsdesk.sample import load_sample
+from newsdesk.services.comparisons import compare_story
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_clicking_a_heat_map_cell_lists_that_frames_sentences(window, store, qtb
     row = [k for k, _ in pane.heatmap.frames].index("legality and constitutionality")
     cell = pane.heatmap._cell(row, 0).center().toPoint()
     outlet = pane.heatmap.outlets[0][0]
-    pane.scroll.ensureWidgetVisible(pane.heatmap)
+    pane.page.ensureWidgetVisible(pane.heatmap)
     qtbot.mouseClick(pane.heatmap, Qt.MouseButton.LeftButton, pos=cell)
     assert pane.evidence.isVisible()
     assert outlet in pane.evidence_title.text() and "Legality" in pane.evidence_title.text()
@@ -202,3 +202,19 @@ def test_with_the_pane_closed_the_status_bar_points_to_it(make_window, store, qt
     window.story_dock.hide()
     window.open_article(contempt_story(store).article_ids[0])
     assert "5 outlets cover this story" in window.statusBar().currentMessage()
+
+
+def test_the_pane_draws_the_outline_and_counts_outlets_as_grouping_does(window, store, qtbot):
+    story = contempt_story(store)
+    window.open_article(story.article_ids[0])
+    pane = shown(window, qtbot)
+    outline = pane.outline
+    assert outline is not None and outline.header.summary in pane.header.text()
+    assert f"{store.story_outlet_count(story.id)} outlets" in pane.header.text()
+    assert [name for name, _short, _color in pane.heatmap.outlets] == \
+        [o.name for o in outline.outlets]
+    assert [p.outlet for p in pane.timeline.points] == [r.outlet.name for r in outline.timeline.rows]
+    details = pane.details.text()
+    for title in (outline.headlines.title, outline.tone.title, outline.words.title,
+                  outline.voices.title, outline.links.title):
+        assert f"<h4>{title}</h4>" in details

@@ -4,9 +4,10 @@ from dataclasses import replace
 
 import pytest
 
-from newsdesk import comparison as comparison_module
-from newsdesk.comparison import compare_article, compare_story, to_json
+from newsdesk.formats.comparison_json import to_json
 from newsdesk.sample import load_sample
+from newsdesk.services import comparisons as comparison_module
+from newsdesk.services.comparisons import compare_article, compare_story
 
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def test_a_cache_that_cannot_be_written_still_gives_the_answer(sample_store, mon
 
 
 def test_warm_cache_compares_each_new_story_once(sample_store):
-    from newsdesk.comparison import warm_cache
+    from newsdesk.services.comparisons import warm_cache
 
     several = [s for s in sample_store.list_stories() if len(s.outlets) >= 2]
     assert warm_cache(sample_store) == len(several)

@@ -5,8 +5,9 @@ from dataclasses import replace
 import pytest
 from markdown_it import MarkdownIt
 
-from newsdesk.comparison import _md, compare_story, to_markdown
+from newsdesk.formats.markdown_report import escape_markdown, to_markdown
 from newsdesk.sample import load_sample
+from newsdesk.services.comparisons import compare_story
 
 HOSTILE_TITLE = "[click](javascript:alert(1)) <img src=x onerror=alert(1)> | cell"
 
@@ -18,7 +19,7 @@ HOSTILE_TITLE = "[click](javascript:alert(1)) <img src=x onerror=alert(1)> | cel
     "line\nbreak\x1b[2J", "===", "+ plus", "3) three",
 ])
 def test_escaped_text_renders_as_itself(text):
-    html = MarkdownIt("commonmark").render(_md(text))
+    html = MarkdownIt("commonmark").render(escape_markdown(text))
     expected = " ".join(text.replace("\x1b", "").split())
     from html import escape
 
@@ -42,3 +43,18 @@ def test_a_hostile_story_renders_without_links_html_or_extra_cells(store):
     header_cells = rows[0].count(" | ")
     assert all(row.replace("\\|", "").count(" | ") == header_cells for row in rows)
     assert "<td>Outlet | [x](https://evil.example/) # 1</td>" in html
+
+
+def test_markdown_draws_the_outline():
+    from newsdesk.analysis.framing import compare
+    from tests.unit.analysis.test_framing import STORY
+
+    text = to_markdown("Acme fined", compare(STORY))
+    assert text.startswith("# Acme fined\n\n## Timeline\n\n- **Wire** (first): 2026-05-04 08:00 UTC\n"
+                           "- **Biz** (+2.0 h): 2026-05-04 10:00 UTC\n")
+    assert ("## Blog\n\n*opinion* (the address contains /opinion); tone -0.07 (VADER, -1 to 1)"
+            "\n\n- Acme's slap on the wrist is a disgrace\n\n"
+            "Headline words no one else uses: slap, wrist, disgrace\n") in text
+    assert "Leaves out voices others quote: " in text and "Links to: Wire" in text
+    assert "Primary sources: https://court.example/rulings/acme.pdf" in text
+    assert "- hedge: > " in text and "- tone " in text

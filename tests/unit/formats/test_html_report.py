@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from newsdesk.analysis.framing import FramingArticle, compare
-from newsdesk.report_html import to_html
+from newsdesk.formats.html_report import to_html
 from tests.unit.analysis.test_framing import STORY
 
 
@@ -70,3 +70,24 @@ def test_one_outlet_gets_a_profile_without_comparisons():
     page = to_html("Alone", compare(STORY[:1]))
     assert "Words it leans on" in page and "leaves out" not in page
     assert page.count("<svg") == 1  # no timeline for one outlet; the heat map stays
+
+
+def test_the_report_draws_every_proof_of_the_outline_once():
+    from newsdesk.formats.html_report import render_html
+    from newsdesk.formats.outline import build_outline
+
+    outline = build_outline("Acme fined", compare(STORY))
+    page = render_html(outline)
+    titles = re.findall(r'<div class="evidence" id="ev\d+"><h3>(.*?)</h3>', page)
+    assert "Wire: its strongest sentences by tone (VADER, -1 to 1)" in titles
+    assert "Wire links to a primary source" in titles
+    assert len(titles) == len(set(titles))
+    assert "https://court.example/rulings/acme.pdf" in parse(page).hrefs
+
+
+def test_the_style_comes_from_the_palette():
+    from newsdesk.formats.palette import DARK, LIGHT
+
+    page = to_html("Acme fined", compare(STORY))
+    for colors in (LIGHT, DARK):
+        assert f"--bg: {colors['page']};" in page and f"--mark: {colors['mark']};" in page

@@ -1,0 +1,1 @@
+"""What NewsDesk writes and reads: OPML, the --json contract, and the comparison reports."""
