@@ -681,3 +681,97 @@ def test_further_pages_of_a_topic_are_read_off_the_gui_thread(sample_window, qtb
     assert len(on_gui_thread) == 4 and not any(on_gui_thread)
     ids = [model.headline(i).id for i in range(17)]
     assert len(set(ids)) == 17
+
+
+class RecordingStore:
+    """A store that notes, for every method called on it, whether the GUI thread called."""
+
+    def __init__(self, store, calls: list[tuple[str, bool]]) -> None:
+        self._store, self._calls = store, calls
+
+    def __getattr__(self, name):
+        import threading
+
+        value = getattr(self._store, name)
+        if not callable(value):
+            return value
+
+        def call(*args, **kwargs):
+            self._calls.append((name, threading.current_thread() is threading.main_thread()))
+            return value(*args, **kwargs)
+
+        return call
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._store.close()
+
+
+def test_the_gui_thread_never_touches_the_store(qtbot, store, qsettings, monkeypatch,
+                                                feed_server, no_modal_dialogs):
+    """Every read and write of the window is a job: wrap the window's store and every
+    connection its jobs open, drive the window as a user would, and look at the threads."""
+    from newsdesk.gui import mainwindow
+    from newsdesk.gui.dialogs import TopicDialog
+    from newsdesk.gui.models import ID_ROLE, KIND_ROLE
+    from newsdesk.store.db import Store
+
+    feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"))
+    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
+    load_sample(store)
+    calls: list[tuple[str, bool]] = []
+
+    class RecordingOpen:
+        @staticmethod
+        def open(path, **kwargs):
+            return RecordingStore(Store.open(path, **kwargs), calls)
+
+    monkeypatch.setattr(mainwindow, "Store", RecordingOpen)
+    window = mainwindow.MainWindow(RecordingStore(store, calls), qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    nav = window.nav_model
+
+    def select(kind: str) -> None:
+        index = nav.match(nav.index(0, 0), KIND_ROLE, kind, 1, Qt.MatchFlag.MatchRecursive)[0]
+        window.nav.setCurrentIndex(index)
+        settle(qtbot, window)
+
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+    settle(qtbot, window)
+    for kind in ("source", "folder", "topic", "story", "view"):
+        select(kind)
+        assert window.articles_model.rowCount() > 0, kind
+    window.table.setFocus()
+    for key in (Qt.Key.Key_J, Qt.Key.Key_J, Qt.Key.Key_M, Qt.Key.Key_S, Qt.Key.Key_K):
+        qtbot.keyClick(window.table, key)
+        settle(qtbot, window)
+    assert window.reader.article is not None
+    window.all_read_action.trigger()
+    qtbot.waitUntil(lambda: window.undo_action.isEnabled(), timeout=5000)
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    window.search_box.setText("court")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    monkeypatch.setattr(TopicDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(TopicDialog, "values", lambda self: ("Warrants", "warrant*", ""))
+    window.topics.add_topic()
+    settle(qtbot, window)
+    source = nav.match(nav.index(0, 0), KIND_ROLE, "source", 1, Qt.MatchFlag.MatchRecursive)[0]
+    window.nav.setCurrentIndex(source)
+    settle(qtbot, window)
+    source_id = source.data(ID_ROLE)
+    window.sources.remove_source()
+    settle(qtbot, window)
+    window.close()
+    names = {name for name, _gui in calls}
+    assert {"headlines", "get_article", "set_read", "set_starred", "mark_read_where",
+            "undo_read_batch", "add_topic", "remove_source", "list_sources"} <= names
+    assert source_id not in [s.id for s in store.list_sources()]
+    assert [name for name, on_gui_thread in calls if on_gui_thread] == []
