@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QSystemTrayIcon,
@@ -34,13 +30,13 @@ from newsdesk.gui.actions.topics import TopicActions
 from newsdesk.gui.actions.view import ViewActions
 from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
-from newsdesk.gui.dialogs import FailedFeedsDialog, ShortcutsDialog
+from newsdesk.gui.dialogs import ShortcutsDialog
 from newsdesk.gui.framing_pane import FramingPane
 from newsdesk.gui.jobs import JobRunner
-from newsdesk.gui.models import KIND_ROLE
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.reader import ReaderPane
+from newsdesk.gui.panes.status import RefreshIndicator
 from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
 from newsdesk.models import Headline
 from newsdesk.store.db import Store
@@ -68,7 +64,6 @@ class MainWindow(QMainWindow):
         self.icons = self._make_icons()
         self.setWindowIcon(theme.app_icon())
         self._closed = False
-        self._failed_dialog: FailedFeedsDialog | None = None
         self.tray: QSystemTrayIcon | None = None
         path = store.path
         self.jobs = JobRunner(lambda: Store.open(path),
@@ -104,7 +99,6 @@ class MainWindow(QMainWindow):
     def _build_panes(self) -> None:
         self.nav = NavigationPane(self.icons)
         self.nav_model = self.nav.nav_model
-        self.nav.customContextMenuRequested.connect(self._nav_menu)
         self.middle = ArticleListPane(lambda read, done: self.jobs.latest(
             "page", read, on_done=done, on_failed=lambda error: (
                 self.statusBar().showMessage(str(error), 8000), done(None))))
@@ -203,6 +197,9 @@ class MainWindow(QMainWindow):
         self.help_action = a("Keyboard shortcuts", self.show_shortcuts, ("?", "F1"))
         self.about_action = a("About NewsDesk", self.show_about)
         self.quit_action = a("Quit", self.close, ("Ctrl+Q",))
+        self.nav.menu_actions = {"source": (self.edit_source_action, self.remove_source_action),
+                                 "topic": (self.edit_topic_action, self.remove_topic_action),
+                                 "": (self.all_read_action,)}
         self.story_action = self.story_dock.toggleViewAction()
         self.story_action.setText("Story pane")
         self.story_action.setIcon(self.icons["story"])
@@ -258,24 +255,9 @@ class MainWindow(QMainWindow):
         self._toolbar_text_width = toolbar.sizeHint().width()
 
     def _build_status_bar(self) -> None:
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(200)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.failed_button = QPushButton()
-        self.failed_button.setFlat(True)
-        self.failed_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.failed_button.clicked.connect(self.show_failed)
-        self.failed_button.hide()
-        self.statusBar().addPermanentWidget(self.failed_button)
-        self.statusBar().addPermanentWidget(self.progress)
-        self.refresher.started.connect(lambda: (self.refresh_action.setEnabled(False),
-                                                self.progress.setRange(0, 0), self.progress.show()))
-        self.refresher.progressed.connect(lambda done, total: (self.progress.setRange(0, total),
-                                                               self.progress.setValue(done)))
-        self.refresher.finished.connect(self._refresh_finished)
-        self.refresher.failed_refresh.connect(lambda: (self.refresh_action.setEnabled(True),
-                                                       self.progress.hide()))
+        self.status = RefreshIndicator(self.refresher, self.refresh_action, self.statusBar(),
+                                       self)
+        self.failed_button, self.progress = self.status.failed_button, self.status.progress
 
     def _restore_layout(self) -> None:
         geometry = self.qsettings.value("window/geometry")
@@ -377,35 +359,10 @@ class MainWindow(QMainWindow):
         self.search_box.setFocus()
         self.search_box.selectAll()
 
-    def _nav_menu(self, point: QPoint) -> None:
-        index = self.nav.indexAt(point)
-        kind = index.data(KIND_ROLE)
-        if kind is None:
-            return
-        self.nav.setCurrentIndex(index)
-        menu = QMenu(self)
-        for action in {"source": (self.edit_source_action, self.remove_source_action),
-                       "topic": (self.edit_topic_action, self.remove_topic_action)}.get(kind, ()):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.all_read_action)
-        menu.exec(self.nav.viewport().mapToGlobal(point))
-
     # ------------------------------------------------------------ refresh
 
     def refresh(self, *, due_only: bool = False) -> None:
         self.refresher.refresh(due_only=due_only)
-
-    def _refresh_finished(self, failed: list[Any]) -> None:
-        self.refresh_action.setEnabled(True)
-        self.progress.hide()
-        self.failed_button.setText(f"{len(failed)} feeds failed")
-        self.failed_button.setVisible(bool(failed))
-
-    def show_failed(self) -> None:
-        if self.refresher.last_failed:
-            self._failed_dialog = FailedFeedsDialog(self.refresher.last_failed, self)
-            self._failed_dialog.show()
 
     # ------------------------------------------------------------ what tests and bench use
 

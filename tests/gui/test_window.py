@@ -193,8 +193,8 @@ def test_refresh_against_a_loopback_server(make_window, qtbot, store, feed_serve
     settle(qtbot, window)
     assert window.articles_model.rowCount() == 2
     assert window.failed_button.isVisibleTo(window) and "1 feeds failed" in window.failed_button.text()
-    window.show_failed()
-    assert window._failed_dialog is not None and not window._failed_dialog.isModal()
+    window.status.show_failed()
+    assert window.status.failed_dialog is not None and not window.status.failed_dialog.isModal()
 
 
 def test_refresh_keeps_selection(make_window, qtbot, store, feed_server):

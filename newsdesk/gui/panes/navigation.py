@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QTreeView, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QMenu, QTreeView, QWidget
 
 from newsdesk.gui.models import (
     ID_ROLE,
@@ -35,7 +35,24 @@ class NavigationPane(QTreeView):
         self.setIndentation(14)
         self.expandAll()
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
         self.selectionModel().currentChanged.connect(self._current_changed)
+        # the context menu: actions per kind of entry; "" for every entry, below the rest
+        self.menu_actions: dict[str, tuple[QAction, ...]] = {}
+
+    def _menu(self, point: QPoint) -> None:
+        index = self.indexAt(point)
+        kind = index.data(KIND_ROLE)
+        if kind is None:
+            return
+        self.setCurrentIndex(index)
+        menu = QMenu(self)
+        for action in self.menu_actions.get(kind, ()):
+            menu.addAction(action)
+        menu.addSeparator()
+        for action in self.menu_actions.get("", ()):
+            menu.addAction(action)
+        menu.exec(self.viewport().mapToGlobal(point))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         query = current.data(QUERY_ROLE)
