@@ -138,7 +138,7 @@ def measure(path: Path) -> None:
     nav = window.nav_model
     views = nav.index(0, 0)
     topics = nav.index(1, 0)
-    sources = nav.index(2, 0)
+    sources = nav.index(3, 0)  # after views, topics and stories
     folder = nav.index(0, 0, sources)
     targets = {
         "All articles": nav.index(1, 0, views), "Today": nav.index(2, 0, views),

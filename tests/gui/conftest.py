@@ -72,4 +72,5 @@ def make_window(qtbot, store: Store, qsettings: QSettings) -> Iterator:
     QThreadPool.globalInstance().waitForDone(10_000)
     for window in windows:
         window.close()
+        window.jobs.wait_for_writes(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
