@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from newsdesk.errors import NewsdeskError
@@ -36,7 +36,7 @@ class Desk:
     closed: Callable[[], bool]
 
     @property
-    def changed(self):  # noqa: ANN201 (a Qt SignalInstance)
+    def changed(self) -> SignalInstance:
         """Emitted with a Changed once a write is done."""
         return self.jobs.changed
 

@@ -775,3 +775,17 @@ def test_the_gui_thread_never_touches_the_store(qtbot, store, qsettings, monkeyp
             "undo_read_batch", "add_topic", "remove_source", "list_sources"} <= names
     assert source_id not in [s.id for s in store.list_sources()]
     assert [name for name, on_gui_thread in calls if on_gui_thread] == []
+
+
+def test_j_past_the_loaded_rows_reads_the_next_page_then_moves_on(make_window, qtbot, store):
+    load_sample(store)
+    window = make_window()
+    window.articles_model.PAGE = 5
+    window.nav.setCurrentIndex(window.nav_model.index(1, 0, window.nav_model.index(0, 0)))
+    settle(qtbot, window)
+    assert window.articles_model.rowCount() == 5
+    titles = [a.title for a in store.list_articles()]
+    for _ in range(30):  # rows past the first page come from pages jobs read
+        window.reading.move(1)
+        settle(qtbot, window)
+    assert current_title(window) == titles[29]

@@ -65,6 +65,9 @@ class ReadingActions(QObject):
         self._undo: list[tuple[int, str]] = []
         self._fetching_images: set[str] = set()
         self._images_tried: set[str] = set()
+        self._pending_move: tuple[int, bool] | None = None  # waiting for a page of rows
+        self.model.rowsInserted.connect(self._rows_arrived)
+        self.model.modelReset.connect(self._drop_pending_move)
         self.read_timer = QTimer(self, singleShot=True)
         self.read_timer.timeout.connect(self.mark_current_read)
         view.forget_article = self.read_timer.stop
@@ -156,11 +159,16 @@ class ReadingActions(QObject):
         self.articles.select_row(row)
 
     def _move_when_loaded(self, step: int, unread: bool) -> None:
-        def inserted() -> None:
-            self.model.rowsInserted.disconnect(inserted)
+        self._pending_move = (step, unread)
+
+    def _rows_arrived(self) -> None:
+        if self._pending_move is not None:
+            step, unread = self._pending_move
+            self._pending_move = None
             self.move(step, unread=unread)
 
-        self.model.rowsInserted.connect(inserted)
+    def _drop_pending_move(self) -> None:
+        self._pending_move = None
 
     def page_or_next(self) -> None:
         if self.reader.view.article is None or not self.reader.view.page_down():

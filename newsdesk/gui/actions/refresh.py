@@ -18,6 +18,7 @@ OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, no
 
 def describe_refresh(report: RefreshReport) -> tuple[str, bool]:
     """The status sentence for a refresh, and whether it means we are offline."""
+    # the offline rule moves to services/ at merge (a RefreshReport property)
     failed = list(report.failed)
     offline = bool(failed) and len(failed) == len(report.sources) and all(
         r.error_kind in OFFLINE_KINDS for r in failed)
@@ -27,6 +28,26 @@ def describe_refresh(report: RefreshReport) -> tuple[str, bool]:
     if report.sources:
         return f"{report.new} new articles from {len(report.sources)} feeds.", False
     return "Everything is up to date; nothing was due.", False
+
+
+def refresh_and_count(store: Store, *, due_only: bool, notify: list[str],
+                      progress: Callable[[object], None],
+                      ) -> tuple[RefreshReport, dict[str, int]]:
+    """Fetch every feed (asked for by hand) or only those due (the timer), then count the
+    new articles on each topic the user wants to hear about."""
+    # moves to services/ at merge (services.refresh: refresh, then group, then warm)
+    from newsdesk.ingest.pipeline import refresh
+
+    chosen = None if due_only else [s for s in store.list_sources() if s.kind == "feed"]
+    report = refresh(store, chosen, progress=lambda done, total, _r: progress((done, total)))
+    hits = {}
+    new_ids = tuple(i for s in report.sources for i in s.new_ids)
+    for name in notify if new_ids else ():
+        try:
+            hits[name] = store.count_where(ArticleQuery(topic=name, ids=new_ids))
+        except NewsdeskError:
+            continue
+    return report, hits
 
 
 class RefreshActions(QObject):
@@ -57,19 +78,8 @@ class RefreshActions(QObject):
 
         def write(store: Store, report_progress: Callable[[object], None],
                   ) -> tuple[tuple[RefreshReport, dict[str, int]], Changed]:
-            from newsdesk.ingest.pipeline import refresh
-
-            chosen = None if due_only else [s for s in store.list_sources() if s.kind == "feed"]
-            report = refresh(store, chosen, progress=lambda done, total, _r: report_progress(
-                (done, total)))
-            hits = {}
-            new_ids = tuple(i for s in report.sources for i in s.new_ids)
-            for name in notify if new_ids else ():
-                try:
-                    hits[name] = store.count_where(ArticleQuery(topic=name, ids=new_ids))
-                except NewsdeskError:
-                    continue
-            return (report, hits), Changed(everything=True)
+            return refresh_and_count(store, due_only=due_only, notify=notify,
+                                     progress=report_progress), Changed(everything=True)
 
         self.desk.jobs.op(write, on_done=self._done, on_failed=self._failed,
                           on_progress=self._progress, detached=True)
