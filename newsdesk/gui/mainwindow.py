@@ -57,7 +57,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: Store, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.store = store  # only its path is used here: every read and write is a job
+        # Jobs open their own connections from its path; only the story pane (framing_pane.py,
+        # rebuilt elsewhere) still reads through it on the GUI thread.
+        self.store = store
         self.qsettings = settings or QSettings()
         self.settings = load_settings(self.qsettings)
         self.colors = theme.colors(self.settings.theme)
