@@ -25,7 +25,12 @@ from newsdesk.sample import load_sample
 from newsdesk.store.db import Store
 
 
-def settle(app: object, seconds: float = 0.4) -> None:
+def settle(app: object, window: MainWindow, seconds: float = 0.4) -> None:
+    """Wait for the window's jobs (every read is one), then let it paint."""
+    end = time.monotonic() + 30
+    while not window.jobs.idle and time.monotonic() < end:
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.02)
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         app.processEvents()  # type: ignore[attr-defined]
@@ -40,22 +45,24 @@ def main() -> None:
         store = Store.open(Path(tmp) / "shots.db")
         empty = MainWindow(store, QSettings(str(Path(tmp) / "e.ini"), QSettings.Format.IniFormat))
         empty.show()
-        settle(app)
+        settle(app, empty)
         empty.grab().save(str(out / "welcome.png"))
         empty.close()
         load_sample(store)
         for name, (width, height) in (("light", (1920, 1080)), ("dark", (1920, 1080)),
                                       ("light-small", (1024, 700)), ("dark-small", (1024, 700))):
             settings = QSettings(str(Path(tmp) / f"{name}.ini"), QSettings.Format.IniFormat)
-            save_settings(settings, GuiSettings(theme=name.split("-")[0], refresh_minutes=0))
+            # reading never marks read here: each window shows the same unread corpus
+            save_settings(settings, GuiSettings(theme=name.split("-")[0], refresh_minutes=0,
+                                                mark_read_delay=-1))
             window = MainWindow(store, settings)
             window.resize(width, height)
             window.show()
-            settle(app)
+            settle(app, window)
             window.story_dock.show()
             biggest = max(store.list_stories(), key=lambda st: (len(st.outlets), st.size))
             window.open_article(biggest.article_ids[-1])
-            settle(app)
+            settle(app, window)
             path = out / f"window-{name}.png"
             window.grab().save(str(path))
             print(path)
@@ -64,7 +71,7 @@ def main() -> None:
                 if pane.comparison else None
             if frames is not None and "small" not in name:  # the evidence behind one heat-map cell
                 pane._frame_clicked(frames.outlet, max(frames.frames, key=frames.frames.get))
-                settle(app)
+                settle(app, window)
                 window.story_dock.grab().save(str(out / f"pane-{name}.png"))
                 print(out / f"pane-{name}.png")
             window.close()

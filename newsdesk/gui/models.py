@@ -1,10 +1,14 @@
-"""Qt item models over the store: the article list (lazy, paged) and the navigation tree."""
+"""Qt item models: the article list (lazy, paged) and the navigation tree.
+
+Neither reads the store itself: the list asks its page runner (a job) for rows, and the tree
+shows a NavigationData that a job read with read_navigation.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -12,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QStandardItem, QStandardItemMode
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.gui.messages import plain_tooltip
-from newsdesk.models import ArticleQuery, Headline, Source
+from newsdesk.models import ArticleQuery, Headline, Source, StorySummary, Topic
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -25,6 +29,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 4
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 5
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 6
 
+# runner(read, on_done): run read(store) off the GUI thread, then on_done(rows), or
+# on_done(None) if it failed or was superseded.
 PageRunner = Callable[[Callable[[Store], list[Headline]], Callable[[list[Headline] | None], None]],
                       None]
 _Index = QModelIndex | QPersistentModelIndex
@@ -63,14 +69,13 @@ class ArticleTableModel(QAbstractTableModel):
     TITLE, OUTLET, PUBLISHED = 1, 2, 3
     PAGE = 200
 
-    def __init__(self, store: Store, parent: object | None = None) -> None:
+    def __init__(self, runner: PageRunner, parent: object | None = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
-        self._store = store
         self._query = ArticleQuery()
         self._rows: list[Headline] = []
-        self._more = True
-        self._paging = False  # a full-text page is being read on a worker
-        self._page_runner: PageRunner | None = None
+        self._more = False
+        self._paging = False  # a further page is being read on a worker
+        self._page_runner = runner
         self.newest_first = True
         self.accent: QColor | None = None
         self._bold = QFont()
@@ -83,13 +88,16 @@ class ArticleTableModel(QAbstractTableModel):
         return self._query
 
     def set_query(self, query: ArticleQuery) -> None:
-        """Show another view; a query the store refuses raises and changes nothing."""
-        self.show_page(query, self.first_page(self._store, query))
+        """Show another view once its first rows are read (through the page runner); a
+        query the store refuses changes nothing."""
+        self._page_runner(self.first_page_reader(query),
+                          lambda rows: None if rows is None else self.show_page(query, rows))
 
-    def first_page(self, store: Store, query: ArticleQuery) -> list[Headline]:
-        """A view's first rows, read through `store`: a worker's own connection may do
-        this for a full-text view, then hand the rows to show_page on the GUI thread."""
-        return store.headlines(query, limit=self.PAGE + 1, newest_first=self.newest_first)
+    def first_page_reader(self, query: ArticleQuery) -> Callable[[Store], list[Headline]]:
+        """A read of a view's first rows, to run on a worker's connection; hand its rows
+        to show_page on the GUI thread."""
+        limit, newest_first = self.PAGE + 1, self.newest_first
+        return lambda store: store.headlines(query, limit=limit, newest_first=newest_first)
 
     def show_page(self, query: ArticleQuery, first: list[Headline]) -> None:
         """Show `query` with its first rows (as first_page read them; [] while loading)."""
@@ -100,27 +108,21 @@ class ArticleTableModel(QAbstractTableModel):
         self._more = len(first) > self.PAGE
         self.endResetModel()
 
-    def reload(self) -> None:
-        """Re-read the first pages (as many rows as are loaded now), keeping the view.
+    def reload_reader(self, reading: str | None = None,
+                      ) -> Callable[[Store], tuple[ArticleQuery, int, list[Headline]]]:
+        """A re-read of the loaded pages, keeping the view, to run on a worker's connection
+        (then show_reloaded). What it needs from the model is taken now, on the GUI thread,
+        which keeps changing the rows while the worker reads.
 
         In an unread view, articles read since the view opened stay until it changes,
-        so the one being read does not vanish under the reader.
+        and so does `reading`, the one being read (its mark may land meanwhile), so it
+        does not vanish under the reader.
         """
-        self.show_reloaded(*self.reload_rows(self._store))
-
-    def reload_rows(self, store: Store) -> tuple[ArticleQuery, int, list[Headline]]:
-        """What reload() reads, through `store`: (the query it was for, rows wanted, rows
-        read). Call reload_reader() instead to read on a worker."""
-        return self.reload_reader()(store)
-
-    def reload_reader(self) -> Callable[[Store], tuple[ArticleQuery, int, list[Headline]]]:
-        """A reload to run on a worker's connection. What it needs from the model is taken
-        now, on the GUI thread, which keeps changing the rows while the worker reads."""
         wanted = max(len(self._rows), self.PAGE)
         shown = self._query
         query = shown
         if query.unread_only:
-            read = tuple(h.id for h in self._rows if h.is_read)[:5000]
+            read = tuple(h.id for h in self._rows if h.is_read or h.id == reading)[:5000]
             query = replace(query, keep_ids=read)
         newest_first = self.newest_first
 
@@ -165,11 +167,6 @@ class ArticleTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def set_page_runner(self, runner: PageRunner) -> None:
-        """How to read a further page of a full-text view off the GUI thread:
-        runner(read, on_done) runs read(store) on a worker and gives on_done its rows."""
-        self._page_runner = runner
-
     def canFetchMore(self, parent: _Index) -> bool:
         return not parent.isValid() and self._more and not self._paging
 
@@ -178,26 +175,18 @@ class ArticleTableModel(QAbstractTableModel):
             return
         after = self._rows[-1] if self._rows else None
         query, newest_first, limit = self._query, self.newest_first, self.PAGE + 1
-        if self._page_runner is not None and (query.search is not None or query.topic is not None):
-            self._paging = True  # a topic or a search can be slow: never on the GUI thread
+        self._paging = True  # one page at a time, never on the GUI thread
 
-            def arrived(page: list[Headline] | None) -> None:
-                self._paging = False
-                current = self._rows[-1] if self._rows else None
-                if page is not None and query == self._query and current == after:
-                    self._append_page(page)
+        def arrived(page: list[Headline] | None) -> None:
+            self._paging = False
+            current = self._rows[-1] if self._rows else None
+            if page is None:
+                self._more = False if query == self._query else self._more
+            elif query == self._query and current == after:
+                self._append_page(page)
 
-            self._page_runner(lambda store: store.headlines(query, limit=limit, after=after,
-                                                            newest_first=newest_first), arrived)
-            return
-        try:
-            page = self._store.headlines(query, limit=limit, after=after,
-                                         newest_first=newest_first)
-        except NewsdeskError as exc:  # never raise into Qt's event loop
-            log.warning("could not load more rows: %s", exc)
-            self._more = False
-            return
-        self._append_page(page)
+        self._page_runner(lambda store: store.headlines(query, limit=limit, after=after,
+                                                        newest_first=newest_first), arrived)
 
     def _append_page(self, page: list[Headline]) -> None:
         self._more = len(page) > self.PAGE
@@ -250,50 +239,117 @@ class ArticleTableModel(QAbstractTableModel):
         return None
 
 
+@dataclass(frozen=True)
+class NavigationCounts:
+    """The badges: unread per source, and the count of each smart view that needs one."""
+
+    per_source: Mapping[int, int] = field(default_factory=dict)
+    views: Mapping[ArticleQuery, int] = field(default_factory=dict)
+
+    @property
+    def total_unread(self) -> int:
+        return sum(self.per_source.values())
+
+
+@dataclass(frozen=True)
+class NavigationData:
+    """Everything the tree shows, read in one job."""
+
+    views: tuple[tuple[str, ArticleQuery, str], ...]  # (label, query, icon)
+    topics: tuple[Topic, ...]
+    stories: tuple[StorySummary, ...]
+    sources: tuple[Source, ...]
+    counts: NavigationCounts
+
+
+def smart_views() -> tuple[tuple[str, ArticleQuery, str], ...]:
+    """The views above the topics (Today starts at local midnight)."""
+    return (("All unread", ArticleQuery(unread_only=True), "view-unread"),
+            ("All articles", ArticleQuery(), "view-all"),
+            ("Today", ArticleQuery(since=_start_of_today()), "view-today"),
+            ("Starred", ArticleQuery(starred_only=True), "star"))
+
+
+def read_counts(store: Store, views: tuple[ArticleQuery, ...]) -> NavigationCounts:
+    """Run in a job: unread per source (maintained counts) and each view's count (indexed
+    queries; the two 'everything' views are the sum of the sources)."""
+    per_source = store.unread_by_source()
+    counts = {}
+    for query in views:
+        if query not in (ArticleQuery(), ArticleQuery(unread_only=True)):
+            counts[query] = store.count_where(
+                query if query.starred_only else replace(query, unread_only=True))
+    return NavigationCounts(per_source, counts)
+
+
+def read_navigation(store: Store) -> NavigationData:
+    """Run in a job: the tree's views, topics, stories, sources and their counts."""
+    views = smart_views()
+    try:
+        recent = tuple(store.list_stories(min_outlets=2, limit=STORIES_SHOWN))
+    except NewsdeskError as exc:
+        log.warning("stories not listed: %s", exc)
+        recent = ()
+    return NavigationData(views, tuple(store.list_topics()), recent, tuple(store.list_sources()),
+                          read_counts(store, tuple(q for _l, q, _i in views)))
+
+
+def read_topic_counts(store: Store, topics: tuple[str, ...]) -> dict[str, int]:
+    """Run in a job: unread articles per topic (full-text queries: seconds at a million)."""
+    return {name: store.count_where(ArticleQuery(topic=name, unread_only=True))
+            for name in topics}
+
+
 class NavigationModel(QStandardItemModel):
     """Smart views, topics, and sources grouped by folder, each with its unread count.
 
-    Source, folder and view counts are cheap (maintained counts and indexed queries) and
-    are read on the spot; topic counts need full-text queries, so the window computes
-    them off the GUI thread and hands them to `set_topic_counts`.
+    It shows what a job read (`show`); counts come later the same way (`set_counts`,
+    and `set_topic_counts` for the slow full-text ones).
     """
 
-    def __init__(self, store: Store, icons: dict[str, QIcon] | None = None,
+    def __init__(self, icons: dict[str, QIcon] | None = None,
                  parent: object | None = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
-        self._store = store
         self._icons = icons or {}
         self._topic_counts: dict[str, int] = {}
-        self.rebuild()
+        self._counts = NavigationCounts()
+        self.data_shown: NavigationData = NavigationData(smart_views(), (), (), (),
+                                                         NavigationCounts())
+        self.show(self.data_shown)
 
     def set_icons(self, icons: dict[str, QIcon]) -> None:
         self._icons = icons
-        self.rebuild()
+        self.show(self.data_shown)
 
-    def rebuild(self) -> None:
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        return self.data_shown.topics
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.data_shown.sources
+
+    def view_queries(self) -> tuple[ArticleQuery, ...]:
+        return tuple(query for _label, query, _icon in self.data_shown.views)
+
+    def show(self, data: NavigationData) -> None:
+        self.data_shown = data
         self.clear()
         root = self.invisibleRootItem()
         views = self._group("Views")
-        for label, query, icon in (("All unread", ArticleQuery(unread_only=True), "view-unread"),
-                                   ("All articles", ArticleQuery(), "view-all"),
-                                   ("Today", ArticleQuery(since=_start_of_today()), "view-today"),
-                                   ("Starred", ArticleQuery(starred_only=True), "star")):
+        for label, query, icon in data.views:
             views.appendRow(self._leaf(label, query, "view", icon))
         root.appendRow(views)
         topics = self._group("Topics")
-        for topic in self._store.list_topics():
+        for topic in data.topics:
             item = self._leaf(topic.name, ArticleQuery(topic=topic.name), "topic", "topic")
             item.setData(topic.name, ID_ROLE)
             item.setToolTip(plain_tooltip(f"{topic.description}\n{topic.query}".strip()))
             topics.appendRow(item)
         root.appendRow(topics)
         stories = self._group("Stories")
-        try:
-            recent = self._store.list_stories(min_outlets=2, limit=STORIES_SHOWN)
-        except NewsdeskError as exc:
-            log.warning("stories not listed: %s", exc)
-            recent = []
-        for story in sorted(recent, key=lambda s: (-len(s.outlets), -s.last_seen.timestamp())):
+        for story in sorted(data.stories,
+                            key=lambda s: (-len(s.outlets), -s.last_seen.timestamp())):
             item = self._leaf(story.label, ArticleQuery(story_id=story.id), "story", "story")
             item.setData(story.id, ID_ROLE)
             item.setText(f"{story.label}  ·  {len(story.outlets)}")
@@ -303,7 +359,7 @@ class NavigationModel(QStandardItemModel):
         root.appendRow(stories)
         sources = self._group("Sources")
         folders: dict[str, QStandardItem] = {}
-        for source in self._store.list_sources():
+        for source in data.sources:
             parent = sources
             path = ""
             for part in [p for p in source.folder.split("/") if p]:
@@ -315,7 +371,7 @@ class NavigationModel(QStandardItemModel):
                 parent = folders[path]
             parent.appendRow(self._source_item(source))
         root.appendRow(sources)
-        self.refresh_counts()
+        self.set_counts(data.counts)
 
     def _group(self, label: str) -> QStandardItem:
         item = QStandardItem(label.upper())
@@ -350,17 +406,18 @@ class NavigationModel(QStandardItemModel):
 
     def set_topic_counts(self, counts: dict[str, int]) -> None:
         self._topic_counts = dict(counts)
-        try:
-            self.refresh_counts()
-        except NewsdeskError as exc:  # the store went away while counts were computed
-            log.info("counts not refreshed: %s", exc)
+        self._draw_counts()
 
     def total_unread(self) -> int:
-        return sum(self._store.unread_by_source().values())
+        return self._counts.total_unread
 
-    def refresh_counts(self) -> None:
-        """Update the badges; sources and folders come from one read of maintained counts."""
-        per_source = self._store.unread_by_source()
+    def set_counts(self, counts: NavigationCounts) -> None:
+        """Update the badges from counts a job read."""
+        self._counts = counts
+        self._draw_counts()
+
+    def _draw_counts(self) -> None:
+        per_source, views = self._counts.per_source, self._counts.views
 
         def visit(item: QStandardItem) -> int:
             total = 0
@@ -381,8 +438,7 @@ class NavigationModel(QStandardItemModel):
                 return 0
             elif isinstance(query, ArticleQuery):
                 everything = query in (ArticleQuery(), ArticleQuery(unread_only=True))
-                count = (sum(per_source.values()) if everything else self._store.count_where(
-                    query if query.starred_only else replace(query, unread_only=True)))
+                count = sum(per_source.values()) if everything else views.get(query)
             else:
                 return total
             if label:

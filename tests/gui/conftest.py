@@ -52,6 +52,11 @@ def qsettings(tmp_path: Path) -> QSettings:
     return settings
 
 
+def settle(qtbot, window: MainWindow, timeout: int = 10_000) -> None:
+    """Wait until every job the window asked for has come back."""
+    qtbot.waitUntil(lambda: window.jobs.idle, timeout=timeout)
+
+
 @pytest.fixture
 def make_window(qtbot, store: Store, qsettings: QSettings) -> Iterator:
     windows: list[MainWindow] = []
@@ -60,10 +65,12 @@ def make_window(qtbot, store: Store, qsettings: QSettings) -> Iterator:
         window = MainWindow(store, qsettings)
         qtbot.addWidget(window)
         windows.append(window)
+        settle(qtbot, window)  # the first reads (tree, counts, list) are jobs
         return window
 
     yield make
     QThreadPool.globalInstance().waitForDone(10_000)
     for window in windows:
         window.close()
+        window.jobs.wait_for_writes(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)

@@ -82,7 +82,7 @@ def test_clicking_a_timeline_dot_opens_that_article(window, store, qtbot):
     target = pane.timeline.points[last].article_id
     qtbot.mouseClick(pane.timeline, Qt.MouseButton.LeftButton,
                      pos=pane.timeline._dot(last) + QPoint(1, 0))
-    assert window.reader.article.id == target
+    qtbot.waitUntil(lambda: window.reader.article.id == target, timeout=5000)
 
 
 def test_an_outlet_alone_gets_its_own_profile(window, store, qtbot):
@@ -98,7 +98,7 @@ def test_cached_story_shows_at_once_and_stale_results_are_dropped(window, store,
     compare_story(store, story.id)  # now cached: no worker needed
     pane = window.story_pane
     window.open_article(story.article_ids[1])
-    assert pane.comparison is not None and pane.story_id == story.id
+    qtbot.waitUntil(lambda: pane.comparison is not None and pane.story_id == story.id)
     other = next(s for s in store.list_stories() if len(s.outlets) > 1 and s.id != story.id)
     window.open_article(other.article_ids[0])  # not cached: computed on a worker
     window.open_article(story.article_ids[0])  # back before it finishes
@@ -182,14 +182,15 @@ def test_reload_leaves_an_unchanged_comparison_and_its_evidence_alone(window, st
     pane.details.linkActivated.emit("ev:0")
     assert pane.evidence.isVisible()
     before = pane.comparison
-    window.reload_everything()
+    window.view.reload_navigation()
+    qtbot.waitUntil(lambda: window.jobs.idle)
     assert pane.comparison is before and pane.evidence.isVisible()
 
 
 def test_loading_the_sample_compares_its_stories_in_the_background(make_window, store, qtbot):
     window = make_window()
-    window.load_sample()
-    qtbot.waitUntil(lambda: bool(store.list_stories(min_outlets=2)) and not window._warm_job_running
+    window.sources.load_sample()
+    qtbot.waitUntil(lambda: bool(store.list_stories(min_outlets=2)) and window.jobs.idle
                     and not store.stories_without_comparison(), timeout=20_000)
     assert store.cached_comparison(contempt_story(store).id) is not None
 
@@ -201,7 +202,7 @@ def test_with_the_pane_closed_the_status_bar_points_to_it(make_window, store, qt
     qtbot.waitExposed(window)
     window.story_dock.hide()
     window.open_article(contempt_story(store).article_ids[0])
-    assert "5 outlets cover this story" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "5 outlets cover this story" in window.statusBar().currentMessage())
 
 
 def test_the_pane_draws_the_outline_and_counts_outlets_as_grouping_does(window, store, qtbot):

@@ -5,12 +5,18 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from newsdesk.gui.models import ArticleTableModel, NavigationModel, published_label
+from newsdesk.gui.models import ArticleTableModel, NavigationModel, published_label, read_navigation
 from newsdesk.gui.settings import GuiSettings, load_settings, save_settings
 from newsdesk.models import ArticleQuery
 from newsdesk.sample import load_sample
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
+from tests.gui.conftest import settle
+
+
+def synchronous(store):
+    """A page runner that reads at once (the window's reads are jobs instead)."""
+    return lambda read, done: done(read(store))
 
 
 @pytest.fixture
@@ -29,7 +35,7 @@ def current_title(window):
 
 def test_article_model_is_a_valid_qt_model(qtmodeltester, store):
     load_sample(store)
-    model = ArticleTableModel(store)
+    model = ArticleTableModel(synchronous(store))
     model.set_query(ArticleQuery())
     qtmodeltester.check(model)
     assert model.rowCount() == store.count_articles()
@@ -39,7 +45,7 @@ def test_article_model_pages_lazily_in_both_orders(store):
     load_sample(store)
     expected = [a.id for a in store.list_articles()]
     for newest_first in (True, False):
-        model = ArticleTableModel(store)
+        model = ArticleTableModel(synchronous(store))
         model.PAGE = 10
         model.newest_first = newest_first
         model.set_query(ArticleQuery())
@@ -52,7 +58,8 @@ def test_article_model_pages_lazily_in_both_orders(store):
 
 def test_navigation_model(qtmodeltester, store):
     load_sample(store)
-    model = NavigationModel(store)
+    model = NavigationModel()
+    model.show(read_navigation(store))
     qtmodeltester.check(model)
     views = model.index(0, 0)
     assert [model.index(r, 0, views).data() for r in range(4)] == [
@@ -94,11 +101,12 @@ def test_keyboard_navigation(sample_window, qtbot, store):
     assert current_title(window) == titles[start + 2]
     qtbot.keyClick(window.table, Qt.Key.Key_S)
     first_id = window.current_headline().id
-    assert store.status(first_id)["is_starred"] == 1
+    qtbot.waitUntil(lambda: store.status(first_id)["is_starred"] == 1, timeout=2000)
     qtbot.keyClick(window.table, Qt.Key.Key_M)
     qtbot.waitUntil(lambda: store.status(first_id)["is_read"] == 1, timeout=2000)
+    settle(qtbot, window)
     qtbot.keyClick(window.table, Qt.Key.Key_M)
-    assert store.status(first_id)["is_read"] == 0
+    qtbot.waitUntil(lambda: store.status(first_id)["is_read"] == 0, timeout=2000)
 
 
 def test_next_unread_skips_read_articles(sample_window, qtbot, store):
@@ -106,9 +114,11 @@ def test_next_unread_skips_read_articles(sample_window, qtbot, store):
     window.nav.setCurrentIndex(window.nav_model.index(1, 0, window.nav_model.index(0, 0)))
     articles = store.list_articles()
     store.set_read([articles[1].id, articles[2].id])
-    window.reload_articles()
+    settle(qtbot, window)
+    window.view.reload_articles()
+    settle(qtbot, window)
     window.table.setCurrentIndex(QModelIndex())
-    window.move(1, unread=True)
+    window.reading.move(1, unread=True)
     assert current_title(window) == articles[0].title
     window.table.setFocus()
     window.table.setCurrentIndex(window.articles_model.index(0, 1))
@@ -139,7 +149,7 @@ def test_opening_an_article_marks_it_read_after_the_delay(sample_window, qtbot, 
     qtbot.keyClick(window.table, Qt.Key.Key_J)
     article_id = window.current_headline().id
     qtbot.waitUntil(lambda: store.status(article_id)["is_read"] == 1, timeout=3000)
-    assert window.windowTitle() == "NewsDesk — 42 unread"
+    qtbot.waitUntil(lambda: window.windowTitle() == "NewsDesk — 42 unread", timeout=3000)
 
 
 def test_mark_all_read_and_undo(sample_window, qtbot, store):
@@ -148,7 +158,7 @@ def test_mark_all_read_and_undo(sample_window, qtbot, store):
     qtbot.waitUntil(lambda: store.unread_count() == 0, timeout=5000)
     qtbot.waitUntil(lambda: window.undo_action.isEnabled(), timeout=5000)
     window.undo_action.trigger()
-    assert store.unread_count() == 43
+    qtbot.waitUntil(lambda: store.unread_count() == 43, timeout=5000)
     assert not window.undo_action.isEnabled()
 
 
@@ -180,10 +190,11 @@ def test_refresh_against_a_loopback_server(make_window, qtbot, store, feed_serve
     window.refresh_action.trigger()
     assert not window.refresh_action.isEnabled()
     qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+    settle(qtbot, window)
     assert window.articles_model.rowCount() == 2
     assert window.failed_button.isVisibleTo(window) and "1 feeds failed" in window.failed_button.text()
-    window.show_failed()
-    assert window._failed_dialog is not None and not window._failed_dialog.isModal()
+    window.status.show_failed()
+    assert window.status.failed_dialog is not None and not window.status.failed_dialog.isModal()
 
 
 def test_refresh_keeps_selection(make_window, qtbot, store, feed_server):
@@ -195,6 +206,7 @@ def test_refresh_keeps_selection(make_window, qtbot, store, feed_server):
     chosen = window.current_headline().id
     window.refresh_action.trigger()
     qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+    settle(qtbot, window)
     assert window.articles_model.rowCount() == 45
     assert window.current_headline().id == chosen
 
@@ -280,12 +292,13 @@ def test_topic_dialog_refuses_a_bad_query(make_window, store, qtbot, monkeypatch
     answers = iter([("Broken", '"open', ""), ("Courts", "court OR judge", "Rulings")])
     monkeypatch.setattr(TopicDialog, "exec", lambda self: 1)
     monkeypatch.setattr(TopicDialog, "values", lambda self: next(answers))
-    window.add_topic()
+    window.topics.add_topic()
+    settle(qtbot, window)
     assert "Courts" in [t.name for t in store.list_topics()]
     assert "Broken" not in [t.name for t in store.list_topics()]
 
 
-def test_stories_view_lists_the_contempt_story_first(sample_window):
+def test_stories_view_lists_the_contempt_story_first(sample_window, qtbot):
     window = sample_window
     nav = window.nav_model
     groups = [nav.index(r, 0).data() for r in range(nav.rowCount())]
@@ -293,10 +306,12 @@ def test_stories_view_lists_the_contempt_story_first(sample_window):
     first = nav.index(0, 0, nav.index(2, 0))
     assert first.data().endswith("·  5")  # the contempt story: five outlets
     window.nav.setCurrentIndex(first)
+    settle(qtbot, window)
     assert window.articles_model.rowCount() == 5
 
 
-def test_editing_a_topic_to_a_bad_query_keeps_it_and_says_why(make_window, store, monkeypatch):
+def test_editing_a_topic_to_a_bad_query_keeps_it_and_says_why(make_window, store, monkeypatch,
+                                                               qtbot):
     from newsdesk.gui.dialogs import TopicDialog
     from newsdesk.gui.models import ID_ROLE
     from newsdesk.models import Topic
@@ -314,7 +329,9 @@ def test_editing_a_topic_to_a_bad_query_keeps_it_and_says_why(make_window, store
 
     monkeypatch.setattr(TopicDialog, "exec", exec_dialog)
     monkeypatch.setattr(TopicDialog, "values", lambda self: ("Tribunals", '"open', "Rulings"))
-    window.edit_topic()
+    window.topics.edit_topic()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
+    settle(qtbot, window)
     assert shown == ["", "The search query is not valid: in '\"open', the quote at position 1 "
                          "is never closed."]
     assert Topic("Courts", "court OR judge", "Rulings") in store.list_topics()
@@ -325,7 +342,7 @@ MARKUP_TITLE = '<a href="file:///etc">x</a><b>'
 
 
 def test_a_feed_title_with_markup_is_shown_literally(make_window, store, no_modal_dialogs,
-                                                     monkeypatch):
+                                                     monkeypatch, qtbot):
     from PySide6.QtWidgets import QLabel, QMessageBox
 
     from newsdesk.gui.messages import plain_tooltip, show_message
@@ -344,7 +361,8 @@ def test_a_feed_title_with_markup_is_shown_literally(make_window, store, no_moda
         return int(QMessageBox.StandardButton.No.value)
 
     monkeypatch.setattr(QMessageBox, "exec", exec_box)
-    window.remove_source()
+    window.sources.remove_source()
+    settle(qtbot, window)
     assert labels == [(Qt.TextFormat.PlainText,
                        f"Stop following {MARKUP_TITLE} and delete its 0 articles?\n"
                        "Starred articles from it are deleted too.")]
@@ -384,7 +402,7 @@ def test_add_source_that_fails_keeps_what_was_typed(make_window, store, qtbot, m
         return 0  # the second time: read the reason, then Cancel
 
     monkeypatch.setattr(SourceDialog, "exec", exec_dialog)
-    window.add_source()
+    window.sources.add_source()
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
     assert seen[0] == ("", "", "")
     url, folder, error = seen[1]
@@ -427,7 +445,7 @@ def test_offline_refresh_says_so_in_one_sentence(make_window, qtbot, store):
         "You seem to be offline: none of the 3 feeds could be reached. "
         "NewsDesk will try again later.")
     assert not window.failed_button.isVisibleTo(window)
-    assert {r.error_kind for r in window._last_failed} == {"connect"}
+    assert {r.error_kind for r in window.refresher.last_failed} == {"connect"}
 
 
 def test_letters_typed_in_the_search_box_are_text_not_shortcuts(sample_window, qtbot, store):
@@ -444,7 +462,7 @@ def test_letters_typed_in_the_search_box_are_text_not_shortcuts(sample_window, q
     assert window.refresh_action.isEnabled()  # r did not start a refresh
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_S)  # in the list, s still stars
-    assert store.status(chosen.id)["is_starred"]
+    qtbot.waitUntil(lambda: store.status(chosen.id)["is_starred"], timeout=3000)
 
 
 @pytest.mark.parametrize(("size", "dock_width"), [((1024, 700), 260), ((1920, 1080), 480)])
@@ -486,13 +504,14 @@ def test_reader_text_follows_loading_the_sample(make_window, qtbot):
     assert reader_heading(window) == "Nothing to read yet"
     window.welcome.sample_button.click()
     qtbot.waitUntil(lambda: window.articles_model.rowCount() == 43, timeout=10000)
+    settle(qtbot, window)
     assert window.reader.toPlainText() == "No article selected\nPick an article from the list."
 
 
 def test_reader_text_follows_a_search(sample_window, qtbot):
     window = sample_window
     window.table.selectRow(0)
-    assert window.reader.article is not None
+    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=3000)
     window.search_box.setText("zzqxv")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.reader.toPlainText() == (
@@ -501,6 +520,7 @@ def test_reader_text_follows_a_search(sample_window, qtbot):
     window.search_box.setText("Nimbus")
     qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.articles_model.query.search == "Nimbus", timeout=5000)
+    settle(qtbot, window)
     assert window.articles_model.rowCount() > 0
     # the results take the focus, and the reader shows the one the list points at
     assert reader_heading(window) == current_title(window) == window.reader.article.title
@@ -512,25 +532,29 @@ def test_reader_text_follows_removing_a_source(sample_window, qtbot, store):
 
     window = sample_window
     window.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.reader.article is not None, timeout=3000)
     shown = window.reader.article
-    assert shown is not None
     item = window.nav_model.match(window.nav_model.index(0, 0), ID_ROLE, shown.source_id, 1,
                                   Qt.MatchFlag.MatchRecursive)[0]
     window.nav.setCurrentIndex(item)
+    settle(qtbot, window)
     assert window.reader.article == shown  # the article is in its source's list: it stays
-    window.remove_source()
+    window.sources.remove_source()
     qtbot.waitUntil(lambda: window.reader.article is None, timeout=10000)
     qtbot.waitUntil(lambda: reader_heading(window) == "No article selected", timeout=5000)
     assert shown.source_id not in [s.id for s in store.list_sources()]
 
 
-def test_reader_text_follows_switching_views(sample_window):
+def test_reader_text_follows_switching_views(sample_window, qtbot):
     window = sample_window
     views = window.nav_model.index(0, 0)
     window.table.selectRow(0)
+    settle(qtbot, window)
     window.nav.setCurrentIndex(window.nav_model.index(3, 0, views))  # Starred: empty
+    settle(qtbot, window)
     assert window.reader.toPlainText() == "Nothing here\nThis view has no articles."
     window.nav.setCurrentIndex(window.nav_model.index(1, 0, views))  # All articles
+    settle(qtbot, window)
     assert window.articles_model.rowCount() == 43
     assert window.reader.toPlainText() == "No article selected\nPick an article from the list."
 
@@ -545,10 +569,10 @@ def test_a_newer_request_interrupts_a_slow_one(make_window, qtbot):
     window = make_window()
     results: list[object] = []
     started = time.monotonic()
-    window._latest("list", lambda store: store._read(SLOW_SQL), on_done=results.append,
+    window.jobs.latest("list", lambda store: store._read(SLOW_SQL), on_done=results.append,
                    on_failed=results.append)
-    qtbot.waitUntil(lambda: "list" in window._jobs, timeout=5000)  # the slow query runs
-    window._latest("list", lambda store: "newer", on_done=results.append,
+    qtbot.waitUntil(lambda: window.jobs.is_running("list"), timeout=5000)  # the slow query runs
+    window.jobs.latest("list", lambda store: "newer", on_done=results.append,
                    on_failed=results.append)
     qtbot.waitUntil(lambda: results == ["newer"], timeout=5000)
     from PySide6.QtCore import QThreadPool
@@ -565,14 +589,14 @@ def test_closing_the_window_interrupts_a_slow_query(make_window, qtbot, no_modal
     from PySide6.QtCore import QThreadPool
 
     window = make_window()
-    window._latest("topic-counts", lambda store: store._read(SLOW_SQL),
+    window.jobs.latest("topic-counts", lambda store: store._read(SLOW_SQL),
                    on_done=lambda _r: None, on_failed=lambda _e: None)
-    qtbot.waitUntil(lambda: "topic-counts" in window._jobs, timeout=5000)
+    qtbot.waitUntil(lambda: window.jobs.is_running("topic-counts"), timeout=5000)
     started = time.monotonic()
     window.close()
     assert QThreadPool.globalInstance().waitForDone(5000)
     assert time.monotonic() - started < 3
-    assert window._jobs == {} and no_modal_dialogs == []
+    assert not window.jobs.is_running("topic-counts") and no_modal_dialogs == []
 
 
 @pytest.fixture
@@ -604,9 +628,9 @@ def test_topic_view_is_read_off_the_gui_thread(sample_window, qtbot, topic_reads
     assert window.articles_model.rowCount() == 17
     window.table.selectRow(3)
     chosen = window.current_headline().id
-    window.reload_articles()  # as after a refresh: re-read on a worker, selection kept
+    window.view.reload_articles()  # as after a refresh: re-read on a worker, selection kept
     qtbot.waitUntil(lambda: len(threads) == 2, timeout=5000)
-    qtbot.waitUntil(lambda: "list" not in window._jobs, timeout=5000)
+    qtbot.waitUntil(lambda: not window.jobs.is_running("list"), timeout=5000)
     qtbot.wait(50)
     assert threads == [False, False]
     assert window.articles_model.rowCount() == 17 and window.current_headline().id == chosen
@@ -625,7 +649,7 @@ def test_an_opml_file_that_cannot_be_read_is_a_message(make_window, qtbot, store
                              + "</outline>" * depth + "</body></opml>"))
     window = make_window()
     window.show()
-    window.import_opml_file(str(opml))
+    window.sources.import_opml_file(str(opml))
     qtbot.waitUntil(lambda: bool(no_modal_dialogs), timeout=10000)
     title, text = no_modal_dialogs[0]
     assert title == "Could not import the OPML file"
@@ -657,3 +681,111 @@ def test_further_pages_of_a_topic_are_read_off_the_gui_thread(sample_window, qtb
     assert len(on_gui_thread) == 4 and not any(on_gui_thread)
     ids = [model.headline(i).id for i in range(17)]
     assert len(set(ids)) == 17
+
+
+class RecordingStore:
+    """A store that notes, for every method called on it, whether the GUI thread called."""
+
+    def __init__(self, store, calls: list[tuple[str, bool]]) -> None:
+        self._store, self._calls = store, calls
+
+    def __getattr__(self, name):
+        import threading
+
+        value = getattr(self._store, name)
+        if not callable(value):
+            return value
+
+        def call(*args, **kwargs):
+            self._calls.append((name, threading.current_thread() is threading.main_thread()))
+            return value(*args, **kwargs)
+
+        return call
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._store.close()
+
+
+def test_the_gui_thread_never_touches_the_store(qtbot, store, qsettings, monkeypatch,
+                                                feed_server, no_modal_dialogs):
+    """Every read and write of the window is a job: wrap the window's store and every
+    connection its jobs open, drive the window as a user would, and look at the threads."""
+    from newsdesk.gui import mainwindow
+    from newsdesk.gui.dialogs import TopicDialog
+    from newsdesk.gui.models import ID_ROLE, KIND_ROLE
+    from newsdesk.store.db import Store
+
+    feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"))
+    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
+    load_sample(store)
+    calls: list[tuple[str, bool]] = []
+
+    class RecordingOpen:
+        @staticmethod
+        def open(path, **kwargs):
+            return RecordingStore(Store.open(path, **kwargs), calls)
+
+    monkeypatch.setattr(mainwindow, "Store", RecordingOpen)
+    window = mainwindow.MainWindow(RecordingStore(store, calls), qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    nav = window.nav_model
+
+    def select(kind: str) -> None:
+        index = nav.match(nav.index(0, 0), KIND_ROLE, kind, 1, Qt.MatchFlag.MatchRecursive)[0]
+        window.nav.setCurrentIndex(index)
+        settle(qtbot, window)
+
+    window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=15000)
+    settle(qtbot, window)
+    for kind in ("source", "folder", "topic", "story", "view"):
+        select(kind)
+        assert window.articles_model.rowCount() > 0, kind
+    window.table.setFocus()
+    for key in (Qt.Key.Key_J, Qt.Key.Key_J, Qt.Key.Key_M, Qt.Key.Key_S, Qt.Key.Key_K):
+        qtbot.keyClick(window.table, key)
+        settle(qtbot, window)
+    assert window.reader.article is not None
+    window.all_read_action.trigger()
+    qtbot.waitUntil(lambda: window.undo_action.isEnabled(), timeout=5000)
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    window.search_box.setText("court")
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    monkeypatch.setattr(TopicDialog, "exec", lambda self: 1)
+    monkeypatch.setattr(TopicDialog, "values", lambda self: ("Warrants", "warrant*", ""))
+    window.topics.add_topic()
+    settle(qtbot, window)
+    source = nav.match(nav.index(0, 0), KIND_ROLE, "source", 1, Qt.MatchFlag.MatchRecursive)[0]
+    window.nav.setCurrentIndex(source)
+    settle(qtbot, window)
+    source_id = source.data(ID_ROLE)
+    window.sources.remove_source()
+    settle(qtbot, window)
+    window.close()
+    names = {name for name, _gui in calls}
+    assert {"headlines", "get_article", "set_read", "set_starred", "mark_read_where",
+            "undo_read_batch", "add_topic", "remove_source", "list_sources"} <= names
+    assert source_id not in [s.id for s in store.list_sources()]
+    assert [name for name, on_gui_thread in calls if on_gui_thread] == []
+
+
+def test_j_past_the_loaded_rows_reads_the_next_page_then_moves_on(make_window, qtbot, store):
+    load_sample(store)
+    window = make_window()
+    window.articles_model.PAGE = 5
+    window.nav.setCurrentIndex(window.nav_model.index(1, 0, window.nav_model.index(0, 0)))
+    settle(qtbot, window)
+    assert window.articles_model.rowCount() == 5
+    titles = [a.title for a in store.list_articles()]
+    for _ in range(30):  # rows past the first page come from pages jobs read
+        window.reading.move(1)
+        settle(qtbot, window)
+    assert current_title(window) == titles[29]

@@ -1,4 +1,6 @@
-"""Background work: results come back on the GUI thread; network work never holds up quitting."""
+"""The job runner: results come back on the GUI thread; writes run one at a time and say
+what changed; the latest job under a key supersedes the one before; network work never
+holds up quitting."""
 
 from __future__ import annotations
 
@@ -6,32 +8,88 @@ import threading
 
 from PySide6.QtCore import QThreadPool
 
-from newsdesk.gui.workers import run_in_background
+from newsdesk.gui.changes import Changed
+from newsdesk.gui.jobs import JobRunner
+from newsdesk.store.db import Store
 
 
-def test_result_and_failure_arrive_on_the_gui_thread(qtbot) -> None:
+def make_runner(store: Store) -> tuple[JobRunner, list[tuple[str, BaseException]]]:
+    errors: list[tuple[str, BaseException]] = []
+    path = store.path
+    runner = JobRunner(lambda: Store.open(path), on_error=lambda t, e: errors.append((t, e)))
+    return runner, errors
+
+
+def test_result_and_failure_arrive_on_the_gui_thread(qtbot, store) -> None:
+    runner, errors = make_runner(store)
     gui = threading.get_ident()
     seen: list[tuple[str, object, int]] = []
-    run_in_background(lambda: 41 + 1, on_done=lambda v: seen.append(("done", v, threading.get_ident())))
-    run_in_background(lambda: 1 / 0, on_failed=lambda e: seen.append(("failed", type(e).__name__,
-                                                                       threading.get_ident())))
-    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    runner.query(lambda s: 41 + 1, on_done=lambda v: seen.append(("done", v, threading.get_ident())))
+    runner.query(lambda s: 1 / 0, on_done=seen.append, on_failed=lambda e: seen.append(
+        ("failed", type(e).__name__, threading.get_ident())))
+    runner.query(lambda s: s.get_article("nope"), on_done=seen.append, error_title="Could not")
+    qtbot.waitUntil(lambda: len(seen) == 2 and len(errors) == 1 and runner.idle, timeout=5000)
     assert sorted(seen) == [("done", 42, gui), ("failed", "ZeroDivisionError", gui)]
+    assert errors[0][0] == "Could not"
 
 
-def test_detached_work_is_not_waited_for_when_the_application_quits(qtbot) -> None:
+def test_a_write_returns_its_result_then_announces_what_changed(qtbot, store) -> None:
+    runner, _errors = make_runner(store)
+    events: list[object] = []
+    runner.changed.connect(events.append)
+
+    def write(s: Store) -> tuple[int, Changed]:
+        source, _created = s.add_source("http://127.0.0.1:9/feed")
+        return source.id, Changed(sources=frozenset({source.id}))
+
+    runner.op(write, on_done=events.append)
+    qtbot.waitUntil(lambda: len(events) == 2, timeout=5000)
+    source_id = store.list_sources()[0].id
+    assert events == [source_id, Changed(sources=frozenset({source_id}))]
+    assert events[1].navigation and not Changed(articles=frozenset({"a"})).navigation
+
+
+def test_writes_land_in_the_order_asked(qtbot, store) -> None:
+    runner, _errors = make_runner(store)
+    store.add_source("http://127.0.0.1:9/feed")
+    source_id = store.list_sources()[0].id
+    for title in ("one", "two", "three"):
+        runner.op(lambda s, title=title: (s.update_source(source_id, title=title), Changed()))
+    qtbot.waitUntil(lambda: runner.idle, timeout=5000)
+    assert runner.wait_for_writes(5000)
+    assert store.get_source(source_id).title == "three"
+
+
+def test_only_the_latest_answer_under_a_key_arrives(qtbot, store) -> None:
+    runner, _errors = make_runner(store)
+    answers: list[str] = []
+    release = threading.Event()
+
+    def slow(_s: Store) -> str:
+        release.wait(5)
+        return "older"
+
+    runner.latest("list", slow, on_done=answers.append)
+    runner.latest("list", lambda _s: "newer", on_done=answers.append)
+    release.set()
+    qtbot.waitUntil(lambda: runner.idle, timeout=5000)
+    assert answers == ["newer"]
+
+
+def test_detached_work_is_not_waited_for_when_the_application_quits(qtbot, store) -> None:
     """Qt waits for its pool's threads on quit; a refresh or a subscription stuck on a slow
     server runs detached, so the pool has nothing to wait for and the window closes at once."""
+    runner, _errors = make_runner(store)
     release = threading.Event()
     started = threading.Event()
     done: list[object] = []
 
-    def slow() -> str:
+    def slow(_s: Store) -> str:
         started.set()
         release.wait(30)
         return "late"
 
-    run_in_background(slow, on_done=done.append, detached=True)
+    runner.query(slow, on_done=done.append, detached=True)
     assert started.wait(5)
     try:
         assert QThreadPool.globalInstance().waitForDone(50)  # nothing of it is in the pool

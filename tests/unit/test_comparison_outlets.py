@@ -3,10 +3,10 @@ the comparison, shown under one name."""
 
 from datetime import UTC, datetime, timedelta
 
-from newsdesk.services.stories import update_stories
 from newsdesk.models import Article
 from newsdesk.outlets import source_outlet
 from newsdesk.services.comparisons import compare_story, outlet_names
+from newsdesk.services.stories import update_stories
 
 T0 = datetime(2026, 5, 4, 8, tzinfo=UTC)
 TEXT = ("A court fined Acme $2 million on Monday over a data leak that exposed the records of "

@@ -164,3 +164,17 @@ class ReaderPane(QWidget):
     def show_message(self, title: str, text: str) -> None:
         self.bar.hide()
         self.view.show_message(title, text)
+
+    def say_what_the_list_shows(self, *, welcome: bool, rows: int, search: str | None) -> None:
+        """With no article to show, say what the list shows: the welcome page, an empty
+        view, a search with no match, or rows to pick."""
+        if welcome:
+            self.show_message("Nothing to read yet", "Articles appear here once you follow "
+                              "outlets or load the sample corpus.")
+        elif rows == 0 and search:
+            self.show_message(f"No articles match “{search}”", "Try other words, or clear the "
+                              "search box to go back to your views.")
+        elif rows == 0:
+            self.show_message("Nothing here", "This view has no articles.")
+        else:
+            self.show_message("No article selected", "Pick an article from the list.")

@@ -1,0 +1,107 @@
+"""Refresh: fetch the feeds on a worker, then say what came of it in one sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from newsdesk.errors import NewsdeskError
+from newsdesk.gui.actions.stories import StoryActions
+from newsdesk.gui.changes import Changed
+from newsdesk.gui.desk import Desk
+from newsdesk.models import ArticleQuery, RefreshReport, SourceReport
+from newsdesk.store.db import Store
+
+OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, not bad feeds
+
+
+def describe_refresh(report: RefreshReport) -> tuple[str, bool]:
+    """The status sentence for a refresh, and whether it means we are offline."""
+    # the offline rule moves to services/ at merge (a RefreshReport property)
+    failed = list(report.failed)
+    offline = bool(failed) and len(failed) == len(report.sources) and all(
+        r.error_kind in OFFLINE_KINDS for r in failed)
+    if offline:
+        return (f"You seem to be offline: none of the {len(failed)} feeds could be reached. "
+                "NewsDesk will try again later."), True
+    if report.sources:
+        return f"{report.new} new articles from {len(report.sources)} feeds.", False
+    return "Everything is up to date; nothing was due.", False
+
+
+def refresh_and_count(store: Store, *, due_only: bool, notify: list[str],
+                      progress: Callable[[object], None],
+                      ) -> tuple[RefreshReport, dict[str, int]]:
+    """Fetch every feed (asked for by hand) or only those due (the timer), then count the
+    new articles on each topic the user wants to hear about."""
+    # moves to services/ at merge (services.refresh: refresh, then group, then warm)
+    from newsdesk.ingest.pipeline import refresh
+
+    chosen = None if due_only else [s for s in store.list_sources() if s.kind == "feed"]
+    report = refresh(store, chosen, progress=lambda done, total, _r: progress((done, total)))
+    hits = {}
+    new_ids = tuple(i for s in report.sources for i in s.new_ids)
+    for name in notify if new_ids else ():
+        try:
+            hits[name] = store.count_where(ArticleQuery(topic=name, ids=new_ids))
+        except NewsdeskError:
+            continue
+    return report, hits
+
+
+class RefreshActions(QObject):
+    """Fetch by hand (every feed) or by the timer (only what is due), one at a time."""
+
+    started = Signal()
+    progressed = Signal(int, int)  # done, total
+    finished = Signal(list)  # the failed sources' reports, unless the whole refresh failed
+    failed_refresh = Signal()
+
+    def __init__(self, desk: Desk, stories: StoryActions, *,
+                 notify: Callable[[list[str]], object]) -> None:
+        super().__init__()
+        self.desk, self.stories, self._notify = desk, stories, notify
+        self.running = False
+        self.last_failed: list[SourceReport] = []
+
+    def refresh(self, *, due_only: bool = False) -> None:
+        """Asked for (button, F5, r), every feed is fetched: conditional GETs keep that cheap,
+        and a user who asks expects to see what is new now. The timer fetches only what is
+        due, so each feed's own schedule and back-off hold."""
+        if self.running:
+            return
+        notify = list(self.desk.settings.notify_topics)
+        self.running = True
+        self.started.emit()
+        self.desk.status("Refreshing…", 0)
+
+        def write(store: Store, report_progress: Callable[[object], None],
+                  ) -> tuple[tuple[RefreshReport, dict[str, int]], Changed]:
+            return refresh_and_count(store, due_only=due_only, notify=notify,
+                                     progress=report_progress), Changed(everything=True)
+
+        self.desk.jobs.op(write, on_done=self._done, on_failed=self._failed,
+                          on_progress=self._progress, detached=True)
+
+    def _progress(self, value: object) -> None:
+        done, total = value  # type: ignore[misc]
+        self.progressed.emit(done, total)
+        self.desk.status(f"Refreshing… {done} of {total} feeds", 0)
+
+    def _done(self, result: tuple[RefreshReport, dict[str, int]]) -> None:
+        report, hits = result
+        self.running = False
+        message, offline = describe_refresh(report)
+        self.last_failed = list(report.failed)
+        self.desk.status(message, 0 if offline else 10000)
+        self.finished.emit([] if offline else self.last_failed)
+        lines = [f"{count} new on {name}" for name, count in hits.items() if count]
+        if lines:
+            self._notify(lines)
+        self.stories.warm_comparisons()
+
+    def _failed(self, error: BaseException) -> None:
+        self.running = False
+        self.failed_refresh.emit()
+        self.desk.show_error("Refresh failed", error)
