@@ -34,8 +34,8 @@ from newsdesk.models import (
     Topic,
     UpsertResult,
 )
-from newsdesk.store.migrations import apply_migrations, check_database
-from newsdesk.store.transactions import immediate
+from newsdesk.store.sqlite.migrations import apply_migrations, check_database
+from newsdesk.store.sqlite.transactions import immediate
 
 log = logging.getLogger(__name__)
 
