@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from newsdesk.analysis.stories import Story, StoryIndex, StoryInput, term_counts
 from newsdesk.models import Article
-from newsdesk.store.db import Store, from_iso
+from newsdesk.store import Store, from_iso
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,10 @@ def update_stories(store: Store, article_ids: Sequence[str] | None = None) -> in
     up on everything works in date-ordered batches, so memory stays bounded.
     """
     if article_ids is not None:
-        return _place(store, store.unclustered_articles(article_ids))
+        return _place(store, store.stories.unclustered_articles(article_ids))
     placed = 0
-    for start in range(0, len(pending := store.unclustered_ids()), CATCH_UP_BATCH):
-        placed += _place(store, store.unclustered_articles(pending[start:start + CATCH_UP_BATCH]))
+    for start in range(0, len(pending := store.stories.unclustered_ids()), CATCH_UP_BATCH):
+        placed += _place(store, store.stories.unclustered_articles(pending[start:start + CATCH_UP_BATCH]))
     return placed
 
 
@@ -45,7 +45,7 @@ def _place(store: Store, articles: list[Article]) -> int:
     counts = [term_counts(i.title, i.text) for i in inputs]
     terms = set().union(*(c.keys() for c in counts))
     since = inputs[0].published - StoryIndex().window
-    state = store.story_state(terms, since)
+    state = store.stories.state(terms, since)
     index = StoryIndex(next_id=state["next_id"])
     index.keep_closed = True
     index.df.update(state["df"])
@@ -60,7 +60,7 @@ def _place(store: Store, articles: list[Article]) -> int:
                             loaded=False))
 
     def load(story: Story) -> None:
-        stored = store.story_member_rows(story.id)
+        stored = store.stories.member_rows(story.id)
         story.members[:0] = [m["article_id"] for m in stored]
         for m in stored:
             story.titles[m["article_id"]] = m["title"]
@@ -84,7 +84,7 @@ def _place(store: Store, articles: list[Article]) -> int:
     for sid in touched:
         index.ensure_loaded(by_id[sid])  # the label and size need every member
     rows = [_story_row(by_id[sid]) for sid in sorted(touched)]
-    store.save_stories(rows, assignments, dict(increments), index.documents,
+    store.stories.save(rows, assignments, dict(increments), index.documents,
                        new_from=state["next_id"])
     log.info("placed %d articles in %d stories", len(assignments), len(rows))
     return len(assignments)

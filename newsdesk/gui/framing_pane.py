@@ -62,7 +62,7 @@ from newsdesk.presentation import (
     word_pattern,
 )
 from newsdesk.report_html import to_html
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 # runner(call, on_done, on_failed): run call(store) off the GUI thread (MainWindow._with_store)
 Runner = Callable[[Callable[[Store], Any], Callable[[Any], None], Callable[[BaseException], None]],
@@ -264,14 +264,14 @@ class FramingPane(QWidget):
             self._empty(EMPTY_TEXT)
             return
         try:
-            story_id = self.store.story_of(article.id)
+            story_id = self.store.stories.story_of(article.id)
             if story_id is not None and story_id == previous_story and self.comparison is not None:
                 self._render()  # same story: only the marked article moves
                 return
             self.story_id = story_id
             cached = cached_story_comparison(self.store, story_id) if story_id is not None else None
             if cached is not None:
-                self._show(self.store.story_label(story_id), cached)  # type: ignore[arg-type]
+                self._show(self.store.stories.label(story_id), cached)  # type: ignore[arg-type]
                 return
         except NewsdeskError as exc:
             self._empty(f"<p>{html.escape(str(exc))}</p>")
@@ -328,7 +328,7 @@ class FramingPane(QWidget):
         if article is not None and self.comparison is not None and self.store is not None \
                 and self.isVisible():
             try:
-                story_id = self.store.story_of(article.id)
+                story_id = self.store.stories.story_of(article.id)
                 if story_id is not None and story_id == self.story_id and \
                         cached_story_comparison(self.store, story_id) == self.comparison:
                     return
@@ -542,7 +542,7 @@ class FramingPane(QWidget):
         if self.comparison is None:
             return
         if fmt == "html":
-            urls = ({m.article_id: m.url for m in self.store.story_members(self.story_id) if m.url}
+            urls = ({m.article_id: m.url for m in self.store.stories.members(self.story_id) if m.url}
                     if self.store is not None and self.story_id is not None else {})
             if self.article is not None and self.article.url:
                 urls.setdefault(self.article.id, self.article.url)

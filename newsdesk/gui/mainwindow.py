@@ -72,7 +72,7 @@ from newsdesk.gui.reader import ReaderPane
 from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
 from newsdesk.gui.workers import run_in_background
 from newsdesk.models import Article, ArticleQuery, RefreshReport, Source
-from newsdesk.store.db import Store
+from newsdesk.store import Store, open_store
 
 log = logging.getLogger(__name__)
 NAV_MIN_WIDTH, LIST_MIN_WIDTH, READER_MIN_WIDTH = 150, 250, 330
@@ -462,7 +462,7 @@ class MainWindow(QMainWindow):
             self._show_article(self.reader.article)
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, [t.name for t in self.store.list_topics()], self)
+        dialog = SettingsDialog(self.settings, [t.name for t in self.store.topics.list()], self)
         if dialog.exec():
             new = dialog.result_settings()
             save_settings(self.qsettings, new)
@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ views and reading
 
     def _show_middle(self) -> None:
-        empty = not self.store.list_sources()
+        empty = not self.store.sources.list()
         self.middle.setCurrentWidget(self.welcome if empty else self.table)
 
     def _select_first_view(self) -> None:
@@ -565,7 +565,7 @@ class MainWindow(QMainWindow):
                 keep = self.articles_model.row_of(article.id) >= 0
             else:
                 try:
-                    keep = self.store.get_article(article.id) is not None
+                    keep = self.store.articles.get(article.id) is not None
                 except NewsdeskError:  # deleted with its source, or the store is gone
                     keep = False
             if keep:
@@ -631,7 +631,7 @@ class MainWindow(QMainWindow):
         if headline is None or headline.id == self._current_id:
             return
         try:
-            article = self.store.get_article(headline.id)
+            article = self.store.articles.get(headline.id)
         except NewsdeskError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return
@@ -648,8 +648,8 @@ class MainWindow(QMainWindow):
         if self.story_dock.isVisible():
             return
         try:
-            story_id = self.store.story_of(article.id)
-            outlets = self.store.story_outlet_count(story_id) if story_id is not None else 0
+            story_id = self.store.stories.story_of(article.id)
+            outlets = self.store.stories.outlet_count(story_id) if story_id is not None else 0
         except NewsdeskError:
             return
         if outlets >= 2:
@@ -658,8 +658,8 @@ class MainWindow(QMainWindow):
 
     def _show_article(self, article: Article) -> None:
         try:
-            source = self.store.get_source(article.source_id)
-            for_article, for_source = self.store.remote_images_allowed(article)
+            source = self.store.sources.get(article.source_id)
+            for_article, for_source = self.store.caches.remote_images_allowed(article)
         except NewsdeskError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return
@@ -671,7 +671,7 @@ class MainWindow(QMainWindow):
             self._fetch_images(article)
 
     def _cached(self, url: str) -> bytes | None:
-        found = self.store.cached_asset(url)
+        found = self.store.caches.cached_asset(url)
         return found[1] if found else None
 
     def open_article(self, article_id: str) -> None:
@@ -681,7 +681,7 @@ class MainWindow(QMainWindow):
             self.table.setCurrentIndex(self.articles_model.index(row, ArticleTableModel.TITLE))
             return
         try:
-            article = self.store.get_article(article_id)
+            article = self.store.articles.get(article_id)
         except NewsdeskError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return
@@ -723,7 +723,7 @@ class MainWindow(QMainWindow):
 
     def _set_read(self, ids: list[str], read: bool) -> None:
         try:
-            self.store.set_read(ids, read)
+            self.store.reading.set_read(ids, read)
         except NewsdeskError as exc:
             self.show_error("Could not save", exc)
             return
@@ -741,7 +741,7 @@ class MainWindow(QMainWindow):
         if headline is None:
             return
         try:
-            self.store.set_starred(headline.id, not headline.is_starred)
+            self.store.reading.set_starred(headline.id, not headline.is_starred)
         except NewsdeskError as exc:
             self.show_error("Could not save", exc)
             return
@@ -774,7 +774,7 @@ class MainWindow(QMainWindow):
                 else "Nothing unread here.", 8000)
             self.reload_articles()
 
-        self._with_store(lambda store: store.mark_read_where(query), on_done=done,
+        self._with_store(lambda store: store.reading.mark_read_where(query), on_done=done,
                          error_title="Could not mark read")
 
     def undo_bulk(self) -> None:
@@ -782,7 +782,7 @@ class MainWindow(QMainWindow):
             return
         batch, label = self._undo.pop()
         try:
-            count = self.store.undo_read_batch(batch)
+            count = self.store.reading.undo_batch(batch)
         except NewsdeskError as exc:
             self.show_error("Could not undo", exc)
             return
@@ -797,9 +797,9 @@ class MainWindow(QMainWindow):
             return
         try:
             if scope == "source":
-                self.store.allow_remote_images("source", article.source_id)
+                self.store.caches.allow_remote_images("source", article.source_id)
             else:
-                self.store.allow_remote_images("article", article.id)
+                self.store.caches.allow_remote_images("article", article.id)
         except NewsdeskError as exc:
             self.show_error("Could not save", exc)
             return
@@ -836,10 +836,10 @@ class MainWindow(QMainWindow):
                     detached: bool = False) -> None:
         """Run call(store) on a worker, on its own connection to the same database
         (`detached` for network work that closing the window must not wait for)."""
-        path = self.store.path
+        path = self.store.url
 
         def work() -> Any:
-            with Store.open(path) as own:
+            with open_store(path) as own:
                 return call(own)
 
         run_in_background(work, on_done=on_done, on_failed=on_failed or (
@@ -880,7 +880,7 @@ class MainWindow(QMainWindow):
     def _count_topics_now(self) -> None:
         if self._closed:
             return
-        topics = [t.name for t in self.store.list_topics()]
+        topics = [t.name for t in self.store.topics.list()]
         if not topics:
             return
 
@@ -889,7 +889,7 @@ class MainWindow(QMainWindow):
 
         self._latest(
             "topic-counts",
-            lambda store: {name: store.count_where(ArticleQuery(topic=name, unread_only=True))
+            lambda store: {name: store.articles.count_where(ArticleQuery(topic=name, unread_only=True))
                            for name in topics},
             on_done=self.nav_model.set_topic_counts, on_failed=failed)
 
@@ -899,14 +899,14 @@ class MainWindow(QMainWindow):
         """Run call(store) on a worker's own interruptible connection. Asking again under
         the same key, or closing the window, interrupts it (sqlite3 stops mid-query) and
         drops its answer, so a slow query never holds up the newer one or the exit."""
-        path = self.store.path
+        path = self.store.url
         generation = self._latest_cancel(key)
 
         def current() -> bool:
             return self._generations.get(key) == generation and not self._closed
 
         def work() -> Any:
-            with Store.open(path) as own:
+            with open_store(path) as own:
                 own.interruptible()
                 with self._jobs_lock:
                     if not current():
@@ -1003,7 +1003,7 @@ class MainWindow(QMainWindow):
         """
         if self._refreshing:
             return
-        path = self.store.path
+        path = self.store.url
         notify = list(self.settings.notify_topics)
         self._refreshing = True
         self.refresh_action.setEnabled(False)
@@ -1014,8 +1014,8 @@ class MainWindow(QMainWindow):
         def work(report_progress: Callable[[object], None]) -> tuple[RefreshReport, dict]:
             from newsdesk.ingest.pipeline import refresh
 
-            with Store.open(path) as writer:
-                chosen = None if due_only else [s for s in writer.list_sources()
+            with open_store(path) as writer:
+                chosen = None if due_only else [s for s in writer.sources.list()
                                                 if s.kind == "feed"]
                 report = refresh(writer, chosen, progress=lambda done, total, _r: report_progress(
                     (done, total)))
@@ -1023,7 +1023,7 @@ class MainWindow(QMainWindow):
                 new_ids = tuple(i for s in report.sources for i in s.new_ids)
                 for name in notify if new_ids else ():
                     try:
-                        hits[name] = writer.count_where(ArticleQuery(topic=name, ids=new_ids))
+                        hits[name] = writer.articles.count_where(ArticleQuery(topic=name, ids=new_ids))
                     except NewsdeskError:
                         continue
                 return report, hits
@@ -1087,7 +1087,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ sources and topics
 
     def _folders(self) -> list[str]:
-        return sorted({s.folder for s in self.store.list_sources() if s.folder})
+        return sorted({s.folder for s in self.store.sources.list() if s.folder})
 
     def _selected(self, kind: str) -> Any:
         index = self.nav.currentIndex()
@@ -1149,7 +1149,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select a source first.", 4000)
             return
         try:
-            source = self.store.get_source(int(source_id))
+            source = self.store.sources.get(int(source_id))
         except NewsdeskError as exc:
             self.show_error("Could not edit", exc)
             return
@@ -1163,7 +1163,7 @@ class MainWindow(QMainWindow):
             fields.update(url=url, etag=None, last_modified=None, body_hash=None,
                           next_fetch_at=None)
         try:
-            self.store.update_source(source.id, **fields)
+            self.store.sources.update(source.id, **fields)
         except NewsdeskError as exc:
             self.show_error("Could not save the source", exc)
             return
@@ -1174,14 +1174,14 @@ class MainWindow(QMainWindow):
         if source_id is None:
             self.statusBar().showMessage("Select a source first.", 4000)
             return
-        source = self.store.get_source(int(source_id))
-        count = self.store.count_articles(source.id)
+        source = self.store.sources.get(int(source_id))
+        count = self.store.articles.count(source.id)
         if not show_message(
                 self, "Remove source",
                 f"Stop following {source.display_name} and delete its {count} articles?\n"
                 "Starred articles from it are deleted too.", kind="question"):
             return
-        self._with_store(lambda store: store.remove_source(source.id), on_done=lambda n: (
+        self._with_store(lambda store: store.sources.remove(source.id), on_done=lambda n: (
             self.statusBar().showMessage(f"Removed {source.display_name} ({n} articles).", 8000),
             self._select_first_view(), self.reload_everything()),
             error_title="Could not remove the source")
@@ -1217,7 +1217,7 @@ class MainWindow(QMainWindow):
         if name is None:
             self.statusBar().showMessage("Select a topic first.", 4000)
             return
-        topic = self.store.get_topic(str(name))
+        topic = self.store.topics.get(str(name))
         self._edit_topic_dialog(TopicDialog(self, name=topic.name, query=topic.query,
                                             description=topic.description), topic.name)
 
@@ -1228,7 +1228,7 @@ class MainWindow(QMainWindow):
             return
         if show_message(self, "Remove topic", f"Remove the topic “{name}”? Its articles stay.",
                         kind="question"):
-            self.store.remove_topic(str(name))
+            self.store.topics.remove(str(name))
             self._select_first_view()
             self.reload_everything()
 
@@ -1284,7 +1284,7 @@ class MainWindow(QMainWindow):
         if not name:
             return
         try:
-            Path(name).write_text(export_opml(self.store.list_sources()), encoding="utf-8")
+            Path(name).write_text(export_opml(self.store.sources.list()), encoding="utf-8")
         except OSError as exc:
             self.show_error("Could not export", exc)
             return

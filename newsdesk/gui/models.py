@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QStandardItem, QStandardItemMode
 from newsdesk.errors import NewsdeskError
 from newsdesk.gui.messages import plain_tooltip
 from newsdesk.models import ArticleQuery, Headline, Source
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 STORIES_SHOWN = 25  # the newest stories covered by two or more outlets
@@ -89,7 +89,7 @@ class ArticleTableModel(QAbstractTableModel):
     def first_page(self, store: Store, query: ArticleQuery) -> list[Headline]:
         """A view's first rows, read through `store`: a worker's own connection may do
         this for a full-text view, then hand the rows to show_page on the GUI thread."""
-        return store.headlines(query, limit=self.PAGE + 1, newest_first=self.newest_first)
+        return store.articles.headlines(query, limit=self.PAGE + 1, newest_first=self.newest_first)
 
     def show_page(self, query: ArticleQuery, first: list[Headline]) -> None:
         """Show `query` with its first rows (as first_page read them; [] while loading)."""
@@ -125,7 +125,7 @@ class ArticleTableModel(QAbstractTableModel):
         newest_first = self.newest_first
 
         def read_rows(store: Store) -> tuple[ArticleQuery, int, list[Headline]]:
-            rows = store.headlines(query, limit=wanted + 1, newest_first=newest_first)
+            rows = store.articles.headlines(query, limit=wanted + 1, newest_first=newest_first)
             return shown, wanted, rows
 
         return read_rows
@@ -187,11 +187,11 @@ class ArticleTableModel(QAbstractTableModel):
                 if page is not None and query == self._query and current == after:
                     self._append_page(page)
 
-            self._page_runner(lambda store: store.headlines(query, limit=limit, after=after,
+            self._page_runner(lambda store: store.articles.headlines(query, limit=limit, after=after,
                                                             newest_first=newest_first), arrived)
             return
         try:
-            page = self._store.headlines(query, limit=limit, after=after,
+            page = self._store.articles.headlines(query, limit=limit, after=after,
                                          newest_first=newest_first)
         except NewsdeskError as exc:  # never raise into Qt's event loop
             log.warning("could not load more rows: %s", exc)
@@ -281,7 +281,7 @@ class NavigationModel(QStandardItemModel):
             views.appendRow(self._leaf(label, query, "view", icon))
         root.appendRow(views)
         topics = self._group("Topics")
-        for topic in self._store.list_topics():
+        for topic in self._store.topics.list():
             item = self._leaf(topic.name, ArticleQuery(topic=topic.name), "topic", "topic")
             item.setData(topic.name, ID_ROLE)
             item.setToolTip(plain_tooltip(f"{topic.description}\n{topic.query}".strip()))
@@ -289,7 +289,7 @@ class NavigationModel(QStandardItemModel):
         root.appendRow(topics)
         stories = self._group("Stories")
         try:
-            recent = self._store.list_stories(min_outlets=2, limit=STORIES_SHOWN)
+            recent = self._store.stories.list(min_outlets=2, limit=STORIES_SHOWN)
         except NewsdeskError as exc:
             log.warning("stories not listed: %s", exc)
             recent = []
@@ -303,7 +303,7 @@ class NavigationModel(QStandardItemModel):
         root.appendRow(stories)
         sources = self._group("Sources")
         folders: dict[str, QStandardItem] = {}
-        for source in self._store.list_sources():
+        for source in self._store.sources.list():
             parent = sources
             path = ""
             for part in [p for p in source.folder.split("/") if p]:
@@ -356,11 +356,11 @@ class NavigationModel(QStandardItemModel):
             log.info("counts not refreshed: %s", exc)
 
     def total_unread(self) -> int:
-        return sum(self._store.unread_by_source().values())
+        return sum(self._store.reading.unread_by_source().values())
 
     def refresh_counts(self) -> None:
         """Update the badges; sources and folders come from one read of maintained counts."""
-        per_source = self._store.unread_by_source()
+        per_source = self._store.reading.unread_by_source()
 
         def visit(item: QStandardItem) -> int:
             total = 0
@@ -381,7 +381,7 @@ class NavigationModel(QStandardItemModel):
                 return 0
             elif isinstance(query, ArticleQuery):
                 everything = query in (ArticleQuery(), ArticleQuery(unread_only=True))
-                count = (sum(per_source.values()) if everything else self._store.count_where(
+                count = (sum(per_source.values()) if everything else self._store.articles.count_where(
                     query if query.starred_only else replace(query, unread_only=True)))
             else:
                 return total

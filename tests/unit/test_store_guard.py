@@ -14,8 +14,8 @@ from newsdesk.ingest.normalize import normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.ingest.pipeline import refresh
 from newsdesk.models import ArticleQuery
-from newsdesk.store.db import Store
-from newsdesk.store.migrations import migrations
+from newsdesk.store import Store, open_store
+from newsdesk.store.sqlite.migrations import migrations
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
 
@@ -23,7 +23,7 @@ NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def _load(store, name="rss20.xml", url="https://www.fixturedirt.example/feed/"):
-    source, _ = store.add_source(url)
+    source, _ = store.sources.add(url)
     return source, normalize_feed(parse_feed(fixture_bytes(name), url=url), source, now=NOW)
 
 
@@ -32,23 +32,23 @@ def _load(store, name="rss20.xml", url="https://www.fixturedirt.example/feed/"):
 
 def test_a_newer_newsdesk_database_is_refused_untouched(tmp_path):
     path = tmp_path / "newer.db"
-    with Store.open(path) as store:
+    with open_store(path) as store:
         store._db.execute("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) "
                           "VALUES ('newsdesk', '0099_from_the_future', 'x')")
-        store._conn.execute(f"PRAGMA user_version = {len(migrations._migrations) + 1}")
+        store.raw_sql(f"PRAGMA user_version = {len(migrations._migrations) + 1}")
     before = path.read_bytes()
     with pytest.raises(StoreError, match=r"written by a newer version of NewsDesk \(schema "
                                          rf"version {len(migrations._migrations) + 1}"):
-        Store.open(path)
+        open_store(path)
     assert path.read_bytes() == before
 
 
 def test_a_higher_user_version_alone_is_refused(tmp_path):
     path = tmp_path / "newer.db"
-    with Store.open(path) as store:
-        store._conn.execute("PRAGMA user_version = 40")
+    with open_store(path) as store:
+        store.raw_sql("PRAGMA user_version = 40")
     with pytest.raises(StoreError, match="newer version of NewsDesk"):
-        Store.open(path, create=False)
+        open_store(path, create=False)
 
 
 def test_another_programs_sqlite_file_is_refused_untouched(tmp_path):
@@ -61,7 +61,7 @@ def test_another_programs_sqlite_file_is_refused_untouched(tmp_path):
     before = path.read_bytes()
     with pytest.raises(StoreError, match=r"database of another program \(it holds tables such as "
                                          r"invoices, not NewsDesk's\); nothing in it was changed"):
-        Store.open(path)
+        open_store(path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]  # no -wal, no -shm
 
@@ -71,25 +71,25 @@ def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path):
     path.write_bytes(b"shopping list: milk, eggs\n" * 200)
     for create in (True, False):
         with pytest.raises(StoreError, match=r"is not a NewsDesk database \(not an SQLite file"):
-            Store.open(path, create=create)
+            open_store(path, create=create)
     assert path.read_bytes() == b"shopping list: milk, eggs\n" * 200
 
 
 def test_open_without_create_refuses_a_missing_or_empty_file(tmp_path):
     missing = tmp_path / "typo" / "newsdesk.db"
     with pytest.raises(StoreError, match=r"There is no NewsDesk database at .*nothing was created"):
-        Store.open(missing, create=False)
+        open_store(missing, create=False)
     assert not (tmp_path / "typo").exists()
     empty = tmp_path / "empty.db"
     empty.write_bytes(b"")
     with pytest.raises(StoreError, match="There is no NewsDesk database"):
-        Store.open(empty, create=False)
+        open_store(empty, create=False)
     assert empty.read_bytes() == b""
-    with Store.open(tmp_path / "real.db") as store:
+    with open_store(tmp_path / "real.db") as store:
         _, articles = _load(store)
-        store.upsert_articles(articles)
-    with Store.open(tmp_path / "real.db", create=False) as store:
-        assert store.count_articles() == 2
+        store.articles.upsert(articles)
+    with open_store(tmp_path / "real.db", create=False) as store:
+        assert store.articles.count() == 2
 
 
 # ---------------------------------------------------------------- full disk
@@ -97,34 +97,34 @@ def test_open_without_create_refuses_a_missing_or_empty_file(tmp_path):
 
 def test_a_full_disk_keeps_what_was_saved_and_the_store_stays_usable(tmp_path):
     path = tmp_path / "full.db"
-    with Store.open(path) as store:
+    with open_store(path) as store:
         source, articles = _load(store)
-        store.upsert_articles(articles[:1])
-        page_count = store._read("PRAGMA page_count")[0][0]
-        store._conn.execute(f"PRAGMA max_page_count = {page_count}")
+        store.articles.upsert(articles[:1])
+        page_count = store.raw_sql("PRAGMA page_count")[0][0]
+        store.raw_sql(f"PRAGMA max_page_count = {page_count}")
         big = replace(articles[1], text="word " * 200_000)
         # A refresh's batch: articles and the source's new state together.
         with pytest.raises(StoreError) as caught, store.transaction():
-            store.upsert_articles([big])
-            store.update_source(source.id, etag='"never"')
+            store.articles.upsert([big])
+            store.sources.update(source.id, etag='"never"')
         assert str(caught.value) == (
             f"The disk holding {path} is full (or the database reached its size limit); this "
             "change was not saved, and everything saved before it is kept. Free some space "
             "and try again.")
         assert not store._conn.in_transaction
-        assert [a.id for a in store.list_articles()] == [articles[0].id]
-        assert store.get_source(source.id).etag is None
-        assert store.search("ireland")[0].id == articles[0].id
-        store.set_starred(articles[0].id)  # small writes still fit
-        store._conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
-        assert store.upsert_articles([big]).new_ids == (big.id,)
-    with Store.open(path) as store:
-        assert store.count_articles() == 2 and store.integrity_problems() == []
-        assert store.status(articles[0].id)["is_starred"] == 1
+        assert [a.id for a in store.articles.list()] == [articles[0].id]
+        assert store.sources.get(source.id).etag is None
+        assert store.articles.search("ireland")[0].id == articles[0].id
+        store.reading.set_starred(articles[0].id)  # small writes still fit
+        store.raw_sql("PRAGMA max_page_count = 1073741823")  # space freed
+        assert store.articles.upsert([big]).new_ids == (big.id,)
+    with open_store(path) as store:
+        assert store.articles.count() == 2 and store.integrity_problems() == []
+        assert store.reading.status(articles[0].id).is_starred == 1
 
 
 def test_io_errors_are_a_sentence():
-    from newsdesk.store.db import _explain
+    from newsdesk.store import _explain
 
     error = sqlite3.OperationalError("disk I/O error")
     error.sqlite_errorcode = 10 | (3 << 8)  # SQLITE_IOERR_WRITE
@@ -137,9 +137,9 @@ def test_io_errors_are_a_sentence():
 
 def test_a_writer_waits_for_another_programs_transaction_instead_of_failing(tmp_path):
     path = tmp_path / "shared.db"
-    with Store.open(path) as refresher, Store.open(path) as window:
+    with open_store(path) as refresher, open_store(path) as window:
         _, articles = _load(refresher)
-        refresher.upsert_articles(articles[:1])
+        refresher.articles.upsert(articles[:1])
         errors: list[Exception] = []
 
         def star() -> None:
@@ -149,22 +149,22 @@ def test_a_writer_waits_for_another_programs_transaction_instead_of_failing(tmp_
                 errors.append(exc)
 
         with refresher.transaction():
-            refresher.count_articles()  # the transaction reads first, then writes
+            refresher.articles.count()  # the transaction reads first, then writes
             thread = threading.Thread(target=star)
             thread.start()
             thread.join(0.3)  # the star waits for the write lock; it must not commit now
-            result = refresher.upsert_articles(articles[1:])
+            result = refresher.articles.upsert(articles[1:])
         thread.join(10)
         assert errors == [] and result.new_ids == (articles[1].id,)
-        assert refresher.count_articles() == 2
+        assert refresher.articles.count() == 2
         assert refresher.status(articles[0].id)["is_starred"] == 1
 
 
 def test_two_connections_writing_at_once_never_see_busy(tmp_path):
     path = tmp_path / "busy.db"
-    with Store.open(path) as one, Store.open(path) as two:
+    with open_store(path) as one, open_store(path) as two:
         _, articles = _load(one, "duplicate_guids.xml", "https://lazy.example/feed")
-        one.upsert_articles(articles)
+        one.articles.upsert(articles)
         ids = [a.id for a in articles]
         errors: list[Exception] = []
 
@@ -172,9 +172,9 @@ def test_two_connections_writing_at_once_never_see_busy(tmp_path):
             try:
                 for n in range(rounds):
                     with store.transaction():
-                        store.list_articles()
-                        store.set_read(ids, n % 2 == 0)
-                        store.set_starred(ids[n % len(ids)], True)
+                        store.articles.list()
+                        store.reading.set_read(ids, n % 2 == 0)
+                        store.reading.set_starred(ids[n % len(ids)], True)
             except Exception as exc:
                 errors.append(exc)
 
@@ -189,55 +189,55 @@ def test_two_connections_writing_at_once_never_see_busy(tmp_path):
 
 def test_bulk_read_batches_are_numbered_under_the_write_lock(tmp_path):
     path = tmp_path / "batches.db"
-    with Store.open(path) as one, Store.open(path) as two:
+    with open_store(path) as one, open_store(path) as two:
         first, a = _load(one)
         second, b = _load(one, "nodates.xml", "https://nodates.example/feed")
-        one.upsert_articles(a + b)
+        one.articles.upsert(a + b)
         found: dict[str, int] = {}
 
         def mark_second() -> None:
-            found["two"] = two.mark_read_where(ArticleQuery(source_id=second.id))[0]
+            found["two"] = two.reading.mark_read_where(ArticleQuery(source_id=second.id))[0]
 
         with one.transaction():
-            found["one"] = one.mark_read_where(ArticleQuery(source_id=first.id))[0]
+            found["one"] = one.reading.mark_read_where(ArticleQuery(source_id=first.id))[0]
             thread = threading.Thread(target=mark_second)
             thread.start()
             time.sleep(0.3)  # the other program would have picked its number by now
         thread.join(10)
         assert sorted(found.values()) == [1, 2]
-        assert one.undo_read_batch(found["two"]) == len(b)
-        assert one.unread_by_source() == {second.id: len(b)}
+        assert one.reading.undo_batch(found["two"]) == len(b)
+        assert one.reading.unread_by_source() == {second.id: len(b)}
 
 
 def test_new_stories_are_renumbered_when_another_program_took_their_ids(store):
     _, articles = _load(store)
-    store.upsert_articles(articles)
+    store.articles.upsert(articles)
     story = {"label": "x", "first_seen": NOW, "last_seen": NOW, "size": 1, "outlets": 1,
              "centroid": "{}"}
-    next_id = store.story_state(set(), NOW)["next_id"]
+    next_id = store.stories.state(set(), NOW)["next_id"]
     # Another program saves story 1 first...
-    store.save_stories([{**story, "id": next_id, "label": "theirs"}],
+    store.stories.save([{**story, "id": next_id, "label": "theirs"}],
                        [{"article_id": articles[0].id, "story_id": next_id, "score": 1.0,
                          "duplicate_of": None, "vector": "{}"}], {}, 1, new_from=next_id)
     # ...then this grouping step, which was handed the same id, saves its own.
-    store.save_stories([{**story, "id": next_id, "label": "ours"}],
+    store.stories.save([{**story, "id": next_id, "label": "ours"}],
                        [{"article_id": articles[1].id, "story_id": next_id, "score": 1.0,
                          "duplicate_of": None, "vector": "{}"}], {}, 2, new_from=next_id)
-    assert store.story_label(next_id) == "theirs"
-    assert store.story_label(next_id + 1) == "ours"
-    assert store.story_of(articles[0].id) == next_id
-    assert store.story_of(articles[1].id) == next_id + 1
+    assert store.stories.label(next_id) == "theirs"
+    assert store.stories.label(next_id + 1) == "ours"
+    assert store.stories.story_of(articles[0].id) == next_id
+    assert store.stories.story_of(articles[1].id) == next_id + 1
 
 
 # ---------------------------------------------------------------- moved feeds
 
 
 def test_move_source_checks_and_moves_in_one_step(store):
-    a, _ = store.add_source("https://a.example/feed")
-    b, _ = store.add_source("https://b.example/feed")
-    assert store.move_source(a.id, "https://new.example/feed") is True
-    assert store.move_source(b.id, "https://new.example/feed") is False
-    assert (store.get_source(a.id).url, store.get_source(b.id).url) == (
+    a, _ = store.sources.add("https://a.example/feed")
+    b, _ = store.sources.add("https://b.example/feed")
+    assert store.sources.move(a.id, "https://new.example/feed") is True
+    assert store.sources.move(b.id, "https://new.example/feed") is False
+    assert (store.sources.get(a.id).url, store.sources.get(b.id).url) == (
         "https://new.example/feed", "https://b.example/feed")
 
 
@@ -245,13 +245,13 @@ def test_two_feeds_moving_to_one_address_do_not_abort_the_refresh(store, feed_se
     feed_server.routes["/old-a"] = Route(status=301, redirect=feed_server.url("/new"))
     feed_server.routes["/old-b"] = Route(status=301, redirect=feed_server.url("/new"))
     feed_server.routes["/new"] = Route(body=fixture_bytes("rss20.xml"))
-    a, _ = store.add_source(feed_server.url("/old-a"))
-    b, _ = store.add_source(feed_server.url("/old-b"))
+    a, _ = store.sources.add(feed_server.url("/old-a"))
+    b, _ = store.sources.add(feed_server.url("/old-b"))
     with caplog.at_level("WARNING", logger="newsdesk.ingest.pipeline"):
         report = refresh(store, [a, b], now=NOW)
     # Both are stored; the second brought word-for-word copies of the first one's articles.
     assert sorted((r.outcome, r.new) for r in report.sources) == [("new", 2), ("unchanged", 0)]
-    urls = {s.id: s.url for s in store.list_sources()}
+    urls = {s.id: s.url for s in store.sources.list()}
     [moved] = [i for i, url in urls.items() if url == feed_server.url("/new")]
     [stayed] = [s for s in (a, b) if s.id != moved]
     assert urls[stayed.id] == stayed.url
@@ -260,9 +260,9 @@ def test_two_feeds_moving_to_one_address_do_not_abort_the_refresh(store, feed_se
 
 
 def test_giving_a_source_another_sources_address_is_a_sentence(store):
-    a, _ = store.add_source("https://a.example/feed")
-    store.add_source("https://b.example/feed")
+    a, _ = store.sources.add("https://a.example/feed")
+    store.sources.add("https://b.example/feed")
     with pytest.raises(StoreError, match=r"^Another source already has that address; nothing "
                                          r"was changed\.$"):
-        store.update_source(a.id, url="https://b.example/feed")
-    assert store.get_source(a.id).url == "https://a.example/feed"
+        store.sources.update(a.id, url="https://b.example/feed")
+    assert store.sources.get(a.id).url == "https://a.example/feed"

@@ -17,7 +17,7 @@ def test_interrupt_stops_a_running_query_and_later_ones(store):
 
     def read() -> None:
         try:
-            outcome.append(store._read(SLOW))
+            outcome.append(store.raw_sql(SLOW))
         except StoreError as exc:
             outcome.append(exc)
 
@@ -33,7 +33,7 @@ def test_interrupt_stops_a_running_query_and_later_ones(store):
     assert store.interrupted
     again = time.monotonic()
     with pytest.raises(QueryInterrupted):  # the flag stops the next one too
-        store._read(SLOW, user_query=True)
+        store.raw_sql(SLOW, user_query=True)
     assert time.monotonic() - again < 1
 
 

@@ -90,8 +90,8 @@ def test_sample_corpus_stories(store):
     load_sample(store)
     gold = json.loads(resource_path("sample", "stories.json").read_text())
     url_to_story = {}
-    for story in store.list_stories():
-        for member in store.story_members(story.id):
+    for story in store.stories.list():
+        for member in store.stories.members(story.id):
             url_to_story[member.url] = story.id
     for event, urls in gold.items():
         found = {url_to_story[u] for u in urls}
@@ -105,12 +105,12 @@ def test_incremental_growth_keeps_the_story_id(store):
     from dataclasses import replace
 
     load_sample(store)
-    member = store.list_articles(search="Crossfade", limit=1)[0]
-    story_id = store.story_of(member.id)
+    member = store.articles.list(search="Crossfade", limit=1)[0]
+    story_id = store.stories.story_of(member.id)
     follow_up = replace(member, id="crossfade-follow-up", url="https://late.example/crossfade",
                         title="Crossfade: Veritas CPU flaw fix slows cloud servers",
                         published=member.published + timedelta(hours=20))
-    store.upsert_articles([follow_up])
+    store.articles.upsert([follow_up])
     assert update_stories(store, ["crossfade-follow-up"]) == 1
-    assert store.story_of("crossfade-follow-up") == story_id
+    assert store.stories.story_of("crossfade-follow-up") == story_id
     assert update_stories(store) == 0  # nothing left to place
