@@ -31,6 +31,7 @@ from newsdesk.comparison import cached_story_comparison, compare_story
 from newsdesk.models import Article
 from newsdesk.sample import load_sample
 from newsdesk.store import open_store
+from newsdesk.store.api import StoryAssignment, StoryRecord
 
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "basil.jsonl"
 OUTLETS = 10
@@ -86,11 +87,10 @@ def main() -> None:
             members = articles[k * args.articles:(k + 1) * args.articles]
             story_id = 90_000 + k
             store.stories.save(
-                [{"id": story_id, "label": members[0].title, "first_seen": members[0].published,
-                  "last_seen": members[-1].published, "size": len(members), "outlets": OUTLETS,
-                  "centroid": "{}"}],
-                [{"article_id": a.id, "story_id": story_id, "score": 1.0, "duplicate_of": None,
-                  "vector": "{}"} for a in members], {}, len(articles))
+                [StoryRecord(id=story_id, label=members[0].title, first_seen=members[0].published,
+                             last_seen=members[-1].published, size=len(members), outlets=OUTLETS)],
+                [StoryAssignment(article_id=a.id, story_id=story_id, score=1.0) for a in members],
+                {}, len(articles))
             stories.append((story_id, members))
         words = sum(a.word_count for a in stories[0][1])
         print(f"stories of {args.articles} articles from {OUTLETS} outlets, "

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from newsdesk.analysis.stories import Story, StoryIndex, StoryInput, term_counts
 from newsdesk.models import Article
-from newsdesk.store import Store, from_iso
+from newsdesk.store import Store
+from newsdesk.store.api import StoryAssignment, StoryRecord
 
 log = logging.getLogger(__name__)
 
@@ -46,55 +47,51 @@ def _place(store: Store, articles: list[Article]) -> int:
     terms = set().union(*(c.keys() for c in counts))
     since = inputs[0].published - StoryIndex().window
     state = store.stories.state(terms, since)
-    index = StoryIndex(next_id=state["next_id"])
+    index = StoryIndex(next_id=state.next_id)
     index.keep_closed = True
-    index.df.update(state["df"])
-    index.documents = state["documents"]
-    for row in state["stories"]:
-        outlets = state["outlets"].get(int(row["id"]))
+    index.df.update(state.df)
+    index.documents = state.documents
+    for row in state.stories:
+        outlets = state.outlets.get(row.id)
         if not outlets:
             continue
-        index.restore(Story(id=int(row["id"]), first_seen=from_iso(row["first_seen"]),  # type: ignore[arg-type]
-                            last_seen=from_iso(row["last_seen"]),  # type: ignore[arg-type]
-                            centroid=json.loads(row["centroid"]), outlets=set(outlets),
+        index.restore(Story(id=row.id, first_seen=row.first_seen, last_seen=row.last_seen,
+                            centroid=json.loads(row.centroid), outlets=set(outlets),
                             loaded=False))
 
     def load(story: Story) -> None:
         stored = store.stories.member_rows(story.id)
-        story.members[:0] = [m["article_id"] for m in stored]
+        story.members[:0] = [m.article_id for m in stored]
         for m in stored:
-            story.titles[m["article_id"]] = m["title"]
-            story.vectors[m["article_id"]] = json.loads(m["vector"])
+            story.titles[m.article_id] = m.title
+            story.vectors[m.article_id] = json.loads(m.vector)
 
     index.loader = load
     increments: Counter[str] = Counter()
-    assignments = []
+    assignments: list[StoryAssignment] = []
     touched: set[int] = set()
     for article, count in zip(inputs, counts, strict=True):
         placed = index.add(article, count)
         increments.update(count.keys())
         touched.add(placed.story_id)
         story = index.stories[placed.story_id]  # just placed, so still open
-        assignments.append({
-            "article_id": article.id, "story_id": placed.story_id, "score": placed.score,
-            "duplicate_of": placed.duplicate_of,
-            "vector": json.dumps(story.vectors[article.id], separators=(",", ":")),
-        })
+        assignments.append(StoryAssignment(
+            article_id=article.id, story_id=placed.story_id, score=placed.score,
+            duplicate_of=placed.duplicate_of,
+            vector=json.dumps(story.vectors[article.id], separators=(",", ":"))))
     by_id = {st.id: st for st in [*index.closed, *index.stories.values()]}
     for sid in touched:
         index.ensure_loaded(by_id[sid])  # the label and size need every member
     rows = [_story_row(by_id[sid]) for sid in sorted(touched)]
     store.stories.save(rows, assignments, dict(increments), index.documents,
-                       new_from=state["next_id"])
+                       new_from=state.next_id)
     log.info("placed %d articles in %d stories", len(assignments), len(rows))
     return len(assignments)
 
 
-def _story_row(story: Story) -> dict[str, object]:
-    return {
-        "id": story.id, "label": story.label, "first_seen": story.first_seen,
-        "last_seen": story.last_seen, "size": len(story.members),
-        "outlets": len(story.outlets),
-        "centroid": json.dumps({t: round(w, 5) for t, w in story.centroid.items()},
-                               separators=(",", ":")),
-    }
+def _story_row(story: Story) -> StoryRecord:
+    return StoryRecord(
+        id=story.id, label=story.label, first_seen=story.first_seen,
+        last_seen=story.last_seen, size=len(story.members), outlets=len(story.outlets),
+        centroid=json.dumps({t: round(w, 5) for t, w in story.centroid.items()},
+                            separators=(",", ":")))

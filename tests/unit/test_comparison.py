@@ -7,6 +7,7 @@ import pytest
 from newsdesk import comparison as comparison_module
 from newsdesk.comparison import compare_article, compare_story, to_json
 from newsdesk.sample import load_sample
+from newsdesk.store.api import StoryAssignment
 
 
 @pytest.fixture
@@ -46,8 +47,8 @@ def test_regrouping_a_story_drops_its_cached_comparison(sample_store):
     compare_story(sample_store, story.id)
     other = next(s for s in sample_store.stories.list() if s.id != story.id)
     moved = other.article_ids[0]
-    sample_store.stories.save([], [{"article_id": moved, "story_id": story.id, "score": 0.5,
-                                     "duplicate_of": None, "vector": "{}"}], {}, 0)
+    sample_store.stories.save([], [StoryAssignment(article_id=moved, story_id=story.id, score=0.5)],
+                              {}, 0)
     assert sample_store.caches.cached_comparison(story.id) is None
     _, fresh = compare_story(sample_store, story.id)
     assert moved in {h.article_id for o in fresh.outlets for h in o.headlines}
@@ -95,6 +96,6 @@ def test_warm_cache_compares_each_new_story_once(sample_store):
     assert warm_cache(sample_store) == 0  # nothing new
     story = several[0]
     other = next(s for s in sample_store.stories.list() if s.id != story.id)
-    sample_store.stories.save([], [{"article_id": other.article_ids[0], "story_id": story.id,
-                                     "score": 0.5, "duplicate_of": None, "vector": "{}"}], {}, 0)
+    sample_store.stories.save(
+        [], [StoryAssignment(article_id=other.article_ids[0], story_id=story.id, score=0.5)], {}, 0)
     assert warm_cache(sample_store) >= 1  # the story that changed

@@ -142,8 +142,16 @@ class SqliteStore:
             problems.append(str(exc))
         return problems
 
-    def raw_sql(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run one statement on this store's own connection, outside any transaction of
-        the store's; return its rows. For diagnostics and the SQLite backend's own tests
-        (a slow query to interrupt, a size limit): not part of the contract."""
-        return [tuple(r) for r in self._core.read(sql, params)]
+    def raw_sql(self, sql: str, params: Sequence[Any] = (), *,
+                user_query: bool = False) -> list[tuple[Any, ...]]:
+        """Run one statement on this store's own connection and return its rows (a write
+        outside a transaction() is committed). For diagnostics and the SQLite backend's
+        own tests (a slow query to interrupt, a size limit): not part of the contract.
+        With `user_query`, errors are reported as a search's would be."""
+        core = self._core
+        with core.lock:
+            inside = core.conn.in_transaction
+            rows = [tuple(r) for r in core.read(sql, params, user_query=user_query)]
+            if core.conn.in_transaction and not inside:  # a statement that wrote: keep it
+                core.conn.commit()
+        return rows
