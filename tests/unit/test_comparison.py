@@ -81,7 +81,7 @@ def test_a_cache_that_cannot_be_written_still_gives_the_answer(sample_store, mon
     def full(*args, **kwargs):
         raise StoreError("The disk is full.")
 
-    monkeypatch.setattr(sample_store, "save_comparison", full)
+    monkeypatch.setattr(sample_store.caches, "save_comparison", full)
     story = _story(sample_store)
     label, result = compare_story(sample_store, story.id)
     assert label == story.label and len(result.outlets) == len(story.outlets)

@@ -192,7 +192,7 @@ def test_a_failing_store_write_rolls_back_only_that_source(store, feed_server, m
             raise RuntimeError("update failed half-way")
         return real(source_id, **fields)
 
-    monkeypatch.setattr(store, "update_source", update_source)
+    monkeypatch.setattr(store.sources, "update", update_source)
     report = refresh(store, [good1, bad, good2], now=NOW)
     assert [r.outcome for r in report.sources] == ["new", "failed", "new"]
     assert report.sources[1].error_kind == "internal"
@@ -212,7 +212,7 @@ def test_a_full_disk_is_recorded_as_a_storage_failure(store, feed_server, monkey
             raise StoreError(message)
         return real(articles)
 
-    monkeypatch.setattr(store, "upsert_articles", upsert)
+    monkeypatch.setattr(store.articles, "upsert", upsert)
     report = refresh(store, [good1, bad, good2], now=NOW)
     failed = report.sources[1]
     assert (failed.outcome, failed.error_kind, failed.error_message) == ("failed", "storage", message)
@@ -253,7 +253,7 @@ def test_bookkeeping_writes_that_fail_cost_only_themselves(store, feed_server, m
             raise StoreError("The database is busy in another program; try again.")
         return real(source_id, **fields)
 
-    monkeypatch.setattr(store, "update_source", update_source)
+    monkeypatch.setattr(store.sources, "update", update_source)
     report = refresh(store, [store.sources.get(s.id) for s in sources], now=NOW)
     assert [r.outcome for r in report.sources] == ["failed"] * 3
     assert [store.sources.get(s.id).error_count for s in sources] == [1, 0, 1]
