@@ -42,6 +42,8 @@ def test_from_iso_reads_every_value_we_ever_wrote_and_never_raises(legacy, expec
 def test_legacy_year_one_rows_no_longer_break_reading(store):
     """Such rows (Go's zero time, stored by an older version) broke articles, stories, search
     and the window's list until the source was removed."""
+    from sqlite_utils import Database
+
     from newsdesk.clustering import update_stories
     from newsdesk.store.sqlite.migrations import m0008_placeholder_dates
 
@@ -53,13 +55,15 @@ def test_legacy_year_one_rows_no_longer_break_reading(store):
     store.articles.upsert(articles)
     with store.transaction():
         store.raw_sql("UPDATE articles SET published = '1-01-01T00:00:00Z', "
-                            "updated = '1-01-01T00:00:00Z', date_from_feed = 1")
+                      "updated = '1-01-01T00:00:00Z', date_from_feed = 1")
     (article,) = store.articles.list(ArticleQuery())  # reading works before any repair
     assert article.published == datetime(1, 1, 1, tzinfo=UTC)
     assert [a.title for a in store.articles.search("gopher")] == ["Zero time gopher"]
     assert [h.title for h in store.articles.headlines(ArticleQuery(), limit=10)] == ["Zero time gopher"]
-    with store.transaction():
-        m0008_placeholder_dates(store._db)  # what opening an old database now runs once
+    old = Database(store.url.removeprefix("sqlite:///"))  # what opening an old database
+    with old.conn:  # now runs once (on a connection of its own: no private of the store's)
+        m0008_placeholder_dates(old)
+    old.close()
     (article,) = store.articles.list(ArticleQuery())
     assert (article.published, article.updated, article.date_from_feed) == (NOW, None, False)
     assert update_stories(store) == 1
