@@ -101,7 +101,7 @@ class OpenStory:
 
 
 @dataclass(frozen=True, slots=True)
-class StoryState:
+class GroupingState:
     """What grouping needs to continue (see StoriesFacet.state)."""
 
     df: Mapping[str, int]
@@ -321,7 +321,7 @@ class StoriesFacet(Protocol):
         """Ids of articles in no story, oldest first. Reads only."""
         ...
 
-    def state(self, terms: set[str], since: datetime) -> StoryState:
+    def state(self, terms: set[str], since: datetime) -> GroupingState:
         """What grouping needs to continue: the frequencies of `terms`, the document
         count, the stories opened since `since` with their outlets, the next free id.
         Reads only."""
@@ -374,6 +374,17 @@ class StoriesFacet(Protocol):
 
     def story_of(self, article_id: str) -> int | None:
         """The id of the story an article is in, or None. Reads only."""
+        ...
+
+    def model(self) -> tuple[str, int] | None:
+        """(name, version) of the story model that owns the story tables, or None if none
+        does. Reads only."""
+        ...
+
+    def claim(self, name: str, version: int, state_json: str = "{}") -> None:
+        """Give the story tables to the model `name` at `version`, emptied: every story,
+        membership, learned term count and cached comparison goes, in one transaction;
+        articles stay, in no story. Idempotent. Raises StoreError if it cannot write."""
         ...
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import builtins
 import dataclasses
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, StoryMember, StorySummary
 from newsdesk.store.api import (
+    GroupingState,
     MemberVector,
     OpenStory,
     StoryAssignment,
     StoryRecord,
-    StoryState,
 )
 from newsdesk.store.dates import to_iso
 from newsdesk.store.sqlite.articles import row_to_article, stored_date
@@ -47,7 +47,7 @@ class SqliteStories:
             "SELECT a.id FROM articles a WHERE a.id NOT IN (SELECT article_id FROM story_articles) "
             "ORDER BY a.published, a.id")]
 
-    def state(self, terms: set[str], since: datetime) -> StoryState:
+    def state(self, terms: set[str], since: datetime) -> GroupingState:
         """See StoriesFacet.state; members are read per story, only when needed
         (member_rows)."""
         read = self._core.read
@@ -70,7 +70,7 @@ class SqliteStories:
                           f"WHERE sa.story_id IN ({placeholders(chunk)})", chunk):
                 outlets.setdefault(int(r[0]), set()).add(r[1])
         next_id = int(read("SELECT COALESCE(MAX(id), 0) + 1 FROM stories")[0][0])
-        return StoryState(df=df, documents=self.grouped_documents(), stories=stories,
+        return GroupingState(df=df, documents=self.grouped_documents(), stories=stories,
                           outlets={k: frozenset(v) for k, v in outlets.items()}, next_id=next_id)
 
     def member_rows(self, story_id: int) -> builtins.list[MemberVector]:
@@ -187,3 +187,20 @@ class SqliteStories:
         rows = self._core.read("SELECT story_id FROM story_articles WHERE article_id = ?",
                                [article_id])
         return int(rows[0][0]) if rows else None
+
+    # The story model's ownership (story_model_state: migration 0009 of the story-model work).
+
+    def model(self) -> tuple[str, int] | None:
+        rows = self._core.read("SELECT name, version FROM story_model_state "
+                               "ORDER BY updated DESC, name, version LIMIT 1")
+        return (str(rows[0][0]), int(rows[0][1])) if rows else None
+
+    def claim(self, name: str, version: int, state_json: str = "{}") -> None:
+        with self._core.write() as conn:
+            for table in ("story_comparisons", "story_articles", "stories", "story_terms",
+                          "story_model_state"):
+                conn.execute(f"DELETE FROM {table}")  # our own table names, not input
+            conn.execute("UPDATE story_meta SET value = 0 WHERE key = 'documents'")
+            conn.execute("INSERT INTO story_model_state(name, version, state_json, updated) "
+                         "VALUES (?, ?, ?, ?)", [name, version, state_json,
+                                                 to_iso(datetime.now(UTC))])
