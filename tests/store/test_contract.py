@@ -15,7 +15,7 @@ from newsdesk.ingest.normalize import normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.ingest.pipeline import refresh
 from newsdesk.models import ArticleQuery, Headline
-from newsdesk.store import Store, open_store
+from newsdesk.store import Store, api, open_store
 from newsdesk.store.api import ArticleStatus, FetchLogEntry, StoryAssignment, StoryRecord
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
@@ -423,3 +423,14 @@ def test_a_sound_store_reports_no_integrity_problems(store):
 def test_the_store_names_no_file(store):
     assert not hasattr(store, "path")
     assert store.url.startswith(("sqlite:///", "postgresql://"))
+
+
+@pytest.mark.parametrize("facet, protocol", [
+    ("sources", api.SourcesFacet), ("articles", api.ArticlesFacet),
+    ("reading", api.ReadingFacet), ("topics", api.TopicsFacet),
+    ("stories", api.StoriesFacet), ("caches", api.CachesFacet), ("", api.Store)])
+def test_the_backend_has_every_call_of_the_contract(store, facet, protocol):
+    target = getattr(store, facet) if facet else store
+    wanted = {name for name in vars(protocol) if not name.startswith("_")} - {"mro"}
+    missing = sorted(name for name in wanted if not hasattr(target, name))
+    assert missing == []
