@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, TypedDict, Unpack
+from typing import Any, Protocol, TypedDict
 
 from newsdesk.models import (
     Article,
@@ -168,10 +168,11 @@ class SourcesFacet(Protocol):
         samples are never due. Reads only."""
         ...
 
-    def update(self, source_id: int, **fields: Unpack[SourceChanges]) -> None:
-        """Change a source's own fields; nothing when none are given. Idempotent. Raises
-        ValueError for a field that is not a source's, StoreError when another source
-        has the URL (nothing changed). An unknown id changes nothing."""
+    def update(self, source_id: int, **fields: Any) -> None:
+        """Change a source's own fields (the names and types of SourceChanges); nothing
+        when none are given. Idempotent. Raises ValueError for a field that is not a
+        source's, StoreError when another source has the URL (nothing changed). An unknown
+        id changes nothing."""
         ...
 
     def move(self, source_id: int, new_url: str) -> bool:

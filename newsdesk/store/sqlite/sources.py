@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import sqlite3
 from datetime import UTC, datetime
-from typing import Unpack
+from typing import Any
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Source
@@ -74,7 +74,7 @@ class SqliteSources:
             "(next_fetch_at IS NULL OR next_fetch_at <= ?) ORDER BY id", [now_iso])
         return [_row_to_source(r) for r in rows]
 
-    def update(self, source_id: int, **fields: Unpack[SourceChanges]) -> None:
+    def update(self, source_id: int, **fields: Any) -> None:
         unknown = set(fields) - _FIELDS
         if unknown:
             raise ValueError(f"not source fields: {sorted(unknown)}")

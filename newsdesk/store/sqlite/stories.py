@@ -64,10 +64,10 @@ class SqliteStories:
         outlets: dict[int, set[str]] = {}
         ids = [st.id for st in stories]
         for start in range(0, len(ids), CHUNK):
-            chunk = ids[start:start + CHUNK]
+            some = ids[start:start + CHUNK]
             for r in read("SELECT DISTINCT sa.story_id, a.outlet FROM story_articles sa "
                           "JOIN articles a ON a.id = sa.article_id "
-                          f"WHERE sa.story_id IN ({placeholders(chunk)})", chunk):
+                          f"WHERE sa.story_id IN ({placeholders(some)})", some):
                 outlets.setdefault(int(r[0]), set()).add(r[1])
         next_id = int(read("SELECT COALESCE(MAX(id), 0) + 1 FROM stories")[0][0])
         return GroupingState(df=df, documents=self.grouped_documents(), stories=stories,
