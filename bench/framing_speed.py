@@ -135,8 +135,7 @@ def main() -> None:
         for i in range(5):
             framing._profile.cache_clear()
             framing._sentences.cache_clear()
-            with store.transaction():
-                store.raw_sql("DELETE FROM story_comparisons")
+            store.caches.clear_comparisons()
             cold.append(switch(i))
         summary("pane shows a story with a cold cache (compute + draw; on a worker in the app)",
                 cold)

@@ -419,6 +419,11 @@ class CachesFacet(Protocol):
         """Cache a story's comparison (an unknown story keeps none). Idempotent."""
         ...
 
+    def clear_comparisons(self) -> int:
+        """Drop every cached comparison (they are recomputed when next wanted); return how
+        many went. Idempotent."""
+        ...
+
     def stories_without_comparison(self, *, min_outlets: int = 2, limit: int = 50) -> builtins.list[int]:
         """Newest stories of at least `min_outlets` with no cached comparison. Reads only."""
         ...

@@ -434,3 +434,20 @@ def test_the_backend_has_every_call_of_the_contract(store, facet, protocol):
     wanted = {name for name in vars(protocol) if not name.startswith("_")} - {"mro"}
     missing = sorted(name for name in wanted if not hasattr(target, name))
     assert missing == []
+
+
+def test_cached_comparisons_can_be_dropped(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    store.stories.save([StoryRecord(id=1, label="Court", first_seen=NOW, last_seen=NOW, size=2,
+                                    outlets=2)],
+                       [StoryAssignment(a.id, 1, 1.0) for a in articles], {}, 2)
+    assert store.caches.stories_without_comparison() == [1]
+    store.caches.save_comparison(1, "sig", "{}")
+    store.caches.save_comparison(99, "sig", "{}")  # no such story: nothing kept
+    assert store.caches.cached_comparison(1) == ("sig", "{}")
+    assert store.caches.cached_comparison(99) is None
+    assert store.caches.stories_without_comparison() == []
+    assert store.caches.clear_comparisons() == 1
+    assert store.caches.clear_comparisons() == 0
+    assert store.caches.stories_without_comparison() == [1]

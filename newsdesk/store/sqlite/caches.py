@@ -56,6 +56,10 @@ class SqliteCaches:
             conn.execute("INSERT OR REPLACE INTO story_comparisons(story_id, signature, data) "
                          "SELECT id, ?, ? FROM stories WHERE id = ?", [signature, data, story_id])
 
+    def clear_comparisons(self) -> int:
+        with self._core.write() as conn:
+            return conn.execute("DELETE FROM story_comparisons").rowcount
+
     def stories_without_comparison(self, *, min_outlets: int = 2, limit: int = 50) -> list[int]:
         rows = self._core.read(
             "SELECT id FROM stories WHERE outlets >= ? AND id NOT IN "
