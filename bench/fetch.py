@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.feeds import LatencyServer, make_feed
 from newsdesk.ingest.pipeline import parse_and_normalize
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 
 
 def run_cli(db: Path, *args: str) -> tuple[float, str]:
@@ -34,13 +34,13 @@ def run_cli(db: Path, *args: str) -> tuple[float, str]:
 
 
 def core_throughput(bodies: list[bytes]) -> tuple[float, int]:
-    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "core.db") as store:
-        sources = [store.add_source(f"https://outlet{i}.example/feed")[0] for i in range(len(bodies))]
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "core.db") as store:
+        sources = [store.sources.add(f"https://outlet{i}.example/feed")[0] for i in range(len(bodies))]
         started = time.process_time()
         count = 0
         for source, body in zip(sources, bodies, strict=True):
             _, articles = parse_and_normalize(source, body, url=source.url)
-            store.upsert_articles(articles)
+            store.articles.upsert(articles)
             count += len(articles)
         return time.process_time() - started, count
 

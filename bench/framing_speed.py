@@ -30,7 +30,7 @@ from newsdesk.models import Article
 from newsdesk.sample import load_sample
 from newsdesk.services.comparisons import cached_story_comparison, compare_story
 from newsdesk.services.stories import update_stories
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "basil.jsonl"
 OUTLETS = 10
@@ -41,9 +41,9 @@ def texts() -> list[tuple[str, str]]:
     if BASIL.exists():
         rows = [json.loads(line) for line in BASIL.open(encoding="utf-8")]
         return [(r["title"], r["text"]) for r in rows]
-    with Store.open(":memory:") as store:
+    with open_store(":memory:") as store:
         load_sample(store)
-        return [(a.title, a.text) for a in store.list_articles()] * 8
+        return [(a.title, a.text) for a in store.articles.list()] * 8
 
 
 def timed(fn: Callable[[], object], rounds: int) -> list[float]:
@@ -68,8 +68,8 @@ def main() -> None:
     corpus = texts()
     start = datetime(2026, 3, 1, 8, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "framing.db")
-        sources = [store.add_source(f"https://outlet{i}.example/feed", title=f"Outlet {i}",
+        store = open_store(Path(tmp) / "framing.db")
+        sources = [store.sources.add(f"https://outlet{i}.example/feed", title=f"Outlet {i}",
                                     site_url=f"https://outlet{i}.example/")[0].id
                    for i in range(OUTLETS)]
         articles = [Article(
@@ -79,13 +79,13 @@ def main() -> None:
             first_seen=start + timedelta(hours=n), summary_html="",
             content_html="".join(f"<p>{p}</p>" for p in text.split("\n") if p), text=text,
             word_count=len(text.split())) for n, (title, text) in enumerate(corpus)]
-        store.upsert_articles(articles)
+        store.articles.upsert(articles)
         update_stories(store)  # fills the word prior the way real use does
         stories = []
         for k in range(2):  # two stories of exactly --articles members
             members = articles[k * args.articles:(k + 1) * args.articles]
             story_id = 90_000 + k
-            store.save_stories(
+            store.stories.save(
                 [{"id": story_id, "label": members[0].title, "first_seen": members[0].published,
                   "last_seen": members[-1].published, "size": len(members), "outlets": OUTLETS,
                   "centroid": "{}"}],
@@ -121,7 +121,7 @@ def main() -> None:
         pane.resize(360, 900)
         pane.show()
         app.processEvents()
-        picks = [store.get_article(stories[i % 2][1][i].id) for i in range(args.rounds)]
+        picks = [store.articles.get(stories[i % 2][1][i].id) for i in range(args.rounds)]
 
         def switch(i: int) -> float:
             started = time.perf_counter()
@@ -136,7 +136,7 @@ def main() -> None:
             framing._profile.cache_clear()
             framing._sentences.cache_clear()
             with store.transaction():
-                store._conn.execute("DELETE FROM story_comparisons")
+                store.raw_sql("DELETE FROM story_comparisons")
             cold.append(switch(i))
         summary("pane shows a story with a cold cache (compute + draw; on a worker in the app)",
                 cold)

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 with atheris.instrument_imports(include=["newsdesk", "feedparser"]):
     from bench.fuzz_target import run_one
     from newsdesk.errors import ParseError
-    from newsdesk.store.db import Store
+    from newsdesk.store import open_store
 
 
 class Harness:
@@ -58,8 +58,8 @@ class Harness:
         path = self.workdir / "fuzz.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        self.store = Store.open(path)
-        self.source, _ = self.store.add_source("https://fuzz.example/feed")
+        self.store = open_store(path)
+        self.source, _ = self.store.sources.add("https://fuzz.example/feed")
 
     def one(self, data: bytes) -> None:
         if time.monotonic() > self.deadline:

@@ -12,7 +12,7 @@ from newsdesk.ingest.normalize import normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.ingest.pipeline import next_check
 from newsdesk.models import ArticleQuery, Source
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 CONTENT_TYPES = ("", "application/rss+xml; charset=utf-8", "application/atom+xml",
                  "application/feed+json", "text/html", "text/xml; charset=iso-8859-1",
@@ -31,14 +31,14 @@ def run_one(store: Store, source: Source, data: bytes) -> int:
     articles = normalize_feed(feed, source, now=NOW)
     next_check(SETTINGS, NOW, ttl_minutes=feed.ttl_minutes)
     with store.transaction():
-        saved = store.upsert_articles(articles)
+        saved = store.articles.upsert(articles)
     changed = (*saved.new_ids, *saved.updated_ids)  # an id merged by URL is stored under another
     for ident in changed:
-        store.get_article(ident)
+        store.articles.get(ident)
     if articles:
         query = ArticleQuery(source_id=source.id)
-        store.list_articles(query, limit=50)
-        store.headlines(query, limit=50)
+        store.articles.list(query, limit=50)
+        store.articles.headlines(query, limit=50)
         for word in {a.title.split()[0] for a in articles if a.title.split()}:
-            store.search('"' + word.replace('"', '""') + '"', limit=5)
+            store.articles.search('"' + word.replace('"', '""') + '"', limit=5)
     return len(changed)

@@ -50,13 +50,13 @@ def vocabulary(size: int = 30_000) -> tuple[list[str], list[float]]:
 
 def build(path: Path, articles: int, sources: int) -> None:
     """Fill a fresh NewsDesk database directly with SQL (the pipeline is benched elsewhere)."""
-    from newsdesk.store.db import Store
+    from newsdesk.store import open_store
 
     if path.exists():
         path.unlink()
-    with Store.open(path) as store:
+    with open_store(path) as store:
         for i in range(sources):
-            store.add_source(f"https://outlet{i}.example/feed", title=f"Outlet {i:03d}",
+            store.sources.add(f"https://outlet{i}.example/feed", title=f"Outlet {i:03d}",
                              folder=f"Group {i % 10}")
     rng = random.Random(11)
     words, cumulative = vocabulary()
@@ -102,7 +102,7 @@ def measure(path: Path) -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     from newsdesk.gui.mainwindow import MainWindow
     from newsdesk.models import ArticleQuery
-    from newsdesk.store.db import Store
+    from newsdesk.store import open_store
 
     painted: list[float] = []
 
@@ -112,7 +112,7 @@ def measure(path: Path) -> None:
                 painted.append(time.perf_counter())
             return False
 
-    store = Store.open(path)
+    store = open_store(path)
     settings = QSettings(str(path) + ".ini", QSettings.Format.IniFormat)
     window = MainWindow(store, settings)
     watch = PaintWatch()
@@ -168,7 +168,7 @@ def measure(path: Path) -> None:
         window.search_box.setText(query)
         ms = timed(window.view.search)
         search_times.append(ms)
-        matches = store.count_where(ArticleQuery(search=query))
+        matches = store.articles.count_where(ArticleQuery(search=query))
         print(f"search {query!r:<22} {ms:7.1f} ms  ({matches:,} matches)")
     print(f"search: median {statistics.median(search_times):.1f} ms, "
           f"max {max(search_times):.1f} ms")

@@ -22,7 +22,7 @@ from newsdesk.gui.app import make_app
 from newsdesk.gui.mainwindow import MainWindow
 from newsdesk.gui.settings import GuiSettings, save_settings
 from newsdesk.sample import load_sample
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 
 
 def settle(app: object, window: MainWindow, seconds: float = 0.4) -> None:
@@ -42,7 +42,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = make_app()
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "shots.db")
+        store = open_store(Path(tmp) / "shots.db")
         empty = MainWindow(store, QSettings(str(Path(tmp) / "e.ini"), QSettings.Format.IniFormat))
         empty.show()
         settle(app, empty)
@@ -60,7 +60,7 @@ def main() -> None:
             window.show()
             settle(app, window)
             window.story_dock.show()
-            biggest = max(store.list_stories(), key=lambda st: (len(st.outlets), st.size))
+            biggest = max(store.stories.list(), key=lambda st: (len(st.outlets), st.size))
             window.open_article(biggest.article_ids[-1])
             settle(app, window)
             path = out / f"window-{name}.png"

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from newsdesk.analysis.stories import StoryIndex, StoryInput
 from newsdesk.models import Article
 from newsdesk.services.stories import update_stories
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 
 SYLLABLES = ("ka", "lo", "mi", "ra", "te", "su", "vo", "ne", "pi", "da", "gu", "ze", "bo", "fa")
 
@@ -87,18 +87,18 @@ def main() -> None:
         return
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "stories.db")
+        store = open_store(Path(tmp) / "stories.db")
         sources = {}
         for item in old + new:
             if item.source not in sources:
-                sources[item.source] = store.add_source(
+                sources[item.source] = store.sources.add(
                     f"https://{item.source}.example/feed")[0].id
         for start in range(0, len(old), 5000):
-            store.upsert_articles([as_article(a, sources[a.source]) for a in old[start:start + 5000]])
+            store.articles.upsert([as_article(a, sources[a.source]) for a in old[start:start + 5000]])
         t = time.perf_counter()
         update_stories(store)
         print(f"first grouping of the stored {len(old):,}: {time.perf_counter() - t:.1f} s")
-        store.upsert_articles([as_article(a, sources[a.source]) for a in new])
+        store.articles.upsert([as_article(a, sources[a.source]) for a in new])
         t = time.perf_counter()
         placed = update_stories(store, [a.id for a in new])
         print(f"add {placed:,} new articles to a database of {len(old):,}: "

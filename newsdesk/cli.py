@@ -16,7 +16,7 @@ from newsdesk.cli_types import Since, WholeNumber
 from newsdesk.config import default_db_path
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article, RefreshReport, Source, SourceReport
-from newsdesk.store.db import Store, to_iso
+from newsdesk.store import Store, open_store, to_iso
 from newsdesk.textsafe import printable
 
 
@@ -59,7 +59,7 @@ class _State:
     def store(self) -> Store:
         if self._store is None:
             reading = _command_name(click.get_current_context(silent=True)) in _READING_COMMANDS
-            self._store = Store.open(self.db_path, create=not reading)
+            self._store = open_store(self.db_path, create=not reading)
         return self._store
 
     def close(self) -> None:
@@ -121,10 +121,10 @@ def sources_add(ctx: click.Context, url: str, folder: str, title: str) -> None:
 def sources_list(ctx: click.Context, as_json: bool) -> None:
     """List the sources with their folder, article count and last error."""
     store = _state(ctx).store
-    rows = store.list_sources()
+    rows = store.sources.list()
     if as_json:
         for s in rows:
-            click.echo(json.dumps(_source_json(s, store.count_articles(s.id))))
+            click.echo(json.dumps(_source_json(s, store.articles.count(s.id))))
         return
     if not rows:
         click.echo("No sources yet. Try 'newsdesk sources defaults' or 'newsdesk sample'.")
@@ -132,7 +132,7 @@ def sources_list(ctx: click.Context, as_json: bool) -> None:
     for s in rows:
         status = f"  ! {s.last_error_message}" if s.error_count else ""
         folder = f"[{s.folder}] " if s.folder else ""
-        click.echo(printable(f"{s.id:>4}  {folder}{s.display_name}  ({store.count_articles(s.id)} "
+        click.echo(printable(f"{s.id:>4}  {folder}{s.display_name}  ({store.articles.count(s.id)} "
                              f"articles){status}") + f"\n      {printable(s.url)}")
 
 
@@ -150,11 +150,11 @@ def _source_json(s: Source, count: int) -> dict[str, Any]:
 def sources_remove(ctx: click.Context, source_id: int, yes: bool) -> None:
     """Stop following a source and delete its articles."""
     store = _state(ctx).store
-    source = store.get_source(source_id)
-    count = store.count_articles(source_id)
+    source = store.sources.get(source_id)
+    count = store.articles.count(source_id)
     if not yes and sys.stdin.isatty():
         click.confirm(f"Remove {printable(source.display_name)} and its {count} articles?", abort=True)
-    store.remove_source(source_id)
+    store.sources.remove(source_id)
     click.echo(f"Removed {printable(source.display_name)} and {count} articles.")
 
 
@@ -192,7 +192,7 @@ def sources_export(ctx: click.Context, file: Path | None) -> None:
     """Write the sources as OPML to FILE (default: standard output)."""
     from newsdesk.sources import export_opml
 
-    text = export_opml(_state(ctx).store.list_sources())
+    text = export_opml(_state(ctx).store.sources.list())
     if file is None:
         click.echo(text, nl=False)
         return
@@ -237,9 +237,9 @@ def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool,
     store = _state(ctx).store
     chosen: list[Source] | None = None
     if source_ids:
-        chosen = [store.get_source(i) for i in source_ids]
+        chosen = [store.sources.get(i) for i in source_ids]
     elif fetch_all:
-        chosen = [s for s in store.list_sources() if s.kind == "feed"]
+        chosen = [s for s in store.sources.list() if s.kind == "feed"]
     tty = sys.stderr.isatty()
 
     def progress(done: int, total: int, report: SourceReport) -> None:
@@ -282,7 +282,7 @@ def _article_json(a: Article, sources: dict[int, Source]) -> dict[str, Any]:
 
 
 def _print_articles(store: Store, articles: list[Article], as_json: bool) -> None:
-    sources = {s.id: s for s in store.list_sources()}
+    sources = {s.id: s for s in store.sources.list()}
     for a in articles:
         if as_json:
             click.echo(json.dumps(_article_json(a, sources), ensure_ascii=False))
@@ -305,8 +305,8 @@ def articles(ctx: click.Context, source_id: int | None, topic: str | None, since
     """List stored articles, newest first."""
     store = _state(ctx).store
     if source_id is not None:
-        store.get_source(source_id)
-    found = store.list_articles(source_id=source_id, topic=topic, since=since,
+        store.sources.get(source_id)
+    found = store.articles.list(source_id=source_id, topic=topic, since=since,
                                 limit=limit)
     _print_articles(store, found, as_json)
 
@@ -319,7 +319,7 @@ def articles(ctx: click.Context, source_id: int | None, topic: str | None, since
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over titles and text (SQLite FTS5 syntax: AND, OR, NOT, "phrase")."""
     store = _state(ctx).store
-    _print_articles(store, store.search(query, limit=limit), as_json)
+    _print_articles(store, store.articles.search(query, limit=limit), as_json)
 
 
 # ---------------------------------------------------------------- topics
@@ -334,7 +334,7 @@ def topics() -> None:
 @click.pass_context
 def topics_list(ctx: click.Context) -> None:
     """List topics with their queries."""
-    for t in _state(ctx).store.list_topics():
+    for t in _state(ctx).store.topics.list():
         click.echo(f"{t.name}\n    {t.query}")
 
 
@@ -372,7 +372,7 @@ def topics_rename(ctx: click.Context, old: str, new: str, query: str | None) -> 
 @click.pass_context
 def topics_remove(ctx: click.Context, name: str) -> None:
     """Delete a topic (articles are not touched)."""
-    _state(ctx).store.remove_topic(name)
+    _state(ctx).store.topics.remove(name)
     click.echo(f"Removed topic {name!r}.")
 
 
@@ -451,7 +451,7 @@ def stories(ctx: click.Context, since: datetime | None, min_outlets: int, limit:
 
     store = _state(ctx).store
     update_stories(store)  # catch up on articles stored before stories existed
-    found = store.list_stories(since=since, min_outlets=min_outlets, limit=limit)
+    found = store.stories.list(since=since, min_outlets=min_outlets, limit=limit)
     for story in found:
         if as_json:
             click.echo(json.dumps({
@@ -488,7 +488,7 @@ def compare_command(ctx: click.Context, story_id: int, fmt: str, output: Path | 
     if fmt == "html":
         from newsdesk.formats.html_report import to_html
 
-        urls = {m.article_id: m.url for m in store.story_members(story_id) if m.url}
+        urls = {m.article_id: m.url for m in store.stories.members(story_id) if m.url}
         text = to_html(label, comparison, urls=urls)
     else:
         text = to_markdown(label, comparison) if fmt == "md" else to_json(label, comparison)

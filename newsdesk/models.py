@@ -165,7 +165,7 @@ class Headline:
     published: datetime
     is_read: bool
     is_starred: bool
-    num: int = 0  # storage order, for paging
+    cursor: str = ""  # an opaque position in the list: the store pages on from it
 
 
 @dataclass(frozen=True, slots=True)

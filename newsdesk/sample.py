@@ -15,7 +15,7 @@ from newsdesk.config import resource_path
 from newsdesk.errors import ParseError, StoreError
 from newsdesk.ingest.pipeline import body_hash, parse_and_normalize
 from newsdesk.models import Source
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +46,14 @@ def load_sample(store: Store) -> SampleLoad:
         source: Source | None = None
         try:
             body = resource_path(SAMPLE_DIR, outlet["file"]).read_bytes()
-            source, _ = store.add_source(outlet["feed_url"], title=outlet["title"],
+            source, _ = store.sources.add(outlet["feed_url"], title=outlet["title"],
                                          site_url=outlet["site_url"], folder=SAMPLE_FOLDER,
                                          kind="sample")
             _, articles = parse_and_normalize(source, body, url=outlet["feed_url"],
                                               content_type=outlet.get("content_type", ""), now=now)
             with store.transaction():
-                saved = store.upsert_articles(articles)
-                store.update_source(source.id, body_hash=body_hash(body), last_fetched_at=now,
+                saved = store.articles.upsert(articles)
+                store.sources.update(source.id, body_hash=body_hash(body), last_fetched_at=now,
                                     last_success_at=now, error_count=0, last_error_kind=None,
                                     last_error_message=None)
         except Exception as exc:
@@ -83,7 +83,7 @@ def _record_failure(store: Store, source: Source | None, exc: Exception, now: da
         log.exception("sample outlet %s not loaded", where)
     if source is not None:
         try:
-            store.update_source(source.id, last_fetched_at=now, error_count=source.error_count + 1,
+            store.sources.update(source.id, last_fetched_at=now, error_count=source.error_count + 1,
                                 last_error_kind=kind, last_error_message=message)
         except Exception as again:
             log.error("could not record that failure either: %s", again)

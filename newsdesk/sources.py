@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from newsdesk.config import resource_path
 from newsdesk.errors import OPMLError
 from newsdesk.models import Source
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 from newsdesk.textsafe import one_line, strip_controls, xml_safe
 
 DEFAULT_OPML = "default-sources.opml"
@@ -120,7 +120,7 @@ def default_feeds() -> list[OutlineFeed]:
 def follow_feeds(store: Store, feeds: list[OutlineFeed]) -> int:
     """Subscribe to every feed (folders kept); return how many were new."""
     with store.transaction():
-        return sum(store.add_source(f.url, title=f.title, site_url=f.site_url,
+        return sum(store.sources.add(f.url, title=f.title, site_url=f.site_url,
                                     folder=f.folder)[1] for f in feeds)
 
 

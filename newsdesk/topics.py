@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsdesk.models import Topic
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 
 def save_topic(store: Store, name: str, query: str, description: str = "", *,
@@ -14,10 +14,10 @@ def save_topic(store: Store, name: str, query: str, description: str = "", *,
     reason, and nothing changes: the topic is never removed first and re-added after.
     """
     if old_name is None:
-        return store.add_topic(name, query, description)
-    return store.rename_topic(old_name, name, query=query, description=description)
+        return store.topics.add(name, query, description)
+    return store.topics.rename(old_name, name, query=query, description=description)
 
 
 def rename_topic(store: Store, old: str, new: str, query: str | None = None) -> Topic:
     """Rename a topic, optionally giving it a new query, keeping it as it was on error."""
-    return store.rename_topic(old, new, query=query)
+    return store.topics.rename(old, new, query=query)

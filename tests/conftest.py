@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from newsdesk.store.db import Store
+from newsdesk.store import Store, open_store
 from tests.feedserver import FeedServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -23,7 +23,7 @@ def feed_server() -> Iterator[FeedServer]:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "test.db") as opened:
+    with open_store(tmp_path / "test.db") as opened:
         yield opened
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from newsdesk import __version__
 from newsdesk.errors import StoreError
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 
 
 def make_app() -> QApplication:
@@ -26,7 +26,7 @@ def make_app() -> QApplication:
 def run_gui(db_path: Path) -> int:
     app = make_app()
     try:
-        store = Store.open(db_path)
+        store = open_store(db_path)
     except StoreError as exc:
         from newsdesk.gui.messages import show_message
 

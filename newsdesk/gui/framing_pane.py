@@ -46,7 +46,7 @@ from newsdesk.services.comparisons import (
     compare_story,
     story_urls,
 )
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 # runner(call, on_done, on_failed): run call(store) off the GUI thread (MainWindow._with_store)
 Runner = Callable[[Callable[[Store], Any], Callable[[Any], None], Callable[[BaseException], None]],
@@ -237,14 +237,14 @@ class FramingPane(QWidget):
             self._empty(EMPTY_TEXT)
             return
         try:
-            story_id = self.store.story_of(article.id)
+            story_id = self.store.stories.story_of(article.id)
             if story_id is not None and story_id == previous_story and self.comparison is not None:
                 self._render()  # same story: only the marked article moves
                 return
             self.story_id = story_id
             cached = cached_story_comparison(self.store, story_id) if story_id is not None else None
             if cached is not None:
-                self._show(self.store.story_label(story_id), cached)  # type: ignore[arg-type]
+                self._show(self.store.stories.label(story_id), cached)  # type: ignore[arg-type]
                 return
         except NewsdeskError as exc:
             self._empty(f"<p>{html.escape(str(exc))}</p>")
@@ -301,7 +301,7 @@ class FramingPane(QWidget):
         if article is not None and self.comparison is not None and self.store is not None \
                 and self.isVisible():
             try:
-                story_id = self.store.story_of(article.id)
+                story_id = self.store.stories.story_of(article.id)
                 if story_id is not None and story_id == self.story_id and \
                         cached_story_comparison(self.store, story_id) == self.comparison:
                     return

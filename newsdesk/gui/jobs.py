@@ -30,7 +30,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.gui.changes import Changed
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.gui.panes.status import RefreshIndicator
 from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
 from newsdesk.models import Headline
-from newsdesk.store.db import Store
+from newsdesk.store import Store, open_store
 
 log = logging.getLogger(__name__)
 NAV_MIN_WIDTH, LIST_MIN_WIDTH, READER_MIN_WIDTH = 150, 250, 330
@@ -67,8 +67,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(theme.app_icon())
         self._closed = False
         self.tray: QSystemTrayIcon | None = None
-        path = store.path
-        self.jobs = JobRunner(lambda: Store.open(path),
+        path = store.url
+        self.jobs = JobRunner(lambda: open_store(path),
                               on_error=lambda title, error: self.desk.show_error(title, error),
                               parent=self)
         self.desk = Desk(self.jobs, self.qsettings, self.settings, self,

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QStandardItem, QStandardItemMode
 from newsdesk.errors import NewsdeskError
 from newsdesk.gui.messages import plain_tooltip
 from newsdesk.models import ArticleQuery, Headline, Source, StorySummary, Topic
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 STORIES_SHOWN = 25  # the newest stories covered by two or more outlets
@@ -97,7 +97,7 @@ class ArticleTableModel(QAbstractTableModel):
         """A read of a view's first rows, to run on a worker's connection; hand its rows
         to show_page on the GUI thread."""
         limit, newest_first = self.PAGE + 1, self.newest_first
-        return lambda store: store.headlines(query, limit=limit, newest_first=newest_first)
+        return lambda store: store.articles.headlines(query, limit=limit, newest_first=newest_first)
 
     def show_page(self, query: ArticleQuery, first: list[Headline]) -> None:
         """Show `query` with its first rows (as first_page read them; [] while loading)."""
@@ -127,7 +127,7 @@ class ArticleTableModel(QAbstractTableModel):
         newest_first = self.newest_first
 
         def read_rows(store: Store) -> tuple[ArticleQuery, int, list[Headline]]:
-            rows = store.headlines(query, limit=wanted + 1, newest_first=newest_first)
+            rows = store.articles.headlines(query, limit=wanted + 1, newest_first=newest_first)
             return shown, wanted, rows
 
         return read_rows
@@ -185,7 +185,7 @@ class ArticleTableModel(QAbstractTableModel):
             elif query == self._query and current == after:
                 self._append_page(page)
 
-        self._page_runner(lambda store: store.headlines(query, limit=limit, after=after,
+        self._page_runner(lambda store: store.articles.headlines(query, limit=limit, after=after,
                                                         newest_first=newest_first), arrived)
 
     def _append_page(self, page: list[Headline]) -> None:
@@ -273,11 +273,11 @@ def smart_views() -> tuple[tuple[str, ArticleQuery, str], ...]:
 def read_counts(store: Store, views: tuple[ArticleQuery, ...]) -> NavigationCounts:
     """Run in a job: unread per source (maintained counts) and each view's count (indexed
     queries; the two 'everything' views are the sum of the sources)."""
-    per_source = store.unread_by_source()
+    per_source = store.reading.unread_by_source()
     counts = {}
     for query in views:
         if query not in (ArticleQuery(), ArticleQuery(unread_only=True)):
-            counts[query] = store.count_where(
+            counts[query] = store.articles.count_where(
                 query if query.starred_only else replace(query, unread_only=True))
     return NavigationCounts(per_source, counts)
 
@@ -286,17 +286,17 @@ def read_navigation(store: Store) -> NavigationData:
     """Run in a job: the tree's views, topics, stories, sources and their counts."""
     views = smart_views()
     try:
-        recent = tuple(store.list_stories(min_outlets=2, limit=STORIES_SHOWN))
+        recent = tuple(store.stories.list(min_outlets=2, limit=STORIES_SHOWN))
     except NewsdeskError as exc:
         log.warning("stories not listed: %s", exc)
         recent = ()
-    return NavigationData(views, tuple(store.list_topics()), recent, tuple(store.list_sources()),
+    return NavigationData(views, tuple(store.topics.list()), recent, tuple(store.sources.list()),
                           read_counts(store, tuple(q for _l, q, _i in views)))
 
 
 def read_topic_counts(store: Store, topics: tuple[str, ...]) -> dict[str, int]:
     """Run in a job: unread articles per topic (full-text queries: seconds at a million)."""
-    return {name: store.count_where(ArticleQuery(topic=name, unread_only=True))
+    return {name: store.articles.count_where(ArticleQuery(topic=name, unread_only=True))
             for name in topics}
 
 

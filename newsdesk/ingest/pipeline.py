@@ -38,7 +38,7 @@ from newsdesk.ingest.parse import parse_feed
 from newsdesk.ingest.sanitize import strip_markup
 from newsdesk.models import Article, FetchResult, ParsedFeed, RefreshReport, Source, SourceReport
 from newsdesk.sources import discover_feeds
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ class _Refresher:
             "last_error_kind": None, "last_error_message": None,
         }
         if result.permanent_url and result.permanent_url != source.url:
-            if self.store.move_source(source.id, result.permanent_url):
+            if self.store.sources.move(source.id, result.permanent_url):
                 log.info("%s moved permanently to %s", source.url, result.permanent_url)
             else:
                 log.warning("%s moved to %s, which is already a source", source.url,
@@ -294,8 +294,8 @@ class _Refresher:
         log_fields = {"http_status": result.status_code, "elapsed": result.elapsed}
         if result.not_modified:
             fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
-            self._defer(lambda: (self.store.update_source(source.id, **fields),
-                                 self.store.log_fetch(source.id, outcome="not_modified",
+            self._defer(lambda: (self.store.sources.update(source.id, **fields),
+                                 self.store.sources.log_fetch(source.id, outcome="not_modified",
                                                       **log_fields)))
             return SourceReport(source.id, source.url, source.display_name, "not_modified")
         body = result.body or b""
@@ -303,8 +303,8 @@ class _Refresher:
         fields.update(etag=result.etag, last_modified=result.last_modified)
         if digest == source.body_hash:
             fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
-            self._defer(lambda: (self.store.update_source(source.id, **fields),
-                                 self.store.log_fetch(source.id, outcome="unchanged",
+            self._defer(lambda: (self.store.sources.update(source.id, **fields),
+                                 self.store.sources.log_fetch(source.id, outcome="unchanged",
                                                       size=len(body), **log_fields)))
             return SourceReport(source.id, source.url, source.display_name, "unchanged")
         feed, articles = await self._parse(source, result, body)
@@ -316,9 +316,9 @@ class _Refresher:
         if not source.site_url and feed.site_url:
             fields["site_url"] = canonical_url(feed.site_url, result.final_url)
         with self.store.transaction():  # articles and the new ETag land together or not at all
-            saved = self.store.upsert_articles(articles)
-            self.store.update_source(source.id, **fields)
-            self.store.log_fetch(source.id, outcome="ok", new=len(saved.new_ids),
+            saved = self.store.articles.upsert(articles)
+            self.store.sources.update(source.id, **fields)
+            self.store.sources.log_fetch(source.id, outcome="ok", new=len(saved.new_ids),
                                  updated=len(saved.updated_ids), unchanged=saved.unchanged,
                                  size=len(body), **log_fields)
         return SourceReport(
@@ -331,11 +331,11 @@ class _Refresher:
         count = source.error_count + 1
         delay = backoff_delay(self.settings, count, error.retry_after)
         self._defer(lambda: (
-            self.store.update_source(
+            self.store.sources.update(
                 source.id, last_fetched_at=self.now, error_count=count,
                 last_error_kind=error.kind, last_error_message=str(error),
                 next_fetch_at=self.now + timedelta(seconds=delay)),
-            self.store.log_fetch(source.id, outcome="failed", http_status=error.status,
+            self.store.sources.log_fetch(source.id, outcome="failed", http_status=error.status,
                                  error_kind=error.kind, message=str(error),
                                  elapsed=result.elapsed)))
         return SourceReport(source.id, source.url, source.display_name, "failed",
@@ -356,7 +356,7 @@ def refresh(store: Store, sources: Sequence[Source] | None = None, *,
     Runs its own event loop; call it from a worker thread, never from the GUI thread.
     """
     now = (now or datetime.now(UTC)).replace(microsecond=0)
-    chosen = list(store.due_sources(now) if sources is None else sources)
+    chosen = list(store.sources.due(now) if sources is None else sources)
     if not chosen:
         return RefreshReport()
     refresher = _Refresher(store, settings or FetchSettings(), progress, now)
@@ -455,7 +455,7 @@ def _check_feed(body: bytes, url: str, result: FetchResult) -> ParseError | None
 
 def _subscribe(store: Store, url: str, *, folder: str, title: str,
                settings: FetchSettings) -> tuple[Source, SourceReport | None, bool]:
-    existing = store.find_source(url)
+    existing = store.sources.find(url)
     if existing:
         return existing, None, False
     result = asyncio.run(fetch_one(url, settings))
@@ -474,7 +474,7 @@ def _subscribe(store: Store, url: str, *, folder: str, title: str,
                        else f"{url} is not a feed. {problem}")
             raise FetchError("not_a_feed", message, url=url) from problem
         feed_url = candidates[0].url
-        existing = store.find_source(feed_url)
+        existing = store.sources.find(feed_url)
         if existing:
             return existing, None, False
         result = asyncio.run(fetch_one(feed_url, settings))
@@ -486,10 +486,10 @@ def _subscribe(store: Store, url: str, *, folder: str, title: str,
                              f"{url} advertises {feed_url}, which cannot be read: {found}",
                              url=feed_url) from found
         feed_url = result.permanent_url or feed_url
-    source, created = store.add_source(feed_url, title=title, folder=folder)
+    source, created = store.sources.add(feed_url, title=title, folder=folder)
     now = datetime.now(UTC).replace(microsecond=0)
     refresher = _Refresher(store, settings, None, now)
     report = asyncio.run(refresher.handle(source, result))
     refresher.flush()
     _group_into_stories(store, report.new_ids)
-    return store.get_source(source.id), report, created
+    return store.sources.get(source.id), report, created

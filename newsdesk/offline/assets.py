@@ -21,7 +21,7 @@ from newsdesk.config import FetchSettings
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest.fetch import Fetcher
 from newsdesk.models import Article
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def image_urls(article: Article) -> list[str]:
 def _subscribed_host(store: Store, article: Article) -> frozenset[str]:
     """The host of the feed URL the user chose: its images may be on a private network."""
     try:
-        host = urlsplit(store.get_source(article.source_id).url).hostname
+        host = urlsplit(store.sources.get(article.source_id).url).hostname
     except (NewsdeskError, ValueError):
         return frozenset()
     return frozenset({host.lower()}) if host else frozenset()
@@ -62,9 +62,9 @@ def cache_images(store: Store, article: Article, *, settings: FetchSettings | No
     together, within MAX_SECONDS_PER_ARTICLE; a body stops downloading at its cap. Images
     over a cap count as failed. The cache then keeps the newest within its caps.
     """
-    store.evict_assets(older_than=datetime.now(UTC) - MAX_ASSET_AGE)
+    store.caches.evict_assets(older_than=datetime.now(UTC) - MAX_ASSET_AGE)
     listed = image_urls(article)
-    wanted = [u for u in listed[:MAX_IMAGES_PER_ARTICLE] if store.cached_asset(u) is None]
+    wanted = [u for u in listed[:MAX_IMAGES_PER_ARTICLE] if store.caches.cached_asset(u) is None]
     failed = max(len(listed) - MAX_IMAGES_PER_ARTICLE, 0)
     if not wanted:
         return 0, failed
@@ -94,7 +94,7 @@ def cache_images(store: Store, article: Article, *, settings: FetchSettings | No
                     return
                 kind = result.content_type.split(";")[0].strip().lower()
                 if result.body and kind.startswith("image/"):
-                    store.save_asset(url, kind, result.body)
+                    store.caches.save_asset(url, kind, result.body)
                     budget -= len(result.body)
                     stored += 1
                 else:
@@ -102,5 +102,5 @@ def cache_images(store: Store, article: Article, *, settings: FetchSettings | No
                     log.info("image %s not cached: %s", url, result.error or kind)
 
     asyncio.run(fetch_all())
-    store.evict_assets(max_count=MAX_CACHE_COUNT, max_bytes=MAX_CACHE_BYTES)
+    store.caches.evict_assets(max_count=MAX_CACHE_COUNT, max_bytes=MAX_CACHE_BYTES)
     return stored, failed

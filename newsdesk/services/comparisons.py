@@ -24,7 +24,7 @@ from newsdesk.analysis.framing import (
 from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.formats.comparison_json import to_json
 from newsdesk.models import Article, Source
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,9 @@ def _framing_articles(store: Store, article_ids: Iterable[str]) -> list[FramingA
     sources: dict[int, Source] = {}
     members = []
     for article_id in article_ids:
-        article = store.get_article(article_id)
+        article = store.articles.get(article_id)
         if article.source_id not in sources:
-            sources[article.source_id] = store.get_source(article.source_id)
+            sources[article.source_id] = store.sources.get(article.source_id)
         members.append((article, sources[article.source_id]))
     names = outlet_names(members)
     return [_framing_article(a, s, names[a.outlet]) for a, s in members]
@@ -73,17 +73,17 @@ _priors: dict[str, tuple[int, Counter[str]]] = {}  # database path -> (documents
 def _prior(store: Store) -> Counter[str] | None:
     """The word prior of all stored articles, read again only when grouping has counted
     more articles (sorting the term table costs ~0.1 s at half a million terms)."""
-    documents = store.grouped_documents()
-    known = _priors.get(store.path)
-    if known is None or known[0] != documents or store.path == ":memory:":
-        known = (documents, Counter(store.term_prior()))
-        _priors[store.path] = known
+    documents = store.stories.grouped_documents()
+    known = _priors.get(store.url)
+    if known is None or known[0] != documents or store.url == "sqlite:///:memory:":
+        known = (documents, Counter(store.stories.term_prior()))
+        _priors[store.url] = known
     return known[1] or None
 
 
 def _signature(store: Store, story_id: int) -> str:
     return hashlib.sha1(f"{analysis_fingerprint()}\n{GROUPING}\n"
-                        f"{store.story_signature(story_id)}".encode()).hexdigest()
+                        f"{store.stories.signature(story_id)}".encode()).hexdigest()
 
 
 def cached_story_comparison(store: Store, story_id: int) -> Comparison | None:
@@ -93,7 +93,7 @@ def cached_story_comparison(store: Store, story_id: int) -> Comparison | None:
 
 
 def _cached(store: Store, story_id: int, signature: str) -> Comparison | None:
-    cached = store.cached_comparison(story_id)
+    cached = store.caches.cached_comparison(story_id)
     if cached is None or cached[0] != signature:
         return None
     try:
@@ -110,18 +110,18 @@ def compare_story(store: Store, story_id: int, *, use_cache: bool = True) -> tup
     their content (and of the analysis and its lexicons), so a story that gains an
     article, or an article whose text changed, is compared afresh.
     """
-    label = store.story_label(story_id)
+    label = store.stories.label(story_id)
     signature = _signature(store, story_id)
     if use_cache and (cached := _cached(store, story_id, signature)) is not None:
         return label, cached
-    members = store.story_members(story_id)
+    members = store.stories.members(story_id)
     if not members:
         raise NotFoundError(f"There is no story with id {story_id}.")
     articles = _framing_articles(store, (m.article_id for m in members))
     comparison = compare(articles, _prior(store))
     if use_cache:
         try:
-            store.save_comparison(story_id, signature, to_json(label, comparison))
+            store.caches.save_comparison(story_id, signature, to_json(label, comparison))
         except StoreError as exc:  # a full disk or read-only file costs speed, not the answer
             log.warning("could not cache the comparison of story %s: %s", story_id, exc)
     return label, comparison
@@ -131,7 +131,7 @@ def warm_cache(store: Store, *, limit: int = 50) -> int:
     """Compare the newest stories of two or more outlets that have no cached comparison,
     so the pane finds them ready; return how many were compared. Run off the GUI thread."""
     done = 0
-    for story_id in store.stories_without_comparison(limit=limit):
+    for story_id in store.caches.stories_without_comparison(limit=limit):
         try:
             compare_story(store, story_id)
         except NotFoundError:  # regrouped meanwhile
@@ -148,4 +148,4 @@ def compare_article(store: Store, article_id: str) -> tuple[str, Comparison]:
 
 def story_urls(store: Store, story_id: int) -> dict[str, str]:
     """Article id -> address of a story's members, for reports that link to them."""
-    return {m.article_id: m.url for m in store.story_members(story_id) if m.url}
+    return {m.article_id: m.url for m in store.stories.members(story_id) if m.url}

@@ -32,7 +32,8 @@ from newsdesk.analysis.stories import (
 )
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article, StorySummary
-from newsdesk.store.db import Store, from_iso
+from newsdesk.store import Store
+from newsdesk.store.api import StoryAssignment, StoryRecord
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +62,17 @@ def update_stories(store: Store, article_ids: Sequence[str] | None = None, *,
     grouped again by `model` (so the count is then of all articles).
     """
     factory = story_model(model)
-    if store.story_model() != (factory.name, factory.version):
+    if store.stories.model() != (factory.name, factory.version):
         log.info("stories now come from %s version %d: grouping every article again",
                  factory.name, factory.version)
-        store.claim_stories(factory.name, factory.version)
+        store.stories.claim(factory.name, factory.version)
         article_ids = None
     if article_ids is not None:
-        return _place(store, factory, store.unclustered_articles(article_ids))
+        return _place(store, factory, store.stories.unclustered_articles(article_ids))
     placed = 0
-    for start in range(0, len(pending := store.unclustered_ids()), CATCH_UP_BATCH):
+    for start in range(0, len(pending := store.stories.unclustered_ids()), CATCH_UP_BATCH):
         placed += _place(store, factory,
-                         store.unclustered_articles(pending[start:start + CATCH_UP_BATCH]))
+                         store.stories.unclustered_articles(pending[start:start + CATCH_UP_BATCH]))
     return placed
 
 
@@ -79,7 +80,7 @@ def list_stories(store: Store, *, since: datetime | None = None, min_outlets: in
                  limit: int | None = None, model: str = DEFAULT_MODEL) -> list[StorySummary]:
     """Stories, largest and newest first, after catching up on articles in none yet."""
     update_stories(store, model=model)
-    return store.list_stories(since=since, min_outlets=min_outlets, limit=limit)
+    return store.stories.list(since=since, min_outlets=min_outlets, limit=limit)
 
 
 def group_stream(articles: Iterable[StoryInput], *,
@@ -104,14 +105,14 @@ def _place(store: Store, factory: type[StoryModel], articles: list[Article]) -> 
     touched = sorted({a.story_id for a in placed})
     after = grouping.state(touched)
     vectors = {m.article_id: m.features for s in after.stories for m in s.members or ()}
-    assignments = [{
-        "article_id": a.article_id, "story_id": a.story_id, "score": a.score,
-        "duplicate_of": a.duplicate_of, "vector": encode_features(vectors[a.article_id]),
-    } for a in placed]
+    assignments = [StoryAssignment(article_id=a.article_id, story_id=a.story_id, score=a.score,
+                                   duplicate_of=a.duplicate_of,
+                                   vector=encode_features(vectors[a.article_id]))
+                   for a in placed]
     increments = {term: count - saved.terms.get(term, 0) for term, count in after.terms.items()
                   if count != saved.terms.get(term, 0)}
     rows = [_story_row(story) for story in after.stories]
-    store.save_stories(rows, assignments, increments, after.documents, new_from=saved.next_id)
+    store.stories.save(rows, assignments, increments, after.documents, new_from=saved.next_id)
     log.info("placed %d articles in %d stories", len(assignments), len(rows))
     return len(assignments)
 
@@ -120,33 +121,31 @@ def _saved_state(store: Store, factory: type[StoryModel], terms: Iterable[str],
                  since: datetime | None) -> ModelState:
     """The part of the stored state a batch needs: its terms' counts and the stories that
     opened since `since` (members left in storage until the model asks)."""
-    raw = store.story_state(set(terms), since or datetime.min.replace(tzinfo=UTC))
+    raw = store.stories.state(set(terms), since or datetime.min.replace(tzinfo=UTC))
     stories = []
-    for row in raw["stories"]:
-        outlets = raw["outlets"].get(int(row["id"]))
-        first_seen, last_seen = from_iso(row["first_seen"]), from_iso(row["last_seen"])
+    for row in raw.stories:
+        outlets = raw.outlets.get(row.id)
+        first_seen, last_seen = row.first_seen, row.last_seen
         if not outlets:
             continue  # no members left (their articles were deleted)
         if first_seen is None or last_seen is None:
-            log.warning("story %s has no readable dates; it takes no new articles", row["id"])
+            log.warning("story %s has no readable dates; it takes no new articles", row.id)
             continue
-        stories.append(StoryState(id=int(row["id"]), first_seen=first_seen,
-                                  last_seen=last_seen, features=decode_features(row["centroid"]),
+        stories.append(StoryState(id=row.id, first_seen=first_seen,
+                                  last_seen=last_seen, features=decode_features(row.centroid),
                                   outlets=frozenset(outlets)))
     return ModelState(model=factory.name, version=factory.version,
-                      documents=int(raw["documents"]), next_id=int(raw["next_id"]),
-                      terms=raw["df"], stories=tuple(stories))
+                      documents=raw.documents, next_id=raw.next_id,
+                      terms=dict(raw.df), stories=tuple(stories))
 
 
 def _members(store: Store, story_id: int) -> list[MemberState]:
-    return [MemberState(m["article_id"], m["title"], decode_features(m["vector"]))
-            for m in store.story_member_rows(story_id)]
+    return [MemberState(m.article_id, m.title, decode_features(m.vector))
+            for m in store.stories.member_rows(story_id)]
 
 
-def _story_row(story: StoryState) -> dict[str, object]:
-    return {
-        "id": story.id, "label": story.label, "first_seen": story.first_seen,
-        "last_seen": story.last_seen, "size": len(story.members or ()),
-        "outlets": len(story.outlets),
-        "centroid": encode_features(story.features, CENTROID_DIGITS),
-    }
+def _story_row(story: StoryState) -> StoryRecord:
+    return StoryRecord(id=story.id, label=story.label, first_seen=story.first_seen,
+                       last_seen=story.last_seen, size=len(story.members or ()),
+                       outlets=len(story.outlets),
+                       centroid=encode_features(story.features, CENTROID_DIGITS))

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
 
@@ -104,7 +104,7 @@ def test_failures_are_reported_not_raised(tmp_path, served):
     (["sources", "add", "ftp://example.com/feed"], "not a web address", 1),
 ])
 def test_user_mistakes_get_a_sentence(tmp_path, args, message, code):
-    Store.open(tmp_path / "e2e.db").close()  # reading commands refuse a missing database
+    open_store(tmp_path / "e2e.db").close()  # reading commands refuse a missing database
     proc = run(tmp_path / "e2e.db", *args, check=False)
     assert proc.returncode == code
     assert message.lower() in proc.stderr.lower()

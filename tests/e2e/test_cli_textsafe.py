@@ -3,7 +3,7 @@
 import re
 import sqlite3
 
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 from tests.conftest import fixture_bytes
 from tests.e2e.test_cli import run
 from tests.feedserver import Route
@@ -15,8 +15,8 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u206
 def test_printed_lines_carry_no_control_characters(tmp_path, feed_server):
     feed_server.routes["/dirt.xml"] = Route(body=fixture_bytes("rss20.xml"))
     db = tmp_path / "old.db"
-    with Store.open(db) as store:
-        store.add_source(feed_server.url("/dirt.xml"), title=HOSTILE)
+    with open_store(db) as store:
+        store.sources.add(feed_server.url("/dirt.xml"), title=HOSTILE)
     run(db, "fetch")
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE articles SET title = ?", [HOSTILE])

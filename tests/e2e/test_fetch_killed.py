@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.ingest.pipeline import PROCESS_POOL_MIN_SOURCES
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
 
@@ -46,10 +46,10 @@ def _alive(pid: int) -> bool:
 def test_parser_processes_die_with_a_killed_fetch(tmp_path, feed_server):
     feeds = PROCESS_POOL_MIN_SOURCES
     db = tmp_path / "killed.db"
-    with Store.open(db) as store:
+    with open_store(db) as store:
         for i in range(feeds):
             feed_server.routes[f"/slow{i}"] = Route(body=fixture_bytes("rss20.xml"), delay=30)
-            store.add_source(feed_server.url(f"/slow{i}"))
+            store.sources.add(feed_server.url(f"/slow{i}"))
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     proc = subprocess.Popen([sys.executable, "-m", "newsdesk", "--db", str(db), "fetch"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, QThreadPool
 
 from newsdesk.gui.mainwindow import MainWindow
 from newsdesk.gui.settings import GuiSettings, save_settings
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 
 @pytest.fixture(autouse=True)

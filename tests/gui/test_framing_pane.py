@@ -18,7 +18,7 @@ def window(make_window, store, qtbot):
 
 
 def contempt_story(store):
-    return max(store.list_stories(), key=lambda s: (len(s.outlets), s.size))
+    return max(store.stories.list(), key=lambda s: (len(s.outlets), s.size))
 
 
 def shown(window, qtbot):
@@ -86,7 +86,7 @@ def test_clicking_a_timeline_dot_opens_that_article(window, store, qtbot):
 
 
 def test_an_outlet_alone_gets_its_own_profile(window, store, qtbot):
-    lone = store.list_articles(search="marathon", limit=1)[0]
+    lone = store.articles.list(search="marathon", limit=1)[0]
     window.open_article(lone.id)
     pane = shown(window, qtbot)
     assert "Only Global Dispatch Wire (sample) has reported this" in pane.header.text()
@@ -99,7 +99,7 @@ def test_cached_story_shows_at_once_and_stale_results_are_dropped(window, store,
     pane = window.story_pane
     window.open_article(story.article_ids[1])
     qtbot.waitUntil(lambda: pane.comparison is not None and pane.story_id == story.id)
-    other = next(s for s in store.list_stories() if len(s.outlets) > 1 and s.id != story.id)
+    other = next(s for s in store.stories.list() if len(s.outlets) > 1 and s.id != story.id)
     window.open_article(other.article_ids[0])  # not cached: computed on a worker
     window.open_article(story.article_ids[0])  # back before it finishes
     qtbot.wait(300)
@@ -114,7 +114,7 @@ def test_hidden_pane_does_no_work_until_shown(window, store, qtbot):
     window.story_dock.hide()
     story = contempt_story(store)
     window.open_article(story.article_ids[0])
-    assert window.story_pane.comparison is None and store.cached_comparison(story.id) is None
+    assert window.story_pane.comparison is None and store.caches.cached_comparison(story.id) is None
     window.story_dock.show()
     pane = shown(window, qtbot)
     assert pane.story_id == story.id
@@ -164,9 +164,9 @@ def test_one_comparison_at_a_time_then_the_latest_selection(store, qtbot):
     pane = FramingPane(store, runner=lambda call, done, failed: queued.append((call, done)))
     qtbot.addWidget(pane)
     pane.show()
-    stories = [s for s in store.list_stories() if len(s.outlets) > 1][:3]
+    stories = [s for s in store.stories.list() if len(s.outlets) > 1][:3]
     for story in stories:  # j, j, j through three stories nobody has compared yet
-        pane.show_article(store.get_article(story.article_ids[0]))
+        pane.show_article(store.articles.get(story.article_ids[0]))
     assert len(queued) == 1
     call, done = queued.pop()
     done(call(store))  # the first finishes: the pane looks again, for the latest only
@@ -190,9 +190,9 @@ def test_reload_leaves_an_unchanged_comparison_and_its_evidence_alone(window, st
 def test_loading_the_sample_compares_its_stories_in_the_background(make_window, store, qtbot):
     window = make_window()
     window.sources.load_sample()
-    qtbot.waitUntil(lambda: bool(store.list_stories(min_outlets=2)) and window.jobs.idle
-                    and not store.stories_without_comparison(), timeout=20_000)
-    assert store.cached_comparison(contempt_story(store).id) is not None
+    qtbot.waitUntil(lambda: bool(store.stories.list(min_outlets=2)) and window.jobs.idle
+                    and not store.caches.stories_without_comparison(), timeout=20_000)
+    assert store.caches.cached_comparison(contempt_story(store).id) is not None
 
 
 def test_with_the_pane_closed_the_status_bar_points_to_it(make_window, store, qtbot):
@@ -211,7 +211,7 @@ def test_the_pane_draws_the_outline_and_counts_outlets_as_grouping_does(window, 
     pane = shown(window, qtbot)
     outline = pane.outline
     assert outline is not None and outline.header.summary in pane.header.text()
-    assert f"{store.story_outlet_count(story.id)} outlets" in pane.header.text()
+    assert f"{store.stories.outlet_count(story.id)} outlets" in pane.header.text()
     assert [name for name, _short, _color in pane.heatmap.outlets] == \
         [o.name for o in outline.outlets]
     assert [p.outlet for p in pane.timeline.points] == [r.outlet.name for r in outline.timeline.rows]

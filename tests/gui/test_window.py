@@ -38,12 +38,12 @@ def test_article_model_is_a_valid_qt_model(qtmodeltester, store):
     model = ArticleTableModel(synchronous(store))
     model.set_query(ArticleQuery())
     qtmodeltester.check(model)
-    assert model.rowCount() == store.count_articles()
+    assert model.rowCount() == store.articles.count()
 
 
 def test_article_model_pages_lazily_in_both_orders(store):
     load_sample(store)
-    expected = [a.id for a in store.list_articles()]
+    expected = [a.id for a in store.articles.list()]
     for newest_first in (True, False):
         model = ArticleTableModel(synchronous(store))
         model.PAGE = 10
@@ -89,7 +89,7 @@ def test_loading_the_sample_from_the_welcome_page(make_window, qtbot):
 
 def test_keyboard_navigation(sample_window, qtbot, store):
     window = sample_window
-    titles = [a.title for a in store.list_articles(unread_only=True)]
+    titles = [a.title for a in store.articles.list(unread_only=True)]
     window.table.setFocus()
     start = max(window.table.currentIndex().row(), -1)
     qtbot.keyClick(window.table, Qt.Key.Key_J)
@@ -101,19 +101,19 @@ def test_keyboard_navigation(sample_window, qtbot, store):
     assert current_title(window) == titles[start + 2]
     qtbot.keyClick(window.table, Qt.Key.Key_S)
     first_id = window.current_headline().id
-    qtbot.waitUntil(lambda: store.status(first_id)["is_starred"] == 1, timeout=2000)
+    qtbot.waitUntil(lambda: store.reading.status(first_id).is_starred == 1, timeout=2000)
     qtbot.keyClick(window.table, Qt.Key.Key_M)
-    qtbot.waitUntil(lambda: store.status(first_id)["is_read"] == 1, timeout=2000)
+    qtbot.waitUntil(lambda: store.reading.status(first_id).is_read == 1, timeout=2000)
     settle(qtbot, window)
     qtbot.keyClick(window.table, Qt.Key.Key_M)
-    qtbot.waitUntil(lambda: store.status(first_id)["is_read"] == 0, timeout=2000)
+    qtbot.waitUntil(lambda: store.reading.status(first_id).is_read == 0, timeout=2000)
 
 
 def test_next_unread_skips_read_articles(sample_window, qtbot, store):
     window = sample_window
     window.nav.setCurrentIndex(window.nav_model.index(1, 0, window.nav_model.index(0, 0)))
-    articles = store.list_articles()
-    store.set_read([articles[1].id, articles[2].id])
+    articles = store.articles.list()
+    store.reading.set_read([articles[1].id, articles[2].id])
     settle(qtbot, window)
     window.view.reload_articles()
     settle(qtbot, window)
@@ -148,17 +148,17 @@ def test_opening_an_article_marks_it_read_after_the_delay(sample_window, qtbot, 
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_J)
     article_id = window.current_headline().id
-    qtbot.waitUntil(lambda: store.status(article_id)["is_read"] == 1, timeout=3000)
+    qtbot.waitUntil(lambda: store.reading.status(article_id).is_read == 1, timeout=3000)
     qtbot.waitUntil(lambda: window.windowTitle() == "NewsDesk — 42 unread", timeout=3000)
 
 
 def test_mark_all_read_and_undo(sample_window, qtbot, store):
     window = sample_window
     window.all_read_action.trigger()
-    qtbot.waitUntil(lambda: store.unread_count() == 0, timeout=5000)
+    qtbot.waitUntil(lambda: store.reading.unread_count() == 0, timeout=5000)
     qtbot.waitUntil(lambda: window.undo_action.isEnabled(), timeout=5000)
     window.undo_action.trigger()
-    qtbot.waitUntil(lambda: store.unread_count() == 43, timeout=5000)
+    qtbot.waitUntil(lambda: store.reading.unread_count() == 43, timeout=5000)
     assert not window.undo_action.isEnabled()
 
 
@@ -178,14 +178,14 @@ def test_letters_typed_in_the_search_box_are_not_shortcuts(sample_window, qtbot,
     window.search_box.setFocus()
     qtbot.keyClicks(window.search_box, "jks")
     assert window.search_box.text() == "jks"
-    assert store.list_articles(starred_only=True) == []
+    assert store.articles.list(starred_only=True) == []
 
 
 def test_refresh_against_a_loopback_server(make_window, qtbot, store, feed_server):
     feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"))
     feed_server.routes["/gone.xml"] = Route(status=410)
-    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
-    store.add_source(feed_server.url("/gone.xml"), title="Gone")
+    store.sources.add(feed_server.url("/feed.xml"), title="Loopback")
+    store.sources.add(feed_server.url("/gone.xml"), title="Gone")
     window = make_window()
     window.refresh_action.trigger()
     assert not window.refresh_action.isEnabled()
@@ -199,7 +199,7 @@ def test_refresh_against_a_loopback_server(make_window, qtbot, store, feed_serve
 
 def test_refresh_keeps_selection(make_window, qtbot, store, feed_server):
     feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"))
-    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
+    store.sources.add(feed_server.url("/feed.xml"), title="Loopback")
     load_sample(store)
     window = make_window()
     window.table.selectRow(5)
@@ -226,10 +226,10 @@ def test_remote_images_are_blocked_then_cached_on_request(make_window, qtbot, st
     png = bytes(data.data())
     feed_server.routes["/img.png"] = Route(body=png, content_type="image/png")
     load_sample(store)
-    article = store.list_articles(limit=1)[0]
+    article = store.articles.list(limit=1)[0]
     remote = feed_server.url("/img.png")
     changed = replace(article, content_html=f'<p>pic <img src="{remote}" width="300"></p>')
-    store.upsert_articles([changed])
+    store.articles.upsert([changed])
     window = make_window()
     window.show()
     qtbot.waitExposed(window)
@@ -240,7 +240,7 @@ def test_remote_images_are_blocked_then_cached_on_request(make_window, qtbot, st
     assert remote in window.reader.blocked_urls
     assert window.reader_pane.bar.isVisibleTo(window)
     window.reader_pane.for_article.click()
-    qtbot.waitUntil(lambda: store.cached_asset(remote) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: store.caches.cached_asset(remote) is not None, timeout=10000)
     qtbot.waitUntil(lambda: not window.reader_pane.bar.isVisibleTo(window), timeout=5000)
     requests = len(feed_server.requests)
     window.reader.grab()
@@ -294,8 +294,8 @@ def test_topic_dialog_refuses_a_bad_query(make_window, store, qtbot, monkeypatch
     monkeypatch.setattr(TopicDialog, "values", lambda self: next(answers))
     window.topics.add_topic()
     settle(qtbot, window)
-    assert "Courts" in [t.name for t in store.list_topics()]
-    assert "Broken" not in [t.name for t in store.list_topics()]
+    assert "Courts" in [t.name for t in store.topics.list()]
+    assert "Broken" not in [t.name for t in store.topics.list()]
 
 
 def test_stories_view_lists_the_contempt_story_first(sample_window, qtbot):
@@ -316,7 +316,7 @@ def test_editing_a_topic_to_a_bad_query_keeps_it_and_says_why(make_window, store
     from newsdesk.gui.models import ID_ROLE
     from newsdesk.models import Topic
 
-    store.add_topic("Courts", "court OR judge", "Rulings")
+    store.topics.add("Courts", "court OR judge", "Rulings")
     window = make_window()
     index = window.nav_model.match(window.nav_model.index(0, 0), ID_ROLE, "Courts", 1,
                                    Qt.MatchFlag.MatchRecursive)[0]
@@ -334,8 +334,8 @@ def test_editing_a_topic_to_a_bad_query_keeps_it_and_says_why(make_window, store
     settle(qtbot, window)
     assert shown == ["", "The search query is not valid: in '\"open', the quote at position 1 "
                          "is never closed."]
-    assert Topic("Courts", "court OR judge", "Rulings") in store.list_topics()
-    assert "Tribunals" not in [t.name for t in store.list_topics()]
+    assert Topic("Courts", "court OR judge", "Rulings") in store.topics.list()
+    assert "Tribunals" not in [t.name for t in store.topics.list()]
 
 
 MARKUP_TITLE = '<a href="file:///etc">x</a><b>'
@@ -348,7 +348,7 @@ def test_a_feed_title_with_markup_is_shown_literally(make_window, store, no_moda
     from newsdesk.gui.messages import plain_tooltip, show_message
     from newsdesk.gui.models import ID_ROLE
 
-    source, _ = store.add_source("http://127.0.0.1:9/feed", title=MARKUP_TITLE)
+    source, _ = store.sources.add("http://127.0.0.1:9/feed", title=MARKUP_TITLE)
     window = make_window()
     item = window.nav_model.match(window.nav_model.index(0, 0), ID_ROLE, source.id, 1,
                                   Qt.MatchFlag.MatchRecursive)[0]
@@ -366,7 +366,7 @@ def test_a_feed_title_with_markup_is_shown_literally(make_window, store, no_moda
     assert labels == [(Qt.TextFormat.PlainText,
                        f"Stop following {MARKUP_TITLE} and delete its 0 articles?\n"
                        "Starred articles from it are deleted too.")]
-    assert store.get_source(source.id).title == MARKUP_TITLE  # No kept it
+    assert store.sources.get(source.id).title == MARKUP_TITLE  # No kept it
     assert show_message(None, "Refresh failed", f"HTTP 500 {MARKUP_TITLE}") is False
     assert labels[-1] == (Qt.TextFormat.PlainText, f"HTTP 500 {MARKUP_TITLE}")
     assert plain_tooltip(MARKUP_TITLE) == ("<p style='white-space:pre-wrap'>&lt;a href=&quot;"
@@ -408,13 +408,13 @@ def test_add_source_that_fails_keeps_what_was_typed(make_window, store, qtbot, m
     url, folder, error = seen[1]
     assert (url, folder) == (typed, "News/Tech")
     assert error == window.statusBar().currentMessage() and "404" in error
-    assert store.list_sources() == []
+    assert store.sources.list() == []
 
 
 def test_refresh_asked_for_fetches_every_feed_the_timer_only_what_is_due(
         make_window, qtbot, store, feed_server):
     feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"), etag='"v1"')
-    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
+    store.sources.add(feed_server.url("/feed.xml"), title="Loopback")
     window = make_window()
     for expected in (1, 2):  # F5 twice: the second is not due, and is fetched all the same
         window.refresh_action.trigger()
@@ -437,7 +437,7 @@ def test_offline_refresh_says_so_in_one_sentence(make_window, qtbot, store):
             probe.bind(("127.0.0.1", 0))
             ports.append(probe.getsockname()[1])
     for port in ports:
-        store.add_source(f"http://127.0.0.1:{port}/feed.xml")
+        store.sources.add(f"http://127.0.0.1:{port}/feed.xml")
     window = make_window()
     window.refresh_action.trigger()
     qtbot.waitUntil(lambda: window.refresh_action.isEnabled(), timeout=30000)
@@ -458,11 +458,11 @@ def test_letters_typed_in_the_search_box_are_text_not_shortcuts(sample_window, q
     qtbot.keyClick(window.search_box, Qt.Key.Key_R)
     assert window.search_box.text() == "s mjknr"
     assert window.current_headline().id == chosen.id  # j/k/n did not move
-    assert not store.status(chosen.id)["is_starred"]
+    assert not store.reading.status(chosen.id).is_starred
     assert window.refresh_action.isEnabled()  # r did not start a refresh
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_S)  # in the list, s still stars
-    qtbot.waitUntil(lambda: store.status(chosen.id)["is_starred"], timeout=3000)
+    qtbot.waitUntil(lambda: store.reading.status(chosen.id).is_starred, timeout=3000)
 
 
 @pytest.mark.parametrize(("size", "dock_width"), [((1024, 700), 260), ((1920, 1080), 480)])
@@ -542,7 +542,7 @@ def test_reader_text_follows_removing_a_source(sample_window, qtbot, store):
     window.sources.remove_source()
     qtbot.waitUntil(lambda: window.reader.article is None, timeout=10000)
     qtbot.waitUntil(lambda: reader_heading(window) == "No article selected", timeout=5000)
-    assert shown.source_id not in [s.id for s in store.list_sources()]
+    assert shown.source_id not in [s.id for s in store.sources.list()]
 
 
 def test_reader_text_follows_switching_views(sample_window, qtbot):
@@ -569,7 +569,7 @@ def test_a_newer_request_interrupts_a_slow_one(make_window, qtbot):
     window = make_window()
     results: list[object] = []
     started = time.monotonic()
-    window.jobs.latest("list", lambda store: store._read(SLOW_SQL), on_done=results.append,
+    window.jobs.latest("list", lambda store: store.raw_sql(SLOW_SQL), on_done=results.append,
                    on_failed=results.append)
     qtbot.waitUntil(lambda: window.jobs.is_running("list"), timeout=5000)  # the slow query runs
     window.jobs.latest("list", lambda store: "newer", on_done=results.append,
@@ -589,7 +589,7 @@ def test_closing_the_window_interrupts_a_slow_query(make_window, qtbot, no_modal
     from PySide6.QtCore import QThreadPool
 
     window = make_window()
-    window.jobs.latest("topic-counts", lambda store: store._read(SLOW_SQL),
+    window.jobs.latest("topic-counts", lambda store: store.raw_sql(SLOW_SQL),
                    on_done=lambda _r: None, on_failed=lambda _e: None)
     qtbot.waitUntil(lambda: window.jobs.is_running("topic-counts"), timeout=5000)
     started = time.monotonic()
@@ -604,17 +604,17 @@ def topic_reads(monkeypatch) -> list[bool]:
     """For each read of a topic's rows: whether it ran on the GUI thread."""
     import threading
 
-    from newsdesk.store.db import Store
+    from newsdesk.store.sqlite.articles import SqliteArticles
 
     on_gui_thread: list[bool] = []
-    original = Store.headlines
+    original = SqliteArticles.headlines
 
     def spy(self, query, **kwargs):
         if query.topic is not None:
             on_gui_thread.append(threading.current_thread() is threading.main_thread())
         return original(self, query, **kwargs)
 
-    monkeypatch.setattr(Store, "headlines", spy)
+    monkeypatch.setattr(SqliteArticles, "headlines", spy)
     return on_gui_thread
 
 
@@ -656,7 +656,7 @@ def test_an_opml_file_that_cannot_be_read_is_a_message(make_window, qtbot, store
     assert window.statusBar().currentMessage() == text
     if message is not None:
         assert text == message
-    assert store.list_sources() == []
+    assert store.sources.list() == []
     assert window.isVisible()
 
 
@@ -686,18 +686,23 @@ def test_further_pages_of_a_topic_are_read_off_the_gui_thread(sample_window, qtb
 class RecordingStore:
     """A store that notes, for every method called on it, whether the GUI thread called."""
 
-    def __init__(self, store, calls: list[tuple[str, bool]]) -> None:
-        self._store, self._calls = store, calls
+    FACETS = ("sources", "articles", "reading", "topics", "stories", "caches")
+
+    def __init__(self, store, calls: list[tuple[str, bool]], prefix: str = "") -> None:
+        self._store, self._calls, self._prefix = store, calls, prefix
 
     def __getattr__(self, name):
         import threading
 
         value = getattr(self._store, name)
+        if not self._prefix and name in self.FACETS:
+            return RecordingStore(value, self._calls, f"{name}.")
         if not callable(value):
             return value
 
         def call(*args, **kwargs):
-            self._calls.append((name, threading.current_thread() is threading.main_thread()))
+            self._calls.append((self._prefix + name,
+                                threading.current_thread() is threading.main_thread()))
             return value(*args, **kwargs)
 
         return call
@@ -716,19 +721,15 @@ def test_the_gui_thread_never_touches_the_store(qtbot, store, qsettings, monkeyp
     from newsdesk.gui import mainwindow
     from newsdesk.gui.dialogs import TopicDialog
     from newsdesk.gui.models import ID_ROLE, KIND_ROLE
-    from newsdesk.store.db import Store
+    from newsdesk.store import open_store
 
     feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"))
-    store.add_source(feed_server.url("/feed.xml"), title="Loopback")
+    store.sources.add(feed_server.url("/feed.xml"), title="Loopback")
     load_sample(store)
     calls: list[tuple[str, bool]] = []
 
-    class RecordingOpen:
-        @staticmethod
-        def open(path, **kwargs):
-            return RecordingStore(Store.open(path, **kwargs), calls)
-
-    monkeypatch.setattr(mainwindow, "Store", RecordingOpen)
+    monkeypatch.setattr(mainwindow, "open_store",
+                        lambda url, **kwargs: RecordingStore(open_store(url, **kwargs), calls))
     window = mainwindow.MainWindow(RecordingStore(store, calls), qsettings)
     qtbot.addWidget(window)
     window.show()
@@ -771,9 +772,10 @@ def test_the_gui_thread_never_touches_the_store(qtbot, store, qsettings, monkeyp
     settle(qtbot, window)
     window.close()
     names = {name for name, _gui in calls}
-    assert {"headlines", "get_article", "set_read", "set_starred", "mark_read_where",
-            "undo_read_batch", "add_topic", "remove_source", "list_sources"} <= names
-    assert source_id not in [s.id for s in store.list_sources()]
+    assert {"articles.headlines", "articles.get", "reading.set_read", "reading.set_starred",
+            "reading.mark_read_where", "reading.undo_batch", "topics.add", "sources.remove",
+            "sources.list"} <= names
+    assert source_id not in [s.id for s in store.sources.list()]
     assert [name for name, on_gui_thread in calls if on_gui_thread] == []
 
 
@@ -784,7 +786,7 @@ def test_j_past_the_loaded_rows_reads_the_next_page_then_moves_on(make_window, q
     window.nav.setCurrentIndex(window.nav_model.index(1, 0, window.nav_model.index(0, 0)))
     settle(qtbot, window)
     assert window.articles_model.rowCount() == 5
-    titles = [a.title for a in store.list_articles()]
+    titles = [a.title for a in store.articles.list()]
     for _ in range(30):  # rows past the first page come from pages jobs read
         window.reading.move(1)
         settle(qtbot, window)

@@ -10,13 +10,13 @@ from PySide6.QtCore import QThreadPool
 
 from newsdesk.gui.changes import Changed
 from newsdesk.gui.jobs import JobRunner
-from newsdesk.store.db import Store
+from newsdesk.store import Store, open_store
 
 
 def make_runner(store: Store) -> tuple[JobRunner, list[tuple[str, BaseException]]]:
     errors: list[tuple[str, BaseException]] = []
-    path = store.path
-    runner = JobRunner(lambda: Store.open(path), on_error=lambda t, e: errors.append((t, e)))
+    path = store.url
+    runner = JobRunner(lambda: open_store(path), on_error=lambda t, e: errors.append((t, e)))
     return runner, errors
 
 
@@ -27,7 +27,7 @@ def test_result_and_failure_arrive_on_the_gui_thread(qtbot, store) -> None:
     runner.query(lambda s: 41 + 1, on_done=lambda v: seen.append(("done", v, threading.get_ident())))
     runner.query(lambda s: 1 / 0, on_done=seen.append, on_failed=lambda e: seen.append(
         ("failed", type(e).__name__, threading.get_ident())))
-    runner.query(lambda s: s.get_article("nope"), on_done=seen.append, error_title="Could not")
+    runner.query(lambda s: s.articles.get("nope"), on_done=seen.append, error_title="Could not")
     qtbot.waitUntil(lambda: len(seen) == 2 and len(errors) == 1 and runner.idle, timeout=5000)
     assert sorted(seen) == [("done", 42, gui), ("failed", "ZeroDivisionError", gui)]
     assert errors[0][0] == "Could not"
@@ -39,25 +39,25 @@ def test_a_write_returns_its_result_then_announces_what_changed(qtbot, store) ->
     runner.changed.connect(events.append)
 
     def write(s: Store) -> tuple[int, Changed]:
-        source, _created = s.add_source("http://127.0.0.1:9/feed")
+        source, _created = s.sources.add("http://127.0.0.1:9/feed")
         return source.id, Changed(sources=frozenset({source.id}))
 
     runner.op(write, on_done=events.append)
     qtbot.waitUntil(lambda: len(events) == 2, timeout=5000)
-    source_id = store.list_sources()[0].id
+    source_id = store.sources.list()[0].id
     assert events == [source_id, Changed(sources=frozenset({source_id}))]
     assert events[1].navigation and not Changed(articles=frozenset({"a"})).navigation
 
 
 def test_writes_land_in_the_order_asked(qtbot, store) -> None:
     runner, _errors = make_runner(store)
-    store.add_source("http://127.0.0.1:9/feed")
-    source_id = store.list_sources()[0].id
+    store.sources.add("http://127.0.0.1:9/feed")
+    source_id = store.sources.list()[0].id
     for title in ("one", "two", "three"):
-        runner.op(lambda s, title=title: (s.update_source(source_id, title=title), Changed()))
+        runner.op(lambda s, title=title: (s.sources.update(source_id, title=title), Changed()))
     qtbot.waitUntil(lambda: runner.idle, timeout=5000)
     assert runner.wait_for_writes(5000)
-    assert store.get_source(source_id).title == "three"
+    assert store.sources.get(source_id).title == "three"
 
 
 def test_only_the_latest_answer_under_a_key_arrives(qtbot, store) -> None:

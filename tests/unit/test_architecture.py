@@ -141,6 +141,27 @@ def test_the_walls_hold(wall):
     assert check(SOURCES, [wall]) == []
 
 
+_SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
+                  r"CREATE\s+(TABLE|INDEX|TRIGGER|VIRTUAL)|DROP\s+(TABLE|INDEX|TRIGGER)|PRAGMA\s+\w+)\b",
+                  re.DOTALL)
+
+
+def _sql_strings(source: str) -> list[str]:
+    """String literals that read as SQL statements."""
+    return [node.value[:60] for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and _SQL.search(node.value)]
+
+
+def test_only_the_sqlite_store_touches_sqlite_or_writes_sql():
+    """sqlite3, sqlite-utils and SQL text live in newsdesk/store/sqlite/ and nowhere else
+    (not even the rest of store/: api.py is the backend-free contract)."""
+    found = {_module_name(path)[0]: text for path, text in SOURCES.items()}
+    outside = [name for name in found if not name.startswith("newsdesk.store.sqlite")]
+    assert {name: hits for name in outside if (hits := _sql_strings(found[name]))} == {}
+    assert _sql_strings(found["newsdesk.store.sqlite.articles"])  # the check does see SQL
+
+
 def test_analysis_and_ingest_walls_cover_modules_today():
     """The walls over packages that exist today see their modules (a typo would see none)."""
     for wall in walls(MODULES):

@@ -19,9 +19,9 @@ def _article_with(store, feed_server, srcs):
       <item><title>With images</title><link>{feed_server.url('/story')}</link><guid>i-1</guid>
       <description><![CDATA[<p>text {imgs}</p>]]></description></item>
     </channel></rss>""".encode())
-    source, _ = store.add_source(feed_server.url("/feed"))
+    source, _ = store.sources.add(feed_server.url("/feed"))
     refresh(store, [source], now=datetime(2024, 6, 1, tzinfo=UTC))
-    [article] = store.list_articles(source_id=source.id)
+    [article] = store.articles.list(source_id=source.id)
     return article
 
 
@@ -34,8 +34,8 @@ def test_images_are_cached_once(store, feed_server):
     feed_server.routes["/page"] = Route(body=b"<html>", content_type="text/html")
     article = _article_with(store, feed_server, [feed_server.url("/a.png"), feed_server.url("/page")])
     assert cache_images(store, article) == (1, 1)
-    assert store.cached_asset(feed_server.url("/a.png")) == ("image/png", PNG)
-    assert store.cached_asset(feed_server.url("/page")) is None
+    assert store.caches.cached_asset(feed_server.url("/a.png")) == ("image/png", PNG)
+    assert store.caches.cached_asset(feed_server.url("/page")) is None
     assert cache_images(store, article) == (0, 1)  # the page is tried again, the image is not
     assert [r.path for r in _image_hits(feed_server)] == ["/a.png", "/page", "/page"]
 
@@ -49,7 +49,7 @@ def test_private_addresses_other_than_the_feeds_host_are_refused(store, feed_ser
     assert cache_images(store, article) == (0, 2)
     assert [r.path for r in _image_hits(feed_server)] == ["/moved.png"]  # not followed
     assert cache_images(store, article, allow_private=True) == (1, 1)  # the redirect still is not
-    assert store.cached_asset(other) == ("image/png", PNG)
+    assert store.caches.cached_asset(other) == ("image/png", PNG)
 
 
 def test_count_per_article_is_capped(store, feed_server):
@@ -59,7 +59,7 @@ def test_count_per_article_is_capped(store, feed_server):
     article = _article_with(store, feed_server, urls)
     assert cache_images(store, article) == (MAX_IMAGES_PER_ARTICLE, 6)
     assert len(_image_hits(feed_server)) == MAX_IMAGES_PER_ARTICLE
-    assert store.asset_usage() == (MAX_IMAGES_PER_ARTICLE, MAX_IMAGES_PER_ARTICLE * len(PNG))
+    assert store.caches.asset_usage() == (MAX_IMAGES_PER_ARTICLE, MAX_IMAGES_PER_ARTICLE * len(PNG))
 
 
 def test_bytes_per_article_are_capped(store, feed_server, monkeypatch):
@@ -68,7 +68,7 @@ def test_bytes_per_article_are_capped(store, feed_server, monkeypatch):
         feed_server.routes[f"/{i}.png"] = Route(body=b"x" * 4000, content_type="image/png")
     article = _article_with(store, feed_server, [feed_server.url(f"/{i}.png") for i in range(4)])
     assert cache_images(store, article) == (2, 2)
-    assert store.asset_usage() == (2, 8000)
+    assert store.caches.asset_usage() == (2, 8000)
 
 
 @pytest.mark.parametrize("route", [
@@ -80,33 +80,33 @@ def test_a_huge_image_stops_at_the_cap(store, feed_server, route):
     feed_server.routes["/huge.png"] = route
     article = _article_with(store, feed_server, [feed_server.url("/huge.png")])
     assert cache_images(store, article) == (0, 1)
-    assert store.asset_usage() == (0, 0)
+    assert store.caches.asset_usage() == (0, 0)
 
 
 def test_the_cache_is_evicted_by_age_count_and_bytes(store):
     for i in range(6):
-        store.save_asset(f"https://x.example/{i}.png", "image/png", b"x" * 100 * (i + 1))
-    with sqlite3.connect(store.path) as conn:
+        store.caches.save_asset(f"https://x.example/{i}.png", "image/png", b"x" * 100 * (i + 1))
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
         for i in range(6):
             stamp = (datetime(2024, 6, 1, tzinfo=UTC) + timedelta(days=i)).strftime(
                 "%Y-%m-%dT%H:%M:%SZ")
             conn.execute("UPDATE assets SET fetched_at = ? WHERE url = ?",
                          [stamp, f"https://x.example/{i}.png"])
-    assert store.evict_assets(older_than=datetime(2024, 6, 2, tzinfo=UTC)) == 1  # day 0
-    assert store.evict_assets(max_count=4) == 1  # day 1, the oldest left
-    assert store.asset_usage() == (4, 300 + 400 + 500 + 600)
-    assert store.evict_assets(max_bytes=1100) == 2  # newest first: 600 + 500 fit
-    assert store.cached_asset("https://x.example/5.png") is not None
-    assert store.cached_asset("https://x.example/3.png") is None
-    assert store.asset_usage() == (2, 1100)
-    assert store.evict_assets(max_count=10, max_bytes=10_000) == 0
+    assert store.caches.evict_assets(older_than=datetime(2024, 6, 2, tzinfo=UTC)) == 1  # day 0
+    assert store.caches.evict_assets(max_count=4) == 1  # day 1, the oldest left
+    assert store.caches.asset_usage() == (4, 300 + 400 + 500 + 600)
+    assert store.caches.evict_assets(max_bytes=1100) == 2  # newest first: 600 + 500 fit
+    assert store.caches.cached_asset("https://x.example/5.png") is not None
+    assert store.caches.cached_asset("https://x.example/3.png") is None
+    assert store.caches.asset_usage() == (2, 1100)
+    assert store.caches.evict_assets(max_count=10, max_bytes=10_000) == 0
 
 
 def test_old_assets_go_before_a_download(store, feed_server):
-    store.save_asset("https://x.example/old.png", "image/png", PNG)
-    with sqlite3.connect(store.path) as conn:
+    store.caches.save_asset("https://x.example/old.png", "image/png", PNG)
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
         conn.execute("UPDATE assets SET fetched_at = '2000-01-01T00:00:00Z'")
     feed_server.routes["/a.png"] = Route(body=PNG, content_type="image/png")
     article = _article_with(store, feed_server, [feed_server.url("/a.png")])
     assert cache_images(store, article) == (1, 0)
-    assert store.cached_asset("https://x.example/old.png") is None
+    assert store.caches.cached_asset("https://x.example/old.png") is None

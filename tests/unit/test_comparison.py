@@ -8,6 +8,7 @@ from newsdesk.formats.comparison_json import to_json
 from newsdesk.sample import load_sample
 from newsdesk.services import comparisons as comparison_module
 from newsdesk.services.comparisons import compare_article, compare_story
+from newsdesk.store.api import StoryAssignment
 
 
 @pytest.fixture
@@ -17,13 +18,13 @@ def sample_store(store):
 
 
 def _story(store):
-    return max(store.list_stories(min_outlets=2), key=lambda s: len(s.outlets))
+    return max(store.stories.list(min_outlets=2), key=lambda s: len(s.outlets))
 
 
 def test_second_compare_comes_from_the_cache(sample_store, monkeypatch):
     story = _story(sample_store)
     label, first = compare_story(sample_store, story.id)
-    assert label == story.label and sample_store.cached_comparison(story.id) is not None
+    assert label == story.label and sample_store.caches.cached_comparison(story.id) is not None
 
     def fail(*args, **kwargs):
         raise AssertionError("recomputed although nothing changed")
@@ -35,8 +36,8 @@ def test_second_compare_comes_from_the_cache(sample_store, monkeypatch):
 def test_changed_article_text_is_compared_afresh(sample_store):
     story = _story(sample_store)
     compare_story(sample_store, story.id)
-    member = sample_store.get_article(story.article_ids[0])
-    sample_store.upsert_articles([replace(member, title="Corrected: a wholly new headline")])
+    member = sample_store.articles.get(story.article_ids[0])
+    sample_store.articles.upsert([replace(member, title="Corrected: a wholly new headline")])
     _, fresh = compare_story(sample_store, story.id)
     titles = [h.sentence for o in fresh.outlets for h in o.headlines]
     assert "Corrected: a wholly new headline" in titles
@@ -45,11 +46,11 @@ def test_changed_article_text_is_compared_afresh(sample_store):
 def test_regrouping_a_story_drops_its_cached_comparison(sample_store):
     story = _story(sample_store)
     compare_story(sample_store, story.id)
-    other = next(s for s in sample_store.list_stories() if s.id != story.id)
+    other = next(s for s in sample_store.stories.list() if s.id != story.id)
     moved = other.article_ids[0]
-    sample_store.save_stories([], [{"article_id": moved, "story_id": story.id, "score": 0.5,
-                                     "duplicate_of": None, "vector": "{}"}], {}, 0)
-    assert sample_store.cached_comparison(story.id) is None
+    sample_store.stories.save([], [StoryAssignment(article_id=moved, story_id=story.id, score=0.5)],
+                              {}, 0)
+    assert sample_store.caches.cached_comparison(story.id) is None
     _, fresh = compare_story(sample_store, story.id)
     assert moved in {h.article_id for o in fresh.outlets for h in o.headlines}
 
@@ -57,15 +58,15 @@ def test_regrouping_a_story_drops_its_cached_comparison(sample_store):
 def test_unreadable_cache_is_recomputed(sample_store):
     story = _story(sample_store)
     label, first = compare_story(sample_store, story.id)
-    signature, _ = sample_store.cached_comparison(story.id)
-    sample_store.save_comparison(story.id, signature, '{"outlets": "not what we wrote"}')
+    signature, _ = sample_store.caches.cached_comparison(story.id)
+    sample_store.caches.save_comparison(story.id, signature, '{"outlets": "not what we wrote"}')
     assert compare_story(sample_store, story.id) == (label, first)
 
 
 def test_cached_json_is_the_report_json(sample_store):
     story = _story(sample_store)
     label, result = compare_story(sample_store, story.id)
-    assert sample_store.cached_comparison(story.id)[1] == to_json(label, result)
+    assert sample_store.caches.cached_comparison(story.id)[1] == to_json(label, result)
 
 
 def test_single_article_profile(sample_store):
@@ -81,7 +82,7 @@ def test_a_cache_that_cannot_be_written_still_gives_the_answer(sample_store, mon
     def full(*args, **kwargs):
         raise StoreError("The disk is full.")
 
-    monkeypatch.setattr(sample_store, "save_comparison", full)
+    monkeypatch.setattr(sample_store.caches, "save_comparison", full)
     story = _story(sample_store)
     label, result = compare_story(sample_store, story.id)
     assert label == story.label and len(result.outlets) == len(story.outlets)
@@ -90,12 +91,12 @@ def test_a_cache_that_cannot_be_written_still_gives_the_answer(sample_store, mon
 def test_warm_cache_compares_each_new_story_once(sample_store):
     from newsdesk.services.comparisons import warm_cache
 
-    several = [s for s in sample_store.list_stories() if len(s.outlets) >= 2]
+    several = [s for s in sample_store.stories.list() if len(s.outlets) >= 2]
     assert warm_cache(sample_store) == len(several)
-    assert all(sample_store.cached_comparison(s.id) for s in several)
+    assert all(sample_store.caches.cached_comparison(s.id) for s in several)
     assert warm_cache(sample_store) == 0  # nothing new
     story = several[0]
-    other = next(s for s in sample_store.list_stories() if s.id != story.id)
-    sample_store.save_stories([], [{"article_id": other.article_ids[0], "story_id": story.id,
-                                     "score": 0.5, "duplicate_of": None, "vector": "{}"}], {}, 0)
+    other = next(s for s in sample_store.stories.list() if s.id != story.id)
+    moved = StoryAssignment(article_id=other.article_ids[0], story_id=story.id, score=0.5)
+    sample_store.stories.save([], [moved], {}, 0)
     assert warm_cache(sample_store) >= 1  # the story that changed

@@ -24,19 +24,19 @@ def _article(n: int, source, title: str) -> Article:
 
 
 def test_two_feeds_of_one_outlet_compare_as_one_outlet(store):
-    ars, _ = store.add_source("https://feeds.arstechnica.com/arstechnica/index",
+    ars, _ = store.sources.add("https://feeds.arstechnica.com/arstechnica/index",
                               title="Ars Technica")
-    ars_science, _ = store.add_source("https://arstechnica.com/science/feed/",
+    ars_science, _ = store.sources.add("https://arstechnica.com/science/feed/",
                                       title="Ars Technica - Science")
-    wire, _ = store.add_source("https://wire.example/feed", title="Wire")
-    store.upsert_articles([
+    wire, _ = store.sources.add("https://wire.example/feed", title="Wire")
+    store.articles.upsert([
         _article(0, ars, "Court fines Acme over data leak"),
         _article(1, ars_science, "Acme fined $2 million for leaking customer records"),
         _article(2, wire, "Acme to appeal court fine over data leak")])
     update_stories(store)
-    story = next(s for s in store.list_stories() if "a0" in s.article_ids)
+    story = next(s for s in store.stories.list() if "a0" in s.article_ids)
     assert set(story.article_ids) == {"a0", "a1", "a2"}
-    assert store.story_outlet_count(story.id) == 2  # what grouping counted
+    assert store.stories.outlet_count(story.id) == 2  # what grouping counted
 
     _, comparison = compare_story(store, story.id)
     assert [o.outlet for o in comparison.outlets] == ["Ars Technica", "Wire"]
@@ -46,8 +46,8 @@ def test_two_feeds_of_one_outlet_compare_as_one_outlet(store):
 
 
 def test_outlets_whose_feeds_share_a_title_keep_apart(store):
-    one, _ = store.add_source("https://one.example/feed", title="News")
-    two, _ = store.add_source("https://two.example/feed", title="News")
+    one, _ = store.sources.add("https://one.example/feed", title="News")
+    two, _ = store.sources.add("https://two.example/feed", title="News")
     members = [(_article(0, one, "t"), one), (_article(1, two, "t"), two)]
     assert outlet_names(members) == {"one.example": "News (one.example)",
                                      "two.example": "News (two.example)"}

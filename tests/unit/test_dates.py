@@ -7,7 +7,7 @@ import pytest
 from newsdesk.ingest.normalize import normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.models import ArticleQuery, Source
-from newsdesk.store.db import from_iso, to_iso
+from newsdesk.store import from_iso, to_iso
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -42,28 +42,32 @@ def test_from_iso_reads_every_value_we_ever_wrote_and_never_raises(legacy, expec
 def test_legacy_year_one_rows_no_longer_break_reading(store):
     """Such rows (Go's zero time, stored by an older version) broke articles, stories, search
     and the window's list until the source was removed."""
-    from newsdesk.services.stories import update_stories
-    from newsdesk.store.migrations import m0008_placeholder_dates
+    from sqlite_utils import Database
 
-    source, _ = store.add_source("https://go.example/feed")
+    from newsdesk.services.stories import update_stories
+    from newsdesk.store.sqlite.migrations import m0008_placeholder_dates
+
+    source, _ = store.sources.add("https://go.example/feed")
     body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Go</title>'
             b"<link>https://go.example/</link><item><title>Zero time gopher</title>"
             b"<link>https://go.example/a</link><guid>a</guid></item></channel></rss>")
     articles = normalize_feed(parse_feed(body), source, now=NOW)
-    store.upsert_articles(articles)
+    store.articles.upsert(articles)
     with store.transaction():
-        store._conn.execute("UPDATE articles SET published = '1-01-01T00:00:00Z', "
-                            "updated = '1-01-01T00:00:00Z', date_from_feed = 1")
-    (article,) = store.list_articles(ArticleQuery())  # reading works before any repair
+        store.raw_sql("UPDATE articles SET published = '1-01-01T00:00:00Z', "
+                      "updated = '1-01-01T00:00:00Z', date_from_feed = 1")
+    (article,) = store.articles.list(ArticleQuery())  # reading works before any repair
     assert article.published == datetime(1, 1, 1, tzinfo=UTC)
-    assert [a.title for a in store.search("gopher")] == ["Zero time gopher"]
-    assert [h.title for h in store.headlines(ArticleQuery(), limit=10)] == ["Zero time gopher"]
-    with store.transaction():
-        m0008_placeholder_dates(store._db)  # what opening an old database now runs once
-    (article,) = store.list_articles(ArticleQuery())
+    assert [a.title for a in store.articles.search("gopher")] == ["Zero time gopher"]
+    assert [h.title for h in store.articles.headlines(ArticleQuery(), limit=10)] == ["Zero time gopher"]
+    old = Database(store.url.removeprefix("sqlite:///"))  # what opening an old database
+    with old.conn:  # now runs once (on a connection of its own: no private of the store's)
+        m0008_placeholder_dates(old)
+    old.close()
+    (article,) = store.articles.list(ArticleQuery())
     assert (article.published, article.updated, article.date_from_feed) == (NOW, None, False)
     assert update_stories(store) == 1
-    (story,) = store.list_stories()
+    (story,) = store.stories.list()
     assert story.first_seen == story.last_seen == NOW
 
 
@@ -77,11 +81,11 @@ def _feed_with_date(date: str) -> bytes:
                                   "1969-12-31T19:00:00-05:00", "1899-12-30T00:00:00Z",
                                   "1989-12-31T23:59:59Z"])
 def test_placeholder_dates_are_missing_and_the_article_is_dated_when_first_seen(store, date):
-    source, _ = store.add_source("https://t.example/feed")
+    source, _ = store.sources.add("https://t.example/feed")
     (article,) = normalize_feed(parse_feed(_feed_with_date(date)), source, now=NOW)
     assert (article.published, article.updated, article.date_from_feed) == (NOW, None, False)
-    store.upsert_articles([article])
-    assert store.get_article(article.id).published == NOW
+    store.articles.upsert([article])
+    assert store.articles.get(article.id).published == NOW
 
 
 def test_a_date_from_1990_on_is_kept():
@@ -93,15 +97,15 @@ def test_a_date_from_1990_on_is_kept():
 def test_same_link_twice_in_one_feed_is_stored_without_damaging_the_index(store):
     """Found by bench/fuzz.py: the second item updated a row whose text was not indexed yet,
     and the FTS update trigger made SQLite report 'database disk image is malformed'."""
-    source, _ = store.add_source("https://t.example/feed")
+    source, _ = store.sources.add("https://t.example/feed")
     body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
             b"<link>https://t.example/</link>"
             b"<item><title>First words</title><link>https://t.example/a</link><guid>1</guid></item>"
             b"<item><title>Second words</title><link>https://t.example/a</link><guid>2</guid></item>"
             b"</channel></rss>")
     articles = normalize_feed(parse_feed(body), source, now=NOW)
-    saved = store.upsert_articles(articles)
+    saved = store.articles.upsert(articles)
     assert (len(saved.new_ids), len(saved.updated_ids)) == (1, 1)
-    assert [a.title for a in store.search("second")] == ["Second words"]
-    assert store.search("first") == []
+    assert [a.title for a in store.articles.search("second")] == ["Second words"]
+    assert store.articles.search("first") == []
     assert store.integrity_problems() == []

@@ -114,10 +114,10 @@ def test_strings_with_surrogates_never_reach_ids_hashes_or_urlencode(store):
     body = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": ['
             b'{"id": "\\ud800", "url": "https://j.example/a?q=\\udc00&utm_source=x", '
             b'"title": "\\ud83d\\ude00 \\ud83d", "authors": [{"name": "\\udfff"}]}]}')
-    source, _ = store.add_source("https://j.example/feed.json")
+    source, _ = store.sources.add("https://j.example/feed.json")
     (article,) = normalize_feed(parse_feed(body), source, now=NOW)
     assert article.url == "https://j.example/a?q=%EF%BF%BD"
     assert (article.guid, article.title, article.authors) == ("\ufffd", "\U0001F600 \ufffd",
                                                              ("\ufffd",))
-    store.upsert_articles([article])
-    assert store.get_article(article.id).title == "\U0001F600 \ufffd"
+    store.articles.upsert([article])
+    assert store.articles.get(article.id).title == "\U0001F600 \ufffd"

@@ -9,8 +9,8 @@ from newsdesk.ingest.normalize import outlet_key
 from newsdesk.ingest.pipeline import refresh
 from newsdesk.models import ArticleQuery, Source
 from newsdesk.outlets import outlet_of
-from newsdesk.store.db import Store
-from newsdesk.store.migrations import migrations
+from newsdesk.store import open_store
+from newsdesk.store.sqlite.migrations import migrations
 from tests.feedserver import Route
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -65,8 +65,8 @@ def test_a_feed_claiming_another_site_cannot_rewrite_its_article(store, feed_ser
         site, "victim-1", post, "The real headline", "What really happened.", "Vera Victim"))
     feed_server.routes["/attacker/feed.xml"] = Route(body=_rss(
         site, "attacker-new-guid", post, "A forged headline", "Lies.", "Mallory"))
-    victim, _ = store.add_source(feed_server.url("/victim/feed.xml"), title="Victim News")
-    attacker, _ = store.add_source(feed_server.url("/attacker/feed.xml"), title="Attacker Blog")
+    victim, _ = store.sources.add(feed_server.url("/victim/feed.xml"), title="Victim News")
+    attacker, _ = store.sources.add(feed_server.url("/attacker/feed.xml"), title="Attacker Blog")
     batches = {"victim first": [[victim], [attacker]], "attacker first": [[attacker], [victim]],
                "together": [[victim, attacker]]}[order]
     for batch in batches:
@@ -74,15 +74,15 @@ def test_a_feed_claiming_another_site_cannot_rewrite_its_article(store, feed_ser
     # The attacker tries again under yet another GUID: nothing of the victim's moves either.
     feed_server.routes["/attacker/feed.xml"] = Route(body=_rss(
         site, "attacker-guid-2", post, "A second forgery", "More lies.", "Mallory"))
-    refresh(store, [store.get_source(victim.id), store.get_source(attacker.id)], now=NOW)
+    refresh(store, [store.sources.get(victim.id), store.sources.get(attacker.id)], now=NOW)
 
-    [real] = store.list_articles(source_id=victim.id)
+    [real] = store.articles.list(source_id=victim.id)
     assert (real.url, real.title, real.text, real.authors) == (
         post, "The real headline", "What really happened.", ("Vera Victim",))
-    shown = {h.title: h.source_title for h in store.headlines(ArticleQuery(), limit=10)}
+    shown = {h.title: h.source_title for h in store.articles.headlines(ArticleQuery(), limit=10)}
     # The attacker's row is its own: its second GUID for the same address updates that row.
     assert shown == {"The real headline": "Victim News", "A second forgery": "Attacker Blog"}
-    assert [a.title for a in store.list_articles(source_id=attacker.id)] == ["A second forgery"]
+    assert [a.title for a in store.articles.list(source_id=attacker.id)] == ["A second forgery"]
 
 
 def test_a_word_for_word_copy_from_a_sibling_feed_is_stored_once(store, feed_server):
@@ -91,11 +91,11 @@ def test_a_word_for_word_copy_from_a_sibling_feed_is_stored_once(store, feed_ser
     body = _rss(site, "one", post, "Same story", "Same text.", "Ann")
     feed_server.routes["/feed.xml"] = Route(body=body)
     feed_server.routes["/courts/feed.xml"] = Route(body=body.replace(b">one<", b">other<"))
-    main, _ = store.add_source(feed_server.url("/feed.xml"))
-    courts, _ = store.add_source(feed_server.url("/courts/feed.xml"))
+    main, _ = store.sources.add(feed_server.url("/feed.xml"))
+    courts, _ = store.sources.add(feed_server.url("/courts/feed.xml"))
     report = refresh(store, [main, courts], now=NOW)
     assert sorted((r.new, r.unchanged) for r in report.sources) == [(0, 1), (1, 0)]
-    assert store.count_articles() == 1
+    assert store.articles.count() == 1
 
 
 def test_migration_recomputes_outlets_from_the_feed_url(tmp_path):
@@ -116,8 +116,8 @@ def test_migration_recomputes_outlets_from_the_feed_url(tmp_path):
                "('a1', 1, 1)")
     db.conn.commit()
     db.conn.close()
-    with Store.open(path) as store:
+    with open_store(path) as store:
         assert store.schema_version == len(migrations._migrations)
-        assert [tuple(r) for r in store._read("SELECT id, outlet FROM articles ORDER BY id")] == [
+        assert [tuple(r) for r in store.raw_sql("SELECT id, outlet FROM articles ORDER BY id")] == [
             ("a0", "alice.substack.com"), ("a1", "victim.example")]
-        assert store.story_outlet_count(1) == 2
+        assert store.stories.outlet_count(1) == 2

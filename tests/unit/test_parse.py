@@ -290,6 +290,6 @@ def test_fuzz_crash_inputs_now_store_or_refuse(path, store):
     """Every input the fuzzer (bench/fuzz.py) crashed on, replayed through its own path."""
     from bench.fuzz_target import run_one
 
-    source, _ = store.add_source("https://fuzz.example/feed")
+    source, _ = store.sources.add("https://fuzz.example/feed")
     with contextlib.suppress(ParseError):
         run_one(store, source, path.read_bytes())

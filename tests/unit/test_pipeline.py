@@ -20,30 +20,30 @@ SETTINGS = FetchSettings()
 
 def test_refresh_stores_then_304(store, feed_server):
     feed_server.routes["/feed"] = Route(body=RSS, etag='"a"')
-    source, _ = store.add_source(feed_server.url("/feed"))
+    source, _ = store.sources.add(feed_server.url("/feed"))
     first = refresh(store, [source], now=NOW)
     assert (first.new, first.sources[0].outcome) == (2, "new")
-    source = store.get_source(source.id)
+    source = store.sources.get(source.id)
     assert source.title == "Fixture Dirt"
     assert source.site_url == "https://www.fixturedirt.example/"
     assert source.etag == '"a"'
     assert source.next_fetch_at == NOW + timedelta(seconds=SETTINGS.default_interval * 4)  # ttl 120
     second = refresh(store, [source], now=NOW)
     assert second.sources[0].outcome == "not_modified"
-    assert [r["outcome"] for r in store.fetch_log(source.id)] == ["not_modified", "ok"]
+    assert [r.outcome for r in store.sources.fetch_log(source.id)] == ["not_modified", "ok"]
 
 
 def test_same_body_without_validators_skips_parsing(store, feed_server):
     feed_server.routes["/feed"] = Route(body=RSS)
-    source, _ = store.add_source(feed_server.url("/feed"))
+    source, _ = store.sources.add(feed_server.url("/feed"))
     refresh(store, [source], now=NOW)
-    again = refresh(store, [store.get_source(source.id)], now=NOW)
+    again = refresh(store, [store.sources.get(source.id)], now=NOW)
     assert again.sources[0].outcome == "unchanged"
 
 
 def test_only_due_sources_are_fetched(store, feed_server):
     feed_server.routes["/feed"] = Route(body=RSS)
-    store.add_source(feed_server.url("/feed"))
+    store.sources.add(feed_server.url("/feed"))
     refresh(store, now=NOW)
     assert refresh(store, now=NOW + timedelta(minutes=1)).sources == ()
     assert len(refresh(store, now=NOW + timedelta(hours=3)).sources) == 1
@@ -51,53 +51,53 @@ def test_only_due_sources_are_fetched(store, feed_server):
 
 def test_failures_back_off_and_success_resets(store, feed_server):
     feed_server.routes["/feed"] = Route(status=500)
-    source, _ = store.add_source(feed_server.url("/feed"))
+    source, _ = store.sources.add(feed_server.url("/feed"))
     refresh(store, [source], now=NOW)
-    source = store.get_source(source.id)
+    source = store.sources.get(source.id)
     assert (source.error_count, source.last_error_kind) == (1, "http")
     assert source.next_fetch_at == NOW + timedelta(seconds=SETTINGS.backoff_base)
     refresh(store, [source], now=NOW)
-    source = store.get_source(source.id)
+    source = store.sources.get(source.id)
     assert source.error_count == 2
     assert source.next_fetch_at == NOW + timedelta(seconds=SETTINGS.backoff_base * 2)
     feed_server.routes["/feed"] = Route(body=RSS)
     refresh(store, [source], now=NOW)
-    source = store.get_source(source.id)
+    source = store.sources.get(source.id)
     assert (source.error_count, source.last_error_kind, source.last_error_message) == (0, None, None)
 
 
 def test_retry_after_sets_the_next_check(store, feed_server):
     feed_server.routes["/feed"] = Route(status=429, headers={"Retry-After": "7200"})
-    source, _ = store.add_source(feed_server.url("/feed"))
+    source, _ = store.sources.add(feed_server.url("/feed"))
     report = refresh(store, [source], now=NOW)
     assert "7200" in report.sources[0].error_message
-    assert store.get_source(source.id).next_fetch_at == NOW + timedelta(hours=2)
+    assert store.sources.get(source.id).next_fetch_at == NOW + timedelta(hours=2)
 
 
 def test_not_a_feed_is_reported_and_nothing_is_lost(store, feed_server):
     feed_server.routes["/feed"] = Route(body=RSS)
-    source, _ = store.add_source(feed_server.url("/feed"))
+    source, _ = store.sources.add(feed_server.url("/feed"))
     refresh(store, [source], now=NOW)
     feed_server.routes["/feed"] = Route(body=b"<html><body>Maintenance</body></html>",
                                         content_type="text/html")
-    report = refresh(store, [store.get_source(source.id)], now=NOW)
+    report = refresh(store, [store.sources.get(source.id)], now=NOW)
     assert report.sources[0].error_kind == "not_a_feed"
-    assert store.count_articles() == 2
-    assert store.get_source(source.id).body_hash is not None
+    assert store.articles.count() == 2
+    assert store.sources.get(source.id).body_hash is not None
 
 
 def test_permanent_redirect_updates_the_source(store, feed_server):
     feed_server.routes["/old"] = Route(status=301, redirect="/new")
     feed_server.routes["/new"] = Route(body=RSS)
-    source, _ = store.add_source(feed_server.url("/old"))
+    source, _ = store.sources.add(feed_server.url("/old"))
     refresh(store, [source], now=NOW)
-    assert store.get_source(source.id).url == feed_server.url("/new")
+    assert store.sources.get(source.id).url == feed_server.url("/new")
 
 
 def test_one_dead_server_does_not_stop_the_rest(store, feed_server):
     feed_server.routes["/good"] = Route(body=RSS)
-    good, _ = store.add_source(feed_server.url("/good"))
-    dead, _ = store.add_source("http://127.0.0.1:9/feed")
+    good, _ = store.sources.add(feed_server.url("/good"))
+    dead, _ = store.sources.add("http://127.0.0.1:9/feed")
     progress = []
     report = refresh(store, [good, dead], now=NOW, progress=lambda d, t, r: progress.append((d, t)))
     outcomes = {r.source_id: r.outcome for r in report.sources}
@@ -124,7 +124,7 @@ def test_subscribe_to_a_page_without_feeds(store, feed_server):
     with pytest.raises(FetchError) as info:
         subscribe(store, feed_server.url("/"))
     assert info.value.kind == "not_a_feed"
-    assert store.list_sources() == []
+    assert store.sources.list() == []
 
 
 @pytest.mark.parametrize(("ttl", "max_age", "expected_min"), [
@@ -142,10 +142,10 @@ def test_backoff_doubles_and_caps():
 
 def test_refresh_puts_new_articles_into_stories(store, feed_server):
     feed_server.routes["/feed"] = Route(body=RSS)
-    source, _ = store.add_source(feed_server.url("/feed"))
+    source, _ = store.sources.add(feed_server.url("/feed"))
     report = refresh(store, [source], now=NOW)
     new_ids = report.sources[0].new_ids
-    assert new_ids and all(store.story_of(i) is not None for i in new_ids)
+    assert new_ids and all(store.stories.story_of(i) is not None for i in new_ids)
 
 
 # ---------------------------------------------------------------- the bulkhead (issue 9)
@@ -155,7 +155,7 @@ def _three_sources(store, feed_server):
     bodies = {f"/f{i}": RSS.replace(b"fixturedirt", f"outlet{i}".encode()) for i in range(3)}
     for path, body in bodies.items():
         feed_server.routes[path] = Route(body=body)
-    return [store.add_source(feed_server.url(path))[0] for path in bodies]
+    return [store.sources.add(feed_server.url(path))[0] for path in bodies]
 
 
 def test_a_bug_while_normalizing_one_source_fails_only_that_source(store, feed_server, monkeypatch,
@@ -173,9 +173,9 @@ def test_a_bug_while_normalizing_one_source_fails_only_that_source(store, feed_s
     outcomes = {r.source_id: (r.outcome, r.error_kind) for r in report.sources}
     assert outcomes == {good1.id: ("new", None), bad.id: ("failed", "internal"),
                         good2.id: ("new", None)}
-    assert (store.count_articles(good1.id), store.count_articles(bad.id),
-            store.count_articles(good2.id)) == (2, 0, 2)
-    failed = store.get_source(bad.id)
+    assert (store.articles.count(good1.id), store.articles.count(bad.id),
+            store.articles.count(good2.id)) == (2, 0, 2)
+    failed = store.sources.get(bad.id)
     assert (failed.error_count, failed.last_error_kind) == (1, "internal")
     assert "boom in normalize" in failed.last_error_message and "bug" in failed.last_error_message
     assert failed.next_fetch_at == NOW + timedelta(seconds=SETTINGS.backoff_base)
@@ -185,26 +185,26 @@ def test_a_bug_while_normalizing_one_source_fails_only_that_source(store, feed_s
 
 def test_a_failing_store_write_rolls_back_only_that_source(store, feed_server, monkeypatch):
     good1, bad, good2 = _three_sources(store, feed_server)
-    real = store.update_source
+    real = store.sources.update
 
     def update_source(source_id, **fields):
         if source_id == bad.id and "body_hash" in fields:  # after its articles were written
             raise RuntimeError("update failed half-way")
         return real(source_id, **fields)
 
-    monkeypatch.setattr(store, "update_source", update_source)
+    monkeypatch.setattr(store.sources, "update", update_source)
     report = refresh(store, [good1, bad, good2], now=NOW)
     assert [r.outcome for r in report.sources] == ["new", "failed", "new"]
     assert report.sources[1].error_kind == "internal"
-    assert store.count_articles(bad.id) == 0  # its upsert was rolled back with it
-    assert store.count_articles() == 4
-    assert store.get_source(bad.id).body_hash is None
-    assert [r["outcome"] for r in store.fetch_log(bad.id)] == ["failed"]
+    assert store.articles.count(bad.id) == 0  # its upsert was rolled back with it
+    assert store.articles.count() == 4
+    assert store.sources.get(bad.id).body_hash is None
+    assert [r.outcome for r in store.sources.fetch_log(bad.id)] == ["failed"]
 
 
 def test_a_full_disk_is_recorded_as_a_storage_failure(store, feed_server, monkeypatch):
     good1, bad, good2 = _three_sources(store, feed_server)
-    real = store.upsert_articles
+    real = store.articles.upsert
     message = "The disk holding test.db is full; nothing new was saved. Free some space."
 
     def upsert(articles):
@@ -212,12 +212,12 @@ def test_a_full_disk_is_recorded_as_a_storage_failure(store, feed_server, monkey
             raise StoreError(message)
         return real(articles)
 
-    monkeypatch.setattr(store, "upsert_articles", upsert)
+    monkeypatch.setattr(store.articles, "upsert", upsert)
     report = refresh(store, [good1, bad, good2], now=NOW)
     failed = report.sources[1]
     assert (failed.outcome, failed.error_kind, failed.error_message) == ("failed", "storage", message)
-    assert store.get_source(bad.id).last_error_kind == "storage"
-    assert store.count_articles() == 4
+    assert store.sources.get(bad.id).last_error_kind == "storage"
+    assert store.articles.count() == 4
 
 
 def test_a_bug_in_fetching_and_a_broken_progress_callback_stay_contained(store, feed_server,
@@ -237,7 +237,7 @@ def test_a_bug_in_fetching_and_a_broken_progress_callback_stay_contained(store, 
     report = refresh(store, [good1, bad, good2], now=NOW, progress=progress)
     assert [(r.outcome, r.error_kind) for r in report.sources] == [
         ("new", None), ("failed", "internal"), ("new", None)]
-    assert store.get_source(bad.id).error_count == 1
+    assert store.sources.get(bad.id).error_count == 1
 
 
 def test_bookkeeping_writes_that_fail_cost_only_themselves(store, feed_server, monkeypatch):
@@ -246,17 +246,17 @@ def test_bookkeeping_writes_that_fail_cost_only_themselves(store, feed_server, m
     refresh(store, sources, now=NOW)
     for path in ("/f0", "/f1", "/f2"):
         feed_server.routes[path] = Route(status=500)
-    real = store.update_source
+    real = store.sources.update
 
     def update_source(source_id, **fields):
         if source_id == sources[1].id:
             raise StoreError("The database is busy in another program; try again.")
         return real(source_id, **fields)
 
-    monkeypatch.setattr(store, "update_source", update_source)
-    report = refresh(store, [store.get_source(s.id) for s in sources], now=NOW)
+    monkeypatch.setattr(store.sources, "update", update_source)
+    report = refresh(store, [store.sources.get(s.id) for s in sources], now=NOW)
     assert [r.outcome for r in report.sources] == ["failed"] * 3
-    assert [store.get_source(s.id).error_count for s in sources] == [1, 0, 1]
+    assert [store.sources.get(s.id).error_count for s in sources] == [1, 0, 1]
 
 
 class _Unpicklable(Exception):
@@ -276,7 +276,7 @@ def test_an_exception_in_a_parser_process_does_not_poison_the_pool(store, monkey
         return real(source, body, **kwargs)
 
     monkeypatch.setattr(pipeline, "parse_and_normalize", parse)  # before the fork: inherited
-    source, _ = store.add_source("https://fixture.example/feed")
+    source, _ = store.sources.add("https://fixture.example/feed")
     result = FetchResult(url=source.url, final_url=source.url, status_code=200)
     refresher = pipeline._Refresher(store, SETTINGS, None, NOW)
     refresher._pool = pipeline.start_parser_pool(1)
@@ -301,7 +301,7 @@ def test_an_exception_in_a_parser_process_does_not_poison_the_pool(store, monkey
 
 
 def test_a_parse_error_in_a_parser_process_keeps_its_kind(store):
-    source, _ = store.add_source("https://fixture.example/feed")
+    source, _ = store.sources.add("https://fixture.example/feed")
     result = FetchResult(url=source.url, final_url=source.url, status_code=200)
     refresher = pipeline._Refresher(store, SETTINGS, None, NOW)
     refresher._pool = pipeline.start_parser_pool(1)
@@ -338,7 +338,7 @@ def test_subscribe_refuses_what_is_not_a_url_before_any_lookup(store, monkeypatc
         subscribe(store, url)
     assert info.value.kind == "invalid_url"
     assert "is not a web address" in str(info.value)
-    assert store.list_sources() == []
+    assert store.sources.list() == []
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -362,7 +362,7 @@ def test_subscribe_refuses_a_document_that_is_not_a_feed(store, feed_server, bod
     with pytest.raises(FetchError) as info:
         subscribe(store, feed_server.url("/data"))
     assert info.value.kind == "not_a_feed"
-    assert store.list_sources() == []
+    assert store.sources.list() == []
 
 
 def test_subscribe_refuses_an_advertised_feed_that_is_not_one(store, feed_server):
@@ -372,7 +372,7 @@ def test_subscribe_refuses_an_advertised_feed_that_is_not_one(store, feed_server
     with pytest.raises(FetchError) as info:
         subscribe(store, feed_server.url("/"))
     assert info.value.kind == "not_a_feed"
-    assert store.list_sources() == []
+    assert store.sources.list() == []
 
 
 def test_a_bug_while_subscribing_is_an_internal_fetch_error(store, feed_server, monkeypatch):

@@ -19,7 +19,7 @@ from newsdesk.errors import ParseError
 from newsdesk.ingest.normalize import normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.models import ArticleQuery
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 
 FAST = settings(max_examples=100, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -28,8 +28,8 @@ FAST = settings(max_examples=100, deadline=None,
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     """One database for all examples: opening one per example would dominate the run time."""
-    with Store.open(tmp_path_factory.mktemp("prop") / "p.db") as store:
-        source, _ = store.add_source("https://fuzz.example/feed")
+    with open_store(tmp_path_factory.mktemp("prop") / "p.db") as store:
+        source, _ = store.sources.add("https://fuzz.example/feed")
         yield store, source
 
 
@@ -41,16 +41,16 @@ def _store_and_read_back(store, source, body: bytes, content_type: str = "") -> 
         assert str(exc)  # a sentence, not an empty error
         return 0
     articles = normalize_feed(feed, source)
-    saved = store.upsert_articles(articles)
+    saved = store.articles.upsert(articles)
     urls = [a.url for a in articles if a.url]
     for made in articles:
         if made.id not in saved.new_ids or urls.count(made.url) > 1:
             continue  # merged with another row by URL: that row holds the latest content
-        stored = store.get_article(made.id)
+        stored = store.articles.get(made.id)
         assert (stored.title, stored.url, stored.text, stored.authors, stored.published) == (
             made.title, made.url, made.text, made.authors, made.published)
-    store.list_articles(ArticleQuery(source_id=source.id), limit=20)
-    store.headlines(ArticleQuery(source_id=source.id), limit=20)
+    store.articles.list(ArticleQuery(source_id=source.id), limit=20)
+    store.articles.headlines(ArticleQuery(source_id=source.id), limit=20)
     return len(saved.new_ids)
 
 

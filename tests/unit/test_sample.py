@@ -18,13 +18,13 @@ def test_committed_feeds_match_the_corpus(tmp_path: Path):
 def test_sample_covers_formats_events_and_outlets(store):
     loaded = load_sample(store)
     assert loaded.outlets >= 6
-    assert loaded.new == store.count_articles() >= 40
-    sources = store.list_sources()
+    assert loaded.new == store.articles.count() >= 40
+    sources = store.sources.list()
     assert all(s.kind == "sample" and "(sample)" in s.title for s in sources)
     assert all(".example/" in s.url for s in sources)
     stories = json.loads((SAMPLE / "stories.json").read_text())
     assert len([e for e, urls in stories.items() if len(urls) >= 3]) >= 8
-    stored_urls = {a.url for a in store.list_articles()}
+    stored_urls = {a.url for a in store.articles.list()}
     assert all(url in stored_urls for urls in stories.values() for url in urls)
     formats = {o["content_type"] for o in json.loads((SAMPLE / "outlets.json").read_text())["outlets"]}
     assert formats == {"application/rss+xml", "application/atom+xml", "application/feed+json",
@@ -54,7 +54,7 @@ def test_one_outlet_that_fails_does_not_stop_the_others(store, monkeypatch, capl
     assert loaded.outlets == len(outlets) - 1
     assert [title for title, _ in loaded.failed] == [outlets[1]["title"]]
     assert "sample bug" in loaded.failed[0][1]
-    failed = store.find_source(broken)
-    assert (failed.last_error_kind, store.count_articles(failed.id)) == ("internal", 0)
-    assert loaded.new == store.count_articles() > 0
+    failed = store.sources.find(broken)
+    assert (failed.last_error_kind, store.articles.count(failed.id)) == ("internal", 0)
+    assert loaded.new == store.articles.count() > 0
     assert any(r.exc_info for r in caplog.records if r.levelname == "ERROR")

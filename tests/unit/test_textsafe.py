@@ -42,10 +42,10 @@ def test_control_characters_are_removed(text, stored, line):
 
 def test_a_feed_cannot_store_control_characters(store, feed_server):
     feed_server.routes["/feed"] = Route(body=HOSTILE_FEED)
-    source, _ = store.add_source(feed_server.url("/feed"))
+    source, _ = store.sources.add(feed_server.url("/feed"))
     refresh(store, [source], now=datetime(2024, 6, 1, tzinfo=UTC))
-    assert store.get_source(source.id).title == "Fixture Dirt"
-    [article] = store.list_articles(source_id=source.id)
+    assert store.sources.get(source.id).title == "Fixture Dirt"
+    [article] = store.articles.list(source_id=source.id)
     assert article.title == "Over written title"
     assert article.authors == ("Ann Author",)
     assert article.categories == ("Courts",)

@@ -11,17 +11,17 @@ def test_rename_to_an_invalid_query_keeps_the_topic_and_says_why(store):
     save_topic(store, "Courts", "court OR judge", "Rulings")
     with pytest.raises(QueryError, match=r"^The search query is not valid: in '\"open', the quote at"):
         rename_topic(store, "Courts", "Tribunals", query='"open')
-    assert store.list_topics()[-1] == Topic("Courts", "court OR judge", "Rulings")
-    assert "Tribunals" not in [t.name for t in store.list_topics()]
+    assert store.topics.list()[-1] == Topic("Courts", "court OR judge", "Rulings")
+    assert "Tribunals" not in [t.name for t in store.topics.list()]
 
 
 def test_rename_with_a_new_query_in_one_step(store):
     save_topic(store, "Courts", "court OR judge", "Rulings")
-    before = len(store.list_topics())
+    before = len(store.topics.list())
     topic = rename_topic(store, "courts", "Tribunals", query="tribunal")
     assert topic == Topic("Tribunals", "tribunal", "Rulings")
-    assert len(store.list_topics()) == before
-    assert "Courts" not in [t.name for t in store.list_topics()]
+    assert len(store.topics.list()) == before
+    assert "Courts" not in [t.name for t in store.topics.list()]
 
 
 def test_rename_onto_another_topic_is_refused(store):
@@ -30,7 +30,7 @@ def test_rename_onto_another_topic_is_refused(store):
     with pytest.raises(NewsdeskError) as caught:
         rename_topic(store, "Courts", "judges")
     assert str(caught.value) == "There is already a topic named 'Judges'; pick another name."
-    assert {t.name: t.query for t in store.list_topics()}["Courts"] == "court"
+    assert {t.name: t.query for t in store.topics.list()}["Courts"] == "court"
 
 
 @pytest.mark.parametrize(("new", "query", "message"), [
@@ -42,12 +42,12 @@ def test_rename_needs_a_name_and_a_query(store, new, query, message):
     with pytest.raises(QueryError) as caught:
         rename_topic(store, "Courts", new, query=query)
     assert str(caught.value) == message
-    assert {t.name: t.query for t in store.list_topics()}["Courts"] == "court"
+    assert {t.name: t.query for t in store.topics.list()}["Courts"] == "court"
 
 
 def test_save_topic_with_old_name_edits_in_place(store):
     save_topic(store, "Courts", "court", "old")
-    position = [t.name for t in store.list_topics()].index("Courts")
+    position = [t.name for t in store.topics.list()].index("Courts")
     save_topic(store, "Law", "law OR court", "new", old_name="Courts")
-    names = [t.name for t in store.list_topics()]
+    names = [t.name for t in store.topics.list()]
     assert names.index("Law") == position and "Courts" not in names

@@ -18,7 +18,7 @@ from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.models import Article, Headline, Source
 from newsdesk.offline.assets import image_urls
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,14 @@ def open_article_record(store: Store, article_id: str) -> ArticleRecord:
     """The article, its source, whether its images may load, its story, and the local
     copies of its images: everything the reader shows, in one read."""
     # replaced by services.reading.open_article at merge
-    article = store.get_article(article_id)
-    source = store.get_source(article.source_id)
-    for_article, for_source = store.remote_images_allowed(article)
-    story_id = store.story_of(article.id)
-    outlets = store.story_outlet_count(story_id) if story_id is not None else 0
+    article = store.articles.get(article_id)
+    source = store.sources.get(article.source_id)
+    for_article, for_source = store.caches.remote_images_allowed(article)
+    story_id = store.stories.story_of(article.id)
+    outlets = store.stories.outlet_count(story_id) if story_id is not None else 0
     cached = {}
     for url in image_urls(article):
-        found = store.cached_asset(url)
+        found = store.caches.cached_asset(url)
         if found is not None:
             cached[url] = found[1]
     return ArticleRecord(article, source, for_article, for_source, story_id, outlets, cached)
@@ -186,7 +186,7 @@ class ReadingActions(QObject):
         self.model.update_status(set(ids), read=read)
 
         def write(store: Store) -> tuple[None, Changed]:
-            store.set_read(ids, read)
+            store.reading.set_read(ids, read)
             return None, Changed(articles=frozenset(ids))
 
         self.desk.jobs.op(write, error_title="Could not save")
@@ -206,7 +206,7 @@ class ReadingActions(QObject):
         self.desk.status("Starred." if starred else "Unstarred.", 3000)
 
         def write(store: Store) -> tuple[None, Changed]:
-            store.set_starred(article_id, starred)
+            store.reading.set_starred(article_id, starred)
             return None, Changed(articles=frozenset({article_id}))
 
         self.desk.jobs.op(write, error_title="Could not save")
@@ -224,7 +224,7 @@ class ReadingActions(QObject):
         query = self.model.query
 
         def write(store: Store) -> tuple[tuple[int, int], Changed]:
-            batch, count = store.mark_read_where(query)
+            batch, count = store.reading.mark_read_where(query)
             return (batch, count), Changed(marks=bool(count))
 
         def done(result: tuple[int, int]) -> None:
@@ -246,7 +246,7 @@ class ReadingActions(QObject):
         self.undo_action.setText("Undo mark all read")
 
         def write(store: Store) -> tuple[int, Changed]:
-            return store.undo_read_batch(batch), Changed(marks=True)
+            return store.reading.undo_batch(batch), Changed(marks=True)
 
         self.desk.jobs.op(write, on_done=lambda count: self.desk.status(
             f"{count} articles in {label} are unread again.", 6000), error_title="Could not undo")
@@ -261,7 +261,7 @@ class ReadingActions(QObject):
             "article", article.id)
 
         def write(store: Store) -> tuple[None, Changed]:
-            store.allow_remote_images(kind, ident)
+            store.caches.allow_remote_images(kind, ident)
             return None, Changed()
 
         self.desk.jobs.op(write, on_done=lambda _none: self._fetch_images(article),

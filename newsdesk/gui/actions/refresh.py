@@ -11,7 +11,7 @@ from newsdesk.gui.actions.stories import StoryActions
 from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
 from newsdesk.models import ArticleQuery, RefreshReport, SourceReport
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, not bad feeds
 
@@ -38,13 +38,13 @@ def refresh_and_count(store: Store, *, due_only: bool, notify: list[str],
     # moves to services/ at merge (services.refresh: refresh, then group, then warm)
     from newsdesk.ingest.pipeline import refresh
 
-    chosen = None if due_only else [s for s in store.list_sources() if s.kind == "feed"]
+    chosen = None if due_only else [s for s in store.sources.list() if s.kind == "feed"]
     report = refresh(store, chosen, progress=lambda done, total, _r: progress((done, total)))
     hits = {}
     new_ids = tuple(i for s in report.sources for i in s.new_ids)
     for name in notify if new_ids else ():
         try:
-            hits[name] = store.count_where(ArticleQuery(topic=name, ids=new_ids))
+            hits[name] = store.articles.count_where(ArticleQuery(topic=name, ids=new_ids))
         except NewsdeskError:
             continue
     return report, hits

@@ -16,7 +16,7 @@ from newsdesk.gui.dialogs import SourceDialog
 from newsdesk.gui.messages import show_message
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.models import Source
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 
 def source_update_fields(source: Source, url: str, title: str, folder: str) -> dict[str, object]:
@@ -84,7 +84,7 @@ class SourceActions:
         source_id = self._selected_source()
         if source_id is None:
             return
-        self.desk.jobs.query(lambda store: store.get_source(source_id), on_done=self._edit,
+        self.desk.jobs.query(lambda store: store.sources.get(source_id), on_done=self._edit,
                              error_title="Could not edit")
 
     def _edit(self, source: Source) -> None:
@@ -95,7 +95,7 @@ class SourceActions:
         fields = source_update_fields(source, *dialog.values())
 
         def write(store: Store) -> tuple[None, Changed]:
-            store.update_source(source.id, **fields)
+            store.sources.update(source.id, **fields)
             return None, Changed(sources=frozenset({source.id}))
 
         self.desk.jobs.op(write, error_title="Could not save the source")
@@ -105,7 +105,7 @@ class SourceActions:
         if source_id is None:
             return
         self.desk.jobs.query(
-            lambda store: (store.get_source(source_id), store.count_articles(source_id)),
+            lambda store: (store.sources.get(source_id), store.articles.count(source_id)),
             on_done=lambda found: self._confirm_removal(*found),
             error_title="Could not remove the source")
 
@@ -117,7 +117,7 @@ class SourceActions:
             return
 
         def write(store: Store) -> tuple[int, Changed]:
-            return store.remove_source(source.id), Changed(sources=frozenset({source.id}))
+            return store.sources.remove(source.id), Changed(sources=frozenset({source.id}))
 
         def done(removed: int) -> None:
             self.desk.status(f"Removed {source.display_name} ({removed} articles).", 8000)
@@ -176,7 +176,7 @@ class SourceActions:
             return
 
         def write_file(store: Store) -> None:
-            Path(name).write_text(export_opml(store.list_sources()), encoding="utf-8")
+            Path(name).write_text(export_opml(store.sources.list()), encoding="utf-8")
 
         self.desk.jobs.query(write_file, on_done=lambda _none: self.desk.status(
             f"Saved {name}.", 6000), error_title="Could not export")

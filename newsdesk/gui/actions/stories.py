@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from newsdesk.gui.desk import Desk
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 

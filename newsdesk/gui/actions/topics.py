@@ -13,7 +13,7 @@ from newsdesk.gui.dialogs import TopicDialog
 from newsdesk.gui.messages import show_message
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.models import Topic
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 
 def notified_after_rename(names: list[str], old: str, new: str) -> list[str]:
@@ -80,7 +80,7 @@ class TopicActions:
             return
 
         def write(store: Store) -> tuple[None, Changed]:
-            store.remove_topic(str(name))
+            store.topics.remove(str(name))
             return None, Changed(topics=frozenset({str(name)}))
 
         self.desk.jobs.op(write, on_done=lambda _none: self.nav.select_first_view(),

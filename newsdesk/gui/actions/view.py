@@ -24,7 +24,7 @@ from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.models import ArticleQuery, Headline
-from newsdesk.store.db import Store
+from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 SEARCHING = "Searching…"
@@ -215,7 +215,7 @@ class ViewActions(QObject):
 
 def _exists(store: Store, article_id: str) -> bool:
     try:
-        store.get_article(article_id)
+        store.articles.get(article_id)
     except NewsdeskError:  # deleted with its source
         return False
     return True

@@ -42,11 +42,11 @@ def test_longest_entry_wins_and_each_list_counts_on_its_own():
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    from newsdesk.store.db import Store
+    from newsdesk.store import open_store
 
-    with Store.open(tmp_path_factory.mktemp("cues") / "s.db") as store:
+    with open_store(tmp_path_factory.mktemp("cues") / "s.db") as store:
         load_sample(store)
-        return [a.text for a in store.list_articles()]
+        return [a.text for a in store.articles.list()]
 
 
 def test_loaded_lexicon_matches_like_its_pattern(corpus):

@@ -28,10 +28,10 @@ def test_escaped_text_renders_as_itself(text):
 
 def test_a_hostile_story_renders_without_links_html_or_extra_cells(store):
     load_sample(store)
-    story = max(store.list_stories(min_outlets=2), key=lambda s: len(s.outlets))
-    member = store.get_article(story.article_ids[0])
-    store.upsert_articles([replace(member, title=HOSTILE_TITLE)])
-    store.update_source(member.source_id, title="Outlet | [x](https://evil.example/) # 1")
+    story = max(store.stories.list(min_outlets=2), key=lambda s: len(s.outlets))
+    member = store.articles.get(story.article_ids[0])
+    store.articles.upsert([replace(member, title=HOSTILE_TITLE)])
+    store.sources.update(member.source_id, title="Outlet | [x](https://evil.example/) # 1")
     _, comparison = compare_story(store, story.id)
     text = to_markdown("# Heading [a](https://evil.example/)", comparison)
     html = MarkdownIt("commonmark").enable("table").render(text)

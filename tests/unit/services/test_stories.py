@@ -16,8 +16,8 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.sample import load_sample
 from newsdesk.services import stories
 from newsdesk.services.stories import group_stream, list_stories, update_stories
-from newsdesk.store.db import Store
-from newsdesk.store.migrations import migrations
+from newsdesk.store import open_store
+from newsdesk.store.sqlite.migrations import migrations
 from tests.unit.analysis.test_stories import STREAM
 
 # What grouping gave the sample corpus before the model became a plug: id, size, label.
@@ -56,14 +56,14 @@ class TfidfNext(TfidfModel):
 
 
 def _partition(store) -> list[list[str]]:
-    return sorted(sorted(m.url or "" for m in store.story_members(s.id))
-                  for s in store.list_stories())
+    return sorted(sorted(m.url or "" for m in store.stories.members(s.id))
+                  for s in store.stories.list())
 
 
 def test_the_sample_corpus_groups_as_before(store):
     load_sample(store)
-    assert sorted((s.id, s.size, s.label) for s in store.list_stories()) == SAMPLE_STORIES
-    assert store.story_model() == ("tfidf", 1)
+    assert sorted((s.id, s.size, s.label) for s in store.stories.list()) == SAMPLE_STORIES
+    assert store.stories.model() == ("tfidf", 1)
 
 
 def test_a_state_of_another_version_is_not_read_but_rebuilt(store, monkeypatch):
@@ -72,26 +72,26 @@ def test_a_state_of_another_version_is_not_read_but_rebuilt(store, monkeypatch):
     monkeypatch.setitem(stories.MODELS, "tfidf-next", TfidfNext)
     TfidfNext.given.clear()
     assert update_stories(store, [], model="tfidf-next") == 43  # every article, again
-    assert store.story_model() == ("tfidf", 2)
+    assert store.stories.model() == ("tfidf", 2)
     first = TfidfNext.given[0]
     assert (first.documents, first.stories, first.terms) == (0, (), {})
     assert all(state.is_of(TfidfNext) for state in TfidfNext.given)
     assert _partition(store) == before  # same code, so the same stories
     assert update_stories(store, model="tfidf-next") == 0  # its own state: carries on
     assert update_stories(store) == 43  # back to version 1: rebuilt once more
-    assert store.story_model() == ("tfidf", 1)
-    assert sorted((s.id, s.size, s.label) for s in store.list_stories()) == SAMPLE_STORIES
+    assert store.stories.model() == ("tfidf", 1)
+    assert sorted((s.id, s.size, s.label) for s in store.stories.list()) == SAMPLE_STORIES
 
 
 def test_claiming_empties_the_story_tables(store):
     load_sample(store)
-    store.claim_stories("other", 3)
-    store.claim_stories("other", 3)  # idempotent
-    assert store.story_model() == ("other", 3)
-    assert store.list_stories() == []
-    assert store.grouped_documents() == 0
-    assert store.term_prior() == {}
-    assert len(store.unclustered_ids()) == 43
+    store.stories.claim("other", 3)
+    store.stories.claim("other", 3)  # idempotent
+    assert store.stories.model() == ("other", 3)
+    assert store.stories.list() == []
+    assert store.stories.grouped_documents() == 0
+    assert store.stories.term_prior() == {}
+    assert len(store.stories.unclustered_ids()) == 43
 
 
 def test_an_unknown_model_is_one_sentence(store):
@@ -102,10 +102,10 @@ def test_an_unknown_model_is_one_sentence(store):
 
 def test_list_stories_catches_up_first(store):
     load_sample(store)
-    store.claim_stories("tfidf", 1)  # as if nothing were grouped yet
-    assert store.list_stories() == []
+    store.stories.claim("tfidf", 1)  # as if nothing were grouped yet
+    assert store.stories.list() == []
     found = list_stories(store, min_outlets=2, limit=5)
-    assert found == store.list_stories(min_outlets=2, limit=5)
+    assert found == store.stories.list(min_outlets=2, limit=5)
     assert len(found) == 5
     assert sorted((s.id, s.size, s.label) for s in list_stories(store)) == SAMPLE_STORIES
 
@@ -120,8 +120,8 @@ def test_sample_corpus_stories(store):
     load_sample(store)
     gold = json.loads(resource_path("sample", "stories.json").read_text())
     url_to_story = {}
-    for story in store.list_stories():
-        for member in store.story_members(story.id):
+    for story in store.stories.list():
+        for member in store.stories.members(story.id):
             url_to_story[member.url] = story.id
     for event, urls in gold.items():
         found = {url_to_story[u] for u in urls}
@@ -133,14 +133,14 @@ def test_sample_corpus_stories(store):
 
 def test_incremental_growth_keeps_the_story_id(store):
     load_sample(store)
-    member = store.list_articles(search="Crossfade", limit=1)[0]
-    story_id = store.story_of(member.id)
+    member = store.articles.list(search="Crossfade", limit=1)[0]
+    story_id = store.stories.story_of(member.id)
     follow_up = replace(member, id="crossfade-follow-up", url="https://late.example/crossfade",
                         title="Crossfade: Veritas CPU flaw fix slows cloud servers",
                         published=member.published + timedelta(hours=20))
-    store.upsert_articles([follow_up])
+    store.articles.upsert([follow_up])
     assert update_stories(store, ["crossfade-follow-up"]) == 1
-    assert store.story_of("crossfade-follow-up") == story_id
+    assert store.stories.story_of("crossfade-follow-up") == story_id
     assert update_stories(store) == 0  # nothing left to place
 
 
@@ -154,7 +154,7 @@ def test_stories_from_before_the_model_record_are_todays_models(tmp_path):
                "VALUES (7, 'Kept', '2026-03-02T09:00:00Z', '2026-03-02T09:00:00Z', 0, 0)")
     db.conn.commit()
     db.conn.close()
-    with Store.open(path) as store:
-        assert store.story_model() == ("tfidf", 1)
+    with open_store(path) as store:
+        assert store.stories.model() == ("tfidf", 1)
         assert update_stories(store) == 0
-        assert store.story_label(7) == "Kept"
+        assert store.stories.label(7) == "Kept"

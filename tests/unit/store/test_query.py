@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsdesk.errors import QueryError
 from newsdesk.sample import load_sample
-from newsdesk.store.db import Store
+from newsdesk.store import open_store
 from newsdesk.store.query import MAX_DEPTH, And, Not, Or, Phrase, Prefix, Term, parse_query, to_fts5
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -159,7 +159,7 @@ def test_the_longest_query_allowed_still_runs():
 def sample(tmp_path_factory):
     """The sample corpus in a store, and a plain read-only connection to compare raw FTS5."""
     path = tmp_path_factory.mktemp("sample") / "sample.db"
-    with Store.open(path) as store:
+    with open_store(path) as store:
         load_sample(store)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     yield path, conn
@@ -173,8 +173,8 @@ def _raw(conn, fts5):
 
 
 def _ours(path, text):
-    with Store.open(path) as store:
-        return sorted(a.id for a in store.list_articles(search=text))
+    with open_store(path) as store:
+        return sorted(a.id for a in store.articles.list(search=text))
 
 
 def test_the_default_topics_keep_their_articles(sample):
@@ -182,9 +182,9 @@ def test_the_default_topics_keep_their_articles(sample):
     topics = conn.execute("SELECT name, query FROM topics").fetchall()
     assert [name for name, _ in topics] == ["Privacy and surveillance", "Tech policy and courts",
                                             "Security", "AI"]
-    with Store.open(path) as store:
+    with open_store(path) as store:
         for name, query in topics:
-            assert sorted(a.id for a in store.list_articles(topic=name)) == _raw(conn, query), name
+            assert sorted(a.id for a in store.articles.list(topic=name)) == _raw(conn, query), name
     assert sum(len(_raw(conn, q)) > 0 for _, q in topics) >= 3  # they are not all empty
 
 
@@ -221,7 +221,7 @@ def _fts5_queries(words):
 
 def test_random_fts5_queries_give_the_same_articles(sample):
     path, conn = sample
-    store = Store.open(path)
+    store = open_store(path)
 
     @settings(max_examples=150, deadline=None)
     @given(text=_fts5_queries(_vocabulary(conn)))
@@ -230,7 +230,7 @@ def test_random_fts5_queries_give_the_same_articles(sample):
             expected = _raw(conn, text)
         except sqlite3.OperationalError:
             return  # FTS5 refuses it today (e.g. "(a) b"); ours may accept it
-        assert sorted(a.id for a in store.list_articles(search=text)) == expected
+        assert sorted(a.id for a in store.articles.list(search=text)) == expected
 
     try:
         check()
@@ -240,7 +240,7 @@ def test_random_fts5_queries_give_the_same_articles(sample):
 
 def test_store_search_speaks_the_syntax(store):
     with pytest.raises(QueryError, match=r"^The search query is not valid: in '\"open', the quote"):
-        store.search('"open')
+        store.articles.search('"open')
     with pytest.raises(QueryError, match="NOT at position 1 needs something before it"):
-        store.add_topic("Bad", "NOT tennis")
-    assert store.search("U.S. co-op") == []  # FTS5 syntax characters are text, not errors
+        store.topics.add("Bad", "NOT tennis")
+    assert store.articles.search("U.S. co-op") == []  # FTS5 syntax characters are text, not errors

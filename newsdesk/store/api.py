@@ -1,0 +1,529 @@
+"""THE public storage API: everything NewsDesk may ask of a store, and nothing else.
+
+A store is split into facets, each its own manager (Anki's `col.decks`, `col.tags`):
+`store.sources`, `store.articles`, `store.reading`, `store.topics`, `store.stories` and
+`store.caches`. Records go in and come out frozen; no method hands out a backend's rows,
+row ids or file paths. Backends (today `newsdesk.store.sqlite`) implement these
+Protocols; open one with `newsdesk.store.open_store(url)`.
+
+Every method documents what it returns, what it raises and whether calling it twice
+does the same as calling it once (idempotent). Errors are sentences: `StoreError` for the
+environment's fault (disk full, locked, not our database), `NotFoundError` (a StoreError)
+for an id that is not there, `QueryError` for a search the user wrote wrongly, and
+`QueryInterrupted` for a read stopped by `interrupt()`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypedDict
+
+from newsdesk.models import (
+    Article,
+    ArticleQuery,
+    Headline,
+    Source,
+    StoryMember,
+    StorySummary,
+    Topic,
+    UpsertResult,
+)
+
+# ------------------------------------------------------------------ records
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLogEntry:
+    """One recorded fetch of a source: what happened, how much changed, how long it took."""
+
+    source_id: int
+    at: datetime
+    outcome: str
+    http_status: int | None = None
+    error_kind: str | None = None
+    message: str | None = None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    size: int | None = None  # bytes received
+    elapsed_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleStatus:
+    """What the user did with one article: read, starred, a note, tags."""
+
+    article_id: str
+    is_read: bool
+    is_starred: bool
+    read_at: datetime | None = None
+    starred_at: datetime | None = None
+    note: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """A story as one grouping step saves it (`centroid`: the model's JSON)."""
+
+    id: int
+    label: str
+    first_seen: datetime
+    last_seen: datetime
+    size: int
+    outlets: int
+    centroid: str = "{}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAssignment:
+    """One article placed in a story by a grouping step (`vector`: the model's JSON)."""
+
+    article_id: str
+    story_id: int
+    score: float
+    duplicate_of: str | None = None
+    vector: str = "{}"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenStory:
+    """A story grouping may still extend: its span and centroid (the model's JSON)."""
+
+    id: int
+    first_seen: datetime
+    last_seen: datetime
+    centroid: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingState:
+    """What grouping needs to continue (see StoriesFacet.state)."""
+
+    df: Mapping[str, int]
+    documents: int
+    stories: tuple[OpenStory, ...]
+    outlets: Mapping[int, frozenset[str]]
+    next_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberVector:
+    """A story member as grouping reloads it: its title and stored vector (JSON)."""
+
+    article_id: str
+    title: str
+    vector: str
+
+
+class SourceChanges(TypedDict, total=False):
+    """The fields of a source that `SourcesFacet.update` may change."""
+
+    url: str
+    title: str
+    site_url: str | None
+    folder: str
+    kind: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    next_fetch_at: datetime | None
+    last_fetched_at: datetime | None
+    last_success_at: datetime | None
+    error_count: int
+    last_error_kind: str | None
+    last_error_message: str | None
+
+
+# ------------------------------------------------------------------ facets
+
+
+class SourcesFacet(Protocol):
+    """The feeds the user follows, and their fetch history."""
+
+    def add(self, url: str, *, title: str = "", site_url: str | None = None,
+            folder: str = "", kind: str = "feed") -> tuple[Source, bool]:
+        """Subscribe; return (source, created). Idempotent: an existing URL is returned
+        with created False, never duplicated, even when two programs add it at once."""
+        ...
+
+    def find(self, url: str) -> Source | None:
+        """The source with exactly this URL, or None. Reads only."""
+        ...
+
+    def get(self, source_id: int) -> Source:
+        """The source with this id; raises NotFoundError. Reads only."""
+        ...
+
+    def list(self) -> builtins.list[Source]:
+        """Every source, by folder, then title (case-insensitive), then id. Reads only."""
+        ...
+
+    def due(self, now: datetime | None = None) -> builtins.list[Source]:
+        """Feed sources whose next check time has come by `now` (default: now), by id;
+        samples are never due. Reads only."""
+        ...
+
+    def update(self, source_id: int, **fields: Any) -> None:
+        """Change a source's own fields (the names and types of SourceChanges); nothing
+        when none are given. Idempotent. Raises ValueError for a field that is not a
+        source's, StoreError when another source has the URL (nothing changed). An unknown
+        id changes nothing."""
+        ...
+
+    def move(self, source_id: int, new_url: str) -> bool:
+        """Point a source at the address its feed moved to; False, changing nothing, when
+        another source has that address (check and change are one transaction).
+        Idempotent."""
+        ...
+
+    def remove(self, source_id: int) -> int:
+        """Unsubscribe and delete the source's articles (stories lose them too); return
+        how many articles went. Raises NotFoundError, so it is not idempotent."""
+        ...
+
+    def log_fetch(self, source_id: int, *, outcome: str, http_status: int | None = None,
+                  error_kind: str | None = None, message: str | None = None, new: int = 0,
+                  updated: int = 0, unchanged: int = 0, size: int | None = None,
+                  elapsed: float | None = None) -> None:
+        """Record one fetch (`elapsed` in seconds). Not idempotent: each call is an entry."""
+        ...
+
+    def fetch_log(self, source_id: int, limit: int = 20) -> builtins.list[FetchLogEntry]:
+        """A source's latest `limit` fetches, newest first. Reads only."""
+        ...
+
+
+class ArticlesFacet(Protocol):
+    """Articles as stored: written by refreshes, read by every view."""
+
+    def upsert(self, articles: Sequence[Article]) -> UpsertResult:
+        """Insert new articles and update changed ones in one transaction; return what
+        changed. An article matches a stored one by id, or by canonical URL within its own
+        source; a word-for-word copy another feed of the same outlet brought is counted
+        unchanged. Never touches another source's article, the user's state or
+        first_seen. Idempotent: a second call reports everything unchanged."""
+        ...
+
+    def get(self, article_id: str) -> Article:
+        """The article with this id; raises NotFoundError. Reads only."""
+        ...
+
+    def count(self, source_id: int | None = None) -> int:
+        """How many articles are stored (of one source). Reads only."""
+        ...
+
+    def list(self, query: ArticleQuery | None = None, *, limit: int | None = None,
+             offset: int = 0, **filters: object) -> builtins.list[Article]:
+        """Full articles of a view, newest first; filters as ArticleQuery's fields (or pass
+        one). Raises QueryError for a bad search or topic query, NotFoundError for an
+        unknown topic. Reads only."""
+        ...
+
+    def count_where(self, query: ArticleQuery) -> int:
+        """How many articles a view holds. Raises as `list`. Reads only."""
+        ...
+
+    def headlines(self, query: ArticleQuery, *, limit: int, after: Headline | None = None,
+                  newest_first: bool = True) -> builtins.list[Headline]:
+        """One page of a view's rows without bodies. Pages continue after the last row
+        shown (`after`; its `cursor` is an opaque position), so a deep page costs what the
+        first does. Raises as `list`. Reads only."""
+        ...
+
+    def search(self, query: str, *, limit: int = 50) -> builtins.list[Article]:
+        """Full-text search, best match first. Raises QueryError for an empty or bad
+        query. Reads only."""
+        ...
+
+
+class ReadingFacet(Protocol):
+    """The user's state of each article: read, starred, notes, tags; unread counts."""
+
+    def set_read(self, article_ids: Sequence[str], read: bool = True) -> None:
+        """Mark articles read (or unread); unknown ids are ignored. Idempotent."""
+        ...
+
+    def set_starred(self, article_id: str, starred: bool = True) -> None:
+        """Star (or unstar) an article; an unknown id is ignored. Idempotent."""
+        ...
+
+    def set_note(self, article_id: str, note: str | None) -> None:
+        """Replace an article's note (None clears it). Idempotent."""
+        ...
+
+    def add_tag(self, article_id: str, tag: str) -> None:
+        """Tag an article. Idempotent."""
+        ...
+
+    def status(self, article_id: str) -> ArticleStatus:
+        """What the user did with an article; raises NotFoundError. Reads only."""
+        ...
+
+    def unread_count(self, source_id: int | None = None) -> int:
+        """Unread articles in all (or one source; 0 for an unknown one). Reads only."""
+        ...
+
+    def unread_by_source(self) -> dict[int, int]:
+        """Unread articles per source id, sources with none left out. Reads only."""
+        ...
+
+    def mark_read_where(self, query: ArticleQuery) -> tuple[int, int]:
+        """Mark every unread article of a view read in one transaction; return (batch,
+        count), the batch for `undo_batch`. A second call marks nothing (count 0)."""
+        ...
+
+    def undo_batch(self, batch: int) -> int:
+        """Make one bulk mark-read's articles unread again; return how many. Idempotent
+        (a second call finds none)."""
+        ...
+
+
+class TopicsFacet(Protocol):
+    """Saved searches over all outlets."""
+
+    def list(self) -> builtins.list[Topic]:
+        """Every topic in the user's order. Reads only."""
+        ...
+
+    def get(self, name: str) -> Topic:
+        """The topic of this name (case-insensitive); raises NotFoundError. Reads only."""
+        ...
+
+    def add(self, name: str, query: str, description: str = "") -> Topic:
+        """Save a topic (an existing name gets the new query and description); return it.
+        Raises QueryError for an empty name or a query the index cannot run. Idempotent."""
+        ...
+
+    def rename(self, old: str, new: str, query: str | None = None,
+               description: str | None = None) -> Topic:
+        """Rename a topic and change its query or description in one transaction; return
+        it. Raises NotFoundError, QueryError (bad name or query) or StoreError (the name
+        is another topic's), each leaving the topic as it was. Idempotent."""
+        ...
+
+    def remove(self, name: str) -> None:
+        """Delete a topic; raises NotFoundError, so it is not idempotent."""
+        ...
+
+
+class StoriesFacet(Protocol):
+    """Stories (articles on one event across outlets) and the state grouping learns."""
+
+    def unclustered_articles(self, ids: Sequence[str] | None = None) -> builtins.list[Article]:
+        """Articles in no story yet (all, or those of `ids`), oldest first. Reads only."""
+        ...
+
+    def unclustered_ids(self) -> builtins.list[str]:
+        """Ids of articles in no story, oldest first. Reads only."""
+        ...
+
+    def state(self, terms: set[str], since: datetime) -> GroupingState:
+        """What grouping needs to continue: the frequencies of `terms`, the document
+        count, the stories opened since `since` with their outlets, the next free id.
+        Reads only."""
+        ...
+
+    def member_rows(self, story_id: int) -> builtins.list[MemberVector]:
+        """A story's members with their stored vectors, oldest first. Reads only."""
+        ...
+
+    def save(self, stories: Sequence[StoryRecord], assignments: Sequence[StoryAssignment],
+             df_increments: Mapping[str, int], documents: int, *,
+             new_from: int | None = None) -> None:
+        """Write one grouping step in one transaction, dropping the touched stories'
+        cached comparisons. Stories numbered from `new_from` (the next id `state` gave)
+        are new, and are renumbered when another program took those ids meanwhile. Not
+        idempotent (term frequencies are added)."""
+        ...
+
+    def list(self, *, since: datetime | None = None, min_outlets: int = 1,
+             limit: int | None = None) -> builtins.list[StorySummary]:
+        """Stories, newest day and most outlets first, with their outlets and article ids.
+        Reads only."""
+        ...
+
+    def members(self, story_id: int) -> builtins.list[StoryMember]:
+        """A story's articles, oldest first (none for an unknown story). Reads only."""
+        ...
+
+    def term_prior(self, limit: int = 20000) -> dict[str, int]:
+        """Document frequencies of the commonest words over all grouped articles: the
+        prior distinctive-word scores are measured against. Reads only."""
+        ...
+
+    def outlet_count(self, story_id: int) -> int:
+        """How many outlets a story has (0 for an unknown story). Reads only."""
+        ...
+
+    def grouped_documents(self) -> int:
+        """How many articles grouping has counted (changes when the prior does)."""
+        ...
+
+    def label(self, story_id: int) -> str:
+        """A story's label; raises NotFoundError. Reads only."""
+        ...
+
+    def signature(self, story_id: int) -> str:
+        """A story's members and their content hashes: a cached comparison holds while
+        this does. Reads only."""
+        ...
+
+    def story_of(self, article_id: str) -> int | None:
+        """The id of the story an article is in, or None. Reads only."""
+        ...
+
+    def model(self) -> tuple[str, int] | None:
+        """(name, version) of the story model that owns the story tables, or None if none
+        does. Reads only."""
+        ...
+
+    def claim(self, name: str, version: int, state_json: str = "{}") -> None:
+        """Give the story tables to the model `name` at `version`, emptied: every story,
+        membership, learned term count and cached comparison goes, in one transaction;
+        articles stay, in no story. Idempotent. Raises StoreError if it cannot write."""
+        ...
+
+
+class CachesFacet(Protocol):
+    """What is kept to save work or network: assets, comparisons, image permissions."""
+
+    def cached_asset(self, url: str) -> tuple[str, bytes] | None:
+        """(content type, bytes) of a cached asset, or None. Reads only."""
+        ...
+
+    def save_asset(self, url: str, content_type: str, data: bytes) -> None:
+        """Cache (or replace) an asset, fetched now. Idempotent."""
+        ...
+
+    def asset_usage(self) -> tuple[int, int]:
+        """(count, bytes) of the cached assets. Reads only."""
+        ...
+
+    def evict_assets(self, *, older_than: datetime | None = None, max_count: int | None = None,
+                     max_bytes: int | None = None) -> int:
+        """Delete assets fetched before `older_than`, then the oldest until at most
+        `max_count` assets of at most `max_bytes` remain; return how many went.
+        Idempotent."""
+        ...
+
+    def cached_comparison(self, story_id: int) -> tuple[str, str] | None:
+        """(signature, JSON) of a story's cached comparison, or None. Reads only."""
+        ...
+
+    def save_comparison(self, story_id: int, signature: str, data: str) -> None:
+        """Cache a story's comparison (an unknown story keeps none). Idempotent."""
+        ...
+
+    def clear_comparisons(self) -> int:
+        """Drop every cached comparison (they are recomputed when next wanted); return how
+        many went. Idempotent."""
+        ...
+
+    def stories_without_comparison(self, *, min_outlets: int = 2, limit: int = 50) -> builtins.list[int]:
+        """Newest stories of at least `min_outlets` with no cached comparison. Reads only."""
+        ...
+
+    def allow_remote_images(self, kind: str, key: str | int, allowed: bool = True) -> None:
+        """Remember (or forget) that an article's (`kind` "article", key its id) or a
+        source's ("source", its id) remote images may be shown. Idempotent."""
+        ...
+
+    def remote_images_allowed(self, article: Article) -> tuple[bool, bool]:
+        """(allowed for this article, allowed for its source). Reads only."""
+        ...
+
+
+# ------------------------------------------------------------------ the store
+
+
+class Store(Protocol):
+    """One NewsDesk database, opened with `newsdesk.store.open_store`.
+
+    One writer at a time: writes are serialised, each call (or `transaction()` block) is
+    one transaction. A context manager: leaving the block closes it.
+    """
+
+    @property
+    def sources(self) -> SourcesFacet:
+        """The feeds followed and their fetch log."""
+        ...
+
+    @property
+    def articles(self) -> ArticlesFacet:
+        """Stored articles and the views over them."""
+        ...
+
+    @property
+    def reading(self) -> ReadingFacet:
+        """Read, starred, notes, tags and unread counts."""
+        ...
+
+    @property
+    def topics(self) -> TopicsFacet:
+        """Saved searches."""
+        ...
+
+    @property
+    def stories(self) -> StoriesFacet:
+        """Stories and grouping's state."""
+        ...
+
+    @property
+    def caches(self) -> CachesFacet:
+        """Assets, comparisons and remote-image permissions."""
+        ...
+
+
+    @property
+    def url(self) -> str:
+        """Where the store is (`sqlite:///path`): `open_store(url)` opens it again."""
+        ...
+
+    @property
+    def schema_version(self) -> int:
+        """How many migrations the database has had."""
+        ...
+
+    def reopen(self) -> Store:
+        """A new, independent connection to the same database (for a worker thread); the
+        caller closes it. Raises StoreError. (An in-memory store has no second
+        connection: StoreError.)"""
+        ...
+
+    def close(self) -> None:
+        """Close the connection; idempotent."""
+        ...
+
+    def __enter__(self) -> Store:
+        ...
+
+    def __exit__(self, *exc: object) -> None:
+        ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group several writes into one transaction (calls inside nest); an error rolls
+        all of them back and is raised."""
+        ...
+
+    def interruptible(self) -> None:
+        """Let `interrupt()` stop this store's reads; call it on the thread that reads."""
+        ...
+
+    def interrupt(self) -> None:
+        """Stop the running and every later read (from any thread): the read raises
+        QueryInterrupted and the store is only good for closing. Idempotent."""
+        ...
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether `interrupt()` was called: a worker's result after it is not wanted."""
+        ...
+
+    def integrity_problems(self) -> builtins.list[str]:
+        """What the database's own checks report (empty when sound). Reads only."""
+        ...

@@ -1,0 +1,326 @@
+"""Articles in SQLite: the rows, the full-text index beside them, and the view queries."""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from newsdesk.errors import NotFoundError, QueryError, StoreError
+from newsdesk.models import Article, ArticleQuery, Enclosure, Headline, UpsertResult
+from newsdesk.store.dates import from_iso, to_iso
+from newsdesk.store.query import And, parse_query, to_fts5
+from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
+
+log = logging.getLogger(__name__)
+
+
+def _content_hash(article: Article) -> str:
+    payload = "\x1f".join((
+        article.title, article.summary_html, article.content_html, "\x1e".join(article.authors),
+        "\x1e".join(article.categories), to_iso(article.updated) or "", article.url or "",
+        json.dumps([asdict(e) for e in article.enclosures]), article.comments_url or "",
+    ))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+_ARTICLE_COLUMNS = (
+    "id", "source_id", "outlet", "guid", "url", "title", "authors", "published", "updated",
+    "first_seen", "summary_html", "content_html", "text", "categories", "language",
+    "word_count", "enclosures", "comments_url", "date_from_feed", "content_hash",
+)
+_INSERT_ARTICLE = (f"INSERT INTO articles({', '.join(_ARTICLE_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})")
+# Columns a changed entry may overwrite; user state lives in other tables and is never touched.
+_UPDATE_COLUMNS = (
+    "guid", "url", "title", "authors", "updated", "summary_html", "content_html", "text",
+    "categories", "language", "word_count", "enclosures", "comments_url", "content_hash",
+)
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source_id": article.source_id,
+        "outlet": article.outlet,
+        "guid": article.guid,
+        "url": article.url,
+        "title": article.title,
+        "authors": json.dumps(list(article.authors)),
+        "published": to_iso(article.published),
+        "updated": to_iso(article.updated),
+        "first_seen": to_iso(article.first_seen),
+        "summary_html": article.summary_html,
+        "content_html": article.content_html,
+        "text": article.text,
+        "categories": json.dumps(list(article.categories)),
+        "language": article.language,
+        "word_count": article.word_count,
+        "enclosures": json.dumps([asdict(e) for e in article.enclosures]),
+        "comments_url": article.comments_url,
+        "date_from_feed": int(article.date_from_feed),
+        "content_hash": _content_hash(article),
+    }
+
+
+def stored_date(value: str | None) -> Any:
+    """A NOT NULL date column: migration 0008 guarantees a readable one."""
+    return from_iso(value)
+
+
+def row_to_article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"],
+        source_id=row["source_id"],
+        outlet=row["outlet"],
+        guid=row["guid"],
+        url=row["url"],
+        title=row["title"],
+        authors=tuple(json.loads(row["authors"])),
+        published=stored_date(row["published"]),
+        updated=from_iso(row["updated"]),
+        first_seen=stored_date(row["first_seen"]),
+        summary_html=row["summary_html"],
+        content_html=row["content_html"],
+        text=row["text"],
+        categories=tuple(json.loads(row["categories"])),
+        language=row["language"],
+        word_count=row["word_count"],
+        enclosures=tuple(Enclosure(**e) for e in json.loads(row["enclosures"])),
+        comments_url=row["comments_url"],
+        date_from_feed=bool(row["date_from_feed"]),
+    )
+
+
+def join_for(query: ArticleQuery) -> str:
+    """How to join statuses. CROSS JOIN makes articles the outer loop: pages then walk the
+    date index, and a full-text set is probed once per article. Left to itself, SQLite
+    drove a topic count from the unread index and re-scanned the match list for every
+    row (over a minute at a million articles). Only a small set found through statuses
+    (starred, given ids) with no full-text condition starts from statuses."""
+    small = query.starred_only or query.ids is not None or query.story_id is not None
+    full_text = query.search is not None or query.topic is not None
+    return "JOIN" if small and not full_text else "CROSS JOIN"
+
+
+_MANY = 5000
+
+
+def _many_matches(core: Core, match: str) -> bool:
+    rows = core.read("SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts "
+                     "WHERE articles_fts MATCH ? LIMIT ?)", [match, _MANY + 1], user_query=True)
+    return int(rows[0][0]) > _MANY
+
+
+def _topic_query(core: Core, name: str) -> str:
+    rows = core.read("SELECT query FROM topics WHERE name = ? COLLATE NOCASE", [name])
+    if not rows:
+        raise NotFoundError(f"There is no topic named {name!r}.")
+    return str(rows[0][0])
+
+
+def where_clause(core: Core, q: ArticleQuery, *,
+                 ordered: bool = False) -> tuple[str, list[Any], bool]:
+    """SQL WHERE clause for a query over `articles a` joined with `statuses s`.
+
+    With `ordered` (a page newest first), a full-text condition picks its plan by how
+    many rows match: a few are looked up and sorted; many are found faster by walking
+    the date index and testing membership ("+" stops SQLite using the rowid lookup).
+    Measured at a million articles: 385 ms -> 19 ms for a word in 14% of them, while a
+    phrase in 108 articles stays at 4 ms instead of 165 ms.
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    parsed = None if q.search is None else parse_query(q.search)
+    if q.topic is not None:
+        topic_query = parse_query(_topic_query(core, q.topic))
+        parsed = topic_query if parsed is None else And((parsed, topic_query))
+    match = None if parsed is None else to_fts5(parsed)
+    if match is not None:
+        walk = ordered and _many_matches(core, match)
+        where.append(f"{'+' if walk else ''}a.num IN "
+                     "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(match)
+    if q.source_id is not None:
+        where.append("a.source_id = ?")
+        params.append(q.source_id)
+    if q.folder is not None:
+        # "+" keeps the planner on the date index: a folder is many sources, and walking
+        # articles newest first finds a page sooner than merging per-source ranges.
+        where.append("+a.source_id IN (SELECT id FROM sources WHERE folder = ? OR "
+                     "folder LIKE ? ESCAPE '\\')")
+        escaped = q.folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params += [q.folder, escaped + "/%"]
+    if q.since is not None:
+        where.append("a.published >= ?")
+        params.append(to_iso(q.since))
+    if q.story_id is not None:
+        where.append("a.id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+        params.append(q.story_id)
+    if q.ids is not None:
+        where.append(f"a.id IN ({placeholders(q.ids)})" if q.ids else "0")
+        params += list(q.ids)
+    if q.unread_only and q.keep_ids:
+        where.append(f"(s.is_read = 0 OR a.id IN ({placeholders(q.keep_ids)}))")
+        params += list(q.keep_ids)
+    elif q.unread_only:
+        where.append("s.is_read = 0")
+    if q.starred_only:
+        where.append("s.is_starred = 1")
+    return (" WHERE " + " AND ".join(where)) if where else "", params, match is not None
+
+
+def _cursor(published: str, num: int) -> str:
+    """A headline's opaque position: where the next page starts."""
+    return f"{published}|{num}"
+
+
+def _position(headline: Headline) -> tuple[str, int]:
+    published, _, num = headline.cursor.rpartition("|")
+    if not published or not num.isdigit():
+        raise StoreError("That list position is not one this store gave out; "
+                         "start the list again.")
+    return published, int(num)
+
+
+class SqliteArticles:
+    """The articles facet (see newsdesk.store.api.ArticlesFacet)."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def upsert(self, articles: Sequence[Article]) -> UpsertResult:
+        """See ArticlesFacet.upsert. An article is the same as a stored one when its id
+        matches (ids belong to one source), or when its own source already has its
+        canonical URL under another id. Another source's row is never changed: a source's
+        article that another source of the same outlet already holds word for word is a
+        copy (counted unchanged, not stored twice); any other version gets a row of its
+        own. So what one feed says can never rewrite what another feed brought."""
+        if not articles:
+            return UpsertResult()
+        new: list[str] = []
+        updated: list[str] = []
+        unchanged = 0
+        fts_rows: list[tuple[int | None, str, str]] = []
+        with self._core.write() as conn:
+            known = self._existing(conn, [a.id for a in articles])
+            for article in articles:
+                row = _article_row(article)
+                found = known.get(article.id)
+                if found is not None and found[2] != article.source_id:
+                    log.warning("article %s of source %s carries the id of another source's "
+                                "article; skipped", article.url, article.source_id)
+                    unchanged += 1
+                    continue
+                if found is None and article.url:
+                    hits = conn.execute(
+                        "SELECT id, content_hash, source_id FROM articles WHERE outlet = ? AND url = ?",
+                        [article.outlet, article.url]).fetchall()
+                    own = next((h for h in hits if h["source_id"] == article.source_id), None)
+                    if own is not None:
+                        found = (own["id"], own["content_hash"], article.source_id)
+                    elif any(h["content_hash"] == row["content_hash"] for h in hits):
+                        unchanged += 1  # a copy of what a sibling feed of this outlet brought
+                        continue
+                if found is None:
+                    num = conn.execute(_INSERT_ARTICLE, [row[c] for c in _ARTICLE_COLUMNS]).lastrowid
+                    fts_rows.append((num, row["title"], row["text"]))
+                    known[article.id] = (article.id, row["content_hash"], article.source_id)
+                    new.append(article.id)
+                elif found[1] == row["content_hash"]:
+                    unchanged += 1
+                else:
+                    if fts_rows:  # the update trigger unindexes the old text: index it first
+                        conn.executemany("INSERT INTO articles_fts(rowid, title, text) "
+                                         "VALUES (?, ?, ?)", fts_rows)
+                        fts_rows.clear()
+                    columns = list(_UPDATE_COLUMNS)
+                    if article.date_from_feed:
+                        columns += ["published", "date_from_feed"]
+                    conn.execute(
+                        f"UPDATE articles SET {', '.join(f'{c} = ?' for c in columns)} "
+                        "WHERE id = ? AND source_id = ?",
+                        [*(row[c] for c in columns), found[0], article.source_id])
+                    known[article.id] = (found[0], row["content_hash"], article.source_id)
+                    updated.append(found[0])
+            # The index is written here, in the same transaction (see migration 0003).
+            conn.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+                             fts_rows)
+            source_of = {a.id: a.source_id for a in articles}
+            conn.executemany("INSERT OR IGNORE INTO statuses(article_id, source_id) VALUES (?, ?)",
+                             [(i, source_of[i]) for i in new])
+        return UpsertResult(new_ids=tuple(new), updated_ids=tuple(updated), unchanged=unchanged)
+
+    @staticmethod
+    def _existing(conn: sqlite3.Connection, ids: builtins.list[str]) -> dict[str, tuple[str, str, int]]:
+        """Stored (id, content hash, source id) of the given ids."""
+        found: dict[str, tuple[str, str, int]] = {}
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            rows = conn.execute(
+                "SELECT id, content_hash, source_id FROM articles "
+                f"WHERE id IN ({placeholders(chunk)})", chunk).fetchall()
+            found.update({r["id"]: (r["id"], r["content_hash"], int(r["source_id"])) for r in rows})
+        return found
+
+    def get(self, article_id: str) -> Article:
+        rows = self._core.read("SELECT * FROM articles WHERE id = ?", [article_id])
+        if not rows:
+            raise NotFoundError(f"There is no article with id {article_id}.")
+        return row_to_article(rows[0])
+
+    def count(self, source_id: int | None = None) -> int:
+        if source_id is None:
+            return int(self._core.read("SELECT COUNT(*) FROM articles")[0][0])
+        return int(self._core.read("SELECT COUNT(*) FROM articles WHERE source_id = ?",
+                                   [source_id])[0][0])
+
+    def list(self, query: ArticleQuery | None = None, *, limit: int | None = None,
+             offset: int = 0, **filters: Any) -> builtins.list[Article]:
+        q = query or ArticleQuery(**filters)
+        where, params, user_query = where_clause(self._core, q, ordered=limit is not None)
+        sql = (f"SELECT a.* FROM articles a {join_for(q)} statuses s ON s.article_id = a.id"
+               f"{where} ORDER BY a.published DESC, a.num DESC")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [row_to_article(r) for r in self._core.read(sql, params, user_query=user_query)]
+
+    def count_where(self, query: ArticleQuery) -> int:
+        where, params, user_query = where_clause(self._core, query)
+        return int(self._core.read(
+            f"SELECT COUNT(*) FROM articles a {join_for(query)} statuses s "
+            f"ON s.article_id = a.id{where}", params, user_query=user_query)[0][0])
+
+    def headlines(self, query: ArticleQuery, *, limit: int, after: Headline | None = None,
+                  newest_first: bool = True) -> builtins.list[Headline]:
+        where, params, user_query = where_clause(self._core, query, ordered=True)
+        order = "DESC" if newest_first else "ASC"
+        if after is not None:
+            where += (" AND " if where else " WHERE ") + (
+                f"(a.published, a.num) {'<' if newest_first else '>'} (?, ?)")
+            params += list(_position(after))
+        rows = self._core.read(
+            "SELECT a.num, a.id, a.source_id, src.title AS source_title, a.title, a.published, "
+            f"s.is_read, s.is_starred FROM articles a {join_for(query)} statuses s "
+            f"ON s.article_id = a.id JOIN sources src ON src.id = a.source_id{where} "
+            f"ORDER BY a.published {order}, a.num {order} LIMIT ?",
+            [*params, limit], user_query=user_query)
+        return [Headline(r["id"], r["source_id"], r["source_title"], r["title"],
+                         stored_date(r["published"]), bool(r["is_read"]),
+                         bool(r["is_starred"]), _cursor(r["published"], r["num"])) for r in rows]
+
+    def search(self, query: str, *, limit: int = 50) -> builtins.list[Article]:
+        """Best matches first (store/query.py syntax)."""
+        if not query.strip():
+            raise QueryError("The search query is empty.")
+        rows = self._core.read(
+            "SELECT a.* FROM articles_fts f JOIN articles a ON a.num = f.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 5.0, 1.0), a.published DESC "
+            "LIMIT ?", [to_fts5(parse_query(query)), limit], user_query=True)
+        return [row_to_article(r) for r in rows]

@@ -1,0 +1,157 @@
+"""The SQLite store: one connection shared by six facets, opened and migrated here."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from newsdesk.errors import StoreError
+from newsdesk.store.sqlite.articles import SqliteArticles
+from newsdesk.store.sqlite.caches import SqliteCaches
+from newsdesk.store.sqlite.core import Core, explain
+from newsdesk.store.sqlite.migrations import apply_migrations, check_database
+from newsdesk.store.sqlite.reading import SqliteReading
+from newsdesk.store.sqlite.sources import SqliteSources
+from newsdesk.store.sqlite.stories import SqliteStories
+from newsdesk.store.sqlite.topics import SqliteTopics
+
+MEMORY = ":memory:"
+
+
+def sqlite_url(path: str) -> str:
+    """The URL of a database file: `sqlite:///relative` or `sqlite:////absolute`."""
+    return f"sqlite:///{path}"
+
+
+class SqliteStore:
+    """A NewsDesk database in one SQLite file (see newsdesk.store.api.Store)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self._core = Core(conn, path)
+        self._schema_version = 0
+        self.sources = SqliteSources(self._core)
+        self.articles = SqliteArticles(self._core)
+        self.reading = SqliteReading(self._core)
+        self.topics = SqliteTopics(self._core)
+        self.stories = SqliteStories(self._core)
+        self.caches = SqliteCaches(self._core)
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> SqliteStore:
+        """Open and migrate; raise StoreError with a sentence on failure.
+
+        With `create` (commands that write), a missing file becomes a new database. Without
+        it (commands that only read), a missing or empty file is refused rather than a new
+        empty database being left behind a mistyped path. A newer NewsDesk's database,
+        another program's SQLite file and a file that is not SQLite are refused either way,
+        before anything in them is changed.
+        """
+        where = str(path)
+        memory = where == MEMORY
+        missing = StoreError(f"There is no NewsDesk database at {where}; nothing was created. "
+                             "Check the path (adding sources or loading the sample starts one).")
+        try:
+            if memory:
+                conn = sqlite3.connect(where, check_same_thread=False, timeout=10.0)
+            elif create:
+                Path(where).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(where, check_same_thread=False, timeout=10.0)
+            else:
+                if not Path(where).is_file():
+                    raise missing
+                uri = Path(where).resolve().as_uri() + "?mode=rw"  # never creates the file
+                conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10.0)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"Cannot open the database at {where}: {exc}") from exc
+        store = cls(conn, where)
+        db = Database(conn, execute_plugins=False)
+        try:
+            conn.execute("PRAGMA busy_timeout=10000")
+            # Whose file is it? Asked before any PRAGMA that writes (journal_mode=WAL).
+            state = check_database(db, where)
+            if state == "empty" and not create and not memory:
+                raise missing
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            store._schema_version = apply_migrations(db, where, state=state)
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise explain(exc, where) from exc
+        return store
+
+    @property
+    def url(self) -> str:
+        return sqlite_url(self._core.path)
+
+    @property
+    def schema_version(self) -> int:
+        return self._schema_version
+
+    def reopen(self) -> SqliteStore:
+        if self._core.path == MEMORY:
+            raise StoreError("An in-memory database cannot be opened a second time.")
+        return SqliteStore.open(self._core.path)
+
+    def close(self) -> None:
+        with self._core.lock:
+            self._core.conn.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._core.write():
+            yield
+
+    def interruptible(self) -> None:
+        """See Store.interruptible. A progress handler checks the flag every thousand
+        SQLite steps, so a long query started after interrupt() stops too
+        (sqlite3_interrupt alone misses those)."""
+        core = self._core
+        core.interrupted = False
+        core.conn.set_progress_handler(lambda: int(core.interrupted), 1000)
+
+    def interrupt(self) -> None:
+        self._core.interrupted = True
+        with contextlib.suppress(sqlite3.ProgrammingError):  # already closed: nothing runs
+            self._core.conn.interrupt()
+
+    @property
+    def interrupted(self) -> bool:
+        return self._core.interrupted
+
+    def integrity_problems(self) -> list[str]:
+        """See Store.integrity_problems: PRAGMA integrity_check and the FTS index check."""
+        problems = [r[0] for r in self._core.read("PRAGMA integrity_check") if r[0] != "ok"]
+        try:
+            self._core.read("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+        except StoreError as exc:
+            problems.append(str(exc))
+        return problems
+
+    def raw_sql(self, sql: str, params: Sequence[Any] = (), *,
+                user_query: bool = False) -> list[tuple[Any, ...]]:
+        """Run one statement on this store's own connection and return its rows (a write
+        outside a transaction() is committed). For diagnostics and the SQLite backend's
+        own tests (a slow query to interrupt, a size limit): not part of the contract.
+        With `user_query`, errors are reported as a search's would be."""
+        core = self._core
+        with core.lock:
+            inside = core.conn.in_transaction
+            rows = [tuple(r) for r in core.read(sql, params, user_query=user_query)]
+            if core.conn.in_transaction and not inside:  # a statement that wrote: keep it
+                core.conn.commit()
+        return rows

@@ -1,0 +1,191 @@
+"""What only the SQLite backend promises: WAL and its pragmas, refusing files that are not
+its own, sentences for a full disk or a damaged file, and surviving a killed process.
+
+Raw sqlite3 is fine here: these are the backend's own tests.
+"""
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from newsdesk.errors import StoreError
+from newsdesk.ingest.normalize import normalize_feed
+from newsdesk.ingest.parse import parse_feed
+from newsdesk.store import open_store
+from newsdesk.store.sqlite.core import explain
+from newsdesk.store.sqlite.migrations import migrations
+from tests.conftest import fixture_bytes
+
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def _load(store, name="rss20.xml", url="https://www.fixturedirt.example/feed/"):
+    source, _ = store.sources.add(url)
+    return source, normalize_feed(parse_feed(fixture_bytes(name), url=url), source, now=NOW)
+
+
+def test_schema_is_versioned_and_reopens(tmp_path):
+    path = tmp_path / "db.sqlite"
+    with open_store(path) as store:
+        assert store.schema_version == len(migrations._migrations)
+    with open_store(path) as store:
+        assert store.schema_version == len(migrations._migrations)
+        assert store.raw_sql("PRAGMA user_version")[0][0] == store.schema_version
+        assert store.raw_sql("PRAGMA journal_mode")[0][0] == "wal"
+        assert store.raw_sql("PRAGMA foreign_keys")[0][0] == 1
+
+
+def test_crash_mid_transaction_leaves_database_consistent(tmp_path):
+    path = tmp_path / "crash.db"
+    with open_store(path) as store:
+        _, articles = _load(store)
+        store.articles.upsert(articles[:1])
+    raw = sqlite3.connect(path)
+    raw.execute("BEGIN")
+    raw.execute("DELETE FROM articles")
+    raw.close()  # closing without commit is what a killed process leaves behind
+    with open_store(path) as store:
+        assert store.articles.count() == 1
+        assert store.integrity_problems() == []
+
+
+def test_not_a_database_is_a_sentence(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a NewsDesk database"):
+        open_store(path)
+
+
+def test_full_disk_is_a_sentence(tmp_path):
+    with open_store(tmp_path / "full.db") as store:
+        _, articles = _load(store)
+        store.articles.upsert(articles[:1])
+        page_count = store.raw_sql("PRAGMA page_count")[0][0]
+        store.raw_sql(f"PRAGMA max_page_count = {page_count}")
+        big = [replace(articles[1], text="word " * 200_000)]
+        with pytest.raises(StoreError, match="full"):
+            store.articles.upsert(big)
+        assert store.articles.count() == 1
+
+
+def test_a_newer_newsdesk_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "newer.db"
+    with open_store(path) as store:
+        store.raw_sql("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) "
+                      "VALUES ('newsdesk', '0099_from_the_future', 'x')")
+        store.raw_sql(f"PRAGMA user_version = {len(migrations._migrations) + 1}")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"written by a newer version of NewsDesk \(schema "
+                                         rf"version {len(migrations._migrations) + 1}"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_a_higher_user_version_alone_is_refused(tmp_path):
+    path = tmp_path / "newer.db"
+    with open_store(path) as store:
+        store.raw_sql("PRAGMA user_version = 40")
+    with pytest.raises(StoreError, match="newer version of NewsDesk"):
+        open_store(path, create=False)
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.sqlite"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    raw.execute("INSERT INTO invoices(total) VALUES (12.5)")
+    raw.commit()
+    raw.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=r"database of another program \(it holds tables such as "
+                                         r"invoices, not NewsDesk's\); nothing in it was changed"):
+        open_store(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.sqlite"]  # no -wal, no -shm
+
+
+def test_a_file_that_is_not_sqlite_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"shopping list: milk, eggs\n" * 200)
+    for create in (True, False):
+        with pytest.raises(StoreError, match=r"is not a NewsDesk database \(not an SQLite file"):
+            open_store(path, create=create)
+    assert path.read_bytes() == b"shopping list: milk, eggs\n" * 200
+
+
+def test_open_without_create_refuses_a_missing_or_empty_file(tmp_path):
+    missing = tmp_path / "typo" / "newsdesk.db"
+    with pytest.raises(StoreError, match=r"There is no NewsDesk database at .*nothing was created"):
+        open_store(missing, create=False)
+    assert not (tmp_path / "typo").exists()
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    with pytest.raises(StoreError, match="There is no NewsDesk database"):
+        open_store(empty, create=False)
+    assert empty.read_bytes() == b""
+    with open_store(tmp_path / "real.db") as store:
+        _, articles = _load(store)
+        store.articles.upsert(articles)
+    with open_store(tmp_path / "real.db", create=False) as store:
+        assert store.articles.count() == 2
+
+
+def test_a_full_disk_keeps_what_was_saved_and_the_store_stays_usable(tmp_path):
+    path = tmp_path / "full.db"
+    with open_store(path) as store:
+        source, articles = _load(store)
+        store.articles.upsert(articles[:1])
+        page_count = store.raw_sql("PRAGMA page_count")[0][0]
+        store.raw_sql(f"PRAGMA max_page_count = {page_count}")
+        big = replace(articles[1], text="word " * 200_000)
+        # A refresh's batch: articles and the source's new state together.
+        with pytest.raises(StoreError) as caught, store.transaction():
+            store.articles.upsert([big])
+            store.sources.update(source.id, etag='"never"')
+        assert str(caught.value) == (
+            f"The disk holding {path} is full (or the database reached its size limit); this "
+            "change was not saved, and everything saved before it is kept. Free some space "
+            "and try again.")
+        other = sqlite3.connect(path, timeout=0)  # nothing of the failed batch holds the lock
+        other.execute("BEGIN IMMEDIATE")
+        other.rollback()
+        other.close()
+        assert [a.id for a in store.articles.list()] == [articles[0].id]
+        assert store.sources.get(source.id).etag is None
+        assert store.articles.search("ireland")[0].id == articles[0].id
+        store.reading.set_starred(articles[0].id)  # small writes still fit
+        store.raw_sql("PRAGMA max_page_count = 1073741823")  # space freed
+        assert store.articles.upsert([big]).new_ids == (big.id,)
+    with open_store(path) as store:
+        assert store.articles.count() == 2 and store.integrity_problems() == []
+        assert store.reading.status(articles[0].id).is_starred == 1
+
+
+def test_io_errors_are_a_sentence():
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorcode = 10 | (3 << 8)  # SQLITE_IOERR_WRITE
+    assert str(explain(error, "/x/news.db")).startswith(
+        "Reading or writing /x/news.db failed (an input/output error")
+
+
+def test_a_plain_path_and_a_sqlite_url_open_the_same_file(tmp_path):
+    path = tmp_path / "same.db"
+    with open_store(path) as store:
+        store.sources.add("https://a.example/feed")
+        assert store.url == f"sqlite:///{path}"
+    with open_store(f"sqlite:///{path}", create=False) as store:
+        assert [s.url for s in store.sources.list()] == ["https://a.example/feed"]
+
+
+def test_a_sqlite_url_without_a_file_is_a_sentence():
+    with pytest.raises(StoreError, match=r"^sqlite://host/x names no database file"):
+        open_store("sqlite://host/x")
+
+
+def test_an_in_memory_store_cannot_be_reopened():
+    with open_store("sqlite:///:memory:") as store:
+        assert store.url == "sqlite:///:memory:" and store.topics.list()
+        with pytest.raises(StoreError, match="in-memory"):
+            store.reopen()
