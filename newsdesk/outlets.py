@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+from collections import Counter
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import tldextract
@@ -78,3 +80,19 @@ def outlet_of(url: str | None) -> str | None:
 def source_outlet(url: str | None, source_id: int) -> str:
     """A source's outlet: from its feed URL, or one of its own when that has no host."""
     return outlet_of(url) or f"source-{source_id}"
+
+
+def outlet_names(feeds: Iterable[tuple[str, int, str]]) -> dict[str, str]:
+    """Each outlet's display name among (outlet, source id, feed name) rows: the name of
+    its first-subscribed feed there, with the outlet added when two outlets share a name.
+
+    One rule for every place that names outlets (the story list, the comparison), so an
+    outlet with two feeds is one outlet with one name everywhere."""
+    first: dict[str, tuple[int, str]] = {}
+    for outlet, source_id, name in feeds:
+        known = first.get(outlet)
+        if known is None or source_id < known[0]:
+            first[outlet] = (source_id, name)
+    taken = Counter(name for _id, name in first.values())
+    return {outlet: f"{name} ({outlet})" if taken[name] > 1 else name
+            for outlet, (_id, name) in first.items()}

@@ -24,6 +24,7 @@ from newsdesk.analysis.framing import (
 from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.formats.comparison_json import to_json
 from newsdesk.models import Article, Source
+from newsdesk.outlets import outlet_names as name_outlets
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -34,17 +35,9 @@ GROUPING = "outlet-1"
 
 
 def outlet_names(members: Iterable[tuple[Article, Source]]) -> dict[str, str]:
-    """Each outlet's name in a story: the title of its first-subscribed feed there, with
-    the outlet itself added when two outlets' feeds share a title."""
-    first: dict[str, Source] = {}
-    for article, source in members:
-        known = first.get(article.outlet)
-        if known is None or source.id < known.id:
-            first[article.outlet] = source
-    names = {outlet: source.display_name for outlet, source in first.items()}
-    taken = Counter(names.values())
-    return {outlet: f"{name} ({outlet})" if taken[name] > 1 else name
-            for outlet, name in names.items()}
+    """Each outlet's name in a story (newsdesk.outlets.outlet_names over its members)."""
+    return name_outlets((article.outlet, source.id, source.display_name)
+                        for article, source in members)
 
 
 def _framing_article(article: Article, source: Source, outlet: str) -> FramingArticle:

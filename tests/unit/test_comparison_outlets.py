@@ -37,6 +37,7 @@ def test_two_feeds_of_one_outlet_compare_as_one_outlet(store):
     story = next(s for s in store.stories.list() if "a0" in s.article_ids)
     assert set(story.article_ids) == {"a0", "a1", "a2"}
     assert store.stories.outlet_count(story.id) == 2  # what grouping counted
+    assert story.outlets == ("Ars Technica", "Wire")  # the story list names them alike
 
     _, comparison = compare_story(store, story.id)
     assert [o.outlet for o in comparison.outlets] == ["Ars Technica", "Wire"]

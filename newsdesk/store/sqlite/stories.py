@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, StoryMember, StorySummary
+from newsdesk.outlets import outlet_names
 from newsdesk.store.api import (
     GroupingState,
     MemberVector,
@@ -135,18 +137,24 @@ class SqliteStories:
         for start in range(0, len(ids), CHUNK):  # all members in one query per chunk
             chunk = ids[start:start + CHUNK]
             for m in self._core.read(
-                    "SELECT sa.story_id, sa.article_id, src.title AS source_title "
+                    "SELECT sa.story_id, sa.article_id, a.outlet, src.id AS source_id, "
+                    "COALESCE(NULLIF(src.title, ''), src.url) AS source_name "
                     "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
                     "JOIN sources src ON src.id = a.source_id "
                     f"WHERE sa.story_id IN ({placeholders(chunk)}) "
                     "ORDER BY a.published, a.id", chunk):
                 members.setdefault(int(m["story_id"]), []).append(m)
-        return [StorySummary(
-            id=int(r["id"]), label=r["label"], first_seen=stored_date(r["first_seen"]),
-            last_seen=stored_date(r["last_seen"]), size=int(r["size"]),
-            outlets=tuple(dict.fromkeys(m["source_title"] for m in members.get(int(r["id"]), []))),
-            article_ids=tuple(m["article_id"] for m in members.get(int(r["id"]), [])))
-            for r in rows]
+        return [self._summary(r, members.get(int(r["id"]), [])) for r in rows]
+
+    @staticmethod
+    def _summary(row: sqlite3.Row, members: builtins.list[sqlite3.Row]) -> StorySummary:
+        """Outlets in the order they reported, named as the comparison names them."""
+        names = outlet_names((m["outlet"], int(m["source_id"]), m["source_name"]) for m in members)
+        return StorySummary(
+            id=int(row["id"]), label=row["label"], first_seen=stored_date(row["first_seen"]),
+            last_seen=stored_date(row["last_seen"]), size=int(row["size"]),
+            outlets=tuple(dict.fromkeys(names[m["outlet"]] for m in members)),
+            article_ids=tuple(m["article_id"] for m in members))
 
     def members(self, story_id: int) -> builtins.list[StoryMember]:
         rows = self._core.read(
