@@ -29,7 +29,7 @@ from newsdesk.analysis import framing
 from newsdesk.clustering import update_stories
 from newsdesk.comparison import cached_story_comparison, compare_story
 from newsdesk.models import Article
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 from newsdesk.store.db import Store
 
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "basil.jsonl"

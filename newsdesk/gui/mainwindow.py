@@ -71,7 +71,7 @@ from newsdesk.gui.models import (
 from newsdesk.gui.reader import ReaderPane
 from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
 from newsdesk.gui.workers import run_in_background
-from newsdesk.models import Article, ArticleQuery, RefreshReport, Source
+from newsdesk.models import Article, ArticleQuery, RefreshReport
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -861,14 +861,14 @@ class MainWindow(QMainWindow):
         story pane finds them ready (a cold comparison of 30 articles takes ~0.3 s)."""
         if self._warm_job_running or self._closed:
             return
-        from newsdesk.comparison import warm_cache
+        from newsdesk.services.refresh import warm_comparisons
 
         self._warm_job_running = True
 
         def finished(_result: object) -> None:
             self._warm_job_running = False
 
-        self._with_store(warm_cache, on_done=finished, on_failed=lambda e: (
+        self._with_store(warm_comparisons, on_done=finished, on_failed=lambda e: (
             log.warning("comparing stories in the background failed: %s", e), finished(None)))
 
     def _count_topics(self) -> None:
@@ -1012,21 +1012,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Refreshing…")
 
         def work(report_progress: Callable[[object], None]) -> tuple[RefreshReport, dict]:
-            from newsdesk.ingest.pipeline import refresh
+            from newsdesk.services.refresh import choose_sources, refresh
 
             with Store.open(path) as writer:
-                chosen = None if due_only else [s for s in writer.list_sources()
-                                                if s.kind == "feed"]
-                report = refresh(writer, chosen, progress=lambda done, total, _r: report_progress(
-                    (done, total)))
-                hits = {}
-                new_ids = tuple(i for s in report.sources for i in s.new_ids)
-                for name in notify if new_ids else ():
-                    try:
-                        hits[name] = writer.count_where(ArticleQuery(topic=name, ids=new_ids))
-                    except NewsdeskError:
-                        continue
-                return report, hits
+                chosen = choose_sources(writer, every_feed=not due_only)
+                done = refresh(writer, chosen, progress=lambda done, total, _r: report_progress(
+                    (done, total)), notify_topics=notify)
+                return done.report, dict(done.topic_hits)
 
         run_in_background(work, on_done=self._refresh_done, on_failed=self._refresh_failed,
                           on_progress=self._refresh_progress, detached=True)
@@ -1120,12 +1112,12 @@ class MainWindow(QMainWindow):
         url, _title, folder = dialog.values()
         if not url:
             return
-        from newsdesk.ingest.pipeline import subscribe
+        from newsdesk.services.sources import Subscribed, subscribe
 
         self.statusBar().showMessage(f"Looking for a feed at {url}…")
 
-        def done(result: tuple[Source, Any, bool]) -> None:
-            source, report, created = result
+        def done(result: Subscribed) -> None:
+            source, report, created = result.source, result.report, result.created
             if not created:
                 self.statusBar().showMessage(f"You already follow {source.display_name}.", 8000)
             else:
@@ -1158,12 +1150,10 @@ class MainWindow(QMainWindow):
         if not dialog.exec():
             return
         url, title, folder = dialog.values()
-        fields: dict[str, object] = {"title": title, "folder": folder}
-        if url and url != source.url:
-            fields.update(url=url, etag=None, last_modified=None, body_hash=None,
-                          next_fetch_at=None)
+        from newsdesk.services.sources import edit_source
+
         try:
-            self.store.update_source(source.id, **fields)
+            edit_source(self.store, source.id, title=title, folder=folder, url=url)
         except NewsdeskError as exc:
             self.show_error("Could not save the source", exc)
             return
@@ -1187,12 +1177,13 @@ class MainWindow(QMainWindow):
             error_title="Could not remove the source")
 
     def _edit_topic_dialog(self, dialog: TopicDialog, old_name: str | None) -> None:
-        from newsdesk.topics import save_topic
+        from newsdesk.services.topics import save_topic
 
         while dialog.exec():
             name, query, description = dialog.values()
             try:
-                topic = save_topic(self.store, name, query, description, old_name=old_name)
+                topic = save_topic(self.store, name, query, description,
+                                   old_name=old_name).topic
             except NewsdeskError as exc:
                 dialog.error.setText(str(exc))
                 continue
@@ -1233,10 +1224,10 @@ class MainWindow(QMainWindow):
             self.reload_everything()
 
     def load_sample(self) -> None:
-        from newsdesk.sample import load_sample
+        from newsdesk.services.sample import load_sample
 
         self.statusBar().showMessage("Loading the sample corpus…")
-        self._with_store(load_sample, on_done=lambda loaded: (
+        self._with_store(lambda store: load_sample(store).sample, on_done=lambda loaded: (
             self.statusBar().showMessage(
                 f"Loaded {loaded.new} sample articles from {loaded.outlets} invented outlets.",
                 8000),
@@ -1244,10 +1235,10 @@ class MainWindow(QMainWindow):
             error_title="Could not load the sample")
 
     def add_defaults(self) -> None:
-        from newsdesk.sources import default_feeds, follow_feeds
+        from newsdesk.services.sources import follow_defaults
 
         try:
-            follow_feeds(self.store, default_feeds())
+            follow_defaults(self.store)
         except NewsdeskError as exc:
             self.show_error("Could not add the default sources", exc)
             return
@@ -1264,7 +1255,7 @@ class MainWindow(QMainWindow):
     def import_opml_file(self, name: str) -> None:
         """Read and follow an OPML file on a worker; a file that cannot be read (an
         OPMLError, or anything else) is a message and adds nothing."""
-        from newsdesk.sources import follow_feeds, read_opml
+        from newsdesk.services.sources import import_opml
 
         def done(added: int) -> None:
             self.statusBar().showMessage(
@@ -1273,18 +1264,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.refresh)
 
         self.statusBar().showMessage(f"Reading {Path(name).name}…")
-        self._with_store(lambda store: follow_feeds(store, read_opml(name)), on_done=done,
+        self._with_store(lambda store: import_opml(store, name).added, on_done=done,
                          error_title="Could not import the OPML file")
 
     def export_opml(self) -> None:
-        from newsdesk.sources import export_opml
+        from newsdesk.services.sources import export_opml
 
         name, _ = QFileDialog.getSaveFileName(self, "Export OPML", "newsdesk.opml",
                                               "OPML files (*.opml)")
         if not name:
             return
         try:
-            Path(name).write_text(export_opml(self.store.list_sources()), encoding="utf-8")
+            Path(name).write_text(export_opml(self.store), encoding="utf-8")
         except OSError as exc:
             self.show_error("Could not export", exc)
             return

@@ -32,12 +32,12 @@ from urllib.parse import urlsplit
 
 from newsdesk.config import FetchSettings
 from newsdesk.errors import FetchError, NewsdeskError, ParseError, StoreError
+from newsdesk.ingest.discover import discover_feeds
 from newsdesk.ingest.fetch import Fetcher, fetch_one
 from newsdesk.ingest.normalize import canonical_url, normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.ingest.sanitize import strip_markup
 from newsdesk.models import Article, FetchResult, ParsedFeed, RefreshReport, Source, SourceReport
-from newsdesk.sources import discover_feeds
 from newsdesk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -353,31 +353,16 @@ def refresh(store: Store, sources: Sequence[Source] | None = None, *,
             now: datetime | None = None) -> RefreshReport:
     """Refresh the given sources (default: those due) and store what is new.
 
-    Runs its own event loop; call it from a worker thread, never from the GUI thread.
+    Only the ingest stages: grouping the new articles into stories is the caller's next
+    step (services.refresh). Runs its own event loop; call it from a worker thread, never
+    from the GUI thread.
     """
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     chosen = list(store.due_sources(now) if sources is None else sources)
     if not chosen:
         return RefreshReport()
     refresher = _Refresher(store, settings or FetchSettings(), progress, now)
-    report = asyncio.run(refresher.run(chosen))
-    _group_into_stories(store, [i for source in report.sources for i in source.new_ids])
-    return report
-
-
-def _group_into_stories(store: Store, new_ids: Sequence[str]) -> None:
-    """The cluster step after store: new articles join stories (see clustering.py).
-
-    The articles are stored by then; grouping failing must not turn the refresh into an
-    error (the articles stay unclustered until a later catch-up, and the log says why).
-    """
-    if new_ids:
-        from newsdesk.clustering import update_stories
-
-        try:
-            update_stories(store, list(new_ids))
-        except Exception:
-            log.exception("grouping %d new articles into stories failed", len(new_ids))
+    return asyncio.run(refresher.run(chosen))
 
 
 # A host name: labels of letters, digits and hyphens (any script), dot-separated.
@@ -425,18 +410,19 @@ def web_address(text: str) -> str:
     return url
 
 
-def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
-              settings: FetchSettings | None = None) -> tuple[Source, SourceReport | None, bool]:
+def add_feed(store: Store, url: str, *, folder: str = "", title: str = "",
+             settings: FetchSettings | None = None) -> tuple[Source, SourceReport | None, bool]:
     """Add a feed by its URL or by a site URL (autodiscovery); store its first items.
 
     Returns (source, report of the first fetch, created). Raises FetchError when the URL is
     not one, or when neither it nor any feed its page advertises is a feed we can read; a
     bug of ours while doing so is a FetchError of kind "internal" too, never a traceback.
+    Grouping the first items into stories is the caller's step (services.sources.subscribe).
     """
     url = web_address(url)
     try:
-        return _subscribe(store, url, folder=folder, title=title,
-                          settings=settings or FetchSettings())
+        return _add_feed(store, url, folder=folder, title=title,
+                         settings=settings or FetchSettings())
     except NewsdeskError:
         raise
     except Exception as exc:
@@ -453,8 +439,8 @@ def _check_feed(body: bytes, url: str, result: FetchResult) -> ParseError | None
     return None
 
 
-def _subscribe(store: Store, url: str, *, folder: str, title: str,
-               settings: FetchSettings) -> tuple[Source, SourceReport | None, bool]:
+def _add_feed(store: Store, url: str, *, folder: str, title: str,
+              settings: FetchSettings) -> tuple[Source, SourceReport | None, bool]:
     existing = store.find_source(url)
     if existing:
         return existing, None, False
@@ -491,5 +477,4 @@ def _subscribe(store: Store, url: str, *, folder: str, title: str,
     refresher = _Refresher(store, settings, None, now)
     report = asyncio.run(refresher.handle(source, result))
     refresher.flush()
-    _group_into_stories(store, report.new_ids)
     return store.get_source(source.id), report, created

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from newsdesk.comparison import compare_story
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 
 
 @pytest.fixture

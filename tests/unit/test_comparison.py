@@ -6,7 +6,7 @@ import pytest
 
 from newsdesk import comparison as comparison_module
 from newsdesk.comparison import compare_article, compare_story, to_json
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 
 
 @pytest.fixture

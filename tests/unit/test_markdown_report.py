@@ -6,7 +6,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from newsdesk.comparison import _md, compare_story, to_markdown
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 
 HOSTILE_TITLE = "[click](javascript:alert(1)) <img src=x onerror=alert(1)> | cell"
 

@@ -4,7 +4,7 @@ import pytest
 
 from newsdesk.errors import NewsdeskError, QueryError
 from newsdesk.models import Topic
-from newsdesk.topics import rename_topic, save_topic
+from newsdesk.services.topics import rename_topic, save_topic
 
 
 def test_rename_to_an_invalid_query_keeps_the_topic_and_says_why(store):
@@ -18,7 +18,7 @@ def test_rename_to_an_invalid_query_keeps_the_topic_and_says_why(store):
 def test_rename_with_a_new_query_in_one_step(store):
     save_topic(store, "Courts", "court OR judge", "Rulings")
     before = len(store.list_topics())
-    topic = rename_topic(store, "courts", "Tribunals", query="tribunal")
+    topic = rename_topic(store, "courts", "Tribunals", query="tribunal").topic
     assert topic == Topic("Tribunals", "tribunal", "Rulings")
     assert len(store.list_topics()) == before
     assert "Courts" not in [t.name for t in store.list_topics()]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from newsdesk.analysis.stories import StoryIndex, StoryInput, explain
 from newsdesk.clustering import update_stories
 from newsdesk.config import resource_path
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

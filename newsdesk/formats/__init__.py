@@ -1,0 +1,1 @@
+"""Formats: what NewsDesk reads and writes for people and other programs (no store here)."""
