@@ -34,7 +34,8 @@ class SampleLoad:
     unchanged: int
     failed: tuple[tuple[str, str], ...] = ()  # (outlet title, why) for outlets not loaded
     new_ids: tuple[str, ...] = ()  # articles stored for the first time (or updated)
-    source_ids: tuple[int, ...] = ()  # the sample sources, loaded or failed
+    added_source_ids: tuple[int, ...] = ()  # sample sources added by this load
+    changed_source_ids: tuple[int, ...] = ()  # ... or given new or updated articles
 
 
 def store_sample(store: Store) -> SampleLoad:
@@ -48,15 +49,17 @@ def store_sample(store: Store) -> SampleLoad:
     new = updated = unchanged = 0
     failed: list[tuple[str, str]] = []
     new_ids: list[str] = []
-    source_ids: list[int] = []
+    added: list[int] = []
+    changed: list[int] = []
     for outlet in manifest["outlets"]:
         source: Source | None = None
         try:
             body = resource_path(SAMPLE_DIR, outlet["file"]).read_bytes()
-            source, _ = store.add_source(outlet["feed_url"], title=outlet["title"],
-                                         site_url=outlet["site_url"], folder=SAMPLE_FOLDER,
-                                         kind="sample")
-            source_ids.append(source.id)
+            source, created = store.add_source(outlet["feed_url"], title=outlet["title"],
+                                               site_url=outlet["site_url"], folder=SAMPLE_FOLDER,
+                                               kind="sample")
+            if created:
+                added.append(source.id)
             _, articles = parse_and_normalize(source, body, url=outlet["feed_url"],
                                               content_type=outlet.get("content_type", ""), now=now)
             with store.transaction():
@@ -72,8 +75,11 @@ def store_sample(store: Store) -> SampleLoad:
         updated += len(saved.updated_ids)
         unchanged += saved.unchanged
         new_ids += [*saved.new_ids, *saved.updated_ids]
+        if saved.new_ids or saved.updated_ids:
+            changed.append(source.id)
     return SampleLoad(len(manifest["outlets"]) - len(failed), new, updated, unchanged,
-                      tuple(failed), new_ids=tuple(new_ids), source_ids=tuple(source_ids))
+                      tuple(failed), new_ids=tuple(new_ids), added_source_ids=tuple(added),
+                      changed_source_ids=tuple(changed))
 
 
 def _record_failure(store: Store, source: Source | None, exc: Exception, now: datetime) -> str:

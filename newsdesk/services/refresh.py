@@ -83,12 +83,16 @@ def group_new_articles(store: Store, article_ids: Sequence[str]) -> tuple[int, f
     if not article_ids:
         return 0, frozenset()
     try:
-        placed = update_stories(store, list(article_ids))
-        stories = {store.story_of(i) for i in article_ids}
+        return update_stories(store, list(article_ids)), stories_of(store, article_ids)
     except Exception:
         log.exception("grouping %d new articles into stories failed", len(article_ids))
         return 0, frozenset()
-    return placed, frozenset(s for s in stories if s is not None)
+
+
+def stories_of(store: Store, article_ids: Sequence[str]) -> frozenset[int]:
+    """The stories these articles are in (ungrouped ones are in none)."""
+    found = (store.story_of(i) for i in article_ids)
+    return frozenset(s for s in found if s is not None)
 
 
 def group_everything(store: Store) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from newsdesk.ingest.sample import SampleLoad, store_sample
 from newsdesk.services.changes import Changes
-from newsdesk.services.refresh import group_everything
+from newsdesk.services.refresh import group_everything, stories_of
 from newsdesk.store.db import Store
 
 
@@ -29,5 +29,6 @@ def load_sample(store: Store) -> SampleLoaded:
     loaded = store_sample(store)
     placed = group_everything(store)  # also catches up on articles stored before stories
     return SampleLoaded(loaded, placed, Changes.of(
-        new_articles=loaded.new_ids, sources=loaded.source_ids,
-        source_list=bool(loaded.source_ids)))
+        new_articles=loaded.new_ids,
+        sources={*loaded.added_source_ids, *loaded.changed_source_ids},
+        stories=stories_of(store, loaded.new_ids), source_list=bool(loaded.added_source_ids)))
