@@ -265,8 +265,9 @@ def _print_summary(report: RefreshReport) -> None:
 
 def _print_articles(store: Store, articles: list[Article], as_json: bool) -> None:
     from newsdesk.formats.json import article_line
+    from newsdesk.services.reading import sources_by_id
 
-    sources = {s.id: s for s in store.list_sources()}
+    sources = sources_by_id(store)
     for a in articles:
         if as_json:
             click.echo(article_line(a, sources.get(a.source_id)))
@@ -287,11 +288,10 @@ def _print_articles(store: Store, articles: list[Article], as_json: bool) -> Non
 def articles(ctx: click.Context, source_id: int | None, topic: str | None, since: datetime | None,
              limit: int | None, as_json: bool) -> None:
     """List stored articles, newest first."""
+    from newsdesk.services.reading import list_articles
+
     store = _state(ctx).store
-    if source_id is not None:
-        store.get_source(source_id)
-    found = store.list_articles(source_id=source_id, topic=topic, since=since,
-                                limit=limit)
+    found = list_articles(store, source_id=source_id, topic=topic, since=since, limit=limit)
     _print_articles(store, found, as_json)
 
 
@@ -302,8 +302,10 @@ def articles(ctx: click.Context, source_id: int | None, topic: str | None, since
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over titles and text (SQLite FTS5 syntax: AND, OR, NOT, "phrase")."""
+    from newsdesk.services.reading import search_articles
+
     store = _state(ctx).store
-    _print_articles(store, store.search(query, limit=limit), as_json)
+    _print_articles(store, search_articles(store, query, limit=limit), as_json)
 
 
 # ---------------------------------------------------------------- topics

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from newsdesk.errors import NotFoundError
@@ -91,6 +92,25 @@ def open_article(store: Store, article_id: str) -> OpenedArticle:
                          images_for_source=for_source, cached_images=cached,
                          missing_images=tuple(missing), story_id=story_id, story_label=label,
                          story_outlets=outlets)
+
+
+def list_articles(store: Store, *, source_id: int | None = None, topic: str | None = None,
+                  since: datetime | None = None, limit: int | None = None) -> list[Article]:
+    """Stored articles newest first, filtered; a source id that is none is NotFoundError
+    (not an empty list), and so is a topic name that is none."""
+    if source_id is not None:
+        store.get_source(source_id)
+    return store.list_articles(source_id=source_id, topic=topic, since=since, limit=limit)
+
+
+def search_articles(store: Store, query: str, *, limit: int = 50) -> list[Article]:
+    """Full-text search, best match first; a query the index cannot run is a QueryError."""
+    return store.search(query, limit=limit)
+
+
+def sources_by_id(store: Store) -> dict[int, Source]:
+    """Every source by id, to name the source of each article in a list."""
+    return {s.id: s for s in store.list_sources()}
 
 
 def has_article(store: Store, article_id: str) -> bool:

@@ -108,3 +108,20 @@ def test_saved_images_are_read_with_the_article(store, feed_server, monkeypatch)
     after = open_article(store, article_id)
     assert (dict(after.cached_images), after.missing_images) == (
         {feed_server.url("/pic.png"): PNG}, ())
+
+
+def test_listing_and_searching(store, followed):
+    from newsdesk.errors import QueryError
+    from newsdesk.services.reading import list_articles, search_articles, sources_by_id
+
+    source = followed.source
+    titles = [a.title for a in list_articles(store, source_id=source.id)]
+    assert titles == ["Second Item",
+                      "Court Says Emails Stored Abroad Are Still Reachable & Microsoft Objects"]
+    assert [a.title for a in list_articles(store, limit=1)] == ["Second Item"]
+    with pytest.raises(NotFoundError, match=r"^There is no source with id 99\.$"):
+        list_articles(store, source_id=99)
+    assert [a.title for a in search_articles(store, "ireland")] == [titles[1]]
+    with pytest.raises(QueryError):
+        search_articles(store, '"open')
+    assert sources_by_id(store) == {source.id: source}
