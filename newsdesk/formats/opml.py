@@ -7,7 +7,7 @@ services decide what following or exporting means.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -104,13 +104,21 @@ def _xml_attr(text: str) -> str:
     return quoteattr(xml_safe(text))
 
 
+@dataclass(slots=True)
+class _Folder:
+    """One folder of the export: its subfolders by name and the feeds filed directly in it."""
+
+    folders: dict[str, _Folder] = field(default_factory=dict)
+    feeds: list[Source] = field(default_factory=list)
+
+
 def export_opml(sources: list[Source], *, title: str = "NewsDesk subscriptions") -> str:
     """OPML 2.0 with folders as nested outlines; sample sources are left out.
 
     Only characters XML allows are written, so what parse_opml reads back is what was
     exported: the same URLs, titles and folders.
     """
-    tree: dict[str, object] = {}
+    tree = _Folder()
     for source in sources:
         if source.kind != "feed":
             continue
@@ -118,8 +126,8 @@ def export_opml(sources: list[Source], *, title: str = "NewsDesk subscriptions")
         for part in source.folder.split("/"):
             name = one_line(xml_safe(part))
             if name:
-                node = node.setdefault("\x00" + name, {})  # type: ignore[assignment]
-        node.setdefault("\x01feeds", []).append(source)  # type: ignore[union-attr]
+                node = node.folders.setdefault(name, _Folder())
+        node.feeds.append(source)
 
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "  <head>",
              f"    <title>{escape(xml_safe(title))}</title>",
@@ -128,7 +136,7 @@ def export_opml(sources: list[Source], *, title: str = "NewsDesk subscriptions")
 
     # Depth-first without recursion (a folder path of any depth cannot exhaust the stack):
     # each folder's subfolders, then its feeds. A str on the stack is a finished line.
-    pending: list[tuple[dict[str, object], int] | str] = [(tree, 2)]
+    pending: list[tuple[_Folder, int] | str] = [(tree, 2)]
     while pending:
         item = pending.pop()
         if isinstance(item, str):
@@ -136,15 +144,15 @@ def export_opml(sources: list[Source], *, title: str = "NewsDesk subscriptions")
             continue
         node, depth = item
         pad = "  " * depth
-        for source in reversed(node.get("\x01feeds", [])):  # type: ignore[call-overload]
+        for source in reversed(node.feeds):
             name = _xml_attr(one_line(source.title) or source.url)
             site = _clean_url(xml_safe(source.site_url or ""))
             site = f" htmlUrl={quoteattr(site)}" if site else ""
             pending.append(f'{pad}<outline type="rss" text={name} title={name} '
                            f"xmlUrl={quoteattr(_clean_url(xml_safe(source.url)))}{site}/>")
-        for key in sorted((k for k in node if k.startswith("\x00")), reverse=True):
-            name = _xml_attr(key[1:])
-            pending += [f"{pad}</outline>", (node[key], depth + 1),  # type: ignore[list-item]
+        for key in sorted(node.folders, reverse=True):
+            name = _xml_attr(key)
+            pending += [f"{pad}</outline>", (node.folders[key], depth + 1),
                         f"{pad}<outline text={name} title={name}>"]
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)

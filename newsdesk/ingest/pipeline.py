@@ -197,6 +197,16 @@ class _Refresher:
         if len(self._deferred) >= _DEFERRED_BATCH:
             self.flush()
 
+    def _defer_state(self, source_id: int, fields: dict[str, object], result: FetchResult, *,
+                     outcome: str, size: int | None = None) -> None:
+        """Queue a source's new fetch state and its fetch-log line, written together."""
+        def write() -> None:
+            self.store.update_source(source_id, **fields)
+            self.store.log_fetch(source_id, outcome=outcome, size=size,
+                                 http_status=result.status_code, elapsed=result.elapsed)
+
+        self._defer(write)
+
     def flush(self) -> None:
         """Commit the queued bookkeeping writes; one that fails costs only itself."""
         if not self._deferred:
@@ -291,21 +301,16 @@ class _Refresher:
             else:
                 log.warning("%s moved to %s, which is already a source", source.url,
                             result.permanent_url)
-        log_fields = {"http_status": result.status_code, "elapsed": result.elapsed}
         if result.not_modified:
             fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
-            self._defer(lambda: (self.store.update_source(source.id, **fields),
-                                 self.store.log_fetch(source.id, outcome="not_modified",
-                                                      **log_fields)))
+            self._defer_state(source.id, fields, result, outcome="not_modified")
             return SourceReport(source.id, source.url, source.display_name, "not_modified")
         body = result.body or b""
         digest = body_hash(body)
         fields.update(etag=result.etag, last_modified=result.last_modified)
         if digest == source.body_hash:
             fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
-            self._defer(lambda: (self.store.update_source(source.id, **fields),
-                                 self.store.log_fetch(source.id, outcome="unchanged",
-                                                      size=len(body), **log_fields)))
+            self._defer_state(source.id, fields, result, outcome="unchanged", size=len(body))
             return SourceReport(source.id, source.url, source.display_name, "unchanged")
         feed, articles = await self._parse(source, result, body)
         fields["body_hash"] = digest
@@ -320,7 +325,8 @@ class _Refresher:
             self.store.update_source(source.id, **fields)
             self.store.log_fetch(source.id, outcome="ok", new=len(saved.new_ids),
                                  updated=len(saved.updated_ids), unchanged=saved.unchanged,
-                                 size=len(body), **log_fields)
+                                 size=len(body), http_status=result.status_code,
+                                 elapsed=result.elapsed)
         return SourceReport(
             source.id, source.url, str(fields.get("title") or source.display_name),
             "new" if saved.new_ids or saved.updated_ids else "unchanged",
@@ -330,14 +336,17 @@ class _Refresher:
     def _fail(self, source: Source, result: FetchResult, error: FetchError) -> SourceReport:
         count = source.error_count + 1
         delay = backoff_delay(self.settings, count, error.retry_after)
-        self._defer(lambda: (
-            self.store.update_source(
-                source.id, last_fetched_at=self.now, error_count=count,
-                last_error_kind=error.kind, last_error_message=str(error),
-                next_fetch_at=self.now + timedelta(seconds=delay)),
+        fields: dict[str, object] = {
+            "last_fetched_at": self.now, "error_count": count, "last_error_kind": error.kind,
+            "last_error_message": str(error), "next_fetch_at": self.now + timedelta(seconds=delay)}
+
+        def write() -> None:
+            self.store.update_source(source.id, **fields)
             self.store.log_fetch(source.id, outcome="failed", http_status=error.status,
                                  error_kind=error.kind, message=str(error),
-                                 elapsed=result.elapsed)))
+                                 elapsed=result.elapsed)
+
+        self._defer(write)
         return SourceReport(source.id, source.url, source.display_name, "failed",
                             error_kind=error.kind, error_message=str(error))
 
