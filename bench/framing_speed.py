@@ -27,8 +27,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from newsdesk.analysis import framing
 from newsdesk.models import Article
-from newsdesk.sample import load_sample
 from newsdesk.services.comparisons import cached_story_comparison, compare_story
+from newsdesk.services.sample import load_sample
 from newsdesk.services.stories import update_stories
 from newsdesk.store import open_store
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import QSettings
 from newsdesk.gui.app import make_app
 from newsdesk.gui.mainwindow import MainWindow
 from newsdesk.gui.settings import GuiSettings, save_settings
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 from newsdesk.store import open_store
 
 

@@ -1,4 +1,4 @@
-"""The command line: parse arguments, call the core, print. No logic of its own."""
+"""The command line: parse arguments, call the services, print. No logic of its own."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,9 +15,12 @@ from newsdesk import __version__
 from newsdesk.cli_types import Since, WholeNumber
 from newsdesk.config import default_db_path
 from newsdesk.errors import NewsdeskError
-from newsdesk.models import Article, RefreshReport, Source, SourceReport
-from newsdesk.store import Store, open_store, to_iso
+from newsdesk.models import Article, RefreshReport, SourceReport
+from newsdesk.store import Store, open_store
 from newsdesk.textsafe import printable
+
+if TYPE_CHECKING:
+    from newsdesk.services.sources import Followed
 
 
 class _PipeClosed(Exception):
@@ -104,10 +107,11 @@ def sources() -> None:
 @click.pass_context
 def sources_add(ctx: click.Context, url: str, folder: str, title: str) -> None:
     """Follow a feed, by its URL or by a site URL (its feed is discovered)."""
-    from newsdesk.ingest.pipeline import subscribe
+    from newsdesk.services.sources import subscribe
 
-    source, report, created = subscribe(_state(ctx).store, url, folder=folder, title=title)
-    if not created:
+    subscribed = subscribe(_state(ctx).store, url, folder=folder, title=title)
+    source, report = subscribed.source, subscribed.report
+    if not subscribed.created:
         click.echo(f"Already following {printable(source.display_name)} (id {source.id}).")
         return
     click.echo(f"Added {printable(source.display_name)} (id {source.id}): {printable(source.url)}")
@@ -120,27 +124,23 @@ def sources_add(ctx: click.Context, url: str, folder: str, title: str) -> None:
 @click.pass_context
 def sources_list(ctx: click.Context, as_json: bool) -> None:
     """List the sources with their folder, article count and last error."""
-    store = _state(ctx).store
-    rows = store.sources.list()
+    from newsdesk.formats.json import source_line
+    from newsdesk.services.sources import list_sources
+
+    rows = list_sources(_state(ctx).store)
     if as_json:
-        for s in rows:
-            click.echo(json.dumps(_source_json(s, store.articles.count(s.id))))
+        for row in rows:
+            click.echo(source_line(row.source, row.articles))
         return
     if not rows:
         click.echo("No sources yet. Try 'newsdesk sources defaults' or 'newsdesk sample'.")
         return
-    for s in rows:
+    for row in rows:
+        s = row.source
         status = f"  ! {s.last_error_message}" if s.error_count else ""
         folder = f"[{s.folder}] " if s.folder else ""
-        click.echo(printable(f"{s.id:>4}  {folder}{s.display_name}  ({store.articles.count(s.id)} "
+        click.echo(printable(f"{s.id:>4}  {folder}{s.display_name}  ({row.articles} "
                              f"articles){status}") + f"\n      {printable(s.url)}")
-
-
-def _source_json(s: Source, count: int) -> dict[str, Any]:
-    return {"id": s.id, "title": s.title, "url": s.url, "site_url": s.site_url,
-            "folder": s.folder, "kind": s.kind, "articles": count,
-            "error_count": s.error_count, "last_error": s.last_error_message,
-            "last_success": to_iso(s.last_success_at), "next_fetch": to_iso(s.next_fetch_at)}
 
 
 @sources.command("remove")
@@ -149,12 +149,14 @@ def _source_json(s: Source, count: int) -> dict[str, Any]:
 @click.pass_context
 def sources_remove(ctx: click.Context, source_id: int, yes: bool) -> None:
     """Stop following a source and delete its articles."""
+    from newsdesk.services.sources import get_source, remove_source
+
     store = _state(ctx).store
-    source = store.sources.get(source_id)
-    count = store.articles.count(source_id)
+    row = get_source(store, source_id)
+    source, count = row.source, row.articles
     if not yes and sys.stdin.isatty():
         click.confirm(f"Remove {printable(source.display_name)} and its {count} articles?", abort=True)
-    store.sources.remove(source_id)
+    remove_source(store, source_id)
     click.echo(f"Removed {printable(source.display_name)} and {count} articles.")
 
 
@@ -163,26 +165,23 @@ def sources_remove(ctx: click.Context, source_id: int, yes: bool) -> None:
 @click.pass_context
 def sources_import(ctx: click.Context, file: Path) -> None:
     """Follow every feed in an OPML file (folders kept). Fetch them with 'newsdesk fetch'."""
-    from newsdesk.sources import read_opml
+    from newsdesk.services.sources import import_opml
 
-    _add_outlines(_state(ctx).store, read_opml(file), str(file))
+    _print_followed(import_opml(_state(ctx).store, file), str(file))
 
 
 @sources.command("defaults")
 @click.pass_context
 def sources_defaults(ctx: click.Context) -> None:
     """Follow NewsDesk's default outlets (tech policy, privacy, courts)."""
-    from newsdesk.sources import default_feeds
+    from newsdesk.services.sources import follow_defaults
 
-    _add_outlines(_state(ctx).store, default_feeds(), "the default sources")
+    _print_followed(follow_defaults(_state(ctx).store), "the default sources")
 
 
-def _add_outlines(store: Store, feeds: list[Any], where: str) -> None:
-    from newsdesk.sources import follow_feeds
-
-    added = follow_feeds(store, feeds)
-    click.echo(f"Imported {added} new sources from {where} "
-               f"({len(feeds) - added} already followed).")
+def _print_followed(followed: Followed, where: str) -> None:
+    click.echo(f"Imported {followed.added} new sources from {where} "
+               f"({followed.already} already followed).")
 
 
 @sources.command("export")
@@ -190,9 +189,9 @@ def _add_outlines(store: Store, feeds: list[Any], where: str) -> None:
 @click.pass_context
 def sources_export(ctx: click.Context, file: Path | None) -> None:
     """Write the sources as OPML to FILE (default: standard output)."""
-    from newsdesk.sources import export_opml
+    from newsdesk.services.sources import export_opml
 
-    text = export_opml(_state(ctx).store.sources.list())
+    text = export_opml(_state(ctx).store)
     if file is None:
         click.echo(text, nl=False)
         return
@@ -228,18 +227,14 @@ def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool,
     from dataclasses import replace
 
     from newsdesk.config import FetchSettings
-    from newsdesk.ingest.pipeline import refresh
+    from newsdesk.services.refresh import choose_sources, refresh
 
     settings = FetchSettings()
     if concurrency is not None:
         settings = replace(settings, max_concurrency=concurrency)
 
     store = _state(ctx).store
-    chosen: list[Source] | None = None
-    if source_ids:
-        chosen = [store.sources.get(i) for i in source_ids]
-    elif fetch_all:
-        chosen = [s for s in store.sources.list() if s.kind == "feed"]
+    chosen = choose_sources(store, source_ids=source_ids, every_feed=fetch_all)
     tty = sys.stderr.isatty()
 
     def progress(done: int, total: int, report: SourceReport) -> None:
@@ -247,7 +242,7 @@ def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool,
             line = printable(f"[{done}/{total}] {report.title[:40]}: {_describe(report)}")
             click.echo(f"\r\x1b[K{line[:100]}", nl=False, err=True)
 
-    report = refresh(store, chosen, settings=settings, progress=progress)
+    report = refresh(store, chosen, settings=settings, progress=progress).report
     if tty and report.sources:
         click.echo("\r\x1b[K", nl=False, err=True)
     _print_summary(report)
@@ -268,24 +263,14 @@ def _print_summary(report: RefreshReport) -> None:
 # ---------------------------------------------------------------- reading
 
 
-def _article_json(a: Article, sources: dict[int, Source]) -> dict[str, Any]:
-    source = sources.get(a.source_id)
-    return {
-        "id": a.id, "source": source.display_name if source else "", "source_id": a.source_id,
-        "source_url": source.url if source else "", "outlet": a.outlet, "url": a.url,
-        "title": a.title, "author": a.author, "authors": list(a.authors),
-        "published": to_iso(a.published), "updated": to_iso(a.updated), "text": a.text,
-        "html": a.html, "summary_html": a.summary_html, "categories": list(a.categories),
-        "language": a.language, "word_count": a.word_count, "comments_url": a.comments_url,
-        "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures],
-    }
-
-
 def _print_articles(store: Store, articles: list[Article], as_json: bool) -> None:
-    sources = {s.id: s for s in store.sources.list()}
+    from newsdesk.formats.json import article_line
+    from newsdesk.services.reading import sources_by_id
+
+    sources = sources_by_id(store)
     for a in articles:
         if as_json:
-            click.echo(json.dumps(_article_json(a, sources), ensure_ascii=False))
+            click.echo(article_line(a, sources.get(a.source_id)))
         else:
             name = sources[a.source_id].display_name if a.source_id in sources else a.outlet
             click.echo(printable(f"{a.published:%Y-%m-%d %H:%M}  {name[:22]:<22}  {a.title}"))
@@ -303,11 +288,10 @@ def _print_articles(store: Store, articles: list[Article], as_json: bool) -> Non
 def articles(ctx: click.Context, source_id: int | None, topic: str | None, since: datetime | None,
              limit: int | None, as_json: bool) -> None:
     """List stored articles, newest first."""
+    from newsdesk.services.reading import list_articles
+
     store = _state(ctx).store
-    if source_id is not None:
-        store.sources.get(source_id)
-    found = store.articles.list(source_id=source_id, topic=topic, since=since,
-                                limit=limit)
+    found = list_articles(store, source_id=source_id, topic=topic, since=since, limit=limit)
     _print_articles(store, found, as_json)
 
 
@@ -317,9 +301,11 @@ def articles(ctx: click.Context, source_id: int | None, topic: str | None, since
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 @click.pass_context
 def search(ctx: click.Context, query: str, limit: int, as_json: bool) -> None:
-    """Full-text search over titles and text (SQLite FTS5 syntax: AND, OR, NOT, "phrase")."""
+    """Full-text search over titles and text (words, "phrases", AND, OR, NOT, prefix*, parentheses)."""
+    from newsdesk.services.reading import search_articles
+
     store = _state(ctx).store
-    _print_articles(store, store.articles.search(query, limit=limit), as_json)
+    _print_articles(store, search_articles(store, query, limit=limit), as_json)
 
 
 # ---------------------------------------------------------------- topics
@@ -334,7 +320,9 @@ def topics() -> None:
 @click.pass_context
 def topics_list(ctx: click.Context) -> None:
     """List topics with their queries."""
-    for t in _state(ctx).store.topics.list():
+    from newsdesk.services.topics import list_topics
+
+    for t in list_topics(_state(ctx).store):
         click.echo(f"{t.name}\n    {t.query}")
 
 
@@ -344,25 +332,25 @@ def topics_list(ctx: click.Context) -> None:
 @click.option("--description", default="", help="A line saying what the topic is for.")
 @click.pass_context
 def topics_add(ctx: click.Context, name: str, query: str, description: str) -> None:
-    """Save (or change) a topic: NAME and an FTS5 QUERY."""
-    from newsdesk.topics import save_topic
+    """Save (or change) a topic: NAME and a search QUERY (the syntax of 'newsdesk search')."""
+    from newsdesk.services.topics import save_topic
 
-    topic = save_topic(_state(ctx).store, name, query, description)
+    topic = save_topic(_state(ctx).store, name, query, description).topic
     click.echo(f"Saved topic {topic.name!r}.")
 
 
 @topics.command("rename")
 @click.argument("old")
 @click.argument("new")
-@click.option("--query", default=None, help="Give it this FTS5 query too.")
+@click.option("--query", default=None, help="Give it this search query too.")
 @click.pass_context
 def topics_rename(ctx: click.Context, old: str, new: str, query: str | None) -> None:
     """Rename topic OLD to NEW (and change its query with --query) in one step.
 
     A query that is not valid leaves the topic as it was."""
-    from newsdesk.topics import rename_topic
+    from newsdesk.services.topics import rename_topic
 
-    topic = rename_topic(_state(ctx).store, old, new, query=query)
+    topic = rename_topic(_state(ctx).store, old, new, query=query).topic
     click.echo(f"Renamed topic {old!r} to {topic.name!r}"
                + (f"; its query is now {topic.query!r}." if query is not None else "."))
 
@@ -372,7 +360,9 @@ def topics_rename(ctx: click.Context, old: str, new: str, query: str | None) -> 
 @click.pass_context
 def topics_remove(ctx: click.Context, name: str) -> None:
     """Delete a topic (articles are not touched)."""
-    _state(ctx).store.topics.remove(name)
+    from newsdesk.services.topics import remove_topic
+
+    remove_topic(_state(ctx).store, name)
     click.echo(f"Removed topic {name!r}.")
 
 
@@ -426,12 +416,13 @@ def cluster(source: Any, target: Any) -> None:
     each output line is {"id": ..., "cluster": ...}. Use - for standard input or output.
     """
     from newsdesk.analysis.stories import StoryIndex
+    from newsdesk.formats.json import cluster_line
 
     index = StoryIndex()
     count = 0
     for article in _read_jsonl(source):
         placed = index.add(article)
-        target.write(json.dumps({"id": article.id, "cluster": placed.story_id}) + "\n")
+        target.write(cluster_line(article.id, placed.story_id) + "\n")
         count += 1
     if target.name != "<stdout>":
         click.echo(f"Placed {count} articles in {index.next_id - 1} stories.", err=True)
@@ -452,13 +443,11 @@ def stories(ctx: click.Context, since: datetime | None, min_outlets: int, limit:
     store = _state(ctx).store
     update_stories(store)  # catch up on articles stored before stories existed
     found = store.stories.list(since=since, min_outlets=min_outlets, limit=limit)
+    from newsdesk.formats.json import story_line
+
     for story in found:
         if as_json:
-            click.echo(json.dumps({
-                "id": story.id, "label": story.label, "first_seen": to_iso(story.first_seen),
-                "last_seen": to_iso(story.last_seen), "size": story.size,
-                "outlets": list(story.outlets), "article_ids": list(story.article_ids)},
-                ensure_ascii=False))
+            click.echo(story_line(story))
         else:
             outlets, size = len(story.outlets), story.size
             click.echo(printable(f"{story.id:>5}  {story.last_seen:%Y-%m-%d}  {outlets} "
@@ -509,9 +498,9 @@ def compare_command(ctx: click.Context, story_id: int, fmt: str, output: Path | 
 @click.pass_context
 def sample(ctx: click.Context) -> None:
     """Load the offline sample corpus (invented outlets and events, clearly marked)."""
-    from newsdesk.sample import load_sample
+    from newsdesk.services.sample import load_sample
 
-    loaded = load_sample(_state(ctx).store)
+    loaded = load_sample(_state(ctx).store).sample
     click.echo(f"Loaded the sample corpus: {loaded.outlets} sample outlets, {loaded.new} new "
                f"articles ({loaded.unchanged + loaded.updated} already there).")
     for title, why in loaded.failed:

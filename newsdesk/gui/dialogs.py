@@ -80,7 +80,7 @@ class SourceDialog(QDialog):
 
 
 class TopicDialog(QDialog):
-    """Name, query (FTS5 syntax) and description of a topic."""
+    """Name, query (NewsDesk's search syntax) and description of a topic."""
 
     def __init__(self, parent: QWidget | None = None, *, name: str = "", query: str = "",
                  description: str = "") -> None:

@@ -32,12 +32,12 @@ from urllib.parse import urlsplit
 
 from newsdesk.config import FetchSettings
 from newsdesk.errors import FetchError, NewsdeskError, ParseError, StoreError
+from newsdesk.ingest.discover import discover_feeds
 from newsdesk.ingest.fetch import Fetcher, fetch_one
 from newsdesk.ingest.normalize import canonical_url, normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.ingest.sanitize import strip_markup
 from newsdesk.models import Article, FetchResult, ParsedFeed, RefreshReport, Source, SourceReport
-from newsdesk.sources import discover_feeds
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -197,6 +197,16 @@ class _Refresher:
         if len(self._deferred) >= _DEFERRED_BATCH:
             self.flush()
 
+    def _defer_state(self, source_id: int, fields: dict[str, object], result: FetchResult, *,
+                     outcome: str, size: int | None = None) -> None:
+        """Queue a source's new fetch state and its fetch-log line, written together."""
+        def write() -> None:
+            self.store.sources.update(source_id, **fields)
+            self.store.sources.log_fetch(source_id, outcome=outcome, size=size,
+                                 http_status=result.status_code, elapsed=result.elapsed)
+
+        self._defer(write)
+
     def flush(self) -> None:
         """Commit the queued bookkeeping writes; one that fails costs only itself."""
         if not self._deferred:
@@ -291,21 +301,16 @@ class _Refresher:
             else:
                 log.warning("%s moved to %s, which is already a source", source.url,
                             result.permanent_url)
-        log_fields = {"http_status": result.status_code, "elapsed": result.elapsed}
         if result.not_modified:
             fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
-            self._defer(lambda: (self.store.sources.update(source.id, **fields),
-                                 self.store.sources.log_fetch(source.id, outcome="not_modified",
-                                                      **log_fields)))
+            self._defer_state(source.id, fields, result, outcome="not_modified")
             return SourceReport(source.id, source.url, source.display_name, "not_modified")
         body = result.body or b""
         digest = body_hash(body)
         fields.update(etag=result.etag, last_modified=result.last_modified)
         if digest == source.body_hash:
             fields["next_fetch_at"] = next_check(self.settings, self.now, max_age=result.max_age)
-            self._defer(lambda: (self.store.sources.update(source.id, **fields),
-                                 self.store.sources.log_fetch(source.id, outcome="unchanged",
-                                                      size=len(body), **log_fields)))
+            self._defer_state(source.id, fields, result, outcome="unchanged", size=len(body))
             return SourceReport(source.id, source.url, source.display_name, "unchanged")
         feed, articles = await self._parse(source, result, body)
         fields["body_hash"] = digest
@@ -320,7 +325,8 @@ class _Refresher:
             self.store.sources.update(source.id, **fields)
             self.store.sources.log_fetch(source.id, outcome="ok", new=len(saved.new_ids),
                                  updated=len(saved.updated_ids), unchanged=saved.unchanged,
-                                 size=len(body), **log_fields)
+                                 size=len(body), http_status=result.status_code,
+                                 elapsed=result.elapsed)
         return SourceReport(
             source.id, source.url, str(fields.get("title") or source.display_name),
             "new" if saved.new_ids or saved.updated_ids else "unchanged",
@@ -330,14 +336,17 @@ class _Refresher:
     def _fail(self, source: Source, result: FetchResult, error: FetchError) -> SourceReport:
         count = source.error_count + 1
         delay = backoff_delay(self.settings, count, error.retry_after)
-        self._defer(lambda: (
-            self.store.sources.update(
-                source.id, last_fetched_at=self.now, error_count=count,
-                last_error_kind=error.kind, last_error_message=str(error),
-                next_fetch_at=self.now + timedelta(seconds=delay)),
+        fields: dict[str, object] = {
+            "last_fetched_at": self.now, "error_count": count, "last_error_kind": error.kind,
+            "last_error_message": str(error), "next_fetch_at": self.now + timedelta(seconds=delay)}
+
+        def write() -> None:
+            self.store.sources.update(source.id, **fields)
             self.store.sources.log_fetch(source.id, outcome="failed", http_status=error.status,
                                  error_kind=error.kind, message=str(error),
-                                 elapsed=result.elapsed)))
+                                 elapsed=result.elapsed)
+
+        self._defer(write)
         return SourceReport(source.id, source.url, source.display_name, "failed",
                             error_kind=error.kind, error_message=str(error))
 
@@ -353,31 +362,16 @@ def refresh(store: Store, sources: Sequence[Source] | None = None, *,
             now: datetime | None = None) -> RefreshReport:
     """Refresh the given sources (default: those due) and store what is new.
 
-    Runs its own event loop; call it from a worker thread, never from the GUI thread.
+    Only the ingest stages: grouping the new articles into stories is the caller's next
+    step (services.refresh). Runs its own event loop; call it from a worker thread, never
+    from the GUI thread.
     """
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     chosen = list(store.sources.due(now) if sources is None else sources)
     if not chosen:
         return RefreshReport()
     refresher = _Refresher(store, settings or FetchSettings(), progress, now)
-    report = asyncio.run(refresher.run(chosen))
-    _group_into_stories(store, [i for source in report.sources for i in source.new_ids])
-    return report
-
-
-def _group_into_stories(store: Store, new_ids: Sequence[str]) -> None:
-    """The cluster step after store: new articles join stories (see services/stories.py).
-
-    The articles are stored by then; grouping failing must not turn the refresh into an
-    error (the articles stay unclustered until a later catch-up, and the log says why).
-    """
-    if new_ids:
-        from newsdesk.services.stories import update_stories
-
-        try:
-            update_stories(store, list(new_ids))
-        except Exception:
-            log.exception("grouping %d new articles into stories failed", len(new_ids))
+    return asyncio.run(refresher.run(chosen))
 
 
 # A host name: labels of letters, digits and hyphens (any script), dot-separated.
@@ -425,18 +419,19 @@ def web_address(text: str) -> str:
     return url
 
 
-def subscribe(store: Store, url: str, *, folder: str = "", title: str = "",
-              settings: FetchSettings | None = None) -> tuple[Source, SourceReport | None, bool]:
+def add_feed(store: Store, url: str, *, folder: str = "", title: str = "",
+             settings: FetchSettings | None = None) -> tuple[Source, SourceReport | None, bool]:
     """Add a feed by its URL or by a site URL (autodiscovery); store its first items.
 
     Returns (source, report of the first fetch, created). Raises FetchError when the URL is
     not one, or when neither it nor any feed its page advertises is a feed we can read; a
     bug of ours while doing so is a FetchError of kind "internal" too, never a traceback.
+    Grouping the first items into stories is the caller's step (services.sources.subscribe).
     """
     url = web_address(url)
     try:
-        return _subscribe(store, url, folder=folder, title=title,
-                          settings=settings or FetchSettings())
+        return _add_feed(store, url, folder=folder, title=title,
+                         settings=settings or FetchSettings())
     except NewsdeskError:
         raise
     except Exception as exc:
@@ -453,8 +448,8 @@ def _check_feed(body: bytes, url: str, result: FetchResult) -> ParseError | None
     return None
 
 
-def _subscribe(store: Store, url: str, *, folder: str, title: str,
-               settings: FetchSettings) -> tuple[Source, SourceReport | None, bool]:
+def _add_feed(store: Store, url: str, *, folder: str, title: str,
+              settings: FetchSettings) -> tuple[Source, SourceReport | None, bool]:
     existing = store.sources.find(url)
     if existing:
         return existing, None, False
@@ -491,5 +486,4 @@ def _subscribe(store: Store, url: str, *, folder: str, title: str,
     refresher = _Refresher(store, settings, None, now)
     report = asyncio.run(refresher.handle(source, result))
     refresher.flush()
-    _group_into_stories(store, report.new_ids)
     return store.sources.get(source.id), report, created

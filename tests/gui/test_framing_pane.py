@@ -3,8 +3,8 @@
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from newsdesk.sample import load_sample
 from newsdesk.services.comparisons import compare_story
+from newsdesk.services.sample import load_sample
 
 
 @pytest.fixture

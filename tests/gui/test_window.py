@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from newsdesk.gui.models import ArticleTableModel, NavigationModel, published_label, read_navigation
 from newsdesk.gui.settings import GuiSettings, load_settings, save_settings
 from newsdesk.models import ArticleQuery
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
 from tests.gui.conftest import settle

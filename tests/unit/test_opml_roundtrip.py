@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsdesk.formats.opml import export_opml, parse_opml
 from newsdesk.models import Source
-from newsdesk.sources import export_opml, parse_opml
 
 # Text a user would recognise: no control, format or separator characters, no surrogates
 # or noncharacters, single spaces, nothing around it.

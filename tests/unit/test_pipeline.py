@@ -8,8 +8,10 @@ import pytest
 from newsdesk.config import FetchSettings
 from newsdesk.errors import FetchError, ParseError, StoreError
 from newsdesk.ingest import pipeline
-from newsdesk.ingest.pipeline import backoff_delay, next_check, refresh, subscribe
+from newsdesk.ingest.pipeline import backoff_delay, next_check, refresh
 from newsdesk.models import FetchResult
+from newsdesk.services import refresh as refresh_service
+from newsdesk.services.sources import subscribe
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
 
@@ -110,12 +112,13 @@ def test_subscribe_discovers_the_feed_of_a_site(store, feed_server):
         b"https://site.example/feed.json", feed_server.url("/feed.json").encode())
     feed_server.routes["/"] = Route(body=page, content_type="text/html")
     feed_server.routes["/feed.xml"] = Route(body=RSS)
-    source, report, created = subscribe(store, feed_server.url("/"))
-    assert created and source.url == feed_server.url("/feed.xml")
-    assert report.new == 2
+    subscribed = subscribe(store, feed_server.url("/"))
+    source = subscribed.source
+    assert subscribed.created and source.url == feed_server.url("/feed.xml")
+    assert subscribed.report.new == 2
     assert source.title == "Fixture Dirt"
-    again, _, created_again = subscribe(store, feed_server.url("/feed.xml"))
-    assert not created_again and again.id == source.id
+    again = subscribe(store, feed_server.url("/feed.xml"))
+    assert not again.created and again.source.id == source.id and again.report is None
 
 
 def test_subscribe_to_a_page_without_feeds(store, feed_server):
@@ -140,12 +143,22 @@ def test_backoff_doubles_and_caps():
     assert backoff_delay(SETTINGS, 1, retry_after=5000) == 5000
 
 
-def test_refresh_puts_new_articles_into_stories(store, feed_server):
+def test_the_pipeline_stores_but_does_not_group(store, feed_server):
+    """Grouping is the refresh service's next step (ingest imports nothing above it)."""
     feed_server.routes["/feed"] = Route(body=RSS)
     source, _ = store.sources.add(feed_server.url("/feed"))
     report = refresh(store, [source], now=NOW)
     new_ids = report.sources[0].new_ids
-    assert new_ids and all(store.stories.story_of(i) is not None for i in new_ids)
+    assert len(new_ids) == 2 and all(store.stories.story_of(i) is None for i in new_ids)
+
+
+def test_the_refresh_service_puts_new_articles_into_stories(store, feed_server):
+    feed_server.routes["/feed"] = Route(body=RSS)
+    source, _ = store.sources.add(feed_server.url("/feed"))
+    done = refresh_service.refresh(store, [source], now=NOW)
+    new_ids = done.report.sources[0].new_ids
+    assert len(new_ids) == 2 and all(store.stories.story_of(i) is not None for i in new_ids)
+    assert done.placed == 2
 
 
 # ---------------------------------------------------------------- the bulkhead (issue 9)

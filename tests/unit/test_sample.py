@@ -3,7 +3,7 @@ import runpy
 from pathlib import Path
 
 from newsdesk.config import resource_path
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 
 SAMPLE = resource_path("sample")
 
@@ -16,7 +16,7 @@ def test_committed_feeds_match_the_corpus(tmp_path: Path):
 
 
 def test_sample_covers_formats_events_and_outlets(store):
-    loaded = load_sample(store)
+    loaded = load_sample(store).sample
     assert loaded.outlets >= 6
     assert loaded.new == store.articles.count() >= 40
     sources = store.sources.list()
@@ -33,12 +33,12 @@ def test_sample_covers_formats_events_and_outlets(store):
 
 def test_loading_twice_changes_nothing(store):
     load_sample(store)
-    again = load_sample(store)
+    again = load_sample(store).sample
     assert again.new == 0 and again.updated == 0
 
 
 def test_one_outlet_that_fails_does_not_stop_the_others(store, monkeypatch, caplog):
-    import newsdesk.sample as sample
+    import newsdesk.ingest.sample as sample
 
     real = sample.parse_and_normalize
     outlets = json.loads((SAMPLE / "outlets.json").read_text())["outlets"]
@@ -50,7 +50,7 @@ def test_one_outlet_that_fails_does_not_stop_the_others(store, monkeypatch, capl
         return real(source, body, **kwargs)
 
     monkeypatch.setattr(sample, "parse_and_normalize", parse)
-    loaded = load_sample(store)
+    loaded = load_sample(store).sample
     assert loaded.outlets == len(outlets) - 1
     assert [title for title, _ in loaded.failed] == [outlets[1]["title"]]
     assert "sample bug" in loaded.failed[0][1]

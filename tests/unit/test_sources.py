@@ -1,17 +1,12 @@
+"""OPML reading and writing (formats.opml), feed discovery (ingest.discover), the defaults."""
+
 import pytest
 
 from newsdesk.errors import OPMLError
+from newsdesk.formats.opml import MAX_OPML_DEPTH, OutlineFeed, export_opml, parse_opml
+from newsdesk.ingest.discover import MAX_DISCOVERED, MAX_DISCOVERY_BYTES, discover_feeds
 from newsdesk.models import Source
-from newsdesk.sources import (
-    MAX_DISCOVERED,
-    MAX_DISCOVERY_BYTES,
-    MAX_OPML_DEPTH,
-    OutlineFeed,
-    default_feeds,
-    discover_feeds,
-    export_opml,
-    parse_opml,
-)
+from newsdesk.services.sources import default_feeds
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
 

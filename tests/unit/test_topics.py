@@ -4,12 +4,12 @@ import pytest
 
 from newsdesk.errors import NewsdeskError, QueryError
 from newsdesk.models import Topic
-from newsdesk.topics import rename_topic, save_topic
+from newsdesk.services.topics import rename_topic, save_topic
 
 
 def test_rename_to_an_invalid_query_keeps_the_topic_and_says_why(store):
     save_topic(store, "Courts", "court OR judge", "Rulings")
-    with pytest.raises(QueryError, match=r"^The search query is not valid: in '\"open', the quote at"):
+    with pytest.raises(QueryError, match=r"^The search query is not valid: .* the quote at position 1 is never closed"):
         rename_topic(store, "Courts", "Tribunals", query='"open')
     assert store.topics.list()[-1] == Topic("Courts", "court OR judge", "Rulings")
     assert "Tribunals" not in [t.name for t in store.topics.list()]
@@ -18,7 +18,7 @@ def test_rename_to_an_invalid_query_keeps_the_topic_and_says_why(store):
 def test_rename_with_a_new_query_in_one_step(store):
     save_topic(store, "Courts", "court OR judge", "Rulings")
     before = len(store.topics.list())
-    topic = rename_topic(store, "courts", "Tribunals", query="tribunal")
+    topic = rename_topic(store, "courts", "Tribunals", query="tribunal").topic
     assert topic == Topic("Tribunals", "tribunal", "Rulings")
     assert len(store.topics.list()) == before
     assert "Courts" not in [t.name for t in store.topics.list()]

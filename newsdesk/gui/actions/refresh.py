@@ -6,11 +6,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from newsdesk.errors import NewsdeskError
 from newsdesk.gui.actions.stories import StoryActions
 from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
-from newsdesk.models import ArticleQuery, RefreshReport, SourceReport
+from newsdesk.models import RefreshReport, SourceReport
 from newsdesk.store import Store
 
 OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, not bad feeds
@@ -35,19 +34,11 @@ def refresh_and_count(store: Store, *, due_only: bool, notify: list[str],
                       ) -> tuple[RefreshReport, dict[str, int]]:
     """Fetch every feed (asked for by hand) or only those due (the timer), then count the
     new articles on each topic the user wants to hear about."""
-    # moves to services/ at merge (services.refresh: refresh, then group, then warm)
-    from newsdesk.ingest.pipeline import refresh
+    from newsdesk.services.refresh import choose_sources, refresh
 
-    chosen = None if due_only else [s for s in store.sources.list() if s.kind == "feed"]
-    report = refresh(store, chosen, progress=lambda done, total, _r: progress((done, total)))
-    hits = {}
-    new_ids = tuple(i for s in report.sources for i in s.new_ids)
-    for name in notify if new_ids else ():
-        try:
-            hits[name] = store.articles.count_where(ArticleQuery(topic=name, ids=new_ids))
-        except NewsdeskError:
-            continue
-    return report, hits
+    done = refresh(store, choose_sources(store, every_feed=not due_only), notify_topics=notify,
+                   progress=lambda done, total, _r: progress((done, total)))
+    return done.report, dict(done.topic_hits)
 
 
 class RefreshActions(QObject):

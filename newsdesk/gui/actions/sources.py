@@ -56,13 +56,14 @@ class SourceActions:
         url, _title, folder = dialog.values()
         if not url:
             return
-        from newsdesk.ingest.pipeline import subscribe
+        from newsdesk.services.sources import subscribe
 
         self.desk.status(f"Looking for a feed at {url}…", 0)
 
         def write(store: Store) -> tuple[tuple[Source, Any, bool], Changed]:
-            source, report, created = subscribe(store, url, folder=folder)
-            return (source, report, created), Changed(sources=frozenset({source.id}))
+            found = subscribe(store, url, folder=folder)
+            return ((found.source, found.report, found.created),
+                    Changed(sources=frozenset({found.source.id})))
 
         def done(result: tuple[Source, Any, bool]) -> None:
             source, report, created = result
@@ -126,7 +127,7 @@ class SourceActions:
         self.desk.jobs.op(write, on_done=done, error_title="Could not remove the source")
 
     def load_sample(self) -> None:
-        from newsdesk.sample import load_sample
+        from newsdesk.services.sample import load_sample
 
         self.desk.status("Loading the sample corpus…", 0)
 
@@ -135,14 +136,13 @@ class SourceActions:
                              "invented outlets.", 8000)
             self._warm()
 
-        self.desk.jobs.op(lambda store: (load_sample(store), Changed(everything=True)),
+        self.desk.jobs.op(lambda store: (load_sample(store).sample, Changed(everything=True)),
                           on_done=done, error_title="Could not load the sample")
 
     def add_defaults(self) -> None:
-        from newsdesk.sources import default_feeds, follow_feeds
+        from newsdesk.services.sources import follow_defaults
 
-        self.desk.jobs.op(lambda store: (follow_feeds(store, default_feeds()),
-                                         Changed(everything=True)),
+        self.desk.jobs.op(lambda store: (follow_defaults(store).added, Changed(everything=True)),
                           on_done=lambda _added: QTimer.singleShot(0, self._refresh),
                           error_title="Could not add the default sources")
 
@@ -155,7 +155,7 @@ class SourceActions:
     def import_opml_file(self, name: str) -> None:
         """Read and follow an OPML file on a worker; a file that cannot be read (an
         OPMLError, or anything else) is a message and adds nothing."""
-        from newsdesk.sources import follow_feeds, read_opml
+        from newsdesk.services.sources import import_opml
 
         def done(added: int) -> None:
             self.desk.status(f"Imported {added} new sources from {Path(name).name}; "
@@ -163,12 +163,11 @@ class SourceActions:
             QTimer.singleShot(0, self._refresh)
 
         self.desk.status(f"Reading {Path(name).name}…", 0)
-        self.desk.jobs.op(lambda store: (follow_feeds(store, read_opml(name)),
-                                         Changed(everything=True)),
+        self.desk.jobs.op(lambda store: (import_opml(store, name).added, Changed(everything=True)),
                           on_done=done, error_title="Could not import the OPML file")
 
     def export_opml(self) -> None:
-        from newsdesk.sources import export_opml
+        from newsdesk.services.sources import export_opml
 
         name, _ = QFileDialog.getSaveFileName(self.desk.parent, "Export OPML", "newsdesk.opml",
                                               "OPML files (*.opml)")
@@ -176,7 +175,7 @@ class SourceActions:
             return
 
         def write_file(store: Store) -> None:
-            Path(name).write_text(export_opml(store.sources.list()), encoding="utf-8")
+            Path(name).write_text(export_opml(store), encoding="utf-8")
 
         self.desk.jobs.query(write_file, on_done=lambda _none: self.desk.status(
             f"Saved {name}.", 6000), error_title="Could not export")

@@ -48,10 +48,10 @@ class TopicActions:
         if not dialog.exec():
             return
         name, query, description = dialog.values()
-        from newsdesk.topics import save_topic
+        from newsdesk.services.topics import save_topic
 
         def write(store: Store) -> tuple[Topic, Changed]:
-            topic = save_topic(store, name, query, description, old_name=old_name)
+            topic = save_topic(store, name, query, description, old_name=old_name).topic
             return topic, Changed(topics=frozenset({topic.name, old_name or topic.name}))
 
         def done(topic: Topic) -> None:

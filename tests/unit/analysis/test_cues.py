@@ -11,7 +11,7 @@ from newsdesk.analysis.cues import (
     lexicon_matcher,
 )
 from newsdesk.analysis.framing import sentences
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 
 CUES = ["slam*", "witch hunt*", "slap on the wrist", "regime", "so-called", "ram* through"]
 

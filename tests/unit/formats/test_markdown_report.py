@@ -6,8 +6,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from newsdesk.formats.markdown_report import escape_markdown, to_markdown
-from newsdesk.sample import load_sample
 from newsdesk.services.comparisons import compare_story
+from newsdesk.services.sample import load_sample
 
 HOSTILE_TITLE = "[click](javascript:alert(1)) <img src=x onerror=alert(1)> | cell"
 

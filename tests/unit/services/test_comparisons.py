@@ -5,9 +5,9 @@ from dataclasses import replace
 import pytest
 
 from newsdesk.formats.comparison_json import to_json
-from newsdesk.sample import load_sample
 from newsdesk.services import comparisons as comparison_module
 from newsdesk.services.comparisons import compare_article, compare_story
+from newsdesk.services.sample import load_sample
 from newsdesk.store.api import StoryAssignment
 
 

@@ -13,8 +13,8 @@ from sqlite_utils import Database
 from newsdesk.analysis.stories import MemberLoader, ModelState, StoryIndex, TfidfModel
 from newsdesk.config import resource_path
 from newsdesk.errors import NewsdeskError
-from newsdesk.sample import load_sample
 from newsdesk.services import stories
+from newsdesk.services.sample import load_sample
 from newsdesk.services.stories import group_stream, list_stories, update_stories
 from newsdesk.store import open_store
 from newsdesk.store.sqlite.migrations import migrations

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdesk.errors import QueryError
-from newsdesk.sample import load_sample
+from newsdesk.services.sample import load_sample
 from newsdesk.store import open_store
 from newsdesk.store.query import MAX_DEPTH, And, Not, Or, Phrase, Prefix, Term, parse_query, to_fts5
 

@@ -1,7 +1,8 @@
 """The offline sample corpus: invented outlets and events, shipped as real feed files.
 
-`load_sample` runs the files through the same parse -> normalize -> sanitize -> store path
-as fetched feeds, so a machine with no network shows real content.
+`store_sample` runs the files through the same parse -> normalize -> sanitize -> store path
+as fetched feeds, so a machine with no network shows real content. Grouping the stored
+articles into stories is the caller's step (services.sample.load_sample).
 """
 
 from __future__ import annotations
@@ -25,14 +26,19 @@ SAMPLE_FOLDER = "Samples"
 
 @dataclass(frozen=True, slots=True)
 class SampleLoad:
+    """How loading the sample went: outlets loaded, article counts, and what failed."""
+
     outlets: int
     new: int
     updated: int
     unchanged: int
     failed: tuple[tuple[str, str], ...] = ()  # (outlet title, why) for outlets not loaded
+    new_ids: tuple[str, ...] = ()  # articles stored for the first time (or updated)
+    added_source_ids: tuple[int, ...] = ()  # sample sources added by this load
+    changed_source_ids: tuple[int, ...] = ()  # ... or given new or updated articles
 
 
-def load_sample(store: Store) -> SampleLoad:
+def store_sample(store: Store) -> SampleLoad:
     """Add the sample outlets (kind 'sample', never fetched) and store their articles.
 
     Each outlet is its own job: one that cannot be read or stored is recorded as that
@@ -42,13 +48,18 @@ def load_sample(store: Store) -> SampleLoad:
     now = datetime.now(UTC).replace(microsecond=0)
     new = updated = unchanged = 0
     failed: list[tuple[str, str]] = []
+    new_ids: list[str] = []
+    added: list[int] = []
+    changed: list[int] = []
     for outlet in manifest["outlets"]:
         source: Source | None = None
         try:
             body = resource_path(SAMPLE_DIR, outlet["file"]).read_bytes()
-            source, _ = store.sources.add(outlet["feed_url"], title=outlet["title"],
-                                         site_url=outlet["site_url"], folder=SAMPLE_FOLDER,
-                                         kind="sample")
+            source, created = store.sources.add(outlet["feed_url"], title=outlet["title"],
+                                               site_url=outlet["site_url"], folder=SAMPLE_FOLDER,
+                                               kind="sample")
+            if created:
+                added.append(source.id)
             _, articles = parse_and_normalize(source, body, url=outlet["feed_url"],
                                               content_type=outlet.get("content_type", ""), now=now)
             with store.transaction():
@@ -63,11 +74,12 @@ def load_sample(store: Store) -> SampleLoad:
         new += len(saved.new_ids)
         updated += len(saved.updated_ids)
         unchanged += saved.unchanged
-    from newsdesk.services.stories import update_stories
-
-    update_stories(store)
+        new_ids += [*saved.new_ids, *saved.updated_ids]
+        if saved.new_ids or saved.updated_ids:
+            changed.append(source.id)
     return SampleLoad(len(manifest["outlets"]) - len(failed), new, updated, unchanged,
-                      tuple(failed))
+                      tuple(failed), new_ids=tuple(new_ids), added_source_ids=tuple(added),
+                      changed_source_ids=tuple(changed))
 
 
 def _record_failure(store: Store, source: Source | None, exc: Exception, now: datetime) -> str:

@@ -1,0 +1,177 @@
+"""Reading: open an article with everything the reader shows, mark it read or starred.
+
+`open_article` gathers in one call (one job off the GUI thread) what the window asked the
+store for, query by query, on every keypress: the article, its source, its read state,
+whether its remote images may be shown, its cached images, and its story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from newsdesk.errors import NotFoundError
+from newsdesk.models import Article, ArticleQuery, Source
+from newsdesk.offline.assets import cache_images, image_urls
+from newsdesk.services.changes import Changes
+from newsdesk.store import Store
+
+# Ids looked up per query when working out what a mark changed (SQLite's variable limit
+# is far above this; one article is the common case).
+_STATE_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedArticle:
+    """One article as the reader shows it, read in one go."""
+
+    article: Article
+    source: Source | None  # None only if the source went away meanwhile
+    is_read: bool
+    is_starred: bool
+    images_for_article: bool  # the user allowed this article's remote images
+    images_for_source: bool  # ... or every article of its source
+    cached_images: Mapping[str, bytes] = field(default_factory=dict)  # image URL -> bytes
+    missing_images: tuple[str, ...] = ()  # image URLs with no local copy
+    story_id: int | None = None
+    story_label: str = ""
+    story_outlets: int = 0  # outlets covering its story (0 when in no story)
+
+    def images_allowed(self, always: bool = False) -> bool:
+        """Whether remote images may be shown: the setting (`always`), or either permission."""
+        return always or self.images_for_article or self.images_for_source
+
+
+@dataclass(frozen=True, slots=True)
+class BulkRead:
+    """A whole view marked read (or such a mark undone): its batch for undo, and how many."""
+
+    batch: int
+    count: int
+    changes: Changes = field(default_factory=Changes)
+
+
+@dataclass(frozen=True, slots=True)
+class ImagesSaved:
+    """An article's images fetched into the local cache."""
+
+    stored: int
+    failed: int
+    changes: Changes = field(default_factory=Changes)
+
+
+def open_article(store: Store, article_id: str) -> OpenedArticle:
+    """Everything the reader shows for one article; NotFoundError if it is gone."""
+    article = store.articles.get(article_id)
+    try:
+        source: Source | None = store.sources.get(article.source_id)
+    except NotFoundError:
+        source = None
+    status = store.reading.status(article_id)
+    for_article, for_source = store.caches.remote_images_allowed(article)
+    cached: dict[str, bytes] = {}
+    missing: list[str] = []
+    for url in image_urls(article):
+        found = store.caches.cached_asset(url)
+        if found:
+            cached[url] = found[1]
+        else:
+            missing.append(url)
+    story_id = store.stories.story_of(article_id)
+    label, outlets = "", 0
+    if story_id is not None:
+        try:
+            label = store.stories.label(story_id)
+            outlets = store.stories.outlet_count(story_id)
+        except NotFoundError:  # regrouped meanwhile
+            story_id = None
+    return OpenedArticle(article=article, source=source, is_read=status.is_read,
+                         is_starred=status.is_starred, images_for_article=for_article,
+                         images_for_source=for_source, cached_images=cached,
+                         missing_images=tuple(missing), story_id=story_id, story_label=label,
+                         story_outlets=outlets)
+
+
+def list_articles(store: Store, *, source_id: int | None = None, topic: str | None = None,
+                  since: datetime | None = None, limit: int | None = None) -> list[Article]:
+    """Stored articles newest first, filtered; a source id that is none is NotFoundError
+    (not an empty list), and so is a topic name that is none."""
+    if source_id is not None:
+        store.sources.get(source_id)
+    return store.articles.list(source_id=source_id, topic=topic, since=since, limit=limit)
+
+
+def search_articles(store: Store, query: str, *, limit: int = 50) -> list[Article]:
+    """Full-text search, best match first; a query the index cannot run is a QueryError."""
+    return store.articles.search(query, limit=limit)
+
+
+def sources_by_id(store: Store) -> dict[int, Source]:
+    """Every source by id, to name the source of each article in a list."""
+    return {s.id: s for s in store.sources.list()}
+
+
+def has_article(store: Store, article_id: str) -> bool:
+    """Whether the article is still stored (its source may have been removed meanwhile)."""
+    try:
+        store.articles.get(article_id)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _states(store: Store, article_ids: Sequence[str]) -> dict[str, tuple[int, bool, bool]]:
+    """article id -> (source id, is read, is starred), for the ids that exist."""
+    found: dict[str, tuple[int, bool, bool]] = {}
+    unique = list(dict.fromkeys(article_ids))
+    for start in range(0, len(unique), _STATE_CHUNK):
+        chunk = tuple(unique[start:start + _STATE_CHUNK])
+        for h in store.articles.headlines(ArticleQuery(ids=chunk), limit=len(chunk)):
+            found[h.id] = (h.source_id, h.is_read, h.is_starred)
+    return found
+
+
+def set_read(store: Store, article_ids: Sequence[str], read: bool = True) -> Changes:
+    """Mark articles read (or unread); the Changes names those whose state did change."""
+    before = _states(store, article_ids)
+    store.reading.set_read(article_ids, read)
+    changed = {i: s for i, s in before.items() if s[1] != read}
+    return Changes.of(articles=changed, sources={s[0] for s in changed.values()})
+
+
+def set_starred(store: Store, article_id: str, starred: bool = True) -> Changes:
+    """Star (or unstar) one article; the Changes is empty if it already was."""
+    before = _states(store, [article_id])
+    store.reading.set_starred(article_id, starred)
+    changed = {i: s for i, s in before.items() if s[2] != starred}
+    return Changes.of(articles=changed, sources={s[0] for s in changed.values()})
+
+
+def mark_view_read(store: Store, query: ArticleQuery) -> BulkRead:
+    """Mark every unread article of a view read, as one batch that `undo_mark_read` undoes."""
+    batch, count = store.reading.mark_read_where(query)
+    return BulkRead(batch, count, Changes(all_articles=True) if count else Changes())
+
+
+def undo_mark_read(store: Store, batch: int) -> BulkRead:
+    """Make the articles of one `mark_view_read` batch unread again."""
+    count = store.reading.undo_batch(batch)
+    return BulkRead(batch, count, Changes(all_articles=True) if count else Changes())
+
+
+def allow_images(store: Store, article: Article,
+                 scope: Literal["article", "source"] = "article") -> Changes:
+    """Let this article's (or every article of its source's) remote images be shown."""
+    if scope == "source":
+        store.caches.allow_remote_images("source", article.source_id)
+        return Changes.of(sources=[article.source_id])
+    store.caches.allow_remote_images("article", article.id)
+    return Changes.of(articles=[article.id])
+
+
+def save_images(store: Store, article: Article) -> ImagesSaved:
+    """Download an article's images into the local cache (network: run it detached)."""
+    stored, failed = cache_images(store, article)
+    return ImagesSaved(stored, failed, Changes.of(articles=[article.id]) if stored else Changes())
