@@ -123,3 +123,11 @@ def test_removing_a_source_and_its_articles(store, feed_server):
     assert store.articles.count() == 0 and store.stories.list() == []
     with pytest.raises(NotFoundError):
         remove_source(store, source.id)
+
+
+def test_defaults_cover_the_named_outlets():
+    titles = " ".join(f.title for f in default_feeds())
+    for outlet in ("Techdirt", "Ars Technica", "EFF", "The Verge", "Wired", "The Register",
+                   "TechCrunch", "Guardian", "BBC"):
+        assert outlet in titles
+    assert all(f.folder for f in default_feeds())
