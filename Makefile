@@ -17,10 +17,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check newsdesk tests bench main.py
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsdesk tests bench main.py
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/fetch.py
