@@ -28,4 +28,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/fetch.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache
