@@ -17,13 +17,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check newsdesk tests bench main.py
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsdesk tests bench main.py
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/fetch.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache

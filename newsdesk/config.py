@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar
 
 import platformdirs
 
@@ -25,7 +26,11 @@ def resource_path(*parts: str) -> Path:
     return RESOURCES.joinpath(*parts)
 
 
-def _opt(default: float | int, doc: str) -> float:
+_T = TypeVar("_T", int, float)
+
+
+def _opt(default: _T, doc: str) -> _T:
+    """A field with its one-line documentation, typed as its default (int stays int)."""
     return field(default=default, metadata={"doc": doc})
 
 

@@ -36,7 +36,7 @@ class FetchError(NewsdeskError):
         self.retry_after = retry_after
 
     def __str__(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 class ParseError(NewsdeskError):

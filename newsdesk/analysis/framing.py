@@ -207,16 +207,17 @@ def _sentences(text: str) -> tuple[str, ...]:
 
 def timeline(articles: Sequence[FramingArticle]) -> tuple[TimelineEntry, ...]:
     """Each outlet's first article on the story, and how long after the first it came."""
-    first: dict[str, FramingArticle] = {}
-    for a in sorted((a for a in articles if a.published), key=lambda a: (a.published, a.id)):
-        first.setdefault(a.outlet, a)
+    # (when, article) pairs: `published` is narrowed to a datetime once, here, for mypy too.
+    dated = sorted(((a.published, a) for a in articles if a.published), key=lambda p: (p[0], p[1].id))
+    first: dict[str, tuple[datetime, FramingArticle]] = {}
+    for when, a in dated:
+        first.setdefault(a.outlet, (when, a))
     if not first:
         return ()
-    start = min(a.published for a in first.values())  # type: ignore[type-var]
+    start = min(when for when, _ in first.values())
     return tuple(
-        TimelineEntry(o, a.published, round((a.published - start).total_seconds() / 3600, 2),  # type: ignore[operator,arg-type]
-                      a.id)
-        for o, a in sorted(first.items(), key=lambda kv: (kv[1].published, kv[0])))
+        TimelineEntry(o, when, round((when - start).total_seconds() / 3600, 2), a.id)
+        for o, (when, a) in sorted(first.items(), key=lambda kv: (kv[1][0], kv[0])))
 
 
 def headline_words(articles: Sequence[FramingArticle]) -> dict[str, tuple[str, ...]]:
@@ -528,7 +529,7 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
         everywhere[w].most_common(1)[0][0] if w in everywhere else w
         for w in sorted(core, key=lambda w: (-sum(c[w] for c in counts.values()), w)))
     canonical = _canonical_names({n for p in profiles.values() for n in p.voices})
-    all_voices = {o: {} for o in by_outlet}  # type: dict[str, dict[str, list[Evidence]]]
+    all_voices: dict[str, dict[str, list[Evidence]]] = {o: {} for o in by_outlet}
     for outlet, arts in by_outlet.items():
         for a in arts:
             for name, ev in profiles[a.id].voices.items():
@@ -543,10 +544,10 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
         primary: list[str] = []
         link_evidence: dict[str, list[Evidence]] = {}
         for a in arts:
-            to_o, prim, ev = linked(a, sites)
+            to_o, prim, by_link = linked(a, sites)
             link_outlets += [o for o in to_o if o not in link_outlets]
             primary += [p for p in prim if p not in primary]
-            for key, found in ev.items():
+            for key, found in by_link.items():
                 link_evidence.setdefault(key, []).extend(found)
         kind, reason = kind_of(arts[0])
         found_frames: dict[str, list[Evidence]] = {}
@@ -558,13 +559,13 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
                            key=lambda t: (-abs(t[0]), t[1].sentence))[:3]
         distinctive = []
         for w, z, n in _words_and_phrases(scores[outlet], phrase_scores[outlet], top):
-            found = tuple(Evidence(a.id, sentence) for a, p in zip(arts, mine, strict=True)
-                          for sentence, seen in p.sentence_words if w in seen)[:2]
+            examples = tuple(Evidence(a.id, sentence) for a, p in zip(arts, mine, strict=True)
+                             for sentence, seen in p.sentence_words if w in seen)[:2]
             shown = _shown(w, forms[outlet])
-            if " " in w and found:  # a phrase as the outlet wrote it, small words included
-                match = term_pattern(shown).search(found[0].sentence)
+            if " " in w and examples:  # a phrase as the outlet wrote it, small words included
+                match = term_pattern(shown).search(examples[0].sentence)
                 shown = match.group(0).lower() if match else shown
-            distinctive.append(ScoredTerm(shown, z, n, found))
+            distinctive.append(ScoredTerm(shown, z, n, examples))
         outlet_frames.append(OutletFrame(
             outlet=outlet, headlines=tuple(Evidence(a.id, a.title) for a in arts),
             headline_words=heads.get(outlet, ()), distinctive=tuple(distinctive),

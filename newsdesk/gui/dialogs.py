@@ -35,7 +35,9 @@ def _folder_box(folders: list[str], current: str) -> QComboBox:
     box.setEditable(True)
     box.addItems(["", *sorted(set(folders))])
     box.setCurrentText(current)
-    box.lineEdit().setPlaceholderText("no folder (type a new one, e.g. News/Tech)")
+    line = box.lineEdit()  # an editable box always has one; the stub says it may be None
+    if line is not None:
+        line.setPlaceholderText("no folder (type a new one, e.g. News/Tech)")
     return box
 
 

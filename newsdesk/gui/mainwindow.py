@@ -55,6 +55,12 @@ ICON_NAMES = ("refresh", "star", "star-filled", "mark-read", "mark-all-read", "o
 class MainWindow(QMainWindow):
     """Sources and views on the left, the article list in the middle, the reader right."""
 
+    # Built by the _build_* steps that __init__ runs; declared here so their types are known
+    # to every method (mypy cannot infer them through the lambdas that use them first).
+    search_box: QLineEdit
+    story_dock: QDockWidget
+    undo_action: QAction
+
     def __init__(self, store: Store, settings: QSettings | None = None) -> None:
         super().__init__()
         # Jobs open their own connections from its path; only the story pane (framing_pane.py,
@@ -101,9 +107,7 @@ class MainWindow(QMainWindow):
     def _build_panes(self) -> None:
         self.nav = NavigationPane(self.icons)
         self.nav_model = self.nav.nav_model
-        self.middle = ArticleListPane(lambda read, done: self.jobs.latest(
-            "page", read, on_done=done, on_failed=lambda error: (
-                self.statusBar().showMessage(str(error), 8000), done(None))))
+        self.middle = ArticleListPane(self._read_page)
         self.table, self.welcome, self.articles_model = (self.middle.table, self.middle.welcome,
                                                          self.middle.model)
         self.reader_pane = ReaderPane()
@@ -137,6 +141,15 @@ class MainWindow(QMainWindow):
         self.story_dock.hide()
         self._dock_sized = False
         self.story_dock.visibilityChanged.connect(self._story_dock_shown)
+
+    def _read_page(self, read: Callable[[Store], list[Headline]],
+                   done: Callable[[list[Headline] | None], None]) -> None:
+        """The list's pages, read on a worker; a failed read still ends the paging."""
+        def failed(error: BaseException) -> None:
+            self.statusBar().showMessage(str(error), 8000)
+            done(None)
+
+        self.jobs.latest("page", read, on_done=done, on_failed=failed)
 
     def _build_commands(self) -> None:
         self.refresher = RefreshActions(self.desk, self.stories, notify=self._notify)
@@ -334,11 +347,15 @@ class MainWindow(QMainWindow):
             save_settings(self.qsettings, new)
             self.apply_settings(new)
 
+    def _bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
     def _set_tray(self, wanted: bool) -> None:
         if wanted and self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(theme.app_icon(), self)
-            self.tray.activated.connect(lambda _reason: (self.showNormal(), self.raise_(),
-                                                         self.activateWindow()))
+            self.tray.activated.connect(lambda _reason: self._bring_to_front())
             self.tray.show()
         elif not wanted and self.tray is not None:
             self.tray.hide()

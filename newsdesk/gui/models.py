@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QStandardItem, QStandardItemModel
 
 from newsdesk.errors import NewsdeskError
@@ -69,8 +69,8 @@ class ArticleTableModel(QAbstractTableModel):
     TITLE, OUTLET, PUBLISHED = 1, 2, 3
     PAGE = 200
 
-    def __init__(self, runner: PageRunner, parent: object | None = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
+    def __init__(self, runner: PageRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._query = ArticleQuery()
         self._rows: list[Headline] = []
         self._more = False
@@ -308,8 +308,8 @@ class NavigationModel(QStandardItemModel):
     """
 
     def __init__(self, icons: dict[str, QIcon] | None = None,
-                 parent: object | None = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._icons = icons or {}
         self._topic_counts: dict[str, int] = {}
         self._counts = NavigationCounts()

@@ -46,9 +46,9 @@ def load_settings(qs: QSettings) -> GuiSettings:
             if isinstance(default, bool):
                 value: object = raw if isinstance(raw, bool) else str(raw).lower() == "true"
             elif isinstance(default, int):
-                value = int(raw)  # type: ignore[arg-type]
+                value = int(raw)
             elif isinstance(default, float):
-                value = float(raw)  # type: ignore[arg-type]
+                value = float(raw)
             elif isinstance(default, list):
                 value = [str(x) for x in raw] if isinstance(raw, list) else (
                     [str(raw)] if raw else [])

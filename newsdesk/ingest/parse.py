@@ -382,7 +382,9 @@ def _json_item(item: dict[str, Any], feed_authors: tuple[str, ...],
     guid = item.get("id")  # a string by the spec; numbers are common and accepted
     if not isinstance(guid, str):
         guid = str(guid) if type(guid) in (int, float) else None
-    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    tags = item.get("tags")
+    if not isinstance(tags, list):
+        tags = []
     return ParsedItem(
         guid=guid.strip() or None if guid else None,
         link=_text(item.get("url")) or _text(item.get("external_url")) or None,

@@ -75,8 +75,9 @@ class RefreshActions(QObject):
         self.desk.jobs.op(write, on_done=self._done, on_failed=self._failed,
                           on_progress=self._progress, detached=True)
 
-    def _progress(self, value: object) -> None:
-        done, total = value  # type: ignore[misc]
+    def _progress(self, value: tuple[int, int]) -> None:
+        """(done, total) as refresh_and_count reports it, passed through the job's signal."""
+        done, total = value
         self.progressed.emit(done, total)
         self.desk.status(f"Refreshing… {done} of {total} feeds", 0)
 

@@ -65,7 +65,9 @@ class NavigationPane(QTreeView):
         return index.data(ID_ROLE) if index.data(KIND_ROLE) == kind else None
 
     def label(self) -> str | None:
-        return self.currentIndex().data()
+        """The selected row's text (None when nothing is selected)."""
+        text = self.currentIndex().data()
+        return text if isinstance(text, str) else None
 
     def current_key(self) -> NavKey | None:
         current = self.currentIndex()

@@ -84,8 +84,9 @@ class ReaderView(QTextBrowser):
         self._fresh_document()
         self.setHtml(f'<h2>{html.escape(title)}</h2><p class="meta">{html.escape(text)}</p>')
 
-    def loadResource(self, kind: int, url: QUrl) -> object:
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         """Never fetch: remote images become a placeholder or a locally cached copy."""
+        url = QUrl(name) if isinstance(name, str) else name  # Qt passes a QUrl; the stub allows str
         if url.scheme() in ("http", "https"):
             if kind == QTextDocument.ResourceType.ImageResource.value:
                 data = self.cached_image(url.toString())  # a local copy needs no network
