@@ -71,7 +71,7 @@ class _State:
 
 
 def _state(ctx: click.Context) -> _State:
-    return ctx.ensure_object(_State)  # type: ignore[no-any-return]
+    return ctx.ensure_object(_State)
 
 
 ID = WholeNumber()

@@ -63,7 +63,7 @@ def _decode_page(page: bytes) -> str:
         try:
             codec = codecs.lookup(declared.group(1).decode("ascii"))
             # base64, hex, rot13 ... are codecs too, but not text encodings.
-            name = codec.name if codec._is_text_encoding else "utf-8"  # type: ignore[attr-defined]
+            name = codec.name if codec._is_text_encoding else "utf-8"
         except LookupError:
             name = "utf-8"
         if not name.startswith(("utf-16", "utf-32")):  # such a page could not have said so

@@ -60,7 +60,8 @@ def next_check(settings: FetchSettings, now: datetime, *, ttl_minutes: int | Non
 def backoff_delay(settings: FetchSettings, error_count: int,
                   retry_after: float | None = None) -> float:
     """Seconds to wait after `error_count` failures in a row (doubling, capped)."""
-    delay = settings.backoff_base * (2 ** max(error_count - 1, 0))
+    doublings = min(max(error_count - 1, 0), 64)  # capped: a float holds no 2**1024
+    delay = settings.backoff_base * (1 << doublings)
     return max(min(delay, settings.backoff_max), retry_after or 0.0)
 
 
