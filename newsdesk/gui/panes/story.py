@@ -138,7 +138,7 @@ class FitBrowser(QTextBrowser):
     def text(self) -> str:
         return self._source
 
-    def setHtml(self, text: str) -> None:  # type: ignore[override]
+    def setHtml(self, text: str) -> None:
         self._source = text
         super().setHtml(text)
 
@@ -316,6 +316,8 @@ class StoryPane(QWidget):
             return
         self._stale = False
         self._request += 1
+        if self.outline is None or self.article.id not in self.outline.articles:
+            self._waiting.start()  # what is drawn is another story's: say so if it takes long
         self._look()
 
     def _look(self) -> None:
