@@ -31,6 +31,7 @@ from newsdesk.services.comparisons import cached_story_comparison, compare_story
 from newsdesk.services.sample import load_sample
 from newsdesk.services.stories import update_stories
 from newsdesk.store import open_store
+from newsdesk.store.api import StoryAssignment, StoryRecord
 
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "basil.jsonl"
 OUTLETS = 10
@@ -86,11 +87,10 @@ def main() -> None:
             members = articles[k * args.articles:(k + 1) * args.articles]
             story_id = 90_000 + k
             store.stories.save(
-                [{"id": story_id, "label": members[0].title, "first_seen": members[0].published,
-                  "last_seen": members[-1].published, "size": len(members), "outlets": OUTLETS,
-                  "centroid": "{}"}],
-                [{"article_id": a.id, "story_id": story_id, "score": 1.0, "duplicate_of": None,
-                  "vector": "{}"} for a in members], {}, len(articles))
+                [StoryRecord(id=story_id, label=members[0].title,
+                             first_seen=members[0].published, last_seen=members[-1].published,
+                             size=len(members), outlets=OUTLETS)],
+                [StoryAssignment(a.id, story_id, 1.0) for a in members], {}, len(articles))
             stories.append((story_id, members))
         words = sum(a.word_count for a in stories[0][1])
         print(f"stories of {args.articles} articles from {OUTLETS} outlets, "
@@ -114,10 +114,13 @@ def main() -> None:
         from PySide6.QtWidgets import QApplication
 
         from newsdesk.gui.app import make_app
-        from newsdesk.gui.framing_pane import FramingPane
+        from newsdesk.gui.jobs import JobRunner
+        from newsdesk.gui.panes.story import StoryPane
 
         app = make_app()
-        pane = FramingPane(store)  # no runner: a cold cache computes inline, to time it
+        url = store.url
+        jobs = JobRunner(lambda: open_store(url), on_error=lambda title, error: print(title, error))
+        pane = StoryPane(jobs)  # the pane reads as a job: each switch waits for its answer
         pane.resize(360, 900)
         pane.show()
         app.processEvents()
@@ -126,6 +129,9 @@ def main() -> None:
         def switch(i: int) -> float:
             started = time.perf_counter()
             pane.show_article(picks[i % len(picks)])
+            while not jobs.idle:
+                QApplication.processEvents()
+                time.sleep(0.0005)
             pane.repaint()
             QApplication.processEvents()
             return (time.perf_counter() - started) * 1000
@@ -135,12 +141,11 @@ def main() -> None:
         for i in range(5):
             framing._profile.cache_clear()
             framing._sentences.cache_clear()
-            with store.transaction():
-                store.raw_sql("DELETE FROM story_comparisons")
+            store.caches.clear_comparisons()
             cold.append(switch(i))
-        summary("pane shows a story with a cold cache (compute + draw; on a worker in the app)",
-                cold)
+        summary("pane shows a story with a cold cache (compute on a worker + draw)", cold)
         pane.close()
+        jobs.close()
         pane.deleteLater()
         app.processEvents()
         store.close()

@@ -31,12 +31,12 @@ from newsdesk.gui.actions.view import ViewActions
 from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.dialogs import ShortcutsDialog
-from newsdesk.gui.framing_pane import FramingPane
 from newsdesk.gui.jobs import JobRunner
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.gui.panes.status import RefreshIndicator
+from newsdesk.gui.panes.story import StoryPane
 from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
 from newsdesk.models import Headline
 from newsdesk.store import Store, open_store
@@ -63,8 +63,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: Store, settings: QSettings | None = None) -> None:
         super().__init__()
-        # Jobs open their own connections from its path; only the story pane (framing_pane.py,
-        # rebuilt elsewhere) still reads through it on the GUI thread.
+        # Jobs open their own connections from its URL; the GUI thread never reads it.
         self.store = store
         self.qsettings = settings or QSettings()
         self.settings = load_settings(self.qsettings)
@@ -130,7 +129,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.stories = StoryActions(self.desk)
-        self.story_pane = FramingPane(self.store, runner=self.stories.run_for_pane)
+        self.story_pane = StoryPane(self.jobs)
         self.story_pane.article_requested.connect(lambda i: self.reading.open_article(i))
         self.story_dock = QDockWidget("Story comparison", self)
         self.story_dock.setObjectName("storyDock")

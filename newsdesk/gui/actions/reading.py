@@ -12,10 +12,10 @@ from PySide6.QtGui import QAction, QDesktopServices
 from newsdesk.gui.actions.view import ViewActions
 from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
-from newsdesk.gui.framing_pane import FramingPane
 from newsdesk.gui.models import HEADLINE_ROLE
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.reader import ReaderPane
+from newsdesk.gui.panes.story import StoryPane
 from newsdesk.models import Article, Headline, Source
 from newsdesk.offline.assets import image_urls
 from newsdesk.store import Store
@@ -55,7 +55,7 @@ class ReadingActions(QObject):
     """The commands of the Article menu, and what follows the selected row."""
 
     def __init__(self, desk: Desk, view: ViewActions, articles: ArticleListPane,
-                 reader: ReaderPane, story: FramingPane, *, undo_action: QAction,
+                 reader: ReaderPane, story: StoryPane, *, undo_action: QAction,
                  story_visible: Callable[[], bool]) -> None:
         super().__init__(articles)
         self.desk, self.view, self.articles, self.reader = desk, view, articles, reader

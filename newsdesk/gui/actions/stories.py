@@ -1,29 +1,21 @@
-"""Stories and their comparisons: the story pane's jobs, and warming comparisons after
-new articles so the pane finds them ready."""
+"""Stories and their comparisons: warming comparisons after new articles, so the story
+pane (gui/panes/story.py, which reads its own story as a job) finds them ready."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
 
 from newsdesk.gui.desk import Desk
-from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 
 
 class StoryActions:
-    """What the story pane and a refresh ask of the comparisons."""
+    """What a refresh asks of the comparisons."""
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self._warming = False
-
-    def run_for_pane(self, call: Callable[[Store], Any], done: Callable[[Any], None],
-                     failed: Callable[[BaseException], None]) -> None:
-        """The story pane's runner: its comparison is read as a job."""
-        self.desk.jobs.query(call, on_done=done, on_failed=failed)
 
     def warm_comparisons(self) -> None:
         """Compare new and changed stories in the background, one job at a time, so the

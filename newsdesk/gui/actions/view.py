@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QLineEdit
 from newsdesk.errors import NewsdeskError
 from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
-from newsdesk.gui.framing_pane import FramingPane
 from newsdesk.gui.models import (
     NavigationCounts,
     NavigationData,
@@ -23,6 +22,7 @@ from newsdesk.gui.models import (
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.reader import ReaderPane
+from newsdesk.gui.panes.story import StoryPane
 from newsdesk.models import ArticleQuery, Headline
 from newsdesk.store import Store
 
@@ -34,7 +34,7 @@ class ViewActions(QObject):
     """Show a view, a search, or what a write changed, without reading on the GUI thread."""
 
     def __init__(self, desk: Desk, nav: NavigationPane, articles: ArticleListPane,
-                 reader: ReaderPane, story: FramingPane, search_box: QLineEdit, *,
+                 reader: ReaderPane, story: StoryPane, search_box: QLineEdit, *,
                  on_unread: Callable[[int], object]) -> None:
         super().__init__(articles)
         self.desk, self.nav, self.articles, self.reader = desk, nav, articles, reader

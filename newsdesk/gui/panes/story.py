@@ -1,20 +1,21 @@
-"""The framing pane: how each outlet tells the selected article's story, with evidence.
+"""The story pane: how each outlet tells the selected article's story, with evidence.
 
-It follows the selected article. A story's comparison comes from the store's cache when
-it is fresh (fast enough for the GUI thread); otherwise it is computed on a worker while
-the pane says so. Every figure is a link: clicking it lists the sentences behind it in
-the evidence view below, each with a link to its article.
+It follows the selected article. Everything it shows is read in one "only the latest" job
+on the desk's job runner (`read_story`): the article's story, its label, the cached
+comparison or a freshly computed one, and its outlet count; the GUI thread only draws.
+One comparison is computed at a time: while one is, the pane waits and then looks again
+for the latest selection only. Every figure is a link: clicking it lists the sentences
+behind it in the evidence view below, each with a link to its article.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -31,14 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from newsdesk.analysis.framing import Comparison
-from newsdesk.errors import NewsdeskError
 from newsdesk.formats.comparison_json import to_json
 from newsdesk.formats.html_report import to_html
 from newsdesk.formats.markdown_report import to_markdown
 from newsdesk.formats.outline import Figure, Outline, Proof, build_outline, highlight
 from newsdesk.gui import theme
-from newsdesk.gui.charts import FrameHeatMap, TimelineChart, TimelinePoint
+from newsdesk.gui.jobs import JobRunner
 from newsdesk.gui.messages import show_message
+from newsdesk.gui.panes.charts import FrameHeatMap, TimelineChart, TimelinePoint
 from newsdesk.models import Article
 from newsdesk.services.comparisons import (
     cached_story_comparison,
@@ -46,11 +47,10 @@ from newsdesk.services.comparisons import (
     compare_story,
     story_urls,
 )
-from newsdesk.store import Store
+from newsdesk.store.api import Store
 
-# runner(call, on_done, on_failed): run call(store) off the GUI thread (MainWindow._with_store)
-Runner = Callable[[Callable[[Store], Any], Callable[[Any], None], Callable[[BaseException], None]],
-                  None]
+JOB = "story"  # the pane's key for "only the latest"
+WAIT_MS = 150  # a look that takes longer says "Comparing…" (a cached one never flickers)
 
 EMPTY_TEXT = (
     "<h3>Story comparison</h3>"
@@ -60,10 +60,55 @@ EMPTY_TEXT = (
     "<p>Select an article to see its story here. Every figure can be clicked to show the "
     "sentences behind it.</p>"
 )
+COMPARING_TEXT = "<h3>Comparing…</h3><p>Reading this story's articles side by side.</p>"
 MAX_EVIDENCE = 40
 MAX_VOICES = 12  # per outlet in the pane; the reports list them all
 MAX_HEADLINES = 6  # per outlet; a long-running story's list would bury the rest
 MAX_CORE = 12  # words every outlet reports, in the pane
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """What the pane shows for one article, read in one job."""
+
+    article_id: str
+    story_id: int | None  # None: not grouped yet, the comparison is the article's profile
+    label: str
+    comparison: Comparison
+    outlets: int  # the story's outlets as grouping counts them (1 for an article alone)
+
+
+def read_story(store: Store, article_id: str) -> StoryView:
+    """The selected article's story and its comparison: the cached one when it still
+    matches the story, else computed now (and cached). Run as a job, never on the GUI
+    thread."""
+    story_id = store.stories.story_of(article_id)
+    if story_id is None:
+        label, comparison = compare_article(store, article_id)
+        return StoryView(article_id, None, label, comparison, 1)
+    cached = cached_story_comparison(store, story_id)
+    if cached is not None:
+        label, comparison = store.stories.label(story_id), cached
+    else:
+        label, comparison = compare_story(store, story_id)
+    return StoryView(article_id, story_id, label, comparison, store.stories.outlet_count(story_id))
+
+
+def write_report(store: Store, view: StoryView, path: Path, fmt: str,
+                 article_url: str | None = None) -> Path:
+    """Write a comparison as a report (html, md or json); the HTML links its articles, whose
+    addresses are read here. Run as a job."""
+    if fmt == "html":
+        urls = story_urls(store, view.story_id) if view.story_id is not None else {}
+        if article_url:
+            urls.setdefault(view.article_id, article_url)
+        text = to_html(view.label, view.comparison, urls=urls)
+    elif fmt == "md":
+        text = to_markdown(view.label, view.comparison)
+    else:
+        text = to_json(view.label, view.comparison)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
 
 
 class FitBrowser(QTextBrowser):
@@ -93,7 +138,7 @@ class FitBrowser(QTextBrowser):
     def text(self) -> str:
         return self._source
 
-    def setHtml(self, text: str) -> None:  # type: ignore[override]
+    def setHtml(self, text: str) -> None:
         self._source = text
         super().setHtml(text)
 
@@ -111,28 +156,28 @@ class FitBrowser(QTextBrowser):
             self.setFixedHeight(height)
 
 
-class FramingPane(QWidget):
-    """The side pane for the selected article's story."""
+class StoryPane(QWidget):
+    """The side pane for the selected article's story. It reads nothing itself: every
+    read runs on the job runner it is given."""
 
     article_requested = Signal(str)
     comparison_shown = Signal(object)  # the story id (or article id) whose comparison is up
 
-    def __init__(self, store: Store | None = None, runner: Runner | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
-        self.runner = runner
-        self.article: Article | None = None
-        self.story_id: int | None = None
-        self.comparison: Comparison | None = None
-        self.colors: dict[str, str] = {}
-        self._label = ""
-        self._request = 0
+        self.jobs = jobs
+        self.article: Article | None = None  # the selected article
+        self.view: StoryView | None = None  # what is drawn
         self.outline: Outline | None = None
+        self.colors: dict[str, str] = {}
+        self._request = 0  # bumped by every selection and reload: older answers are dropped
+        self._marked = ""  # the article marked in what is drawn
         self._items: list[Proof] = []  # what each ev:N link in the pane stands for
-        self._stale = False
-        self._busy = False  # a comparison is being computed on a worker
+        self._stale = False  # the selection moved while hidden: look when shown
+        self._busy = False  # a look (perhaps a comparison) is running: one at a time
         self._pending = False  # the selection moved meanwhile: look again when it is done
+        self._waiting = QTimer(self, singleShot=True, interval=WAIT_MS)
+        self._waiting.timeout.connect(self._say_comparing)
 
         self.header = QLabel(EMPTY_TEXT)
         self.header.setObjectName("storyHeader")
@@ -211,6 +256,16 @@ class FramingPane(QWidget):
 
     # ------------------------------------------------------------ following the selection
 
+    @property
+    def story_id(self) -> int | None:
+        """The story drawn (None for an article's own profile, or nothing drawn)."""
+        return self.view.story_id if self.view is not None else None
+
+    @property
+    def comparison(self) -> Comparison | None:
+        """The comparison drawn, if any."""
+        return self.view.comparison if self.view is not None else None
+
     def set_colors(self, colors: dict[str, str]) -> None:
         self.colors = colors
         for chart in (self.timeline, self.heatmap):
@@ -219,75 +274,31 @@ class FramingPane(QWidget):
         self.timeline.grid = QColor(colors["border"])
         self.heatmap.base = QColor(colors["base"])
         self.heatmap.accent = QColor(colors["accent"])
-        if self.comparison is not None:
+        if self.view is not None:
             self._render()
 
     def show_article(self, article: Article | None) -> None:
         """Follow the selected article: its story's comparison, its own profile, or a hint."""
-        previous_story = self.story_id
         self.article = article
         self._request += 1
         if not self.isVisible() and article is not None:
             self._stale = True  # nobody is looking: compare when the pane is shown
             return
         self._stale = False
-        if article is None or self.store is None:
-            self.story_id = None
-            self.comparison = None
+        if article is None:
+            self._pending = False
+            self._waiting.stop()
+            self.view = None
             self._empty(EMPTY_TEXT)
             return
-        try:
-            story_id = self.store.stories.story_of(article.id)
-            if story_id is not None and story_id == previous_story and self.comparison is not None:
-                self._render()  # same story: only the marked article moves
-                return
-            self.story_id = story_id
-            cached = cached_story_comparison(self.store, story_id) if story_id is not None else None
-            if cached is not None:
-                self._show(self.store.stories.label(story_id), cached)  # type: ignore[arg-type]
-                return
-        except NewsdeskError as exc:
-            self._empty(f"<p>{html.escape(str(exc))}</p>")
+        if self.view is not None and self.view.story_id is not None and \
+                self.outline is not None and article.id in self.outline.articles:
+            self._pending = False  # same story: only the marked article moves
+            self._waiting.stop()
+            self._render()
             return
-        self.comparison = None
-        self._empty("<h3>Comparing…</h3><p>Reading this story's articles side by side.</p>")
-        if self._busy:  # one comparison at a time: holding j must not queue one per article
-            self._pending = True
-            return
-        token = self._request
-        if story_id is None:
-            article_id = article.id
-
-            def call(store: Store) -> tuple[str, Comparison]:
-                return compare_article(store, article_id)
-        else:
-            def call(store: Store) -> tuple[str, Comparison]:
-                return compare_story(store, story_id)
-
-        def finished() -> None:
-            self._busy = False
-            if self._pending:
-                self._pending = False
-                self.reload()
-
-        def done(result: tuple[str, Comparison]) -> None:
-            if token == self._request:
-                self._show(*result)
-            finished()
-
-        def failed(error: BaseException) -> None:
-            if token == self._request:
-                self._empty(f"<h3>No comparison</h3><p>{html.escape(str(error))}</p>")
-            finished()
-
-        if self.runner is None:
-            try:
-                done(call(self.store))
-            except NewsdeskError as exc:
-                failed(exc)
-        else:
-            self._busy = True
-            self.runner(call, done, failed)
+        self._waiting.start()
+        self._look()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -295,20 +306,70 @@ class FramingPane(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        """After a refresh the story may have grown: look again (the cache says if so).
-        An unchanged comparison is left as it is, evidence open and scrolled where it was."""
-        article = self.article
-        if article is not None and self.comparison is not None and self.store is not None \
-                and self.isVisible():
-            try:
-                story_id = self.store.stories.story_of(article.id)
-                if story_id is not None and story_id == self.story_id and \
-                        cached_story_comparison(self.store, story_id) == self.comparison:
-                    return
-            except NewsdeskError:
-                pass
-        self.story_id, self.comparison = None, None
-        self.show_article(article)
+        """After a refresh the story may have grown: look again. An unchanged comparison
+        is left as it is, evidence open and scrolled where it was."""
+        if not self.isVisible():
+            self._stale = self.article is not None
+            return
+        if self.article is None:
+            self.show_article(None)
+            return
+        self._stale = False
+        self._request += 1
+        if self.outline is None or self.article.id not in self.outline.articles:
+            self._waiting.start()  # what is drawn is another story's: say so if it takes long
+        self._look()
+
+    def _look(self) -> None:
+        """Read what the selected article needs, as one job; one at a time, so holding j
+        through stories nobody has compared yet does not queue one comparison each."""
+        if self._busy:
+            self._pending = True
+            return
+        article, token = self.article, self._request
+        if article is None:
+            return
+        article_id = article.id
+
+        def finished() -> None:
+            self._busy = False
+            if self._pending:
+                self._pending = False
+                self._look()
+
+        def done(view: StoryView) -> None:
+            if token == self._request:
+                self._waiting.stop()
+                self._arrived(view)
+            finished()
+
+        def failed(error: BaseException) -> None:
+            if token == self._request:
+                self._waiting.stop()
+                self.view = None
+                self._empty(f"<h3>No comparison</h3><p>{html.escape(str(error))}</p>")
+            finished()
+
+        self._busy = True
+        self.jobs.latest(JOB, lambda store: read_story(store, article_id),
+                         on_done=done, on_failed=failed)
+
+    def _arrived(self, view: StoryView) -> None:
+        """Draw what a look found; the comparison already drawn only moves its mark."""
+        shown = self.view
+        if shown is not None and view.story_id is not None and view.story_id == shown.story_id \
+                and view.label == shown.label and view.comparison == shown.comparison:
+            self.view = replace(shown, article_id=view.article_id, outlets=view.outlets)
+            if self._marked != view.article_id:
+                self._render()
+            return
+        self._show(view)
+
+    def _say_comparing(self) -> None:
+        """A look that takes a while is computing a comparison: say so."""
+        if self._busy and self.isVisible():
+            self.view = None
+            self._empty(COMPARING_TEXT)
 
     # ------------------------------------------------------------ drawing
 
@@ -319,25 +380,26 @@ class FramingPane(QWidget):
         self.heatmap.set_data([], [], {})
         self.frames_title.hide()
         self.details.clear()
+        self.outline = None
         self.hide_evidence()
 
-    def _show(self, label: str, comparison: Comparison) -> None:
-        self._label = label
-        self.comparison = comparison
+    def _show(self, view: StoryView) -> None:
+        self.view = view
         self.hide_evidence()
         self._render()
         self.page.verticalScrollBar().setValue(0)
-        self.comparison_shown.emit(self.story_id if self.story_id is not None
-                                   else (self.article.id if self.article else None))
+        self.comparison_shown.emit(view.story_id if view.story_id is not None
+                                   else view.article_id)
 
     def _render(self) -> None:
-        comparison = self.comparison
-        if comparison is None:
+        view = self.view
+        if view is None:
             return
         c = self.colors or theme.LIGHT
         current = self.article.id if self.article else ""
+        self._marked = current
         self._items = []
-        outline = build_outline(self._label, comparison, grouped=self.story_id is not None)
+        outline = build_outline(view.label, view.comparison, grouped=view.story_id is not None)
         self.outline = outline
         single = outline.single
         mute = f"color:{c['muted']}"
@@ -463,36 +525,32 @@ class FramingPane(QWidget):
     # ------------------------------------------------------------ export
 
     def export_dialog(self) -> None:
-        if self.comparison is None:
+        view = self.view
+        if view is None:
             return
-        stem = re.sub(r"[^\w\- ]+", "", self._label)[:60].strip() or "story"
+        stem = re.sub(r"[^\w\- ]+", "", view.label)[:60].strip() or "story"
         name, chosen = QFileDialog.getSaveFileName(
             self, "Export comparison", f"{stem}.html",
             "HTML report (*.html);;Markdown (*.md);;JSON (*.json)")
-        if not name:
-            return
-        try:
+        if name:
             self.export(Path(name), "md" if "Markdown" in chosen else
                         "json" if "JSON" in chosen else "html")
-        except (OSError, NewsdeskError) as exc:
-            show_message(self, "Could not export",
-                         f"{name}: {getattr(exc, 'strerror', None) or exc}")
 
     def export(self, path: Path, fmt: str) -> None:
-        """Write the shown comparison as a report (html, md or json)."""
-        if self.comparison is None:
+        """Write the shown comparison as a report (html, md or json), as a job: the HTML
+        report reads its articles' addresses. A failure is a message, not an exception."""
+        view = self.view
+        if view is None:
             return
-        if fmt == "html":
-            urls = (story_urls(self.store, self.story_id)
-                    if self.store is not None and self.story_id is not None else {})
-            if self.article is not None and self.article.url:
-                urls.setdefault(self.article.id, self.article.url)
-            text = to_html(self._label, self.comparison, urls=urls)
-        elif fmt == "md":
-            text = to_markdown(self._label, self.comparison)
-        else:
-            text = to_json(self._label, self.comparison)
-        path.write_text(text + "\n", encoding="utf-8")
+        article = self.article
+        url = article.url if article is not None and article.id == view.article_id else None
+
+        def failed(exc: BaseException) -> None:
+            show_message(self, "Could not export",
+                         f"{path}: {getattr(exc, 'strerror', None) or exc}")
+
+        self.jobs.query(lambda store: write_report(store, view, path, fmt, url),
+                        on_done=lambda _path: None, on_failed=failed)
 
     # ------------------------------------------------------------ evidence
 

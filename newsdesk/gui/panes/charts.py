@@ -1,4 +1,4 @@
-"""Small painted charts for the framing pane: a timeline of who reported when, and a
+"""Small painted charts for the story pane: a timeline of who reported when, and a
 frames-by-outlets heat map. Both are clickable; neither knows about the store."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from newsdesk.formats.outline import lag_text
@@ -74,13 +74,17 @@ class TimelineChart(QWidget):
         painter.setPen(QPen(self.grid, 1))
         painter.drawLine(left + 6, bottom, left + 6 + width, bottom)
         painter.setPen(self.muted)
-        for fraction in (0.0, 0.5, 1.0):
+        taken: list[tuple[int, int]] = []  # the axis labels drawn, as (start, end)
+        for fraction in (0.0, 1.0, 0.5):  # the middle one only where it fits between
             x = left + 6 + int(width * fraction)
             painter.drawLine(x, bottom, x, bottom + 3)
             text = lag_text(span * fraction) if fraction else "0 h"
             w = metrics.horizontalAdvance(text)
-            painter.drawText(min(max(x - w // 2, left), self.width() - w - 2),
-                             bottom + 4 + metrics.ascent(), text)
+            start = min(max(x - w // 2, left), self.width() - w - 2)
+            if any(start < end + 6 and a < start + w + 6 for a, end in taken):
+                continue
+            taken.append((start, start + w))
+            painter.drawText(start, bottom + 4 + metrics.ascent(), text)
         for i, point in enumerate(self.points):
             y = i * self.ROW + self.ROW // 2 + 2
             painter.setPen(QPen(self.grid, 1, Qt.PenStyle.DotLine))
@@ -165,13 +169,19 @@ class FrameHeatMap(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        metrics = QFontMetrics(self.font())
         label, width = self._columns()
         for c, (_name, short, color) in enumerate(self.outlets):
             rect = QRectF(label + c * width, 0, width, self.ROW)
             painter.setPen(QColor(color))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
-                             metrics.elidedText(short, Qt.TextElideMode.ElideRight, int(width) - 2))
+            # A narrow pane's columns fit "GDW" in a smaller type before eliding it to "G…".
+            room, wide = width - 4, QFontMetricsF(self.font()).horizontalAdvance(short)
+            font = QFont(self.font())
+            if wide > room and font.pointSizeF() > 0:
+                font.setPointSizeF(max(font.pointSizeF() * room / wide, font.pointSizeF() * 0.75))
+            painter.setFont(font)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, QFontMetricsF(font).elidedText(
+                short, Qt.TextElideMode.ElideRight, width - 1))
+        painter.setFont(self.font())
         top = max((w for row in self.weights.values() for w in row.values()), default=0.0) or 1.0
         for r, (key, text) in enumerate(self.frames):
             painter.setPen(self.text_color)

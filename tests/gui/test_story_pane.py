@@ -1,10 +1,14 @@
-"""The framing pane in the window: it follows the selection, shows evidence on click."""
+"""The story pane in the window: it follows the selection, shows evidence on click, and
+reads everything it shows as jobs, never on the GUI thread."""
+
+import threading
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from newsdesk.services.comparisons import compare_story
 from newsdesk.services.sample import load_sample
+from tests.gui.conftest import settle
 
 
 @pytest.fixture
@@ -102,10 +106,7 @@ def test_cached_story_shows_at_once_and_stale_results_are_dropped(window, store,
     other = next(s for s in store.stories.list() if len(s.outlets) > 1 and s.id != story.id)
     window.open_article(other.article_ids[0])  # not cached: computed on a worker
     window.open_article(story.article_ids[0])  # back before it finishes
-    qtbot.wait(300)
-    from PySide6.QtCore import QThreadPool
-
-    QThreadPool.globalInstance().waitForDone(10_000)
+    settle(qtbot, window)
     qtbot.wait(50)
     assert pane.story_id == story.id and "5 outlets" in pane.header.text()
 
@@ -128,7 +129,8 @@ def test_export_writes_each_format_and_reports_a_failure(window, store, qtbot, t
     pane = shown(window, qtbot)
     assert pane.export_button.isVisibleTo(pane)
     for fmt in ("html", "md", "json"):
-        pane.export(tmp_path / f"story.{fmt}", fmt)
+        pane.export(tmp_path / f"story.{fmt}", fmt)  # a job each: the report reads its URLs
+    settle(qtbot, window)
     assert (tmp_path / "story.html").read_text().startswith("<!doctype html>")
     assert (tmp_path / "story.md").read_text().startswith("# ")
     assert '"outlets"' in (tmp_path / "story.json").read_text()
@@ -136,7 +138,8 @@ def test_export_writes_each_format_and_reports_a_failure(window, store, qtbot, t
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "HTML report (*.html)")))
     pane.export_dialog()
-    assert no_modal_dialogs and no_modal_dialogs[-1][0] == "Could not export"
+    qtbot.waitUntil(lambda: bool(no_modal_dialogs), timeout=5000)
+    assert no_modal_dialogs[-1][0] == "Could not export" and str(target) in no_modal_dialogs[-1][1]
 
 
 def test_common_words_and_links_open_their_sentences(window, store, qtbot):
@@ -156,24 +159,40 @@ def test_common_words_and_links_open_their_sentences(window, store, qtbot):
     assert primary.url.endswith(".pdf") and ".pdf" in pane.evidence_title.text()
 
 
+class QueuedRunner:
+    """A job runner that runs nothing until the test says so."""
+
+    def __init__(self) -> None:
+        self.queued = []
+
+    def latest(self, key, read, *, on_done, on_failed=None):
+        self.queued.append((key, read, on_done))
+
+    def query(self, read, *, on_done, on_failed=None, **options):
+        self.queued.append(("query", read, on_done))
+
+
 def test_one_comparison_at_a_time_then_the_latest_selection(store, qtbot):
-    from newsdesk.gui.framing_pane import FramingPane
+    from newsdesk.gui.panes.story import StoryPane
 
     load_sample(store)
-    queued = []
-    pane = FramingPane(store, runner=lambda call, done, failed: queued.append((call, done)))
+    runner = QueuedRunner()
+    pane = StoryPane(runner)
     qtbot.addWidget(pane)
     pane.show()
     stories = [s for s in store.stories.list() if len(s.outlets) > 1][:3]
     for story in stories:  # j, j, j through three stories nobody has compared yet
         pane.show_article(store.articles.get(story.article_ids[0]))
-    assert len(queued) == 1
-    call, done = queued.pop()
-    done(call(store))  # the first finishes: the pane looks again, for the latest only
-    assert len(queued) == 1
-    call, done = queued.pop()
-    done(call(store))
-    assert pane.story_id == stories[-1].id and pane.comparison is not None and not queued
+    assert [key for key, _read, _done in runner.queued] == ["story"]
+    _key, read, done = runner.queued.pop()
+    done(read(store))  # the first finishes: the pane looks again, for the latest only
+    assert len(runner.queued) == 1 and pane.comparison is None
+    _key, read, done = runner.queued.pop()
+    done(read(store))
+    assert pane.story_id == stories[-1].id and pane.comparison is not None
+    assert pane.view.outlets == store.stories.outlet_count(stories[-1].id) and not runner.queued
+    pane.show_article(store.articles.get(stories[-1].article_ids[1]))  # same story: no job
+    assert not runner.queued and "▶" in pane.details.text()
 
 
 def test_reload_leaves_an_unchanged_comparison_and_its_evidence_alone(window, store, qtbot):
@@ -219,3 +238,89 @@ def test_the_pane_draws_the_outline_and_counts_outlets_as_grouping_does(window, 
     for title in (outline.headlines.title, outline.tone.title, outline.words.title,
                   outline.voices.title, outline.links.title):
         assert f"<h4>{title}</h4>" in details
+
+
+class RecordingStore:
+    """A store that notes, for every method called on it or on its facets, whether the GUI
+    thread called (as in test_window.py)."""
+
+    FACETS = ("sources", "articles", "reading", "topics", "stories", "caches")
+
+    def __init__(self, store, calls: list[tuple[str, bool]], prefix: str = "") -> None:
+        self._store, self._calls, self._prefix = store, calls, prefix
+
+    def __getattr__(self, name):
+        value = getattr(self._store, name)
+        if not self._prefix and name in self.FACETS:
+            return RecordingStore(value, self._calls, f"{name}.")
+        if not callable(value):
+            return value
+
+        def call(*args, **kwargs):
+            self._calls.append((self._prefix + name,
+                                threading.current_thread() is threading.main_thread()))
+            return value(*args, **kwargs)
+
+        return call
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._store.close()
+
+
+def test_the_visible_pane_never_touches_the_store_on_the_gui_thread(
+        qtbot, store, qsettings, monkeypatch, tmp_path):
+    """Following the selection, reloading and exporting with the pane open are all jobs:
+    wrap the window's store and every connection its jobs open, and look at the threads."""
+    from newsdesk.gui import mainwindow
+    from newsdesk.store import open_store
+
+    load_sample(store)
+    calls: list[tuple[str, bool]] = []
+    monkeypatch.setattr(mainwindow, "open_store",
+                        lambda url, **kwargs: RecordingStore(open_store(url, **kwargs), calls))
+    window = mainwindow.MainWindow(RecordingStore(store, calls), qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    window.story_dock.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    pane = window.story_pane
+    multi = sorted(store.stories.list(min_outlets=2), key=lambda s: (-len(s.outlets), s.id))
+    assert len(multi) >= 2
+    lone = store.articles.list(search="marathon", limit=1)[0]
+    picks = [(multi[0].article_ids[0], multi[0].id), (multi[0].article_ids[1], multi[0].id),
+             (multi[1].article_ids[0], multi[1].id), (lone.id, store.stories.story_of(lone.id)),
+             (multi[0].article_ids[-1], multi[0].id)]
+    for article_id, story_id in picks:
+        window.open_article(article_id)
+        settle(qtbot, window)
+        qtbot.waitUntil(lambda: pane.comparison is not None, timeout=10_000)
+        assert pane.article.id == article_id and pane.story_id == story_id
+        assert pane.view.outlets == (store.stories.outlet_count(story_id))
+    window.table.setFocus()
+    for _ in range(3):  # j through the list, the pane following
+        qtbot.keyClick(window.table, Qt.Key.Key_J)
+        settle(qtbot, window)
+    window.view.reload_navigation()  # after a refresh: the pane looks again
+    settle(qtbot, window)
+    window.open_article(multi[0].article_ids[0])
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: pane.story_id == multi[0].id, timeout=10_000)
+    for fmt in ("html", "md", "json"):
+        pane.export(tmp_path / f"story.{fmt}", fmt)
+    settle(qtbot, window)
+    assert "<!doctype html>" in (tmp_path / "story.html").read_text()
+    window.story_dock.hide()
+    window.open_article(multi[1].article_ids[0])  # hidden: nothing is read for the pane
+    settle(qtbot, window)
+    window.story_dock.show()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: pane.story_id == multi[1].id, timeout=10_000)
+    window.close()
+    names = {name for name, _gui in calls}
+    assert {"stories.story_of", "stories.label", "stories.outlet_count", "stories.members",
+            "caches.cached_comparison", "caches.save_comparison"} <= names
+    assert [name for name, on_gui_thread in calls if on_gui_thread] == []
