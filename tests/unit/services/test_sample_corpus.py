@@ -17,13 +17,13 @@ def test_committed_feeds_match_the_corpus(tmp_path: Path):
 
 def test_sample_covers_formats_events_and_outlets(store):
     loaded = load_sample(store).sample
-    assert loaded.outlets >= 6
-    assert loaded.new == store.articles.count() >= 40
+    assert loaded.outlets == 7  # the fixed corpus: resources/sample/outlets.json
+    assert loaded.new == store.articles.count() == 43
     sources = store.sources.list()
     assert all(s.kind == "sample" and "(sample)" in s.title for s in sources)
     assert all(".example/" in s.url for s in sources)
     stories = json.loads((SAMPLE / "stories.json").read_text())
-    assert len([e for e, urls in stories.items() if len(urls) >= 3]) >= 8
+    assert len([e for e, urls in stories.items() if len(urls) >= 3]) == 8
     stored_urls = {a.url for a in store.articles.list()}
     assert all(url in stored_urls for urls in stories.values() for url in urls)
     formats = {o["content_type"] for o in json.loads((SAMPLE / "outlets.json").read_text())["outlets"]}
