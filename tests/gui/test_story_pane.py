@@ -53,7 +53,7 @@ def test_clicking_a_word_shows_the_sentences_behind_it(window, store, qtbot):
     pane = shown(window, qtbot)
     frame = next(o for o in pane.comparison.outlets if o.distinctive)
     term = frame.distinctive[0]
-    index = next(i for i, item in enumerate(pane._items) if item.sentences == term.evidence
+    index = next(i for i, item in enumerate(pane.proofs) if item.sentences == term.evidence
                  and term.term in item.title)
     assert f"href='ev:{index}'" in pane.details.text()
     pane.details.linkActivated.emit(f"ev:{index}")
@@ -67,7 +67,7 @@ def test_clicking_a_heat_map_cell_lists_that_frames_sentences(window, store, qtb
     window.open_article(contempt_story(store).article_ids[0])
     pane = shown(window, qtbot)
     row = [k for k, _ in pane.heatmap.frames].index("legality and constitutionality")
-    cell = pane.heatmap._cell(row, 0).center().toPoint()
+    cell = pane.heatmap.cell_rect(row, 0).center().toPoint()
     outlet = pane.heatmap.outlets[0][0]
     pane.page.ensureWidgetVisible(pane.heatmap)
     qtbot.mouseClick(pane.heatmap, Qt.MouseButton.LeftButton, pos=cell)
@@ -85,7 +85,7 @@ def test_clicking_a_timeline_dot_opens_that_article(window, store, qtbot):
     last = len(pane.timeline.points) - 1
     target = pane.timeline.points[last].article_id
     qtbot.mouseClick(pane.timeline, Qt.MouseButton.LeftButton,
-                     pos=pane.timeline._dot(last) + QPoint(1, 0))
+                     pos=pane.timeline.dot_at(last) + QPoint(1, 0))
     qtbot.waitUntil(lambda: window.reader.article.id == target, timeout=5000)
 
 
@@ -147,9 +147,9 @@ def test_common_words_and_links_open_their_sentences(window, store, qtbot):
     pane = shown(window, qtbot)
 
     def click(prefix):
-        index = next(i for i, item in enumerate(pane._items) if item.title.startswith(prefix))
+        index = next(i for i, item in enumerate(pane.proofs) if item.title.startswith(prefix))
         pane.details.linkActivated.emit(f"ev:{index}")
-        return pane._items[index]
+        return pane.proofs[index]
 
     core = click("Every outlet reports")
     assert len(core.sentences) == 5  # one sentence from each outlet

@@ -57,7 +57,7 @@ class TimelineChart(QWidget):
         span = max((p.hours_after_first for p in self.points), default=0.0)
         return label, max(self.width() - label - 16, 20), max(span, 1.0)
 
-    def _dot(self, index: int) -> QPoint:
+    def dot_at(self, index: int) -> QPoint:
         left, width, span = self._geometry()
         point = self.points[index]
         x = left + 6 + int(width * point.hours_after_first / span)
@@ -93,7 +93,7 @@ class TimelineChart(QWidget):
             name = metrics.elidedText(point.outlet, Qt.TextElideMode.ElideRight, left - 8)
             painter.drawText(QRect(0, y - self.ROW // 2, left - 4, self.ROW),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
-            center = self._dot(i)
+            center = self.dot_at(i)
             painter.setPen(QPen(self.text_color, 2) if point.article_id == self.current
                            else Qt.PenStyle.NoPen)
             painter.setBrush(QColor(point.color))
@@ -107,7 +107,7 @@ class TimelineChart(QWidget):
 
     def _hit(self, pos: QPoint) -> int | None:
         for i in range(len(self.points)):
-            if (self._dot(i) - pos).manhattanLength() <= 10:
+            if (self.dot_at(i) - pos).manhattanLength() <= 10:
                 return i
         return None
 
@@ -160,7 +160,7 @@ class FrameHeatMap(QWidget):
         label = max((metrics.horizontalAdvance(t) for _, t in self.frames), default=0) + 10
         return label, max((self.width() - label - 2) / max(len(self.outlets), 1), 12.0)
 
-    def _cell(self, row: int, column: int) -> QRectF:
+    def cell_rect(self, row: int, column: int) -> QRectF:
         label, width = self._columns()
         return QRectF(label + column * width + 1, (row + 1) * self.ROW + 1, width - 2, self.ROW - 2)
 
@@ -189,7 +189,7 @@ class FrameHeatMap(QWidget):
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
             for c, (name, _short, _color) in enumerate(self.outlets):
                 share = self.weights.get(name, {}).get(key, 0.0)
-                cell = self._cell(r, c)
+                cell = self.cell_rect(r, c)
                 fill = QColor(self.accent)
                 fill.setAlphaF(0.08 + 0.92 * share / top if share else 0.04)
                 painter.setPen(Qt.PenStyle.NoPen)
@@ -203,7 +203,7 @@ class FrameHeatMap(QWidget):
     def _hit(self, pos: QPoint) -> tuple[str, str] | None:
         for r, (key, _text) in enumerate(self.frames):
             for c, (name, _short, _color) in enumerate(self.outlets):
-                if self._cell(r, c).contains(pos.toPointF()):
+                if self.cell_rect(r, c).contains(pos.toPointF()):
                     return name, key
         return None
 

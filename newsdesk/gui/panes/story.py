@@ -266,6 +266,11 @@ class StoryPane(QWidget):
         """The comparison drawn, if any."""
         return self.view.comparison if self.view is not None else None
 
+    @property
+    def proofs(self) -> tuple[Proof, ...]:
+        """The evidence behind each clickable figure drawn, in the order of their links."""
+        return tuple(self._items)
+
     def set_colors(self, colors: dict[str, str]) -> None:
         self.colors = colors
         for chart in (self.timeline, self.heatmap):
