@@ -99,8 +99,7 @@ def main() -> None:
         first = stories[0][0]
 
         def from_scratch() -> None:
-            framing._profile.cache_clear()
-            framing._sentences.cache_clear()
+            framing.clear_caches()
             compare_story(store, first, use_cache=False)
 
         summary("compare from scratch", timed(from_scratch, 5))
@@ -139,8 +138,7 @@ def main() -> None:
         summary("pane switches story (cached)", [switch(i) for i in range(args.rounds)])
         cold = []
         for i in range(5):
-            framing._profile.cache_clear()
-            framing._sentences.cache_clear()
+            framing.clear_caches()
             store.caches.clear_comparisons()
             cold.append(switch(i))
         summary("pane shows a story with a cold cache (compute on a worker + draw)", cold)

@@ -70,7 +70,7 @@ def main() -> None:
             frames = next((o for o in pane.comparison.outlets if o.frames), None) \
                 if pane.comparison else None
             if frames is not None and "small" not in name:  # the evidence behind one heat-map cell
-                pane._frame_clicked(frames.outlet, max(frames.frames, key=frames.frames.get))
+                pane.show_frame(frames.outlet, max(frames.frames, key=frames.frames.get))
                 settle(app, window)
                 window.story_dock.grab().save(str(out / f"pane-{name}.png"))
                 print(out / f"pane-{name}.png")

@@ -653,3 +653,10 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
                        for t in data["timeline"]),
         common_core=tuple(data["common_core"]), outlets=tuple(outlets),
         core_evidence={k: ev(v) for k, v in data["core_evidence"].items()})
+
+
+def clear_caches() -> None:
+    """Forget the per-article profiles and split sentences kept between comparisons, so a
+    measurement can time a comparison from scratch."""
+    _profile.cache_clear()
+    _sentences.cache_clear()

@@ -191,7 +191,7 @@ class StoryPane(QWidget):
         self.frames_title.setTextFormat(Qt.TextFormat.RichText)
         self.frames_title.setWordWrap(True)
         self.heatmap = FrameHeatMap()
-        self.heatmap.cell_clicked.connect(self._frame_clicked)
+        self.heatmap.cell_clicked.connect(self.show_frame)
         self.details = FitBrowser()
         self.details.setObjectName("storyDetails")
         self.details.linkActivated.connect(self._link)
@@ -559,7 +559,8 @@ class StoryPane(QWidget):
 
     # ------------------------------------------------------------ evidence
 
-    def _frame_clicked(self, outlet: str, frame: str) -> None:
+    def show_frame(self, outlet: str, frame: str) -> None:
+        """Open the evidence for one outlet's use of one frame (a heat-map cell)."""
         rows = self.outline.frames.rows if self.outline is not None else ()
         cell = next((c for r in rows if r.outlet.name == outlet for c in r.cells
                      if c.key == frame), None)
