@@ -5,9 +5,10 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from newsdesk.gui.models import ArticleTableModel, NavigationModel, published_label, read_navigation
+from newsdesk.gui.models import ArticleTableModel, NavigationModel, published_label
 from newsdesk.gui.settings import GuiSettings, load_settings, save_settings
 from newsdesk.models import ArticleQuery
+from newsdesk.services.navigation import read_navigation
 from newsdesk.services.sample import load_sample
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
