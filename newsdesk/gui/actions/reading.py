@@ -30,7 +30,6 @@ from newsdesk.services.reading import (
     set_starred,
     undo_mark_read,
 )
-from newsdesk.store.api import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,10 +247,6 @@ class ReadingActions(QObject):
         self._fetching_images.add(article.id)
         self.desk.status("Fetching images…", 0)
 
-        def write(store: Store) -> ImagesShown:
-            saved = save_images(store, article)
-            return ImagesShown(saved, open_article(store, article.id))
-
         def done(shown_images: ImagesShown) -> None:
             self._fetching_images.discard(article.id)
             stored, failed = shown_images.saved.stored, shown_images.saved.failed
@@ -266,5 +261,8 @@ class ReadingActions(QObject):
             self._fetching_images.discard(article.id)
             self.desk.show_error("Could not fetch images", error)
 
-        self.desk.jobs.op(write, on_done=done, on_failed=failed, detached=True)
+        # saved first, then read again with its local copies (arguments run left to right)
+        self.desk.jobs.op(lambda store: ImagesShown(save_images(store, article),
+                                                    open_article(store, article.id)),
+                          on_done=done, on_failed=failed, detached=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QObject, Signal
 
@@ -11,7 +12,6 @@ from newsdesk.gui.desk import Desk
 from newsdesk.models import RefreshReport, SourceReport
 from newsdesk.services.refresh import Refreshed, choose_sources, seems_offline
 from newsdesk.services.refresh import refresh as refresh_feeds
-from newsdesk.store.api import Store
 
 
 def describe_refresh(report: RefreshReport) -> tuple[str, bool]:
@@ -50,18 +50,17 @@ class RefreshActions(QObject):
         self.started.emit()
         self.desk.status("Refreshing…", 0)
 
-        def write(store: Store, report_progress: Callable[[object], None]) -> Refreshed:
-            """Every feed (asked for by hand) or only those due (the timer); then count
-            the new articles on each topic the user wants to hear about."""
-            return refresh_feeds(store, choose_sources(store, every_feed=not due_only),
-                                 notify_topics=notify,
-                                 progress=lambda done, total, _r: report_progress((done, total)))
-
-        self.desk.jobs.op(write, on_done=self._done, on_failed=self._failed,
-                          on_progress=self._progress, detached=True)
+        # Every feed (asked for by hand) or only those due (the timer); then the new
+        # articles on each topic the user wants to hear about are counted.
+        self.desk.jobs.op(lambda store, report: refresh_feeds(
+            store, choose_sources(store, every_feed=not due_only), notify_topics=notify,
+            progress=lambda done, total, _source: report((done, total))),
+            on_done=self._done, on_failed=self._failed, on_progress=self._progress,
+            detached=True)
 
     def _progress(self, value: object) -> None:
-        done, total = value  # type: ignore[misc]
+        """`value` is the (done, total) pair the refresh job reports."""
+        done, total = cast(tuple[int, int], value)
         self.progressed.emit(done, total)
         self.desk.status(f"Refreshing… {done} of {total} feeds", 0)
 

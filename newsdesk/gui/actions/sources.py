@@ -28,7 +28,6 @@ from newsdesk.services.sources import (
     remove_source,
     subscribe,
 )
-from newsdesk.store.api import Store
 
 
 class SourceActions:
@@ -158,9 +157,8 @@ class SourceActions:
         if not name:
             return
 
-        def write_file(store: Store) -> None:
-            Path(name).write_text(export_opml(store), encoding="utf-8")
-
-        self.desk.jobs.query(write_file, on_done=lambda _none: self.desk.status(
+        self.desk.jobs.query(lambda store: Path(name).write_text(export_opml(store),
+                                                                 encoding="utf-8"),
+                             on_done=lambda _none: self.desk.status(
             f"Saved {name}.", 6000), error_title="Could not export")
 

@@ -19,7 +19,6 @@ from newsdesk.services.changes import Changes
 from newsdesk.services.navigation import Navigation, UnreadCounts, read_navigation, unread_counts
 from newsdesk.services.reading import has_article
 from newsdesk.services.topics import count_unread
-from newsdesk.store.api import Store
 
 log = logging.getLogger(__name__)
 SEARCHING = "Searching…"
@@ -127,11 +126,9 @@ class ViewActions(QObject):
         keep = self.current_id
         read_rows = self.model.reload_reader(keep)
 
-        def read(store: Store) -> tuple[tuple[ArticleQuery, int, list[Headline]], bool]:
-            return read_rows(store), keep is not None and has_article(store, keep)
-
-        self.desk.jobs.latest("list", read, on_done=self._reloaded,
-                              on_failed=lambda error: self.desk.status(str(error), 8000))
+        self.desk.jobs.latest(
+            "list", lambda store: (read_rows(store), keep is not None and has_article(store, keep)),
+            on_done=self._reloaded, on_failed=lambda error: self.desk.status(str(error), 8000))
 
     def _reloaded(self, result: tuple[tuple[ArticleQuery, int, list[Headline]], bool]) -> None:
         read, exists = result
