@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Desk:
-    """What an action may use. `jobs.changed` is the changed signal (a Changed)."""
+    """What an action may use. `jobs.changed` is the changed signal (a services Changes)."""
 
     jobs: JobRunner
     qsettings: QSettings
@@ -37,7 +37,7 @@ class Desk:
 
     @property
     def changed(self) -> SignalInstance:
-        """Emitted with a Changed once a write is done."""
+        """Emitted with a services.changes.Changes once a write is done."""
         return self.jobs.changed
 
     def save_settings(self, settings: GuiSettings) -> None:

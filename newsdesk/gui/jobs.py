@@ -4,9 +4,11 @@ Modelled on Anki's `QueryOp` / `CollectionOp`:
 
 - `JobRunner.query(read, on_done)`: `read(store)` runs on a pool thread, on the job's own
   connection to the database; `on_done(result)` runs on the GUI thread.
-- `JobRunner.op(write, on_done)`: `write(store)` returns `(result, Changed)`; the writes run
-  one at a time, in the order asked (one writer), and once one is done the runner announces
-  what changed, so each view decides whether it must redraw.
+- `JobRunner.op(write, on_done)`: `write(store)` is a service call that returns a
+  `services.changes.Changes` or a record carrying one as `.changes` (Anki's OpChanges and
+  OpChangesWithCount); the writes run one at a time, in the order asked (one writer), and
+  once one is done `on_done(record)` runs and the runner announces what changed, so each
+  view decides whether it must redraw.
 - `JobRunner.latest(key, read, on_done)`: "only the latest": asking again under the same key
   interrupts the one still running (sqlite3 stops mid-query) and drops its answer, for views
   that follow the selection (the list, the article, the counts).
@@ -24,18 +26,33 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.gui.changes import Changed
+from newsdesk.services.changes import Changes
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 
 Opener = Callable[[], Store]
 OnFailed = Callable[[BaseException], object]
+
+
+class HasChanges(Protocol):
+    """A write's record that says what the write changed (services' Subscribed, BulkRead...)."""
+
+    @property
+    def changes(self) -> Changes: ...
+
+
+Written = Changes | HasChanges  # what a write returns
+
+
+def changes_of(written: Written) -> Changes:
+    """What a write changed, whether it returned the Changes or a record carrying them."""
+    return written if isinstance(written, Changes) else written.changes
 
 
 class _Relay(QObject):
@@ -122,7 +139,7 @@ def _start(fn: Callable[..., Any], *, on_done: Callable[[Any], object] | None,
 class JobRunner(QObject):
     """Runs reads, writes and "only the latest" reads, each on its own connection."""
 
-    changed = Signal(object)  # a Changed, once a write is done
+    changed = Signal(object)  # a services.changes.Changes, once a write is done
 
     def __init__(self, opener: Opener, *, on_error: Callable[[str, BaseException], object],
                  parent: QObject | None = None) -> None:
@@ -174,24 +191,24 @@ class JobRunner(QObject):
         self._start(work, on_done=on_done, on_failed=self._failed(error_title, on_failed),
                     on_progress=on_progress, detached=detached)
 
-    def op(self, write: Callable[..., tuple[Any, Changed]], *,
+    def op(self, write: Callable[..., Written], *,
            on_done: Callable[[Any], object] | None = None, on_failed: OnFailed | None = None,
            error_title: str = "", on_progress: Callable[[Any], object] | None = None,
            detached: bool = False) -> None:
-        """Run write(store) -> (result, Changed) as the one writer; on_done(result) on the
-        GUI thread, then `changed` is emitted with what the write changed."""
+        """Run write(store) as the one writer (with on_progress, write(store, report));
+        on_done(what it returned) on the GUI thread, then `changed` is emitted with the
+        Changes it returned or carried."""
         opener = self._open
 
-        def work(*report: Callable[[object], None]) -> tuple[Any, Changed]:
+        def work(*report: Callable[[object], None]) -> Written:
             with opener() as own:
                 return write(own, *report)
 
-        def done(outcome: tuple[Any, Changed]) -> None:
-            result, what = outcome
+        def done(written: Written) -> None:
             if on_done is not None:
-                on_done(result)
+                on_done(written)
             if not self._closed:
-                self.changed.emit(what)
+                self.changed.emit(changes_of(written))
 
         self._start(work, on_done=done, on_failed=self._failed(error_title, on_failed),
                     on_progress=on_progress, pool=None if detached else self._writer,

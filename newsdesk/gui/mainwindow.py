@@ -28,7 +28,6 @@ from newsdesk.gui.actions.sources import SourceActions
 from newsdesk.gui.actions.stories import StoryActions
 from newsdesk.gui.actions.topics import TopicActions
 from newsdesk.gui.actions.view import ViewActions
-from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.dialogs import ShortcutsDialog
 from newsdesk.gui.jobs import JobRunner
@@ -96,7 +95,7 @@ class MainWindow(QMainWindow):
         self.auto_refresh.timeout.connect(lambda: self.refresher.refresh(due_only=True))
         self.apply_settings(self.settings, first=True)
         self._restore_layout()
-        self.view.apply_changed(Changed(everything=True))  # the first reads
+        self.view.reload_navigation()  # the first reads: the tree, its counts, the list
 
     # ------------------------------------------------------------ construction
 

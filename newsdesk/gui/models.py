@@ -1,26 +1,26 @@
 """Qt item models: the article list (lazy, paged) and the navigation tree.
 
 Neither reads the store itself: the list asks its page runner (a job) for rows, and the tree
-shows a NavigationData that a job read with read_navigation.
+draws a Navigation that a job read with services.navigation.read_navigation.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QStandardItem, QStandardItemModel
 
-from newsdesk.errors import NewsdeskError
 from newsdesk.gui.messages import plain_tooltip
-from newsdesk.models import ArticleQuery, Headline, Source, StorySummary, Topic
-from newsdesk.store import Store
+from newsdesk.models import ArticleQuery, Headline, Source, Topic
+from newsdesk.services.navigation import EVERYTHING, Navigation, UnreadCounts, smart_views
+from newsdesk.services.reading import list_headlines
+from newsdesk.store.api import Store
 
 log = logging.getLogger(__name__)
-STORIES_SHOWN = 25  # the newest stories covered by two or more outlets
 
 QUERY_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADLINE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -97,7 +97,7 @@ class ArticleTableModel(QAbstractTableModel):
         """A read of a view's first rows, to run on a worker's connection; hand its rows
         to show_page on the GUI thread."""
         limit, newest_first = self.PAGE + 1, self.newest_first
-        return lambda store: store.articles.headlines(query, limit=limit, newest_first=newest_first)
+        return lambda store: list_headlines(store, query, limit=limit, newest_first=newest_first)
 
     def show_page(self, query: ArticleQuery, first: list[Headline]) -> None:
         """Show `query` with its first rows (as first_page read them; [] while loading)."""
@@ -127,7 +127,7 @@ class ArticleTableModel(QAbstractTableModel):
         newest_first = self.newest_first
 
         def read_rows(store: Store) -> tuple[ArticleQuery, int, list[Headline]]:
-            rows = store.articles.headlines(query, limit=wanted + 1, newest_first=newest_first)
+            rows = list_headlines(store, query, limit=wanted + 1, newest_first=newest_first)
             return shown, wanted, rows
 
         return read_rows
@@ -185,8 +185,8 @@ class ArticleTableModel(QAbstractTableModel):
             elif query == self._query and current == after:
                 self._append_page(page)
 
-        self._page_runner(lambda store: store.articles.headlines(query, limit=limit, after=after,
-                                                        newest_first=newest_first), arrived)
+        self._page_runner(lambda store: list_headlines(store, query, limit=limit, after=after,
+                                                       newest_first=newest_first), arrived)
 
     def _append_page(self, page: list[Headline]) -> None:
         self._more = len(page) > self.PAGE
@@ -239,71 +239,10 @@ class ArticleTableModel(QAbstractTableModel):
         return None
 
 
-@dataclass(frozen=True)
-class NavigationCounts:
-    """The badges: unread per source, and the count of each smart view that needs one."""
-
-    per_source: Mapping[int, int] = field(default_factory=dict)
-    views: Mapping[ArticleQuery, int] = field(default_factory=dict)
-
-    @property
-    def total_unread(self) -> int:
-        return sum(self.per_source.values())
-
-
-@dataclass(frozen=True)
-class NavigationData:
-    """Everything the tree shows, read in one job."""
-
-    views: tuple[tuple[str, ArticleQuery, str], ...]  # (label, query, icon)
-    topics: tuple[Topic, ...]
-    stories: tuple[StorySummary, ...]
-    sources: tuple[Source, ...]
-    counts: NavigationCounts
-
-
-def smart_views() -> tuple[tuple[str, ArticleQuery, str], ...]:
-    """The views above the topics (Today starts at local midnight)."""
-    return (("All unread", ArticleQuery(unread_only=True), "view-unread"),
-            ("All articles", ArticleQuery(), "view-all"),
-            ("Today", ArticleQuery(since=_start_of_today()), "view-today"),
-            ("Starred", ArticleQuery(starred_only=True), "star"))
-
-
-def read_counts(store: Store, views: tuple[ArticleQuery, ...]) -> NavigationCounts:
-    """Run in a job: unread per source (maintained counts) and each view's count (indexed
-    queries; the two 'everything' views are the sum of the sources)."""
-    per_source = store.reading.unread_by_source()
-    counts = {}
-    for query in views:
-        if query not in (ArticleQuery(), ArticleQuery(unread_only=True)):
-            counts[query] = store.articles.count_where(
-                query if query.starred_only else replace(query, unread_only=True))
-    return NavigationCounts(per_source, counts)
-
-
-def read_navigation(store: Store) -> NavigationData:
-    """Run in a job: the tree's views, topics, stories, sources and their counts."""
-    views = smart_views()
-    try:
-        recent = tuple(store.stories.list(min_outlets=2, limit=STORIES_SHOWN))
-    except NewsdeskError as exc:
-        log.warning("stories not listed: %s", exc)
-        recent = ()
-    return NavigationData(views, tuple(store.topics.list()), recent, tuple(store.sources.list()),
-                          read_counts(store, tuple(q for _l, q, _i in views)))
-
-
-def read_topic_counts(store: Store, topics: tuple[str, ...]) -> dict[str, int]:
-    """Run in a job: unread articles per topic (full-text queries: seconds at a million)."""
-    return {name: store.articles.count_where(ArticleQuery(topic=name, unread_only=True))
-            for name in topics}
-
-
 class NavigationModel(QStandardItemModel):
     """Smart views, topics, and sources grouped by folder, each with its unread count.
 
-    It shows what a job read (`show`); counts come later the same way (`set_counts`,
+    It draws what a job read (`show`); counts come later the same way (`set_counts`,
     and `set_topic_counts` for the slow full-text ones).
     """
 
@@ -312,9 +251,8 @@ class NavigationModel(QStandardItemModel):
         super().__init__(parent)
         self._icons = icons or {}
         self._topic_counts: dict[str, int] = {}
-        self._counts = NavigationCounts()
-        self.data_shown: NavigationData = NavigationData(smart_views(), (), (), (),
-                                                         NavigationCounts())
+        self._counts = UnreadCounts()
+        self.data_shown = Navigation(smart_views(), (), (), (), UnreadCounts())
         self.show(self.data_shown)
 
     def set_icons(self, icons: dict[str, QIcon]) -> None:
@@ -330,15 +268,15 @@ class NavigationModel(QStandardItemModel):
         return self.data_shown.sources
 
     def view_queries(self) -> tuple[ArticleQuery, ...]:
-        return tuple(query for _label, query, _icon in self.data_shown.views)
+        return tuple(view.query for view in self.data_shown.views)
 
-    def show(self, data: NavigationData) -> None:
+    def show(self, data: Navigation) -> None:
         self.data_shown = data
         self.clear()
         root = self.invisibleRootItem()
         views = self._group("Views")
-        for label, query, icon in data.views:
-            views.appendRow(self._leaf(label, query, "view", icon))
+        for view in data.views:
+            views.appendRow(self._leaf(view.label, view.query, "view", view.icon))
         root.appendRow(views)
         topics = self._group("Topics")
         for topic in data.topics:
@@ -411,7 +349,7 @@ class NavigationModel(QStandardItemModel):
     def total_unread(self) -> int:
         return self._counts.total_unread
 
-    def set_counts(self, counts: NavigationCounts) -> None:
+    def set_counts(self, counts: UnreadCounts) -> None:
         """Update the badges from counts a job read."""
         self._counts = counts
         self._draw_counts()
@@ -437,8 +375,7 @@ class NavigationModel(QStandardItemModel):
             elif kind == "story":
                 return 0
             elif isinstance(query, ArticleQuery):
-                everything = query in (ArticleQuery(), ArticleQuery(unread_only=True))
-                count = sum(per_source.values()) if everything else views.get(query)
+                count = sum(per_source.values()) if query in EVERYTHING else views.get(query)
             else:
                 return total
             if label:
@@ -452,7 +389,3 @@ class NavigationModel(QStandardItemModel):
             if child is not None:
                 visit(child)
 
-
-def _start_of_today() -> datetime:
-    local = datetime.now(UTC).astimezone()
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)

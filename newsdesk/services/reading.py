@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Literal
 
 from newsdesk.errors import NotFoundError
-from newsdesk.models import Article, ArticleQuery, Source
+from newsdesk.models import Article, ArticleQuery, Headline, Source
 from newsdesk.offline.assets import cache_images, image_urls
 from newsdesk.services.changes import Changes
 from newsdesk.store import Store
@@ -101,6 +101,13 @@ def list_articles(store: Store, *, source_id: int | None = None, topic: str | No
     if source_id is not None:
         store.sources.get(source_id)
     return store.articles.list(source_id=source_id, topic=topic, since=since, limit=limit)
+
+
+def list_headlines(store: Store, query: ArticleQuery, *, limit: int,
+                   after: Headline | None = None, newest_first: bool = True) -> list[Headline]:
+    """One page of a view's rows (the list's columns and marks, no bodies), after the row
+    `after` when given; a query the index cannot run is a QueryError."""
+    return store.articles.headlines(query, limit=limit, after=after, newest_first=newest_first)
 
 
 def search_articles(store: Store, query: str, *, limit: int = 50) -> list[Article]:

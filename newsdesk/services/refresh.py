@@ -25,6 +25,8 @@ from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 
+OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, not bad feeds
+
 
 @dataclass(frozen=True, slots=True)
 class Refreshed:
@@ -62,16 +64,28 @@ def refresh(store: Store, sources: Sequence[Source] | None = None, *,
     source's); grouping, counting and warming that fail are logged and leave the articles
     stored, to be grouped by a later catch-up.
     """
+    failing = {s.id for s in (store.sources.list() if sources is None else sources)
+               if s.error_count}
     report = pipeline.refresh(store, sources, settings=settings, progress=progress, now=now)
     new_ids = tuple(i for source in report.sources for i in source.new_ids)
     placed, stories = group_new_articles(store, new_ids)
     hits = count_new_by_topic(store, notify_topics, new_ids)
     warmed = warm_comparisons(store) if warm else 0
-    # New articles change a source's counts (and a first fetch its title); a failure its mark.
-    changed = [r.source_id for r in report.sources if r.outcome in ("new", "failed")]
+    # New articles change a source's counts (and a first fetch its title); a failure its
+    # mark, and so does an answer from a source that failed before.
+    changed = [r.source_id for r in report.sources if r.outcome in ("new", "failed")
+               or (r.source_id in failing and r.outcome != "skipped")]
     changes = Changes.of(new_articles=new_ids, sources=changed, stories=stories,
                          source_list=bool(changed))
     return Refreshed(report, placed, hits, warmed, changes)
+
+
+def seems_offline(report: RefreshReport) -> bool:
+    """Whether every feed asked failed for want of a network (names not resolved, nothing
+    reachable): then the refresh says "offline" instead of listing bad feeds."""
+    failed = report.failed
+    return bool(failed) and len(failed) == len(report.sources) and all(
+        r.error_kind in OFFLINE_KINDS for r in failed)
 
 
 def group_new_articles(store: Store, article_ids: Sequence[str]) -> tuple[int, frozenset[int]]:

@@ -5,9 +5,12 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from newsdesk.gui.models import ArticleTableModel, NavigationModel, published_label, read_navigation
+from newsdesk.gui.actions.view import changes_navigation, changes_rows
+from newsdesk.gui.models import ArticleTableModel, NavigationModel, published_label
 from newsdesk.gui.settings import GuiSettings, load_settings, save_settings
 from newsdesk.models import ArticleQuery
+from newsdesk.services.changes import Changes
+from newsdesk.services.navigation import read_navigation
 from newsdesk.services.sample import load_sample
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
@@ -64,6 +67,19 @@ def test_navigation_model(qtmodeltester, store):
     views = model.index(0, 0)
     assert [model.index(r, 0, views).data() for r in range(4)] == [
         "All unread  (43)", "All articles  (43)", "Today", "Starred"]
+
+
+@pytest.mark.parametrize(("changes", "navigation", "rows"), [
+    (Changes(), False, False),
+    (Changes.of(articles=["a"], sources=[1]), False, False),  # marks the list changed in place
+    (Changes(all_articles=True), False, True),  # a view marked read, an undo
+    (Changes.of(new_articles=["a"], sources=[1]), False, True),
+    (Changes.of(stories=[3]), True, True),  # a story grew: its label and outlets
+    (Changes(source_list=True), True, True),
+    (Changes(topic_list=True), True, True),
+])
+def test_what_a_write_changed_decides_what_is_redrawn(changes, navigation, rows):
+    assert (changes_navigation(changes), changes_rows(changes)) == (navigation, rows)
 
 
 def test_published_label_is_relative_then_absolute():

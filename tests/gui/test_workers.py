@@ -8,8 +8,9 @@ import threading
 
 from PySide6.QtCore import QThreadPool
 
-from newsdesk.gui.changes import Changed
 from newsdesk.gui.jobs import JobRunner
+from newsdesk.services.changes import Changes
+from newsdesk.services.sources import Followed
 from newsdesk.store import Store, open_store
 
 
@@ -38,15 +39,17 @@ def test_a_write_returns_its_result_then_announces_what_changed(qtbot, store) ->
     events: list[object] = []
     runner.changed.connect(events.append)
 
-    def write(s: Store) -> tuple[int, Changed]:
+    def write(s: Store) -> Followed:
         source, _created = s.sources.add("http://127.0.0.1:9/feed")
-        return source.id, Changed(sources=frozenset({source.id}))
+        return Followed(1, 1, Changes.of(sources=[source.id], source_list=True))
 
     runner.op(write, on_done=events.append)
-    qtbot.waitUntil(lambda: len(events) == 2, timeout=5000)
+    runner.op(lambda s: Changes.of(articles=["a"]), on_done=events.append)
+    qtbot.waitUntil(lambda: len(events) == 4, timeout=5000)
     source_id = store.sources.list()[0].id
-    assert events == [source_id, Changed(sources=frozenset({source_id}))]
-    assert events[1].navigation and not Changed(articles=frozenset({"a"})).navigation
+    added = Changes.of(sources=[source_id], source_list=True)
+    assert events == [Followed(1, 1, added), added,  # a record carrying its Changes
+                      Changes.of(articles=["a"]), Changes.of(articles=["a"])]  # or the Changes
 
 
 def test_writes_land_in_the_order_asked(qtbot, store) -> None:
@@ -54,7 +57,7 @@ def test_writes_land_in_the_order_asked(qtbot, store) -> None:
     store.sources.add("http://127.0.0.1:9/feed")
     source_id = store.sources.list()[0].id
     for title in ("one", "two", "three"):
-        runner.op(lambda s, title=title: (s.sources.update(source_id, title=title), Changed()))
+        runner.op(lambda s, title=title: (s.sources.update(source_id, title=title), Changes())[1])
     qtbot.waitUntil(lambda: runner.idle, timeout=5000)
     assert runner.wait_for_writes(5000)
     assert store.sources.get(source_id).title == "three"

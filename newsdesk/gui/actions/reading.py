@@ -3,52 +3,45 @@ read, unread or starred, mark a whole view read and undo it, load remote images.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
 from PySide6.QtCore import QModelIndex, QObject, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 
 from newsdesk.gui.actions.view import ViewActions
-from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.models import HEADLINE_ROLE
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.gui.panes.story import StoryPane
-from newsdesk.models import Article, Headline, Source
-from newsdesk.offline.assets import image_urls
-from newsdesk.store import Store
+from newsdesk.models import Article, Headline
+from newsdesk.services.changes import Changes
+from newsdesk.services.reading import (
+    BulkRead,
+    ImagesSaved,
+    OpenedArticle,
+    allow_images,
+    mark_view_read,
+    open_article,
+    save_images,
+    set_read,
+    set_starred,
+    undo_mark_read,
+)
 
 
-@dataclass(frozen=True)
-class ArticleRecord:
-    """What the reader needs to show one article, read in one job."""
+@dataclass(frozen=True, slots=True)
+class ImagesShown:
+    """An article's images saved, and the article read again to show them."""
 
-    article: Article
-    source: Source | None
-    images_for_article: bool
-    images_for_source: bool
-    story_id: int | None
-    story_outlets: int
-    cached: Mapping[str, bytes] = field(default_factory=dict)  # image URL -> local copy
+    saved: ImagesSaved
+    opened: OpenedArticle
 
-
-def open_article_record(store: Store, article_id: str) -> ArticleRecord:
-    """The article, its source, whether its images may load, its story, and the local
-    copies of its images: everything the reader shows, in one read."""
-    # replaced by services.reading.open_article at merge
-    article = store.articles.get(article_id)
-    source = store.sources.get(article.source_id)
-    for_article, for_source = store.caches.remote_images_allowed(article)
-    story_id = store.stories.story_of(article.id)
-    outlets = store.stories.outlet_count(story_id) if story_id is not None else 0
-    cached = {}
-    for url in image_urls(article):
-        found = store.caches.cached_asset(url)
-        if found is not None:
-            cached[url] = found[1]
-    return ArticleRecord(article, source, for_article, for_source, story_id, outlets, cached)
+    @property
+    def changes(self) -> Changes:
+        return self.saved.changes
 
 
 class ReadingActions(QObject):
@@ -61,7 +54,7 @@ class ReadingActions(QObject):
         self.desk, self.view, self.articles, self.reader = desk, view, articles, reader
         self.story, self.undo_action, self._story_visible = story, undo_action, story_visible
         self.model = articles.model
-        self.record: ArticleRecord | None = None
+        self.record: OpenedArticle | None = None
         self._undo: list[tuple[int, str]] = []
         self._fetching_images: set[str] = set()
         self._images_tried: set[str] = set()
@@ -99,7 +92,7 @@ class ReadingActions(QObject):
     def _open(self, article_id: str, *, mark_read: bool, hint: bool) -> None:
         self.view.current_id = article_id
 
-        def opened(record: ArticleRecord) -> None:
+        def opened(record: OpenedArticle) -> None:
             if self.view.current_id != article_id:
                 return
             self.show_record(record)
@@ -110,18 +103,17 @@ class ReadingActions(QObject):
             if mark_read and delay >= 0:
                 self.read_timer.start(int(delay * 1000))
 
-        self.desk.jobs.latest("article", lambda store: open_article_record(store, article_id),
+        self.desk.jobs.latest("article", lambda store: open_article(store, article_id),
                               on_done=opened,
                               on_failed=lambda error: self.desk.status(str(error), 8000))
 
-    def show_record(self, record: ArticleRecord) -> None:
+    def show_record(self, record: OpenedArticle) -> None:
         self.record = record
-        allowed = (self.desk.settings.remote_images or record.images_for_article
-                   or record.images_for_source)
+        allowed = record.images_allowed(self.desk.settings.remote_images)
         self.reader.show_article(record.article, record.source, allowed=allowed,
-                                 cached=record.cached.get)
+                                 cached=record.cached_images.get)
         article = record.article
-        if allowed and self.reader.missing_images and article.id not in self._images_tried:
+        if allowed and record.missing_images and article.id not in self._images_tried:
             self._images_tried.add(article.id)  # once per session: offline stays quiet
             self._fetch_images(article)
 
@@ -130,7 +122,7 @@ class ReadingActions(QObject):
         if self.record is not None and self.reader.view.article is not None:
             self.show_record(self.record)
 
-    def _hint_story(self, record: ArticleRecord) -> None:
+    def _hint_story(self, record: OpenedArticle) -> None:
         """With the story pane closed, say when other outlets cover the same story."""
         if not self._story_visible() and record.story_outlets >= 2:
             self.desk.status(f"{record.story_outlets} outlets cover this story: Ctrl+4 "
@@ -184,12 +176,7 @@ class ReadingActions(QObject):
     def set_read(self, ids: list[str], read: bool) -> None:
         """Marks change in the list at once; the write follows as a job."""
         self.model.update_status(set(ids), read=read)
-
-        def write(store: Store) -> tuple[None, Changed]:
-            store.reading.set_read(ids, read)
-            return None, Changed(articles=frozenset(ids))
-
-        self.desk.jobs.op(write, error_title="Could not save")
+        self.desk.jobs.op(lambda store: set_read(store, ids, read), error_title="Could not save")
 
     def toggle_read(self) -> None:
         headline = self.current_headline()
@@ -204,12 +191,8 @@ class ReadingActions(QObject):
         starred, article_id = not headline.is_starred, headline.id
         self.model.update_status({article_id}, starred=starred)
         self.desk.status("Starred." if starred else "Unstarred.", 3000)
-
-        def write(store: Store) -> tuple[None, Changed]:
-            store.reading.set_starred(article_id, starred)
-            return None, Changed(articles=frozenset({article_id}))
-
-        self.desk.jobs.op(write, error_title="Could not save")
+        self.desk.jobs.op(lambda store: set_starred(store, article_id, starred),
+                          error_title="Could not save")
 
     def open_in_browser(self) -> None:
         article = self.reader.view.article
@@ -223,20 +206,17 @@ class ReadingActions(QObject):
             return
         query = self.model.query
 
-        def write(store: Store) -> tuple[tuple[int, int], Changed]:
-            batch, count = store.reading.mark_read_where(query)
-            return (batch, count), Changed(marks=bool(count))
-
-        def done(result: tuple[int, int]) -> None:
-            batch, count = result
+        def done(marked: BulkRead) -> None:
+            count = marked.count
             if count:
-                self._undo.append((batch, label))
+                self._undo.append((marked.batch, label))
                 self.undo_action.setEnabled(True)
                 self.undo_action.setText(f"Undo mark all read ({count})")
             self.desk.status(f"Marked {count} articles read. Ctrl+Z undoes it." if count
                              else "Nothing unread here.", 8000)
 
-        self.desk.jobs.op(write, on_done=done, error_title="Could not mark read")
+        self.desk.jobs.op(lambda store: mark_view_read(store, query), on_done=done,
+                          error_title="Could not mark read")
 
     def undo_bulk(self) -> None:
         if not self._undo:
@@ -244,12 +224,10 @@ class ReadingActions(QObject):
         batch, label = self._undo.pop()
         self.undo_action.setEnabled(bool(self._undo))
         self.undo_action.setText("Undo mark all read")
-
-        def write(store: Store) -> tuple[int, Changed]:
-            return store.reading.undo_batch(batch), Changed(marks=True)
-
-        self.desk.jobs.op(write, on_done=lambda count: self.desk.status(
-            f"{count} articles in {label} are unread again.", 6000), error_title="Could not undo")
+        self.desk.jobs.op(lambda store: undo_mark_read(store, batch),
+                          on_done=lambda undone: self.desk.status(
+                              f"{undone.count} articles in {label} are unread again.", 6000),
+                          error_title="Could not undo")
 
     # -- images
 
@@ -257,32 +235,22 @@ class ReadingActions(QObject):
         article = self.reader.view.article
         if article is None:
             return
-        kind, ident = ("source", article.source_id) if scope == "source" else (
-            "article", article.id)
-
-        def write(store: Store) -> tuple[None, Changed]:
-            store.caches.allow_remote_images(kind, ident)
-            return None, Changed()
-
-        self.desk.jobs.op(write, on_done=lambda _none: self._fetch_images(article),
+        kind: Literal["article", "source"] = "source" if scope == "source" else "article"
+        self.desk.jobs.op(lambda store: allow_images(store, article, kind),
+                          on_done=lambda _changes: self._fetch_images(article),
                           error_title="Could not save")
 
     def _fetch_images(self, article: Article) -> None:
         """Download an article's images into the local cache on a worker, then re-show it."""
         if article.id in self._fetching_images:
             return
-        from newsdesk.offline.assets import cache_images
-
         self._fetching_images.add(article.id)
         self.desk.status("Fetching images…", 0)
 
-        def write(store: Store) -> tuple[tuple[tuple[int, int], ArticleRecord], Changed]:
-            result = cache_images(store, article)
-            return (result, open_article_record(store, article.id)), Changed()
-
-        def done(result: tuple[tuple[int, int], ArticleRecord]) -> None:
+        def done(shown_images: ImagesShown) -> None:
             self._fetching_images.discard(article.id)
-            (stored, failed), record = result
+            stored, failed = shown_images.saved.stored, shown_images.saved.failed
+            record = shown_images.opened
             self.desk.status(f"{stored} images saved for offline reading"
                              + (f"; {failed} could not be fetched." if failed else "."), 6000)
             shown = self.reader.view.article
@@ -293,5 +261,8 @@ class ReadingActions(QObject):
             self._fetching_images.discard(article.id)
             self.desk.show_error("Could not fetch images", error)
 
-        self.desk.jobs.op(write, on_done=done, on_failed=failed, detached=True)
+        # saved first, then read again with its local copies (arguments run left to right)
+        self.desk.jobs.op(lambda store: ImagesShown(save_images(store, article),
+                                                    open_article(store, article.id)),
+                          on_done=done, on_failed=failed, detached=True)
 

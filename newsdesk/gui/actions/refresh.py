@@ -7,38 +7,20 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from newsdesk.gui.actions.stories import StoryActions
-from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
 from newsdesk.models import RefreshReport, SourceReport
-from newsdesk.store import Store
-
-OFFLINE_KINDS = ("dns", "connect")  # every feed failing so means no network, not bad feeds
+from newsdesk.services.refresh import Refreshed, choose_sources, seems_offline
+from newsdesk.services.refresh import refresh as refresh_feeds
 
 
 def describe_refresh(report: RefreshReport) -> tuple[str, bool]:
     """The status sentence for a refresh, and whether it means we are offline."""
-    # the offline rule moves to services/ at merge (a RefreshReport property)
-    failed = list(report.failed)
-    offline = bool(failed) and len(failed) == len(report.sources) and all(
-        r.error_kind in OFFLINE_KINDS for r in failed)
-    if offline:
-        return (f"You seem to be offline: none of the {len(failed)} feeds could be reached. "
-                "NewsDesk will try again later."), True
+    if seems_offline(report):
+        return (f"You seem to be offline: none of the {len(report.failed)} feeds could be "
+                "reached. NewsDesk will try again later."), True
     if report.sources:
         return f"{report.new} new articles from {len(report.sources)} feeds.", False
     return "Everything is up to date; nothing was due.", False
-
-
-def refresh_and_count(store: Store, *, due_only: bool, notify: list[str],
-                      progress: Callable[[object], None],
-                      ) -> tuple[RefreshReport, dict[str, int]]:
-    """Fetch every feed (asked for by hand) or only those due (the timer), then count the
-    new articles on each topic the user wants to hear about."""
-    from newsdesk.services.refresh import choose_sources, refresh
-
-    done = refresh(store, choose_sources(store, every_feed=not due_only), notify_topics=notify,
-                   progress=lambda done, total, _r: progress((done, total)))
-    return done.report, dict(done.topic_hits)
 
 
 class RefreshActions(QObject):
@@ -67,13 +49,13 @@ class RefreshActions(QObject):
         self.started.emit()
         self.desk.status("Refreshing…", 0)
 
-        def write(store: Store, report_progress: Callable[[object], None],
-                  ) -> tuple[tuple[RefreshReport, dict[str, int]], Changed]:
-            return refresh_and_count(store, due_only=due_only, notify=notify,
-                                     progress=report_progress), Changed(everything=True)
-
-        self.desk.jobs.op(write, on_done=self._done, on_failed=self._failed,
-                          on_progress=self._progress, detached=True)
+        # Every feed (asked for by hand) or only those due (the timer); then the new
+        # articles on each topic the user wants to hear about are counted.
+        self.desk.jobs.op(lambda store, report: refresh_feeds(
+            store, choose_sources(store, every_feed=not due_only), notify_topics=notify,
+            progress=lambda done, total, _source: report((done, total))),
+            on_done=self._done, on_failed=self._failed, on_progress=self._progress,
+            detached=True)
 
     def _progress(self, value: tuple[int, int]) -> None:
         """(done, total) as refresh_and_count reports it, passed through the job's signal."""
@@ -81,8 +63,8 @@ class RefreshActions(QObject):
         self.progressed.emit(done, total)
         self.desk.status(f"Refreshing… {done} of {total} feeds", 0)
 
-    def _done(self, result: tuple[RefreshReport, dict[str, int]]) -> None:
-        report, hits = result
+    def _done(self, refreshed: Refreshed) -> None:
+        report, hits = refreshed.report, refreshed.topic_hits
         self.running = False
         message, offline = describe_refresh(report)
         self.last_failed = list(report.failed)

@@ -5,28 +5,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog
 
-from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk, error_text
 from newsdesk.gui.dialogs import SourceDialog
 from newsdesk.gui.messages import show_message
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.models import Source
-from newsdesk.store import Store
-
-
-def source_update_fields(source: Source, url: str, title: str, folder: str) -> dict[str, object]:
-    """What saving the source dialog changes: a new URL is a new feed, so what we knew of
-    the old one (validators, body hash, schedule) starts again."""
-    # moves to services/ at merge (services.sources.change_source)
-    fields: dict[str, object] = {"title": title, "folder": folder}
-    if url and url != source.url:
-        fields.update(url=url, etag=None, last_modified=None, body_hash=None, next_fetch_at=None)
-    return fields
+from newsdesk.services.sample import SampleLoaded, load_sample
+from newsdesk.services.sources import (
+    Followed,
+    Removed,
+    SourceRow,
+    Subscribed,
+    edit_source,
+    export_opml,
+    follow_defaults,
+    get_source,
+    import_opml,
+    remove_source,
+    subscribe,
+)
 
 
 class SourceActions:
@@ -56,18 +57,11 @@ class SourceActions:
         url, _title, folder = dialog.values()
         if not url:
             return
-        from newsdesk.services.sources import subscribe
-
         self.desk.status(f"Looking for a feed at {url}…", 0)
 
-        def write(store: Store) -> tuple[tuple[Source, Any, bool], Changed]:
-            found = subscribe(store, url, folder=folder)
-            return ((found.source, found.report, found.created),
-                    Changed(sources=frozenset({found.source.id})))
-
-        def done(result: tuple[Source, Any, bool]) -> None:
-            source, report, created = result
-            if not created:
+        def done(found: Subscribed) -> None:
+            source, report = found.source, found.report
+            if not found.created:
                 self.desk.status(f"You already follow {source.display_name}.", 8000)
             else:
                 new = f": {report.new} articles" if report is not None else ""
@@ -79,71 +73,63 @@ class SourceActions:
             if not self.desk.closed():
                 QTimer.singleShot(0, lambda: self.add_source(url, folder, text))
 
-        self.desk.jobs.op(write, on_done=done, on_failed=failed, detached=True)
+        self.desk.jobs.op(lambda store: subscribe(store, url, folder=folder), on_done=done,
+                          on_failed=failed, detached=True)
 
     def edit_source(self) -> None:
         source_id = self._selected_source()
         if source_id is None:
             return
-        self.desk.jobs.query(lambda store: store.sources.get(source_id), on_done=self._edit,
-                             error_title="Could not edit")
+        self.desk.jobs.query(lambda store: get_source(store, source_id).source,
+                             on_done=self._edit, error_title="Could not edit")
 
     def _edit(self, source: Source) -> None:
         dialog = SourceDialog(self._folders(), self.desk.parent, url=source.url,
                               title=source.title, folder=source.folder)
         if not dialog.exec():
             return
-        fields = source_update_fields(source, *dialog.values())
-
-        def write(store: Store) -> tuple[None, Changed]:
-            store.sources.update(source.id, **fields)
-            return None, Changed(sources=frozenset({source.id}))
-
-        self.desk.jobs.op(write, error_title="Could not save the source")
+        url, title, folder = dialog.values()
+        self.desk.jobs.op(lambda store: edit_source(store, source.id, title=title,
+                                                    folder=folder, url=url),
+                          error_title="Could not save the source")
 
     def remove_source(self) -> None:
         source_id = self._selected_source()
         if source_id is None:
             return
-        self.desk.jobs.query(
-            lambda store: (store.sources.get(source_id), store.articles.count(source_id)),
-            on_done=lambda found: self._confirm_removal(*found),
-            error_title="Could not remove the source")
+        self.desk.jobs.query(lambda store: get_source(store, source_id),
+                             on_done=self._confirm_removal,
+                             error_title="Could not remove the source")
 
-    def _confirm_removal(self, source: Source, count: int) -> None:
+    def _confirm_removal(self, row: SourceRow) -> None:
+        source, count = row.source, row.articles
         if not show_message(
                 self.desk.parent, "Remove source",
                 f"Stop following {source.display_name} and delete its {count} articles?\n"
                 "Starred articles from it are deleted too.", kind="question"):
             return
 
-        def write(store: Store) -> tuple[int, Changed]:
-            return store.sources.remove(source.id), Changed(sources=frozenset({source.id}))
-
-        def done(removed: int) -> None:
-            self.desk.status(f"Removed {source.display_name} ({removed} articles).", 8000)
+        def done(removed: Removed) -> None:
+            self.desk.status(f"Removed {source.display_name} ({removed.articles} articles).",
+                             8000)
             self.nav.select_first_view()
 
-        self.desk.jobs.op(write, on_done=done, error_title="Could not remove the source")
+        self.desk.jobs.op(lambda store: remove_source(store, source.id), on_done=done,
+                          error_title="Could not remove the source")
 
     def load_sample(self) -> None:
-        from newsdesk.services.sample import load_sample
-
         self.desk.status("Loading the sample corpus…", 0)
 
-        def done(loaded: Any) -> None:
-            self.desk.status(f"Loaded {loaded.new} sample articles from {loaded.outlets} "
-                             "invented outlets.", 8000)
+        def done(loaded: SampleLoaded) -> None:
+            self.desk.status(f"Loaded {loaded.sample.new} sample articles from "
+                             f"{loaded.sample.outlets} invented outlets.", 8000)
             self._warm()
 
-        self.desk.jobs.op(lambda store: (load_sample(store).sample, Changed(everything=True)),
-                          on_done=done, error_title="Could not load the sample")
+        self.desk.jobs.op(load_sample, on_done=done, error_title="Could not load the sample")
 
     def add_defaults(self) -> None:
-        from newsdesk.services.sources import follow_defaults
-
-        self.desk.jobs.op(lambda store: (follow_defaults(store).added, Changed(everything=True)),
-                          on_done=lambda _added: QTimer.singleShot(0, self._refresh),
+        self.desk.jobs.op(follow_defaults,
+                          on_done=lambda _followed: QTimer.singleShot(0, self._refresh),
                           error_title="Could not add the default sources")
 
     def import_opml(self) -> None:
@@ -155,28 +141,24 @@ class SourceActions:
     def import_opml_file(self, name: str) -> None:
         """Read and follow an OPML file on a worker; a file that cannot be read (an
         OPMLError, or anything else) is a message and adds nothing."""
-        from newsdesk.services.sources import import_opml
 
-        def done(added: int) -> None:
-            self.desk.status(f"Imported {added} new sources from {Path(name).name}; "
+        def done(followed: Followed) -> None:
+            self.desk.status(f"Imported {followed.added} new sources from {Path(name).name}; "
                              "fetching them now.", 8000)
             QTimer.singleShot(0, self._refresh)
 
         self.desk.status(f"Reading {Path(name).name}…", 0)
-        self.desk.jobs.op(lambda store: (import_opml(store, name).added, Changed(everything=True)),
-                          on_done=done, error_title="Could not import the OPML file")
+        self.desk.jobs.op(lambda store: import_opml(store, name), on_done=done,
+                          error_title="Could not import the OPML file")
 
     def export_opml(self) -> None:
-        from newsdesk.services.sources import export_opml
-
         name, _ = QFileDialog.getSaveFileName(self.desk.parent, "Export OPML", "newsdesk.opml",
                                               "OPML files (*.opml)")
         if not name:
             return
 
-        def write_file(store: Store) -> None:
-            Path(name).write_text(export_opml(store), encoding="utf-8")
-
-        self.desk.jobs.query(write_file, on_done=lambda _none: self.desk.status(
+        self.desk.jobs.query(lambda store: Path(name).write_text(export_opml(store),
+                                                                 encoding="utf-8"),
+                             on_done=lambda _none: self.desk.status(
             f"Saved {name}.", 6000), error_title="Could not export")
 

@@ -1,4 +1,4 @@
-"""Topics: add, edit (a rename is one transaction, in newsdesk/topics.py), remove."""
+"""Topics: add, edit (a rename is one transaction, in services/topics.py), remove."""
 
 from __future__ import annotations
 
@@ -7,18 +7,15 @@ from dataclasses import replace
 from PySide6.QtCore import QTimer
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.dialogs import TopicDialog
 from newsdesk.gui.messages import show_message
 from newsdesk.gui.panes.navigation import NavigationPane
-from newsdesk.models import Topic
-from newsdesk.store import Store
+from newsdesk.services.topics import SavedTopic, remove_topic, save_topic
 
 
 def notified_after_rename(names: list[str], old: str, new: str) -> list[str]:
-    """Notifications follow a renamed topic."""
-    # moves to services/ at merge (with services.topics.rename)
+    """Notifications (a window setting) follow a renamed topic."""
     return [new if n == old else n for n in names]
 
 
@@ -48,13 +45,9 @@ class TopicActions:
         if not dialog.exec():
             return
         name, query, description = dialog.values()
-        from newsdesk.services.topics import save_topic
 
-        def write(store: Store) -> tuple[Topic, Changed]:
-            topic = save_topic(store, name, query, description, old_name=old_name).topic
-            return topic, Changed(topics=frozenset({topic.name, old_name or topic.name}))
-
-        def done(topic: Topic) -> None:
+        def done(saved: SavedTopic) -> None:
+            topic = saved.topic
             notify = self.desk.settings.notify_topics
             if old_name and old_name != topic.name and old_name in notify:
                 self.desk.save_settings(replace(self.desk.settings, notify_topics=(
@@ -68,7 +61,9 @@ class TopicActions:
             if not self.desk.closed():
                 QTimer.singleShot(0, lambda: self._ask(dialog, old_name))
 
-        self.desk.jobs.op(write, on_done=done, on_failed=failed)
+        self.desk.jobs.op(lambda store: save_topic(store, name, query, description,
+                                                   old_name=old_name),
+                          on_done=done, on_failed=failed)
 
     def remove_topic(self) -> None:
         name = self.nav.selected("topic")
@@ -78,10 +73,6 @@ class TopicActions:
         if not show_message(self.desk.parent, "Remove topic",
                             f"Remove the topic “{name}”? Its articles stay.", kind="question"):
             return
-
-        def write(store: Store) -> tuple[None, Changed]:
-            store.topics.remove(str(name))
-            return None, Changed(topics=frozenset({str(name)}))
-
-        self.desk.jobs.op(write, on_done=lambda _none: self.nav.select_first_view(),
+        self.desk.jobs.op(lambda store: remove_topic(store, str(name)),
+                          on_done=lambda _changes: self.nav.select_first_view(),
                           error_title="Could not remove the topic")

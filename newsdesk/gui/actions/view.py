@@ -9,25 +9,30 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLineEdit
 
-from newsdesk.errors import NewsdeskError
-from newsdesk.gui.changes import Changed
 from newsdesk.gui.desk import Desk
-from newsdesk.gui.models import (
-    NavigationCounts,
-    NavigationData,
-    read_counts,
-    read_navigation,
-    read_topic_counts,
-)
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.gui.panes.story import StoryPane
 from newsdesk.models import ArticleQuery, Headline
-from newsdesk.store import Store
+from newsdesk.services.changes import Changes
+from newsdesk.services.navigation import Navigation, UnreadCounts, read_navigation, unread_counts
+from newsdesk.services.reading import has_article
+from newsdesk.services.topics import count_unread
 
 log = logging.getLogger(__name__)
 SEARCHING = "Searching…"
+
+
+def changes_navigation(changes: Changes) -> bool:
+    """Whether the tree's entries (not only its counts) may differ: sources or topics came,
+    went or were renamed, or stories grew (their labels and outlet counts)."""
+    return changes.source_list or changes.topic_list or bool(changes.stories)
+
+
+def changes_rows(changes: Changes) -> bool:
+    """Whether the list's rows may differ beyond the marks the list changed in place."""
+    return changes_navigation(changes) or changes.all_articles or bool(changes.new_articles)
 
 
 class ViewActions(QObject):
@@ -121,11 +126,9 @@ class ViewActions(QObject):
         keep = self.current_id
         read_rows = self.model.reload_reader(keep)
 
-        def read(store: Store) -> tuple[tuple[ArticleQuery, int, list[Headline]], bool]:
-            return read_rows(store), keep is not None and _exists(store, keep)
-
-        self.desk.jobs.latest("list", read, on_done=self._reloaded,
-                              on_failed=lambda error: self.desk.status(str(error), 8000))
+        self.desk.jobs.latest(
+            "list", lambda store: (read_rows(store), keep is not None and has_article(store, keep)),
+            on_done=self._reloaded, on_failed=lambda error: self.desk.status(str(error), 8000))
 
     def _reloaded(self, result: tuple[tuple[ArticleQuery, int, list[Headline]], bool]) -> None:
         read, exists = result
@@ -157,12 +160,12 @@ class ViewActions(QObject):
                                             rows=self.model.rowCount(),
                                             search=self.model.query.search)
 
-    def apply_changed(self, changed: Changed) -> None:
+    def apply_changed(self, changes: Changes) -> None:
         """Redraw what a write changed: the tree when sources, topics or stories did, the
         list's rows when more than in-place marks did, the counts always."""
-        if changed.navigation:
+        if changes_navigation(changes):
             self.reload_navigation()
-        elif changed.rows:
+        elif changes_rows(changes):
             self.reload_articles()
             self.update_counts()
         else:
@@ -172,7 +175,7 @@ class ViewActions(QObject):
         """Re-read the tree, keep what was selected (else the first view), then the list."""
         key = self.nav.current_key()
 
-        def show(data: NavigationData) -> None:
+        def show(data: Navigation) -> None:
             self.articles.show_welcome(not data.sources)
             if self.nav.show_data(data, key):
                 self.reload_articles()
@@ -192,11 +195,11 @@ class ViewActions(QObject):
     def update_counts(self) -> None:
         """Badges from maintained counts and indexed queries; topic counts follow."""
         views = self.nav.nav_model.view_queries()
-        self.desk.jobs.latest("counts", lambda store: read_counts(store, views),
+        self.desk.jobs.latest("counts", lambda store: unread_counts(store, views),
                               on_done=self._show_unread)
         self._count_topics()
 
-    def _show_unread(self, counts: NavigationCounts) -> None:
+    def _show_unread(self, counts: UnreadCounts) -> None:
         self.nav.nav_model.set_counts(counts)
         self._on_unread(counts.total_unread)
 
@@ -209,14 +212,6 @@ class ViewActions(QObject):
         topics = tuple(t.name for t in self.nav.nav_model.topics)
         if self.desk.closed() or not topics:
             return
-        self.desk.jobs.latest("topic-counts", lambda store: read_topic_counts(store, topics),
+        self.desk.jobs.latest("topic-counts", lambda store: count_unread(store, topics),
                               on_done=self.nav.nav_model.set_topic_counts)
-
-
-def _exists(store: Store, article_id: str) -> bool:
-    try:
-        store.articles.get(article_id)
-    except NewsdeskError:  # deleted with its source
-        return False
-    return True
 

@@ -13,10 +13,10 @@ from newsdesk.gui.models import (
     KIND_ROLE,
     LABEL_ROLE,
     QUERY_ROLE,
-    NavigationData,
     NavigationModel,
 )
 from newsdesk.models import ArticleQuery
+from newsdesk.services.navigation import Navigation
 
 NavKey = tuple[Any, Any, Any]  # (kind, id, label): what is selected, across a rebuild
 
@@ -74,7 +74,7 @@ class NavigationPane(QTreeView):
         return (current.data(KIND_ROLE), current.data(ID_ROLE), current.data(LABEL_ROLE)) \
             if current.isValid() else None
 
-    def show_data(self, data: NavigationData, key: NavKey | None) -> bool:
+    def show_data(self, data: Navigation, key: NavKey | None) -> bool:
         """Rebuild from `data`; whether `key` was selected again (silently)."""
         self.nav_model.show(data)
         self.expandAll()

@@ -8,6 +8,7 @@ from newsdesk.services.changes import Changes
 from newsdesk.services.reading import (
     allow_images,
     has_article,
+    list_headlines,
     mark_view_read,
     open_article,
     save_images,
@@ -125,3 +126,12 @@ def test_listing_and_searching(store, followed):
     with pytest.raises(QueryError):
         search_articles(store, '"open')
     assert sources_by_id(store) == {source.id: source}
+
+
+def test_headlines_come_a_page_at_a_time_in_either_order(store, followed):
+    newest, oldest = list_headlines(store, ArticleQuery(), limit=5), list_headlines(
+        store, ArticleQuery(), limit=5, newest_first=False)
+    assert [h.id for h in newest] == [h.id for h in oldest][::-1] and len(newest) == 2
+    first = list_headlines(store, ArticleQuery(), limit=1)
+    assert [h.id for h in first + list_headlines(store, ArticleQuery(), limit=1,
+                                                 after=first[0])] == [h.id for h in newest]

@@ -11,6 +11,7 @@ from newsdesk.services.refresh import (
     count_new_by_topic,
     group_new_articles,
     refresh,
+    seems_offline,
     warm_comparisons,
 )
 from newsdesk.services.sample import load_sample
@@ -44,6 +45,35 @@ def test_a_failed_source_is_a_changed_source(store, feed_server):
     done = refresh(store, [source], now=NOW)
     assert done.report.sources[0].outcome == "failed"
     assert done.changes == Changes.of(sources=[source.id], source_list=True)
+
+
+def test_a_source_that_answers_again_is_a_changed_source(store, feed_server):
+    """Its warning mark goes away, even when the feed says nothing new."""
+    feed_server.routes["/feed"] = Route(body=RSS, etag='"a"')
+    source, _ = store.sources.add(feed_server.url("/feed"))
+    refresh(store, [source], now=NOW)
+    feed_server.routes["/feed"] = Route(status=500)
+    refresh(store, [store.sources.get(source.id)], now=NOW)
+    feed_server.routes["/feed"] = Route(body=RSS, etag='"a"')
+    done = refresh(store, [store.sources.get(source.id)], now=NOW)
+    assert done.report.sources[0].outcome == "not_modified"
+    assert store.sources.get(source.id).error_count == 0
+    assert done.changes == Changes.of(sources=[source.id], source_list=True)
+
+
+@pytest.mark.parametrize(("kinds", "offline"), [
+    (("dns", "connect"), True),
+    (("dns", None), False),  # one feed answered: the network is there
+    (("dns", "http"), False),  # a server answered with an error
+    ((), False),  # nothing was due
+])
+def test_offline_means_every_feed_failed_for_want_of_a_network(kinds, offline):
+    from newsdesk.models import RefreshReport, SourceReport
+
+    report = RefreshReport(tuple(
+        SourceReport(i, f"https://{i}.example/feed", "", "failed" if kind else "new",
+                     error_kind=kind) for i, kind in enumerate(kinds)))
+    assert seems_offline(report) is offline
 
 
 def test_nothing_due_is_an_empty_refresh(store):
