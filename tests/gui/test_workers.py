@@ -100,3 +100,26 @@ def test_detached_work_is_not_waited_for_when_the_application_quits(qtbot, store
     finally:
         release.set()
     qtbot.waitUntil(lambda: done == ["late"], timeout=5000)
+
+
+def test_signals_keep_the_reference_counts_of_true_and_none(qapp):
+    """PySide6 6.12.0 on Python 3.11 drops a reference to True at every emit and to None
+    at every processEvents(): a long session then frees True and aborts. (On 3.12+ both
+    are immortal and their counts never move.)"""
+    import sys
+
+    from PySide6.QtCore import QObject, Qt, Signal
+
+    class Sender(QObject):
+        said = Signal(object)
+
+    sender = Sender()
+    heard = []
+    sender.said.connect(heard.append, Qt.ConnectionType.QueuedConnection)
+    trues, nones = sys.getrefcount(True), sys.getrefcount(None)
+    for _ in range(200):
+        sender.said.emit(True)
+        qapp.processEvents()
+    assert heard == [True] * 200
+    del heard[:]
+    assert sys.getrefcount(True) >= trues - 20 and sys.getrefcount(None) >= nones - 20
