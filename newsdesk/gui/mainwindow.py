@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSizePolicy,
     QSplitter,
-    QSystemTrayIcon,
     QToolBar,
 )
 
@@ -37,6 +36,7 @@ from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.gui.panes.status import RefreshIndicator
 from newsdesk.gui.panes.story import StoryPane
 from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
+from newsdesk.gui.tray import Tray
 from newsdesk.models import Headline
 from newsdesk.store import Store, open_store
 
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.icons = self._make_icons()
         self.setWindowIcon(theme.app_icon())
         self._closed = False
-        self.tray: QSystemTrayIcon | None = None
+        self.tray = Tray(self, lambda text, ms: self.statusBar().showMessage(text, ms))
         path = store.url
         self.jobs = JobRunner(lambda: open_store(path),
                               on_error=lambda title, error: self.desk.show_error(title, error),
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self.view = ViewActions(self.desk, self.nav, self.middle, self.reader_pane,
-                                self.story_pane, self.search_box, on_unread=self._show_unread)
+                                self.story_pane, self.search_box, on_unread=self.tray.show_unread)
         self.reading = ReadingActions(self.desk, self.view, self.middle, self.reader_pane,
                                       self.story_pane, undo_action=self.undo_action,
                                       story_visible=self.story_dock.isVisible)
@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         self.jobs.latest("page", read, on_done=done, on_failed=failed)
 
     def _build_commands(self) -> None:
-        self.refresher = RefreshActions(self.desk, self.stories, notify=self._notify)
+        self.refresher = RefreshActions(self.desk, self.stories, notify=self.tray.notify)
         self.sources = SourceActions(self.desk, self.nav, refresh=self.refresh,
                                      warm=self.stories.warm_comparisons)
         self.topics = TopicActions(self.desk, self.nav)
@@ -311,8 +311,7 @@ class MainWindow(QMainWindow):
         self.qsettings.setValue("window/state", self.saveState())
         self.qsettings.setValue("window/splitter", self.splitter.saveState())
         self.qsettings.sync()
-        if self.tray is not None:
-            self.tray.hide()
+        self.tray.set_wanted(False)
         super().closeEvent(event)
 
     # ------------------------------------------------------------ settings, tray, status
@@ -334,7 +333,7 @@ class MainWindow(QMainWindow):
             self.auto_refresh.start(settings.refresh_minutes * 60_000)
         else:
             self.auto_refresh.stop()
-        self._set_tray(settings.tray_icon)
+        self.tray.set_wanted(settings.tray_icon)
         if not first:
             self.reading.reshow()
 
@@ -344,31 +343,6 @@ class MainWindow(QMainWindow):
             new = dialog.result_settings()
             save_settings(self.qsettings, new)
             self.apply_settings(new)
-
-    def _bring_to_front(self) -> None:
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
-
-    def _set_tray(self, wanted: bool) -> None:
-        if wanted and self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(theme.app_icon(), self)
-            self.tray.activated.connect(lambda _reason: self._bring_to_front())
-            self.tray.show()
-        elif not wanted and self.tray is not None:
-            self.tray.hide()
-            self.tray = None
-
-    def _show_unread(self, unread: int) -> None:
-        self.setWindowTitle(f"NewsDesk — {unread} unread" if unread else "NewsDesk")
-        if self.tray is not None:
-            self.tray.setToolTip(f"NewsDesk: {unread} unread")
-
-    def _notify(self, lines: list[str]) -> None:
-        if self.tray is not None and self.tray.supportsMessages():
-            self.tray.showMessage("NewsDesk", "\n".join(lines), theme.app_icon(), 8000)
-        else:
-            self.statusBar().showMessage("  ·  ".join(lines), 12000)
 
     def _focus_search(self) -> None:
         if not self.search_bar.isVisible():  # hidden from the toolbar menu: bring it back
@@ -391,7 +365,7 @@ class MainWindow(QMainWindow):
 
     def shortcuts(self) -> list[tuple[str, str]]:
         rows = [("Enter (in the list)", "Open in browser")]
-        for action in self.actions():
+        for action in [*self.actions(), self.story_action]:  # the dock's own action too
             keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
                              for k in action.shortcuts())
             if keys:
