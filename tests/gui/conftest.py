@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +75,52 @@ def make_window(qtbot, store: Store, qsettings: QSettings) -> Iterator:
         window.close()
         window.jobs.wait_for_writes(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
+
+
+class RecordingStore:
+    """A store that notes, for every method called on it or on its facets, whether the GUI
+    thread called it."""
+
+    FACETS = ("sources", "articles", "reading", "topics", "stories", "caches")
+
+    def __init__(self, store, calls: list[tuple[str, bool]], prefix: str = "") -> None:
+        self._store, self._calls, self._prefix = store, calls, prefix
+
+    def __getattr__(self, name):
+        value = getattr(self._store, name)
+        if not self._prefix and name in self.FACETS:
+            return RecordingStore(value, self._calls, f"{name}.")
+        if not callable(value):
+            return value
+
+        def call(*args, **kwargs):
+            self._calls.append((self._prefix + name,
+                                threading.current_thread() is threading.main_thread()))
+            return value(*args, **kwargs)
+
+        return call
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._store.close()
+
+
+@pytest.fixture
+def recorded_window(qtbot, store: Store, qsettings: QSettings, monkeypatch: pytest.MonkeyPatch):
+    """make() -> (window, calls): a window whose store, and every connection its jobs open,
+    record each call with whether the GUI thread made it."""
+    from newsdesk.gui import mainwindow
+    from newsdesk.store import open_store
+
+    calls: list[tuple[str, bool]] = []
+
+    def make() -> tuple[MainWindow, list[tuple[str, bool]]]:
+        monkeypatch.setattr(mainwindow, "open_store", lambda url, **kwargs: RecordingStore(
+            open_store(url, **kwargs), calls))
+        window = MainWindow(RecordingStore(store, calls), qsettings)
+        qtbot.addWidget(window)
+        return window, calls
+
+    return make
