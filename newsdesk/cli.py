@@ -438,11 +438,10 @@ def cluster(source: Any, target: Any) -> None:
 def stories(ctx: click.Context, since: datetime | None, min_outlets: int, limit: int | None,
             as_json: bool) -> None:
     """Stories in the database: outlets and article ids, largest and newest first."""
-    from newsdesk.services.stories import update_stories
+    from newsdesk.services.stories import list_stories
 
-    store = _state(ctx).store
-    update_stories(store)  # catch up on articles stored before stories existed
-    found = store.stories.list(since=since, min_outlets=min_outlets, limit=limit)
+    # catches up on articles stored before stories existed
+    found = list_stories(_state(ctx).store, since=since, min_outlets=min_outlets, limit=limit)
     from newsdesk.formats.json import story_line
 
     for story in found:
@@ -470,14 +469,14 @@ def compare_command(ctx: click.Context, story_id: int, fmt: str, output: Path | 
     """How each outlet frames one story (see 'newsdesk stories' for ids)."""
     from newsdesk.formats.comparison_json import to_json
     from newsdesk.formats.markdown_report import to_markdown
-    from newsdesk.services.comparisons import compare_story
+    from newsdesk.services.comparisons import compare_story, story_urls
 
     store = _state(ctx).store
     label, comparison = compare_story(store, story_id)
     if fmt == "html":
         from newsdesk.formats.html_report import to_html
 
-        urls = {m.article_id: m.url for m in store.stories.members(story_id) if m.url}
+        urls = story_urls(store, story_id)
         text = to_html(label, comparison, urls=urls)
     else:
         text = to_markdown(label, comparison) if fmt == "md" else to_json(label, comparison)
