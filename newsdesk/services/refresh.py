@@ -19,7 +19,6 @@ from newsdesk.ingest import pipeline
 from newsdesk.ingest.pipeline import Progress
 from newsdesk.models import ArticleQuery, RefreshReport, Source
 from newsdesk.services.changes import Changes
-from newsdesk.services.comparisons import warm_cache
 from newsdesk.services.stories import update_stories
 from newsdesk.store import Store
 
@@ -139,4 +138,8 @@ def warm_comparisons(store: Store, *, limit: int = 50) -> int:
     The window runs this as its own background job after showing a refresh's articles (a
     cold comparison of 30 articles takes ~0.3 s), so the list does not wait for it.
     """
+    # Imported here: a refresh that does not warm (`newsdesk fetch`) never needs the
+    # framing analysis, nor its parser processes a copy of it.
+    from newsdesk.services.comparisons import warm_cache
+
     return warm_cache(store, limit=limit)
