@@ -128,9 +128,7 @@ def main() -> None:
         def switch(i: int) -> float:
             started = time.perf_counter()
             pane.show_article(picks[i % len(picks)])
-            while not jobs.idle:
-                QApplication.processEvents()
-                time.sleep(0.0005)
+            jobs.wait()
             pane.repaint()
             QApplication.processEvents()
             return (time.perf_counter() - started) * 1000

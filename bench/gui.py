@@ -131,9 +131,7 @@ def measure(path: Path) -> None:
         t = time.perf_counter()
         action()
         app.processEvents()
-        while not window.jobs.idle:  # every read is a job: wait for its rows
-            time.sleep(0.0005)
-            app.processEvents()
+        window.jobs.wait()  # every read is a job: wait for its rows
         if repaint:
             window.table.viewport().repaint()
         return (time.perf_counter() - t) * 1000

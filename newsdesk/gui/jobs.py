@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.services.changes import Changes
@@ -140,6 +140,7 @@ class JobRunner(QObject):
     """Runs reads, writes and "only the latest" reads, each on its own connection."""
 
     changed = Signal(object)  # a services.changes.Changes, once a write is done
+    settled = Signal()  # every job asked has come back (bench and tests wait on it)
 
     def __init__(self, opener: Opener, *, on_error: Callable[[str, BaseException], object],
                  parent: QObject | None = None) -> None:
@@ -166,12 +167,32 @@ class JobRunner(QObject):
         def done(result: object) -> None:
             self._pending -= 1
             on_done(result)
+            self._settle()
 
         def failed(error: BaseException) -> None:
             self._pending -= 1
             on_failed(error)
+            self._settle()
 
         _start(fn, on_done=done, on_failed=failed, **options)
+
+    def _settle(self) -> None:
+        if self._pending == 0:
+            self.settled.emit()
+
+    def wait(self) -> None:
+        """Block in an event loop until every job asked has come back (for bench and
+        tests): unlike a loop of processEvents(), waiting in exec() lets the jobs' threads
+        run without contending for the GIL, as they do in the running application."""
+        if self._pending == 0:
+            return
+        loop = QEventLoop()
+        self.settled.connect(loop.quit)
+        try:
+            if self._pending:
+                loop.exec()
+        finally:
+            self.settled.disconnect(loop.quit)
 
     def _failed(self, title: str, on_failed: OnFailed | None) -> OnFailed:
         return on_failed or (lambda error: self._on_error(title, error))
