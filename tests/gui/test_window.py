@@ -295,10 +295,16 @@ def test_dark_theme_applies(make_window, qsettings):
 
 
 def test_every_shortcut_is_listed_in_help(make_window):
-    keys = {key for key, _action in make_window().shortcuts()}
-    for expected in ("J", "K", "N", "P", "Space", "S", "M", "/, Ctrl+F", "F5, R", "Ctrl+1",
-                     "Ctrl+2", "Ctrl+3", "Shift+A", "Ctrl+Z"):
-        assert any(expected == k or k.startswith(expected) for k in keys), expected
+    listed = dict(make_window().shortcuts())
+    for keys, action in (("J", "Next article"), ("K", "Previous article"), ("N", "Next unread"),
+                         ("P", "Previous unread"), ("Space", "Page down, then next"),
+                         ("S", "Star / unstar"), ("M", "Mark read / unread"),
+                         ("O", "Open in browser"), ("/, Ctrl+F", "Search"), ("F5, R", "Refresh"),
+                         ("Ctrl+1", "Focus sources"), ("Ctrl+2", "Focus articles"),
+                         ("Ctrl+3", "Focus reader"), ("Ctrl+4", "Story pane"),
+                         ("Shift+A", "Mark all read in this view"),
+                         ("Ctrl+Z", "Undo mark all read"), ("?, F1", "Keyboard shortcuts")):
+        assert listed.get(keys) == action, keys
 
 
 def test_topic_dialog_refuses_a_bad_query(make_window, store, qtbot, monkeypatch):
@@ -699,55 +705,17 @@ def test_further_pages_of_a_topic_are_read_off_the_gui_thread(sample_window, qtb
     assert len(set(ids)) == 17
 
 
-class RecordingStore:
-    """A store that notes, for every method called on it, whether the GUI thread called."""
-
-    FACETS = ("sources", "articles", "reading", "topics", "stories", "caches")
-
-    def __init__(self, store, calls: list[tuple[str, bool]], prefix: str = "") -> None:
-        self._store, self._calls, self._prefix = store, calls, prefix
-
-    def __getattr__(self, name):
-        import threading
-
-        value = getattr(self._store, name)
-        if not self._prefix and name in self.FACETS:
-            return RecordingStore(value, self._calls, f"{name}.")
-        if not callable(value):
-            return value
-
-        def call(*args, **kwargs):
-            self._calls.append((self._prefix + name,
-                                threading.current_thread() is threading.main_thread()))
-            return value(*args, **kwargs)
-
-        return call
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._store.close()
-
-
-def test_the_gui_thread_never_touches_the_store(qtbot, store, qsettings, monkeypatch,
+def test_the_gui_thread_never_touches_the_store(qtbot, store, recorded_window, monkeypatch,
                                                 feed_server, no_modal_dialogs):
     """Every read and write of the window is a job: wrap the window's store and every
     connection its jobs open, drive the window as a user would, and look at the threads."""
-    from newsdesk.gui import mainwindow
     from newsdesk.gui.dialogs import TopicDialog
     from newsdesk.gui.models import ID_ROLE, KIND_ROLE
-    from newsdesk.store import open_store
 
     feed_server.routes["/feed.xml"] = Route(body=fixture_bytes("rss20.xml"))
     store.sources.add(feed_server.url("/feed.xml"), title="Loopback")
     load_sample(store)
-    calls: list[tuple[str, bool]] = []
-
-    monkeypatch.setattr(mainwindow, "open_store",
-                        lambda url, **kwargs: RecordingStore(open_store(url, **kwargs), calls))
-    window = mainwindow.MainWindow(RecordingStore(store, calls), qsettings)
-    qtbot.addWidget(window)
+    window, calls = recorded_window()
     window.show()
     qtbot.waitExposed(window)
     settle(qtbot, window)
