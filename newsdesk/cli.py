@@ -54,7 +54,7 @@ def _command_name(ctx: click.Context | None) -> str:
 
 
 class _State:
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: str) -> None:
         self.db_path = db
         self._store: Store | None = None
 
@@ -79,16 +79,18 @@ COUNT = WholeNumber()
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Database file (default: your NewsDesk data folder).")
+@click.option("--db", "db_path", default=None, metavar="PATH|URL",
+              help="Database file or store URL, e.g. sqlite:///news.db (default: your "
+                   "NewsDesk data folder).")
 @click.option("-v", "--verbose", count=True, help="Log more (-vv for debug).")
 @click.version_option(__version__, prog_name="newsdesk")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, verbose: int) -> None:
+def cli(ctx: click.Context, db_path: str | None, verbose: int) -> None:
     """NewsDesk: read the news, follow a story, compare how outlets frame it."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = _State(db_path or default_db_path())
+    # A plain string: click's path type would fold the URL's "///" into "/".
+    ctx.obj = _State(db_path if db_path else str(default_db_path()))
     ctx.call_on_close(ctx.obj.close)
 
 

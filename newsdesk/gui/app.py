@@ -23,7 +23,7 @@ def make_app() -> QApplication:
     return app
 
 
-def run_gui(db_path: Path) -> int:
+def run_gui(db_path: str | Path) -> int:
     app = make_app()
     try:
         store = open_store(db_path)

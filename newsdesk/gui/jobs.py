@@ -23,6 +23,7 @@ Never touch a widget inside `read` or `write`; do that in the callbacks.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -149,6 +150,10 @@ class JobRunner(QObject):
         self._on_error = on_error
         self._writer = QThreadPool(self)  # one writer: writes land in the order asked
         self._writer.setMaxThreadCount(1)
+        # Long work nobody waits for (warming comparisons) runs here, one job at a time, so
+        # it never takes the threads the views' reads need.
+        self._background = QThreadPool(self)
+        self._background.setMaxThreadCount(1)
         self._lock = threading.Lock()
         self._running: dict[str, Store] = {}
         self._generations: dict[str, int] = {}
@@ -177,8 +182,9 @@ class JobRunner(QObject):
         _start(fn, on_done=done, on_failed=failed, **options)
 
     def _settle(self) -> None:
-        if self._pending == 0:
-            self.settled.emit()
+        if self._pending == 0 and not self._closed:
+            with contextlib.suppress(RuntimeError):  # the window, and this runner, are gone
+                self.settled.emit()
 
     def wait(self) -> None:
         """Block in an event loop until every job asked has come back (for bench and
@@ -200,9 +206,10 @@ class JobRunner(QObject):
     def query(self, read: Callable[[Store], Any], *, on_done: Callable[[Any], object],
               on_failed: OnFailed | None = None, error_title: str = "",
               on_progress: Callable[[Any], object] | None = None,
-              detached: bool = False) -> None:
+              detached: bool = False, background: bool = False) -> None:
         """Run read(store) off the GUI thread; on_done(result) on it. With on_progress,
-        `read` is called as read(store, report)."""
+        `read` is called as read(store, report). `background` work (nothing on screen waits
+        for it) queues on its own thread, behind no view's read and ahead of none."""
         opener = self._open
 
         def work(*report: Callable[[object], None]) -> Any:
@@ -210,7 +217,8 @@ class JobRunner(QObject):
                 return read(own, *report)
 
         self._start(work, on_done=on_done, on_failed=self._failed(error_title, on_failed),
-                    on_progress=on_progress, detached=detached)
+                    on_progress=on_progress, detached=detached,
+                    pool=self._background if background else None)
 
     def op(self, write: Callable[..., Written], *,
            on_done: Callable[[Any], object] | None = None, on_failed: OnFailed | None = None,

@@ -775,3 +775,46 @@ def test_j_past_the_loaded_rows_reads_the_next_page_then_moves_on(make_window, q
         window.reading.move(1)
         settle(qtbot, window)
     assert current_title(window) == titles[29]
+
+
+def test_a_mark_that_cannot_be_saved_is_put_back(sample_window, qtbot, monkeypatch,
+                                                 no_modal_dialogs):
+    from newsdesk.errors import StoreError
+    from newsdesk.gui.actions import reading
+
+    def refuse(*_args, **_kwargs):
+        raise StoreError("The disk is full.")
+
+    window = sample_window
+    settle(qtbot, window)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_J)
+    settle(qtbot, window)
+    monkeypatch.setattr(reading, "set_read", refuse)
+    monkeypatch.setattr(reading, "set_starred", refuse)
+    before = window.current_headline()
+    qtbot.keyClick(window.table, Qt.Key.Key_M)
+    qtbot.keyClick(window.table, Qt.Key.Key_S)
+    settle(qtbot, window)
+    after = window.current_headline()
+    assert (after.is_read, after.is_starred) == (before.is_read, before.is_starred)
+    assert [title for title, _text in no_modal_dialogs] == ["Could not save", "Could not save"]
+
+
+def test_an_article_that_cannot_be_opened_is_not_taken_for_the_open_one(sample_window, qtbot,
+                                                                      monkeypatch):
+    from newsdesk.errors import NotFoundError
+    from newsdesk.gui.actions import reading
+
+    window = sample_window
+    settle(qtbot, window)
+
+    def gone(*_args):
+        raise NotFoundError("There is no article with that id.")
+
+    monkeypatch.setattr(reading, "open_article", gone)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_J)
+    settle(qtbot, window)
+    assert "no article" in window.statusBar().currentMessage()
+    assert window.view.current_id is None  # opening it again tries again

@@ -103,9 +103,13 @@ class ReadingActions(QObject):
             if mark_read and delay >= 0:
                 self.read_timer.start(int(delay * 1000))
 
+        def failed(error: BaseException) -> None:
+            if self.view.current_id == article_id:
+                self.view.current_id = None  # selecting it again tries again
+            self.desk.status(str(error), 8000)
+
         self.desk.jobs.latest("article", lambda store: open_article(store, article_id),
-                              on_done=opened,
-                              on_failed=lambda error: self.desk.status(str(error), 8000))
+                              on_done=opened, on_failed=failed)
 
     def show_record(self, record: OpenedArticle) -> None:
         self.record = record
@@ -174,9 +178,15 @@ class ReadingActions(QObject):
             self.set_read([headline.id], True)
 
     def set_read(self, ids: list[str], read: bool) -> None:
-        """Marks change in the list at once; the write follows as a job."""
+        """Marks change in the list at once; the write follows as a job (and a write that
+        fails puts the marks back)."""
         self.model.update_status(set(ids), read=read)
-        self.desk.jobs.op(lambda store: set_read(store, ids, read), error_title="Could not save")
+
+        def failed(error: BaseException) -> None:
+            self.model.update_status(set(ids), read=not read)
+            self.desk.show_error("Could not save", error)
+
+        self.desk.jobs.op(lambda store: set_read(store, ids, read), on_failed=failed)
 
     def toggle_read(self) -> None:
         headline = self.current_headline()
@@ -191,8 +201,12 @@ class ReadingActions(QObject):
         starred, article_id = not headline.is_starred, headline.id
         self.model.update_status({article_id}, starred=starred)
         self.desk.status("Starred." if starred else "Unstarred.", 3000)
+        def failed(error: BaseException) -> None:
+            self.model.update_status({article_id}, starred=not starred)
+            self.desk.show_error("Could not save", error)
+
         self.desk.jobs.op(lambda store: set_starred(store, article_id, starred),
-                          error_title="Could not save")
+                          on_failed=failed)
 
     def open_in_browser(self) -> None:
         article = self.reader.view.article
