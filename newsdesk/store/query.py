@@ -20,12 +20,14 @@ Positions in error sentences count characters from 1.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsdesk.errors import QueryError
 
-__all__ = ["And", "Not", "Or", "Phrase", "Prefix", "Query", "Term", "parse_query", "to_fts5"]
+__all__ = ["And", "Not", "Or", "Phrase", "Prefix", "Query", "Term", "parse_query",
+           "parse_saved_query", "to_fts5"]
 
 MAX_DEPTH = 12  # parentheses inside parentheses; FTS5's parser stack holds about 30 levels
 MAX_LENGTH = 10_000  # characters; a topic query is a line, not a document
@@ -251,6 +253,9 @@ def _word(source: str, word: str, position: int, after: int) -> _Token:
     if word == "NEAR" and source.startswith("(", after):
         raise _error(source, f"NEAR at position {position} is not part of the search syntax; "
                      'use AND, or an "exact phrase"')
+    if word.startswith("{"):
+        raise _error(source, f'the column set "{word}" at position {position} is not part of '
+                     "the search syntax; words match titles and text alike")
     column, colon, _ = word.partition(":")
     if colon and column.lower() in _COLUMNS:
         raise _error(source, f'the column filter "{column}:" at position {position} is not part '
@@ -261,6 +266,37 @@ def _word(source: str, word: str, position: int, after: int) -> _Token:
         raise _error(source, f'"{what}" at position {position} has no letters or digits to '
                      "search for")
     return _Token(kind, text, position)
+
+
+# What topics saved before this syntax existed could hold (they went to FTS5 raw): column
+# filters, NEAR groups, "+" joins and "^" anchors. Read back, they keep a meaning close to
+# theirs: the words they name, together (a filter or an anchor only narrowed the match).
+_LEGACY = (
+    (re.compile(r"\{[^{}]*\}\s*:\s*"), ""),  # {title text}: x
+    (re.compile(r"(?<![\w\"])(?i:title|text)\s*:\s*"), ""),  # title: x
+    (re.compile(r"\bNEAR\s*\(([^()]*?)(?:,\s*\d+\s*)?\)"), r"(\1)"),  # NEAR(a b, 5)
+    (re.compile(r"(?<=\S)\s*\+\s*(?=\S)"), " "),  # a + b
+    (re.compile(r"(?<![\w\"])\^"), ""),  # ^a
+)
+
+
+def parse_saved_query(text: str) -> Query:
+    """A saved topic's query. One saved before NewsDesk had its own syntax may use FTS5's
+    column filters, NEAR, "+" or "^": it keeps working, read as the words it names. A new
+    query with them is refused (parse_query); a saved one that is wrong either way raises
+    the QueryError of the query as written."""
+    try:
+        return parse_query(text)
+    except QueryError as exc:
+        legacy = text
+        for pattern, replacement in _LEGACY:
+            legacy = pattern.sub(replacement, legacy)
+        if legacy == text:
+            raise
+        try:
+            return parse_query(legacy)
+        except QueryError:
+            raise exc from None
 
 
 def parse_query(text: str) -> Query:

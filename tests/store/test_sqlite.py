@@ -189,3 +189,20 @@ def test_an_in_memory_store_cannot_be_reopened():
         assert store.url == "sqlite:///:memory:" and store.topics.list()
         with pytest.raises(StoreError, match="in-memory"):
             store.reopen()
+
+
+def test_a_topic_saved_in_raw_fts5_still_lists_and_renames(tmp_path):
+    """A topic an older NewsDesk saved with FTS5's own syntax (a column filter) still shows
+    its articles, and renaming it keeps its query as saved."""
+    from newsdesk.models import ArticleQuery
+    from newsdesk.services.sample import load_sample
+
+    with open_store(tmp_path / "old.db") as store:
+        load_sample(store)
+        with store.transaction():
+            store.raw_sql("INSERT INTO topics(name, query, description, position) "
+                          "VALUES ('Old', 'title:court', '', 99)")
+        found = store.articles.count_where(ArticleQuery(topic="Old"))
+        assert found == store.articles.count_where(ArticleQuery(search="court")) > 0
+        renamed = store.topics.rename("Old", "Older")
+        assert (renamed.name, renamed.query) == ("Older", "title:court")

@@ -14,7 +14,7 @@ from typing import Any
 from newsdesk.errors import NotFoundError, QueryError, StoreError
 from newsdesk.models import Article, ArticleQuery, Enclosure, Headline, UpsertResult
 from newsdesk.store.dates import from_iso, to_iso
-from newsdesk.store.query import And, parse_query, to_fts5
+from newsdesk.store.query import And, parse_query, parse_saved_query, to_fts5
 from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ def where_clause(core: Core, q: ArticleQuery, *,
     params: list[Any] = []
     parsed = None if q.search is None else parse_query(q.search)
     if q.topic is not None:
-        topic_query = parse_query(_topic_query(core, q.topic))
+        topic_query = parse_saved_query(_topic_query(core, q.topic))
         parsed = topic_query if parsed is None else And((parsed, topic_query))
     match = None if parsed is None else to_fts5(parsed)
     if match is not None:

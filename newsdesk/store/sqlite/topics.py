@@ -47,10 +47,12 @@ class SqliteTopics:
         name = new.strip()
         if not name:
             raise QueryError("A topic needs a name.")
-        query = topic.query if query is None else query
-        if not query.strip():
-            raise QueryError("A topic needs a query: words, \"exact phrases\", AND, OR, NOT.")
-        self._core.check_query(query)
+        if query is None or query == topic.query:  # kept as saved (it may predate the syntax)
+            query = topic.query
+        else:
+            if not query.strip():
+                raise QueryError("A topic needs a query: words, \"exact phrases\", AND, OR, NOT.")
+            self._core.check_query(query)
         with self._core.write() as conn:
             taken = conn.execute("SELECT name FROM topics WHERE name = ? COLLATE NOCASE "
                                  "AND name <> ?", [name, topic.name]).fetchone()

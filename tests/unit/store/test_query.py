@@ -244,3 +244,25 @@ def test_store_search_speaks_the_syntax(store):
     with pytest.raises(QueryError, match="NOT at position 1 needs something before it"):
         store.topics.add("Bad", "NOT tennis")
     assert store.articles.search("U.S. co-op") == []  # FTS5 syntax characters are text, not errors
+
+
+@pytest.mark.parametrize(("saved", "read_as"), [
+    ("title:court", '"court"'), ("text:privacy OR title:ban", '"privacy" OR "ban"'),
+    ("NEAR(court ruling)", '"court" "ruling"'), ("NEAR(court ruling, 5) OR x", '"court" "ruling" OR "x"'),
+    ("court + ruling", '"court" "ruling"'), ("{title text}: court", '"court"'),
+])
+def test_topics_saved_in_raw_fts5_keep_working(saved, read_as):
+    """Topics saved before the syntax went to FTS5 raw: read back, they keep the words they
+    name; a new query with the same FTS5 syntax is refused with a sentence."""
+    from newsdesk.store.query import parse_saved_query
+
+    assert to_fts5(parse_saved_query(saved)) == read_as
+    with pytest.raises(QueryError):
+        parse_query(saved)
+
+
+def test_a_saved_query_wrong_either_way_says_what_is_wrong_as_written():
+    from newsdesk.store.query import parse_saved_query
+
+    with pytest.raises(QueryError, match="title:"):
+        parse_saved_query('title:"open')
