@@ -417,17 +417,16 @@ def cluster(source: Any, target: Any) -> None:
     Each input line has id, title, text, date and source (url optional), in date order;
     each output line is {"id": ..., "cluster": ...}. Use - for standard input or output.
     """
-    from newsdesk.analysis.stories import StoryIndex
     from newsdesk.formats.json import cluster_line
+    from newsdesk.services.stories import group_stream
 
-    index = StoryIndex()
-    count = 0
-    for article in _read_jsonl(source):
-        placed = index.add(article)
-        target.write(cluster_line(article.id, placed.story_id) + "\n")
+    count = stories = 0
+    for placed in group_stream(_read_jsonl(source)):
+        target.write(cluster_line(placed.article_id, placed.story_id) + "\n")
         count += 1
+        stories += placed.new_story
     if target.name != "<stdout>":
-        click.echo(f"Placed {count} articles in {index.next_id - 1} stories.", err=True)
+        click.echo(f"Placed {count} articles in {stories} stories.", err=True)
 
 
 @cli.command()

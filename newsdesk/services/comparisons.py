@@ -12,6 +12,8 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsdesk.analysis.framing import (
@@ -23,6 +25,8 @@ from newsdesk.analysis.framing import (
 )
 from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.formats.comparison_json import to_json
+from newsdesk.formats.html_report import to_html
+from newsdesk.formats.markdown_report import to_markdown
 from newsdesk.models import Article, Source
 from newsdesk.outlets import outlet_names as name_outlets
 from newsdesk.store import Store
@@ -142,3 +146,47 @@ def compare_article(store: Store, article_id: str) -> tuple[str, Comparison]:
 def story_urls(store: Store, story_id: int) -> dict[str, str]:
     """Article id -> address of a story's members, for reports that link to them."""
     return {m.article_id: m.url for m in store.stories.members(story_id) if m.url}
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """What a story pane shows for one article: its story, label, comparison, outlets."""
+
+    article_id: str
+    story_id: int | None  # None: not grouped yet, the comparison is the article's profile
+    label: str
+    comparison: Comparison
+    outlets: int  # the story's outlets as grouping counts them (1 for an article alone)
+
+
+def read_story(store: Store, article_id: str) -> StoryView:
+    """The selected article's story and its comparison: the cached one when it still
+    matches the story, else computed now (and cached). Run off a window's GUI
+    thread."""
+    story_id = store.stories.story_of(article_id)
+    if story_id is None:
+        label, comparison = compare_article(store, article_id)
+        return StoryView(article_id, None, label, comparison, 1)
+    cached = cached_story_comparison(store, story_id)
+    if cached is not None:
+        label, comparison = store.stories.label(story_id), cached
+    else:
+        label, comparison = compare_story(store, story_id)
+    return StoryView(article_id, story_id, label, comparison, store.stories.outlet_count(story_id))
+
+
+def write_report(store: Store, view: StoryView, path: Path, fmt: str,
+                 article_url: str | None = None) -> Path:
+    """Write a comparison as a report (html, md or json); the HTML links its articles, whose
+    addresses are read here."""
+    if fmt == "html":
+        urls = story_urls(store, view.story_id) if view.story_id is not None else {}
+        if article_url:
+            urls.setdefault(view.article_id, article_url)
+        text = to_html(view.label, view.comparison, urls=urls)
+    elif fmt == "md":
+        text = to_markdown(view.label, view.comparison)
+    else:
+        text = to_json(view.label, view.comparison)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
@@ -32,22 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from newsdesk.analysis.framing import Comparison
-from newsdesk.formats.comparison_json import to_json
-from newsdesk.formats.html_report import to_html
-from newsdesk.formats.markdown_report import to_markdown
 from newsdesk.formats.outline import Figure, Outline, Proof, build_outline, highlight
 from newsdesk.gui import theme
 from newsdesk.gui.jobs import JobRunner
 from newsdesk.gui.messages import show_message
 from newsdesk.gui.panes.charts import FrameHeatMap, TimelineChart, TimelinePoint
 from newsdesk.models import Article
-from newsdesk.services.comparisons import (
-    cached_story_comparison,
-    compare_article,
-    compare_story,
-    story_urls,
-)
-from newsdesk.store.api import Store
+from newsdesk.services.comparisons import StoryView, read_story, write_report
 
 JOB = "story"  # the pane's key for "only the latest"
 WAIT_MS = 150  # a look that takes longer says "Comparing…" (a cached one never flickers)
@@ -65,50 +56,6 @@ MAX_EVIDENCE = 40
 MAX_VOICES = 12  # per outlet in the pane; the reports list them all
 MAX_HEADLINES = 6  # per outlet; a long-running story's list would bury the rest
 MAX_CORE = 12  # words every outlet reports, in the pane
-
-
-@dataclass(frozen=True)
-class StoryView:
-    """What the pane shows for one article, read in one job."""
-
-    article_id: str
-    story_id: int | None  # None: not grouped yet, the comparison is the article's profile
-    label: str
-    comparison: Comparison
-    outlets: int  # the story's outlets as grouping counts them (1 for an article alone)
-
-
-def read_story(store: Store, article_id: str) -> StoryView:
-    """The selected article's story and its comparison: the cached one when it still
-    matches the story, else computed now (and cached). Run as a job, never on the GUI
-    thread."""
-    story_id = store.stories.story_of(article_id)
-    if story_id is None:
-        label, comparison = compare_article(store, article_id)
-        return StoryView(article_id, None, label, comparison, 1)
-    cached = cached_story_comparison(store, story_id)
-    if cached is not None:
-        label, comparison = store.stories.label(story_id), cached
-    else:
-        label, comparison = compare_story(store, story_id)
-    return StoryView(article_id, story_id, label, comparison, store.stories.outlet_count(story_id))
-
-
-def write_report(store: Store, view: StoryView, path: Path, fmt: str,
-                 article_url: str | None = None) -> Path:
-    """Write a comparison as a report (html, md or json); the HTML links its articles, whose
-    addresses are read here. Run as a job."""
-    if fmt == "html":
-        urls = story_urls(store, view.story_id) if view.story_id is not None else {}
-        if article_url:
-            urls.setdefault(view.article_id, article_url)
-        text = to_html(view.label, view.comparison, urls=urls)
-    elif fmt == "md":
-        text = to_markdown(view.label, view.comparison)
-    else:
-        text = to_json(view.label, view.comparison)
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
 
 
 class FitBrowser(QTextBrowser):
