@@ -65,8 +65,8 @@ class MainWindow(QMainWindow):
         # Jobs open their own connections from its URL; the GUI thread never reads it.
         self.store = store
         self.qsettings = settings or QSettings()
-        self.settings = load_settings(self.qsettings)
-        self.colors = theme.colors(self.settings.theme)
+        settings_now = load_settings(self.qsettings)
+        self.colors = theme.colors(settings_now.theme)
         self.icons = self._make_icons()
         self.setWindowIcon(theme.app_icon())
         self._closed = False
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(lambda: open_store(path),
                               on_error=lambda title, error: self.desk.show_error(title, error),
                               parent=self)
-        self.desk = Desk(self.jobs, self.qsettings, self.settings, self,
+        self.desk = Desk(self.jobs, self.qsettings, settings_now, self,
                          status=lambda text, ms: self.statusBar().showMessage(text, ms),
                          status_text=lambda: self.statusBar().currentMessage(),
                          closed=lambda: self._closed)
@@ -93,11 +93,16 @@ class MainWindow(QMainWindow):
         self.search_box.textChanged.connect(self.view.search_cleared)
         self.auto_refresh = QTimer(self)
         self.auto_refresh.timeout.connect(lambda: self.refresher.refresh(due_only=True))
-        self.apply_settings(self.settings, first=True)
+        self.apply_settings(settings_now, first=True)
         self._restore_layout()
         self.view.reload_navigation()  # the first reads: the tree, its counts, the list
 
     # ------------------------------------------------------------ construction
+
+    @property
+    def settings(self) -> GuiSettings:
+        """The window's settings: one copy, the desk's (actions change it there)."""
+        return self.desk.settings
 
     def _make_icons(self) -> dict[str, QIcon]:
         return {name: theme.icon(name, self.colors["muted"]) for name in ICON_NAMES}
@@ -317,8 +322,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ settings, tray, status
 
     def apply_settings(self, settings: GuiSettings, *, first: bool = False) -> None:
-        old_theme = None if first else self.settings.theme
-        self.settings = self.desk.settings = settings
+        old_theme = None if first else self.desk.settings.theme
+        self.desk.settings = settings
         app = QApplication.instance()
         if isinstance(app, QApplication):
             self.colors = theme.apply_theme(app, settings.theme, settings.font_size)
