@@ -28,7 +28,11 @@ def load_sample(store: Store) -> SampleLoaded:
     """
     loaded = store_sample(store)
     placed = group_everything(store)  # also catches up on articles stored before stories
+    # Older articles that joined stories too are not named one by one: the list of
+    # sources and stories is redrawn instead.
+    caught_up = placed > len(loaded.new_ids)
     return SampleLoaded(loaded, placed, Changes.of(
         new_articles=loaded.new_ids,
         sources={*loaded.added_source_ids, *loaded.changed_source_ids},
-        stories=stories_of(store, loaded.new_ids), source_list=bool(loaded.added_source_ids)))
+        stories=stories_of(store, loaded.new_ids),
+        source_list=bool(loaded.added_source_ids) or caught_up))
