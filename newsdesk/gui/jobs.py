@@ -16,7 +16,9 @@ Modelled on Anki's `QueryOp` / `CollectionOp`:
 `detached=True` runs a job on a daemon thread instead of the pool, for work that waits on the
 network (a refresh, a subscription, image downloads): Qt waits for its pool's threads when the
 application quits, and closing the window must not wait for a slow server. Abandoning such
-work is safe: each source is stored in its own transaction.
+work is safe: each source is stored in its own transaction. A detached write does not
+queue behind the one writer (it would hold the queue for as long as the network takes); the
+store's IMMEDIATE transactions keep it and the queued writes from overlapping.
 
 Never touch a widget inside `read` or `write`; do that in the callbacks.
 """
