@@ -18,7 +18,7 @@ from newsdesk.services.sample import load_sample
 from newsdesk.services.stories import group_stream, list_stories, update_stories
 from newsdesk.store import open_store
 from newsdesk.store.sqlite.migrations import migrations
-from tests.unit.analysis.test_stories import STREAM
+from tests.unit.analysis.stories.test_tfidf import STREAM
 
 # What grouping gave the sample corpus before the model became a plug: id, size, label.
 SAMPLE_STORIES = [

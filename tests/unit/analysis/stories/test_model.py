@@ -21,7 +21,7 @@ from newsdesk.analysis.stories import (
     decode_features,
     encode_features,
 )
-from tests.unit.analysis.test_stories import STREAM
+from tests.unit.analysis.stories.test_tfidf import STREAM
 
 
 class FirstWordModel:
