@@ -152,10 +152,11 @@ class JobRunner(QObject):
         self._on_error = on_error
         self._writer = QThreadPool(self)  # one writer: writes land in the order asked
         self._writer.setMaxThreadCount(1)
-        # Long work nobody waits for (warming comparisons) runs here, one job at a time, so
-        # it never takes the threads the views' reads need.
+        # Work nobody waits for (warming comparisons, topic counts: full-text queries that
+        # take seconds at a million articles) runs here, so it never takes the threads the
+        # reads that follow the selection need.
         self._background = QThreadPool(self)
-        self._background.setMaxThreadCount(1)
+        self._background.setMaxThreadCount(2)
         self._lock = threading.Lock()
         self._running: dict[str, Store] = {}
         self._generations: dict[str, int] = {}
@@ -246,10 +247,12 @@ class JobRunner(QObject):
                     detached=detached)
 
     def latest(self, key: str, read: Callable[[Store], Any], *,
-               on_done: Callable[[Any], object], on_failed: OnFailed | None = None) -> None:
+               on_done: Callable[[Any], object], on_failed: OnFailed | None = None,
+               background: bool = False) -> None:
         """Run read(store) on its own interruptible connection; asking again under `key`
         (or closing) interrupts it and drops its answer, so a slow read never holds up
-        the newer one or the exit."""
+        the newer one or the exit. `background` (counts nobody is waiting on) runs it
+        beside, not among, the reads that follow the selection."""
         opener = self._open
         generation = self.supersede(key)
         failed = on_failed or (lambda error: log.warning("%s failed: %s", key, error))
@@ -272,7 +275,8 @@ class JobRunner(QObject):
                             del self._running[key]
 
         self._start(work, on_done=lambda result: on_done(result) if current() else None,
-                    on_failed=lambda error: failed(error) if current() else None)
+                    on_failed=lambda error: failed(error) if current() else None,
+                    pool=self._background if background else None)
 
     def supersede(self, key: str) -> int:
         """Drop the answer of the job under `key`, interrupting it if it runs; the new

@@ -196,7 +196,7 @@ class ViewActions(QObject):
         """Badges from maintained counts and indexed queries; topic counts follow."""
         views = self.nav.nav_model.view_queries()
         self.desk.jobs.latest("counts", lambda store: unread_counts(store, views),
-                              on_done=self._show_unread)
+                              on_done=self._show_unread, background=True)
         self._count_topics()
 
     def _show_unread(self, counts: UnreadCounts) -> None:
@@ -213,5 +213,5 @@ class ViewActions(QObject):
         if self.desk.closed() or not topics:
             return
         self.desk.jobs.latest("topic-counts", lambda store: count_unread(store, topics),
-                              on_done=self.nav.nav_model.set_topic_counts)
+                              on_done=self.nav.nav_model.set_topic_counts, background=True)
 
