@@ -1,7 +1,6 @@
 """The story pane in the window: it follows the selection, shows evidence on click, and
 reads everything it shows as jobs, never on the GUI thread."""
 
-import threading
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -240,49 +239,12 @@ def test_the_pane_draws_the_outline_and_counts_outlets_as_grouping_does(window, 
         assert f"<h4>{title}</h4>" in details
 
 
-class RecordingStore:
-    """A store that notes, for every method called on it or on its facets, whether the GUI
-    thread called (as in test_window.py)."""
-
-    FACETS = ("sources", "articles", "reading", "topics", "stories", "caches")
-
-    def __init__(self, store, calls: list[tuple[str, bool]], prefix: str = "") -> None:
-        self._store, self._calls, self._prefix = store, calls, prefix
-
-    def __getattr__(self, name):
-        value = getattr(self._store, name)
-        if not self._prefix and name in self.FACETS:
-            return RecordingStore(value, self._calls, f"{name}.")
-        if not callable(value):
-            return value
-
-        def call(*args, **kwargs):
-            self._calls.append((self._prefix + name,
-                                threading.current_thread() is threading.main_thread()))
-            return value(*args, **kwargs)
-
-        return call
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._store.close()
-
-
 def test_the_visible_pane_never_touches_the_store_on_the_gui_thread(
-        qtbot, store, qsettings, monkeypatch, tmp_path):
+        qtbot, store, recorded_window, tmp_path):
     """Following the selection, reloading and exporting with the pane open are all jobs:
     wrap the window's store and every connection its jobs open, and look at the threads."""
-    from newsdesk.gui import mainwindow
-    from newsdesk.store import open_store
-
     load_sample(store)
-    calls: list[tuple[str, bool]] = []
-    monkeypatch.setattr(mainwindow, "open_store",
-                        lambda url, **kwargs: RecordingStore(open_store(url, **kwargs), calls))
-    window = mainwindow.MainWindow(RecordingStore(store, calls), qsettings)
-    qtbot.addWidget(window)
+    window, calls = recorded_window()
     window.show()
     window.story_dock.show()
     qtbot.waitExposed(window)
