@@ -8,29 +8,12 @@ a spelling here breaks somebody's script: add keys, never rename them.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
+from newsdesk.dates import to_iso
 from newsdesk.models import Article, Source, StorySummary
 
 JsonRecord = dict[str, Any]
-
-
-def to_iso(value: datetime | None) -> str | None:
-    """The contract's time: UTC to the second, 2024-01-02T03:04:05Z, always 20 characters.
-
-    Not strftime (glibc's %Y writes year 1 as "1"), and never an OverflowError at the
-    ends of the calendar: the wall time is kept there. (The SQLite store happens to write
-    the same text; formats import no store, so this is the contract's own.)
-    """
-    if value is None:
-        return None
-    try:
-        value = value.astimezone(UTC)
-    except OverflowError:  # year 1 east of UTC or 9999 west of it
-        value = value.replace(tzinfo=UTC)
-    return (f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
-            f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}Z")
 
 
 def source_record(source: Source, articles: int) -> JsonRecord:

@@ -1,8 +1,8 @@
 """Storage. `newsdesk.store.api` is the whole public contract; backends implement it.
 
 Open a store with `open_store(url)`: `sqlite:///path` (or a plain path) is the embedded
-SQLite store. Callers import `Store` (the Protocol), `open_store`, `to_iso` and `from_iso`
-from here; nothing outside `newsdesk.store` names a backend.
+SQLite store. Callers import `Store` (the Protocol) and `open_store` from here; nothing
+outside `newsdesk.store` names a backend. Stored dates are written by `newsdesk.dates`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from pathlib import Path
 
 from newsdesk.errors import StoreError
 from newsdesk.store.api import Store
-from newsdesk.store.dates import from_iso, to_iso
 
-__all__ = ["Store", "from_iso", "open_store", "to_iso"]
+__all__ = ["Store", "open_store"]
 
 SCHEMES = ("sqlite",)
 

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
+from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError, QueryError, StoreError
 from newsdesk.models import Article, ArticleQuery, Enclosure, Headline, UpsertResult
-from newsdesk.store.dates import from_iso, to_iso
 from newsdesk.store.query import And, parse_query, parse_saved_query, to_fts5
 from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
 

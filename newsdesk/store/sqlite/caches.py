@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from newsdesk.dates import to_iso
 from newsdesk.models import Article
-from newsdesk.store.dates import to_iso
 from newsdesk.store.sqlite.core import Core
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError
 from newsdesk.models import ArticleQuery
 from newsdesk.store.api import ArticleStatus
-from newsdesk.store.dates import from_iso, to_iso
 from newsdesk.store.sqlite.articles import join_for, where_clause
 from newsdesk.store.sqlite.core import Core
 

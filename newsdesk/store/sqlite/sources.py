@@ -7,10 +7,10 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
+from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Source
 from newsdesk.store.api import FetchLogEntry, SourceChanges
-from newsdesk.store.dates import from_iso, to_iso
 from newsdesk.store.sqlite.core import Core
 
 _FIELDS = frozenset(SourceChanges.__annotations__)

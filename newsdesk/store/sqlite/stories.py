@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from newsdesk.dates import to_iso
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, StoryMember, StorySummary
 from newsdesk.outlets import outlet_names
@@ -19,7 +20,6 @@ from newsdesk.store.api import (
     StoryAssignment,
     StoryRecord,
 )
-from newsdesk.store.dates import to_iso
 from newsdesk.store.sqlite.articles import row_to_article, stored_date
 from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
 

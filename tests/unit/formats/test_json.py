@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from newsdesk.dates import to_iso as stored_iso
 from newsdesk.formats.json import cluster_line, source_line, source_record, story_line, to_iso
 from newsdesk.models import Source, StorySummary
-from newsdesk.store import to_iso as stored_iso
 
 WHEN = datetime(2024, 5, 1, 12, 30, 5, tzinfo=UTC)
 

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from newsdesk.dates import from_iso, to_iso
 from newsdesk.ingest.normalize import normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.models import ArticleQuery, Source
-from newsdesk.store import from_iso, to_iso
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 

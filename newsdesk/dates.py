@@ -1,7 +1,6 @@
-"""How dates are written to and read from storage: one text form, whatever the backend.
-
-Callers use these too (the CLI prints stored dates, the JSON contract writes them), so they
-live outside any backend.
+"""Dates as text: one form (UTC to the second, 20 characters, sortable) for what the store
+keeps and what the --json contract writes, so the two can never drift apart. Ground level:
+the store and formats/ both use it, and neither may import the other.
 """
 
 from __future__ import annotations
