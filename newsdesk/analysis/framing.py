@@ -17,7 +17,7 @@ import html
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -621,38 +621,6 @@ def _words_and_phrases(single: list[tuple[str, float, int]], pairs: list[tuple[s
         if len(chosen) == top:
             break
     return chosen
-
-
-def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
-    """Rebuild a Comparison from `dataclasses.asdict` output that went through JSON
-    (the store caches comparisons that way)."""
-    def ev(items: Iterable[Mapping[str, str]]) -> tuple[Evidence, ...]:
-        return tuple(Evidence(**e) for e in items)
-
-    outlets = []
-    for o in data["outlets"]:
-        outlets.append(OutletFrame(
-            outlet=o["outlet"], headlines=ev(o["headlines"]),
-            headline_words=tuple(o["headline_words"]),
-            distinctive=tuple(ScoredTerm(t["term"], t["z"], t["count"], ev(t["evidence"]))
-                              for t in o["distinctive"]),
-            voices=tuple(Voice(v["name"], ev(v["evidence"])) for v in o["voices"]),
-            missing_voices=tuple(o["missing_voices"]), hedges=ev(o["hedges"]),
-            loaded=tuple(LoadedTerm(t["word"], Evidence(**t["evidence"])) for t in o["loaded"]),
-            tone=o["tone"],
-            tone_evidence=tuple((score, Evidence(**e)) for score, e in o["tone_evidence"]),
-            frames=dict(o["frames"]),
-            frame_evidence={k: ev(v) for k, v in o["frame_evidence"].items()},
-            links_to_outlets=tuple(o["links_to_outlets"]),
-            primary_sources=tuple(o["primary_sources"]),
-            link_evidence={k: ev(v) for k, v in o["link_evidence"].items()}, kind=o["kind"],
-            kind_reason=o["kind_reason"]))
-    return Comparison(
-        timeline=tuple(TimelineEntry(t["outlet"], datetime.fromisoformat(t["published"]),
-                                     t["hours_after_first"], t["article_id"])
-                       for t in data["timeline"]),
-        common_core=tuple(data["common_core"]), outlets=tuple(outlets),
-        core_evidence={k: ev(v) for k, v in data["core_evidence"].items()})
 
 
 def clear_caches() -> None:

@@ -21,10 +21,9 @@ from newsdesk.analysis.framing import (
     FramingArticle,
     analysis_fingerprint,
     compare,
-    comparison_from_dict,
 )
 from newsdesk.errors import NotFoundError, StoreError
-from newsdesk.formats.comparison_json import to_json
+from newsdesk.formats.comparison_json import comparison_from_dict, to_json
 from newsdesk.formats.html_report import to_html
 from newsdesk.formats.markdown_report import to_markdown
 from newsdesk.models import Article, Source
