@@ -108,11 +108,6 @@ def stories_of(store: Store, article_ids: Sequence[str]) -> frozenset[int]:
     return frozenset(s for s in found if s is not None)
 
 
-def group_everything(store: Store) -> int:
-    """Catch up: put every article that is in no story yet into one (memory stays bounded)."""
-    return update_stories(store)
-
-
 def count_new_by_topic(store: Store, topics: Iterable[str],
                        article_ids: Sequence[str]) -> dict[str, int]:
     """How many of `article_ids` each topic matches (for "3 new on Courts" notifications).

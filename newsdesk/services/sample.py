@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from newsdesk.ingest.sample import SampleLoad, store_sample
 from newsdesk.services.changes import Changes
-from newsdesk.services.refresh import group_everything, stories_of
+from newsdesk.services.refresh import stories_of
+from newsdesk.services.stories import update_stories
 from newsdesk.store import Store
 
 
@@ -27,7 +28,7 @@ def load_sample(store: Store) -> SampleLoaded:
     others still load. Loading twice changes nothing.
     """
     loaded = store_sample(store)
-    placed = group_everything(store)  # also catches up on articles stored before stories
+    placed = update_stories(store)  # also catches up on articles stored before stories
     # Older articles that joined stories too are not named one by one: the list of
     # sources and stories is redrawn instead.
     caught_up = placed > len(loaded.new_ids)
