@@ -124,6 +124,11 @@ class ArticleQuery:
     ids: tuple[str, ...] | None = None
     story_id: int | None = None
     keep_ids: tuple[str, ...] = ()  # with unread_only: also these, read or not
+    tag: str | None = None  # only articles with this tag (case-insensitive)
+    untagged: bool = False  # only articles with no tag at all
+    codebook: str | None = None  # only articles some editor coded in this codebook...
+    code_value: str | None = None  # ... with this value (needs codebook)
+    annotated: bool = False  # only articles with any tag, code or note
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,3 +251,95 @@ class RefreshReport:
     @property
     def unchanged_sources(self) -> int:
         return sum(1 for s in self.sources if s.outcome in ("unchanged", "not_modified"))
+
+
+# ------------------------------------------------------------------ the coverage desk
+
+
+@dataclass(frozen=True, slots=True)
+class TextQuote:
+    """A passage anchored as W3C Web Annotation's TextQuoteSelector: the exact words and a
+    little of the text before and after them, so it can be found again after an edit."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One thing an editor said about an article or a story: a tag, a code or a note.
+
+    `kind` is "tag", "code" or "note". `target` is "article", or "story": a story's
+    annotations are kept on its anchor article (its oldest member when annotated), so they
+    follow that article through re-grouping. The fields a kind does not use stay empty.
+    `id` identifies a note everywhere (a UUID, kept by export and import); tags and codes
+    are identified by what they say (article, target, tag or codebook, editor).
+    """
+
+    kind: str
+    article_id: str
+    editor: str
+    created: datetime
+    target: str = "article"
+    tag: str = ""  # kind "tag"
+    codebook: str = ""  # kind "code"
+    value: str = ""  # kind "code"
+    id: str = ""  # kind "note"
+    text: str = ""  # kind "note": plain text
+    quote: TextQuote | None = None  # kind "note": a highlight's passage
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag with its colour ("#rrggbb", or "" for the default) and how often it is used."""
+
+    name: str
+    color: str = ""
+    articles: int = 0
+    stories: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Codebook:
+    """A set of fixed values an editor codes an article with (one value per editor)."""
+
+    name: str
+    values: tuple[str, ...]
+    description: str = ""
+    builtin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """How another database finds the same article: canonical URL, then GUID and feed URL
+    (article ids are local: they hash the local source id). The rest is for people."""
+
+    url: str | None
+    guid: str | None = None
+    feed_url: str | None = None
+    title: str = ""
+    outlet: str = ""
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CoveredArticle:
+    """One article of a coverage export with every annotation on it (and on its story)."""
+
+    ref: ArticleRef
+    annotations: tuple[Annotation, ...]
+    article_id: str = ""
+    story_id: int | None = None
+    story_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What an export holds: annotated articles, and the codebooks and tags they use."""
+
+    title: str
+    created: datetime
+    articles: tuple[CoveredArticle, ...]
+    codebooks: tuple[Codebook, ...] = ()
+    tags: tuple[Tag, ...] = ()

@@ -1,8 +1,8 @@
 """THE public storage API: everything NewsDesk may ask of a store, and nothing else.
 
 A store is split into facets, each its own manager (Anki's `col.decks`, `col.tags`):
-`store.sources`, `store.articles`, `store.reading`, `store.topics`, `store.stories` and
-`store.caches`. Records go in and come out frozen; no method hands out a backend's rows,
+`store.sources`, `store.articles`, `store.reading`, `store.topics`, `store.stories`,
+`store.annotations` and `store.caches`. Records go in and come out frozen; no method hands out a backend's rows,
 row ids or file paths. Backends (today `newsdesk.store.sqlite`) implement these
 Protocols; open one with `newsdesk.store.open_store(url)`.
 
@@ -23,12 +23,17 @@ from datetime import datetime
 from typing import Any, Protocol, TypedDict
 
 from newsdesk.models import (
+    Annotation,
     Article,
     ArticleQuery,
+    ArticleRef,
+    Codebook,
     Headline,
     Source,
     StoryMember,
     StorySummary,
+    Tag,
+    TextQuote,
     Topic,
     UpsertResult,
 )
@@ -389,6 +394,136 @@ class StoriesFacet(Protocol):
         ...
 
 
+class AnnotationsFacet(Protocol):
+    """What editors say about articles and stories: tags, codes and notes (see
+    `newsdesk.models.Annotation`), the tags' colours and the codebooks.
+
+    Every annotation carries its editor and time. They are the user's work: refetches that
+    change an article, re-grouping and removing a story keep them; only removing the
+    article (with its source) removes its annotations. Article ids given that are not
+    stored raise NotFoundError and change nothing. Tag names compare case-insensitively
+    and keep the spelling they were first given.
+    """
+
+    def tag(self, article_ids: Sequence[str], tags: Sequence[str], editor: str, *,
+            target: str = "article") -> builtins.list[Annotation]:
+        """Give every article every tag (a new tag is created without colour) in one
+        transaction; return the assignments that are new (the undo of this call is
+        `remove` of them). Raises ValueError for an empty tag name. Idempotent: a second
+        call returns []."""
+        ...
+
+    def untag(self, article_ids: Sequence[str], tags: Sequence[str], *,
+              target: str = "article") -> builtins.list[Annotation]:
+        """Take the tags (by any editor) off the articles; return the assignments removed
+        (the undo of this call is `restore` of them). Idempotent."""
+        ...
+
+    def code(self, article_ids: Sequence[str], codebook: str, value: str,
+             editor: str) -> tuple[builtins.list[Annotation], builtins.list[Annotation]]:
+        """Set `editor`'s value of `codebook` on every article, replacing that editor's
+        previous value; return (new codes, replaced codes) for undo. Raises NotFoundError
+        for an unknown codebook and ValueError for a value not in it, changing nothing.
+        Idempotent."""
+        ...
+
+    def uncode(self, article_ids: Sequence[str], codebook: str,
+               editor: str) -> builtins.list[Annotation]:
+        """Remove `editor`'s codes of `codebook` from the articles; return them. Idempotent."""
+        ...
+
+    def add_note(self, article_id: str, text: str, editor: str, *,
+                 quote: TextQuote | None = None, target: str = "article") -> Annotation:
+        """Keep a note (with its highlighted passage, when given) under a new UUID; return
+        it. Raises ValueError for empty text. Not idempotent: each call is a note."""
+        ...
+
+    def edit_note(self, note_id: str, text: str) -> Annotation:
+        """Change a note's text; return it. Raises NotFoundError, ValueError for empty
+        text. Idempotent."""
+        ...
+
+    def restore(self, annotations: Sequence[Annotation]) -> builtins.list[Annotation]:
+        """Store annotations exactly as given (editor, time and note ids kept: undo and
+        import), in one transaction; return those that were not there already. A code
+        replaces the same editor's code of that codebook; a codebook that does not exist,
+        or a value outside it, raises NotFoundError or ValueError and changes nothing.
+        Idempotent: a second call returns []."""
+        ...
+
+    def remove(self, annotations: Sequence[Annotation]) -> builtins.list[Annotation]:
+        """Remove exactly these annotations (tags and codes matched by what they say and
+        who said it, notes by id), in one transaction; return those that were there.
+        Idempotent."""
+        ...
+
+    def of_articles(self, article_ids: Sequence[str]) -> dict[str, builtins.list[Annotation]]:
+        """Every annotation on these articles (both targets), by article id, each list
+        tags, then codes, then notes, oldest first; articles without any are left out.
+        Reads only."""
+        ...
+
+    def coded(self, codebook: str) -> builtins.list[Annotation]:
+        """Every code of a codebook, by article then editor. Raises NotFoundError for an
+        unknown codebook. Reads only."""
+        ...
+
+    def tags(self) -> builtins.list[Tag]:
+        """Every tag with its colour and how many articles and stories have it, by name
+        (case-insensitive). Reads only."""
+        ...
+
+    def set_tag_color(self, name: str, color: str) -> Tag:
+        """Give a tag a colour ("#rrggbb", "" for none); return it. Raises NotFoundError
+        for an unknown tag, ValueError for a malformed colour. Idempotent."""
+        ...
+
+    def rename_tag(self, old: str, new: str) -> Tag:
+        """Rename a tag, keeping every assignment and its colour, in one transaction.
+        Raises NotFoundError (no `old`), ValueError (empty `new`) or StoreError (`new` is
+        another tag: merge instead), changing nothing. Renaming to another spelling of
+        the same name only changes the spelling. Idempotent."""
+        ...
+
+    def merge_tags(self, source: str, into: str) -> int:
+        """Move every assignment of `source` to `into` (created if missing, with
+        `source`'s colour), dropping duplicates, then delete `source`; return how many
+        assignments moved. Raises NotFoundError for an unknown `source`. Not idempotent
+        (the second call finds no `source`)."""
+        ...
+
+    def remove_tag(self, name: str) -> int:
+        """Delete a tag and all its assignments; return how many went. Raises
+        NotFoundError, so it is not idempotent."""
+        ...
+
+    def codebooks(self) -> builtins.list[Codebook]:
+        """Every codebook, the built-in ones first, then by name. Reads only."""
+        ...
+
+    def add_codebook(self, name: str, values: Sequence[str], description: str = "") -> Codebook:
+        """Create a codebook with these values (in this order, at least one, no duplicates,
+        none empty); return it. Raises ValueError for bad values, StoreError when the
+        name is taken by a codebook with other values. Idempotent."""
+        ...
+
+    def remove_codebook(self, name: str) -> int:
+        """Delete a codebook and every code made with it; return how many codes went.
+        Raises NotFoundError, so it is not idempotent."""
+        ...
+
+    def find_articles(self, refs: Sequence[ArticleRef]) -> builtins.list[str | None]:
+        """The local article id of each ref, or None: by canonical URL first, then by GUID
+        within the source of that feed URL, then by GUID alone when only one article has
+        it. Reads only."""
+        ...
+
+    def refs(self, article_ids: Sequence[str]) -> dict[str, ArticleRef]:
+        """How another database finds each of these articles (unknown ids left out).
+        Reads only."""
+        ...
+
+
 class CachesFacet(Protocol):
     """What is kept to save work or network: assets, comparisons, image permissions."""
 
@@ -471,6 +606,11 @@ class Store(Protocol):
     @property
     def stories(self) -> StoriesFacet:
         """Stories and grouping's state."""
+        ...
+
+    @property
+    def annotations(self) -> AnnotationsFacet:
+        """Editors' tags, codes and notes; tag colours; codebooks."""
         ...
 
     @property
