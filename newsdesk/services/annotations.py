@@ -121,7 +121,7 @@ def _clean_note(text: str) -> str:
     return cleaned
 
 
-def _check_articles(store: Store, article_ids: Sequence[str]) -> list[str]:
+def check_articles(store: Store, article_ids: Sequence[str]) -> list[str]:
     """The ids without repeats, in order; NotFoundError naming those not stored."""
     unique = list(dict.fromkeys(article_ids))
     if not unique:
@@ -137,7 +137,7 @@ def _check_articles(store: Store, article_ids: Sequence[str]) -> list[str]:
     return unique
 
 
-def _anchor(store: Store, story_id: int) -> tuple[str, list[str]]:
+def story_anchor(store: Store, story_id: int) -> tuple[str, list[str]]:
     """(the anchor article id, every member id) of a story; NotFoundError if it has none."""
     members = store.stories.members(story_id)
     if not members:
@@ -171,7 +171,7 @@ def codebook_value(book: Codebook, value: str) -> str:
                           f"number, 1 to {len(book.values)}).")
 
 
-def _find_tag(store: Store, name: str) -> Tag:
+def find_tag(store: Store, name: str) -> Tag:
     """The tag called `name` (any case); NotFoundError if there is none."""
     wanted = " ".join(name.split()).casefold() if isinstance(name, str) else ""
     for tag in store.annotations.tags():
@@ -208,7 +208,7 @@ def tag_articles(store: Store, article_ids: Sequence[str], tags: Sequence[str],
     """Give every article every tag (new tags are created); the Edit holds only the
     assignments that are new, so undoing it leaves older ones alone."""
     names = _clean_tags(tags)
-    ids = _check_articles(store, article_ids)
+    ids = check_articles(store, article_ids)
     added = store.annotations.tag(ids, names, editor)
     if not added:
         summary = (f"{'It' if len(ids) == 1 else 'They'} already had "
@@ -221,7 +221,7 @@ def tag_articles(store: Store, article_ids: Sequence[str], tags: Sequence[str],
 def untag_articles(store: Store, article_ids: Sequence[str], tags: Sequence[str]) -> Edit:
     """Take the tags (whoever gave them) off the articles; undo gives them back as they were."""
     names = _clean_tags(tags)
-    ids = _check_articles(store, article_ids)
+    ids = check_articles(store, article_ids)
     removed = store.annotations.untag(ids, names)
     summary = (_tag_summary("Untagged", len(_ids(removed)), "article", names) if removed
                else f"{'It' if len(ids) == 1 else 'They'} had no {', '.join(names)}.")
@@ -232,7 +232,7 @@ def tag_story(store: Store, story_id: int, tags: Sequence[str], editor: str) -> 
     """Tag a story: the tags are kept on its anchor (its oldest member) with target
     "story", unless one of its members already carries them for the story."""
     names = _clean_tags(tags)
-    anchor, members = _anchor(store, story_id)
+    anchor, members = story_anchor(store, story_id)
     have = {a.tag.casefold() for a in _story_level(store, members) if a.kind == "tag"}
     new = [n for n in names if n.casefold() not in have]
     added = store.annotations.tag([anchor], new, editor, target="story") if new else []
@@ -244,7 +244,7 @@ def tag_story(store: Store, story_id: int, tags: Sequence[str], editor: str) -> 
 def untag_story(store: Store, story_id: int, tags: Sequence[str]) -> Edit:
     """Take the tags off a story, from whichever of its members keeps them."""
     names = _clean_tags(tags)
-    _, members = _anchor(store, story_id)
+    _, members = story_anchor(store, story_id)
     removed = store.annotations.untag(members, names, target="story")
     summary = (f"Untagged story {story_id} of {', '.join(names)}." if removed
                else f"Story {story_id} had no {', '.join(names)}.")
@@ -273,7 +273,7 @@ def set_tag_color(store: Store, name: str, color: str) -> Changes:
     if wanted and not _COLOR.fullmatch(wanted):
         raise AnnotationError(f"{_shown(wanted, 20)!r} is not a colour: write it as #rrggbb, "
                               "e.g. #1f77b4.")
-    tag = _find_tag(store, name)
+    tag = find_tag(store, name)
     if tag.color.casefold() == wanted.casefold():
         return Changes()
     store.annotations.set_tag_color(tag.name, wanted.lower())
@@ -283,7 +283,7 @@ def set_tag_color(store: Store, name: str, color: str) -> Changes:
 def rename_tag(store: Store, old: str, new: str) -> Changes:
     """Rename a tag, keeping every assignment and its colour; a name another tag has is
     refused (merge them instead)."""
-    tag = _find_tag(store, old)
+    tag = find_tag(store, old)
     name = clean_tag(new)
     if name == tag.name:
         return Changes()
@@ -300,7 +300,7 @@ def rename_tag(store: Store, old: str, new: str) -> Changes:
 def merge_tags(store: Store, source: str, into: str) -> tuple[int, Changes]:
     """Move every assignment of `source` to `into` (created if missing) and delete
     `source`; return how many assignments moved."""
-    tag = _find_tag(store, source)
+    tag = find_tag(store, source)
     target = clean_tag(into)
     if target.casefold() == tag.name.casefold():
         raise AnnotationError(f"A tag cannot be merged into itself ({tag.name!r}).")
@@ -311,7 +311,7 @@ def merge_tags(store: Store, source: str, into: str) -> tuple[int, Changes]:
 
 def remove_tag(store: Store, name: str) -> tuple[int, Changes]:
     """Delete a tag and all its assignments; return how many went."""
-    tag = _find_tag(store, name)
+    tag = find_tag(store, name)
     changes = _tagged_changes(store, tag.name)
     count = store.annotations.remove_tag(tag.name)
     return count, changes
@@ -326,7 +326,7 @@ def code_articles(store: Store, article_ids: Sequence[str], codebook: str, value
     `value` is a value's name (any case) or its number from 1 (the keys 1..9)."""
     book = find_codebook(store, codebook)
     chosen = codebook_value(book, value)
-    ids = _check_articles(store, article_ids)
+    ids = check_articles(store, article_ids)
     added, replaced = store.annotations.code(ids, book.name, chosen, editor)
     summary = (f"Coded {_plural(len(_ids(added)), 'article')} {book.name} = {chosen}."
                if added else f"{'It was' if len(ids) == 1 else 'They were'} already coded "
@@ -339,7 +339,7 @@ def uncode_articles(store: Store, article_ids: Sequence[str], codebook: str,
                     editor: str) -> Edit:
     """Remove `editor`'s codes of a codebook from the articles."""
     book = find_codebook(store, codebook)
-    ids = _check_articles(store, article_ids)
+    ids = check_articles(store, article_ids)
     removed = store.annotations.uncode(ids, book.name, editor)
     summary = (f"Removed the {book.name} code of {_plural(len(_ids(removed)), 'article')}."
                if removed else f"There was no {book.name} code of {editor} to remove.")
@@ -421,7 +421,7 @@ def add_note(store: Store, article_id: str, text: str, editor: str, *,
 def add_story_note(store: Store, story_id: int, text: str, editor: str) -> Edit:
     """Keep a note on a story (on its anchor article, target "story")."""
     body = _clean_note(text)
-    anchor, members = _anchor(store, story_id)
+    anchor, members = story_anchor(store, story_id)
     note = store.annotations.add_note(anchor, body, editor, target="story")
     return Edit(added=(note,), changes=_edit_changes((note,), (), members),
                 summary=f"Added a note to story {story_id}.")
@@ -547,7 +547,7 @@ def article_annotations(store: Store, article_id: str) -> ArticleAnnotations:
 def story_annotations(store: Store, story_id: int) -> tuple[list[Annotation], list[Annotation]]:
     """(the story's own annotations, its articles' annotations); NotFoundError for an
     unknown story."""
-    _, members = _anchor(store, story_id)
+    _, members = story_anchor(store, story_id)
     found = store.annotations.of_articles(members)
     everything = [a for m in members for a in found.get(m, ())]
     level = sorted((a for a in everything if a.target == "story"),
@@ -570,7 +570,7 @@ def list_articles(store: Store, *, tag: str | None = None, untagged: bool = Fals
     by a tag (NotFoundError for a tag that is none) or by having no tag."""
     if tag is not None and untagged:
         raise AnnotationError("Choose either a tag or untagged articles, not both.")
-    name = _find_tag(store, tag).name if tag is not None else None
+    name = find_tag(store, tag).name if tag is not None else None
     if source_id is not None:
         store.sources.get(source_id)
     query = ArticleQuery(source_id=source_id, topic=topic, since=since, tag=name,
