@@ -52,7 +52,7 @@ def _pairable(units: Mapping[str, Mapping[str, str]]) -> dict[str, Mapping[str, 
 
 def _disagreement(units: Mapping[str, Mapping[str, str]]) -> tuple[float, float, int]:
     """(D_o, D_e, n) over the pairable units; D_o = D_e = 0 when nothing is pairable."""
-    coincidences: Counter[tuple[str, str]] = Counter()
+    coincidences: defaultdict[tuple[str, str], float] = defaultdict(float)
     for coded in _pairable(units).values():
         m = len(coded)
         counts = Counter(coded.values())
@@ -61,7 +61,7 @@ def _disagreement(units: Mapping[str, Mapping[str, str]]) -> tuple[float, float,
                 pairs = n_c * (n_k - 1) if c == k else n_c * n_k
                 if pairs:
                     coincidences[(c, k)] += pairs / (m - 1)
-    totals: Counter[str] = Counter()
+    totals: defaultdict[str, float] = defaultdict(float)
     for (c, _k), o in coincidences.items():
         totals[c] += o
     n = sum(totals.values())
