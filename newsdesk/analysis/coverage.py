@@ -38,9 +38,9 @@ def coverage_table(codebook: Codebook, rows: Sequence[tuple[str, str, str | None
     spelling = {v.casefold(): v for v in codebook.values}
     per_article: dict[tuple[str, str], list[str]] = {}
     for outlet, article_id, value in rows:
-        values = per_article.setdefault((outlet, article_id), [])
+        coded = per_article.setdefault((outlet, article_id), [])
         if value is not None:
-            values.append(spelling.get(value.casefold(), value))
+            coded.append(spelling.get(value.casefold(), value))
     extra = sorted({v for vs in per_article.values() for v in vs} - set(codebook.values),
                    key=str.casefold)
     values = (*codebook.values, *extra)
