@@ -681,3 +681,47 @@ def test_find_articles_and_refs(store):
     assert found[:4] == [articles[0].id, articles[1].id, articles[1].id, None]
     assert found[4] in {d.id for d in dupes} and found[5] is None
     assert lazy.id
+
+
+def test_views_filter_by_tag_code_and_annotations(store):
+    _, articles = _load(store)
+    _, more = _load(store, "duplicate_guids.xml", "https://lazy.example/feed")
+    store.articles.upsert(articles + more)
+    c, b, a = (h.id for h in store.articles.headlines(ArticleQuery(source_id=more[0].source_id),
+                                                       limit=3))  # Story C, B, A: newest first
+    store.annotations.tag([c, b, a, articles[0].id], ["Courts"], "ann")
+    store.annotations.tag([articles[1].id], ["other"], "ann", target="story")
+    store.annotations.code([b, articles[1].id], "Coverage", "Critical", "ann")
+    store.annotations.add_note(articles[1].id, "see", "bob")
+
+    def ids(**filters):
+        query = ArticleQuery(**filters)
+        listed = [x.id for x in store.articles.list(query)]
+        assert store.articles.count_where(query) == len(listed)
+        assert [h.id for h in store.articles.headlines(query, limit=50)] == listed
+        return listed
+
+    assert set(ids(tag="courts")) == {a, b, c, articles[0].id}
+    assert ids(tag="courts", source_id=more[0].source_id) == [c, b, a]
+    assert ids(tag="other") == []  # a story tag is not an article tag
+    assert set(ids(untagged=True)) == {articles[1].id}
+    assert set(ids(codebook="coverage")) == {b, articles[1].id}
+    assert ids(codebook="Coverage", code_value="critical", tag="Courts") == [b]
+    assert ids(codebook="Coverage", code_value="neutral") == []
+    assert set(ids(annotated=True)) == {a, b, c, articles[0].id, articles[1].id}
+    store.reading.set_read([c])
+    assert ids(tag="courts", unread_only=True, source_id=more[0].source_id) == [b, a]
+    store.reading.set_starred(a)
+    assert ids(tag="courts", starred_only=True) == [a]
+    assert ids(tag="courts", search="story") == [c, b, a]
+    with pytest.raises(ValueError):
+        store.articles.list(code_value="critical")
+    query = ArticleQuery(tag="COURTS", source_id=more[0].source_id)
+    first = store.articles.headlines(query, limit=2)
+    rest = store.articles.headlines(query, limit=2, after=first[-1])
+    assert [h.id for h in first + rest] == [c, b, a]
+    oldest = store.articles.headlines(query, limit=2, newest_first=False)
+    assert [h.id for h in oldest + store.articles.headlines(
+        query, limit=2, after=oldest[-1], newest_first=False)] == [a, b, c]
+    assert store.reading.mark_read_where(ArticleQuery(tag="courts"))[1] == 3
+    assert store.reading.unread_count() == 1  # the untagged article

@@ -238,3 +238,26 @@ def test_migration_moves_old_tags_and_notes_into_annotations(tmp_path):
         assert [n for (n,) in store.raw_sql("SELECT note FROM statuses")] == [None] * 3
         assert store.raw_sql("SELECT name FROM sqlite_master WHERE name = 'article_tags'") == []
         assert store.integrity_problems() == []
+
+
+def test_a_big_tag_walks_the_date_index_and_gives_the_same_pages(tmp_path, monkeypatch):
+    from newsdesk.models import ArticleQuery
+    from newsdesk.store.sqlite import articles as sqlite_articles
+    from newsdesk.store.sqlite.articles import join_for, where_clause
+
+    with open_store(tmp_path / "walk.db") as store:
+        _, articles = _load(store, "duplicate_guids.xml", "https://lazy.example/feed")
+        store.articles.upsert(articles)
+        store.annotations.tag([a.id for a in articles], ["big"], "ann")
+        query = ArticleQuery(tag="big")
+        looked_up = [h.id for h in store.articles.headlines(query, limit=2)]
+        monkeypatch.setattr(sqlite_articles, "_MANY", 1)  # now "many" articles have the tag
+        where, params, _ = where_clause(store._core, query, ordered=True)
+        plan = " ".join(r[3] for r in store.raw_sql(
+            f"EXPLAIN QUERY PLAN SELECT a.id FROM articles a {join_for(query)} statuses s "
+            f"ON s.article_id = a.id{where} ORDER BY a.published DESC, a.num DESC LIMIT 2",
+            params))
+        assert "SCAN a USING INDEX articles_published" in plan
+        walked = store.articles.headlines(query, limit=2)
+        assert [h.id for h in walked] == looked_up
+        assert len(store.articles.headlines(query, limit=2, after=walked[-1])) == 1
