@@ -165,22 +165,22 @@ def build_coverage(store: Store, *, tag: str | None = None, story_id: int | None
     stories: dict[str, int | None] = {i: store.stories.story_of(i) for i in ids}
     labels: dict[int, str] = {}
     level: dict[int, list[Annotation]] = {}
-    for story in {s for s in stories.values() if s is not None}:
-        members = [m.article_id for m in store.stories.members(story)]
+    for one in {s for s in stories.values() if s is not None}:
+        members = [m.article_id for m in store.stories.members(one)]
         kept = store.annotations.of_articles(members)
-        level[story] = [a for m in members for a in kept.get(m, ()) if a.target == "story"]
-        labels[story] = store.stories.label(story)
+        level[one] = [a for m in members for a in kept.get(m, ()) if a.target == "story"]
+        labels[one] = store.stories.label(one)
     covered: list[CoveredArticle] = []
     for article_id in ids:
         if article_id not in refs:  # removed meanwhile
             continue
         story = stories[article_id]
         own = list(found.get(article_id, ()))
-        shared = [a for a in level.get(story, []) if a.article_id != article_id] \
-            if story is not None else []
+        shared = [] if story is None else [a for a in level.get(story, [])
+                                           if a.article_id != article_id]
         covered.append(CoveredArticle(ref=refs[article_id], annotations=tuple(own + shared),
                                       article_id=article_id, story_id=story,
-                                      story_label=labels.get(story, "") if story else ""))
+                                      story_label="" if story is None else labels[story]))
     covered.sort(key=lambda c: (c.ref.published or datetime.min.replace(tzinfo=UTC),
                                 c.ref.url or "", c.article_id))
     everything = [a for c in covered for a in c.annotations]
