@@ -44,9 +44,9 @@ code's value against a codebook defined in the same file) and raises AnnotationF
 ("Line N: ...") on the first bad one, before anything is returned: all or nothing.
 
 CSV (RFC 4180, CRLF line ends): one row per article and annotation (an article without any
-gets one row with the annotation columns empty), columns COLUMNS; `tags` lists the article's and its story's tags
-separated by "; ". A cell starting with = + - @ (or a tab or carriage return) gets a leading
-' so a spreadsheet shows it instead of running it as a formula.
+gets one row with the annotation columns empty), columns COLUMNS; `tags` lists the
+article's and its story's tags separated by "; ". A cell starting with = + - @ (or a tab or
+carriage return) gets a leading ' so a spreadsheet shows it instead of running it as a formula.
 """
 
 from __future__ import annotations
