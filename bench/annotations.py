@@ -21,12 +21,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsdesk.dates import to_iso
-from newsdesk.models import ArticleQuery
+from newsdesk.models import Annotation, ArticleQuery
 from newsdesk.store import Store, open_store
 
 SOURCES = 200
@@ -84,7 +85,7 @@ def measure(store: Store, ids: list[str], runs: int) -> None:
         desk.tag(wide[start:start + 100_000], ["wide"], "bench")
     print(f"setup: tagged {len(wide):,} articles 'wide' in {time.perf_counter() - t:.1f} s")
     selected = rng.sample(ids, 1000)
-    done: list = []
+    done: list[list[Annotation]] = []
 
     def report(what: str, ms: float) -> None:
         print(f"{what:<52} {ms:8.1f} ms")
@@ -121,16 +122,15 @@ def measure(store: Store, ids: list[str], runs: int) -> None:
     for name, size in (("bench", 1000), ("wide", len(wide))):
         query = ArticleQuery(tag=name)
         report(f"headlines, first page of tag '{name}' ({size:,})",
-               median_ms(runs, lambda q=query: store.articles.headlines(q, limit=50)))
+               median_ms(runs, partial(store.articles.headlines, query, limit=50)))
         deep = store.articles.headlines(query, limit=min(size - 50, 5000))[-1]
         report(f"headlines, page after row {min(size - 50, 5000):,}",
-               median_ms(runs, lambda q=query, d=deep: store.articles.headlines(
-                   q, limit=50, after=d)))
+               median_ms(runs, partial(store.articles.headlines, query, limit=50, after=deep)))
         unread = ArticleQuery(tag=name, unread_only=True)
         report("  the same tag, unread only, first page",
-               median_ms(runs, lambda q=unread: store.articles.headlines(q, limit=50)))
+               median_ms(runs, partial(store.articles.headlines, unread, limit=50)))
         report("  count_where with the tag",
-               median_ms(runs, lambda q=query: store.articles.count_where(q)))
+               median_ms(runs, partial(store.articles.count_where, query)))
     report("headlines, first page of untagged articles",
            median_ms(runs, lambda: store.articles.headlines(ArticleQuery(untagged=True),
                                                             limit=50)))
