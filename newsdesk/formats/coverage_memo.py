@@ -215,7 +215,7 @@ def _alpha_reading(a: Agreement) -> str:
         reading = "no better than chance: the editors agree about as often as random coding would"
     else:
         reading = "systematic disagreement: the editors disagree more often than chance would"
-    return (f"{reading}. (Krippendorff suggests 0.800 or more for conclusions, and 0.667 as the "
+    return (f"{reading[0].upper()}{reading[1:]}. (Krippendorff suggests 0.800 or more for conclusions, and 0.667 as the "
             "lowest for tentative ones; 1 is perfect agreement, 0 is chance.)")
 
 
@@ -402,13 +402,13 @@ def coverage_table_html(t: CoverageTable, *, title: str, dark: bool = False) -> 
     c = colors_for(dark)
     top = max([*t.counts.values(), *t.uncoded.values(), 1])
     body = [f"<header><h1>{_h(title)}</h1><p class=\"lede\">Coverage by outlet, coded with "
-            f"{_h(t.codebook)}; an article coded differently by editors who tie counts under "
-            "each value.</p></header>"]
+            f"{_h(t.codebook)}. Each article counts once, under the value most of its editors "
+            "chose; when they tie, under each tied value.</p></header>"]
     if not t.outlets:
         body.append('<p class="muted">No articles.</p>')
         return _page(f"{title} · NewsDesk coverage table", body, dark)
     body.append("<table><tr><th>Outlet</th>" + "".join(f"<th>{_h(v)}</th>" for v in t.values)
-                + '<th class="muted">uncoded</th></tr>')
+                + '<th class="muted">uncoded</th><th>articles</th></tr>')
     for outlet in t.outlets:
         cells = []
         for value in t.values:
@@ -421,6 +421,8 @@ def coverage_table_html(t: CoverageTable, *, title: str, dark: bool = False) -> 
                 cells.append('<td class="n zero">0</td>')
         uncoded = t.uncoded.get(outlet, 0)
         cells.append(f'<td class="n{" zero" if not uncoded else ""}">{uncoded}</td>')
+        total = len({a for v in t.values for a in t.articles.get((outlet, v), ())}) + uncoded
+        cells.append(f'<td class="n"><b>{total}</b></td>')
         body.append(f"<tr><td>{_h(outlet) or 'Unknown outlet'}</td>" + "".join(cells) + "</tr>")
     body.append("</table>")
     return _page(f"{title} · NewsDesk coverage table", body, dark)
