@@ -215,8 +215,9 @@ def _alpha_reading(a: Agreement) -> str:
         reading = "no better than chance: the editors agree about as often as random coding would"
     else:
         reading = "systematic disagreement: the editors disagree more often than chance would"
-    return (f"{reading[0].upper()}{reading[1:]}. (Krippendorff suggests 0.800 or more for conclusions, and 0.667 as the "
-            "lowest for tentative ones; 1 is perfect agreement, 0 is chance.)")
+    return (f"{reading[0].upper()}{reading[1:]}. (Krippendorff suggests 0.800 or more for "
+            "conclusions, and 0.667 as the lowest for tentative ones; 1 is perfect agreement, "
+            "0 is chance.)")
 
 
 def _value_columns(a: Agreement) -> list[str]:
