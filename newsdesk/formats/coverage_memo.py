@@ -148,8 +148,8 @@ def _md_annotations(anns: list[Annotation]) -> list[str]:
         if note.quote is not None:
             lines += ["> " + line for line in _md_lines(note.quote.exact)]
             lines.append("")
-        if note.text.strip():
-            lines.append("  \n".join(_md_lines(note.text)))
+        if note.text.strip():  # hard line breaks: the editor's lines, then the author's
+            lines.append("  \n".join(_md_lines(note.text)) + "  ")
         verb = "highlighted by" if note.quote is not None and not note.text.strip() else "—"
         lines.append(f"*{verb} {_md(_editor(note.editor))}, {_when(note.created)}*")
     return lines

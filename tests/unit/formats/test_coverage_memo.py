@@ -63,7 +63,7 @@ def test_markdown_memo_holds_what_a_reader_needs():
     assert "- Tags: budget" in md
     assert "- Coverage: critical (alice), neutral (bob)" in md
     assert "> cut by ten percent" in md
-    assert "Which figure is right?  \nAsk the desk." in md
+    assert "Which figure is right?  \nAsk the desk.  \n*— bob" in md
     assert "*— bob, 2024-05-01 12:30 UTC*" in md
     assert "## Stories" in md and md.count("ireland-case") == 1  # the story tag once
     assert "Follow this story." in md and "story: Budget 2025" in md
