@@ -9,10 +9,10 @@ nothing, so missing data is fine and any number of coders may take part.
 alpha = 1 - D_o / D_e, with D_o the observed and D_e the expected disagreement.
 Undefined cases return None rather than a number that looks like a finding:
 - no pairable unit (nothing to compare);
-- every pairable value the same (D_e = 0): Krippendorff's alpha is then 0/0. Krippendorff
-  (2011) says such data show no variation and cannot be assessed for reliability; we follow
-  him and return None (the desk shows "not defined: every coder chose the same value") rather
-  than the 1.0 some tools report.
+- every pairable value the same (D_e = 0): alpha is then 0/0, which Krippendorff leaves
+  undefined: data without variation cannot show whether coders agree because they apply the
+  codebook alike or because nothing varied. We return None (the reports say "not defined:
+  no variation") rather than the 1.0 some tools report, which would read as perfect agreement.
 """
 
 from __future__ import annotations
