@@ -83,7 +83,7 @@ def krippendorff_alpha_nominal(units: Mapping[str, Mapping[str, str]]) -> float 
 
 def agreement(codebook: str, codes: Sequence[Annotation]) -> Agreement:
     """The agreement record for `codebook` from codes (other kinds and codebooks are skipped;
-    an editor's newest code counts if one was given twice)."""
+    an editor's newest code counts if one was given twice; values ignore case)."""
     wanted = codebook.casefold()
     newest: dict[tuple[str, str], Annotation] = {}
     for code in codes:
@@ -93,8 +93,9 @@ def agreement(codebook: str, codes: Sequence[Annotation]) -> Agreement:
         if key not in newest or newest[key].created <= code.created:
             newest[key] = code
     units: dict[str, dict[str, str]] = defaultdict(dict)
+    spelling: dict[str, str] = {}  # values compare case-insensitively, like the store's
     for (article_id, editor), code in newest.items():
-        units[article_id][editor] = code.value
+        units[article_id][editor] = spelling.setdefault(code.value.casefold(), code.value)
     pairable = _pairable(units)
     observed, expected, n = _disagreement(pairable)
     coders = {editor for coded in pairable.values() for editor in coded}
