@@ -112,9 +112,10 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
     return list(cleaned.values())
 
 
-def _clean_note(text: str) -> str:
+def _clean_note(text: str, *, highlight: bool = False) -> str:
+    """The note's text, stripped; a highlight may have none (the passage says it)."""
     cleaned = text.strip() if isinstance(text, str) else ""
-    if not cleaned:
+    if not cleaned and not highlight:
         raise AnnotationError("A note cannot be empty: write what you want to say.")
     if len(cleaned) > MAX_NOTE_LENGTH:
         raise AnnotationError(f"The note is longer than {MAX_NOTE_LENGTH:,} characters.")
@@ -402,7 +403,7 @@ def add_note(store: Store, article_id: str, text: str, editor: str, *,
              quote: str | None = None) -> Edit:
     """Keep a note on an article; with `quote`, a highlight of that passage of the
     article's text (anchored by the passage and the words around it)."""
-    body = _clean_note(text)
+    body = _clean_note(text, highlight=quote is not None)
     article = _article(store, article_id)
     anchored = None
     if quote is not None:
@@ -433,30 +434,17 @@ def _probe(note_id: str) -> Annotation:
 
 
 def _note(store: Store, note_id: str) -> Annotation:
-    """The stored note with this id; NotFoundError if there is none.
-
-    The facet finds notes by id only to remove them, so this removes the note and puts
-    it back in one transaction that is rolled back: nothing is ever changed by it."""
-    found: list[Annotation] = []
+    """The stored note with this id; NotFoundError if there is none."""
     try:
-        with store.transaction():
-            found = store.annotations.remove([_probe(note_id)])
-            raise _Rollback()
-    except _Rollback:
-        pass
-    if not found:
-        raise NotFoundError(f"There is no note with id {_shown(note_id, 40)}.")
-    return found[0]
-
-
-class _Rollback(Exception):
-    """Leaves a transaction that only looked (see `_note`), undoing what it did."""
+        return store.annotations.note(note_id)
+    except NotFoundError:
+        raise NotFoundError(f"There is no note with id {_shown(note_id, 40)}.") from None
 
 
 def edit_note(store: Store, note_id: str, text: str) -> Edit:
     """Change a note's text (its editor, time and passage stay)."""
-    body = _clean_note(text)
     old = _note(store, note_id)
+    body = _clean_note(text, highlight=old.quote is not None)
     if old.text == body:
         return Edit(summary="The note is unchanged.")
     new = store.annotations.edit_note(note_id, body)

@@ -52,7 +52,6 @@ from newsdesk.store import Store
 log = logging.getLogger(__name__)
 
 FORMATS = ("csv", "jsonl", "md", "html")
-HIGHLIGHT_TEXT = "(highlight)"  # the text of an imported highlight that came without one
 _PAGE = 2000  # headline rows read per page when collecting an export's articles
 
 
@@ -332,8 +331,6 @@ class _Plan:
             self.keep_note(conflict_note(a, ref, a.article_id))
 
     def note(self, a: Annotation) -> None:
-        if not a.text.strip():  # a highlight without words (another tool's): the store
-            a = replace(a, text=HIGHLIGHT_TEXT)  # keeps notes with text
         current = self.notes.get(a.id)
         if current is None:
             self.notes[a.id] = a
@@ -393,14 +390,15 @@ def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
 
 
 def _colour_tags(store: Store, tags: Sequence[Tag]) -> bool:
-    """Give the imported colours to the tags here that have none; True if any changed."""
-    wanted = {t.name.casefold(): t.color for t in tags if t.color}
+    """Define the imported tags (a tag with no assignment in the file too), giving their
+    colours to tags here that have none; True if the tag list changed."""
+    if not tags:
+        return False
+    before = {t.name.casefold(): t.color for t in store.annotations.tags()}
     changed = False
-    for tag in store.annotations.tags() if wanted else []:
-        color = wanted.get(tag.name.casefold())
-        if color and not tag.color:
-            store.annotations.set_tag_color(tag.name, color)
-            changed = True
+    for tag in tags:
+        after = store.annotations.define_tag(tag.name, tag.color)
+        changed = changed or before.get(after.name.casefold()) != after.color
     return changed
 
 

@@ -429,12 +429,17 @@ class AnnotationsFacet(Protocol):
     def add_note(self, article_id: str, text: str, editor: str, *,
                  quote: TextQuote | None = None, target: str = "article") -> Annotation:
         """Keep a note (with its highlighted passage, when given) under a new UUID; return
-        it. Raises ValueError for empty text. Not idempotent: each call is a note."""
+        it. Raises ValueError for empty text without a quote (a bare highlight needs no
+        text). Not idempotent: each call is a note."""
+        ...
+
+    def note(self, note_id: str) -> Annotation:
+        """The note with this id; raises NotFoundError. Reads only."""
         ...
 
     def edit_note(self, note_id: str, text: str) -> Annotation:
         """Change a note's text; return it. Raises NotFoundError, ValueError for empty
-        text. Idempotent."""
+        text on a note without a quote. Idempotent."""
         ...
 
     def restore(self, annotations: Sequence[Annotation]) -> builtins.list[Annotation]:
@@ -467,6 +472,13 @@ class AnnotationsFacet(Protocol):
     def tags(self) -> builtins.list[Tag]:
         """Every tag with its colour and how many articles and stories have it, by name
         (case-insensitive). Reads only."""
+        ...
+
+    def define_tag(self, name: str, color: str = "") -> Tag:
+        """Make sure a tag exists, with no assignment needed (an import's tag list, a tag
+        created before use); an existing tag keeps its spelling and gets `color` only when
+        it has none. Return it. Raises ValueError for an empty name or a malformed colour.
+        Idempotent."""
         ...
 
     def set_tag_color(self, name: str, color: str) -> Tag:

@@ -625,8 +625,8 @@ def test_notes_with_quotes_round_trip(store):
     assert store.annotations.edit_note(note.id, "Checked") == edited
     with pytest.raises(NotFoundError):
         store.annotations.edit_note("no-such-note", "x")
-    with pytest.raises(ValueError):
-        store.annotations.edit_note(note.id, "  ")
+    with pytest.raises(ValueError):  # a highlight may lose its words, a note may not
+        store.annotations.edit_note(story.id, "  ")
     with pytest.raises(ValueError):
         store.annotations.add_note(ids[0], "", "ann")
     with pytest.raises(NotFoundError):
@@ -726,3 +726,32 @@ def test_views_filter_by_tag_code_and_annotations(store):
         query, limit=2, after=oldest[-1], newest_first=False)] == [a, b, c]
     assert store.reading.mark_read_where(ArticleQuery(tag="courts"))[1] == 3
     assert store.reading.unread_count() == 1  # the untagged article
+
+
+def test_note_reads_one_note_and_a_bare_highlight_needs_no_text(store):
+    from newsdesk.errors import NotFoundError
+    from newsdesk.models import TextQuote
+
+    article = _two(store)[0]
+    quoted = store.annotations.add_note(article, "", "ana", quote=TextQuote("exact words"))
+    assert store.annotations.note(quoted.id) == quoted
+    assert store.annotations.edit_note(quoted.id, "").text == ""
+    with pytest.raises(ValueError):
+        store.annotations.add_note(article, "  ", "ana")
+    plain = store.annotations.add_note(article, "words", "ana")
+    with pytest.raises(ValueError):
+        store.annotations.edit_note(plain.id, "")
+    with pytest.raises(NotFoundError):
+        store.annotations.note("no-such-note")
+
+
+def test_define_tag_creates_a_tag_without_assignments(store):
+    tag = store.annotations.define_tag("  Ireland   case ", "#AA0000")
+    assert (tag.name, tag.color, tag.articles) == ("Ireland case", "#aa0000", 0)
+    again = store.annotations.define_tag("ireland CASE", "#00ff00")
+    assert (again.name, again.color) == ("Ireland case", "#aa0000")  # kept: it had a colour
+    assert [t.name for t in store.annotations.tags()] == ["Ireland case"]
+    with pytest.raises(ValueError):
+        store.annotations.define_tag("x", "red")
+    with pytest.raises(ValueError):
+        store.annotations.define_tag("  ")

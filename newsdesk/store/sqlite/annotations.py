@@ -235,6 +235,19 @@ class SqliteAnnotations:
             raise NotFoundError(f"There is no tag named {name!r}.")
         return Tag(row[0], row[1], int(row[2]), int(row[3]))
 
+    def define_tag(self, name: str, color: str = "") -> Tag:
+        name = _tag_name(name)
+        color = color.strip()
+        if color and not _COLOR.fullmatch(color):
+            raise ValueError(f"{color!r} is not a colour: write it as #rrggbb, or leave it empty.")
+        with self._core.write() as conn:
+            stored = self._ensure_tags(conn, [name], to_iso(datetime.now(UTC)) or "",
+                                       color.lower())[name.casefold()]
+            if color:
+                conn.execute("UPDATE tags SET color = ? WHERE name = ? AND color = ''",
+                             [color.lower(), stored])
+            return self._tag_record(conn, stored)
+
     def set_tag_color(self, name: str, color: str) -> Tag:
         color = color.strip()
         if color and not _COLOR.fullmatch(color):
@@ -330,8 +343,8 @@ class SqliteAnnotations:
     def add_note(self, article_id: str, text: str, editor: str, *,
                  quote: TextQuote | None = None, target: str = "article") -> Annotation:
         _target(target)
-        if not text.strip():
-            raise ValueError("A note needs some text.")
+        if not text.strip() and quote is None:
+            raise ValueError("A note needs some text (or a highlighted passage).")
         note = Annotation(kind="note", article_id=article_id, editor=editor, created=_now(),
                           target=target, id=str(uuid.uuid4()), text=text, quote=quote)
         with self._core.write() as conn:
@@ -355,13 +368,21 @@ class SqliteAnnotations:
               "" if n.quote is None else n.quote.prefix,
               "" if n.quote is None else n.quote.suffix) for n in notes])
 
+    def note(self, note_id: str) -> Annotation:
+        rows = self._core.read("SELECT * FROM notes WHERE id = ?", [note_id])
+        if not rows:
+            raise NotFoundError(f"There is no note with id {note_id}.")
+        return _note_of(rows[0])
+
     def edit_note(self, note_id: str, text: str) -> Annotation:
-        if not text.strip():
-            raise ValueError("A note needs some text.")
         with self._core.write() as conn:
-            if conn.execute("UPDATE notes SET text = ?, updated = ? WHERE id = ?",
-                            [text, to_iso(datetime.now(UTC)), note_id]).rowcount == 0:
+            row = conn.execute("SELECT quote_exact FROM notes WHERE id = ?", [note_id]).fetchone()
+            if row is None:
                 raise NotFoundError(f"There is no note with id {note_id}.")
+            if not text.strip() and row[0] is None:
+                raise ValueError("A note needs some text.")
+            conn.execute("UPDATE notes SET text = ?, updated = ? WHERE id = ?",
+                         [text, to_iso(datetime.now(UTC)), note_id])
             return _note_of(conn.execute("SELECT * FROM notes WHERE id = ?", [note_id]).fetchone())
 
     # ---------------------------------------------------------------- undo and import
@@ -388,8 +409,9 @@ class SqliteAnnotations:
                                             value=self._value(book, values, a.value)))
                 elif a.kind == "note":
                     _target(a.target)
-                    if not a.id or not a.text.strip():
-                        raise ValueError("A note to restore needs its id and some text.")
+                    if not a.id or (not a.text.strip() and a.quote is None):
+                        raise ValueError("A note to restore needs its id and some text "
+                                         "(or a highlighted passage).")
                     notes.append(a)
                 else:
                     raise ValueError(f"An annotation is a tag, a code or a note, not {a.kind!r}.")

@@ -330,3 +330,21 @@ def test_export_import_export_is_identical(sample_files, tmp_path_factory, data)
         assert coverage.export(b, "jsonl") == exported
         assert _portable(b) == _portable(a)
         assert coverage.import_annotations(b, exported.splitlines()).added == 0
+
+
+def test_a_tag_listed_without_assignments_and_a_bare_highlight_are_imported(two):
+    a, b = two
+    article = a.articles.list()[0]
+    passage = article.text.split(".")[0][:40].strip()
+    desk.add_note(a, article.id, "", "ana", quote=passage)  # a highlight with no words
+    exported = coverage.export(a, "jsonl").splitlines()
+    exported.insert(0, json.dumps({"color": "#112233", "name": "later", "type": "newsdesk:Tag"},
+                                  sort_keys=True))
+    report = coverage.import_annotations(b, exported)
+    assert report.added == 1 and report.changes.tag_list
+    assert [(t.name, t.color, t.articles) for t in b.annotations.tags()] == [
+        ("later", "#112233", 0)]
+    notes = [n for ns in b.annotations.of_articles(_ids(b)).values() for n in ns]
+    assert [(n.text, n.quote is not None) for n in notes] == [("", True)]
+    again = coverage.import_annotations(b, exported)
+    assert again.added == 0 and not again.changes
