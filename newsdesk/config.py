@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import logging
 import os
+import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import platformdirs
 
 APP_NAME = "NewsDesk"
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+log = logging.getLogger(__name__)
 
 
 def default_db_path() -> Path:
@@ -19,6 +25,61 @@ def default_db_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "newsdesk.db"
+
+
+def settings_path() -> Path:
+    """The per-user settings file (JSON, shared by the CLI and the window's desk settings);
+    NEWSDESK_CONFIG overrides it (tests, portable installs)."""
+    env = os.environ.get("NEWSDESK_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
+
+
+def read_settings(path: Path | None = None) -> dict[str, Any]:
+    """The settings file's object, or {} when it is missing, unreadable or not a JSON object.
+
+    A broken settings file must never stop a command: it is logged and ignored (the next
+    `write_setting` replaces it)."""
+    where = path or settings_path()
+    try:
+        text = where.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("Ignoring the settings file %s: it cannot be read (%s).", where, exc)
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        log.warning("Ignoring the settings file %s: it is not valid JSON (%s).", where, exc)
+        return {}
+    if not isinstance(data, dict):
+        log.warning("Ignoring the settings file %s: it does not hold a JSON object.", where)
+        return {}
+    return data
+
+
+def write_setting(key: str, value: Any, path: Path | None = None) -> None:
+    """Set one key of the settings file, keeping the others, atomically: the new file is
+    written beside it and renamed over it, so a crash leaves the old file or the new one,
+    never half of one. Raises OSError when the folder cannot be written."""
+    where = path or settings_path()
+    data = read_settings(where)
+    data[key] = value
+    where.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=where.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2, sort_keys=True)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, where)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def resource_path(*parts: str) -> Path:

@@ -2,8 +2,8 @@
 
 A store is split into facets, each its own manager (Anki's `col.decks`, `col.tags`):
 `store.sources`, `store.articles`, `store.reading`, `store.topics`, `store.stories`,
-`store.annotations` and `store.caches`. Records go in and come out frozen; no method hands out a backend's rows,
-row ids or file paths. Backends (today `newsdesk.store.sqlite`) implement these
+`store.annotations` and `store.caches`. Records go in and come out frozen; no method
+hands out a backend's rows, row ids or file paths. Backends (today `newsdesk.store.sqlite`) implement these
 Protocols; open one with `newsdesk.store.open_store(url)`.
 
 Every method documents what it returns, what it raises and whether calling it twice
@@ -60,15 +60,14 @@ class FetchLogEntry:
 
 @dataclass(frozen=True, slots=True)
 class ArticleStatus:
-    """What the user did with one article: read, starred, a note, tags."""
+    """What the user did with one article: read, starred (editors' tags and notes are
+    annotations: `store.annotations`)."""
 
     article_id: str
     is_read: bool
     is_starred: bool
     read_at: datetime | None = None
     starred_at: datetime | None = None
-    note: str | None = None
-    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +246,7 @@ class ArticlesFacet(Protocol):
 
 
 class ReadingFacet(Protocol):
-    """The user's state of each article: read, starred, notes, tags; unread counts."""
+    """The user's state of each article: read, starred; unread counts."""
 
     def set_read(self, article_ids: Sequence[str], read: bool = True) -> None:
         """Mark articles read (or unread); unknown ids are ignored. Idempotent."""
@@ -255,14 +254,6 @@ class ReadingFacet(Protocol):
 
     def set_starred(self, article_id: str, starred: bool = True) -> None:
         """Star (or unstar) an article; an unknown id is ignored. Idempotent."""
-        ...
-
-    def set_note(self, article_id: str, note: str | None) -> None:
-        """Replace an article's note (None clears it). Idempotent."""
-        ...
-
-    def add_tag(self, article_id: str, tag: str) -> None:
-        """Tag an article. Idempotent."""
         ...
 
     def status(self, article_id: str) -> ArticleStatus:
@@ -595,7 +586,7 @@ class Store(Protocol):
 
     @property
     def reading(self) -> ReadingFacet:
-        """Read, starred, notes, tags and unread counts."""
+        """Read, starred and unread counts."""
         ...
 
     @property

@@ -48,8 +48,8 @@ def test_changed_entry_updates_content_and_keeps_user_state(store):
     target = articles[0]
     store.reading.set_read([target.id])
     store.reading.set_starred(target.id)
-    store.reading.set_note(target.id, "follow up")
-    store.reading.add_tag(target.id, "ireland-case")
+    [note] = [store.annotations.add_note(target.id, "follow up", "ann")]
+    store.annotations.tag([target.id], ["ireland-case"], "ann")
     changed = replace(target, title="Corrected headline", text="New text",
                       first_seen=datetime(2030, 1, 1, tzinfo=UTC))
     result = store.articles.upsert([changed])
@@ -58,8 +58,11 @@ def test_changed_entry_updates_content_and_keeps_user_state(store):
     assert stored.title == "Corrected headline"
     assert stored.first_seen == NOW
     status = store.reading.status(target.id)
-    assert (status.is_read, status.is_starred, status.note, status.tags) == (
-        True, True, "follow up", ("ireland-case",))
+    assert (status.is_read, status.is_starred) == (True, True)
+    kept = store.annotations.of_articles([target.id])[target.id]
+    assert [(a.kind, a.tag, a.text) for a in kept] == [("tag", "ireland-case", ""),
+                                                       ("note", "", "follow up")]
+    assert kept[1] == note
     assert [a.id for a in store.articles.search("corrected")] == [target.id]
     assert store.articles.search("Reachable") == []  # the old title left the index
 
@@ -428,7 +431,8 @@ def test_the_store_names_no_file(store):
 @pytest.mark.parametrize("facet, protocol", [
     ("sources", api.SourcesFacet), ("articles", api.ArticlesFacet),
     ("reading", api.ReadingFacet), ("topics", api.TopicsFacet),
-    ("stories", api.StoriesFacet), ("caches", api.CachesFacet), ("", api.Store)])
+    ("stories", api.StoriesFacet), ("caches", api.CachesFacet),
+    ("annotations", api.AnnotationsFacet), ("", api.Store)])
 def test_the_backend_has_every_call_of_the_contract(store, facet, protocol):
     target = getattr(store, facet) if facet else store
     wanted = {name for name in vars(protocol) if not name.startswith("_")} - {"mro"}

@@ -358,3 +358,109 @@ def apply_migrations(db: Database, where: str = "The database", *, state: str | 
         version = len(migrations.applied(db))
         db.execute(f"PRAGMA user_version = {int(version)}")
     return version
+
+
+_COVERAGE_VALUES = ("supportive", "critical", "neutral", "explainer", "opinion", "wire copy")
+_MEDIA_FRAMES = (
+    "Economic", "Capacity and resources", "Morality", "Fairness and equality",
+    "Legality, constitutionality and jurisprudence", "Policy prescription and evaluation",
+    "Crime and punishment", "Security and defense", "Health and safety", "Quality of life",
+    "Cultural identity", "Public opinion", "Political", "External regulation and reputation",
+    "Other",
+)
+
+
+@migrations(name="0010_annotations")
+def m0010_annotations(db: Database) -> None:
+    """The coverage desk: editors' tags, codes and notes, tag colours and codebooks.
+
+    Every annotation hangs off its article (ON DELETE CASCADE: removing a source removes its
+    articles' annotations, nothing else does); refetches update article rows in place and
+    re-grouping touches only story tables, so both keep them. Tag names are NOCASE (one tag
+    whatever the spelling, the first spelling kept); renaming cascades to the assignments.
+    The old, unused `article_tags` rows and `statuses.note` texts move here with editor "".
+    statuses.note is emptied, not dropped: DROP COLUMN rewrites every status row (a million
+    at the sizes NewsDesk is measured at) and needs SQLite 3.35; the column is read by
+    nothing any more. Indexes on articles' url and guid let import find articles by them.
+    """
+    statements = [
+        """CREATE TABLE tags (
+            name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            color TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL
+        )""",
+        """CREATE TABLE tag_assignments (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            target TEXT NOT NULL CHECK (target IN ('article', 'story')),
+            tag TEXT NOT NULL COLLATE NOCASE
+                REFERENCES tags(name) ON DELETE CASCADE ON UPDATE CASCADE,
+            editor TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (article_id, target, tag)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX tag_assignments_tag ON tag_assignments(tag, target, article_id)",
+        """CREATE TABLE codebooks (
+            name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            description TEXT NOT NULL DEFAULT '',
+            builtin INTEGER NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE codebook_values (
+            codebook TEXT NOT NULL COLLATE NOCASE
+                REFERENCES codebooks(name) ON DELETE CASCADE ON UPDATE CASCADE,
+            position INTEGER NOT NULL,
+            value TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (codebook, position),
+            UNIQUE (codebook, value)
+        )""",
+        """CREATE TABLE codes (
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            codebook TEXT NOT NULL COLLATE NOCASE
+                REFERENCES codebooks(name) ON DELETE CASCADE ON UPDATE CASCADE,
+            value TEXT NOT NULL,
+            editor TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (article_id, codebook, editor)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX codes_codebook ON codes(codebook, value, article_id)",
+        """CREATE TABLE notes (
+            id TEXT NOT NULL PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            target TEXT NOT NULL CHECK (target IN ('article', 'story')),
+            editor TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            text TEXT NOT NULL,
+            quote_exact TEXT,
+            quote_prefix TEXT NOT NULL DEFAULT '',
+            quote_suffix TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX notes_article ON notes(article_id, created)",
+        "CREATE INDEX articles_url ON articles(url) WHERE url IS NOT NULL",
+        "CREATE INDEX articles_guid ON articles(guid) WHERE guid IS NOT NULL",
+    ]
+    for sql in statements:
+        db.execute(sql)
+    books = (("Coverage", "How the article covers its subject.", _COVERAGE_VALUES),
+             ("Media frames", "Primary frame, Media Frames Corpus (Card et al., 2015)",
+              _MEDIA_FRAMES))
+    for position, (name, description, values) in enumerate(books):
+        db.execute("INSERT INTO codebooks(name, description, builtin, position) "
+                   "VALUES (?, ?, 1, ?)", [name, description, position])
+        for index, value in enumerate(values):
+            db.execute("INSERT INTO codebook_values(codebook, position, value) VALUES (?, ?, ?)",
+                       [name, index, value])
+    now = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    db.execute(f"INSERT OR IGNORE INTO tags(name, created) SELECT tag, {now} FROM article_tags "
+               "WHERE trim(tag) != '' GROUP BY tag COLLATE NOCASE")
+    db.execute("INSERT OR IGNORE INTO tag_assignments(article_id, target, tag, editor, created) "
+               f"SELECT o.article_id, 'article', t.name, '', {now} FROM article_tags o "
+               "JOIN tags t ON t.name = o.tag")  # the first spelling, as tag() keeps it
+    db.execute("DROP TABLE article_tags")
+    db.execute("INSERT INTO notes(id, article_id, target, editor, created, updated, text) "
+               f"SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+               "substr(hex(randomblob(2)), 2) || '-' || "
+               "substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || "
+               f"'-' || hex(randomblob(6))), article_id, 'article', '', {now}, {now}, note "
+               "FROM statuses WHERE trim(coalesce(note, '')) != ''")
+    db.execute("UPDATE statuses SET note = NULL WHERE note IS NOT NULL")

@@ -1,4 +1,4 @@
-"""Reading state in SQLite: read, starred, notes, tags, bulk reads and unread counts."""
+"""Reading state in SQLite: read, starred, bulk reads and unread counts."""
 
 from __future__ import annotations
 
@@ -32,25 +32,14 @@ class SqliteReading:
                          [int(starred), to_iso(datetime.now(UTC)) if starred else None,
                           article_id])
 
-    def set_note(self, article_id: str, note: str | None) -> None:
-        with self._core.write() as conn:
-            conn.execute("UPDATE statuses SET note = ? WHERE article_id = ?", [note, article_id])
-
-    def add_tag(self, article_id: str, tag: str) -> None:
-        with self._core.write() as conn:
-            conn.execute("INSERT OR IGNORE INTO article_tags(article_id, tag) VALUES (?, ?)",
-                         [article_id, tag])
-
     def status(self, article_id: str) -> ArticleStatus:
         rows = self._core.read("SELECT * FROM statuses WHERE article_id = ?", [article_id])
         if not rows:
             raise NotFoundError(f"There is no article with id {article_id}.")
         row = rows[0]
-        tags = tuple(r[0] for r in self._core.read(
-            "SELECT tag FROM article_tags WHERE article_id = ? ORDER BY tag", [article_id]))
         return ArticleStatus(article_id=row["article_id"], is_read=bool(row["is_read"]),
                              is_starred=bool(row["is_starred"]), read_at=from_iso(row["read_at"]),
-                             starred_at=from_iso(row["starred_at"]), note=row["note"], tags=tags)
+                             starred_at=from_iso(row["starred_at"]))
 
     def unread_count(self, source_id: int | None = None) -> int:
         if source_id is None:

@@ -1,4 +1,4 @@
-"""The SQLite store: one connection shared by six facets, opened and migrated here."""
+"""The SQLite store: one connection shared by seven facets, opened and migrated here."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from newsdesk.errors import StoreError
+from newsdesk.store.sqlite.annotations import SqliteAnnotations
 from newsdesk.store.sqlite.articles import SqliteArticles
 from newsdesk.store.sqlite.caches import SqliteCaches
 from newsdesk.store.sqlite.core import Core, explain
@@ -39,6 +40,7 @@ class SqliteStore:
         self.reading = SqliteReading(self._core)
         self.topics = SqliteTopics(self._core)
         self.stories = SqliteStories(self._core)
+        self.annotations = SqliteAnnotations(self._core)
         self.caches = SqliteCaches(self._core)
 
     @classmethod

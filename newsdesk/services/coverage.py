@@ -1,0 +1,399 @@
+"""The coverage desk's reports and exchange: agreement, coverage tables, timelines, the
+coverage export (memo, CSV, JSON Lines) and the import of another desk's JSON Lines.
+
+Article ids are local to a database (they hash the local source id), so an export names
+each article by its `ArticleRef` (canonical URL, GUID, feed URL) and an import finds the
+local article with `store.annotations.find_articles`. An import is all or nothing (a bad
+line raises before anything is stored; the writes are one transaction) and importing the
+same file twice changes nothing. Conflicts keep both sides, with their authors:
+
+- tags merge (their union);
+- codes: the same editor with another value for the same article and codebook: the newer
+  one becomes the code, the older is kept as a note by that editor ("Conflicting code on
+  import: CODEBOOK = VALUE (coded DATE)") under an id derived from what it says, so a
+  second import finds it; a value the local codebook does not have is kept the same way;
+- notes: the same id and text is nothing new; the same id with another text is imported
+  as a new note whose id is derived from the old id and the text.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+
+from newsdesk.analysis.agreement import Agreement, agreement
+from newsdesk.analysis.coverage import CoverageTable, coverage_table
+from newsdesk.dates import from_iso, to_iso
+from newsdesk.formats.annotations import coverage_csv, coverage_jsonl, read_jsonl
+from newsdesk.formats.coverage_memo import memo_html, memo_markdown
+from newsdesk.models import (
+    Annotation,
+    ArticleQuery,
+    ArticleRef,
+    Codebook,
+    Coverage,
+    CoveredArticle,
+    Headline,
+    Tag,
+)
+from newsdesk.services.annotations import (
+    AnnotationError,
+    check_articles,
+    find_codebook,
+    find_tag,
+    story_anchor,
+)
+from newsdesk.services.changes import Changes
+from newsdesk.store import Store
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("csv", "jsonl", "md", "html")
+_PAGE = 2000  # headline rows read per page when collecting an export's articles
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did: lines read, annotations added, already there (unchanged), for
+    articles this database does not have (unmatched), and conflicts kept as both sides."""
+
+    lines: int = 0
+    added: int = 0
+    unchanged: int = 0
+    unmatched: int = 0
+    conflicts: int = 0
+    changes: Changes = field(default_factory=Changes)
+
+
+# ------------------------------------------------------------------ reports
+
+
+def agreement_for(store: Store, codebook: str) -> tuple[Agreement, dict[str, str]]:
+    """Krippendorff's alpha of a codebook over the articles two or more editors coded,
+    with the titles of the articles they disagree on (by id)."""
+    book = find_codebook(store, codebook)
+    result = agreement(book.name, store.annotations.coded(book.name))
+    ids = [d.article_id for d in result.disagreements]
+    refs = store.annotations.refs(ids) if ids else {}
+    return result, {i: refs[i].title for i in ids if i in refs}
+
+
+def story_coverage_table(store: Store, story_id: int, codebook: str) -> CoverageTable:
+    """A story's outlets by the codebook's values: how many of each outlet's articles
+    editors coded with each value (and how many nobody coded)."""
+    book = find_codebook(store, codebook)
+    _, members = story_anchor(store, story_id)
+    refs = store.annotations.refs(members)
+    found = store.annotations.of_articles(members)
+    rows: list[tuple[str, str, str | None]] = []
+    for article_id in members:
+        outlet = refs[article_id].outlet if article_id in refs else ""
+        codes = [a for a in found.get(article_id, ())
+                 if a.kind == "code" and a.codebook == book.name]
+        if not codes:
+            rows.append((outlet, article_id, None))
+        rows += [(outlet, article_id, a.value) for a in codes]
+    return coverage_table(book, rows)
+
+
+def _headlines(store: Store, query: ArticleQuery) -> Iterator[Headline]:
+    """Every row of a view, a page at a time, oldest first."""
+    after: Headline | None = None
+    while True:
+        page = store.articles.headlines(query, limit=_PAGE, after=after, newest_first=False)
+        yield from page
+        if len(page) < _PAGE:
+            return
+        after = page[-1]
+
+
+def tag_timeline(store: Store, tag: str) -> list[tuple[date, int]]:
+    """A tag's articles per day (UTC, by published date), oldest day first; days
+    without any are left out. NotFoundError for a tag that is none."""
+    name = find_tag(store, tag).name
+    days = Counter(h.published.astimezone(UTC).date()
+                   for h in _headlines(store, ArticleQuery(tag=name)))
+    return sorted(days.items())
+
+
+# ------------------------------------------------------------------ export
+
+
+def _selected(store: Store, *, tag: str | None, story_id: int | None,
+              since: datetime | None, article_ids: Sequence[str] | None) -> list[str]:
+    """The ids an export covers: the given ones; else a story's members, or the articles
+    with the tag (a story tagged with it brings all its members), or every annotated
+    article; narrowed to those published since `since`."""
+    if article_ids is not None:
+        return check_articles(store, article_ids)
+    name = find_tag(store, tag).name if tag is not None else None
+    if story_id is not None:
+        story_anchor(store, story_id)  # NotFoundError for a story that is none
+    query = ArticleQuery(tag=name, story_id=story_id, since=since,
+                         annotated=name is None and story_id is None)
+    ids = [h.id for h in _headlines(store, query)]
+    if name is None or story_id is not None:
+        return ids
+    # A story's tags are kept on its anchor: the anchor's story comes along whole.
+    chosen = dict.fromkeys(ids)
+    found = store.annotations.of_articles(ids)
+    for article_id in ids:
+        if any(a.kind == "tag" and a.target == "story" and a.tag.casefold() == name.casefold()
+               for a in found.get(article_id, ())):
+            story = store.stories.story_of(article_id)
+            if story is None:
+                continue
+            for member in store.stories.members(story):
+                if since is None or member.published >= since:
+                    chosen.setdefault(member.article_id)
+    return list(chosen)
+
+
+def build_coverage(store: Store, *, tag: str | None = None, story_id: int | None = None,
+                   since: datetime | None = None,
+                   article_ids: Sequence[str] | None = None) -> Coverage:
+    """The coverage an export writes: the chosen articles (see `_selected`) with their
+    annotations and those of their stories, in a fixed order (published, then URL), and
+    the codebooks and tags they use."""
+    ids = _selected(store, tag=tag, story_id=story_id, since=since, article_ids=article_ids)
+    refs = store.annotations.refs(ids)
+    found = store.annotations.of_articles(ids)
+    stories: dict[str, int | None] = {i: store.stories.story_of(i) for i in ids}
+    labels: dict[int, str] = {}
+    level: dict[int, list[Annotation]] = {}
+    for story in {s for s in stories.values() if s is not None}:
+        members = [m.article_id for m in store.stories.members(story)]
+        kept = store.annotations.of_articles(members)
+        level[story] = [a for m in members for a in kept.get(m, ()) if a.target == "story"]
+        labels[story] = store.stories.label(story)
+    covered: list[CoveredArticle] = []
+    for article_id in ids:
+        if article_id not in refs:  # removed meanwhile
+            continue
+        story = stories[article_id]
+        own = list(found.get(article_id, ()))
+        shared = [a for a in level.get(story, []) if a.article_id != article_id] \
+            if story is not None else []
+        covered.append(CoveredArticle(ref=refs[article_id], annotations=tuple(own + shared),
+                                      article_id=article_id, story_id=story,
+                                      story_label=labels.get(story, "") if story else ""))
+    covered.sort(key=lambda c: (c.ref.published or datetime.min.replace(tzinfo=UTC),
+                                c.ref.url or "", c.article_id))
+    everything = [a for c in covered for a in c.annotations]
+    used_books = {a.codebook.casefold() for a in everything if a.kind == "code"}
+    used_tags = {a.tag.casefold() for a in everything if a.kind == "tag"}
+    books = tuple(b for b in store.annotations.codebooks() if b.name.casefold() in used_books)
+    tags = tuple(t for t in store.annotations.tags() if t.name.casefold() in used_tags)
+    return Coverage(title=_title(store, tag, story_id, since), created=_now(),
+                    articles=tuple(covered), codebooks=books, tags=tags)
+
+
+def _now() -> datetime:
+    now = from_iso(to_iso(datetime.now(UTC)))
+    assert now is not None
+    return now
+
+
+def _title(store: Store, tag: str | None, story_id: int | None, since: datetime | None) -> str:
+    parts: list[str] = []
+    if story_id is not None:
+        parts.append(f"story {story_id}: {store.stories.label(story_id)}")
+    if tag is not None:
+        parts.append(f"tag {find_tag(store, tag).name}")
+    if since is not None:
+        parts.append(f"since {since.astimezone(UTC):%Y-%m-%d}")
+    return "Coverage" + (f" of {', '.join(parts)}" if parts else " desk")
+
+
+def export(store: Store, fmt: str, *, tag: str | None = None, story_id: int | None = None,
+           since: datetime | None = None) -> str:
+    """The coverage as text: "csv" (tidy, one row per article x annotation), "jsonl" (for
+    another NewsDesk's import), "md" or "html" (a memo for people without NewsDesk)."""
+    if fmt not in FORMATS:
+        raise AnnotationError(f"{fmt!r} is not an export format: use one of "
+                              f"{', '.join(FORMATS)}.")
+    coverage = build_coverage(store, tag=tag, story_id=story_id, since=since)
+    if fmt == "csv":
+        return coverage_csv(coverage)
+    if fmt == "jsonl":
+        return "".join(f"{line}\n" for line in coverage_jsonl(coverage))
+    if fmt == "md":
+        return memo_markdown(coverage)
+    return memo_html(coverage)
+
+
+# ------------------------------------------------------------------ import
+
+
+def ref_key(ref: ArticleRef) -> str:
+    """One string naming an article across databases (for ids derived on import)."""
+    if ref.url:
+        return ref.url
+    return f"{ref.feed_url or ''}#{ref.guid or ''}"
+
+
+def conflict_note(code: Annotation, ref: ArticleRef, article_id: str) -> Annotation:
+    """The note that keeps a code which lost a conflict (the older of two values, or one
+    the local codebook does not have), by its editor at its time, under an id derived from
+    what it says: importing the same conflict again finds it."""
+    stamp = to_iso(code.created)
+    name = (f"newsdesk-conflict:{ref_key(ref)}:{code.codebook}:{code.editor}:{code.value}:"
+            f"{stamp}")
+    return Annotation(kind="note", article_id=article_id, editor=code.editor,
+                      created=code.created, id=str(uuid.uuid5(uuid.NAMESPACE_URL, name)),
+                      text=f"Conflicting code on import: {code.codebook} = {code.value} "
+                           f"(coded {stamp})")
+
+
+def renamed_note_id(note: Annotation) -> str:
+    """The id an imported note gets when this database has its id with another text."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"newsdesk-note:{note.id}:{note.text}"))
+
+
+class _Lines:
+    """Counts the non-blank lines an import reads."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = lines
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            if line.strip():
+                self.count += 1
+            yield line
+
+
+@dataclass
+class _Plan:
+    """What an import will write, worked out against what is stored before writing."""
+
+    tags: set[tuple[str, str, str]]
+    codes: dict[tuple[str, str, str], Annotation]
+    notes: dict[str, Annotation]
+    books: dict[str, Codebook]
+    write: list[Annotation] = field(default_factory=list)
+    added: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+
+    def add(self, annotation: Annotation) -> None:
+        self.write.append(annotation)
+        self.added += 1
+
+    def keep_note(self, note: Annotation) -> bool:
+        """Plan a conflict's note; False when it is there already (an earlier import)."""
+        if note.id in self.notes:
+            self.unchanged += 1
+            return False
+        self.notes[note.id] = note
+        self.write.append(note)
+        self.conflicts += 1
+        return True
+
+    def tag(self, a: Annotation) -> None:
+        key = (a.article_id, a.target, " ".join(a.tag.split()).casefold())
+        if key in self.tags:
+            self.unchanged += 1
+            return
+        self.tags.add(key)
+        self.add(a)
+
+    def code(self, a: Annotation, ref: ArticleRef) -> None:
+        book = self.books.get(a.codebook.casefold())
+        value = next((v for v in book.values if v.casefold() == a.value.strip().casefold()),
+                     None) if book else None
+        if book is None or value is None:  # nothing local can hold it: keep it as a note
+            self.keep_note(conflict_note(a, ref, a.article_id))
+            return
+        a = replace(a, codebook=book.name, value=value, target="article")
+        key = (a.article_id, book.name.casefold(), a.editor)
+        current = self.codes.get(key)
+        if current is None:
+            self.codes[key] = a
+            self.add(a)
+        elif current.value == a.value:
+            self.unchanged += 1
+        elif a.created > current.created:  # the newer becomes the code, the older a note
+            if self.keep_note(conflict_note(current, ref, a.article_id)):
+                self.codes[key] = a
+                self.write.append(a)
+        else:
+            self.keep_note(conflict_note(a, ref, a.article_id))
+
+    def note(self, a: Annotation) -> None:
+        current = self.notes.get(a.id)
+        if current is None:
+            self.notes[a.id] = a
+            self.add(a)
+        elif current.text == a.text:
+            self.unchanged += 1
+        else:
+            self.keep_note(replace(a, id=renamed_note_id(a)))
+
+
+def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
+    """Import another desk's JSON Lines export (see the module docstring for matching and
+    conflicts). A malformed line raises AnnotationFormatError ("line N: ...") and nothing
+    is stored; so does anything the store refuses (one transaction)."""
+    counted = _Lines(lines)
+    exchange = read_jsonl(counted)
+    refs = [ref for ref, _ in exchange.items]
+    local = store.annotations.find_articles(refs) if refs else []
+    matched = list(dict.fromkeys(i for i in local if i is not None))
+    unmatched = sum(1 for i in local if i is None)
+    added_books = False
+    with store.transaction():
+        books = {b.name.casefold(): b for b in store.annotations.codebooks()}
+        for book in exchange.codebooks:
+            if book.name.casefold() not in books and book.values:
+                books[book.name.casefold()] = store.annotations.add_codebook(
+                    book.name, book.values, book.description)
+                added_books = True
+        stored = store.annotations.of_articles(matched) if matched else {}
+        kept = [a for i in matched for a in stored.get(i, ())]
+        plan = _Plan(
+            tags={(a.article_id, a.target, a.tag.casefold()) for a in kept if a.kind == "tag"},
+            codes={(a.article_id, a.codebook.casefold(), a.editor): a
+                   for a in kept if a.kind == "code"},
+            notes={a.id: a for a in kept if a.kind == "note"},
+            books=books)
+        for (ref, annotation), article_id in zip(exchange.items, local, strict=True):
+            if article_id is None:
+                continue
+            here = replace(annotation, article_id=article_id)
+            if here.kind == "tag":
+                plan.tag(here)
+            elif here.kind == "code":
+                plan.code(here, ref)
+            else:
+                plan.note(here)
+        written = store.annotations.restore(plan.write) if plan.write else []
+        recoloured = _colour_tags(store, exchange.tags)
+    touched = _changes(written, added_books, recoloured)
+    report = ImportReport(lines=counted.count, added=plan.added, unchanged=plan.unchanged,
+                          unmatched=unmatched, conflicts=plan.conflicts, changes=touched)
+    log.info("import: %s", report)
+    return report
+
+
+def _colour_tags(store: Store, tags: Sequence[Tag]) -> bool:
+    """Give the imported colours to the tags here that have none; True if any changed."""
+    wanted = {t.name.casefold(): t.color for t in tags if t.color}
+    changed = False
+    for tag in store.annotations.tags() if wanted else []:
+        color = wanted.get(tag.name.casefold())
+        if color and not tag.color:
+            store.annotations.set_tag_color(tag.name, color)
+            changed = True
+    return changed
+
+
+def _changes(written: Sequence[Annotation], books: bool, colours: bool) -> Changes:
+    return Changes.of(annotated={a.article_id for a in written},
+                      tag_list=colours or any(a.kind == "tag" for a in written),
+                      codebook_list=books)
