@@ -53,8 +53,10 @@ class TagLineEdit(QLineEdit):
 
     def _typed(self, text: str) -> None:
         current = text.rsplit(",", 1)[-1].strip()
+        popup = self.tag_completer.popup()
         if not current:
-            self.tag_completer.popup().hide()
+            if popup is not None:
+                popup.hide()
             return
         self.tag_completer.setCompletionPrefix(current)
         self.tag_completer.complete()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QResizeEvent
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
     search_box: QLineEdit
     story_dock: QDockWidget
     undo_action: QAction
+    redo_action: QAction
     annotating: AnnotationActions
     undo_stack: UndoStack
     coverage: CoverageActions
@@ -228,7 +230,7 @@ class MainWindow(QMainWindow):
 
         self.tag_action = a("Tag…", lambda: d().tag_selection(), ("T",), "",
                             "Tag the selected articles")
-        self.code_actions = [a(f"Code value {n}", lambda n=n: d().code_selection(n), (str(n),))
+        self.code_actions = [a(f"Code value {n}", partial(self._code, n), (str(n),))
                              for n in range(1, 10)]
         self.note_action = a("Note…", lambda: d().note_selection(), ("Shift+N",), "",
                              "A note on the selected articles")
@@ -335,6 +337,9 @@ class MainWindow(QMainWindow):
                                        self)
         self.failed_button, self.progress = self.status.failed_button, self.status.progress
 
+    def _code(self, n: int) -> None:
+        self.annotating.code_selection(n)
+
     def _build_desk(self) -> None:
         """The coverage desk: annotating the selection, the Tags and Codes groups, reports."""
         self.annotating = AnnotationActions(
@@ -349,6 +354,7 @@ class MainWindow(QMainWindow):
         self.nav.menu_actions["codebook"] = (self.agreement_action,)
         self.story_pane.coverage_requested.connect(self.coverage.coverage_table)
         self.story_pane.agreement_requested.connect(self.coverage.agreement)
+        self.desk.changed.connect(self.story_pane.apply_changed)
         self.statusBar().addPermanentWidget(self.annotating.label)
 
     def _restore_layout(self) -> None:

@@ -303,7 +303,10 @@ def test_every_shortcut_is_listed_in_help(make_window):
                          ("Ctrl+1", "Focus sources"), ("Ctrl+2", "Focus articles"),
                          ("Ctrl+3", "Focus reader"), ("Ctrl+4", "Story pane"),
                          ("Shift+A", "Mark all read in this view"),
-                         ("Ctrl+Z", "Undo mark all read"), ("?, F1", "Keyboard shortcuts")):
+                         ("Ctrl+Z", "Undo"), ("Ctrl+Shift+Z", "Redo"), ("T", "Tag…"),
+                         ("H", "Highlight with note…"), ("Shift+N", "Note…"),
+                         ("Ctrl+5", "Annotations pane"), ("1", "Code supportive"),
+                         ("6", "Code wire copy"), ("?, F1", "Keyboard shortcuts")):
         assert listed.get(keys) == action, keys
 
 

@@ -5,6 +5,7 @@ the group's context menu. Every read and write is a job."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QObject
@@ -25,8 +26,19 @@ from newsdesk.services.annotations import (
     set_tag_color,
 )
 from newsdesk.services.changes import Changes
-from newsdesk.services.coverage import tag_timeline
 from newsdesk.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A tag write's count (assignments merged or removed) and what it changed."""
+
+    count: int
+    changes: Changes
+
+
+def counted(result: tuple[int, Changes]) -> Counted:
+    return Counted(*result)
 
 
 def read_lists(store: Store) -> tuple[list[Tag], list[Codebook]]:
@@ -109,9 +121,9 @@ class TagActions(QObject):
                                         f"Merge {tag} into (its articles keep every tag):",
                                         others, 0, False)
         if ok and into:
-            self.desk.jobs.op(lambda store: merge_tags(store, tag, into),
+            self.desk.jobs.op(lambda store: counted(merge_tags(store, tag, into)),
                               on_done=lambda result: self.desk.status(
-                                  f"Merged {tag} into {into} ({result[0]} articles).", 6000),
+                                  f"Merged {tag} into {into} ({result.count} articles).", 6000),
                               error_title="Could not merge the tags")
 
     def recolor(self) -> None:
@@ -135,15 +147,17 @@ class TagActions(QObject):
             self.desk.parent, "Remove tag",
             f"Remove the tag {tag}" + (f" from {count} articles and stories?" if count else "?"))
         if answer == QMessageBox.StandardButton.Yes:
-            self.desk.jobs.op(lambda store: remove_tag(store, tag),
+            self.desk.jobs.op(lambda store: counted(remove_tag(store, tag)),
                               on_done=lambda result: self.desk.status(
-                                  f"Removed {tag} ({result[0]} assignments).", 6000),
+                                  f"Removed {tag} ({result.count} assignments).", 6000),
                               error_title="Could not remove the tag")
 
     def timeline(self) -> None:
         tag = self._tag()
         if tag is None:
             return
+
+        from newsdesk.services.coverage import tag_timeline  # the reports' module, when asked
 
         def show(days: list[tuple[date, int]]) -> None:
             self.last_timeline = TimelineDialog(tag, days, self.colors(), self.desk.parent)

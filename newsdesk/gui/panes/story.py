@@ -41,10 +41,20 @@ from newsdesk.models import Annotation, Article
 from newsdesk.services.annotations import story_annotations
 from newsdesk.services.changes import Changes
 from newsdesk.services.comparisons import StoryView, read_story, write_report
+from newsdesk.store import Store
 
 JOB = "story"  # the pane's key for "only the latest"
 EDITORS_JOB = "story-editors"  # editors' tags and notes on the story drawn
 MAX_EDITOR_NOTES = 8
+Editors = tuple[list[Annotation], list[Annotation]]  # (the story's own, its articles')
+
+
+def read_story_and_editors(store: Store, article_id: str) -> tuple[StoryView, Editors]:
+    """What the pane draws, in one job: the story's comparison and what editors said."""
+    view = read_story(store, article_id)
+    editors: Editors = (story_annotations(store, view.story_id) if view.story_id is not None
+                        else ([], []))
+    return view, editors
 WAIT_MS = 150  # a look that takes longer says "Comparing…" (a cached one never flickers)
 
 EMPTY_TEXT = (
@@ -156,7 +166,7 @@ class StoryPane(QWidget):
         self.export_button.clicked.connect(self.export_dialog)
         self.export_button.hide()
         # the desk: what editors said about this story, and its coverage reports
-        self.editors: tuple[list[Annotation], list[Annotation]] = ([], [])
+        self.editors: Editors = ([], [])
         self.editors_view = FitBrowser()
         self.editors_view.setObjectName("storyEditors")
         self.editors_view.linkActivated.connect(self._link)
@@ -177,7 +187,6 @@ class StoryPane(QWidget):
         desk_row.addWidget(self.agreement_button)
         desk_row.addStretch(1)
         self.desk_bar.hide()
-        jobs.changed.connect(self._changed)
         body = QWidget()
         body.setObjectName("storyBody")
         column = QVBoxLayout(body)
@@ -320,9 +329,10 @@ class StoryPane(QWidget):
                 self._pending = False
                 self._look()
 
-        def done(view: StoryView) -> None:
+        def done(found: tuple[StoryView, Editors]) -> None:
             if token == self._request:
                 self._waiting.stop()
+                view, self.editors = found
                 self._arrived(view)
             finished()
 
@@ -334,7 +344,7 @@ class StoryPane(QWidget):
             finished()
 
         self._busy = True
-        self.jobs.latest(JOB, lambda store: read_story(store, article_id),
+        self.jobs.latest(JOB, lambda store: read_story_and_editors(store, article_id),
                          on_done=done, on_failed=failed)
 
     def _arrived(self, view: StoryView) -> None:
@@ -345,6 +355,8 @@ class StoryPane(QWidget):
             self.view = replace(shown, article_id=view.article_id, outlets=view.outlets)
             if self._marked != view.article_id:
                 self._render()
+            else:
+                self._render_editors()
             return
         self._show(view)
 
@@ -373,7 +385,6 @@ class StoryPane(QWidget):
         self.view = view
         self.hide_evidence()
         self._render()
-        self.read_editors()
         self.page.verticalScrollBar().setValue(0)
         self.comparison_shown.emit(view.story_id if view.story_id is not None
                                    else view.article_id)
@@ -510,7 +521,7 @@ class StoryPane(QWidget):
         if self.view is not None and self.view.story_id is not None:
             self.coverage_requested.emit(self.view.story_id, self.view.label)
 
-    def _changed(self, changes: Changes) -> None:
+    def apply_changed(self, changes: Changes) -> None:
         """An annotation of one of the drawn story's articles changed: read them again."""
         if self.outline is not None and (changes.tag_list or changes.all_articles or any(
                 a in changes.annotated for a in self.outline.articles)):
@@ -525,7 +536,7 @@ class StoryPane(QWidget):
             return
         story_id = view.story_id
 
-        def done(found: tuple[list[Annotation], list[Annotation]]) -> None:
+        def done(found: Editors) -> None:
             if self.view is not None and self.view.story_id == story_id:
                 self.editors = found
                 self._render_editors()
