@@ -410,7 +410,7 @@ class MainWindow(QMainWindow):
         if not first and old_theme != settings.theme:
             self.icons = self._make_icons()
             self.nav_model.set_icons(self.icons)
-            self.nav.expandAll()
+            self.nav.expand_groups()
         self.articles_model.accent = QColor(self.colors["unread"])
         self.reader.set_css(theme.reader_css(self.colors, settings.font_size))
         self.story_pane.set_colors(self.colors)

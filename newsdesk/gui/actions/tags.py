@@ -82,7 +82,7 @@ class TagActions(QObject):
         key = self.nav.current_key()
         self.nav.nav_model.dot_color = self.colors()["muted"]
         self.nav.nav_model.set_desk(tags, codebooks)
-        self.nav.expandAll()
+        self.nav.expand_groups()
         if key is not None and key[0] in ("tag", "untagged", "codebook", "code"):
             self.nav.reselect(key)
         self.annotating.show_lists(tags, codebooks)
