@@ -66,3 +66,7 @@ class QueryInterrupted(StoreError):
 
 class NotFoundError(NewsdeskError):
     """A source, topic or article id that does not exist."""
+
+
+class AnnotationFormatError(NewsdeskError):
+    """An annotations file (JSON Lines) with a line we cannot read; nothing of it is used."""

@@ -124,11 +124,11 @@ class ArticleQuery:
     ids: tuple[str, ...] | None = None
     story_id: int | None = None
     keep_ids: tuple[str, ...] = ()  # with unread_only: also these, read or not
-    tag: str | None = None  # only articles with this tag (case-insensitive)
-    untagged: bool = False  # only articles with no tag at all
+    tag: str | None = None  # only articles with this article tag (case-insensitive)
+    untagged: bool = False  # only articles with no article tag at all (story tags aside)
     codebook: str | None = None  # only articles some editor coded in this codebook...
-    code_value: str | None = None  # ... with this value (needs codebook)
-    annotated: bool = False  # only articles with any tag, code or note
+    code_value: str | None = None  # ... with this value (needs codebook: else ValueError)
+    annotated: bool = False  # only articles with any tag, code or note (either target)
 
 
 @dataclass(frozen=True, slots=True)

@@ -513,7 +513,15 @@ def _story_level(store: Store, member_ids: Sequence[str]) -> list[Annotation]:
     """The story-target annotations on any of these (a story's) members, oldest first."""
     found = store.annotations.of_articles(member_ids)
     level = [a for ids in member_ids for a in found.get(ids, ()) if a.target == "story"]
-    return sorted(level, key=lambda a: (a.created, a.kind, a.tag, a.id))
+    return sorted(level, key=_order)
+
+
+_KINDS = {"tag": 0, "code": 1, "note": 2}
+
+
+def _order(a: Annotation) -> tuple[int, datetime, str, str, str]:
+    """Tags, then codes, then notes, each oldest first (the store's order)."""
+    return (_KINDS.get(a.kind, 3), a.created, a.tag.casefold(), a.editor, a.id)
 
 
 def place_note(note: Annotation, text: str) -> PlacedNote:
@@ -550,8 +558,7 @@ def story_annotations(store: Store, story_id: int) -> tuple[list[Annotation], li
     _, members = story_anchor(store, story_id)
     found = store.annotations.of_articles(members)
     everything = [a for m in members for a in found.get(m, ())]
-    level = sorted((a for a in everything if a.target == "story"),
-                   key=lambda a: (a.created, a.kind, a.tag, a.id))
+    level = sorted((a for a in everything if a.target == "story"), key=_order)
     return level, [a for a in everything if a.target == "article"]
 
 

@@ -29,7 +29,6 @@ from newsdesk.analysis.agreement import Agreement, agreement
 from newsdesk.analysis.coverage import CoverageTable, coverage_table
 from newsdesk.dates import from_iso, to_iso
 from newsdesk.formats.annotations import coverage_csv, coverage_jsonl, read_jsonl
-from newsdesk.formats.coverage_memo import memo_html, memo_markdown
 from newsdesk.models import (
     Annotation,
     ArticleQuery,
@@ -53,6 +52,7 @@ from newsdesk.store import Store
 log = logging.getLogger(__name__)
 
 FORMATS = ("csv", "jsonl", "md", "html")
+HIGHLIGHT_TEXT = "(highlight)"  # the text of an imported highlight that came without one
 _PAGE = 2000  # headline rows read per page when collecting an export's articles
 
 
@@ -130,26 +130,32 @@ def _selected(store: Store, *, tag: str | None, story_id: int | None,
     article; narrowed to those published since `since`."""
     if article_ids is not None:
         return check_articles(store, article_ids)
-    name = find_tag(store, tag).name if tag is not None else None
+    found_tag = find_tag(store, tag) if tag is not None else None
+    name = found_tag.name if found_tag is not None else None
     if story_id is not None:
         story_anchor(store, story_id)  # NotFoundError for a story that is none
     query = ArticleQuery(tag=name, story_id=story_id, since=since,
                          annotated=name is None and story_id is None)
     ids = [h.id for h in _headlines(store, query)]
-    if name is None or story_id is not None:
+    if found_tag is None or story_id is not None or not found_tag.stories:
         return ids
-    # A story's tags are kept on its anchor: the anchor's story comes along whole.
+    # A story's tags are kept on its anchor (the tag filter finds article tags): the
+    # stories tagged with it come along whole.
     chosen = dict.fromkeys(ids)
-    found = store.annotations.of_articles(ids)
-    for article_id in ids:
-        if any(a.kind == "tag" and a.target == "story" and a.tag.casefold() == name.casefold()
-               for a in found.get(article_id, ())):
-            story = store.stories.story_of(article_id)
-            if story is None:
+    annotated = [h.id for h in _headlines(store, ArticleQuery(annotated=True))]
+    for start in range(0, len(annotated), _PAGE):
+        kept = store.annotations.of_articles(annotated[start:start + _PAGE])
+        for article_id, found in kept.items():
+            if not any(a.kind == "tag" and a.target == "story"
+                       and a.tag.casefold() == found_tag.name.casefold() for a in found):
                 continue
-            for member in store.stories.members(story):
+            story = store.stories.story_of(article_id)
+            members = store.stories.members(story) if story is not None else []
+            for member in members:
                 if since is None or member.published >= since:
                     chosen.setdefault(member.article_id)
+            if story is None and article_id not in chosen:  # an anchor left in no story
+                chosen.setdefault(article_id)
     return list(chosen)
 
 
@@ -165,22 +171,22 @@ def build_coverage(store: Store, *, tag: str | None = None, story_id: int | None
     stories: dict[str, int | None] = {i: store.stories.story_of(i) for i in ids}
     labels: dict[int, str] = {}
     level: dict[int, list[Annotation]] = {}
-    for story in {s for s in stories.values() if s is not None}:
-        members = [m.article_id for m in store.stories.members(story)]
+    for one in {s for s in stories.values() if s is not None}:
+        members = [m.article_id for m in store.stories.members(one)]
         kept = store.annotations.of_articles(members)
-        level[story] = [a for m in members for a in kept.get(m, ()) if a.target == "story"]
-        labels[story] = store.stories.label(story)
+        level[one] = [a for m in members for a in kept.get(m, ()) if a.target == "story"]
+        labels[one] = store.stories.label(one)
     covered: list[CoveredArticle] = []
     for article_id in ids:
         if article_id not in refs:  # removed meanwhile
             continue
         story = stories[article_id]
         own = list(found.get(article_id, ()))
-        shared = [a for a in level.get(story, []) if a.article_id != article_id] \
-            if story is not None else []
+        shared = [] if story is None else [a for a in level.get(story, [])
+                                           if a.article_id != article_id]
         covered.append(CoveredArticle(ref=refs[article_id], annotations=tuple(own + shared),
                                       article_id=article_id, story_id=story,
-                                      story_label=labels.get(story, "") if story else ""))
+                                      story_label="" if story is None else labels[story]))
     covered.sort(key=lambda c: (c.ref.published or datetime.min.replace(tzinfo=UTC),
                                 c.ref.url or "", c.article_id))
     everything = [a for c in covered for a in c.annotations]
@@ -221,9 +227,9 @@ def export(store: Store, fmt: str, *, tag: str | None = None, story_id: int | No
         return coverage_csv(coverage)
     if fmt == "jsonl":
         return "".join(f"{line}\n" for line in coverage_jsonl(coverage))
-    if fmt == "md":
-        return memo_markdown(coverage)
-    return memo_html(coverage)
+    from newsdesk.formats.coverage_memo import memo_html, memo_markdown
+
+    return memo_markdown(coverage) if fmt == "md" else memo_html(coverage)
 
 
 # ------------------------------------------------------------------ import
@@ -326,6 +332,8 @@ class _Plan:
             self.keep_note(conflict_note(a, ref, a.article_id))
 
     def note(self, a: Annotation) -> None:
+        if not a.text.strip():  # a highlight without words (another tool's): the store
+            a = replace(a, text=HIGHLIGHT_TEXT)  # keeps notes with text
         current = self.notes.get(a.id)
         if current is None:
             self.notes[a.id] = a
@@ -372,8 +380,11 @@ def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
                 plan.code(here, ref)
             else:
                 plan.note(here)
-        written = store.annotations.restore(plan.write) if plan.write else []
-        recoloured = _colour_tags(store, exchange.tags)
+        try:
+            written = store.annotations.restore(plan.write) if plan.write else []
+            recoloured = _colour_tags(store, exchange.tags)
+        except ValueError as exc:  # the store's sentence; the transaction is rolled back
+            raise AnnotationError(f"Nothing was imported: {exc}") from None
     touched = _changes(written, added_books, recoloured)
     report = ImportReport(lines=counted.count, added=plan.added, unchanged=plan.unchanged,
                           unmatched=unmatched, conflicts=plan.conflicts, changes=touched)

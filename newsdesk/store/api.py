@@ -412,8 +412,10 @@ class AnnotationsFacet(Protocol):
 
     def code(self, article_ids: Sequence[str], codebook: str, value: str,
              editor: str) -> tuple[builtins.list[Annotation], builtins.list[Annotation]]:
-        """Set `editor`'s value of `codebook` on every article, replacing that editor's
-        previous value; return (new codes, replaced codes) for undo. Raises NotFoundError
+        """Set `editor`'s value of `codebook` (its name and value compare
+        case-insensitively) on every article, replacing that editor's previous value;
+        return (new codes, replaced codes) for undo: `remove` the new, `restore` the
+        replaced. Raises NotFoundError
         for an unknown codebook and ValueError for a value not in it, changing nothing.
         Idempotent."""
         ...
@@ -437,15 +439,17 @@ class AnnotationsFacet(Protocol):
     def restore(self, annotations: Sequence[Annotation]) -> builtins.list[Annotation]:
         """Store annotations exactly as given (editor, time and note ids kept: undo and
         import), in one transaction; return those that were not there already. A code
-        replaces the same editor's code of that codebook; a codebook that does not exist,
-        or a value outside it, raises NotFoundError or ValueError and changes nothing.
-        Idempotent: a second call returns []."""
+        replaces the same editor's code of that codebook, a note the note of its id (so
+        restoring a note as it was undoes `edit_note`); a tag that is not defined is
+        created without colour. A codebook that does not exist, or a value outside it,
+        raises NotFoundError or ValueError and changes nothing. Idempotent: a second call
+        returns []."""
         ...
 
     def remove(self, annotations: Sequence[Annotation]) -> builtins.list[Annotation]:
         """Remove exactly these annotations (tags and codes matched by what they say and
-        who said it, notes by id), in one transaction; return those that were there.
-        Idempotent."""
+        who said it, notes by id), in one transaction; return those that were there, as
+        stored, in the order given. Idempotent."""
         ...
 
     def of_articles(self, article_ids: Sequence[str]) -> dict[str, builtins.list[Annotation]]:
@@ -479,8 +483,9 @@ class AnnotationsFacet(Protocol):
     def merge_tags(self, source: str, into: str) -> int:
         """Move every assignment of `source` to `into` (created if missing, with
         `source`'s colour), dropping duplicates, then delete `source`; return how many
-        assignments moved. Raises NotFoundError for an unknown `source`. Not idempotent
-        (the second call finds no `source`)."""
+        assignments moved. Raises NotFoundError for an unknown `source`, ValueError for an
+        empty `into`; merging a tag into itself (any spelling) changes nothing and returns
+        0. Not idempotent (the second call finds no `source`)."""
         ...
 
     def remove_tag(self, name: str) -> int:

@@ -14,7 +14,7 @@ from newsdesk.errors import NotFoundError, QueryError, StoreError
 from newsdesk.ingest.normalize import normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.ingest.pipeline import refresh
-from newsdesk.models import ArticleQuery, Headline
+from newsdesk.models import Annotation, ArticleQuery, ArticleRef, Headline, TextQuote
 from newsdesk.store import Store, api, open_store
 from newsdesk.store.api import ArticleStatus, FetchLogEntry, StoryAssignment, StoryRecord
 from tests.conftest import fixture_bytes
@@ -455,3 +455,273 @@ def test_cached_comparisons_can_be_dropped(store):
     assert store.caches.clear_comparisons() == 1
     assert store.caches.clear_comparisons() == 0
     assert store.caches.stories_without_comparison() == [1]
+
+
+# ---------------------------------------------------------------- annotations (the coverage desk)
+
+
+def _two(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    return [a.id for a in articles]
+
+
+def test_tag_returns_the_new_assignments_and_a_second_call_none(store):
+    ids = _two(store)
+    new = store.annotations.tag(ids, ["Ireland-case", "courts"], "ann")
+    assert sorted((a.article_id, a.tag, a.editor, a.target, a.kind) for a in new) == sorted(
+        (i, t, "ann", "article", "tag") for i in ids for t in ("Ireland-case", "courts"))
+    assert store.annotations.tag(ids, ["ireland-CASE"], "bob") == []  # one tag, any spelling
+    assert [(t.name, t.articles, t.stories) for t in store.annotations.tags()] == [
+        ("courts", 2, 0), ("Ireland-case", 2, 0)]  # the first spelling is kept
+    tags = store.annotations.of_articles([ids[0]])[ids[0]]
+    assert {(a.tag, a.editor) for a in tags} == {("Ireland-case", "ann"), ("courts", "ann")}
+
+
+def test_tag_refuses_unknown_articles_and_empty_names_changing_nothing(store):
+    ids = _two(store)
+    with pytest.raises(NotFoundError):
+        store.annotations.tag([ids[0], "nope"], ["x"], "ann")
+    with pytest.raises(ValueError):
+        store.annotations.tag(ids, ["x", "  "], "ann")
+    with pytest.raises(ValueError):
+        store.annotations.tag(ids, ["x"], "ann", target="page")
+    assert store.annotations.tags() == [] and store.annotations.of_articles(ids) == {}
+
+
+def test_untag_and_restore_are_inverses(store):
+    ids = _two(store)
+    store.annotations.tag(ids, ["a", "b"], "ann")
+    store.annotations.tag(ids[:1], ["a"], "ann", target="story")
+    before = store.annotations.of_articles(ids)
+    gone = store.annotations.untag(ids, ["A"])
+    assert sorted((a.article_id, a.tag) for a in gone) == sorted((i, "a") for i in ids)
+    assert store.annotations.untag(ids, ["a"]) == []  # idempotent
+    assert [t.stories for t in store.annotations.tags() if t.name == "a"] == [1]  # story kept
+    assert sorted(store.annotations.restore(gone), key=str) == sorted(gone, key=str)
+    assert store.annotations.restore(gone) == []
+    assert store.annotations.of_articles(ids) == before
+
+
+def test_remove_undoes_tag_and_is_idempotent(store):
+    ids = _two(store)
+    store.annotations.tag(ids[:1], ["kept"], "ann")
+    before = store.annotations.of_articles(ids)
+    new = store.annotations.tag(ids, ["kept", "bulk"], "bob")
+    assert len(new) == 3
+    assert sorted(store.annotations.remove(new), key=str) == sorted(new, key=str)
+    assert store.annotations.remove(new) == []
+    assert store.annotations.of_articles(ids) == before
+    # another editor's identical-looking assignment is not removed
+    assert store.annotations.remove([replace(before[ids[0]][0], editor="eve")]) == []
+
+
+def test_codes_replace_per_editor_and_undo(store):
+    ids = _two(store)
+    new, replaced = store.annotations.code(ids, "Coverage", "critical", "ann")
+    assert {(a.article_id, a.codebook, a.value) for a in new} == {
+        (i, "Coverage", "critical") for i in ids} and replaced == []
+    assert store.annotations.code(ids, "coverage", "CRITICAL", "ann") == ([], [])  # idempotent
+    store.annotations.code(ids[:1], "Coverage", "neutral", "bob")
+    again, replaced = store.annotations.code(ids[:1], "Coverage", "opinion", "ann")
+    assert [a.value for a in again] == ["opinion"] and replaced == [new[0]]
+    coded = store.annotations.coded("Coverage")
+    assert [(a.article_id, a.editor, a.value) for a in coded] == sorted(
+        [(ids[0], "ann", "opinion"), (ids[0], "bob", "neutral"), (ids[1], "ann", "critical")])
+    store.annotations.remove(again)  # undo: the replaced code comes back
+    store.annotations.restore(replaced)
+    assert {(a.article_id, a.editor, a.value) for a in store.annotations.coded("Coverage")} == {
+        (ids[0], "ann", "critical"), (ids[0], "bob", "neutral"), (ids[1], "ann", "critical")}
+    assert store.annotations.uncode(ids, "Coverage", "ann") and not store.annotations.uncode(
+        ids, "Coverage", "ann")
+    assert [a.editor for a in store.annotations.coded("Coverage")] == ["bob"]
+
+
+def test_bad_codes_raise_and_change_nothing(store):
+    ids = _two(store)
+    with pytest.raises(NotFoundError):
+        store.annotations.code(ids, "No such book", "critical", "ann")
+    with pytest.raises(ValueError):
+        store.annotations.code(ids, "Coverage", "sarcastic", "ann")
+    with pytest.raises(NotFoundError):
+        store.annotations.code(["nope"], "Coverage", "critical", "ann")
+    with pytest.raises(NotFoundError):
+        store.annotations.coded("No such book")
+    code = Annotation(kind="code", article_id=ids[0], editor="ann", created=NOW, codebook="Coverage",
+               value="sarcastic")
+    with pytest.raises(ValueError):
+        store.annotations.restore([code])
+    assert store.annotations.coded("Coverage") == []
+
+
+def test_built_in_codebooks_and_own_ones(store):
+    books = store.annotations.codebooks()
+    assert [(b.name, b.builtin) for b in books] == [("Coverage", True), ("Media frames", True)]
+    assert books[0].values == ("supportive", "critical", "neutral", "explainer", "opinion",
+                               "wire copy")
+    assert len(books[1].values) == 15 and books[1].values[0] == "Economic"
+    assert books[1].description == "Primary frame, Media Frames Corpus (Card et al., 2015)"
+    mine = store.annotations.add_codebook("Tone", ["warm", "cold"], "How it reads")
+    assert mine == store.annotations.add_codebook("tone", ["Warm", "Cold"])  # idempotent
+    assert [b.name for b in store.annotations.codebooks()] == ["Coverage", "Media frames", "Tone"]
+    for values in ([], ["a", ""], ["a", "A"]):
+        with pytest.raises(ValueError):
+            store.annotations.add_codebook("Bad", values)
+    with pytest.raises(StoreError):
+        store.annotations.add_codebook("Tone", ["warm", "hot"])
+    ids = _two(store)
+    store.annotations.code(ids, "Tone", "warm", "ann")
+    assert store.annotations.remove_codebook("TONE") == 2
+    with pytest.raises(NotFoundError):
+        store.annotations.remove_codebook("Tone")
+    assert store.annotations.remove_codebook("Media frames") == 0  # built-in ones go too
+    assert [b.name for b in store.annotations.codebooks()] == ["Coverage"]
+
+
+def test_tag_colours_rename_merge_and_remove(store):
+    ids = _two(store)
+    store.annotations.tag(ids, ["old"], "ann")
+    store.annotations.tag(ids[:1], ["other"], "ann")
+    assert store.annotations.set_tag_color("OLD", "#AA00ff").color == "#aa00ff"
+    for color in ("red", "#abc", "#12345g"):
+        with pytest.raises(ValueError):
+            store.annotations.set_tag_color("old", color)
+    with pytest.raises(NotFoundError):
+        store.annotations.set_tag_color("nope", "#000000")
+    renamed = store.annotations.rename_tag("old", "New")
+    assert (renamed.name, renamed.color, renamed.articles) == ("New", "#aa00ff", 2)
+    assert store.annotations.rename_tag("new", "NEW").name == "NEW"  # only the spelling
+    with pytest.raises(StoreError):
+        store.annotations.rename_tag("NEW", "Other")
+    with pytest.raises(NotFoundError):
+        store.annotations.rename_tag("old", "x")
+    with pytest.raises(ValueError):
+        store.annotations.rename_tag("NEW", " ")
+    assert {a.tag for a in store.annotations.of_articles(ids)[ids[1]]} == {"NEW"}
+    assert store.annotations.merge_tags("other", "new") == 0  # a duplicate, dropped
+    assert [(t.name, t.articles) for t in store.annotations.tags()] == [("NEW", 2)]
+    with pytest.raises(NotFoundError):
+        store.annotations.merge_tags("other", "new")
+    assert store.annotations.merge_tags("NEW", "fresh") == 2  # into a new tag: colour kept
+    assert [(t.name, t.color, t.articles) for t in store.annotations.tags()] == [
+        ("fresh", "#aa00ff", 2)]
+    assert store.annotations.remove_tag("FRESH") == 2
+    assert store.annotations.tags() == [] and store.annotations.of_articles(ids) == {}
+    with pytest.raises(NotFoundError):
+        store.annotations.remove_tag("fresh")
+
+
+def test_notes_with_quotes_round_trip(store):
+    ids = _two(store)
+    quote = TextQuote("exact words", "before ", " after")
+    note = store.annotations.add_note(ids[0], "Check this", "ann", quote=quote)
+    story = store.annotations.add_note(ids[0], "The story", "bob", target="story")
+    assert note.id != story.id and len(note.id) == 36
+    assert store.annotations.of_articles([ids[0]])[ids[0]] == sorted(
+        [note, story], key=lambda n: (n.created, n.target, n.editor))
+    edited = store.annotations.edit_note(note.id, "Checked")
+    assert replace(note, text="Checked") == edited
+    assert store.annotations.edit_note(note.id, "Checked") == edited
+    with pytest.raises(NotFoundError):
+        store.annotations.edit_note("no-such-note", "x")
+    with pytest.raises(ValueError):
+        store.annotations.edit_note(note.id, "  ")
+    with pytest.raises(ValueError):
+        store.annotations.add_note(ids[0], "", "ann")
+    with pytest.raises(NotFoundError):
+        store.annotations.add_note("nope", "text", "ann")
+    assert store.annotations.restore([note]) == [note]  # undo of the edit
+    assert store.annotations.restore([note]) == []
+    assert store.annotations.remove([note, story]) == [note, story]
+    assert store.annotations.remove([note]) == []
+    assert store.annotations.restore([note, story]) == [note, story]
+    assert store.annotations.of_articles([ids[0]])[ids[0]][0].quote == quote
+
+
+def test_annotations_survive_an_update_and_regrouping_and_go_with_the_source(store):
+    source, articles = _load(store)
+    store.articles.upsert(articles)
+    ids = [a.id for a in articles]
+    store.annotations.tag(ids, ["kept"], "ann")
+    store.annotations.code(ids, "Coverage", "neutral", "ann")
+    store.annotations.add_note(ids[0], "note", "ann", target="story")
+    before = store.annotations.of_articles(ids)
+    store.stories.save([StoryRecord(id=1, label="Court", first_seen=NOW, last_seen=NOW, size=2,
+                                    outlets=1)], [StoryAssignment(i, 1, 1.0) for i in ids], {}, 2)
+    changed = replace(articles[0], title="Corrected", text="Rewritten entirely")
+    assert store.articles.upsert([changed]).updated_ids == (ids[0],)
+    store.stories.claim("other-model", 1)
+    assert store.stories.story_of(ids[0]) is None
+    assert store.annotations.of_articles(ids) == before
+    store.sources.remove(source.id)
+    assert store.annotations.of_articles(ids) == {}
+    assert [(t.name, t.articles) for t in store.annotations.tags()] == [("kept", 0)]
+    assert store.integrity_problems() == []
+
+
+def test_find_articles_and_refs(store):
+    source, articles = _load(store)
+    store.articles.upsert(articles)
+    lazy, dupes = _load(store, "duplicate_guids.xml", "https://lazy.example/feed")
+    store.articles.upsert(dupes)
+    refs = store.annotations.refs([articles[0].id, "nope"])
+    assert list(refs) == [articles[0].id]
+    ref = refs[articles[0].id]
+    assert (ref.url, ref.guid, ref.feed_url, ref.title) == (
+        articles[0].url, articles[0].guid, source.url, articles[0].title)
+    found = store.annotations.find_articles([
+        ref,
+        ArticleRef(url="https://elsewhere.example/x", guid=articles[1].guid,
+                       feed_url=source.url),  # by GUID within the feed
+        ArticleRef(url=None, guid=articles[1].guid),  # by a GUID only one article has
+        ArticleRef(url=None, guid="same"),  # three articles share it: not found
+        ArticleRef(url=None, guid="same", feed_url="https://lazy.example/feed"),
+        ArticleRef(url="https://nowhere.example/"),
+    ])
+    assert found[:4] == [articles[0].id, articles[1].id, articles[1].id, None]
+    assert found[4] in {d.id for d in dupes} and found[5] is None
+    assert lazy.id
+
+
+def test_views_filter_by_tag_code_and_annotations(store):
+    _, articles = _load(store)
+    _, more = _load(store, "duplicate_guids.xml", "https://lazy.example/feed")
+    store.articles.upsert(articles + more)
+    c, b, a = (h.id for h in store.articles.headlines(ArticleQuery(source_id=more[0].source_id),
+                                                       limit=3))  # Story C, B, A: newest first
+    store.annotations.tag([c, b, a, articles[0].id], ["Courts"], "ann")
+    store.annotations.tag([articles[1].id], ["other"], "ann", target="story")
+    store.annotations.code([b, articles[1].id], "Coverage", "Critical", "ann")
+    store.annotations.add_note(articles[1].id, "see", "bob")
+
+    def ids(**filters):
+        query = ArticleQuery(**filters)
+        listed = [x.id for x in store.articles.list(query)]
+        assert store.articles.count_where(query) == len(listed)
+        assert [h.id for h in store.articles.headlines(query, limit=50)] == listed
+        return listed
+
+    assert set(ids(tag="courts")) == {a, b, c, articles[0].id}
+    assert ids(tag="courts", source_id=more[0].source_id) == [c, b, a]
+    assert ids(tag="other") == []  # a story tag is not an article tag
+    assert set(ids(untagged=True)) == {articles[1].id}
+    assert set(ids(codebook="coverage")) == {b, articles[1].id}
+    assert ids(codebook="Coverage", code_value="critical", tag="Courts") == [b]
+    assert ids(codebook="Coverage", code_value="neutral") == []
+    assert set(ids(annotated=True)) == {a, b, c, articles[0].id, articles[1].id}
+    store.reading.set_read([c])
+    assert ids(tag="courts", unread_only=True, source_id=more[0].source_id) == [b, a]
+    store.reading.set_starred(a)
+    assert ids(tag="courts", starred_only=True) == [a]
+    assert ids(tag="courts", search="story") == [c, b, a]
+    with pytest.raises(ValueError):
+        store.articles.list(code_value="critical")
+    query = ArticleQuery(tag="COURTS", source_id=more[0].source_id)
+    first = store.articles.headlines(query, limit=2)
+    rest = store.articles.headlines(query, limit=2, after=first[-1])
+    assert [h.id for h in first + rest] == [c, b, a]
+    oldest = store.articles.headlines(query, limit=2, newest_first=False)
+    assert [h.id for h in oldest + store.articles.headlines(
+        query, limit=2, after=oldest[-1], newest_first=False)] == [a, b, c]
+    assert store.reading.mark_read_where(ArticleQuery(tag="courts"))[1] == 3
+    assert store.reading.unread_count() == 1  # the untagged article

@@ -5,6 +5,7 @@ Raw sqlite3 is fine here: these are the backend's own tests.
 """
 
 import sqlite3
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -206,3 +207,57 @@ def test_a_topic_saved_in_raw_fts5_still_lists_and_renames(tmp_path):
         assert found == store.articles.count_where(ArticleQuery(search="court")) > 0
         renamed = store.topics.rename("Old", "Older")
         assert (renamed.name, renamed.query) == ("Older", "title:court")
+
+
+def test_migration_moves_old_tags_and_notes_into_annotations(tmp_path):
+    from sqlite_utils import Database
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="0010_annotations")
+    db.execute("PRAGMA user_version = 9")
+    db.execute("INSERT INTO sources(id, url, added_at) VALUES (1, 'https://a.example/feed', 'x')")
+    for n in range(3):
+        db.execute("INSERT INTO articles(id, source_id, outlet, title, published, first_seen, "
+                   "content_hash) VALUES (?, 1, 'a.example', 't', '2024-06-01T12:00:00Z', "
+                   "'2024-06-01T12:00:00Z', 'h')", [f"a{n}"])
+        db.execute("INSERT INTO statuses(article_id, source_id, note) VALUES (?, 1, ?)",
+                   [f"a{n}", ["follow up", "  ", None][n]])
+    db.execute("INSERT INTO article_tags(article_id, tag) VALUES ('a0', 'Ireland'), "
+               "('a1', 'ireland'), ('a1', 'courts')")
+    db.conn.commit()
+    db.conn.close()
+    with open_store(path) as store:
+        assert store.schema_version == len(migrations._migrations)
+        assert [(t.name, t.articles) for t in store.annotations.tags()] == [
+            ("courts", 1), ("Ireland", 2)]
+        found = store.annotations.of_articles(["a0", "a1", "a2"])
+        assert [(a.kind, a.tag, a.text, a.editor) for a in found["a0"]] == [
+            ("tag", "Ireland", "", ""), ("note", "", "follow up", "")]
+        assert uuid.UUID(found["a0"][1].id).version == 4 and "a2" not in found
+        assert [n for (n,) in store.raw_sql("SELECT note FROM statuses")] == [None] * 3
+        assert store.raw_sql("SELECT name FROM sqlite_master WHERE name = 'article_tags'") == []
+        assert store.integrity_problems() == []
+
+
+def test_a_big_tag_walks_the_date_index_and_gives_the_same_pages(tmp_path, monkeypatch):
+    from newsdesk.models import ArticleQuery
+    from newsdesk.store.sqlite import articles as sqlite_articles
+    from newsdesk.store.sqlite.articles import join_for, where_clause
+
+    with open_store(tmp_path / "walk.db") as store:
+        _, articles = _load(store, "duplicate_guids.xml", "https://lazy.example/feed")
+        store.articles.upsert(articles)
+        store.annotations.tag([a.id for a in articles], ["big"], "ann")
+        query = ArticleQuery(tag="big")
+        looked_up = [h.id for h in store.articles.headlines(query, limit=2)]
+        monkeypatch.setattr(sqlite_articles, "_MANY", 1)  # now "many" articles have the tag
+        where, params, _ = where_clause(store._core, query, ordered=True)
+        plan = " ".join(r[3] for r in store.raw_sql(
+            f"EXPLAIN QUERY PLAN SELECT a.id FROM articles a {join_for(query)} statuses s "
+            f"ON s.article_id = a.id{where} ORDER BY a.published DESC, a.num DESC LIMIT 2",
+            params))
+        assert "SCAN a USING INDEX articles_published" in plan
+        walked = store.articles.headlines(query, limit=2)
+        assert [h.id for h in walked] == looked_up
+        assert len(store.articles.headlines(query, limit=2, after=walked[-1])) == 1

@@ -76,6 +76,15 @@ def _note_of(row: sqlite3.Row) -> Annotation:
                       text=row["text"], quote=quote)
 
 
+def _identity(a: Annotation) -> tuple[str, ...]:
+    """What `remove` matches an annotation by: what it says and who said it, or its id."""
+    if a.kind == "note":
+        return ("note", a.id)
+    if a.kind == "code":
+        return ("code", a.article_id, a.codebook.casefold(), a.editor, a.value.casefold())
+    return ("tag", a.article_id, a.target, a.tag.casefold(), a.editor)
+
+
 _TAG_SELECT = ("SELECT ta.article_id, ta.target, t.name AS tag, ta.editor, ta.created "
                "FROM tag_assignments ta JOIN tags t ON t.name = ta.tag")
 _CODE_SELECT = ("SELECT c.article_id, b.name AS codebook, c.value, c.editor, c.created "
@@ -453,7 +462,8 @@ class SqliteAnnotations:
                     f"SELECT * FROM notes WHERE id IN ({placeholders(chunk)})", chunk)]
                 conn.executemany("DELETE FROM notes WHERE id = ?", [(n.id,) for n in gone])
                 removed += gone
-        return removed
+        order = {_identity(a): n for n, a in reversed(builtins.list(enumerate(annotations)))}
+        return sorted(removed, key=lambda a: order.get(_identity(a), len(order)))
 
     # ---------------------------------------------------------------- reading
 

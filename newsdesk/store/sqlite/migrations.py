@@ -417,7 +417,7 @@ def m0010_annotations(db: Database) -> None:
             article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
             codebook TEXT NOT NULL COLLATE NOCASE
                 REFERENCES codebooks(name) ON DELETE CASCADE ON UPDATE CASCADE,
-            value TEXT NOT NULL,
+            value TEXT NOT NULL COLLATE NOCASE,
             editor TEXT NOT NULL,
             created TEXT NOT NULL,
             PRIMARY KEY (article_id, codebook, editor)

@@ -4,9 +4,29 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from newsdesk.analysis.agreement import Agreement, Disagreement
 from newsdesk.dates import to_iso as stored_iso
-from newsdesk.formats.json import cluster_line, source_line, source_record, story_line, to_iso
-from newsdesk.models import Source, StorySummary
+from newsdesk.formats.json import (
+    agreement_record,
+    annotation_fields,
+    article_record,
+    cluster_line,
+    codebook_record,
+    source_line,
+    source_record,
+    story_line,
+    tag_record,
+    to_iso,
+)
+from newsdesk.models import (
+    Annotation,
+    Article,
+    Codebook,
+    Source,
+    StorySummary,
+    Tag,
+    TextQuote,
+)
 
 WHEN = datetime(2024, 5, 1, 12, 30, 5, tzinfo=UTC)
 
@@ -38,3 +58,58 @@ def test_a_story_line_keeps_unicode():
 
 def test_a_cluster_line():
     assert cluster_line("a1", 4) == '{"id": "a1", "cluster": 4}'
+
+
+# ------------------------------------------------------------------ the coverage desk
+
+LATER = WHEN + timedelta(hours=1)
+
+
+def _article() -> Article:
+    return Article(id="a1", source_id=1, outlet="o", guid=None, url="https://o.example/1",
+                   title="T", authors=(), published=WHEN, updated=None, first_seen=WHEN,
+                   summary_html="", content_html="", text="")
+
+
+def test_an_article_record_gains_the_desk_keys_and_keeps_the_old_ones():
+    old = article_record(_article(), None)
+    assert "tags" not in old
+    notes = [
+        Annotation("note", "a1", "bob", LATER, id="n2", text="Second", target="story"),
+        Annotation("tag", "a1", "alice", LATER, tag="b-tag"),
+        Annotation("code", "a1", "bob", WHEN, codebook="Coverage", value="critical"),
+        Annotation("tag", "a1", "bob", WHEN, tag="a-tag"),
+        Annotation("note", "a1", "alice", WHEN, id="n1", text="First",
+                   quote=TextQuote("exact words", "before ", " after")),
+        Annotation("code", "a1", "alice", LATER, codebook="Coverage", value="neutral"),
+        Annotation("tag", "a1", "carol", WHEN, tag="story-tag", target="story"),
+    ]
+    new = article_record(_article(), None, notes)
+    assert {k: v for k, v in new.items() if k in old} == old
+    assert new["tags"] == ["a-tag", "b-tag"] and new["story_tags"] == ["story-tag"]
+    assert new["notes"] == [
+        {"id": "n1", "editor": "alice", "text": "First", "quote": "exact words",
+         "quote_prefix": "before ", "quote_suffix": " after", "created": "2024-05-01T12:30:05Z",
+         "target": "article"},
+        {"id": "n2", "editor": "bob", "text": "Second", "quote": None, "quote_prefix": "",
+         "quote_suffix": "", "created": "2024-05-01T13:30:05Z", "target": "story"}]
+    assert new["codes"] == {"Coverage": [
+        {"editor": "alice", "value": "neutral", "created": "2024-05-01T13:30:05Z"},
+        {"editor": "bob", "value": "critical", "created": "2024-05-01T12:30:05Z"}]}
+    assert annotation_fields([]) == {"tags": [], "story_tags": [], "notes": [], "codes": {}}
+
+
+def test_tag_codebook_and_agreement_records():
+    assert tag_record(Tag("eu", "#1f77b4", 3, 1)) == {
+        "name": "eu", "color": "#1f77b4", "articles": 3, "stories": 1}
+    assert codebook_record(Codebook("Tone", ("warm", "cold"), "d")) == {
+        "name": "Tone", "values": ["warm", "cold"], "description": "d", "builtin": False}
+    result = Agreement("Tone", 0.4285714285, 2, 2, 4,
+                       (Disagreement("a1", (("alice", "warm"), ("bob", "cold"))),), 0.5, 0.875)
+    assert agreement_record(result, {"a1": "Title"}) == {
+        "codebook": "Tone", "alpha": 0.428571, "units": 2, "coders": 2, "values": 4,
+        "observed": 0.5, "expected": 0.875,
+        "disagreements": [{"article_id": "a1", "title": "Title", "codes": [
+            {"editor": "alice", "value": "warm"}, {"editor": "bob", "value": "cold"}]}]}
+    undefined = Agreement("Tone", None, 0, 0, 0, (), 0.0, 0.0)
+    assert agreement_record(undefined, {})["alpha"] is None
