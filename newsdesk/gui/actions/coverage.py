@@ -12,14 +12,20 @@ from PySide6.QtWidgets import QFileDialog
 
 from newsdesk.analysis.agreement import Agreement
 from newsdesk.analysis.coverage import CoverageTable
+from newsdesk.formats.annotations import coverage_csv, coverage_jsonl
+from newsdesk.formats.coverage_memo import (
+    agreement_html,
+    agreement_markdown,
+    coverage_table_html,
+    memo_html,
+    memo_markdown,
+)
 from newsdesk.gui import theme
 from newsdesk.gui.actions.annotating import AnnotationActions
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.desk_dialogs import ReportDialog
+from newsdesk.services.coverage import agreement_for, build_coverage, story_coverage_table
 from newsdesk.store import Store
-
-# The reports' modules (services.coverage and the formats it writes with) load when a report
-# is first asked for: the window starts without them.
 
 FORMATS = {"HTML memo (*.html)": "html", "Markdown memo (*.md)": "md",
            "Tidy CSV, one row per annotation (*.csv)": "csv",
@@ -29,10 +35,6 @@ FORMATS = {"HTML memo (*.html)": "html", "Markdown memo (*.md)": "md",
 def write_export(store: Store, ids: list[str], path: Path, fmt: str) -> int:
     """Write the selected articles' coverage to `path`; how many articles it holds. The
     memo is always light: it is for someone else's screen or printer."""
-    from newsdesk.formats.annotations import coverage_csv, coverage_jsonl
-    from newsdesk.formats.coverage_memo import memo_html, memo_markdown
-    from newsdesk.services.coverage import build_coverage
-
     coverage = build_coverage(store, article_ids=ids)
     if fmt == "csv":
         text = coverage_csv(coverage)
@@ -67,9 +69,6 @@ class CoverageActions(QObject):
 
     def coverage_table(self, story_id: int, label: str) -> None:
         """The story's outlets by the current codebook's values."""
-        from newsdesk.formats.coverage_memo import coverage_table_html
-        from newsdesk.services.coverage import story_coverage_table
-
         codebook, dark = self.annotating.codebook, self.dark
 
         def show(table: CoverageTable) -> None:
@@ -82,9 +81,6 @@ class CoverageActions(QObject):
 
     def agreement(self) -> None:
         """Krippendorff's alpha for the current codebook, with the disagreements."""
-        from newsdesk.formats.coverage_memo import agreement_html, agreement_markdown
-        from newsdesk.services.coverage import agreement_for
-
         codebook, dark = self.annotating.codebook, self.dark
 
         def show(result: tuple[Agreement, dict[str, str]]) -> None:

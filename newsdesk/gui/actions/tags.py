@@ -26,6 +26,7 @@ from newsdesk.services.annotations import (
     set_tag_color,
 )
 from newsdesk.services.changes import Changes
+from newsdesk.services.coverage import tag_timeline
 from newsdesk.store import Store
 
 
@@ -156,8 +157,6 @@ class TagActions(QObject):
         tag = self._tag()
         if tag is None:
             return
-
-        from newsdesk.services.coverage import tag_timeline  # the reports' module, when asked
 
         def show(days: list[tuple[date, int]]) -> None:
             self.last_timeline = TimelineDialog(tag, days, self.colors(), self.desk.parent)
