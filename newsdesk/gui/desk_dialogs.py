@@ -9,20 +9,26 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCompleter,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from newsdesk.analysis.coverage import CoverageTable
 from newsdesk.gui.messages import show_message
 from newsdesk.gui.panes.charts import DailyBars
 
@@ -162,6 +168,55 @@ class ReportDialog(QDialog):
             path.write_text(text, encoding="utf-8")
         except OSError as exc:
             show_message(self, "Could not save", f"{path}: {exc.strerror or exc}")
+
+
+class CoverageDialog(ReportDialog):
+    """A story's coverage table as a native table (outlets down, the codebook's values
+    across, each cell shaded by its share of the outlet's articles); Save writes the HTML
+    page formats.coverage_memo made of the same table."""
+
+    def __init__(self, title: str, table: CoverageTable, page: str, colors: dict[str, str], *,
+                 stem: str = "coverage", parent: QWidget | None = None) -> None:
+        super().__init__(title, page, stem=stem, parent=parent)
+        self.table_data = table
+        columns = [*table.values, "uncoded"]
+        grid = QTableWidget(len(table.outlets), len(columns))
+        grid.setObjectName("coverageTable")
+        grid.setHorizontalHeaderLabels(columns)
+        grid.setVerticalHeaderLabels(list(table.outlets))
+        grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        grid.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        grid.horizontalHeader().setMinimumSectionSize(64)
+        grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        accent = QColor(colors["accent"])
+        for row, outlet in enumerate(table.outlets):
+            counts = [table.counts.get((outlet, v), 0) for v in table.values]
+            counts.append(table.uncoded.get(outlet, 0))
+            total = max(sum(counts), 1)
+            for column, count in enumerate(counts):
+                item = QTableWidgetItem(str(count) if count else "·")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                value = columns[column]
+                item.setToolTip(f"{outlet}: {count} article{'s' * (count != 1)} "
+                                + ("nobody coded" if value == "uncoded" else f"coded {value}"))
+                if count:
+                    shade = QColor(accent)
+                    shade.setAlphaF(0.15 + 0.6 * count / total)
+                    item.setBackground(shade)
+                else:
+                    item.setForeground(QColor(colors["muted"]))
+                grid.setItem(row, column, item)
+        self.grid = grid
+        about = QLabel(f"{title}. Each article counts once per outlet, under the value most "
+                       "of its editors chose (a tie counts under each tied value).")
+        about.setTextFormat(Qt.TextFormat.PlainText)
+        about.setWordWrap(True)
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            self.browser.hide()
+            layout.insertWidget(0, about)
+            layout.insertWidget(1, grid, 1)
 
 
 class TimelineDialog(QDialog):

@@ -23,7 +23,7 @@ from newsdesk.formats.coverage_memo import (
 from newsdesk.gui import theme
 from newsdesk.gui.actions.annotating import AnnotationActions
 from newsdesk.gui.desk import Desk
-from newsdesk.gui.desk_dialogs import ReportDialog
+from newsdesk.gui.desk_dialogs import CoverageDialog, ReportDialog
 from newsdesk.services.coverage import agreement_for, build_coverage, story_coverage_table
 from newsdesk.store import Store
 
@@ -60,11 +60,15 @@ class CoverageActions(QObject):
     def dark(self) -> bool:
         return theme.is_dark(self.desk.settings.theme)
 
-    def _open(self, title: str, page: str, stem: str, markdown: str | None = None) -> None:
+    def _open(self, title: str, page: str, stem: str, markdown: str | None = None, *,
+              table: CoverageTable | None = None) -> None:
         if self.last_report is not None:
             self.last_report.close()
-        self.last_report = ReportDialog(title, page, stem=stem, markdown=markdown,
-                                        parent=self.desk.parent)
+        self.last_report = (
+            CoverageDialog(title, table, page, theme.colors(self.desk.settings.theme),
+                           stem=stem, parent=self.desk.parent) if table is not None
+            else ReportDialog(title, page, stem=stem, markdown=markdown,
+                              parent=self.desk.parent))
         self.last_report.open()
 
     def coverage_table(self, story_id: int, label: str) -> None:
@@ -74,7 +78,7 @@ class CoverageActions(QObject):
         def show(table: CoverageTable) -> None:
             self._open(f"Coverage of “{label}” by {codebook}",
                        coverage_table_html(table, title=label, dark=dark),
-                       f"coverage {label} {codebook}")
+                       f"coverage {label} {codebook}", table=table)
 
         self.desk.jobs.query(lambda store: story_coverage_table(store, story_id, codebook),
                              on_done=show, error_title="Could not read the coverage table")

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from newsdesk.gui import theme
 from newsdesk.models import Annotation
@@ -57,11 +57,9 @@ class AnnotationsPane(QWidget):
         self.add_button.setToolTip("A note on the article in the reader (Shift+N)")
         self.add_button.clicked.connect(self.add_requested)
         self.add_button.setEnabled(False)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("muted")
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 8, 4)
-        bar.addWidget(self.count_label, 1)
+        bar.addStretch(1)
         bar.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -86,7 +84,6 @@ class AnnotationsPane(QWidget):
         self.shown = None
         self.title = ""
         self.add_button.setEnabled(False)
-        self.count_label.setText("")
         self.view.setHtml(EMPTY)
 
     def show_annotations(self, annotations: ArticleAnnotations, title: str = "") -> None:
@@ -104,7 +101,12 @@ class AnnotationsPane(QWidget):
             return
         c = self.colors
         mute = f"color:{c['muted']}"
-        parts = [f"<h3 style='margin-bottom:2px'>{html.escape(self.title or 'This article')}</h3>"]
+        lost = sum(1 for n in a.notes if n.status == "lost")
+        counts = (f"{len(a.tags)} tag{'s' * (len(a.tags) != 1)} · {len(a.codes)} "
+                  f"code{'s' * (len(a.codes) != 1)} · {len(a.notes)} "
+                  f"note{'s' * (len(a.notes) != 1)}" + (f" · {lost} lost" if lost else ""))
+        parts = [f"<h3 style='margin-bottom:0'>{html.escape(self.title or 'This article')}</h3>"
+                 f"<p style='{mute};margin-top:0'>{counts}</p>"]
         parts.append(self._tag_line("Tags", a.tags))
         if a.codes:
             codes = "<br>".join(
@@ -126,11 +128,6 @@ class AnnotationsPane(QWidget):
             for note in a.story_notes:
                 parts.append(self._plain_note_html(note))
         self.view.setHtml("".join(parts))
-        lost = sum(1 for n in a.notes if n.status == "lost")
-        self.count_label.setText(
-            f"{len(a.tags)} tag{'s' * (len(a.tags) != 1)} · {len(a.codes)} "
-            f"code{'s' * (len(a.codes) != 1)} · {len(a.notes)} note{'s' * (len(a.notes) != 1)}"
-            + (f" · {lost} lost" if lost else ""))
 
     def _tag_line(self, label: str, tags: tuple[Annotation, ...]) -> str:
         c = self.colors
