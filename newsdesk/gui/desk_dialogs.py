@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStringListModel, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -170,6 +172,17 @@ class ReportDialog(QDialog):
             show_message(self, "Could not save", f"{path}: {exc.strerror or exc}")
 
 
+class ShadedCells(QStyledItemDelegate):
+    """Paints a cell's own background: the stylesheet's ::item rule hides it otherwise."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        brush = index.data(Qt.ItemDataRole.BackgroundRole)
+        if isinstance(brush, (QBrush, QColor)):
+            painter.fillRect(option.rect, brush)
+        super().paint(painter, option, index)
+
+
 class CoverageDialog(ReportDialog):
     """A story's coverage table as a native table (outlets down, the codebook's values
     across, each cell shaded by its share of the outlet's articles); Save writes the HTML
@@ -186,8 +199,9 @@ class CoverageDialog(ReportDialog):
         grid.setVerticalHeaderLabels(list(table.outlets))
         grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         grid.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         grid.horizontalHeader().setMinimumSectionSize(64)
+        grid.setItemDelegate(ShadedCells(grid))
         grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         accent = QColor(colors["accent"])
         for row, outlet in enumerate(table.outlets):
@@ -208,6 +222,10 @@ class CoverageDialog(ReportDialog):
                     item.setForeground(QColor(colors["muted"]))
                 grid.setItem(row, column, item)
         self.grid = grid
+        grid.resizeColumnsToContents()
+        wanted = (grid.verticalHeader().sizeHint().width() + grid.horizontalHeader().length()
+                  + 40)
+        self.resize(min(max(wanted, 560), 1100), min(200 + 34 * len(table.outlets), 620))
         about = QLabel(f"{title}. Each article counts once per outlet, under the value most "
                        "of its editors chose (a tie counts under each tied value).")
         about.setTextFormat(Qt.TextFormat.PlainText)

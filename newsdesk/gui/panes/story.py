@@ -45,7 +45,7 @@ from newsdesk.store import Store
 
 JOB = "story"  # the pane's key for "only the latest"
 EDITORS_JOB = "story-editors"  # editors' tags and notes on the story drawn
-MAX_EDITOR_NOTES = 8
+MAX_EDITOR_NOTES = 4
 Editors = tuple[list[Annotation], list[Annotation]]  # (the story's own, its articles')
 
 
@@ -563,10 +563,13 @@ class StoryPane(QWidget):
         if tags:
             parts.append("<p style='margin:0'><b>Tags:</b> "
                          + ", ".join(html.escape(t) for t in tags) + "</p>")
-        if codes:
-            parts.append("<p style='margin:0'><b>Codes:</b> " + "; ".join(
-                f"{html.escape(book)} = {html.escape(value)} ({n})"
-                for (book, value), n in sorted(codes.items())) + "</p>")
+        books = sorted({book for book, _v in codes})
+        for book in books:
+            ranked = sorted(((n, v) for (b, v), n in codes.items() if b == book),
+                            key=lambda nv: (-nv[0], nv[1]))
+            parts.append(f"<p style='margin:0'><b>{html.escape(book)}:</b> " + " · ".join(
+                f"{html.escape(v)} <span style='{mute}'>{n}</span>" for n, v in ranked)
+                + "</p>")
         for note in notes[:MAX_EDITOR_NOTES]:
             quote = (f"<i>“{html.escape(note.quote.exact)}”</i><br>"
                      if note.quote is not None else "")
