@@ -252,3 +252,45 @@ def test_coverage_table_and_agreement_open_from_the_story_pane(desk_window, qtbo
     report = window.coverage.last_report
     assert report is not None and report.windowTitle() == "Agreement on Coverage"
     assert "alpha" in report.browser.toPlainText().lower()
+
+
+def test_right_click_on_articles_offers_tag_code_note_export(desk_window):
+    window = desk_window
+    select_rows(window, [0, 1])
+    menu = window.annotating.build_article_menu()
+    assert [x.text() for x in menu.actions() if x.text()] == [
+        "Tag…", "Code (Coverage)", "Note…", "Export selection…"]
+    assert [a.text() for a in window.code_menu.actions()][:2] == ["Code supportive",
+                                                                  "Code critical"]
+
+
+def test_a_tags_context_menu_renames_it_and_shows_its_timeline(desk_window, qtbot, store,
+                                                               monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from newsdesk.services.annotations import list_tags
+
+    window = desk_window
+    ids = [window.articles_model.headline(r).id for r in range(3)]
+    window.annotating.apply_tags(ids, ["lisbon"])
+    settle(qtbot, window)
+    nav = window.nav_model
+    qtbot.waitUntil(lambda: "lisbon" in tag_items(window), timeout=5000)
+    item = next(i for i in nav.match(nav.index(0, 0), KIND_ROLE, "tag", -1,
+                                     Qt.MatchFlag.MatchRecursive) if i.data(LABEL_ROLE) == "lisbon")
+    window.nav.setCurrentIndex(item)
+    settle(qtbot, window)
+    assert [a.text() for a in window.nav.menu_actions["tag"]][:2] == [
+        "Timeline (articles per day)…", "Rename tag…"]
+    window.tags.timeline()
+    settle(qtbot, window)
+    dialog = window.tags.last_timeline
+    assert dialog is not None and sum(n for _d, n in dialog.chart.days) == 3
+    dialog.close()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("lisbon-case", True))
+    window.tags.rename()
+    settle(qtbot, window)
+    assert [t.name for t in list_tags(store)] == ["lisbon-case"]
+    qtbot.waitUntil(lambda: tag_items(window).get("lisbon-case") == "lisbon-case  (3)",
+                    timeout=5000)
+    assert tags_of(store, ids) == {i: {"lisbon-case"} for i in ids}

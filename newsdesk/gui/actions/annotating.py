@@ -161,6 +161,12 @@ class AnnotationActions(QObject):
         return ids
 
     def article_menu(self, where: QPoint) -> None:
+        """Right click on the list: the desk's commands for the selection."""
+        menu = self.build_article_menu()
+        menu.exec(where)
+        menu.deleteLater()
+
+    def build_article_menu(self) -> QMenu:
         menu = QMenu(self.articles)
         for item in self.menu_actions:
             if item is None:
@@ -169,8 +175,7 @@ class AnnotationActions(QObject):
                 menu.addMenu(item)
             else:
                 menu.addAction(item)
-        menu.exec(where)
-        menu.deleteLater()
+        return menu
 
     def _write(self, write: Callable[[Store], Edit], *, title: str) -> None:
         """Run an annotation write; its Edit goes on the undo stack, its summary says what."""

@@ -287,7 +287,8 @@ class DailyBars(QWidget):
         for k in range(labels):
             i = round(k * (len(days) - 1) / max(labels - 1, 1))
             x = plot.left() + i * step + step / 2
-            painter.drawText(QRectF(x - 45, plot.bottom() + 4, 90, 16),
+            left = min(max(x - 45, 0.0), self.width() - 90.0)  # the last label stays inside
+            painter.drawText(QRectF(left, plot.bottom() + 4, 90, 16),
                              Qt.AlignmentFlag.AlignHCenter, f"{days[i][0]:%d %b}")
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
