@@ -140,18 +140,24 @@ def _fuzzy(text: str, quote: TextQuote) -> Span | None:
     if len(needle) < FUZZY_MIN:
         return None
     hay, where = _normalized(text)
-    votes: Counter[int] = Counter()
+    votes: Counter[int] = Counter()  # where the passage may start, in buckets one passage long
     for i in range(0, len(needle) - _SEED + 1, max(1, _SEED // 2)):
-        seed = needle[i:i + _SEED]
-        hits: list[int] = []
-        at = hay.find(seed)
-        while at != -1 and len(hits) <= _MAX_SEED_HITS:
-            hits.append(at)
-            at = hay.find(seed, at + 1)
-        if len(hits) > _MAX_SEED_HITS:
-            continue
-        for hit in hits:
-            votes[(hit - i) // len(needle)] += 1  # buckets one passage long
+        for size in (_SEED, 2 * _SEED, 4 * _SEED):  # a common piece: try a longer one
+            if i + size > len(needle):
+                break
+            hits = _find_all(hay, needle[i:i + size])
+            if hits is not None:
+                for hit in hits:
+                    votes[(hit - i) // len(needle)] += 1
+                break
+    # the words around it, when they are still there, say where it was
+    prefix, _ = _normalized(quote.prefix)
+    suffix, _ = _normalized(quote.suffix)
+    for context, offset in ((prefix.strip()[-16:], 0), (suffix.strip()[:16], -len(needle))):
+        if len(context) >= 8:
+            for hit in _find_all(hay, context) or ():
+                start = hit + len(context) + 1 if offset == 0 else hit + offset - 1
+                votes[max(0, start) // len(needle)] += 2
     best: tuple[float, int, int, int] | None = None  # (ratio, context, -start, end)
     slack = len(needle) // 2 + 1
     tried: set[int] = set()
@@ -176,6 +182,18 @@ def _fuzzy(text: str, quote: TextQuote) -> Span | None:
     if best is None:
         return None
     return Span(-best[2], best[3], False)
+
+
+def _find_all(hay: str, piece: str) -> list[int] | None:
+    """Every place `piece` occurs, or None when it occurs too often to say where."""
+    hits: list[int] = []
+    at = hay.find(piece)
+    while at != -1:
+        if len(hits) == _MAX_SEED_HITS:
+            return None
+        hits.append(at)
+        at = hay.find(piece, at + 1)
+    return hits
 
 
 def _align(window: str, needle: str) -> tuple[float, int, int] | None:

@@ -148,8 +148,8 @@ def _md_annotations(anns: list[Annotation]) -> list[str]:
         if note.quote is not None:
             lines += ["> " + line for line in _md_lines(note.quote.exact)]
             lines.append("")
-        if note.text.strip():
-            lines.append("  \n".join(_md_lines(note.text)))
+        if note.text.strip():  # hard line breaks: the editor's lines, then the author's
+            lines.append("  \n".join(_md_lines(note.text)) + "  ")
         verb = "highlighted by" if note.quote is not None and not note.text.strip() else "—"
         lines.append(f"*{verb} {_md(_editor(note.editor))}, {_when(note.created)}*")
     return lines
@@ -215,8 +215,9 @@ def _alpha_reading(a: Agreement) -> str:
         reading = "no better than chance: the editors agree about as often as random coding would"
     else:
         reading = "systematic disagreement: the editors disagree more often than chance would"
-    return (f"{reading}. (Krippendorff suggests 0.800 or more for conclusions, and 0.667 as the "
-            "lowest for tentative ones; 1 is perfect agreement, 0 is chance.)")
+    return (f"{reading[0].upper()}{reading[1:]}. (Krippendorff suggests 0.800 or more for "
+            "conclusions, and 0.667 as the lowest for tentative ones; 1 is perfect agreement, "
+            "0 is chance.)")
 
 
 def _value_columns(a: Agreement) -> list[str]:
@@ -402,13 +403,13 @@ def coverage_table_html(t: CoverageTable, *, title: str, dark: bool = False) -> 
     c = colors_for(dark)
     top = max([*t.counts.values(), *t.uncoded.values(), 1])
     body = [f"<header><h1>{_h(title)}</h1><p class=\"lede\">Coverage by outlet, coded with "
-            f"{_h(t.codebook)}; an article coded differently by editors who tie counts under "
-            "each value.</p></header>"]
+            f"{_h(t.codebook)}. Each article counts once, under the value most of its editors "
+            "chose; when they tie, under each tied value.</p></header>"]
     if not t.outlets:
         body.append('<p class="muted">No articles.</p>')
         return _page(f"{title} · NewsDesk coverage table", body, dark)
     body.append("<table><tr><th>Outlet</th>" + "".join(f"<th>{_h(v)}</th>" for v in t.values)
-                + '<th class="muted">uncoded</th></tr>')
+                + '<th class="muted">uncoded</th><th>articles</th></tr>')
     for outlet in t.outlets:
         cells = []
         for value in t.values:
@@ -421,6 +422,8 @@ def coverage_table_html(t: CoverageTable, *, title: str, dark: bool = False) -> 
                 cells.append('<td class="n zero">0</td>')
         uncoded = t.uncoded.get(outlet, 0)
         cells.append(f'<td class="n{" zero" if not uncoded else ""}">{uncoded}</td>')
+        total = len({a for v in t.values for a in t.articles.get((outlet, v), ())}) + uncoded
+        cells.append(f'<td class="n"><b>{total}</b></td>')
         body.append(f"<tr><td>{_h(outlet) or 'Unknown outlet'}</td>" + "".join(cells) + "</tr>")
     body.append("</table>")
     return _page(f"{title} · NewsDesk coverage table", body, dark)

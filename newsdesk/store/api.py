@@ -393,7 +393,8 @@ class AnnotationsFacet(Protocol):
     change an article, re-grouping and removing a story keep them; only removing the
     article (with its source) removes its annotations. Article ids given that are not
     stored raise NotFoundError and change nothing. Tag names compare case-insensitively
-    and keep the spelling they were first given.
+    and keep the spelling they were first given (spaces around a name are dropped, runs of
+    spaces inside it are one). Codebook names and values compare case-insensitively too.
     """
 
     def tag(self, article_ids: Sequence[str], tags: Sequence[str], editor: str, *,

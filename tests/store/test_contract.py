@@ -582,7 +582,8 @@ def test_tag_colours_rename_merge_and_remove(store):
     ids = _two(store)
     store.annotations.tag(ids, ["old"], "ann")
     store.annotations.tag(ids[:1], ["other"], "ann")
-    assert store.annotations.set_tag_color("OLD", "#AA00ff").color == "#aa00ff"
+    assert store.annotations.set_tag_color(" OLD ", "#AA00ff").color == "#aa00ff"
+    assert store.annotations.tag(ids, [" old"], "bob") == []  # spaces are not part of a name
     for color in ("red", "#abc", "#12345g"):
         with pytest.raises(ValueError):
             store.annotations.set_tag_color("old", color)

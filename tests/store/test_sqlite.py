@@ -261,3 +261,22 @@ def test_a_big_tag_walks_the_date_index_and_gives_the_same_pages(tmp_path, monke
         walked = store.articles.headlines(query, limit=2)
         assert [h.id for h in walked] == looked_up
         assert len(store.articles.headlines(query, limit=2, after=walked[-1])) == 1
+
+
+@pytest.mark.parametrize("filters", [
+    {"tag": "courts"}, {"tag": "courts", "unread_only": True}, {"tag": "courts", "source_id": 1},
+    {"codebook": "Coverage", "code_value": "critical"}, {"tag": "courts", "folder": "News"}])
+def test_a_tag_or_code_page_starts_from_its_index_not_a_scan_of_articles(tmp_path, filters):
+    from newsdesk.models import ArticleQuery
+    from newsdesk.store.sqlite.articles import join_for, where_clause
+
+    with open_store(tmp_path / "plan.db") as store:
+        query = ArticleQuery(**filters)
+        where, params, _ = where_clause(store._core, query, ordered=True)
+        plan = [r[3] for r in store.raw_sql(
+            f"EXPLAIN QUERY PLAN SELECT a.id FROM articles a {join_for(query)} statuses s "
+            f"ON s.article_id = a.id JOIN sources src ON src.id = a.source_id{where} "
+            "ORDER BY a.published DESC, a.num DESC LIMIT 50", params)]
+        assert not any(step.split()[:2] in (["SCAN", "a"], ["SCAN", "s"]) for step in plan), plan
+        assert any("tag_assignments_tag" in step or "codes_codebook" in step for step in plan)
+        assert not any("statuses_unread" in step for step in plan)  # most articles are unread

@@ -202,7 +202,7 @@ class SqliteAnnotations:
         _target(target)
         names = builtins.list(dict.fromkeys(_tag_name(t) for t in tags))
         if not names or not article_ids:
-            return []
+            return []  # nothing to take off
         with self._core.write() as conn:
             self._check_articles(conn, article_ids)
             gone = self._tags_on(conn.execute, article_ids,
@@ -224,6 +224,7 @@ class SqliteAnnotations:
         return [Tag(r["name"], r["color"], int(r["articles"]), int(r["stories"])) for r in rows]
 
     def _tag_record(self, conn: sqlite3.Connection, name: str) -> Tag:
+        name = " ".join(name.split())  # as _tag_name stores it
         row = conn.execute(
             "SELECT t.name, t.color, "
             "(SELECT COUNT(*) FROM tag_assignments ta WHERE ta.tag = t.name "
@@ -240,8 +241,9 @@ class SqliteAnnotations:
             raise ValueError(f"{color!r} is not a colour: write it as #rrggbb, or leave it empty.")
         with self._core.write() as conn:
             self._tag_record(conn, name)
-            conn.execute("UPDATE tags SET color = ? WHERE name = ?", [color.lower(), name])
-            return self._tag_record(conn, name)
+            stored = self._tag_record(conn, name).name
+            conn.execute("UPDATE tags SET color = ? WHERE name = ?", [color.lower(), stored])
+            return self._tag_record(conn, stored)
 
     def rename_tag(self, old: str, new: str) -> Tag:
         new = _tag_name(new)

@@ -133,3 +133,18 @@ def test_locate_after_inserting_text_elsewhere(text, data, inserted):
 def test_a_passage_not_in_the_text_is_none(text, passage):
     assert quote_for(text, passage) is None
     assert locate(text, TextQuote(passage)) is None
+
+
+def test_an_edited_passage_in_repetitive_text_is_found_by_its_context():
+    import random
+
+    rng = random.Random(1)
+    vocabulary = ["the", "a", "budget", "said", "cut", "ten", "percent", "year", "plan", "aides", "tax"]
+    text = " ".join(rng.choice(vocabulary) for _ in range(4000))
+    start = text.index(" ", 12000) + 1
+    q = quote_for(text, text[start:start + 120])
+    assert q is not None
+    changed = text[:start + 40] + " INSERTED WORDS " + text[start + 60:]
+    span = locate(changed, q)
+    assert span is not None and not span.exact
+    assert abs(span.start - start) <= 2 and abs(span.end - (start + 116)) <= 4
