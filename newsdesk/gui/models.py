@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRectF,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import (
     QColor,
@@ -93,6 +94,8 @@ def published_label(when: datetime, now: datetime | None = None) -> str:
 class ArticleTableModel(QAbstractTableModel):
     """The rows of one view, read from the store a page at a time (never all at once)."""
 
+    annotations_shown = Signal()  # set_annotations drew what a job read
+
     COLUMNS = ("", "Title", "Outlet", "Published", "Tags")
     TITLE, OUTLET, PUBLISHED, TAGS = 1, 2, 3, 4
     PAGE = 200
@@ -112,6 +115,7 @@ class ArticleTableModel(QAbstractTableModel):
         # what editors said about the rows read so far (a job reads them per page)
         self._annotations: dict[str, list[Annotation]] = {}
         self._tag_colors: dict[str, str] = {}  # lower-case tag name -> "#rrggbb"
+        self._tagged: set[str] = set()  # rows read with at least one tag
 
     # -- view control
 
@@ -180,11 +184,19 @@ class ArticleTableModel(QAbstractTableModel):
         return [h.id for h in self._rows]
 
     def set_annotations(self, by_article: dict[str, list[Annotation]]) -> None:
-        """Show the tags and codes a job read for some rows (others keep theirs)."""
+        """Show the tags and codes a job read for some rows (others keep theirs): one
+        dataChanged over the rows they span, not one a row (a page is 200 rows)."""
         self._annotations.update(by_article)
-        for i, h in enumerate(self._rows):
-            if h.id in by_article:
-                self.dataChanged.emit(self.index(i, self.TITLE), self.index(i, self.TAGS))
+        for article_id, annotations in by_article.items():
+            if any(a.kind == "tag" for a in annotations):
+                self._tagged.add(article_id)
+            else:
+                self._tagged.discard(article_id)
+        rows = [i for i, h in enumerate(self._rows) if h.id in by_article]
+        if rows:
+            self.dataChanged.emit(self.index(rows[0], self.TITLE),
+                                  self.index(rows[-1], self.TAGS))
+        self.annotations_shown.emit()
 
     def set_tag_colors(self, tags: list[Tag]) -> None:
         self._tag_colors = {t.name.lower(): t.color for t in tags if t.color}
@@ -204,7 +216,8 @@ class ArticleTableModel(QAbstractTableModel):
         return list(seen.values())
 
     def any_tagged(self) -> bool:
-        return any(self.tags_of(h.id) for h in self._rows)
+        """Whether a loaded row has a tag (the Tags column shows only then)."""
+        return bool(self._tagged) and any(h.id in self._tagged for h in self._rows)
 
     def row_of(self, article_id: str) -> int:
         for i, h in enumerate(self._rows):

@@ -47,7 +47,7 @@ class ArticleListPane(QStackedWidget):
         table.setColumnHidden(ArticleTableModel.TAGS, True)  # until a shown row has a tag
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._menu)
-        self.model.dataChanged.connect(lambda *_a: self._fit_columns())
+        self.model.annotations_shown.connect(self._fit_columns)  # the Tags column comes, goes
         self.model.modelReset.connect(self._fit_columns)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(3, Qt.SortOrder.DescendingOrder)
