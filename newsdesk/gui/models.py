@@ -187,8 +187,8 @@ class ArticleTableModel(QAbstractTableModel):
         """Show the tags and codes a job read for some rows (others keep theirs): one
         dataChanged over the rows they span, not one a row (a page is 200 rows)."""
         self._annotations.update(by_article)
-        for article_id, annotations in by_article.items():
-            if any(a.kind == "tag" for a in annotations):
+        for article_id, found in by_article.items():
+            if any(a.kind == "tag" for a in found):
                 self._tagged.add(article_id)
             else:
                 self._tagged.discard(article_id)
