@@ -853,11 +853,13 @@ def export_command(ctx: click.Context, fmt: str, tag: str | None, story_id: int 
     from newsdesk.services.coverage import export
 
     text = export(_state(ctx).store, fmt, tag=tag, story_id=story_id, since=since)
+    if text and not text.endswith("\n"):
+        text += "\n"
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(text, nl=False)  # nothing at all when nothing is covered
         return
     try:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise click.ClickException(f"Cannot write {output}: {exc.strerror or exc}") from exc
     click.echo(f"Wrote {output}.")

@@ -9,10 +9,10 @@ nothing, so missing data is fine and any number of coders may take part.
 alpha = 1 - D_o / D_e, with D_o the observed and D_e the expected disagreement.
 Undefined cases return None rather than a number that looks like a finding:
 - no pairable unit (nothing to compare);
-- every pairable value the same (D_e = 0): Krippendorff's alpha is then 0/0. Krippendorff
-  (2011) says such data show no variation and cannot be assessed for reliability; we follow
-  him and return None (the desk shows "not defined: every coder chose the same value") rather
-  than the 1.0 some tools report.
+- every pairable value the same (D_e = 0): alpha is then 0/0, which Krippendorff leaves
+  undefined: data without variation cannot show whether coders agree because they apply the
+  codebook alike or because nothing varied. We return None (the reports say "not defined:
+  no variation") rather than the 1.0 some tools report, which would read as perfect agreement.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def krippendorff_alpha_nominal(units: Mapping[str, Mapping[str, str]]) -> float 
 
 def agreement(codebook: str, codes: Sequence[Annotation]) -> Agreement:
     """The agreement record for `codebook` from codes (other kinds and codebooks are skipped;
-    an editor's newest code counts if one was given twice)."""
+    an editor's newest code counts if one was given twice; values ignore case)."""
     wanted = codebook.casefold()
     newest: dict[tuple[str, str], Annotation] = {}
     for code in codes:
@@ -93,8 +93,9 @@ def agreement(codebook: str, codes: Sequence[Annotation]) -> Agreement:
         if key not in newest or newest[key].created <= code.created:
             newest[key] = code
     units: dict[str, dict[str, str]] = defaultdict(dict)
+    spelling: dict[str, str] = {}  # values compare case-insensitively, like the store's
     for (article_id, editor), code in newest.items():
-        units[article_id][editor] = code.value
+        units[article_id][editor] = spelling.setdefault(code.value.casefold(), code.value)
     pairable = _pairable(units)
     observed, expected, n = _disagreement(pairable)
     coders = {editor for coded in pairable.values() for editor in coded}

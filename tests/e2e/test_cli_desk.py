@@ -291,6 +291,7 @@ def test_codebooks_add_list_remove(db):
     (["articles", "--tag", "nope"], "There is no tag named 'nope'."),
     (["import", "{bad}"], "Line 2: this is not JSON."),
     (["import", "{missing}"], "Cannot read"),
+    (["import", "{latin}"], "The input is not UTF-8 text."),
     (["--editor", " ", "tag", "{first}", "x"], "The editor name is empty"),
 ])
 def test_bad_input_is_one_sentence_and_changes_nothing(db, tmp_path, args, message):
@@ -299,7 +300,10 @@ def test_bad_input_is_one_sentence_and_changes_nothing(db, tmp_path, args, messa
         tag_articles(store, [first], ["kept", "other"], "alice")
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"type": "newsdesk:Tag", "name": "fine", "color": ""}\n{oops\n')
-    fill = {"first": first, "bad": str(bad), "missing": str(tmp_path / "missing.jsonl")}
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"type": "newsdesk:Tag", "name": "caf\xe9", "color": ""}\n')
+    fill = {"first": first, "bad": str(bad), "missing": str(tmp_path / "missing.jsonl"),
+            "latin": str(latin)}
     before = dump(db)
     args = [a.format(**fill) for a in args]
     editor = None if args[0] == "--editor" else "alice"
@@ -352,6 +356,12 @@ def test_exports_in_every_format(db, tmp_path):
     lines = run(db, "export", "--format", "jsonl").stdout.splitlines()
     assert all(json.loads(x) for x in lines)
     assert any(json.loads(x).get("type") == "Annotation" for x in lines)
+
+
+def test_an_empty_desk_exports_nothing(db):
+    assert run(db, "export", "--format", "jsonl").stdout == ""
+    assert run(db, "export", "--format", "csv").stdout.startswith("url,outlet,published,title,tags")
+    assert "0 lines; 0 added" in run(db, "import", os.devnull).stdout
 
 
 def test_round_trip_between_two_databases(tmp_path, db, db_b):

@@ -87,3 +87,11 @@ def test_an_editors_newest_code_counts():
              Annotation("code", "b", "y", T0, codebook="C", value="1")]
     a = agreement("C", codes)
     assert a.alpha == 1.0 and a.disagreements == () and a.units == 2
+
+
+def test_values_compare_case_insensitively():
+    codes = [Annotation("code", "a", "x", T0, codebook="C", value="Critical"),
+             Annotation("code", "a", "y", T0, codebook="C", value="critical"),
+             Annotation("code", "b", "x", T0, codebook="C", value="neutral"),
+             Annotation("code", "b", "y", T0, codebook="C", value="Neutral")]
+    assert agreement("C", codes).alpha == 1.0

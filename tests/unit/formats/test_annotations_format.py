@@ -281,3 +281,14 @@ def test_csv_carriage_returns_inside_a_cell_stay_in_the_cell():
     note = Annotation("note", "a", "x", T0, id=NOTE_ID, text="one\rtwo\r\nthree")
     rows = _rows(Coverage("t", T0, (CoveredArticle(ArticleRef(url="u"), (note,)),)))
     assert len(rows) == 1 and rows[0]["note"] == "one\rtwo\r\nthree"
+
+
+@settings(max_examples=100, deadline=None)
+@given(coverages)
+def test_property_csv_reads_back_one_row_per_article_and_annotation(coverage):
+    rows = _rows(coverage)
+    assert len(rows) == sum(max(1, len(ca.annotations)) for ca in coverage.articles)
+    titles = [r["title"] for r in rows]
+    expected = [("'" + ca.ref.title if ca.ref.title.startswith(("=", "+", "-", "@", "\t", "\r"))
+                 else ca.ref.title) for ca in coverage.articles for _ in range(max(1, len(ca.annotations)))]
+    assert titles == expected

@@ -9,13 +9,16 @@ import io
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsdesk.errors import AnnotationFormatError, NewsdeskError, NotFoundError
-from newsdesk.models import Annotation, Article
+from newsdesk.models import Annotation, Article, TextQuote
 from newsdesk.services import annotations as desk
 from newsdesk.services import coverage
 from newsdesk.services.sample import load_sample
@@ -263,3 +266,67 @@ def test_an_empty_export_imports_as_nothing(two):
     report = coverage.import_annotations(b, [])
     assert (report.lines, report.added) == (0, 0)
     assert json.dumps(report.lines) == "0"
+
+
+# ------------------------------------------------------------------ the property
+
+_moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31),
+                        timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0))
+_words = st.text(min_size=1, max_size=30).filter(lambda t: t.strip() != "")
+_editors = st.sampled_from(["alice", "bob", "Ægir", ""]) | st.text(max_size=12)
+_tags = st.sampled_from(["eu", "EU", "ireland-case", "café", "a b"]) | _words.map(
+    lambda t: " ".join(t.split())[:100]).filter(bool)
+
+
+@st.composite
+def _annotations(draw: st.DrawFn, count: int) -> list[tuple[int, Annotation]]:
+    """Annotations on article number (0..count-1), made by anyone at any time."""
+    made: list[tuple[int, Annotation]] = []
+    for _ in range(draw(st.integers(0, 12))):
+        where = draw(st.integers(0, count - 1))
+        kind = draw(st.sampled_from(["tag", "code", "note"]))
+        common = {"editor": draw(_editors), "created": draw(_moments),
+                  "target": draw(st.sampled_from(["article", "story"]))}
+        if kind == "tag":
+            made.append((where, Annotation("tag", "", tag=draw(_tags), **common)))
+        elif kind == "code":
+            book = draw(st.sampled_from([("Coverage", 6), ("Media frames", 15)]))
+            value = draw(st.integers(0, book[1] - 1))
+            common["target"] = "article"
+            made.append((where, Annotation("code", "", codebook=book[0], value=str(value),
+                                           **common)))
+        else:
+            quote = draw(st.none() | st.builds(TextQuote, _words, st.text(max_size=32),
+                                               st.text(max_size=32)))
+            made.append((where, Annotation("note", "", id=str(draw(st.uuids())),
+                                           text=draw(_words), quote=quote, **common)))
+    return made
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_export_import_export_is_identical(sample_files, tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("property")
+    a_path, b_path = folder / "a.db", folder / "b.db"
+    shutil.copy(sample_files[0], a_path)
+    shutil.copy(sample_files[1], b_path)
+    with open_store(a_path) as a, open_store(b_path) as b:
+        arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+        books = {x.name: x.values for x in a.annotations.codebooks()}
+        made = data.draw(_annotations(len(arts)))
+        given_ = [replace(x, article_id=arts[i].id,
+                          value=books[x.codebook][int(x.value)] if x.kind == "code" else "")
+                  for i, x in made]
+        a.annotations.restore(given_)
+        tags = a.annotations.tags()
+        if tags and data.draw(st.booleans()):
+            a.annotations.set_tag_color(tags[0].name, data.draw(st.sampled_from(
+                ["#d9822b", "#1f77b4"])))
+        exported = coverage.export(a, "jsonl")
+        report = coverage.import_annotations(b, exported.splitlines())
+        stored = sum(len(v) for v in a.annotations.of_articles([x.id for x in arts]).values())
+        assert (report.added, report.unmatched, report.conflicts) == (stored, 0, 0)
+        assert coverage.export(b, "jsonl") == exported
+        assert _portable(b) == _portable(a)
+        assert coverage.import_annotations(b, exported.splitlines()).added == 0
