@@ -818,7 +818,10 @@ def test_the_gui_thread_never_touches_the_store(qtbot, store, recorded_window, m
             "reading.mark_read_where", "reading.undo_batch", "topics.add", "sources.remove",
             "sources.list", "annotations.tag", "annotations.code", "annotations.add_note"} <= names
     assert source_id not in [s.id for s in store.sources.list()]
-    assert [name for name, on_gui_thread in calls if on_gui_thread] == []
+    # interrupt() is the one call made from the GUI thread on purpose: JobRunner.latest
+    # stops a superseded read with it (sqlite3's interrupt is meant for another thread);
+    # with the desk's per-article reads a superseded read is often still running.
+    assert [name for name, on_gui_thread in calls if on_gui_thread and name != "interrupt"] == []
 
 
 def test_j_past_the_loaded_rows_reads_the_next_page_then_moves_on(make_window, qtbot, store):

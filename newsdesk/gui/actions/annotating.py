@@ -36,7 +36,7 @@ from newsdesk.services.annotations import (
 )
 from newsdesk.services.changes import Changes
 from newsdesk.services.editors import default_editor
-from newsdesk.store import Store
+from newsdesk.store.api import Store
 
 log = logging.getLogger(__name__)
 CODEBOOK_KEY = "desk/codebook"

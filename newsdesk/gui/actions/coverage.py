@@ -25,7 +25,7 @@ from newsdesk.gui.actions.annotating import AnnotationActions
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.desk_dialogs import CoverageDialog, ReportDialog
 from newsdesk.services.coverage import agreement_for, build_coverage, story_coverage_table
-from newsdesk.store import Store
+from newsdesk.store.api import Store
 
 FORMATS = {"HTML memo (*.html)": "html", "Markdown memo (*.md)": "md",
            "Tidy CSV, one row per annotation (*.csv)": "csv",

@@ -27,7 +27,7 @@ from newsdesk.services.annotations import (
 )
 from newsdesk.services.changes import Changes
 from newsdesk.services.coverage import tag_timeline
-from newsdesk.store import Store
+from newsdesk.store.api import Store
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,8 @@ class AnnotationsPane(QWidget):
         self.clear()
 
     @property
-    def article_id(self) -> str | None:
+    def shown_id(self) -> str | None:
+        """The article whose annotations are shown (None when none are)."""
         return self.shown.article_id if self.shown is not None else None
 
     def set_colors(self, colors: dict[str, str]) -> None:

@@ -41,7 +41,7 @@ from newsdesk.models import Annotation, Article
 from newsdesk.services.annotations import story_annotations
 from newsdesk.services.changes import Changes
 from newsdesk.services.comparisons import StoryView, read_story, write_report
-from newsdesk.store import Store
+from newsdesk.store.api import Store
 
 JOB = "story"  # the pane's key for "only the latest"
 EDITORS_JOB = "story-editors"  # editors' tags and notes on the story drawn
