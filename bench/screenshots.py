@@ -1,4 +1,6 @@
-"""Save screenshots of the main window with the sample corpus, light and dark, large and small.
+"""Save screenshots of the main window with the sample corpus, light and dark, large and small:
+the story pane, and the coverage desk (the Tags group, a multi-selection, the annotations
+pane with a highlight, a story's coverage table and the agreement report).
 
     .venv/bin/python bench/screenshots.py [OUT_DIR]   (default: shots/)
 
@@ -16,13 +18,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QItemSelectionModel, QSettings
 
 from newsdesk.gui.app import make_app
 from newsdesk.gui.mainwindow import MainWindow
 from newsdesk.gui.settings import GuiSettings, save_settings
+from newsdesk.models import ArticleQuery
+from newsdesk.services.annotations import add_note, code_articles, set_tag_color, tag_articles
+from newsdesk.services.reading import list_headlines
 from newsdesk.services.sample import load_sample
-from newsdesk.store import open_store
+from newsdesk.store import Store, open_store
 
 
 def settle(app: object, window: MainWindow, seconds: float = 0.4) -> None:
@@ -37,6 +42,31 @@ def settle(app: object, window: MainWindow, seconds: float = 0.4) -> None:
         time.sleep(0.02)
 
 
+def annotate(store: Store) -> tuple[str, int]:
+    """Two editors' work on the sample: tags (two coloured), codes that mostly agree, a
+    highlight and a note. Returns the highlighted article and its story."""
+    story = max(store.stories.list(), key=lambda st: (len(st.outlets), st.size))
+    ids = list(story.article_ids)
+    tag_articles(store, ids, ["contempt-case"], "alice")
+    tag_articles(store, ids[:2], ["follow-up"], "bob")
+    others = [h.id for h in list_headlines(store, ArticleQuery(), limit=12)]
+    tag_articles(store, others[:5], ["privacy"], "alice")
+    tag_articles(store, others[3:9], ["courts", "needs-check"], "bob")
+    set_tag_color(store, "contempt-case", "#c2408f")
+    set_tag_color(store, "privacy", "#2f9e6e")
+    values = ["critical", "neutral", "critical", "explainer", "wire copy"]
+    for i, article_id in enumerate(ids):
+        code_articles(store, [article_id], "Coverage", values[i % len(values)], "alice")
+        code_articles(store, [article_id], "Coverage",
+                      "neutral" if i == 2 else values[i % len(values)], "bob")
+    article = store.articles.get(ids[-1])
+    words = article.text.split() if article else []
+    add_note(store, ids[-1], "The first to name the Lisbon data centre; check it.", "alice",
+             quote=" ".join(words[8:22]))
+    add_note(store, ids[-1], "Compare the headline with the wire's.", "bob")
+    return ids[-1], story.id
+
+
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "shots")
     out.mkdir(parents=True, exist_ok=True)
@@ -49,6 +79,8 @@ def main() -> None:
         empty.grab().save(str(out / "welcome.png"))
         empty.close()
         load_sample(store)
+        highlighted, story_id = annotate(store)
+        label = next(st.label for st in store.stories.list() if st.id == story_id)
         for name, (width, height) in (("light", (1920, 1080)), ("dark", (1920, 1080)),
                                       ("light-small", (1024, 700)), ("dark-small", (1024, 700))):
             settings = QSettings(str(Path(tmp) / f"{name}.ini"), QSettings.Format.IniFormat)
@@ -74,9 +106,53 @@ def main() -> None:
                 settle(app, window)
                 window.story_dock.grab().save(str(out / f"pane-{name}.png"))
                 print(out / f"pane-{name}.png")
+            desk(app, window, out, name, highlighted, story_id, label)
             window.close()
         store.close()
     print(out / "welcome.png")
+
+
+def desk(app: object, window: MainWindow, out: Path, name: str, highlighted: str,
+         story_id: int, label: str) -> None:
+    """The desk: a multi-selection in a tag's view, the annotations pane with a highlight,
+    then the coverage table and the agreement report."""
+    window.annotations_dock.show()
+    window.annotations_dock.raise_()
+    model = window.articles_model
+    row = model.row_of(highlighted)
+    if row < 0:
+        window.open_article(highlighted)
+    else:
+        window.middle.select_row(row)
+        for other in (row - 1, row - 2):
+            if other >= 0:
+                window.table.selectionModel().select(
+                    model.index(other, 1), QItemSelectionModel.SelectionFlag.Select
+                    | QItemSelectionModel.SelectionFlag.Rows)
+    settle(app, window)
+    note = next((n for n in window.annotations_pane.notes() if n.note.quote), None)
+    if note is not None:
+        window.reader.jump_to(note.note.id)
+        cursor = window.reader.textCursor()
+        cursor.clearSelection()  # show the highlight's own colour, not the selection's
+        window.reader.setTextCursor(cursor)
+    settle(app, window)
+    path = out / f"desk-{name}.png"
+    window.grab().save(str(path))
+    print(path)
+    window.coverage.coverage_table(story_id, label)
+    settle(app, window, 0.6)
+    report = window.coverage.last_report
+    if report is not None:
+        report.grab().save(str(out / f"coverage-{name}.png"))
+        print(out / f"coverage-{name}.png")
+    window.coverage.agreement()
+    settle(app, window, 0.6)
+    report = window.coverage.last_report
+    if report is not None:
+        report.grab().save(str(out / f"agreement-{name}.png"))
+        print(out / f"agreement-{name}.png")
+        report.close()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QResizeEvent
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QSplitter,
@@ -21,15 +23,20 @@ from PySide6.QtWidgets import (
 
 from newsdesk import __version__
 from newsdesk.gui import theme
+from newsdesk.gui.actions.annotating import AnnotationActions
+from newsdesk.gui.actions.coverage import CoverageActions
 from newsdesk.gui.actions.reading import ReadingActions
 from newsdesk.gui.actions.refresh import RefreshActions
 from newsdesk.gui.actions.sources import SourceActions
 from newsdesk.gui.actions.stories import StoryActions
+from newsdesk.gui.actions.tags import TagActions
 from newsdesk.gui.actions.topics import TopicActions
+from newsdesk.gui.actions.undo import UndoStack
 from newsdesk.gui.actions.view import ViewActions
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.dialogs import ShortcutsDialog
 from newsdesk.gui.jobs import JobRunner
+from newsdesk.gui.panes.annotations import AnnotationsPane
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.reader import ReaderPane
@@ -38,6 +45,7 @@ from newsdesk.gui.panes.story import StoryPane
 from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
 from newsdesk.gui.tray import Tray
 from newsdesk.models import Headline
+from newsdesk.services.editors import default_editor, save_default_editor
 from newsdesk.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -59,6 +67,11 @@ class MainWindow(QMainWindow):
     search_box: QLineEdit
     story_dock: QDockWidget
     undo_action: QAction
+    redo_action: QAction
+    annotating: AnnotationActions
+    undo_stack: UndoStack
+    coverage: CoverageActions
+    tags: TagActions
 
     def __init__(self, store: Store, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -86,9 +99,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.view = ViewActions(self.desk, self.nav, self.middle, self.reader_pane,
                                 self.story_pane, self.search_box, on_unread=self.tray.show_unread)
+        self.undo_stack = UndoStack(self.desk, self.undo_action, self.redo_action)
         self.reading = ReadingActions(self.desk, self.view, self.middle, self.reader_pane,
-                                      self.story_pane, undo_action=self.undo_action,
+                                      self.story_pane, undo=self.undo_stack,
                                       story_visible=self.story_dock.isVisible)
+        self._build_desk()
         self.search_box.returnPressed.connect(self.view.search)
         self.search_box.textChanged.connect(self.view.search_cleared)
         self.auto_refresh = QTimer(self)
@@ -96,6 +111,7 @@ class MainWindow(QMainWindow):
         self.apply_settings(settings_now, first=True)
         self._restore_layout()
         self.view.reload_navigation()  # the first reads: the tree, its counts, the list
+        self.tags.reload()  # and the Tags and Codes groups
 
     # ------------------------------------------------------------ construction
 
@@ -144,6 +160,16 @@ class MainWindow(QMainWindow):
         self.story_dock.hide()
         self._dock_sized = False
         self.story_dock.visibilityChanged.connect(self._story_dock_shown)
+        self.annotations_pane = AnnotationsPane()
+        self.annotations_pane.setMinimumWidth(DOCK_MIN_WIDTH)
+        self.annotations_pane.setMaximumWidth(DOCK_MAX_WIDTH)
+        self.annotations_dock = QDockWidget("Annotations", self)
+        self.annotations_dock.setObjectName("annotationsDock")
+        self.annotations_dock.setWidget(self.annotations_pane)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations_dock)
+        self.tabifyDockWidget(self.story_dock, self.annotations_dock)
+        self.annotations_dock.hide()
+        self.annotations_dock.visibilityChanged.connect(self._story_dock_shown)
 
     def _read_page(self, read: Callable[[Store], list[Headline]],
                    done: Callable[[list[Headline] | None], None]) -> None:
@@ -193,8 +219,30 @@ class MainWindow(QMainWindow):
                              "open-browser")
         self.all_read_action = a("Mark all read in this view", lambda: r().mark_view_read(
             str(self.nav.label() or "these results")), ("Shift+A",), "mark-all-read")
-        self.undo_action = a("Undo mark all read", lambda: r().undo_bulk(), ("Ctrl+Z",), "undo")
+        self.undo_action = a("Undo", lambda: self.undo_stack.undo(), ("Ctrl+Z",), "undo",
+                             "Undo the last mark all read, tag, code or note")
         self.undo_action.setEnabled(False)
+        self.redo_action = a("Redo", lambda: self.undo_stack.redo(), ("Ctrl+Shift+Z",), "",
+                             "Redo the annotation edit just undone")
+        self.redo_action.setEnabled(False)
+        def d() -> AnnotationActions:  # built after the actions
+            return self.annotating
+
+        self.tag_action = a("Tag…", lambda: d().tag_selection(), ("T",), "",
+                            "Tag the selected articles")
+        self.code_actions = [a(f"Code value {n}", partial(self._code, n), (str(n),))
+                             for n in range(1, 10)]
+        self.note_action = a("Note…", lambda: d().note_selection(), ("Shift+N",), "",
+                             "A note on the selected articles")
+        self.highlight_action = a("Highlight with note…", lambda: d().highlight(), ("H",), "",
+                                  "Quote the passage selected in the reader, with a note")
+        self.export_selection_action = a("Export selection…",
+                                         lambda: self.coverage.export_selection(), (), "",
+                                         "Save the selected articles with their annotations")
+        self.agreement_action = a("Agreement report…", lambda: self.coverage.agreement(), (),
+                                  "", "Krippendorff's alpha for the current codebook")
+        self.code_menu = QMenu("Code", self)
+        self.codebook_menu = QMenu("Codebook", self)
         self.search_action = a("Search", self._focus_search, ("/", "Ctrl+F"))
         self.focus_actions = [
             a("Focus sources", lambda: self.nav.setFocus(), ("Ctrl+1",)),
@@ -222,28 +270,40 @@ class MainWindow(QMainWindow):
         self.story_action.setText("Story pane")
         self.story_action.setIcon(self.icons["story"])
         self.story_action.setShortcut(QKeySequence("Ctrl+4"))
+        self.annotations_action = self.annotations_dock.toggleViewAction()
+        self.annotations_action.setText("Annotations pane")
+        self.annotations_action.setShortcut(QKeySequence("Ctrl+5"))
 
     def _build_menus_and_toolbar(self) -> None:
         bar = self.menuBar()
-        menus: dict[str, tuple[QAction | None, ...]] = {
+        menus: dict[str, tuple[QAction | QMenu | None, ...]] = {
             "&File": (self.add_source_action, self.import_action, self.export_action, None,
                       self.defaults_action, self.sample_action, None, self.settings_action,
                       None, self.quit_action),
             "&Article": (self.next_action, self.prev_action, self.next_unread_action,
                          self.prev_unread_action, self.page_action, None, self.star_action,
                          self.read_action, self.open_action, None, self.all_read_action,
-                         self.undo_action),
+                         self.undo_action, self.redo_action),
+            "&Desk": (self.tag_action, self.code_menu, self.note_action, self.highlight_action,
+                      None, self.codebook_menu, None, self.export_selection_action,
+                      self.agreement_action, None, self.undo_action, self.redo_action),
             "&Sources": (self.refresh_action, None, self.add_source_action,
                          self.edit_source_action, self.remove_source_action, None,
                          self.add_topic_action, self.edit_topic_action,
                          self.remove_topic_action),
-            "&View": (self.search_action, *self.focus_actions, self.story_action),
+            "&View": (self.search_action, *self.focus_actions, self.story_action,
+                      self.annotations_action),
             "&Help": (self.help_action, self.about_action),
         }
         for title, actions in menus.items():
             menu = bar.addMenu(title)
             for action in actions:
-                menu.addSeparator() if action is None else menu.addAction(action)
+                if action is None:
+                    menu.addSeparator()
+                elif isinstance(action, QMenu):
+                    menu.addMenu(action)
+                else:
+                    menu.addAction(action)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -276,6 +336,26 @@ class MainWindow(QMainWindow):
         self.status = RefreshIndicator(self.refresher, self.refresh_action, self.statusBar(),
                                        self)
         self.failed_button, self.progress = self.status.failed_button, self.status.progress
+
+    def _code(self, n: int) -> None:
+        self.annotating.code_selection(n)
+
+    def _build_desk(self) -> None:
+        """The coverage desk: annotating the selection, the Tags and Codes groups, reports."""
+        self.annotating = AnnotationActions(
+            self.desk, self.middle, self.reader_pane, self.annotations_pane, self.undo_stack,
+            code_actions=self.code_actions, code_menu=self.code_menu,
+            codebook_menu=self.codebook_menu)
+        self.annotating.menu_actions = [self.tag_action, self.code_menu, self.note_action,
+                                        None, self.export_selection_action]
+        self.tags = TagActions(self.desk, self.nav, self.annotating, lambda: self.colors)
+        self.coverage = CoverageActions(self.desk, self.annotating)
+        self.nav.menu_actions["tag"] = self.tags.menu
+        self.nav.menu_actions["codebook"] = (self.agreement_action,)
+        self.story_pane.coverage_requested.connect(self.coverage.coverage_table)
+        self.story_pane.agreement_requested.connect(self.coverage.agreement)
+        self.desk.changed.connect(self.story_pane.apply_changed)
+        self.statusBar().addPermanentWidget(self.annotating.label)
 
     def _restore_layout(self) -> None:
         geometry = self.qsettings.value("window/geometry")
@@ -330,10 +410,12 @@ class MainWindow(QMainWindow):
         if not first and old_theme != settings.theme:
             self.icons = self._make_icons()
             self.nav_model.set_icons(self.icons)
-            self.nav.expandAll()
+            self.nav.expand_groups()
         self.articles_model.accent = QColor(self.colors["unread"])
         self.reader.set_css(theme.reader_css(self.colors, settings.font_size))
         self.story_pane.set_colors(self.colors)
+        self.annotations_pane.set_colors(self.colors)
+        self.articles_model.muted = QColor(self.colors["muted"])
         if settings.refresh_minutes > 0:
             self.auto_refresh.start(settings.refresh_minutes * 60_000)
         else:
@@ -343,11 +425,19 @@ class MainWindow(QMainWindow):
             self.reading.reshow()
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.desk.settings, [t.name for t in self.nav_model.topics], self)
+        dialog = SettingsDialog(self.desk.settings, [t.name for t in self.nav_model.topics],
+                                self, editor=self.annotating.editor)
         if dialog.exec():
             new = dialog.result_settings()
             save_settings(self.qsettings, new)
             self.apply_settings(new)
+            editor = dialog.result_editor()
+            if editor and editor != self.annotating.editor:
+                try:
+                    save_default_editor(editor)
+                except OSError as exc:
+                    self.desk.show_error("Could not save the editor's name", exc)
+                self.annotating.set_editor(default_editor())
 
     def _focus_search(self) -> None:
         if not self.search_bar.isVisible():  # hidden from the toolbar menu: bring it back
@@ -370,7 +460,7 @@ class MainWindow(QMainWindow):
 
     def shortcuts(self) -> list[tuple[str, str]]:
         rows = [("Enter (in the list)", "Open in browser")]
-        for action in [*self.actions(), self.story_action]:  # the dock's own action too
+        for action in [*self.actions(), self.story_action, self.annotations_action]:  # docks' too
             keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
                              for k in action.shortcuts())
             if keys:

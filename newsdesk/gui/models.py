@@ -11,11 +11,27 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QIcon,
+    QPainter,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+)
 
 from newsdesk.gui.messages import plain_tooltip
-from newsdesk.models import ArticleQuery, Headline, Source, Topic
+from newsdesk.models import Annotation, ArticleQuery, Codebook, Headline, Source, Tag, Topic
 from newsdesk.services.navigation import EVERYTHING, Navigation, UnreadCounts, smart_views
 from newsdesk.services.reading import list_headlines
 from newsdesk.store.api import Store
@@ -34,6 +50,19 @@ COUNT_ROLE = Qt.ItemDataRole.UserRole + 6
 PageRunner = Callable[[Callable[[Store], list[Headline]], Callable[[list[Headline] | None], None]],
                       None]
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def dot_icon(color: str, size: int = 16) -> QIcon:
+    """A round dot in a tag's colour, for the Tags group."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawEllipse(QRectF(size * 0.25, size * 0.25, size * 0.5, size * 0.5))
+    painter.end()
+    return QIcon(pixmap)
 
 
 def relative_time(when: datetime, now: datetime | None = None) -> str:
@@ -65,8 +94,10 @@ def published_label(when: datetime, now: datetime | None = None) -> str:
 class ArticleTableModel(QAbstractTableModel):
     """The rows of one view, read from the store a page at a time (never all at once)."""
 
-    COLUMNS = ("", "Title", "Outlet", "Published")
-    TITLE, OUTLET, PUBLISHED = 1, 2, 3
+    annotations_shown = Signal()  # set_annotations drew what a job read
+
+    COLUMNS = ("", "Title", "Outlet", "Published", "Tags")
+    TITLE, OUTLET, PUBLISHED, TAGS = 1, 2, 3, 4
     PAGE = 200
 
     def __init__(self, runner: PageRunner, parent: QObject | None = None) -> None:
@@ -78,8 +109,13 @@ class ArticleTableModel(QAbstractTableModel):
         self._page_runner = runner
         self.newest_first = True
         self.accent: QColor | None = None
+        self.muted: QColor | None = None
         self._bold = QFont()
         self._bold.setBold(True)
+        # what editors said about the rows read so far (a job reads them per page)
+        self._annotations: dict[str, list[Annotation]] = {}
+        self._tag_colors: dict[str, str] = {}  # lower-case tag name -> "#rrggbb"
+        self._tagged: set[str] = set()  # rows read with at least one tag
 
     # -- view control
 
@@ -143,6 +179,45 @@ class ArticleTableModel(QAbstractTableModel):
 
     def headline(self, row: int) -> Headline | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def article_ids(self) -> list[str]:
+        return [h.id for h in self._rows]
+
+    def set_annotations(self, by_article: dict[str, list[Annotation]]) -> None:
+        """Show the tags and codes a job read for some rows (others keep theirs): one
+        dataChanged over the rows they span, not one a row (a page is 200 rows)."""
+        self._annotations.update(by_article)
+        for article_id, found in by_article.items():
+            if any(a.kind == "tag" for a in found):
+                self._tagged.add(article_id)
+            else:
+                self._tagged.discard(article_id)
+        rows = [i for i, h in enumerate(self._rows) if h.id in by_article]
+        if rows:
+            self.dataChanged.emit(self.index(rows[0], self.TITLE),
+                                  self.index(rows[-1], self.TAGS))
+        self.annotations_shown.emit()
+
+    def set_tag_colors(self, tags: list[Tag]) -> None:
+        self._tag_colors = {t.name.lower(): t.color for t in tags if t.color}
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.TAGS),
+                                  self.index(len(self._rows) - 1, self.TAGS))
+
+    def annotations(self, article_id: str) -> list[Annotation]:
+        return self._annotations.get(article_id, [])
+
+    def tags_of(self, article_id: str) -> list[str]:
+        """The row's tags (its own, then its story's), each once."""
+        seen: dict[str, str] = {}
+        for a in self._annotations.get(article_id, []):
+            if a.kind == "tag":
+                seen.setdefault(a.tag.lower(), a.tag)
+        return list(seen.values())
+
+    def any_tagged(self) -> bool:
+        """Whether a loaded row has a tag (the Tags column shows only then)."""
+        return bool(self._tagged) and any(h.id in self._tagged for h in self._rows)
 
     def row_of(self, article_id: str) -> int:
         for i, h in enumerate(self._rows):
@@ -216,19 +291,26 @@ class ArticleTableModel(QAbstractTableModel):
                 return h.title
             if column == self.PUBLISHED:
                 return published_label(h.published)
+            if column == self.TAGS:
+                return ", ".join(self.tags_of(h.id))
         if role == Qt.ItemDataRole.ForegroundRole and column == 0 and self.accent is not None:
             return self.accent
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.TAGS:
+            tags = self.tags_of(h.id)
+            color = self._tag_colors.get(tags[0].lower()) if tags else None
+            return QColor(color) if color else self.muted
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.PUBLISHED:
                 return (f"{h.published.astimezone():%A %d %B %Y, %H:%M}"
                         f" ({relative_time(h.published)})")
-            if column == self.TITLE:
+            if column in (self.TITLE, self.TAGS):
                 return plain_tooltip(f"{h.title}\n{h.source_title} · "
-                                     f"{h.published.astimezone():%d %b %Y, %H:%M}")
+                                     f"{h.published.astimezone():%d %b %Y, %H:%M}"
+                                     + self._annotation_lines(h.id))
             if column == 0:
                 return ", ".join(filter(None, ["starred" if h.is_starred else "",
                                                "read" if h.is_read else "unread"]))
-        if role == Qt.ItemDataRole.FontRole and not h.is_read:
+        if role == Qt.ItemDataRole.FontRole and not h.is_read and column != self.TAGS:
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
             return Qt.AlignmentFlag.AlignCenter
@@ -237,6 +319,16 @@ class ArticleTableModel(QAbstractTableModel):
         if role == ID_ROLE:
             return h.id
         return None
+
+    def _annotation_lines(self, article_id: str) -> str:
+        """Tags and codes for the title's tooltip ("" when there are none)."""
+        tags = self.tags_of(article_id)
+        codes = sorted({f"{a.codebook}: {a.value}" for a in self.annotations(article_id)
+                        if a.kind == "code"})
+        notes = sum(1 for a in self.annotations(article_id) if a.kind == "note")
+        lines = ([f"Tags: {', '.join(tags)}"] if tags else []) + codes + (
+            [f"{notes} note{'s' * (notes != 1)}"] if notes else [])
+        return "\n\n" + "\n".join(lines) if lines else ""
 
 
 class NavigationModel(QStandardItemModel):
@@ -252,6 +344,9 @@ class NavigationModel(QStandardItemModel):
         self._icons = icons or {}
         self._topic_counts: dict[str, int] = {}
         self._counts = UnreadCounts()
+        self._tags: tuple[Tag, ...] = ()
+        self._codebooks: tuple[Codebook, ...] = ()
+        self.dot_color = "#656d76"  # a tag without a colour of its own
         self.data_shown = Navigation(smart_views(), (), (), (), UnreadCounts())
         self.show(self.data_shown)
 
@@ -285,6 +380,9 @@ class NavigationModel(QStandardItemModel):
             item.setToolTip(plain_tooltip(f"{topic.description}\n{topic.query}".strip()))
             topics.appendRow(item)
         root.appendRow(topics)
+        root.appendRow(self._group("Tags"))
+        root.appendRow(self._group("Codes"))
+        self._fill_desk_groups()
         stories = self._group("Stories")
         for story in sorted(data.stories,
                             key=lambda s: (-len(s.outlets), -s.last_seen.timestamp())):
@@ -310,6 +408,62 @@ class NavigationModel(QStandardItemModel):
             parent.appendRow(self._source_item(source))
         root.appendRow(sources)
         self.set_counts(data.counts)
+
+    @property
+    def tags(self) -> tuple[Tag, ...]:
+        return self._tags
+
+    @property
+    def codebooks(self) -> tuple[Codebook, ...]:
+        return self._codebooks
+
+    def set_desk(self, tags: list[Tag], codebooks: list[Codebook]) -> None:
+        """The Tags and Codes groups from what a job read (services.annotations.list_tags,
+        list_codebooks); the rest of the tree stays as it is."""
+        self._tags, self._codebooks = tuple(tags), tuple(codebooks)
+        self._fill_desk_groups()
+
+    def group_item(self, label: str) -> QStandardItem | None:
+        root = self.invisibleRootItem()
+        for row in range(root.rowCount()):
+            item = root.child(row)
+            if item is not None and item.text() == label.upper():
+                return item
+        return None
+
+    def _fill_desk_groups(self) -> None:
+        tags, codes = self.group_item("Tags"), self.group_item("Codes")
+        if tags is None or codes is None:
+            return
+        for group in (tags, codes):
+            group.removeRows(0, group.rowCount())
+        for tag in sorted(self._tags, key=lambda t: t.name.lower()):
+            item = self._leaf(tag.name, ArticleQuery(tag=tag.name), "tag", "")
+            item.setData(tag.name, ID_ROLE)
+            item.setIcon(dot_icon(tag.color or self.dot_color))
+            count = tag.articles + tag.stories
+            item.setText(f"{tag.name}  ({count})" if count else tag.name)
+            item.setData(count, COUNT_ROLE)
+            item.setToolTip(plain_tooltip(
+                f"{tag.name}: {tag.articles} article{'s' * (tag.articles != 1)}"
+                + (f", {tag.stories} stor{'ies' if tag.stories != 1 else 'y'}"
+                   if tag.stories else "")))
+            tags.appendRow(item)
+        untagged = self._leaf("Untagged", ArticleQuery(untagged=True), "untagged", "")
+        untagged.setToolTip("Articles no editor has tagged yet")
+        tags.appendRow(untagged)
+        for book in self._codebooks:
+            item = self._leaf(book.name, ArticleQuery(codebook=book.name), "codebook", "")
+            item.setData(book.name, ID_ROLE)
+            item.setToolTip(plain_tooltip(book.description or f"Articles coded in {book.name}"))
+            for n, value in enumerate(book.values, 1):
+                child = self._leaf(f"{n}  {value}" if n <= 9 else value,
+                                   ArticleQuery(codebook=book.name, code_value=value), "code", "")
+                child.setData(f"{book.name}\x1f{value}", ID_ROLE)
+                child.setToolTip(plain_tooltip(f"Articles coded {book.name} = {value}"
+                                               + (f" (key {n})" if n <= 9 else "")))
+                item.appendRow(child)
+            codes.appendRow(item)
 
     def _group(self, label: str) -> QStandardItem:
         item = QStandardItem(label.upper())
@@ -372,8 +526,8 @@ class NavigationModel(QStandardItemModel):
                 count = total
             elif kind == "topic":
                 count = self._topic_counts.get(str(item.data(ID_ROLE)))
-            elif kind == "story":
-                return 0
+            elif kind in ("story", "tag", "untagged", "codebook", "code"):
+                return 0  # their own text: articles per tag, set with the group
             elif isinstance(query, ArticleQuery):
                 count = sum(per_source.values()) if query in EVERYTHING else views.get(query)
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields
 
 from PySide6.QtCore import QSettings, Qt
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSpinBox,
@@ -73,11 +75,21 @@ class SettingsDialog(QDialog):
     """Edit GuiSettings; `result_settings()` gives the edited copy."""
 
     def __init__(self, settings: GuiSettings, topics: list[str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, editor: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(440)
         form = QFormLayout()
+        self.editor = QLineEdit(editor)
+        self.editor.setObjectName("editorName")
+        self.editor.setPlaceholderText("your name, as your tags, codes and notes will show it")
+        self.editor.setToolTip("Every tag, code and note records who made it (the command "
+                               "line's --editor uses the same name)")
+        form.addRow("Editor's name", self.editor)
+        if os.environ.get("NEWSDESK_EDITOR"):
+            self.editor.setText(os.environ["NEWSDESK_EDITOR"])
+            self.editor.setEnabled(False)
+            self.editor.setToolTip("Set by the NEWSDESK_EDITOR environment variable")
         self.refresh = QSpinBox()
         self.refresh.setRange(0, 24 * 60)
         self.refresh.setSuffix(" min")
@@ -129,6 +141,10 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def result_editor(self) -> str:
+        """The editor's name typed ("" when it is the environment's, not ours to change)."""
+        return self.editor.text().strip() if self.editor.isEnabled() else ""
 
     def result_settings(self) -> GuiSettings:
         notify = [self.notify.item(i).text() for i in range(self.notify.count())

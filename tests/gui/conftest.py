@@ -45,6 +45,16 @@ def no_modal_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return shown
 
 
+@pytest.fixture(autouse=True)
+def desk_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The editor's name lives in the settings file: a temporary one, and no editor from
+    the environment, so tests never read or write the user's."""
+    path = tmp_path / "config" / "settings.json"
+    monkeypatch.setenv("NEWSDESK_CONFIG", str(path))
+    monkeypatch.delenv("NEWSDESK_EDITOR", raising=False)
+    return path
+
+
 @pytest.fixture
 def qsettings(tmp_path: Path) -> QSettings:
     """Settings in a temporary file: tests never read or write the user's settings."""
@@ -81,7 +91,7 @@ class RecordingStore:
     """A store that notes, for every method called on it or on its facets, whether the GUI
     thread called it."""
 
-    FACETS = ("sources", "articles", "reading", "topics", "stories", "caches")
+    FACETS = ("sources", "articles", "reading", "topics", "stories", "caches", "annotations")
 
     def __init__(self, store, calls: list[tuple[str, bool]], prefix: str = "") -> None:
         self._store, self._calls, self._prefix = store, calls, prefix

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from PySide6.QtCore import QModelIndex, QObject, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 
+from newsdesk.gui.actions.undo import MarkedRead, UndoStack
 from newsdesk.gui.actions.view import ViewActions
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.models import HEADLINE_ROLE
@@ -28,7 +29,6 @@ from newsdesk.services.reading import (
     save_images,
     set_read,
     set_starred,
-    undo_mark_read,
 )
 
 
@@ -48,14 +48,13 @@ class ReadingActions(QObject):
     """The commands of the Article menu, and what follows the selected row."""
 
     def __init__(self, desk: Desk, view: ViewActions, articles: ArticleListPane,
-                 reader: ReaderPane, story: StoryPane, *, undo_action: QAction,
+                 reader: ReaderPane, story: StoryPane, *, undo: UndoStack,
                  story_visible: Callable[[], bool]) -> None:
         super().__init__(articles)
         self.desk, self.view, self.articles, self.reader = desk, view, articles, reader
-        self.story, self.undo_action, self._story_visible = story, undo_action, story_visible
+        self.story, self.undo, self._story_visible = story, undo, story_visible
         self.model = articles.model
         self.record: OpenedArticle | None = None
-        self._undo: list[tuple[int, str]] = []
         self._fetching_images: set[str] = set()
         self._images_tried: set[str] = set()
         self._pending_move: tuple[int, bool] | None = None  # waiting for a page of rows
@@ -223,25 +222,12 @@ class ReadingActions(QObject):
         def done(marked: BulkRead) -> None:
             count = marked.count
             if count:
-                self._undo.append((marked.batch, label))
-                self.undo_action.setEnabled(True)
-                self.undo_action.setText(f"Undo mark all read ({count})")
+                self.undo.push(MarkedRead(marked.batch, label, count))
             self.desk.status(f"Marked {count} articles read. Ctrl+Z undoes it." if count
                              else "Nothing unread here.", 8000)
 
         self.desk.jobs.op(lambda store: mark_view_read(store, query), on_done=done,
                           error_title="Could not mark read")
-
-    def undo_bulk(self) -> None:
-        if not self._undo:
-            return
-        batch, label = self._undo.pop()
-        self.undo_action.setEnabled(bool(self._undo))
-        self.undo_action.setText("Undo mark all read")
-        self.desk.jobs.op(lambda store: undo_mark_read(store, batch),
-                          on_done=lambda undone: self.desk.status(
-                              f"{undone.count} articles in {label} are unread again.", 6000),
-                          error_title="Could not undo")
 
     # -- images
 

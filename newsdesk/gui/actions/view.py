@@ -35,6 +35,11 @@ def changes_rows(changes: Changes) -> bool:
     return changes_navigation(changes) or changes.all_articles or bool(changes.new_articles)
 
 
+def filters_annotations(query: ArticleQuery) -> bool:
+    """Whether a view's rows depend on tags, codes or notes (a tag, untagged, a code)."""
+    return bool(query.tag or query.untagged or query.codebook or query.annotated)
+
+
 class ViewActions(QObject):
     """Show a view, a search, or what a write changed, without reading on the GUI thread."""
 
@@ -165,7 +170,8 @@ class ViewActions(QObject):
         list's rows when more than in-place marks did, the counts always."""
         if changes_navigation(changes):
             self.reload_navigation()
-        elif changes_rows(changes):
+        elif changes_rows(changes) or ((changes.annotated or changes.tag_list)
+                                       and filters_annotations(self.model.query)):
             self.reload_articles()
             self.update_counts()
         else:

@@ -4,7 +4,7 @@ frames-by-outlets heat map. Both are clickable; neither knows about the store.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
@@ -222,3 +222,83 @@ class FrameHeatMap(QWidget):
         hit = self._hit(event.position().toPoint())
         if hit is not None and self.weights.get(hit[0], {}).get(hit[1], 0.0) > 0:
             self.cell_clicked.emit(*hit)
+
+
+class DailyBars(QWidget):
+    """Articles per day as bars (a tag's timeline); days without articles are gaps."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.days: list[tuple[date, int]] = []
+        self.text_color = QColor(LIGHT["text"])
+        self.muted = QColor(LIGHT["muted"])
+        self.grid = QColor(LIGHT["border"])
+        self.bar = QColor(LIGHT["accent"])
+        self.setMinimumSize(260, 160)
+        self.setMouseTracking(True)
+
+    def set_colors(self, colors: dict[str, str]) -> None:
+        self.text_color, self.muted = QColor(colors["text"]), QColor(colors["muted"])
+        self.grid, self.bar = QColor(colors["border"]), QColor(colors["accent"])
+        self.update()
+
+    def set_days(self, days: list[tuple[date, int]]) -> None:
+        self.days = sorted(days)
+        self.update()
+
+    def _span(self) -> list[tuple[date, int]]:
+        """Every day from the first to the last, zero where nothing was published."""
+        if not self.days:
+            return []
+        counts = dict(self.days)
+        first, last = self.days[0][0], self.days[-1][0]
+        return [(first + timedelta(n), counts.get(first + timedelta(n), 0))
+                for n in range((last - first).days + 1)]
+
+    def _plot(self) -> QRectF:
+        return QRectF(36, 10, max(self.width() - 48, 10), max(self.height() - 40, 10))
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        days = self._span()
+        plot = self._plot()
+        if not days:
+            painter.setPen(self.muted)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No articles yet.")
+            return
+        top = max(n for _d, n in days)
+        painter.setPen(QPen(self.grid, 1))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        painter.setPen(self.muted)
+        painter.drawText(QRectF(0, plot.top() - 6, 30, 14), Qt.AlignmentFlag.AlignRight, str(top))
+        painter.drawText(QRectF(0, plot.bottom() - 8, 30, 14), Qt.AlignmentFlag.AlignRight, "0")
+        step = plot.width() / len(days)
+        width = max(step * 0.75, 1.0)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.bar)
+        for i, (_day, n) in enumerate(days):
+            if n:
+                height = plot.height() * n / top
+                painter.drawRect(QRectF(plot.left() + i * step + (step - width) / 2,
+                                        plot.bottom() - height, width, height))
+        painter.setPen(self.muted)
+        labels = min(len(days), max(int(plot.width() // 90), 1))
+        for k in range(labels):
+            i = round(k * (len(days) - 1) / max(labels - 1, 1))
+            x = plot.left() + i * step + step / 2
+            left = min(max(x - 45, 0.0), self.width() - 90.0)  # the last label stays inside
+            painter.drawText(QRectF(left, plot.bottom() + 4, 90, 16),
+                             Qt.AlignmentFlag.AlignHCenter, f"{days[i][0]:%d %b}")
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        days = self._span()
+        plot = self._plot()
+        if not days or not plot.contains(event.position()):
+            QToolTip.hideText()
+            return
+        i = min(int((event.position().x() - plot.left()) / (plot.width() / len(days))),
+                len(days) - 1)
+        day, n = days[max(i, 0)]
+        QToolTip.showText(event.globalPosition().toPoint(),
+                          f"{day:%A %d %B %Y}: {n} article{'s' * (n != 1)}", self)

@@ -33,7 +33,7 @@ class NavigationPane(QTreeView):
         self.nav_model = NavigationModel(icons, self)
         self.setModel(self.nav_model)
         self.setIndentation(14)
-        self.expandAll()
+        self.expand_groups()
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.selectionModel().currentChanged.connect(self._current_changed)
@@ -77,8 +77,18 @@ class NavigationPane(QTreeView):
     def show_data(self, data: Navigation, key: NavKey | None) -> bool:
         """Rebuild from `data`; whether `key` was selected again (silently)."""
         self.nav_model.show(data)
-        self.expandAll()
+        self.expand_groups()
         return key is not None and self.reselect(key)
+
+    def expand_groups(self) -> None:
+        """Every group open, but each codebook's values folded (two built-in codebooks
+        alone hold 21 values): a click on the codebook opens them."""
+        self.expandAll()
+        model = self.nav_model
+        for index in model.match(model.index(0, 0), KIND_ROLE, "codebook", -1,
+                                 Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly):
+            if self.currentIndex().parent() != index:  # keep open the one a value is picked in
+                self.collapse(index)
 
     def reselect(self, key: NavKey) -> bool:
         kind, ident, text = key

@@ -9,13 +9,31 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QTextDocument
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDesktopServices,
+    QImage,
+    QPainter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from newsdesk.models import Article, Source
+from newsdesk.models import Article, Source, TextQuote
 from newsdesk.offline.assets import image_urls
 
 log = logging.getLogger(__name__)
@@ -32,10 +50,55 @@ def _placeholder(width: int = 200, height: int = 110) -> QImage:
     return image
 
 
+def _folded(text: str) -> tuple[str, list[int]]:
+    """`text` lower-cased with every run of white space one space, and for each of its
+    characters the position in `text` it came from (to find a quote in the shown document,
+    whose white space the HTML layout changed)."""
+    out: list[str] = []
+    where: list[int] = []
+    space = False
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in "\u2029\u2028\ufffc":
+            if not space and out:
+                out.append(" ")
+                where.append(i)
+            space = True
+            continue
+        space = False
+        out.append(ch.lower())
+        where.append(i)
+    return "".join(out), where
+
+
+def find_quote(text: str, quote: TextQuote, start: int = 0) -> tuple[int, int] | None:
+    """Where a highlight's passage is in the shown text, as (start, end) positions; of
+    several matches the one whose context matches best. None when it is not there."""
+    folded, where = _folded(text)
+    exact = _folded(quote.exact)[0].strip()
+    if not exact:
+        return None
+    prefix = _folded(quote.prefix)[0].strip()[-16:]
+    suffix = _folded(quote.suffix)[0].strip()[:16]
+    best: tuple[int, int] | None = None
+    best_score = -1
+    for m in re.finditer(re.escape(exact), folded):
+        if where[m.start()] < start:
+            continue
+        before = folded[max(0, m.start() - 40):m.start()].strip()
+        after = folded[m.end():m.end() + 40].strip()
+        score = int(bool(prefix) and before.endswith(prefix)) + int(
+            bool(suffix) and after.startswith(suffix))
+        if score > best_score:
+            best, best_score = (where[m.start()], where[m.end() - 1] + 1), score
+    return best
+
+
 class ReaderView(QTextBrowser):
-    """Shows one article; remote resources are blocked and recorded, links open outside."""
+    """Shows one article; remote resources are blocked and recorded, links open outside.
+    Highlights (editors' quoted passages) are drawn over the text, never into it."""
 
     link_opened = Signal(QUrl)
+    highlight_requested = Signal(str)  # the selected passage, for "Highlight with note"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +110,8 @@ class ReaderView(QTextBrowser):
         self._article: Article | None = None
         self._placeholder = _placeholder()
         self._css = ""
+        self._body_start = 0  # where the article's text begins, after title and byline
+        self.highlights: dict[str, tuple[int, int]] = {}  # note id -> shown (start, end)
 
     @property
     def article(self) -> Article | None:
@@ -65,9 +130,67 @@ class ReaderView(QTextBrowser):
                 if article.categories else "")
         body = article.html or f"<p>{html.escape(article.text)}</p>"
         self._fresh_document()
-        self.setHtml(f'<h1>{html.escape(article.title)}</h1><p class="meta">{byline}</p>'
-                     f"{tags}{link}<br>{body}")
+        head = f'<h1>{html.escape(article.title)}</h1><p class="meta">{byline}</p>{tags}{link}<br>'
+        self.setHtml(f"{head}<a name='newsdesk-body'></a>{body}")
+        self._body_start = self._head_length(head)
         self.verticalScrollBar().setValue(0)
+
+    def _head_length(self, head: str) -> int:
+        """How many characters the title and byline take in the shown document."""
+        probe = QTextDocument()
+        probe.setHtml(head)
+        return max(0, probe.characterCount() - 1)
+
+    def selected_passage(self) -> str:
+        """The selected text with paragraph breaks as spaces ("" when nothing is)."""
+        text = self.textCursor().selectedText()
+        return re.sub(r"\s+", " ", text.replace("\u2029", " ").replace("\u2028", " ")).strip()
+
+    def set_highlights(self, quotes: Sequence[tuple[str, TextQuote]], color: str) -> None:
+        """Draw each note's passage with the palette's mark colour; a passage that is not
+        in the shown text any more is not drawn (the annotations pane says it is lost)."""
+        text = self.document().toPlainText()
+        selections = []
+        self.highlights = {}
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(color))
+        for note_id, quote in quotes:
+            found = find_quote(text, quote, self._body_start) or find_quote(text, quote)
+            if found is None:
+                continue
+            self.highlights[note_id] = found
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(found[0])
+            cursor.setPosition(found[1], QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = fmt
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    def jump_to(self, note_id: str) -> bool:
+        """Scroll to a highlight and select its passage; False when it is not shown."""
+        found = self.highlights.get(note_id)
+        if found is None:
+            return False
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(found[0])
+        cursor.setPosition(found[1], QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        return True
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The standard menu, and "Highlight with note…" when text is selected."""
+        menu = self.createStandardContextMenu(event.pos())
+        passage = self.selected_passage()
+        if passage and self._article is not None:
+            action = menu.addAction("Highlight with note…")
+            action.triggered.connect(lambda _c=False: self.highlight_requested.emit(passage))
+            menu.insertAction(menu.actions()[0], action)
+            menu.insertSeparator(menu.actions()[1])
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def set_css(self, css: str) -> None:
         self._css = css
@@ -77,6 +200,8 @@ class ReaderView(QTextBrowser):
         """A new document per article: QTextDocument caches resources, placeholders included."""
         document = QTextDocument(self)  # the old one, our child too, is deleted by Qt
         document.setDefaultStyleSheet(self._css)
+        self.setExtraSelections([])
+        self.highlights = {}
         self.setDocument(document)
 
     def show_message(self, title: str, text: str) -> None:
@@ -121,6 +246,8 @@ class ReaderPane(QWidget):
     """The reader plus a bar that offers to load the article's remote images."""
 
     load_images = Signal(str)  # "article", "source"
+    article_shown = Signal(str)  # an article's id, once it is drawn (its annotations follow)
+    cleared = Signal()  # a message instead of an article
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,10 +288,12 @@ class ReaderPane(QWidget):
             self.bar.show()
         else:
             self.bar.hide()
+        self.article_shown.emit(article.id)
 
     def show_message(self, title: str, text: str) -> None:
         self.bar.hide()
         self.view.show_message(title, text)
+        self.cleared.emit()
 
     def say_what_the_list_shows(self, *, welcome: bool, rows: int, search: str | None) -> None:
         """With no article to show, say what the list shows: the welcome page, an empty

@@ -37,10 +37,24 @@ from newsdesk.gui import theme
 from newsdesk.gui.jobs import JobRunner
 from newsdesk.gui.messages import show_message
 from newsdesk.gui.panes.charts import FrameHeatMap, TimelineChart, TimelinePoint
-from newsdesk.models import Article
+from newsdesk.models import Annotation, Article
+from newsdesk.services.annotations import story_annotations
+from newsdesk.services.changes import Changes
 from newsdesk.services.comparisons import StoryView, read_story, write_report
+from newsdesk.store.api import Store
 
 JOB = "story"  # the pane's key for "only the latest"
+EDITORS_JOB = "story-editors"  # editors' tags and notes on the story drawn
+MAX_EDITOR_NOTES = 4
+Editors = tuple[list[Annotation], list[Annotation]]  # (the story's own, its articles')
+
+
+def read_story_and_editors(store: Store, article_id: str) -> tuple[StoryView, Editors]:
+    """What the pane draws, in one job: the story's comparison and what editors said."""
+    view = read_story(store, article_id)
+    editors: Editors = (story_annotations(store, view.story_id) if view.story_id is not None
+                        else ([], []))
+    return view, editors
 WAIT_MS = 150  # a look that takes longer says "Comparing…" (a cached one never flickers)
 
 EMPTY_TEXT = (
@@ -109,6 +123,8 @@ class StoryPane(QWidget):
 
     article_requested = Signal(str)
     comparison_shown = Signal(object)  # the story id (or article id) whose comparison is up
+    coverage_requested = Signal(int, str)  # story id, label: its coverage table
+    agreement_requested = Signal()  # the agreement report of the current codebook
 
     def __init__(self, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,6 +165,28 @@ class StoryPane(QWidget):
                                       "Markdown or JSON")
         self.export_button.clicked.connect(self.export_dialog)
         self.export_button.hide()
+        # the desk: what editors said about this story, and its coverage reports
+        self.editors: Editors = ([], [])
+        self.editors_view = FitBrowser()
+        self.editors_view.setObjectName("storyEditors")
+        self.editors_view.linkActivated.connect(self._link)
+        self.editors_view.hide()
+        self.coverage_button = QToolButton()
+        self.coverage_button.setText("Coverage table…")
+        self.coverage_button.setToolTip("This story's outlets by the current codebook's values")
+        self.coverage_button.clicked.connect(self._ask_coverage)
+        self.agreement_button = QToolButton()
+        self.agreement_button.setText("Agreement…")
+        self.agreement_button.setToolTip("How far editors agree on the current codebook "
+                                         "(Krippendorff's alpha), with the disagreements")
+        self.agreement_button.clicked.connect(self.agreement_requested)
+        self.desk_bar = QWidget()
+        desk_row = QHBoxLayout(self.desk_bar)
+        desk_row.setContentsMargins(0, 0, 0, 0)
+        desk_row.addWidget(self.coverage_button)
+        desk_row.addWidget(self.agreement_button)
+        desk_row.addStretch(1)
+        self.desk_bar.hide()
         body = QWidget()
         body.setObjectName("storyBody")
         column = QVBoxLayout(body)
@@ -158,6 +196,8 @@ class StoryPane(QWidget):
         top.addWidget(self.header, 1)
         top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(top)
+        column.addWidget(self.desk_bar)
+        column.addWidget(self.editors_view)
         column.addWidget(self.timeline)
         column.addWidget(self.frames_title)
         column.addWidget(self.heatmap)
@@ -289,9 +329,10 @@ class StoryPane(QWidget):
                 self._pending = False
                 self._look()
 
-        def done(view: StoryView) -> None:
+        def done(found: tuple[StoryView, Editors]) -> None:
             if token == self._request:
                 self._waiting.stop()
+                view, self.editors = found
                 self._arrived(view)
             finished()
 
@@ -303,7 +344,7 @@ class StoryPane(QWidget):
             finished()
 
         self._busy = True
-        self.jobs.latest(JOB, lambda store: read_story(store, article_id),
+        self.jobs.latest(JOB, lambda store: read_story_and_editors(store, article_id),
                          on_done=done, on_failed=failed)
 
     def _arrived(self, view: StoryView) -> None:
@@ -314,6 +355,8 @@ class StoryPane(QWidget):
             self.view = replace(shown, article_id=view.article_id, outlets=view.outlets)
             if self._marked != view.article_id:
                 self._render()
+            else:
+                self._render_editors()
             return
         self._show(view)
 
@@ -327,6 +370,9 @@ class StoryPane(QWidget):
 
     def _empty(self, text: str) -> None:
         self.export_button.hide()
+        self.desk_bar.hide()
+        self.editors_view.hide()
+        self.editors = ([], [])
         self.header.setText(text)
         self.timeline.set_points([])
         self.heatmap.set_data([], [], {})
@@ -372,6 +418,8 @@ class StoryPane(QWidget):
         self.header.setText(f"<h3 style='margin:0'>{html.escape(header.title)}</h3>"
                             f"<p style='{mute}'>{line}</p>")
         self.export_button.show()
+        self.desk_bar.setVisible(view.story_id is not None)
+        self._render_editors()
         self.timeline.set_points([
             TimelinePoint(r.outlet.name, r.outlet.color, r.published, r.hours_after_first,
                           r.article.id, r.article.title)
@@ -466,6 +514,76 @@ class StoryPane(QWidget):
                 parts.append(f"<p style='margin-top:2px'>{square(link.outlet.color)} "
                              f"{html.escape(link.outlet.short)}: {'; '.join(bits)}</p>")
         self.details.setText("".join(parts))
+
+    # ------------------------------------------------------------ editors' notes
+
+    def _ask_coverage(self) -> None:
+        if self.view is not None and self.view.story_id is not None:
+            self.coverage_requested.emit(self.view.story_id, self.view.label)
+
+    def apply_changed(self, changes: Changes) -> None:
+        """An annotation of one of the drawn story's articles changed: read them again."""
+        if self.outline is not None and (changes.tag_list or changes.all_articles or any(
+                a in changes.annotated for a in self.outline.articles)):
+            self.read_editors()
+
+    def read_editors(self) -> None:
+        """Editors' tags and notes on the drawn story (a job), beside the figures."""
+        view = self.view
+        if view is None or view.story_id is None:
+            self.editors = ([], [])
+            self._render_editors()
+            return
+        story_id = view.story_id
+
+        def done(found: Editors) -> None:
+            if self.view is not None and self.view.story_id == story_id:
+                self.editors = found
+                self._render_editors()
+
+        self.jobs.latest(EDITORS_JOB, lambda store: story_annotations(store, story_id),
+                         on_done=done)
+
+    def _render_editors(self) -> None:
+        """The section "Editors' notes": the story's tags and notes, then its articles'."""
+        story, articles = self.editors
+        if not story and not articles:
+            self.editors_view.hide()
+            return
+        c = self.colors or theme.LIGHT
+        mute = f"color:{c['muted']}"
+        titles = {a: o.title for a, o in self.outline.articles.items()} if self.outline else {}
+        tags = sorted({a.tag for a in (*story, *articles) if a.kind == "tag"}, key=str.lower)
+        codes: dict[tuple[str, str], int] = {}
+        for a in articles:
+            if a.kind == "code":
+                codes[(a.codebook, a.value)] = codes.get((a.codebook, a.value), 0) + 1
+        notes = [a for a in (*story, *articles) if a.kind == "note"]
+        parts = ["<h4 style='margin-bottom:2px'>Editors' notes</h4>"]
+        if tags:
+            parts.append("<p style='margin:0'><b>Tags:</b> "
+                         + ", ".join(html.escape(t) for t in tags) + "</p>")
+        books = sorted({book for book, _v in codes})
+        for book in books:
+            ranked = sorted(((n, v) for (b, v), n in codes.items() if b == book),
+                            key=lambda nv: (-nv[0], nv[1]))
+            parts.append(f"<p style='margin:0'><b>{html.escape(book)}:</b> " + " · ".join(
+                f"{html.escape(v)} <span style='{mute}'>{n}</span>" for n, v in ranked)
+                + "</p>")
+        for note in notes[:MAX_EDITOR_NOTES]:
+            quote = (f"<i>“{html.escape(note.quote.exact)}”</i><br>"
+                     if note.quote is not None else "")
+            on = ("on the story" if note.target == "story" else
+                  f"on <a href='article:{note.article_id}'>"
+                  f"{html.escape(titles.get(note.article_id) or 'an article')}</a>")
+            parts.append(f"<p style='margin-top:4px'>{quote}{html.escape(note.text)}<br>"
+                         f"<span style='{mute}'>{html.escape(note.editor or 'unknown')} · "
+                         f"{note.created.astimezone():%d %b %H:%M} · {on}</span></p>")
+        if len(notes) > MAX_EDITOR_NOTES:
+            parts.append(f"<p style='{mute}'>and {len(notes) - MAX_EDITOR_NOTES} more notes "
+                         "(in each article's annotations).</p>")
+        self.editors_view.setText("".join(parts))
+        self.editors_view.show()
 
     def _figure(self, figure: Figure) -> str:
         return self._link_to(figure.proof, html.escape(figure.text))

@@ -1,0 +1,262 @@
+"""The coverage desk's small dialogs: the tag picker, a note, an HTML report (coverage
+table, agreement) and a tag's timeline. They only edit text and draw what they are given."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from newsdesk.analysis.coverage import CoverageTable
+from newsdesk.gui.messages import show_message
+from newsdesk.gui.panes.charts import DailyBars
+
+
+def split_tags(text: str) -> list[str]:
+    """'a, b ,,c' -> ['a', 'b', 'c']: tags are comma-separated, each once (case-insensitive)."""
+    seen: dict[str, str] = {}
+    for part in text.split(","):
+        name = part.strip()
+        if name:
+            seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
+class TagLineEdit(QLineEdit):
+    """A line edit whose completion covers the tag being typed (after the last comma)."""
+
+    def __init__(self, tags: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.completer_model = QStringListModel(sorted(tags, key=str.lower), self)
+        completer = QCompleter(self.completer_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setWidget(self)
+        completer.activated.connect(self._complete)
+        self.tag_completer = completer
+        self.textEdited.connect(self._typed)
+
+    def _typed(self, text: str) -> None:
+        current = text.rsplit(",", 1)[-1].strip()
+        popup = self.tag_completer.popup()
+        if not current:
+            if popup is not None:
+                popup.hide()
+            return
+        self.tag_completer.setCompletionPrefix(current)
+        self.tag_completer.complete()
+
+    def _complete(self, chosen: str) -> None:
+        head = self.text().rsplit(",", 1)[0] + ", " if "," in self.text() else ""
+        self.setText(f"{head}{chosen}, ")
+
+
+class TagPicker(QDialog):
+    """Tag the selected articles: names comma-separated, completed from the known tags;
+    Enter applies."""
+
+    def __init__(self, tags: Sequence[str], count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Tag articles")
+        self.setMinimumWidth(400)
+        label = QLabel(f"Tags for {count} selected article{'s' * (count != 1)} "
+                       "(separate several with commas):")
+        label.setWordWrap(True)
+        self.line = TagLineEdit(tags)
+        self.line.setPlaceholderText("e.g. ireland-case, follow-up")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Tag")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.line)
+        layout.addWidget(buttons)
+
+    def tags(self) -> list[str]:
+        return split_tags(self.line.text())
+
+
+class NoteDialog(QDialog):
+    """Write or edit a note; with a quote, the passage it highlights is shown above."""
+
+    def __init__(self, title: str, *, text: str = "", quote: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        if quote:
+            shown = quote if len(quote) <= 400 else quote[:400] + "…"
+            passage = QLabel(f"“{shown}”")
+            passage.setTextFormat(Qt.TextFormat.PlainText)
+            passage.setWordWrap(True)
+            passage.setObjectName("muted")
+            layout.addWidget(passage)
+        self.editor = QPlainTextEdit(text)
+        self.editor.setPlaceholderText("Your note (plain text)")
+        self.editor.setMinimumHeight(110)
+        layout.addWidget(self.editor)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def text(self) -> str:
+        return self.editor.toPlainText().strip()
+
+
+class ReportDialog(QDialog):
+    """A report the formats module wrote as self-contained HTML, shown and saveable."""
+
+    def __init__(self, title: str, page: str, *, stem: str = "report",
+                 markdown: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.page, self.markdown, self.stem = page, markdown, stem
+        self.resize(760, 560)
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("reportView")
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setOpenLinks(False)
+        self.browser.setHtml(page)
+        save = QPushButton("Save…")
+        save.setToolTip("Save this report as HTML (opens in any browser)"
+                        + (" or Markdown" if markdown is not None else ""))
+        save.clicked.connect(self.save_dialog)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(save, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(buttons)
+
+    def save_dialog(self) -> None:
+        stem = re.sub(r"[^\w\- ]+", "", self.stem)[:60].strip() or "report"
+        kinds = "HTML (*.html)" + (";;Markdown (*.md)" if self.markdown is not None else "")
+        name, chosen = QFileDialog.getSaveFileName(self, "Save report", f"{stem}.html", kinds)
+        if name:
+            self.save(Path(name), "md" if "Markdown" in chosen else "html")
+
+    def save(self, path: Path, fmt: str = "html") -> None:
+        """Write the report (a small local file: no job needed, no store touched)."""
+        text = self.markdown if fmt == "md" and self.markdown is not None else self.page
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            show_message(self, "Could not save", f"{path}: {exc.strerror or exc}")
+
+
+class ShadedCells(QStyledItemDelegate):
+    """Paints a cell's own background: the stylesheet's ::item rule hides it otherwise."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        brush = index.data(Qt.ItemDataRole.BackgroundRole)
+        if isinstance(brush, (QBrush, QColor)):
+            painter.fillRect(option.rect, brush)
+        super().paint(painter, option, index)
+
+
+class CoverageDialog(ReportDialog):
+    """A story's coverage table as a native table (outlets down, the codebook's values
+    across, each cell shaded by its share of the outlet's articles); Save writes the HTML
+    page formats.coverage_memo made of the same table."""
+
+    def __init__(self, title: str, table: CoverageTable, page: str, colors: dict[str, str], *,
+                 stem: str = "coverage", parent: QWidget | None = None) -> None:
+        super().__init__(title, page, stem=stem, parent=parent)
+        self.table_data = table
+        columns = [*table.values, "uncoded"]
+        grid = QTableWidget(len(table.outlets), len(columns))
+        grid.setObjectName("coverageTable")
+        grid.setHorizontalHeaderLabels(columns)
+        grid.setVerticalHeaderLabels(list(table.outlets))
+        grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        grid.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        grid.horizontalHeader().setMinimumSectionSize(64)
+        grid.setItemDelegate(ShadedCells(grid))
+        grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        accent = QColor(colors["accent"])
+        for row, outlet in enumerate(table.outlets):
+            counts = [table.counts.get((outlet, v), 0) for v in table.values]
+            counts.append(table.uncoded.get(outlet, 0))
+            total = max(sum(counts), 1)
+            for column, count in enumerate(counts):
+                item = QTableWidgetItem(str(count) if count else "·")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                value = columns[column]
+                item.setToolTip(f"{outlet}: {count} article{'s' * (count != 1)} "
+                                + ("nobody coded" if value == "uncoded" else f"coded {value}"))
+                if count:
+                    shade = QColor(accent)
+                    shade.setAlphaF(0.15 + 0.6 * count / total)
+                    item.setBackground(shade)
+                else:
+                    item.setForeground(QColor(colors["muted"]))
+                grid.setItem(row, column, item)
+        self.grid = grid
+        grid.resizeColumnsToContents()
+        wanted = (grid.verticalHeader().sizeHint().width() + grid.horizontalHeader().length()
+                  + 40)
+        self.resize(min(max(wanted, 560), 1100), min(200 + 34 * len(table.outlets), 620))
+        about = QLabel(f"{title}. Each article counts once per outlet, under the value most "
+                       "of its editors chose (a tie counts under each tied value).")
+        about.setTextFormat(Qt.TextFormat.PlainText)
+        about.setWordWrap(True)
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            self.browser.hide()
+            layout.insertWidget(0, about)
+            layout.insertWidget(1, grid, 1)
+
+
+class TimelineDialog(QDialog):
+    """A tag's articles per day."""
+
+    def __init__(self, tag: str, days: Sequence[tuple[date, int]], colors: dict[str, str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Timeline of “{tag}”")
+        self.resize(640, 320)
+        total = sum(n for _d, n in days)
+        about = QLabel(f"{total} article{'s' * (total != 1)} tagged {tag}, by day of "
+                       "publication" + (f", {days[0][0]:%d %b %Y} to {days[-1][0]:%d %b %Y}."
+                                        if days else "."))
+        about.setTextFormat(Qt.TextFormat.PlainText)
+        about.setWordWrap(True)
+        self.chart = DailyBars()
+        self.chart.set_colors(colors)
+        self.chart.set_days(list(days))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(buttons)
