@@ -28,7 +28,8 @@ from datetime import UTC, date, datetime
 from newsdesk.analysis.agreement import Agreement, agreement
 from newsdesk.analysis.coverage import CoverageTable, coverage_table
 from newsdesk.dates import from_iso, to_iso
-from newsdesk.formats.annotations import coverage_csv, coverage_jsonl, read_jsonl
+from newsdesk.errors import AnnotationFormatError, NewsdeskError
+from newsdesk.formats.annotations import Exchange, coverage_csv, coverage_jsonl, read_jsonl
 from newsdesk.models import (
     Annotation,
     ArticleQuery,
@@ -40,13 +41,18 @@ from newsdesk.models import (
     Tag,
 )
 from newsdesk.services.annotations import (
+    MAX_NOTE_LENGTH,
     AnnotationError,
     check_articles,
+    clean_codebook,
+    clean_note,
+    clean_tag,
     find_codebook,
     find_tag,
     story_anchor,
 )
 from newsdesk.services.changes import Changes
+from newsdesk.services.editors import clean_editor
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -259,6 +265,46 @@ def renamed_note_id(note: Annotation) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"newsdesk-note:{note.id}:{note.text}"))
 
 
+def _checked(exchange: Exchange) -> Exchange:
+    """The exchange under the rules the CLI applies to what an editor types (a tag's,
+    editor's, codebook's name and values, a note's length, a comment's words), names
+    as stored; AnnotationFormatError "Line N: ..." for the first line that breaks one.
+    The format reads any text; what this database stores is decided here."""
+    def refuse(number: int, exc: NewsdeskError) -> AnnotationFormatError:
+        return AnnotationFormatError(f"Line {number}: {exc}")
+
+    for book, number in zip(exchange.codebooks, exchange.codebook_lines, strict=True):
+        try:
+            clean_codebook(book.name, book.values)
+        except NewsdeskError as exc:
+            raise refuse(number, exc) from None
+    for tag, number in zip(exchange.tags, exchange.tag_lines, strict=True):
+        try:
+            clean_tag(tag.name)
+        except NewsdeskError as exc:
+            raise refuse(number, exc) from None
+    items: list[tuple[ArticleRef, Annotation]] = []
+    for (ref, a), number in zip(exchange.items, exchange.item_lines, strict=True):
+        try:
+            # "": no creator, an annotation from before editors were recorded
+            a = replace(a, editor=clean_editor(a.editor) if a.editor else "")
+            if a.kind == "tag":
+                a = replace(a, tag=clean_tag(a.tag))
+            elif a.kind == "code":
+                clean_codebook(a.codebook, [a.value])
+            else:
+                clean_note(a.text, highlight=a.quote is not None)
+                quote = a.quote
+                if quote is not None and len(quote.exact + quote.prefix + quote.suffix) \
+                        > MAX_NOTE_LENGTH:
+                    raise AnnotationError("The highlighted passage with its context is longer "
+                                          f"than {MAX_NOTE_LENGTH:,} characters.")
+        except NewsdeskError as exc:
+            raise refuse(number, exc) from None
+        items.append((ref, a))
+    return replace(exchange, items=tuple(items))
+
+
 class _Lines:
     """Counts the non-blank lines an import reads."""
 
@@ -346,7 +392,7 @@ def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
     conflicts). A malformed line raises AnnotationFormatError ("line N: ...") and nothing
     is stored; so does anything the store refuses (one transaction)."""
     counted = _Lines(lines)
-    exchange = read_jsonl(counted)
+    exchange = _checked(read_jsonl(counted))
     refs = [ref for ref, _ in exchange.items]
     local = store.annotations.find_articles(refs) if refs else []
     matched = list(dict.fromkeys(i for i in local if i is not None))

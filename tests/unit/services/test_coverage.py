@@ -21,6 +21,7 @@ from newsdesk.errors import AnnotationFormatError, NewsdeskError, NotFoundError
 from newsdesk.models import Annotation, Article, TextQuote
 from newsdesk.services import annotations as desk
 from newsdesk.services import coverage
+from newsdesk.services.editors import clean_editor
 from newsdesk.services.sample import load_sample
 from newsdesk.store import Store, open_store
 
@@ -155,6 +156,76 @@ def test_a_bad_line_imports_nothing(two):
     assert (_portable(b), b.annotations.tags(), b.annotations.codebooks()) == before
 
 
+def _one_line(lines: list[str], change) -> list[str]:
+    """The export with its last annotation line changed by `change(obj)`."""
+    obj = json.loads(lines[-1])
+    change(obj)
+    return [*lines[:-1], json.dumps(obj)]
+
+
+def _set_body(**values):
+    return lambda o: o.setdefault("body", {}).update(values)
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (_set_body(value="\x07\x1b[2J" + "x" * 20000), "longer than 100 characters"),
+    (_set_body(value="bell\x07\x1b[31m"), "holds control characters"),
+    (lambda o: o.update(creator={"type": "Person", "name": "eve\x1b[2J"}), "control characters"),
+    (lambda o: o.update(creator={"type": "Person", "name": "e" * 101}), "longer than 100"),
+    (lambda o: o.update(creator={"type": "Person", "name": ""}), "creator is empty"),
+])
+def test_an_import_keeps_the_rules_of_a_tag_typed_by_an_editor(two, change, words):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    desk.tag_articles(a, [arts[0].id, arts[1].id], ["courts"], "alice")
+    lines = coverage.export(a, "jsonl").splitlines()
+    assert json.loads(lines[-1])["motivation"] == "tagging"
+    before = _portable(b), b.annotations.tags()
+    with pytest.raises(AnnotationFormatError, match=f"^Line {len(lines)}: .*{words}") as err:
+        coverage.import_annotations(b, _one_line(lines, change))
+    assert "\x07" not in str(err.value) and "\x1b" not in str(err.value)
+    assert len(str(err.value)) < 200
+    assert (_portable(b), b.annotations.tags()) == before
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (_set_body(value="n" * 5_000_000), "The note is longer than 100,000 characters"),
+    (_set_body(value=" \n\t "), "A note cannot be empty"),
+])
+def test_an_import_keeps_the_rules_of_a_note_typed_by_an_editor(two, change, words):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    desk.add_note(a, arts[0].id, "Check the dates.", "alice")
+    lines = coverage.export(a, "jsonl").splitlines()
+    with pytest.raises(AnnotationFormatError, match=f"^Line {len(lines)}: {words}"):
+        coverage.import_annotations(b, _one_line(lines, change))
+    assert _portable(b) == []
+
+
+def test_an_import_keeps_the_rules_of_a_codebook_and_a_tag_line(two):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    desk.tag_articles(a, [arts[0].id], ["courts"], "alice")
+    lines = coverage.export(a, "jsonl").splitlines()
+    bad_tag = json.dumps({"type": "newsdesk:Tag", "name": "x\x1b[2J", "color": ""})
+    with pytest.raises(AnnotationFormatError, match=r"^Line 1: The tag .* control characters"):
+        coverage.import_annotations(b, [bad_tag, *lines])
+    bad_book = json.dumps({"type": "newsdesk:Codebook", "name": "Tone", "values": ["w" * 101]})
+    with pytest.raises(AnnotationFormatError, match=r"^Line 1: The value .* too long"):
+        coverage.import_annotations(b, [bad_book, *lines])
+    assert _portable(b) == [] and b.annotations.tags() == []
+    assert "Tone" not in {x.name for x in b.annotations.codebooks()}
+
+
+def test_annotations_from_before_editors_were_recorded_travel_without_a_creator(two):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    a.annotations.restore([Annotation("tag", arts[0].id, "", datetime(2020, 1, 1, tzinfo=UTC),
+                                      tag="old")])  # as migration 0010 keeps them
+    report = coverage.import_annotations(b, coverage.export(a, "jsonl").splitlines())
+    assert report.added == 1 and _portable(b) == _portable(a)
+
+
 def test_articles_this_database_lacks_are_counted_unmatched(two, tmp_path):
     a, _ = two
     _work(a)
@@ -273,9 +344,21 @@ def test_an_empty_export_imports_as_nothing(two):
 _moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31),
                         timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0))
 _words = st.text(min_size=1, max_size=30).filter(lambda t: t.strip() != "")
-_editors = st.sampled_from(["alice", "bob", "Ægir", ""]) | st.text(max_size=12)
+
+
+def _keeps(clean, text: str) -> bool:
+    """Whether a name is one an editor could have typed (its clean form is itself)."""
+    try:
+        return bool(clean(text) == text)
+    except NewsdeskError:
+        return False
+
+
+# "" is an annotation from before editors were recorded; others as an editor could type them.
+_editors = st.sampled_from(["alice", "bob", "Ægir", ""]) | st.text(max_size=12).filter(
+    lambda e: _keeps(clean_editor, e))
 _tags = st.sampled_from(["eu", "EU", "ireland-case", "café", "a b"]) | _words.map(
-    lambda t: " ".join(t.split())[:100]).filter(bool)
+    lambda t: " ".join(t.split())[:100]).filter(lambda t: _keeps(desk.clean_tag, t))
 
 
 @st.composite
