@@ -30,6 +30,7 @@ from newsdesk.analysis.coverage import CoverageTable, coverage_table
 from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import AnnotationFormatError, NewsdeskError
 from newsdesk.formats.annotations import Exchange, coverage_csv, coverage_jsonl, read_jsonl
+from newsdesk.ingest.normalize import canonical_url
 from newsdesk.models import (
     Annotation,
     ArticleQuery,
@@ -387,14 +388,29 @@ class _Plan:
             self.keep_note(replace(a, id=renamed_note_id(a)))
 
 
+def _find(store: Store, refs: Sequence[ArticleRef]) -> list[str | None]:
+    """The local article of each ref: by its canonical URL (stored URLs are canonical:
+    another tool's "...?utm_source=x" is the same article), else by the URL as written."""
+    if not refs:
+        return []
+    canonical = [replace(r, url=canonical_url(r.url) or r.url) for r in refs]
+    found = store.annotations.find_articles(canonical)
+    again = [n for n, (r, c, hit) in enumerate(zip(refs, canonical, found, strict=True))
+             if hit is None and r.url != c.url]
+    if again:
+        for n, hit in zip(again, store.annotations.find_articles([refs[n] for n in again]),
+                          strict=True):
+            found[n] = hit
+    return found
+
+
 def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
     """Import another desk's JSON Lines export (see the module docstring for matching and
     conflicts). A malformed line raises AnnotationFormatError ("line N: ...") and nothing
     is stored; so does anything the store refuses (one transaction)."""
     counted = _Lines(lines)
     exchange = _checked(read_jsonl(counted))
-    refs = [ref for ref, _ in exchange.items]
-    local = store.annotations.find_articles(refs) if refs else []
+    local = _find(store, [ref for ref, _ in exchange.items])
     matched = list(dict.fromkeys(i for i in local if i is not None))
     unmatched = sum(1 for i in local if i is None)
     added_books = False

@@ -226,6 +226,21 @@ def test_annotations_from_before_editors_were_recorded_travel_without_a_creator(
     assert report.added == 1 and _portable(b) == _portable(a)
 
 
+def test_an_imported_url_is_matched_by_its_canonical_form(two):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    desk.tag_articles(a, [arts[0].id], ["courts"], "alice")
+    lines = coverage.export(a, "jsonl").splitlines()
+    url = arts[0].url or ""
+    tracked = url.replace("https://", "HTTPS://", 1) + ("&" if "?" in url else "?") + \
+        "utm_source=x#top"
+    changed = _one_line(lines, lambda o: o["target"].update(  # no GUID to fall back on
+        {"source": tracked, "newsdesk:guid": None}))
+    report = coverage.import_annotations(b, changed)
+    assert (report.added, report.unmatched) == (1, 0)
+    assert _portable(b) == _portable(a)
+
+
 def test_articles_this_database_lacks_are_counted_unmatched(two, tmp_path):
     a, _ = two
     _work(a)
