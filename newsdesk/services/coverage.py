@@ -132,37 +132,16 @@ def tag_timeline(store: Store, tag: str) -> list[tuple[date, int]]:
 def _selected(store: Store, *, tag: str | None, story_id: int | None,
               since: datetime | None, article_ids: Sequence[str] | None) -> list[str]:
     """The ids an export covers: the given ones; else a story's members, or the articles
-    with the tag (a story tagged with it brings all its members), or every annotated
-    article; narrowed to those published since `since`."""
+    with the tag (the tag filter brings the members of a story tagged with it), or every
+    annotated article; narrowed to those published since `since`."""
     if article_ids is not None:
         return check_articles(store, article_ids)
-    found_tag = find_tag(store, tag) if tag is not None else None
-    name = found_tag.name if found_tag is not None else None
+    name = find_tag(store, tag).name if tag is not None else None
     if story_id is not None:
         story_anchor(store, story_id)  # NotFoundError for a story that is none
     query = ArticleQuery(tag=name, story_id=story_id, since=since,
                          annotated=name is None and story_id is None)
-    ids = [h.id for h in _headlines(store, query)]
-    if found_tag is None or story_id is not None or not found_tag.stories:
-        return ids
-    # A story's tags are kept on its anchor (the tag filter finds article tags): the
-    # stories tagged with it come along whole.
-    chosen = dict.fromkeys(ids)
-    annotated = [h.id for h in _headlines(store, ArticleQuery(annotated=True))]
-    for start in range(0, len(annotated), _PAGE):
-        kept = store.annotations.of_articles(annotated[start:start + _PAGE])
-        for article_id, found in kept.items():
-            if not any(a.kind == "tag" and a.target == "story"
-                       and a.tag.casefold() == found_tag.name.casefold() for a in found):
-                continue
-            story = store.stories.story_of(article_id)
-            members = store.stories.members(story) if story is not None else []
-            for member in members:
-                if since is None or member.published >= since:
-                    chosen.setdefault(member.article_id)
-            if story is None and article_id not in chosen:  # an anchor left in no story
-                chosen.setdefault(article_id)
-    return list(chosen)
+    return [h.id for h in _headlines(store, query)]
 
 
 def build_coverage(store: Store, *, tag: str | None = None, story_id: int | None = None,
