@@ -153,19 +153,20 @@ def build_coverage(store: Store, *, tag: str | None = None, story_id: int | None
     ids = _selected(store, tag=tag, story_id=story_id, since=since, article_ids=article_ids)
     refs = store.annotations.refs(ids)
     found = store.annotations.of_articles(ids)
-    stories: dict[str, int | None] = {i: store.stories.story_of(i) for i in ids}
+    stories = store.stories.stories_of(ids)
     labels: dict[int, str] = {}
-    level: dict[int, list[Annotation]] = {}
-    for one in {s for s in stories.values() if s is not None}:
-        members = [m.article_id for m in store.stories.members(one)]
-        kept = store.annotations.of_articles(members)
-        level[one] = [a for m in members for a in kept.get(m, ()) if a.target == "story"]
+    members: dict[int, list[str]] = {}
+    for one in sorted(set(stories.values())):
+        members[one] = [m.article_id for m in store.stories.members(one)]
         labels[one] = store.stories.label(one)
+    kept = store.annotations.of_articles([m for ms in members.values() for m in ms])
+    level = {one: [a for m in ms for a in kept.get(m, ()) if a.target == "story"]
+             for one, ms in members.items()}
     covered: list[CoveredArticle] = []
     for article_id in ids:
         if article_id not in refs:  # removed meanwhile
             continue
-        story = stories[article_id]
+        story = stories.get(article_id)
         own = list(found.get(article_id, ()))
         shared = [] if story is None else [a for a in level.get(story, [])
                                            if a.article_id != article_id]

@@ -373,6 +373,11 @@ class StoriesFacet(Protocol):
         """The id of the story an article is in, or None. Reads only."""
         ...
 
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """The story of each of these articles that is in one (the others, and unknown
+        ids, left out): story_of for a whole list in a few reads. Reads only."""
+        ...
+
     def model(self) -> tuple[str, int] | None:
         """(name, version) of the story model that owns the story tables, or None if none
         does. Reads only."""

@@ -651,8 +651,11 @@ def test_annotations_survive_an_update_and_regrouping_and_go_with_the_source(sto
                                     outlets=1)], [StoryAssignment(i, 1, 1.0) for i in ids], {}, 2)
     changed = replace(articles[0], title="Corrected", text="Rewritten entirely")
     assert store.articles.upsert([changed]).updated_ids == (ids[0],)
+    assert store.stories.stories_of([*ids, ids[0], "nope"]) == {i: 1 for i in ids}
+    assert store.stories.stories_of([]) == {}
     store.stories.claim("other-model", 1)
     assert store.stories.story_of(ids[0]) is None
+    assert store.stories.stories_of(ids) == {}
     assert store.annotations.of_articles(ids) == before
     store.sources.remove(source.id)
     assert store.annotations.of_articles(ids) == {}
@@ -682,6 +685,9 @@ def test_find_articles_and_refs(store):
     assert found[:4] == [articles[0].id, articles[1].id, articles[1].id, None]
     assert found[4] in {d.id for d in dupes} and found[5] is None
     assert lazy.id
+    assert store.annotations.find_articles([ref, ref, ArticleRef(url=None, guid="same")] * 2) \
+        == [articles[0].id, articles[0].id, None] * 2  # repeats answer alike
+    assert store.annotations.find_articles([]) == []
 
 
 def test_views_filter_by_tag_code_and_annotations(store):

@@ -330,6 +330,19 @@ def test_what_an_export_covers(two):
         coverage.build_coverage(a, story_id=99999)
 
 
+def test_an_export_reads_the_stories_of_its_articles_at_once(two, monkeypatch):
+    a, _ = two
+    _work(a)
+    expected = coverage.export(a, "jsonl")
+
+    def one_at_a_time(article_id: str) -> int | None:
+        raise AssertionError("story_of read once per article")
+
+    monkeypatch.setattr(a.stories, "story_of", one_at_a_time)
+    assert coverage.export(a, "jsonl") == expected
+    assert {c.story_id for c in coverage.build_coverage(a).articles} - {None}
+
+
 def test_the_csv_export_is_tidy(two):
     a, _ = two
     _work(a)
