@@ -351,9 +351,12 @@ class _Plan:
         elif current.value == a.value:
             self.unchanged += 1
         elif a.created > current.created:  # the newer becomes the code, the older a note
-            if self.keep_note(conflict_note(current, ref, a.article_id)):
-                self.codes[key] = a
-                self.write.append(a)
+            # The code is written whether or not the older one's note was kept before
+            # (then this is no new conflict: the code counts as added).
+            if not self.keep_note(conflict_note(current, ref, a.article_id)):
+                self.added += 1
+            self.codes[key] = a
+            self.write.append(a)
         else:
             self.keep_note(conflict_note(a, ref, a.article_id))
 

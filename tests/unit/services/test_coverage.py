@@ -131,6 +131,37 @@ def test_conflicting_edits_keep_both_with_their_authors(two):
     assert (again.added, again.conflicts) == (0, 0) and _portable(b) == before
 
 
+def test_a_newer_code_wins_even_when_the_older_ones_note_is_there_already(two):
+    a, b = two
+    first_a = sorted(a.articles.list(), key=lambda x: x.url or "")[0]
+    first_b = sorted(b.articles.list(), key=lambda x: x.url or "")[0]
+    older, newer = datetime(2020, 1, 1, tzinfo=UTC), datetime(2021, 1, 1, tzinfo=UTC)
+
+    def code(store: Store, article: Article, value: str, when: datetime) -> None:
+        store.annotations.uncode([article.id], "Coverage", "alice")
+        store.annotations.restore([Annotation("code", article.id, "alice", when,
+                                              codebook="Coverage", value=value)])
+
+    def alices(store: Store, article: Article) -> list[tuple[str, str]]:
+        found = store.annotations.of_articles([article.id])[article.id]
+        return sorted((x.kind, x.value or x.text) for x in found)
+
+    code(b, first_b, "explainer", newer)
+    code(a, first_a, "critical", older)
+    coverage.import_annotations(b, coverage.export(a, "jsonl").splitlines())  # older: a note
+    note = ("note", "Conflicting code on import: Coverage = critical (coded "
+                    "2020-01-01T00:00:00Z)")
+    assert alices(b, first_b) == [("code", "explainer"), note]
+    code(b, first_b, "critical", older)  # b's alice went back to the older value
+    code(a, first_a, "explainer", newer)
+    report = coverage.import_annotations(b, coverage.export(a, "jsonl").splitlines())
+    assert alices(b, first_b) == [("code", "explainer"), note]  # the newer is the code
+    assert (report.added, report.conflicts) == (1, 0)
+    again = coverage.import_annotations(b, coverage.export(a, "jsonl").splitlines())
+    assert (again.added, again.conflicts) == (0, 0) and alices(b, first_b) == [
+        ("code", "explainer"), note]
+
+
 def test_a_note_edited_on_one_side_comes_back_as_a_second_note(two):
     a, b = two
     ids = _work(a)
