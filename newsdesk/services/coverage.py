@@ -191,14 +191,17 @@ def _now() -> datetime:
 
 
 def _title(store: Store, tag: str | None, story_id: int | None, since: datetime | None) -> str:
+    """"Coverage of story 3: Label, tag T since 2030-01-01", "Coverage since ...", or
+    "Coverage desk" for everything."""
     parts: list[str] = []
     if story_id is not None:
         parts.append(f"story {story_id}: {store.stories.label(story_id)}")
     if tag is not None:
         parts.append(f"tag {find_tag(store, tag).name}")
+    title = "Coverage" + (f" of {', '.join(parts)}" if parts else "")
     if since is not None:
-        parts.append(f"since {since.astimezone(UTC):%Y-%m-%d}")
-    return "Coverage" + (f" of {', '.join(parts)}" if parts else " desk")
+        title += f" since {since.astimezone(UTC):%Y-%m-%d}"
+    return title if parts or since is not None else "Coverage desk"
 
 
 def export(store: Store, fmt: str, *, tag: str | None = None, story_id: int | None = None,

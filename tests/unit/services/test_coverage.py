@@ -374,6 +374,19 @@ def test_an_export_reads_the_stories_of_its_articles_at_once(two, monkeypatch):
     assert {c.story_id for c in coverage.build_coverage(a).articles} - {None}
 
 
+def test_an_exports_title_says_what_it_covers(two):
+    a, _ = two
+    _work(a)
+    story = next(s.id for s in a.stories.list() if s.size >= 3)
+    since = datetime(2030, 1, 1, tzinfo=UTC)
+    assert coverage.build_coverage(a).title == "Coverage desk"
+    assert coverage.build_coverage(a, since=since).title == "Coverage since 2030-01-01"
+    assert coverage.build_coverage(a, tag="COURTS", since=since).title == \
+        "Coverage of tag courts since 2030-01-01"
+    assert coverage.build_coverage(a, tag="courts", story_id=story).title == \
+        f"Coverage of story {story}: {a.stories.label(story)}, tag courts"
+
+
 def test_the_csv_export_is_tidy(two):
     a, _ = two
     _work(a)
