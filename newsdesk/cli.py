@@ -642,8 +642,9 @@ def tags_merge(ctx: click.Context, source: str, into: str, as_json: bool) -> Non
     if as_json:
         click.echo(record_line({"from": source, "into": tag_record(merged), "moved": moved}))
     else:
-        click.echo(printable(f"Merged {source!r} into {merged.name!r}: {moved} assignment"
-                             f"{'s' * (moved != 1)} moved."))
+        where = "article or story" if moved == 1 else "articles or stories"
+        click.echo(printable(f"Merged {source!r} into {merged.name!r} (it was on {moved} "
+                             f"{where})."))
 
 
 @tags.command("color")

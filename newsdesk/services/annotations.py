@@ -340,7 +340,8 @@ def rename_tag(store: Store, old: str, new: str) -> Changes:
 
 def merge_tags(store: Store, source: str, into: str) -> tuple[int, Changes]:
     """Move every assignment of `source` to `into` (created if missing) and delete
-    `source`; return how many assignments moved."""
+    `source`; return how many assignments `source` had (articles and stories it was on:
+    all carry `into` now, those that had it already too)."""
     tag = find_tag(store, source)
     target = clean_tag(into)
     if target.casefold() == tag.name.casefold():

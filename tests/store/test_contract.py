@@ -599,7 +599,7 @@ def test_tag_colours_rename_merge_and_remove(store):
     with pytest.raises(ValueError):
         store.annotations.rename_tag("NEW", " ")
     assert {a.tag for a in store.annotations.of_articles(ids)[ids[1]]} == {"NEW"}
-    assert store.annotations.merge_tags("other", "new") == 0  # a duplicate, dropped
+    assert store.annotations.merge_tags("other", "new") == 1  # it was on 1: a duplicate, dropped
     assert [(t.name, t.articles) for t in store.annotations.tags()] == [("NEW", 2)]
     with pytest.raises(NotFoundError):
         store.annotations.merge_tags("other", "new")

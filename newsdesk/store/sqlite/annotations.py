@@ -278,13 +278,13 @@ class SqliteAnnotations:
                 return 0
             row = conn.execute("SELECT created FROM tags WHERE name = ?", [moving.name]).fetchone()
             target = self._ensure_tags(conn, [into], str(row[0]), moving.color)[into.casefold()]
-            moved = conn.execute(
+            conn.execute(
                 "INSERT OR IGNORE INTO tag_assignments(article_id, target, tag, editor, created) "
                 "SELECT article_id, target, ?, editor, created FROM tag_assignments "
-                "WHERE tag = ?", [target, moving.name]).rowcount
-            conn.execute("DELETE FROM tag_assignments WHERE tag = ?", [moving.name])
+                "WHERE tag = ?", [target, moving.name])
+            had = conn.execute("DELETE FROM tag_assignments WHERE tag = ?", [moving.name]).rowcount
             conn.execute("DELETE FROM tags WHERE name = ?", [moving.name])
-        return int(moved)
+        return int(had)
 
     def remove_tag(self, name: str) -> int:
         with self._core.write() as conn:
