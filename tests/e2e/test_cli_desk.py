@@ -290,7 +290,9 @@ def test_codebooks_add_list_remove(db):
     (["export", "--story", "99999"], "There is no story with id 99999."),
     (["articles", "--tag", "nope"], "There is no tag named 'nope'."),
     (["import", "{bad}"], "Line 2: this is not JSON."),
-    (["import", "{missing}"], "Cannot read"),
+    (["import", "{missing}"], "Cannot read {missing}: No such file or directory."),
+    (["export", "--format", "csv", "--output", "{nowhere}"],
+     "Cannot write {nowhere}: No such file or directory."),
     (["import", "{latin}"], "The input is not UTF-8 text."),
     (["--editor", " ", "tag", "{first}", "x"], "The editor name is empty"),
 ])
@@ -303,7 +305,7 @@ def test_bad_input_is_one_sentence_and_changes_nothing(db, tmp_path, args, messa
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes(b'{"type": "newsdesk:Tag", "name": "caf\xe9", "color": ""}\n')
     fill = {"first": first, "bad": str(bad), "missing": str(tmp_path / "missing.jsonl"),
-            "latin": str(latin)}
+            "latin": str(latin), "nowhere": str(tmp_path / "no-such-folder" / "x.csv")}
     before = dump(db)
     args = [a.format(**fill) for a in args]
     editor = None if args[0] == "--editor" else "alice"
@@ -313,7 +315,21 @@ def test_bad_input_is_one_sentence_and_changes_nothing(db, tmp_path, args, messa
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), proc.stderr
     assert message.format(**fill) in lines[0]
+    assert lines[0].endswith("."), lines[0]  # a sentence
     assert dump(db) == before
+
+
+def test_every_desk_command_has_its_whole_short_help():
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    for group in ([], ["tags"], ["codebooks"]):
+        out = CliRunner().invoke(cli, [*group, "--help"]).output
+        listed = out.split("Commands:", 1)[1].splitlines()
+        assert not [line for line in listed if line.rstrip().endswith(("e.g.", "i.e."))], out
+    assert "Give a tag a colour (#rrggbb), or none." in CliRunner().invoke(
+        cli, ["tags", "--help"]).output
 
 
 def test_the_editor_comes_from_the_option_env_or_settings(db, tmp_path):
