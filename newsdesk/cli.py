@@ -884,7 +884,8 @@ def import_command(ctx: click.Context, file: Path) -> None:
     click.echo(printable(
         f"Imported {file}: {report.lines} line{'s' * (report.lines != 1)}; "
         f"{report.added} added, {report.unchanged} unchanged, {report.unmatched} unmatched "
-        f"(articles not in this database), {report.conflicts} conflict"
+        f"(on {report.unmatched_articles} article{'s' * (report.unmatched_articles != 1)} "
+        f"not in this database), {report.conflicts} conflict"
         f"{'s' * (report.conflicts != 1)} (both sides kept)."))
 
 

@@ -65,12 +65,14 @@ _PAGE = 2000  # headline rows read per page when collecting an export's articles
 @dataclass(frozen=True, slots=True)
 class ImportReport:
     """What an import did: lines read, annotations added, already there (unchanged), for
-    articles this database does not have (unmatched), and conflicts kept as both sides."""
+    articles this database does not have (unmatched annotations, on unmatched_articles
+    distinct articles), and conflicts kept as both sides."""
 
     lines: int = 0
     added: int = 0
     unchanged: int = 0
     unmatched: int = 0
+    unmatched_articles: int = 0
     conflicts: int = 0
     changes: Changes = field(default_factory=Changes)
 
@@ -399,6 +401,8 @@ def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
     local = _find(store, [ref for ref, _ in exchange.items])
     matched = list(dict.fromkeys(i for i in local if i is not None))
     unmatched = sum(1 for i in local if i is None)
+    missing = len({(canonical_url(ref.url) or ref.url, ref.guid, ref.feed_url)
+                   for (ref, _), i in zip(exchange.items, local, strict=True) if i is None})
     added_books = False
     with store.transaction():
         books = {b.name.casefold(): b for b in store.annotations.codebooks()}
@@ -432,7 +436,8 @@ def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
             raise AnnotationError(f"Nothing was imported: {exc}") from None
     touched = _changes(written, added_books, recoloured)
     report = ImportReport(lines=counted.count, added=plan.added, unchanged=plan.unchanged,
-                          unmatched=unmatched, conflicts=plan.conflicts, changes=touched)
+                          unmatched=unmatched, unmatched_articles=missing,
+                          conflicts=plan.conflicts, changes=touched)
     log.info("import: %s", report)
     return report
 

@@ -279,6 +279,9 @@ def test_articles_this_database_lacks_are_counted_unmatched(two, tmp_path):
     with open_store(tmp_path / "empty.db") as empty:
         report = coverage.import_annotations(empty, lines)
         assert report.added == 0 and report.unmatched == report.lines - 3  # 2 tags, 1 codebook
+        # _work annotates 3 articles and a story (on its anchor: the story's oldest member)
+        on = {x.article_id for v in a.annotations.of_articles(_ids(a)).values() for x in v}
+        assert report.unmatched_articles == len(on) < report.unmatched
         assert empty.annotations.of_articles(_ids(empty)) == {}
 
 
