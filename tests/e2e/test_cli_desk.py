@@ -434,24 +434,32 @@ def test_annotations_survive_a_changed_article_and_regrouping(tmp_path, feed_ser
     run(db, "code", first["id"], "coverage", "neutral")
     run(db, "note", first["id"], "The vote.", "--quote", "voted on Tuesday")
     run(db, "note", first["id"], "Review date.", "--quote", "reviewed in two years")
+    run(db, "note", first["id"], "Cameras.", "--quote", "misidentified people")
     stories = [json.loads(x) for x in run(db, "stories", "--json").stdout.splitlines()]
     story = next(s for s in stories if first["id"] in s["article_ids"])
     run(db, "tag", "--story", str(story["id"]), "follow")
     before = portable(db)
 
-    # The outlet corrects the article: a sentence at the top, the review date gone.
+    # The outlet corrects the article: a sentence at the top (the vote's passage keeps the
+    # words around it: found), other words just before the cameras' passage (moved), the
+    # review date gone (lost).
     feed_server.routes["/Alpha.xml"] = Route(body=rss(
         "Alpha", "https://alpha.example/news",
         changed="Correction: an earlier version misstated the vote count.").replace(
-        b"The mayor said the ban would be reviewed in two years.", b""))
+        b"The mayor said the ban would be reviewed in two years.", b"").replace(
+        b"residents who said the cameras misidentified", b"residents, who argued that "
+        b"such systems misidentified"))
     assert "1 updated" in run(db, "fetch", "--all").stdout
     changed = next(a for a in articles(db) if a["id"] == first["id"])
     assert changed["text"].startswith("Correction:")
     assert portable(db) == before
     with open_store(db) as store:
         placed = {p.note.text: p.status for p in article_annotations(store, first["id"]).notes}
-        assert placed == {"The vote.": "moved", "Review date.": "lost"} or placed == {
-            "The vote.": "found", "Review date.": "lost"}
+        assert placed == {"The vote.": "found", "Cameras.": "moved", "Review date.": "lost"}
+        text = changed["text"]
+        spans = {p.note.text: p.span for p in article_annotations(store, first["id"]).notes}
+        assert text[spans["The vote."].start:spans["The vote."].end] == "voted on Tuesday"
+        assert text[spans["Cameras."].start:spans["Cameras."].end] == "misidentified people"
         store.stories.claim("tfidf", 999)  # every story goes: grouped again from scratch
         update_stories(store)
         again = store.stories.story_of(first["id"])
