@@ -213,7 +213,7 @@ def sources_export(ctx: click.Context, file: Path | None) -> None:
     try:
         file.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise click.ClickException(f"Cannot write {file}: {exc.strerror or exc}") from exc
+        raise click.ClickException(f"Cannot write {file}: {exc.strerror or exc}.") from exc
     click.echo(f"Wrote {file}.")
 
 
@@ -511,7 +511,7 @@ def compare_command(ctx: click.Context, story_id: int, fmt: str, output: Path | 
     try:
         output.write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
-        raise click.ClickException(f"Cannot write {output}: {exc.strerror or exc}") from exc
+        raise click.ClickException(f"Cannot write {output}: {exc.strerror or exc}.") from exc
     click.echo(f"Wrote {output}.")
 
 
@@ -642,11 +642,12 @@ def tags_merge(ctx: click.Context, source: str, into: str, as_json: bool) -> Non
     if as_json:
         click.echo(record_line({"from": source, "into": tag_record(merged), "moved": moved}))
     else:
-        click.echo(printable(f"Merged {source!r} into {merged.name!r}: {moved} assignment"
-                             f"{'s' * (moved != 1)} moved."))
+        where = "article or story" if moved == 1 else "articles or stories"
+        click.echo(printable(f"Merged {source!r} into {merged.name!r} (it was on {moved} "
+                             f"{where})."))
 
 
-@tags.command("color")
+@tags.command("color", short_help="Give a tag a colour (#rrggbb), or none.")
 @click.argument("name", metavar="TAG")
 @click.argument("color", metavar="#RRGGBB", required=False, default="")
 @click.pass_context
@@ -861,7 +862,7 @@ def export_command(ctx: click.Context, fmt: str, tag: str | None, story_id: int 
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise click.ClickException(f"Cannot write {output}: {exc.strerror or exc}") from exc
+        raise click.ClickException(f"Cannot write {output}: {exc.strerror or exc}.") from exc
     click.echo(f"Wrote {output}.")
 
 
@@ -877,13 +878,14 @@ def import_command(ctx: click.Context, file: Path) -> None:
     try:
         handle = file.open(encoding="utf-8")
     except OSError as exc:
-        raise click.ClickException(f"Cannot read {file}: {exc.strerror or exc}") from exc
+        raise click.ClickException(f"Cannot read {file}: {exc.strerror or exc}.") from exc
     with handle:
         report = import_annotations(_state(ctx).store, _text_lines(handle))
     click.echo(printable(
         f"Imported {file}: {report.lines} line{'s' * (report.lines != 1)}; "
         f"{report.added} added, {report.unchanged} unchanged, {report.unmatched} unmatched "
-        f"(articles not in this database), {report.conflicts} conflict"
+        f"(on {report.unmatched_articles} article{'s' * (report.unmatched_articles != 1)} "
+        f"not in this database), {report.conflicts} conflict"
         f"{'s' * (report.conflicts != 1)} (both sides kept)."))
 
 

@@ -124,8 +124,10 @@ class ArticleQuery:
     ids: tuple[str, ...] | None = None
     story_id: int | None = None
     keep_ids: tuple[str, ...] = ()  # with unread_only: also these, read or not
-    tag: str | None = None  # only articles with this article tag (case-insensitive)
-    untagged: bool = False  # only articles with no article tag at all (story tags aside)
+    # only articles with this tag (case-insensitive): on the article, or on the story it is
+    # in now (a story tag is kept on the story's anchor, which comes along too)
+    tag: str | None = None
+    untagged: bool = False  # only articles with no tag at all, on them or on their story
     codebook: str | None = None  # only articles some editor coded in this codebook...
     code_value: str | None = None  # ... with this value (needs codebook: else ValueError)
     annotated: bool = False  # only articles with any tag, code or note (either target)

@@ -18,7 +18,8 @@ An annotation is a W3C Web Annotation (https://www.w3.org/TR/annotation-model/):
     {"@context": ["http://www.w3.org/ns/anno.jsonld", {"newsdesk": "urn:newsdesk:"}],
      "type": "Annotation",
      "id": "urn:uuid:...",
-     "creator": {"type": "Person", "name": "alice"},
+     "creator": {"type": "Person", "name": "alice"},   (none: an annotation from before
+                                                       editors were recorded)
      "created": "2024-05-01T12:00:00Z",
      "motivation": "tagging" | "classifying" | "commenting" | "highlighting",
      "body": {"type": "TextualBody", "purpose": <the motivation>, "value": ...},
@@ -91,6 +92,11 @@ class Exchange:
     codebooks: tuple[Codebook, ...]
     tags: tuple[Tag, ...]
     items: tuple[tuple[ArticleRef, Annotation], ...]
+    # The line each codebook, tag and item was read from (parallel to the tuples above),
+    # so the importing service can name the line its own checks refuse.
+    codebook_lines: tuple[int, ...] = ()
+    tag_lines: tuple[int, ...] = ()
+    item_lines: tuple[int, ...] = ()
 
 
 # ---------------------------------------------------------------- writing
@@ -135,8 +141,9 @@ def annotation_object(ref: ArticleRef, a: Annotation) -> dict[str, Any]:
         "newsdesk:title": ref.title, "newsdesk:outlet": ref.outlet,
         "newsdesk:published": to_iso(ref.published), "newsdesk:scope": a.target}
     obj: dict[str, Any] = {"@context": CONTEXT, "type": "Annotation",
-                           "creator": {"type": "Person", "name": a.editor},
                            "created": to_iso(a.created), "target": target}
+    if a.editor:  # "": kept before editors were recorded (migration 0010): no creator
+        obj["creator"] = {"type": "Person", "name": a.editor}
     if a.kind == "note":
         obj["id"] = _note_urn(a.id)
         obj["motivation"] = "highlighting" if a.quote is not None and not a.text else "commenting"
@@ -305,9 +312,11 @@ def _annotation(line: _Line) -> tuple[ArticleRef, Annotation]:
         raise line.fail(f'the motivation must be one of {", ".join(MOTIVATIONS)}, '
                         f"not {motivation[:30]!r}.")
     kind = MOTIVATIONS[motivation]
-    creator = line.field(obj, "creator", (dict, str), "the annotation")
-    editor = (creator if isinstance(creator, str)
-              else line.field(creator, "name", str, "the creator"))
+    creator = line.field(obj, "creator", (dict, str), "the annotation", required=False)
+    if isinstance(creator, str) and not creator.strip():
+        raise line.fail('"creator" in the annotation is empty.')
+    editor = ("" if creator is None else creator if isinstance(creator, str)
+              else line.field(creator, "name", str, "the creator", nonempty=True))
     created = line.date(obj, "created", "the annotation", required=True)
     assert created is not None  # required=True raised otherwise
     target = line.field(obj, "target", dict, "the annotation")
@@ -370,7 +379,10 @@ def read_jsonl(lines: Iterable[str]) -> Exchange:
                 f'Line {number}: "{a.value}" is not a value of codebook "{known[1].name}" '
                 f"({', '.join(known[1].values)}).")
     return Exchange(codebooks=tuple(cb for _, cb in codebooks.values()),
-                    tags=tuple(tag for _, tag in tags.values()), items=tuple(items))
+                    tags=tuple(tag for _, tag in tags.values()), items=tuple(items),
+                    codebook_lines=tuple(n for n, _ in codebooks.values()),
+                    tag_lines=tuple(n for n, _ in tags.values()),
+                    item_lines=tuple(items.values()))
 
 
 def _once(line: _Line, seen: dict[str, Any], name: str, record: Any, what: str) -> None:

@@ -268,9 +268,11 @@ h3 {{ font-size: 1.02em; margin: 0 0 .15em; }}
 .article {{ background: {c['card']}; border: 1px solid {c['border']}; border-radius: 8px;
             padding: .7em 1em; margin: .8em 0; }}
 .meta {{ color: {c['muted']}; font-size: .88em; margin: 0 0 .4em; overflow-wrap: anywhere; }}
-.chip {{ display: inline-block; border-radius: 999px; padding: 0 .6em; margin: 0 .25em .25em 0;
-         font-size: .85em; background: {c['selection']}; color: {c['selection_text']};
-         border-left: .55em solid var(--tag, {c['accent']}); }}
+.chip {{ display: inline-flex; align-items: center; gap: .4em; border-radius: 999px;
+         padding: .05em .65em; margin: 0 .25em .25em 0; font-size: .85em;
+         background: {c['selection']}; color: {c['selection_text']}; }}
+.chip::before {{ content: ""; flex: none; width: .65em; height: .65em; border-radius: 50%;
+                 background: var(--tag, {c['accent']}); }}
 .codes {{ margin: .3em 0; font-size: .92em; }}
 .codes b {{ font-weight: 600; }}
 .note {{ margin: .6em 0 .2em; }}

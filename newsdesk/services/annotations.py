@@ -25,6 +25,7 @@ from newsdesk.errors import NewsdeskError, NotFoundError
 from newsdesk.models import Annotation, Article, ArticleQuery, Codebook, Tag
 from newsdesk.services.changes import Changes
 from newsdesk.store import Store
+from newsdesk.textsafe import one_line
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +80,10 @@ class ArticleAnnotations:
 
 
 def _shown(text: str, limit: int = 60) -> str:
-    """A user's text as a sentence quotes it: on one line, cut when long."""
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else f"{one_line[:limit - 1]}…"
+    """A user's text as a sentence quotes it: on one line, without control characters
+    (an escape sequence in a refused tag must not act on the terminal), cut when long."""
+    shown = one_line(text)
+    return shown if len(shown) <= limit else f"{shown[:limit - 1]}…"
 
 
 def _plural(count: int, word: str) -> str:
@@ -97,7 +99,7 @@ def clean_tag(name: str) -> str:
     if len(cleaned) > MAX_TAG_LENGTH:
         raise AnnotationError(f"The tag {_shown(cleaned, 40)!r} is longer than "
                               f"{MAX_TAG_LENGTH} characters.")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name.strip()):
+    if _controls(name):
         raise AnnotationError(f"The tag {_shown(cleaned, 40)!r} holds control characters.")
     return cleaned
 
@@ -112,14 +114,52 @@ def _clean_tags(tags: Iterable[str]) -> list[str]:
     return list(cleaned.values())
 
 
-def _clean_note(text: str, *, highlight: bool = False) -> str:
-    """The note's text, stripped; a highlight may have none (the passage says it)."""
+def clean_note(text: str, *, highlight: bool = False) -> str:
+    """The note's text, stripped; a highlight may have none (the passage says it).
+    AnnotationError for an empty note or one longer than MAX_NOTE_LENGTH."""
     cleaned = text.strip() if isinstance(text, str) else ""
     if not cleaned and not highlight:
         raise AnnotationError("A note cannot be empty: write what you want to say.")
     if len(cleaned) > MAX_NOTE_LENGTH:
         raise AnnotationError(f"The note is longer than {MAX_NOTE_LENGTH:,} characters.")
     return cleaned
+
+
+def clean_codebook(name: str, values: Sequence[str]) -> tuple[str, list[str]]:
+    """A codebook's name and values as stored (spaces collapsed); AnnotationError for an
+    empty or too long name, an empty, repeated, too long or control-character value, no
+    values or too many."""
+    cleaned_name = " ".join(name.split()) if isinstance(name, str) else ""
+    if not cleaned_name:
+        raise AnnotationError("A codebook needs a name.")
+    if len(cleaned_name) > MAX_TAG_LENGTH:
+        raise AnnotationError(f"The codebook name {_shown(cleaned_name, 40)!r} is longer than "
+                              f"{MAX_TAG_LENGTH} characters.")
+    if _controls(name):
+        raise AnnotationError(f"The codebook name {_shown(cleaned_name, 40)!r} holds control "
+                              "characters.")
+    cleaned: list[str] = []
+    for value in values:
+        one = " ".join(value.split()) if isinstance(value, str) else ""
+        if not one:
+            raise AnnotationError("A codebook value cannot be empty.")
+        if any(one.casefold() == v.casefold() for v in cleaned):
+            raise AnnotationError(f"The value {one!r} is given twice.")
+        if _controls(value) or len(one) > MAX_TAG_LENGTH:
+            raise AnnotationError(f"The value {_shown(one, 40)!r} is too long or holds "
+                                  "control characters.")
+        cleaned.append(one)
+    if not cleaned:
+        raise AnnotationError(f"The codebook {cleaned_name!r} needs at least one value, "
+                              "e.g. --values supportive,critical,neutral.")
+    if len(cleaned) > MAX_CODEBOOK_VALUES:
+        raise AnnotationError(f"A codebook has at most {MAX_CODEBOOK_VALUES} values.")
+    return cleaned_name, cleaned
+
+
+def _controls(text: str) -> bool:
+    """Whether a name holds control characters (inside it: spaces around it go)."""
+    return any(ord(c) < 32 or ord(c) == 127 for c in text.strip())
 
 
 def check_articles(store: Store, article_ids: Sequence[str]) -> list[str]:
@@ -300,7 +340,8 @@ def rename_tag(store: Store, old: str, new: str) -> Changes:
 
 def merge_tags(store: Store, source: str, into: str) -> tuple[int, Changes]:
     """Move every assignment of `source` to `into` (created if missing) and delete
-    `source`; return how many assignments moved."""
+    `source`; return how many assignments `source` had (articles and stories it was on:
+    all carry `into` now, those that had it already too)."""
     tag = find_tag(store, source)
     target = clean_tag(into)
     if target.casefold() == tag.name.casefold():
@@ -356,27 +397,7 @@ def add_codebook(store: Store, name: str, values: Sequence[str],
                  description: str = "") -> tuple[Codebook, Changes]:
     """Create a codebook with these values, in this order; adding the same one again
     changes nothing, a name taken by one with other values is refused."""
-    cleaned_name = " ".join(name.split()) if isinstance(name, str) else ""
-    if not cleaned_name:
-        raise AnnotationError("A codebook needs a name.")
-    if len(cleaned_name) > MAX_TAG_LENGTH:
-        raise AnnotationError(f"The codebook name is longer than {MAX_TAG_LENGTH} characters.")
-    cleaned: list[str] = []
-    for value in values:
-        one = " ".join(value.split())
-        if not one:
-            raise AnnotationError("A codebook value cannot be empty.")
-        if any(one.casefold() == v.casefold() for v in cleaned):
-            raise AnnotationError(f"The value {one!r} is given twice.")
-        if any(ord(c) < 32 for c in value.strip()) or len(one) > MAX_TAG_LENGTH:
-            raise AnnotationError(f"The value {_shown(one, 40)!r} is too long or holds "
-                                  "control characters.")
-        cleaned.append(one)
-    if not cleaned:
-        raise AnnotationError(f"The codebook {cleaned_name!r} needs at least one value, "
-                              "e.g. --values supportive,critical,neutral.")
-    if len(cleaned) > MAX_CODEBOOK_VALUES:
-        raise AnnotationError(f"A codebook has at most {MAX_CODEBOOK_VALUES} values.")
+    cleaned_name, cleaned = clean_codebook(name, values)
     for book in store.annotations.codebooks():
         if book.name.casefold() == cleaned_name.casefold():
             if tuple(cleaned) == book.values:
@@ -403,7 +424,7 @@ def add_note(store: Store, article_id: str, text: str, editor: str, *,
              quote: str | None = None) -> Edit:
     """Keep a note on an article; with `quote`, a highlight of that passage of the
     article's text (anchored by the passage and the words around it)."""
-    body = _clean_note(text, highlight=quote is not None)
+    body = clean_note(text, highlight=quote is not None)
     article = _article(store, article_id)
     anchored = None
     if quote is not None:
@@ -421,7 +442,7 @@ def add_note(store: Store, article_id: str, text: str, editor: str, *,
 
 def add_story_note(store: Store, story_id: int, text: str, editor: str) -> Edit:
     """Keep a note on a story (on its anchor article, target "story")."""
-    body = _clean_note(text)
+    body = clean_note(text)
     anchor, members = story_anchor(store, story_id)
     note = store.annotations.add_note(anchor, body, editor, target="story")
     return Edit(added=(note,), changes=_edit_changes((note,), (), members),
@@ -444,7 +465,7 @@ def _note(store: Store, note_id: str) -> Annotation:
 def edit_note(store: Store, note_id: str, text: str) -> Edit:
     """Change a note's text (its editor, time and passage stay)."""
     old = _note(store, note_id)
-    body = _clean_note(text, highlight=old.quote is not None)
+    body = clean_note(text, highlight=old.quote is not None)
     if old.text == body:
         return Edit(summary="The note is unchanged.")
     new = store.annotations.edit_note(note_id, body)

@@ -28,7 +28,9 @@ from datetime import UTC, date, datetime
 from newsdesk.analysis.agreement import Agreement, agreement
 from newsdesk.analysis.coverage import CoverageTable, coverage_table
 from newsdesk.dates import from_iso, to_iso
-from newsdesk.formats.annotations import coverage_csv, coverage_jsonl, read_jsonl
+from newsdesk.errors import AnnotationFormatError, NewsdeskError
+from newsdesk.formats.annotations import Exchange, coverage_csv, coverage_jsonl, read_jsonl
+from newsdesk.ingest.normalize import canonical_url
 from newsdesk.models import (
     Annotation,
     ArticleQuery,
@@ -40,13 +42,18 @@ from newsdesk.models import (
     Tag,
 )
 from newsdesk.services.annotations import (
+    MAX_NOTE_LENGTH,
     AnnotationError,
     check_articles,
+    clean_codebook,
+    clean_note,
+    clean_tag,
     find_codebook,
     find_tag,
     story_anchor,
 )
 from newsdesk.services.changes import Changes
+from newsdesk.services.editors import clean_editor
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -58,12 +65,14 @@ _PAGE = 2000  # headline rows read per page when collecting an export's articles
 @dataclass(frozen=True, slots=True)
 class ImportReport:
     """What an import did: lines read, annotations added, already there (unchanged), for
-    articles this database does not have (unmatched), and conflicts kept as both sides."""
+    articles this database does not have (unmatched annotations, on unmatched_articles
+    distinct articles), and conflicts kept as both sides."""
 
     lines: int = 0
     added: int = 0
     unchanged: int = 0
     unmatched: int = 0
+    unmatched_articles: int = 0
     conflicts: int = 0
     changes: Changes = field(default_factory=Changes)
 
@@ -125,37 +134,16 @@ def tag_timeline(store: Store, tag: str) -> list[tuple[date, int]]:
 def _selected(store: Store, *, tag: str | None, story_id: int | None,
               since: datetime | None, article_ids: Sequence[str] | None) -> list[str]:
     """The ids an export covers: the given ones; else a story's members, or the articles
-    with the tag (a story tagged with it brings all its members), or every annotated
-    article; narrowed to those published since `since`."""
+    with the tag (the tag filter brings the members of a story tagged with it), or every
+    annotated article; narrowed to those published since `since`."""
     if article_ids is not None:
         return check_articles(store, article_ids)
-    found_tag = find_tag(store, tag) if tag is not None else None
-    name = found_tag.name if found_tag is not None else None
+    name = find_tag(store, tag).name if tag is not None else None
     if story_id is not None:
         story_anchor(store, story_id)  # NotFoundError for a story that is none
     query = ArticleQuery(tag=name, story_id=story_id, since=since,
                          annotated=name is None and story_id is None)
-    ids = [h.id for h in _headlines(store, query)]
-    if found_tag is None or story_id is not None or not found_tag.stories:
-        return ids
-    # A story's tags are kept on its anchor (the tag filter finds article tags): the
-    # stories tagged with it come along whole.
-    chosen = dict.fromkeys(ids)
-    annotated = [h.id for h in _headlines(store, ArticleQuery(annotated=True))]
-    for start in range(0, len(annotated), _PAGE):
-        kept = store.annotations.of_articles(annotated[start:start + _PAGE])
-        for article_id, found in kept.items():
-            if not any(a.kind == "tag" and a.target == "story"
-                       and a.tag.casefold() == found_tag.name.casefold() for a in found):
-                continue
-            story = store.stories.story_of(article_id)
-            members = store.stories.members(story) if story is not None else []
-            for member in members:
-                if since is None or member.published >= since:
-                    chosen.setdefault(member.article_id)
-            if story is None and article_id not in chosen:  # an anchor left in no story
-                chosen.setdefault(article_id)
-    return list(chosen)
+    return [h.id for h in _headlines(store, query)]
 
 
 def build_coverage(store: Store, *, tag: str | None = None, story_id: int | None = None,
@@ -167,19 +155,20 @@ def build_coverage(store: Store, *, tag: str | None = None, story_id: int | None
     ids = _selected(store, tag=tag, story_id=story_id, since=since, article_ids=article_ids)
     refs = store.annotations.refs(ids)
     found = store.annotations.of_articles(ids)
-    stories: dict[str, int | None] = {i: store.stories.story_of(i) for i in ids}
+    stories = store.stories.stories_of(ids)
     labels: dict[int, str] = {}
-    level: dict[int, list[Annotation]] = {}
-    for one in {s for s in stories.values() if s is not None}:
-        members = [m.article_id for m in store.stories.members(one)]
-        kept = store.annotations.of_articles(members)
-        level[one] = [a for m in members for a in kept.get(m, ()) if a.target == "story"]
+    members: dict[int, list[str]] = {}
+    for one in sorted(set(stories.values())):
+        members[one] = [m.article_id for m in store.stories.members(one)]
         labels[one] = store.stories.label(one)
+    kept = store.annotations.of_articles([m for ms in members.values() for m in ms])
+    level = {one: [a for m in ms for a in kept.get(m, ()) if a.target == "story"]
+             for one, ms in members.items()}
     covered: list[CoveredArticle] = []
     for article_id in ids:
         if article_id not in refs:  # removed meanwhile
             continue
-        story = stories[article_id]
+        story = stories.get(article_id)
         own = list(found.get(article_id, ()))
         shared = [] if story is None else [a for a in level.get(story, [])
                                            if a.article_id != article_id]
@@ -204,14 +193,17 @@ def _now() -> datetime:
 
 
 def _title(store: Store, tag: str | None, story_id: int | None, since: datetime | None) -> str:
+    """"Coverage of story 3: Label, tag T since 2030-01-01", "Coverage since ...", or
+    "Coverage desk" for everything."""
     parts: list[str] = []
     if story_id is not None:
         parts.append(f"story {story_id}: {store.stories.label(story_id)}")
     if tag is not None:
         parts.append(f"tag {find_tag(store, tag).name}")
+    title = "Coverage" + (f" of {', '.join(parts)}" if parts else "")
     if since is not None:
-        parts.append(f"since {since.astimezone(UTC):%Y-%m-%d}")
-    return "Coverage" + (f" of {', '.join(parts)}" if parts else " desk")
+        title += f" since {since.astimezone(UTC):%Y-%m-%d}"
+    return title if parts or since is not None else "Coverage desk"
 
 
 def export(store: Store, fmt: str, *, tag: str | None = None, story_id: int | None = None,
@@ -257,6 +249,46 @@ def conflict_note(code: Annotation, ref: ArticleRef, article_id: str) -> Annotat
 def renamed_note_id(note: Annotation) -> str:
     """The id an imported note gets when this database has its id with another text."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"newsdesk-note:{note.id}:{note.text}"))
+
+
+def _checked(exchange: Exchange) -> Exchange:
+    """The exchange under the rules the CLI applies to what an editor types (a tag's,
+    editor's, codebook's name and values, a note's length, a comment's words), names
+    as stored; AnnotationFormatError "Line N: ..." for the first line that breaks one.
+    The format reads any text; what this database stores is decided here."""
+    def refuse(number: int, exc: NewsdeskError) -> AnnotationFormatError:
+        return AnnotationFormatError(f"Line {number}: {exc}")
+
+    for book, number in zip(exchange.codebooks, exchange.codebook_lines, strict=True):
+        try:
+            clean_codebook(book.name, book.values)
+        except NewsdeskError as exc:
+            raise refuse(number, exc) from None
+    for tag, number in zip(exchange.tags, exchange.tag_lines, strict=True):
+        try:
+            clean_tag(tag.name)
+        except NewsdeskError as exc:
+            raise refuse(number, exc) from None
+    items: list[tuple[ArticleRef, Annotation]] = []
+    for (ref, a), number in zip(exchange.items, exchange.item_lines, strict=True):
+        try:
+            # "": no creator, an annotation from before editors were recorded
+            a = replace(a, editor=clean_editor(a.editor) if a.editor else "")
+            if a.kind == "tag":
+                a = replace(a, tag=clean_tag(a.tag))
+            elif a.kind == "code":
+                clean_codebook(a.codebook, [a.value])
+            else:
+                clean_note(a.text, highlight=a.quote is not None)
+                quote = a.quote
+                if quote is not None and len(quote.exact + quote.prefix + quote.suffix) \
+                        > MAX_NOTE_LENGTH:
+                    raise AnnotationError("The highlighted passage with its context is longer "
+                                          f"than {MAX_NOTE_LENGTH:,} characters.")
+        except NewsdeskError as exc:
+            raise refuse(number, exc) from None
+        items.append((ref, a))
+    return replace(exchange, items=tuple(items))
 
 
 class _Lines:
@@ -324,9 +356,12 @@ class _Plan:
         elif current.value == a.value:
             self.unchanged += 1
         elif a.created > current.created:  # the newer becomes the code, the older a note
-            if self.keep_note(conflict_note(current, ref, a.article_id)):
-                self.codes[key] = a
-                self.write.append(a)
+            # The code is written whether or not the older one's note was kept before
+            # (then this is no new conflict: the code counts as added).
+            if not self.keep_note(conflict_note(current, ref, a.article_id)):
+                self.added += 1
+            self.codes[key] = a
+            self.write.append(a)
         else:
             self.keep_note(conflict_note(a, ref, a.article_id))
 
@@ -341,16 +376,33 @@ class _Plan:
             self.keep_note(replace(a, id=renamed_note_id(a)))
 
 
+def _find(store: Store, refs: Sequence[ArticleRef]) -> list[str | None]:
+    """The local article of each ref: by its canonical URL (stored URLs are canonical:
+    another tool's "...?utm_source=x" is the same article), else by the URL as written."""
+    if not refs:
+        return []
+    canonical = [replace(r, url=canonical_url(r.url) or r.url) for r in refs]
+    found = store.annotations.find_articles(canonical)
+    again = [n for n, (r, c, hit) in enumerate(zip(refs, canonical, found, strict=True))
+             if hit is None and r.url != c.url]
+    if again:
+        for n, hit in zip(again, store.annotations.find_articles([refs[n] for n in again]),
+                          strict=True):
+            found[n] = hit
+    return found
+
+
 def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
     """Import another desk's JSON Lines export (see the module docstring for matching and
     conflicts). A malformed line raises AnnotationFormatError ("line N: ...") and nothing
     is stored; so does anything the store refuses (one transaction)."""
     counted = _Lines(lines)
-    exchange = read_jsonl(counted)
-    refs = [ref for ref, _ in exchange.items]
-    local = store.annotations.find_articles(refs) if refs else []
+    exchange = _checked(read_jsonl(counted))
+    local = _find(store, [ref for ref, _ in exchange.items])
     matched = list(dict.fromkeys(i for i in local if i is not None))
     unmatched = sum(1 for i in local if i is None)
+    missing = len({(canonical_url(ref.url) or ref.url, ref.guid, ref.feed_url)
+                   for (ref, _), i in zip(exchange.items, local, strict=True) if i is None})
     added_books = False
     with store.transaction():
         books = {b.name.casefold(): b for b in store.annotations.codebooks()}
@@ -384,7 +436,8 @@ def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
             raise AnnotationError(f"Nothing was imported: {exc}") from None
     touched = _changes(written, added_books, recoloured)
     report = ImportReport(lines=counted.count, added=plan.added, unchanged=plan.unchanged,
-                          unmatched=unmatched, conflicts=plan.conflicts, changes=touched)
+                          unmatched=unmatched, unmatched_articles=missing,
+                          conflicts=plan.conflicts, changes=touched)
     log.info("import: %s", report)
     return report
 

@@ -373,6 +373,11 @@ class StoriesFacet(Protocol):
         """The id of the story an article is in, or None. Reads only."""
         ...
 
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """The story of each of these articles that is in one (the others, and unknown
+        ids, left out): story_of for a whole list in a few reads. Reads only."""
+        ...
+
     def model(self) -> tuple[str, int] | None:
         """(name, version) of the story model that owns the story tables, or None if none
         does. Reads only."""
@@ -496,7 +501,9 @@ class AnnotationsFacet(Protocol):
     def merge_tags(self, source: str, into: str) -> int:
         """Move every assignment of `source` to `into` (created if missing, with
         `source`'s colour), dropping duplicates, then delete `source`; return how many
-        assignments moved. Raises NotFoundError for an unknown `source`, ValueError for an
+        assignments `source` had (the articles and stories it was on, which all carry
+        `into` now, whether they had it already or not). Raises NotFoundError for an
+        unknown `source`, ValueError for an
         empty `into`; merging a tag into itself (any spelling) changes nothing and returns
         0. Not idempotent (the second call finds no `source`)."""
         ...

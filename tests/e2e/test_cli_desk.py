@@ -290,7 +290,9 @@ def test_codebooks_add_list_remove(db):
     (["export", "--story", "99999"], "There is no story with id 99999."),
     (["articles", "--tag", "nope"], "There is no tag named 'nope'."),
     (["import", "{bad}"], "Line 2: this is not JSON."),
-    (["import", "{missing}"], "Cannot read"),
+    (["import", "{missing}"], "Cannot read {missing}: No such file or directory."),
+    (["export", "--format", "csv", "--output", "{nowhere}"],
+     "Cannot write {nowhere}: No such file or directory."),
     (["import", "{latin}"], "The input is not UTF-8 text."),
     (["--editor", " ", "tag", "{first}", "x"], "The editor name is empty"),
 ])
@@ -303,7 +305,7 @@ def test_bad_input_is_one_sentence_and_changes_nothing(db, tmp_path, args, messa
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes(b'{"type": "newsdesk:Tag", "name": "caf\xe9", "color": ""}\n')
     fill = {"first": first, "bad": str(bad), "missing": str(tmp_path / "missing.jsonl"),
-            "latin": str(latin)}
+            "latin": str(latin), "nowhere": str(tmp_path / "no-such-folder" / "x.csv")}
     before = dump(db)
     args = [a.format(**fill) for a in args]
     editor = None if args[0] == "--editor" else "alice"
@@ -313,7 +315,21 @@ def test_bad_input_is_one_sentence_and_changes_nothing(db, tmp_path, args, messa
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), proc.stderr
     assert message.format(**fill) in lines[0]
+    assert lines[0].endswith("."), lines[0]  # a sentence
     assert dump(db) == before
+
+
+def test_every_desk_command_has_its_whole_short_help():
+    from click.testing import CliRunner
+
+    from newsdesk.cli import cli
+
+    for group in ([], ["tags"], ["codebooks"]):
+        out = CliRunner().invoke(cli, [*group, "--help"]).output
+        listed = out.split("Commands:", 1)[1].splitlines()
+        assert not [line for line in listed if line.rstrip().endswith(("e.g.", "i.e."))], out
+    assert "Give a tag a colour (#rrggbb), or none." in CliRunner().invoke(
+        cli, ["tags", "--help"]).output
 
 
 def test_the_editor_comes_from_the_option_env_or_settings(db, tmp_path):
@@ -383,7 +399,8 @@ def test_round_trip_between_two_databases(tmp_path, db, db_b):
                 if json.loads(x)["type"] == "Annotation")
 
     out = run(b, "import", str(exported)).stdout
-    assert f"{count} added, 0 unchanged, 0 unmatched" in out and "0 conflicts" in out
+    assert f"{count} added, 0 unchanged, 0 unmatched (on 0 articles not in this database)" \
+        in out and "0 conflicts" in out
     assert portable(b) == portable(a)
     on_b = by_url(b)[urls[0]]
     assert on_b["id"] == in_b[urls[0]]["id"] and on_b["tags"] == ["harbour", "lead"]
@@ -417,24 +434,32 @@ def test_annotations_survive_a_changed_article_and_regrouping(tmp_path, feed_ser
     run(db, "code", first["id"], "coverage", "neutral")
     run(db, "note", first["id"], "The vote.", "--quote", "voted on Tuesday")
     run(db, "note", first["id"], "Review date.", "--quote", "reviewed in two years")
+    run(db, "note", first["id"], "Cameras.", "--quote", "misidentified people")
     stories = [json.loads(x) for x in run(db, "stories", "--json").stdout.splitlines()]
     story = next(s for s in stories if first["id"] in s["article_ids"])
     run(db, "tag", "--story", str(story["id"]), "follow")
     before = portable(db)
 
-    # The outlet corrects the article: a sentence at the top, the review date gone.
+    # The outlet corrects the article: a sentence at the top (the vote's passage keeps the
+    # words around it: found), other words just before the cameras' passage (moved), the
+    # review date gone (lost).
     feed_server.routes["/Alpha.xml"] = Route(body=rss(
         "Alpha", "https://alpha.example/news",
         changed="Correction: an earlier version misstated the vote count.").replace(
-        b"The mayor said the ban would be reviewed in two years.", b""))
+        b"The mayor said the ban would be reviewed in two years.", b"").replace(
+        b"residents who said the cameras misidentified", b"residents, who argued that "
+        b"such systems misidentified"))
     assert "1 updated" in run(db, "fetch", "--all").stdout
     changed = next(a for a in articles(db) if a["id"] == first["id"])
     assert changed["text"].startswith("Correction:")
     assert portable(db) == before
     with open_store(db) as store:
         placed = {p.note.text: p.status for p in article_annotations(store, first["id"]).notes}
-        assert placed == {"The vote.": "moved", "Review date.": "lost"} or placed == {
-            "The vote.": "found", "Review date.": "lost"}
+        assert placed == {"The vote.": "found", "Cameras.": "moved", "Review date.": "lost"}
+        text = changed["text"]
+        spans = {p.note.text: p.span for p in article_annotations(store, first["id"]).notes}
+        assert text[spans["The vote."].start:spans["The vote."].end] == "voted on Tuesday"
+        assert text[spans["Cameras."].start:spans["Cameras."].end] == "misidentified people"
         store.stories.claim("tfidf", 999)  # every story goes: grouped again from scratch
         update_stories(store)
         again = store.stories.story_of(first["id"])

@@ -599,7 +599,7 @@ def test_tag_colours_rename_merge_and_remove(store):
     with pytest.raises(ValueError):
         store.annotations.rename_tag("NEW", " ")
     assert {a.tag for a in store.annotations.of_articles(ids)[ids[1]]} == {"NEW"}
-    assert store.annotations.merge_tags("other", "new") == 0  # a duplicate, dropped
+    assert store.annotations.merge_tags("other", "new") == 1  # it was on 1: a duplicate, dropped
     assert [(t.name, t.articles) for t in store.annotations.tags()] == [("NEW", 2)]
     with pytest.raises(NotFoundError):
         store.annotations.merge_tags("other", "new")
@@ -651,8 +651,11 @@ def test_annotations_survive_an_update_and_regrouping_and_go_with_the_source(sto
                                     outlets=1)], [StoryAssignment(i, 1, 1.0) for i in ids], {}, 2)
     changed = replace(articles[0], title="Corrected", text="Rewritten entirely")
     assert store.articles.upsert([changed]).updated_ids == (ids[0],)
+    assert store.stories.stories_of([*ids, ids[0], "nope"]) == {i: 1 for i in ids}
+    assert store.stories.stories_of([]) == {}
     store.stories.claim("other-model", 1)
     assert store.stories.story_of(ids[0]) is None
+    assert store.stories.stories_of(ids) == {}
     assert store.annotations.of_articles(ids) == before
     store.sources.remove(source.id)
     assert store.annotations.of_articles(ids) == {}
@@ -682,6 +685,9 @@ def test_find_articles_and_refs(store):
     assert found[:4] == [articles[0].id, articles[1].id, articles[1].id, None]
     assert found[4] in {d.id for d in dupes} and found[5] is None
     assert lazy.id
+    assert store.annotations.find_articles([ref, ref, ArticleRef(url=None, guid="same")] * 2) \
+        == [articles[0].id, articles[0].id, None] * 2  # repeats answer alike
+    assert store.annotations.find_articles([]) == []
 
 
 def test_views_filter_by_tag_code_and_annotations(store):
@@ -704,8 +710,8 @@ def test_views_filter_by_tag_code_and_annotations(store):
 
     assert set(ids(tag="courts")) == {a, b, c, articles[0].id}
     assert ids(tag="courts", source_id=more[0].source_id) == [c, b, a]
-    assert ids(tag="other") == []  # a story tag is not an article tag
-    assert set(ids(untagged=True)) == {articles[1].id}
+    assert ids(tag="other") == [articles[1].id]  # a story tag's anchor, in no story here
+    assert ids(untagged=True) == []  # articles[1]'s story tag is on it
     assert set(ids(codebook="coverage")) == {b, articles[1].id}
     assert ids(codebook="Coverage", code_value="critical", tag="Courts") == [b]
     assert ids(codebook="Coverage", code_value="neutral") == []
@@ -726,6 +732,40 @@ def test_views_filter_by_tag_code_and_annotations(store):
         query, limit=2, after=oldest[-1], newest_first=False)] == [a, b, c]
     assert store.reading.mark_read_where(ArticleQuery(tag="courts"))[1] == 3
     assert store.reading.unread_count() == 1  # the untagged article
+
+
+def test_a_story_tag_brings_the_storys_current_members_into_the_tags_view(store):
+    _, articles = _load(store)
+    _, more = _load(store, "duplicate_guids.xml", "https://lazy.example/feed")
+    store.articles.upsert(articles + more)
+    c, b, a = (h.id for h in store.articles.headlines(ArticleQuery(source_id=more[0].source_id),
+                                                       limit=3))
+    stories = [StoryRecord(id=n, label=f"S{n}", first_seen=NOW, last_seen=NOW, size=2,
+                           outlets=1) for n in (1, 2)]
+    store.stories.save(stories, [StoryAssignment(a, 1, 1.0), StoryAssignment(b, 1, 1.0),
+                                 StoryAssignment(c, 2, 1.0)], {}, 3)
+    store.annotations.tag([a], ["follow"], "ann", target="story")  # a: story 1's anchor
+    store.annotations.tag([articles[0].id], ["Follow"], "bob")
+    store.annotations.tag([articles[1].id], ["left"], "ann", target="story")  # in no story
+
+    def ids(**filters):
+        query = ArticleQuery(**filters)
+        listed = [x.id for x in store.articles.list(query)]
+        assert store.articles.count_where(query) == len(listed)
+        assert [h.id for h in store.articles.headlines(query, limit=50)] == listed
+        return listed
+
+    assert set(ids(tag="FOLLOW")) == {a, b, articles[0].id}
+    assert ids(tag="follow", source_id=more[0].source_id) == [b, a]
+    assert ids(tag="left") == [articles[1].id]
+    assert ids(untagged=True) == [c]
+    assert [(t.name, t.articles, t.stories) for t in store.annotations.tags()] == [
+        ("follow", 1, 1), ("left", 0, 1)]  # counts are of assignments, as they were
+    store.stories.save([], [StoryAssignment(b, 2, 1.0)], {}, 3)  # b re-grouped with c
+    assert set(ids(tag="follow")) == {a, articles[0].id}
+    assert ids(untagged=True) == [c, b]
+    store.annotations.tag([c], ["later"], "ann", target="story")
+    assert ids(tag="later") == [c, b] and ids(untagged=True) == []
 
 
 def test_note_reads_one_note_and_a_bare_highlight_needs_no_text(store):

@@ -280,3 +280,20 @@ def test_a_tag_or_code_page_starts_from_its_index_not_a_scan_of_articles(tmp_pat
         assert not any(step.split()[:2] in (["SCAN", "a"], ["SCAN", "s"]) for step in plan), plan
         assert any("tag_assignments_tag" in step or "codes_codebook" in step for step in plan)
         assert not any("statuses_unread" in step for step in plan)  # most articles are unread
+
+
+def test_find_articles_reads_in_batches_not_per_ref(tmp_path, monkeypatch):
+    from newsdesk.models import ArticleRef
+
+    with open_store(tmp_path / "find.db") as store:
+        _, articles = _load(store)
+        store.articles.upsert(articles)
+        refs = store.annotations.refs([a.id for a in articles])
+        wanted = [refs[a.id] for a in articles] * 500 + [
+            ArticleRef(url=f"https://nowhere.example/{n}", guid=f"g{n}") for n in range(1500)]
+        expected = [a.id for a in articles] * 500 + [None] * 1500
+        reads = []
+        real = store._core.read
+        monkeypatch.setattr(store._core, "read", lambda *a, **k: reads.append(a) or real(*a, **k))
+        assert store.annotations.find_articles(wanted) == expected
+        assert len(reads) <= 10, len(reads)  # a few chunks, not 2,500+ refs one by one

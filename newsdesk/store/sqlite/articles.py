@@ -191,16 +191,17 @@ def _annotation_filters(core: Core, q: ArticleQuery, params: builtins.list[Any],
     then sorted: a page of a tag on 1,000 of a million articles reads 1,000 rows, not the
     million. When a page (`ordered`) is wanted of a set holding many articles, walking the
     date index and testing membership finds it sooner, as for full text (where_clause):
-    the "+" stops the lookup by id. "untagged" is most articles: tested per row through the
-    assignments' primary key while the date index is walked.
+    the "+" stops the lookup by id. A tag's set holds the members of the stories tagged
+    with it (_TAGGED). "untagged" is most articles: tested per row through the
+    assignments' and the story members' primary keys while the date index is walked.
     """
     where: builtins.list[str] = []
     if q.code_value is not None and q.codebook is None:
         raise ValueError("A code value filter needs its codebook.")
     sets: builtins.list[tuple[str, builtins.list[Any]]] = []
     if q.tag is not None:
-        sets.append(("SELECT article_id FROM tag_assignments WHERE tag = ? AND target = 'article'",
-                     [" ".join(q.tag.split())]))
+        tag = " ".join(q.tag.split())
+        sets.append((_TAGGED, [tag, tag]))
     if q.codebook is not None:
         if q.code_value is None:
             sets.append(("SELECT article_id FROM codes WHERE codebook = ?", [q.codebook]))
@@ -215,9 +216,25 @@ def _annotation_filters(core: Core, q: ArticleQuery, params: builtins.list[Any],
         where.append(f"{'+' if walk else ''}a.id IN ({sql})")
         params += args
     if q.untagged:
-        where.append("NOT EXISTS (SELECT 1 FROM tag_assignments ta "
-                     "WHERE ta.article_id = a.id AND ta.target = 'article')")
+        where.append(_UNTAGGED)
     return where
+
+
+# A tag's articles: those it is on (an article tag, or a story tag's anchor, kept even when
+# re-grouping left it in no story), and the current members of each story whose anchor
+# carries it as a story tag. Both halves walk tag_assignments_tag; the members come from
+# story_articles' primary key and its story index.
+_TAGGED = ("SELECT article_id FROM tag_assignments WHERE tag = ? "
+           "UNION SELECT m.article_id FROM tag_assignments ta "
+           "JOIN story_articles sa ON sa.article_id = ta.article_id "
+           "JOIN story_articles m ON m.story_id = sa.story_id "
+           "WHERE ta.tag = ? AND ta.target = 'story'")
+# No tag on the article (either target) and no story tag on any member of its story.
+_UNTAGGED = ("NOT EXISTS (SELECT 1 FROM tag_assignments ta WHERE ta.article_id = a.id) "
+             "AND NOT EXISTS (SELECT 1 FROM story_articles sa "
+             "JOIN story_articles m ON m.story_id = sa.story_id "
+             "JOIN tag_assignments ta ON ta.article_id = m.article_id AND ta.target = 'story' "
+             "WHERE sa.article_id = a.id)")
 
 
 def _many_rows(core: Core, sql: str, params: builtins.list[Any]) -> bool:

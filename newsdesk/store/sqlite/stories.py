@@ -196,6 +196,16 @@ class SqliteStories:
                                [article_id])
         return int(rows[0][0]) if rows else None
 
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        ids = builtins.list(dict.fromkeys(article_ids))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            found.update({str(r[0]): int(r[1]) for r in self._core.read(
+                "SELECT article_id, story_id FROM story_articles "
+                f"WHERE article_id IN ({placeholders(chunk)})", chunk)})
+        return found
+
     # The story model's ownership (story_model_state: migration 0009 of the story-model work).
 
     def model(self) -> tuple[str, int] | None:

@@ -132,7 +132,8 @@ def _broken(change) -> list[str]:
     (lambda o: o["target"].update(**{"newsdesk:published": "soon"}), "is not a date"),
     (lambda o: o["body"].update(value=""), "is empty"),
     (lambda o: o["body"].update(value=["x"]), "must be text"),
-    (lambda o: o.update(creator=None), 'has no "creator"'),
+    (lambda o: o.update(creator={"type": "Person", "name": " "}), '"name" in the creator is empty'),
+    (lambda o: o.update(creator=""), '"creator" in the annotation is empty'),
     (lambda o: o.update(type="Thing"), 'the "type" must be'),
 ])
 def test_a_bad_line_is_named_and_nothing_is_read(change, words):
@@ -174,6 +175,14 @@ def test_a_highlight_needs_its_selector_and_a_note_its_id():
         read_jsonl(_broken(no_selector))
     with pytest.raises(AnnotationFormatError, match='has no "id"'):
         read_jsonl(_broken(lambda o: o.update(motivation="commenting", id=None)))
+
+
+def test_an_annotation_without_a_creator_is_one_from_before_editors_were_recorded():
+    legacy = Annotation("tag", "a", "", T0, tag="old")
+    lines = list(coverage_jsonl(Coverage("t", T0, (CoveredArticle(REF, (legacy,), "a"),))))
+    assert "creator" not in json.loads(lines[0])
+    read = read_jsonl(lines)
+    assert read.items[0][1].editor == "" and read.item_lines == (1,)
 
 
 def test_the_same_lines_twice_read_as_once():

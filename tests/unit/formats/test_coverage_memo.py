@@ -102,6 +102,9 @@ def test_html_memo_is_self_contained_and_escaped(dark):
     assert "<blockquote>cut by ten percent</blockquote>" in page
     assert "Which figure is right?\nAsk the desk." in page
     assert "--tag: #d9822b" in page and "body{x:y" not in page  # a colour that is no colour: dropped
+    chip = page.split(".chip {", 1)[1].split("}", 1)[0]
+    assert "border" not in chip.replace("border-radius", "")  # a side border on a pill: a crescent
+    assert "var(--tag" in page.split(".chip::before {", 1)[1].split("}", 1)[0]  # a coloured dot
     assert ("#1d2026" in page) == dark  # the dark page colour only when dark
     assert "Budget 2025" in page and "The Times" in page and "Post on budget" in page
 

@@ -21,6 +21,7 @@ from newsdesk.errors import AnnotationFormatError, NewsdeskError, NotFoundError
 from newsdesk.models import Annotation, Article, TextQuote
 from newsdesk.services import annotations as desk
 from newsdesk.services import coverage
+from newsdesk.services.editors import clean_editor
 from newsdesk.services.sample import load_sample
 from newsdesk.store import Store, open_store
 
@@ -130,6 +131,37 @@ def test_conflicting_edits_keep_both_with_their_authors(two):
     assert (again.added, again.conflicts) == (0, 0) and _portable(b) == before
 
 
+def test_a_newer_code_wins_even_when_the_older_ones_note_is_there_already(two):
+    a, b = two
+    first_a = sorted(a.articles.list(), key=lambda x: x.url or "")[0]
+    first_b = sorted(b.articles.list(), key=lambda x: x.url or "")[0]
+    older, newer = datetime(2020, 1, 1, tzinfo=UTC), datetime(2021, 1, 1, tzinfo=UTC)
+
+    def code(store: Store, article: Article, value: str, when: datetime) -> None:
+        store.annotations.uncode([article.id], "Coverage", "alice")
+        store.annotations.restore([Annotation("code", article.id, "alice", when,
+                                              codebook="Coverage", value=value)])
+
+    def alices(store: Store, article: Article) -> list[tuple[str, str]]:
+        found = store.annotations.of_articles([article.id])[article.id]
+        return sorted((x.kind, x.value or x.text) for x in found)
+
+    code(b, first_b, "explainer", newer)
+    code(a, first_a, "critical", older)
+    coverage.import_annotations(b, coverage.export(a, "jsonl").splitlines())  # older: a note
+    note = ("note", "Conflicting code on import: Coverage = critical (coded "
+                    "2020-01-01T00:00:00Z)")
+    assert alices(b, first_b) == [("code", "explainer"), note]
+    code(b, first_b, "critical", older)  # b's alice went back to the older value
+    code(a, first_a, "explainer", newer)
+    report = coverage.import_annotations(b, coverage.export(a, "jsonl").splitlines())
+    assert alices(b, first_b) == [("code", "explainer"), note]  # the newer is the code
+    assert (report.added, report.conflicts) == (1, 0)
+    again = coverage.import_annotations(b, coverage.export(a, "jsonl").splitlines())
+    assert (again.added, again.conflicts) == (0, 0) and alices(b, first_b) == [
+        ("code", "explainer"), note]
+
+
 def test_a_note_edited_on_one_side_comes_back_as_a_second_note(two):
     a, b = two
     ids = _work(a)
@@ -155,6 +187,91 @@ def test_a_bad_line_imports_nothing(two):
     assert (_portable(b), b.annotations.tags(), b.annotations.codebooks()) == before
 
 
+def _one_line(lines: list[str], change) -> list[str]:
+    """The export with its last annotation line changed by `change(obj)`."""
+    obj = json.loads(lines[-1])
+    change(obj)
+    return [*lines[:-1], json.dumps(obj)]
+
+
+def _set_body(**values):
+    return lambda o: o.setdefault("body", {}).update(values)
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (_set_body(value="\x07\x1b[2J" + "x" * 20000), "longer than 100 characters"),
+    (_set_body(value="bell\x07\x1b[31m"), "holds control characters"),
+    (lambda o: o.update(creator={"type": "Person", "name": "eve\x1b[2J"}), "control characters"),
+    (lambda o: o.update(creator={"type": "Person", "name": "e" * 101}), "longer than 100"),
+    (lambda o: o.update(creator={"type": "Person", "name": ""}), "creator is empty"),
+])
+def test_an_import_keeps_the_rules_of_a_tag_typed_by_an_editor(two, change, words):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    desk.tag_articles(a, [arts[0].id, arts[1].id], ["courts"], "alice")
+    lines = coverage.export(a, "jsonl").splitlines()
+    assert json.loads(lines[-1])["motivation"] == "tagging"
+    before = _portable(b), b.annotations.tags()
+    with pytest.raises(AnnotationFormatError, match=f"^Line {len(lines)}: .*{words}") as err:
+        coverage.import_annotations(b, _one_line(lines, change))
+    assert "\x07" not in str(err.value) and "\x1b" not in str(err.value)
+    assert len(str(err.value)) < 200
+    assert (_portable(b), b.annotations.tags()) == before
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (_set_body(value="n" * 5_000_000), "The note is longer than 100,000 characters"),
+    (_set_body(value=" \n\t "), "A note cannot be empty"),
+])
+def test_an_import_keeps_the_rules_of_a_note_typed_by_an_editor(two, change, words):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    desk.add_note(a, arts[0].id, "Check the dates.", "alice")
+    lines = coverage.export(a, "jsonl").splitlines()
+    with pytest.raises(AnnotationFormatError, match=f"^Line {len(lines)}: {words}"):
+        coverage.import_annotations(b, _one_line(lines, change))
+    assert _portable(b) == []
+
+
+def test_an_import_keeps_the_rules_of_a_codebook_and_a_tag_line(two):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    desk.tag_articles(a, [arts[0].id], ["courts"], "alice")
+    lines = coverage.export(a, "jsonl").splitlines()
+    bad_tag = json.dumps({"type": "newsdesk:Tag", "name": "x\x1b[2J", "color": ""})
+    with pytest.raises(AnnotationFormatError, match=r"^Line 1: The tag .* control characters"):
+        coverage.import_annotations(b, [bad_tag, *lines])
+    bad_book = json.dumps({"type": "newsdesk:Codebook", "name": "Tone", "values": ["w" * 101]})
+    with pytest.raises(AnnotationFormatError, match=r"^Line 1: The value .* too long"):
+        coverage.import_annotations(b, [bad_book, *lines])
+    assert _portable(b) == [] and b.annotations.tags() == []
+    assert "Tone" not in {x.name for x in b.annotations.codebooks()}
+
+
+def test_annotations_from_before_editors_were_recorded_travel_without_a_creator(two):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    a.annotations.restore([Annotation("tag", arts[0].id, "", datetime(2020, 1, 1, tzinfo=UTC),
+                                      tag="old")])  # as migration 0010 keeps them
+    report = coverage.import_annotations(b, coverage.export(a, "jsonl").splitlines())
+    assert report.added == 1 and _portable(b) == _portable(a)
+
+
+def test_an_imported_url_is_matched_by_its_canonical_form(two):
+    a, b = two
+    arts = sorted(a.articles.list(), key=lambda x: x.url or "")
+    desk.tag_articles(a, [arts[0].id], ["courts"], "alice")
+    lines = coverage.export(a, "jsonl").splitlines()
+    url = arts[0].url or ""
+    tracked = url.replace("https://", "HTTPS://", 1) + ("&" if "?" in url else "?") + \
+        "utm_source=x#top"
+    changed = _one_line(lines, lambda o: o["target"].update(  # no GUID to fall back on
+        {"source": tracked, "newsdesk:guid": None}))
+    report = coverage.import_annotations(b, changed)
+    assert (report.added, report.unmatched) == (1, 0)
+    assert _portable(b) == _portable(a)
+
+
 def test_articles_this_database_lacks_are_counted_unmatched(two, tmp_path):
     a, _ = two
     _work(a)
@@ -162,6 +279,9 @@ def test_articles_this_database_lacks_are_counted_unmatched(two, tmp_path):
     with open_store(tmp_path / "empty.db") as empty:
         report = coverage.import_annotations(empty, lines)
         assert report.added == 0 and report.unmatched == report.lines - 3  # 2 tags, 1 codebook
+        # _work annotates 3 articles and a story (on its anchor: the story's oldest member)
+        on = {x.article_id for v in a.annotations.of_articles(_ids(a)).values() for x in v}
+        assert report.unmatched_articles == len(on) < report.unmatched
         assert empty.annotations.of_articles(_ids(empty)) == {}
 
 
@@ -244,6 +364,32 @@ def test_what_an_export_covers(two):
         coverage.build_coverage(a, story_id=99999)
 
 
+def test_an_export_reads_the_stories_of_its_articles_at_once(two, monkeypatch):
+    a, _ = two
+    _work(a)
+    expected = coverage.export(a, "jsonl")
+
+    def one_at_a_time(article_id: str) -> int | None:
+        raise AssertionError("story_of read once per article")
+
+    monkeypatch.setattr(a.stories, "story_of", one_at_a_time)
+    assert coverage.export(a, "jsonl") == expected
+    assert {c.story_id for c in coverage.build_coverage(a).articles} - {None}
+
+
+def test_an_exports_title_says_what_it_covers(two):
+    a, _ = two
+    _work(a)
+    story = next(s.id for s in a.stories.list() if s.size >= 3)
+    since = datetime(2030, 1, 1, tzinfo=UTC)
+    assert coverage.build_coverage(a).title == "Coverage desk"
+    assert coverage.build_coverage(a, since=since).title == "Coverage since 2030-01-01"
+    assert coverage.build_coverage(a, tag="COURTS", since=since).title == \
+        "Coverage of tag courts since 2030-01-01"
+    assert coverage.build_coverage(a, tag="courts", story_id=story).title == \
+        f"Coverage of story {story}: {a.stories.label(story)}, tag courts"
+
+
 def test_the_csv_export_is_tidy(two):
     a, _ = two
     _work(a)
@@ -273,9 +419,21 @@ def test_an_empty_export_imports_as_nothing(two):
 _moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31),
                         timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0))
 _words = st.text(min_size=1, max_size=30).filter(lambda t: t.strip() != "")
-_editors = st.sampled_from(["alice", "bob", "Ægir", ""]) | st.text(max_size=12)
+
+
+def _keeps(clean, text: str) -> bool:
+    """Whether a name is one an editor could have typed (its clean form is itself)."""
+    try:
+        return bool(clean(text) == text)
+    except NewsdeskError:
+        return False
+
+
+# "" is an annotation from before editors were recorded; others as an editor could type them.
+_editors = st.sampled_from(["alice", "bob", "Ægir", ""]) | st.text(max_size=12).filter(
+    lambda e: _keeps(clean_editor, e))
 _tags = st.sampled_from(["eu", "EU", "ireland-case", "café", "a b"]) | _words.map(
-    lambda t: " ".join(t.split())[:100]).filter(bool)
+    lambda t: " ".join(t.split())[:100]).filter(lambda t: _keeps(desk.clean_tag, t))
 
 
 @st.composite
