@@ -14,6 +14,7 @@ import html
 import re
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QResizeEvent, QShowEvent
@@ -125,6 +126,9 @@ class StoryPane(QWidget):
     comparison_shown = Signal(object)  # the story id (or article id) whose comparison is up
     coverage_requested = Signal(int, str)  # story id, label: its coverage table
     agreement_requested = Signal()  # the agreement report of the current codebook
+    story_tag_requested = Signal(int, str)  # story id, label: the tag picker for the story
+    story_note_requested = Signal(int, str)  # story id, label: a note on the story
+    story_untag_requested = Signal(int, str)  # story id, tag: take it off the story
 
     def __init__(self, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -545,24 +549,38 @@ class StoryPane(QWidget):
                          on_done=done)
 
     def _render_editors(self) -> None:
-        """The section "Editors' notes": the story's tags and notes, then its articles'."""
-        story, articles = self.editors
-        if not story and not articles:
+        """The section "Editors' notes": the story's own tags (each with a × that takes it
+        off) and notes, with links to add either, then what editors said of its articles."""
+        view = self.view
+        if view is None or view.story_id is None:
             self.editors_view.hide()
             return
+        story, articles = self.editors
         c = self.colors or theme.LIGHT
         mute = f"color:{c['muted']}"
+        link = f"color:{c['accent']};text-decoration:none"
         titles = {a: o.title for a, o in self.outline.articles.items()} if self.outline else {}
-        tags = sorted({a.tag for a in (*story, *articles) if a.kind == "tag"}, key=str.lower)
+        own_tags = sorted({a.tag for a in story if a.kind == "tag"}, key=str.lower)
+        article_tags = sorted({a.tag for a in articles if a.kind == "tag"}
+                              - set(own_tags), key=str.lower)
         codes: dict[tuple[str, str], int] = {}
         for a in articles:
             if a.kind == "code":
                 codes[(a.codebook, a.value)] = codes.get((a.codebook, a.value), 0) + 1
-        notes = [a for a in (*story, *articles) if a.kind == "note"]
-        parts = ["<h4 style='margin-bottom:2px'>Editors' notes</h4>"]
-        if tags:
-            parts.append("<p style='margin:0'><b>Tags:</b> "
-                         + ", ".join(html.escape(t) for t in tags) + "</p>")
+        story_notes = [a for a in story if a.kind == "note"]
+        notes = story_notes + [a for a in articles if a.kind == "note"]
+        parts = ["<h4 style='margin-bottom:2px'>Editors' notes</h4>",
+                 f"<p style='margin:0 0 4px 0'><a href='desk:tag' style='{link}'>Tag story…</a>"
+                 f" &nbsp;·&nbsp; <a href='desk:note' style='{link}'>Note on story…</a></p>"]
+        if own_tags:
+            chips = " &nbsp; ".join(
+                f"{html.escape(t)}&nbsp;<a href='untag:{quote(t, safe='')}' "
+                f"title='Take {html.escape(t)} off the story' style='{mute};"
+                "text-decoration:none'>×</a>" for t in own_tags)
+            parts.append(f"<p style='margin:0'><b>Story tags:</b> {chips}</p>")
+        if article_tags:
+            parts.append(f"<p style='margin:0'><b>{'Its articles' if own_tags else 'Tags'}:"
+                         "</b> " + ", ".join(html.escape(t) for t in article_tags) + "</p>")
         books = sorted({book for book, _v in codes})
         for book in books:
             ranked = sorted(((n, v) for (b, v), n in codes.items() if b == book),
@@ -570,13 +588,16 @@ class StoryPane(QWidget):
             parts.append(f"<p style='margin:0'><b>{html.escape(book)}:</b> " + " · ".join(
                 f"{html.escape(v)} <span style='{mute}'>{n}</span>" for n, v in ranked)
                 + "</p>")
+        if not (own_tags or article_tags or codes or notes):
+            parts.append(f"<p style='{mute};margin:0'>No editor has tagged, coded or noted "
+                         "this story yet.</p>")
         for note in notes[:MAX_EDITOR_NOTES]:
-            quote = (f"<i>“{html.escape(note.quote.exact)}”</i><br>"
-                     if note.quote is not None else "")
+            quote_html = (f"<i>“{html.escape(note.quote.exact)}”</i><br>"
+                          if note.quote is not None else "")
             on = ("on the story" if note.target == "story" else
                   f"on <a href='article:{note.article_id}'>"
                   f"{html.escape(titles.get(note.article_id) or 'an article')}</a>")
-            parts.append(f"<p style='margin-top:4px'>{quote}{html.escape(note.text)}<br>"
+            parts.append(f"<p style='margin-top:4px'>{quote_html}{html.escape(note.text)}<br>"
                          f"<span style='{mute}'>{html.escape(note.editor or 'unknown')} · "
                          f"{note.created.astimezone():%d %b %H:%M} · {on}</span></p>")
         if len(notes) > MAX_EDITOR_NOTES:
@@ -633,7 +654,17 @@ class StoryPane(QWidget):
             self.show_evidence(cell.figure.proof)
 
     def _link(self, href: str) -> None:
-        if href.startswith("ev:"):
+        view = self.view
+        story = view.story_id if view is not None else None
+        if href in ("desk:tag", "desk:note") or href.startswith("untag:"):
+            if story is not None and view is not None:
+                if href == "desk:tag":
+                    self.story_tag_requested.emit(story, view.label)
+                elif href == "desk:note":
+                    self.story_note_requested.emit(story, view.label)
+                else:
+                    self.story_untag_requested.emit(story, unquote(href.removeprefix("untag:")))
+        elif href.startswith("ev:"):
             self.show_evidence(self._items[int(href[3:])])
         elif href.startswith("article:"):
             self.article_requested.emit(href.removeprefix("article:"))
