@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -123,13 +124,14 @@ class CodebooksDialog(QDialog):
     actions answer with the new list (`show_codebooks`) or the service's sentence
     (`show_error`); nothing closes on an error, so what was typed is still there."""
 
-    add_requested = Signal(str, list)  # name, values
+    add_requested = Signal(str, list, str)  # name, values, description
     remove_requested = Signal(str)  # name
 
     def __init__(self, codebooks: Sequence[Codebook], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Codebooks")
-        self.resize(640, 560)
+        self.setMinimumWidth(520)
+        self.resize(640, 540)
         about = QLabel("A codebook is a set of fixed values; each editor gives an article one "
                        "value per codebook. 1–9 code with the current one (Desk ▸ Codebook).")
         about.setWordWrap(True)
@@ -138,37 +140,52 @@ class CodebooksDialog(QDialog):
         self.list.setObjectName("codebookList")
         self.list.setHeaderLabels(["Codebook", "Values"])
         self.list.setRootIsDecorated(False)
-        self.list.setWordWrap(True)
-        self.list.setUniformRowHeights(False)
-        self.list.setColumnWidth(0, 170)
+        self.list.setColumnWidth(0, 180)
         self.list.itemSelectionChanged.connect(self._selected)
+        # the selected codebook in full: the list elides long value lists (Media frames)
+        self.details = QLabel()
+        self.details.setObjectName("codebookDetails")
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.remove_button = QPushButton("Remove…")
         self.remove_button.setToolTip("Remove the selected codebook and every code made with it")
         self.remove_button.setEnabled(False)
         self.remove_button.clicked.connect(self._remove)
         self.name = QLineEdit()
-        self.name.setPlaceholderText("Name, e.g. Sourcing")
+        self.name.setPlaceholderText("e.g. Sourcing")
+        self.description = QLineEdit()
+        self.description.setPlaceholderText("Optional, e.g. Who the article relies on first")
         self.values = QPlainTextEdit()
-        self.values.setPlaceholderText("Values, one per line or separated by commas:\n"
+        self.values.setPlaceholderText("One per line, or separated by commas:\n"
                                        "official, expert, witness, anonymous")
-        self.values.setFixedHeight(96)
+        self.values.setFixedHeight(84)
         self.add_button = QPushButton("Add codebook")
         self.add_button.clicked.connect(self._add)
+        # Enter in the form adds; it must never be the Remove button's (it was the default)
+        self.remove_button.setAutoDefault(False)
+        self.add_button.setDefault(True)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c53030;")  # as the other dialogs' errors
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.addButton(self.remove_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
-        new = QLabel("<b>New codebook</b>")
         layout = QVBoxLayout(self)
         layout.addWidget(about)
         layout.addWidget(self.list, 1)
-        layout.addWidget(new)
-        layout.addWidget(self.name)
-        layout.addWidget(self.values)
+        chosen = QHBoxLayout()
+        chosen.addWidget(self.details, 1)
+        chosen.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(chosen)
+        layout.addSpacing(6)
+        layout.addWidget(QLabel("<b>New codebook</b>"))
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Values", self.values)
+        form.addRow("Description", self.description)
+        layout.addLayout(form)
         layout.addWidget(self.error)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -201,11 +218,21 @@ class CodebooksDialog(QDialog):
         return str(name) if name else None
 
     def _selected(self) -> None:
-        self.remove_button.setEnabled(self.selected() is not None)
+        name = self.selected()
+        self.remove_button.setEnabled(name is not None)
+        book = next((b for b in self.codebooks if b.name == name), None)
+        if book is None:
+            self.details.setText("Select a codebook to see its values and the keys that "
+                                 "code them.")
+            return
+        keys = " · ".join(f"{n}\u00a0{v}" if n <= 9 else v
+                          for n, v in enumerate(book.values, 1))
+        self.details.setText((f"{book.description}\n" if book.description else "") + keys)
 
     def _add(self) -> None:
         self.error.hide()
-        self.add_requested.emit(self.name.text(), split_values(self.values.toPlainText()))
+        self.add_requested.emit(self.name.text(), split_values(self.values.toPlainText()),
+                                self.description.text())
 
     def _remove(self) -> None:
         name = self.selected()
@@ -221,6 +248,7 @@ class CodebooksDialog(QDialog):
         """The new codebook was stored: clear the form; it is selected once listed."""
         self.name.clear()
         self.values.clear()
+        self.description.clear()
         self.error.hide()
         self._wanted = book.name
 

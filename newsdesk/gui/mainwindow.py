@@ -369,6 +369,8 @@ class MainWindow(QMainWindow):
         self.story_pane.story_tag_requested.connect(self.annotating.tag_story)
         self.story_pane.story_note_requested.connect(self.annotating.note_story)
         self.story_pane.story_untag_requested.connect(self.annotating.untag_story)
+        self.annotating.lists_changed.connect(lambda: self.story_pane.set_tag_colors(
+            {t.name: t.color for t in self.annotating.tags}))
         self.desk_menu.insertMenu(self.code_menu.menuAction(), self.annotating.untag_menu)
         self.desk.changed.connect(self.story_pane.apply_changed)
         self.statusBar().addPermanentWidget(self.annotating.label)

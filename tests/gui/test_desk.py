@@ -323,11 +323,12 @@ def test_a_story_is_tagged_noted_and_untagged_from_its_pane_with_undo(desk_windo
     pane._link("desk:tag")  # the section's "Tag story…" link
     settle(qtbot, window)
     assert story_level(store, story.id)[0] == {"lead-story", "check-sources"}
-    qtbot.waitUntil(lambda: "lead-story ×" in pane.editors_view.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: "lead\u2011story ×" in pane.editors_view.toPlainText(),
+                    timeout=5000)  # unbroken: a non-breaking hyphen
     window.undo_action.trigger()
     settle(qtbot, window)
     assert story_level(store, story.id)[0] == set()
-    qtbot.waitUntil(lambda: "lead-story" not in pane.editors_view.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: "Story tags" not in pane.editors_view.toPlainText(), timeout=5000)
     window.redo_action.trigger()
     settle(qtbot, window)
     assert story_level(store, story.id)[0] == {"lead-story", "check-sources"}
@@ -341,8 +342,8 @@ def test_a_story_is_tagged_noted_and_untagged_from_its_pane_with_undo(desk_windo
     pane._link("untag:check-sources")  # the × beside the tag
     settle(qtbot, window)
     assert story_level(store, story.id)[0] == {"lead-story"}
-    qtbot.waitUntil(lambda: "check-sources" not in pane.editors_view.toPlainText(),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: "check\u2011sources" not in pane.editors_view.toPlainText()
+                    and "lead\u2011story" in pane.editors_view.toPlainText(), timeout=5000)
     window.undo_action.trigger()
     settle(qtbot, window)
     assert story_level(store, story.id)[0] == {"lead-story", "check-sources"}
@@ -392,6 +393,9 @@ def test_codebooks_dialog_adds_refuses_and_removes(desk_window, qtbot, store,
     assert dialog is not None and dialog.isVisible()
     listed = [dialog.list.topLevelItem(i).text(0) for i in range(dialog.list.topLevelItemCount())]
     assert listed == ["Coverage (built-in)", "Media frames (built-in)"]
+    dialog.list.setCurrentItem(dialog.list.topLevelItem(1))  # its values in full, with keys
+    assert "9\u00a0Health and safety" in dialog.details.text()
+    assert dialog.add_button.isDefault() and not dialog.remove_button.autoDefault()
     dialog.name.setText("Sourcing")
     dialog.values.setPlainText("official, expert , witness,anonymous")
     dialog.add_button.click()

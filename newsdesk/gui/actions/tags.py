@@ -195,13 +195,13 @@ class TagActions(QObject):
         if self.last_codebooks is not None:
             self.last_codebooks.close()
         dialog = CodebooksDialog(self.annotating.codebooks, self.desk.parent)
-        dialog.add_requested.connect(lambda name, values: self.add_codebook(name, values))
+        dialog.add_requested.connect(self.add_codebook)
         dialog.remove_requested.connect(self.remove_codebook)
         self.last_codebooks = dialog
         dialog.open()
         self.reload()  # the list as stored now, should another window have changed it
 
-    def add_codebook(self, name: str, values: list[str]) -> None:
+    def add_codebook(self, name: str, values: list[str], description: str = "") -> None:
         dialog = self.last_codebooks
 
         def done(added: AddedCodebook) -> None:
@@ -217,7 +217,8 @@ class TagActions(QObject):
             else:
                 self.desk.show_error("Could not add the codebook", error)
 
-        self.desk.jobs.op(lambda store: added_codebook(add_codebook(store, name, values)),
+        self.desk.jobs.op(lambda store: added_codebook(add_codebook(store, name, values,
+                                                                    description)),
                           on_done=done, on_failed=failed)
 
     def remove_codebook(self, name: str) -> None:

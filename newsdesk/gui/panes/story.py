@@ -171,6 +171,7 @@ class StoryPane(QWidget):
         self.export_button.hide()
         # the desk: what editors said about this story, and its coverage reports
         self.editors: Editors = ([], [])
+        self.tag_colors: dict[str, str] = {}  # lower-case name -> colour, as the Tags group
         self.editors_view = FitBrowser()
         self.editors_view.setObjectName("storyEditors")
         self.editors_view.linkActivated.connect(self._link)
@@ -531,6 +532,12 @@ class StoryPane(QWidget):
                 a in changes.annotated for a in self.outline.articles)):
             self.read_editors()
 
+    def set_tag_colors(self, colors: dict[str, str]) -> None:
+        """The tags' colours (the desk's lists were read): the chips' dots follow them."""
+        self.tag_colors = {k.lower(): v for k, v in colors.items() if v}
+        if self.view is not None:
+            self._render_editors()
+
     def read_editors(self) -> None:
         """Editors' tags and notes on the drawn story (a job), beside the figures."""
         view = self.view
@@ -572,15 +579,19 @@ class StoryPane(QWidget):
         parts = ["<h4 style='margin-bottom:2px'>Editors' notes</h4>",
                  f"<p style='margin:0 0 4px 0'><a href='desk:tag' style='{link}'>Tag story…</a>"
                  f" &nbsp;·&nbsp; <a href='desk:note' style='{link}'>Note on story…</a></p>"]
+        def dot(tag: str) -> str:  # the Tags group's colour: grey when none is chosen
+            return (f"<span style='color:{self.tag_colors.get(tag.lower(), c['muted'])}'>"
+                    "●</span>&nbsp;")
+
         if own_tags:
             chips = " &nbsp; ".join(
-                f"{html.escape(t)}&nbsp;<a href='untag:{quote(t, safe='')}' "
+                f"{dot(t)}{unbroken(t)}&nbsp;<a href='untag:{quote(t, safe='')}' "
                 f"title='Take {html.escape(t)} off the story' style='{mute};"
                 "text-decoration:none'>×</a>" for t in own_tags)
             parts.append(f"<p style='margin:0'><b>Story tags:</b> {chips}</p>")
         if article_tags:
             parts.append(f"<p style='margin:0'><b>{'Its articles' if own_tags else 'Tags'}:"
-                         "</b> " + ", ".join(html.escape(t) for t in article_tags) + "</p>")
+                         "</b> " + ", ".join(unbroken(t) for t in article_tags) + "</p>")
         books = sorted({book for book, _v in codes})
         for book in books:
             ranked = sorted(((n, v) for (b, v), n in codes.items() if b == book),
@@ -708,6 +719,13 @@ class StoryPane(QWidget):
 
     def hide_evidence(self) -> None:
         self.evidence.hide()
+
+
+def unbroken(tag: str) -> str:
+    """A tag as rich text that never wraps inside itself: "lead-story" broke at its hyphen
+    in a narrow pane (Qt ignores white-space: nowrap on a span), so its hyphens and spaces
+    become their non-breaking kinds."""
+    return html.escape(tag).replace("-", "\u2011").replace(" ", "&nbsp;")
 
 
 def _text(text: str) -> str:
