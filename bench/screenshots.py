@@ -24,7 +24,15 @@ from newsdesk.gui.app import make_app
 from newsdesk.gui.mainwindow import MainWindow
 from newsdesk.gui.settings import GuiSettings, save_settings
 from newsdesk.models import ArticleQuery
-from newsdesk.services.annotations import add_note, code_articles, set_tag_color, tag_articles
+from newsdesk.services.annotations import (
+    add_codebook,
+    add_note,
+    add_story_note,
+    code_articles,
+    set_tag_color,
+    tag_articles,
+    tag_story,
+)
 from newsdesk.services.reading import list_headlines
 from newsdesk.services.sample import load_sample
 from newsdesk.store import Store, open_store
@@ -64,6 +72,11 @@ def annotate(store: Store) -> tuple[str, int]:
     add_note(store, ids[-1], "The first to name the Lisbon data centre; check it.", "alice",
              quote=" ".join(words[8:22]))
     add_note(store, ids[-1], "Compare the headline with the wire's.", "bob")
+    tag_story(store, story.id, ["lead-story", "court-watch"], "alice")
+    add_story_note(store, story.id, "Ask the court for the ruling itself; two outlets only "
+                   "quote the wire.", "bob")
+    add_codebook(store, "Sourcing", ["official", "expert", "witness", "anonymous", "document"],
+                 "Who the article relies on first")
     return ids[-1], story.id
 
 
@@ -115,6 +128,7 @@ def main() -> None:
 def desk(app: object, window: MainWindow, out: Path, name: str, highlighted: str,
          story_id: int, label: str) -> None:
     """The desk: a multi-selection in a tag's view, the annotations pane with a highlight,
+    the story pane's Editors' notes (the story's own tags and note), the codebooks dialog,
     then the coverage table and the agreement report."""
     window.annotations_dock.show()
     window.annotations_dock.raise_()
@@ -140,6 +154,25 @@ def desk(app: object, window: MainWindow, out: Path, name: str, highlighted: str
     path = out / f"desk-{name}.png"
     window.grab().save(str(path))
     print(path)
+    window.open_article(highlighted)
+    window.story_dock.raise_()
+    settle(app, window, 0.6)
+    path = out / f"story-desk-{name}.png"
+    window.grab().save(str(path))
+    print(path)
+    window.story_dock.grab().save(str(out / f"story-desk-pane-{name}.png"))
+    print(out / f"story-desk-pane-{name}.png")
+    window.tags.codebooks_dialog()
+    settle(app, window, 0.6)
+    books = window.tags.last_codebooks
+    if books is not None:
+        books.list.setCurrentItem(books.list.topLevelItem(1))  # Media frames: 15 values
+        books.name.setText("Tone")
+        books.values.setPlainText("positive\nnegative\nmixed")  # the form filled in
+        settle(app, window, 0.3)
+        books.grab().save(str(out / f"codebooks-{name}.png"))
+        print(out / f"codebooks-{name}.png")
+        books.close()
     window.coverage.coverage_table(story_id, label)
     settle(app, window, 0.6)
     report = window.coverage.last_report

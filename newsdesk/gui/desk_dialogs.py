@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -26,6 +28,8 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +37,7 @@ from PySide6.QtWidgets import (
 from newsdesk.analysis.coverage import CoverageTable
 from newsdesk.gui.messages import show_message
 from newsdesk.gui.panes.charts import DailyBars
+from newsdesk.models import Codebook
 
 
 def split_tags(text: str) -> list[str]:
@@ -78,12 +83,15 @@ class TagPicker(QDialog):
     """Tag the selected articles: names comma-separated, completed from the known tags;
     Enter applies."""
 
-    def __init__(self, tags: Sequence[str], count: int, parent: QWidget | None = None) -> None:
+    def __init__(self, tags: Sequence[str], count: int, parent: QWidget | None = None, *,
+                 story: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("Tag articles")
+        self.setWindowTitle("Tag story" if story else "Tag articles")
         self.setMinimumWidth(400)
-        label = QLabel(f"Tags for {count} selected article{'s' * (count != 1)} "
-                       "(separate several with commas):")
+        label = QLabel((f"Tags for the story “{story}”" if story else
+                        f"Tags for {count} selected article{'s' * (count != 1)}")
+                       + " (separate several with commas):")
+        label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         self.line = TagLineEdit(tags)
         self.line.setPlaceholderText("e.g. ireland-case, follow-up")
@@ -99,6 +107,150 @@ class TagPicker(QDialog):
 
     def tags(self) -> list[str]:
         return split_tags(self.line.text())
+
+
+def split_values(text: str) -> list[str]:
+    """A codebook's values as typed: one per line, or on one line separated by commas (a
+    value may hold a comma when each has its own line: "Legality, constitutionality...")."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) == 1:
+        return [part.strip() for part in lines[0].split(",") if part.strip()]
+    return lines
+
+
+class CodebooksDialog(QDialog):
+    """Desk ▸ Codebooks…: the codebooks with their values, a form to add one, and Remove.
+    It writes nothing itself: it asks (`add_requested`, `remove_requested`) and the desk's
+    actions answer with the new list (`show_codebooks`) or the service's sentence
+    (`show_error`); nothing closes on an error, so what was typed is still there."""
+
+    add_requested = Signal(str, list, str)  # name, values, description
+    remove_requested = Signal(str)  # name
+
+    def __init__(self, codebooks: Sequence[Codebook], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Codebooks")
+        self.setMinimumWidth(520)
+        self.resize(640, 540)
+        about = QLabel("A codebook is a set of fixed values; each editor gives an article one "
+                       "value per codebook. 1–9 code with the current one (Desk ▸ Codebook).")
+        about.setWordWrap(True)
+        about.setObjectName("muted")
+        self.list = QTreeWidget()
+        self.list.setObjectName("codebookList")
+        self.list.setHeaderLabels(["Codebook", "Values"])
+        self.list.setRootIsDecorated(False)
+        self.list.setColumnWidth(0, 180)
+        self.list.itemSelectionChanged.connect(self._selected)
+        # the selected codebook in full: the list elides long value lists (Media frames)
+        self.details = QLabel()
+        self.details.setObjectName("codebookDetails")
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setWordWrap(True)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.remove_button = QPushButton("Remove…")
+        self.remove_button.setToolTip("Remove the selected codebook and every code made with it")
+        self.remove_button.setEnabled(False)
+        self.remove_button.clicked.connect(self._remove)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Sourcing")
+        self.description = QLineEdit()
+        self.description.setPlaceholderText("Optional, e.g. Who the article relies on first")
+        self.values = QPlainTextEdit()
+        self.values.setPlaceholderText("One per line, or separated by commas:\n"
+                                       "official, expert, witness, anonymous")
+        self.values.setFixedHeight(84)
+        self.add_button = QPushButton("Add codebook")
+        self.add_button.clicked.connect(self._add)
+        # Enter in the form adds; it must never be the Remove button's (it was the default)
+        self.remove_button.setAutoDefault(False)
+        self.add_button.setDefault(True)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c53030;")  # as the other dialogs' errors
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addWidget(self.list, 1)
+        chosen = QHBoxLayout()
+        chosen.addWidget(self.details, 1)
+        chosen.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(chosen)
+        layout.addSpacing(6)
+        layout.addWidget(QLabel("<b>New codebook</b>"))
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Values", self.values)
+        form.addRow("Description", self.description)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.add_button)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.codebooks: list[Codebook] = []
+        self._wanted: str | None = None  # the one just added: selected once it is listed
+        self.show_codebooks(codebooks)
+
+    def show_codebooks(self, codebooks: Sequence[Codebook]) -> None:
+        selected = self._wanted or self.selected()
+        self.codebooks = list(codebooks)
+        self.list.clear()
+        for book in self.codebooks:
+            item = QTreeWidgetItem([book.name + (" (built-in)" if book.builtin else ""),
+                                    ", ".join(book.values)])
+            item.setData(0, Qt.ItemDataRole.UserRole, book.name)
+            item.setToolTip(0, book.description or book.name)
+            item.setToolTip(1, "\n".join(f"{n}. {v}" for n, v in enumerate(book.values, 1)))
+            self.list.addTopLevelItem(item)
+            if book.name == selected:
+                item.setSelected(True)
+                self._wanted = None
+        self._selected()
+
+    def selected(self) -> str | None:
+        items = self.list.selectedItems()
+        name = items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+        return str(name) if name else None
+
+    def _selected(self) -> None:
+        name = self.selected()
+        self.remove_button.setEnabled(name is not None)
+        book = next((b for b in self.codebooks if b.name == name), None)
+        if book is None:
+            self.details.setText("Select a codebook to see its values and the keys that "
+                                 "code them.")
+            return
+        keys = " · ".join(f"{n}\u00a0{v}" if n <= 9 else v
+                          for n, v in enumerate(book.values, 1))
+        self.details.setText((f"{book.description}\n" if book.description else "") + keys)
+
+    def _add(self) -> None:
+        self.error.hide()
+        self.add_requested.emit(self.name.text(), split_values(self.values.toPlainText()),
+                                self.description.text())
+
+    def _remove(self) -> None:
+        name = self.selected()
+        if name is not None:
+            self.error.hide()
+            self.remove_requested.emit(name)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def added(self, book: Codebook) -> None:
+        """The new codebook was stored: clear the form; it is selected once listed."""
+        self.name.clear()
+        self.values.clear()
+        self.description.clear()
+        self.error.hide()
+        self._wanted = book.name
 
 
 class NoteDialog(QDialog):
@@ -186,7 +338,11 @@ class ShadedCells(QStyledItemDelegate):
 class CoverageDialog(ReportDialog):
     """A story's coverage table as a native table (outlets down, the codebook's values
     across, each cell shaded by its share of the outlet's articles); Save writes the HTML
-    page formats.coverage_memo made of the same table."""
+    page formats.coverage_memo made of the same table. Clicking a cell asks for its
+    articles (`cell_chosen`: their ids and what they are); the dialog stays open beside the
+    list, so the editor can go through the cells one after another."""
+
+    cell_chosen = Signal(list, str)  # article ids, "outlet coded value"
 
     def __init__(self, title: str, table: CoverageTable, page: str, colors: dict[str, str], *,
                  stem: str = "coverage", parent: QWidget | None = None) -> None:
@@ -213,7 +369,9 @@ class CoverageDialog(ReportDialog):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 value = columns[column]
                 item.setToolTip(f"{outlet}: {count} article{'s' * (count != 1)} "
-                                + ("nobody coded" if value == "uncoded" else f"coded {value}"))
+                                + ("nobody coded" if value == "uncoded" else f"coded {value}")
+                                + (" (click to list them)" if count and value != "uncoded"
+                                   else ""))
                 if count:
                     shade = QColor(accent)
                     shade.setAlphaF(0.15 + 0.6 * count / total)
@@ -222,12 +380,14 @@ class CoverageDialog(ReportDialog):
                     item.setForeground(QColor(colors["muted"]))
                 grid.setItem(row, column, item)
         self.grid = grid
+        grid.cellClicked.connect(self.choose_cell)
         grid.resizeColumnsToContents()
         wanted = (grid.verticalHeader().sizeHint().width() + grid.horizontalHeader().length()
                   + 40)
         self.resize(min(max(wanted, 560), 1100), min(200 + 34 * len(table.outlets), 620))
         about = QLabel(f"{title}. Each article counts once per outlet, under the value most "
-                       "of its editors chose (a tie counts under each tied value).")
+                       "of its editors chose (a tie counts under each tied value). Click a "
+                       "count to list its articles.")
         about.setTextFormat(Qt.TextFormat.PlainText)
         about.setWordWrap(True)
         layout = self.layout()
@@ -235,6 +395,17 @@ class CoverageDialog(ReportDialog):
             self.browser.hide()
             layout.insertWidget(0, about)
             layout.insertWidget(1, grid, 1)
+
+
+    def choose_cell(self, row: int, column: int) -> None:
+        """A click on a count: its articles, for the window's list."""
+        table = self.table_data
+        if not (0 <= row < len(table.outlets) and 0 <= column < len(table.values)):
+            return  # the uncoded column: the table does not name those articles
+        outlet, value = table.outlets[row], table.values[column]
+        ids = list(table.articles.get((outlet, value), ()))
+        if ids:
+            self.cell_chosen.emit(ids, f"{outlet} coded {value}")
 
 
 class TimelineDialog(QDialog):

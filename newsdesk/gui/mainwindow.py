@@ -44,7 +44,7 @@ from newsdesk.gui.panes.status import RefreshIndicator
 from newsdesk.gui.panes.story import StoryPane
 from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
 from newsdesk.gui.tray import Tray
-from newsdesk.models import Headline
+from newsdesk.models import ArticleQuery, Headline
 from newsdesk.services.editors import default_editor, save_default_editor
 from newsdesk.store import Store, open_store
 
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
     undo_stack: UndoStack
     coverage: CoverageActions
     tags: TagActions
+    desk_menu: QMenu
 
     def __init__(self, store: Store, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -241,6 +242,13 @@ class MainWindow(QMainWindow):
                                          "Save the selected articles with their annotations")
         self.agreement_action = a("Agreement report…", lambda: self.coverage.agreement(), (),
                                   "", "Krippendorff's alpha for the current codebook")
+        self.codebooks_action = a("Codebooks…", lambda: self.tags.codebooks_dialog(), (), "",
+                                  "List, add and remove codebooks")
+        self.tag_story_action = a("Tag story…", lambda: self._story_command(d().tag_story),
+                                  (), "", "Tag the story selected in the navigation")
+        self.note_story_action = a("Note on story…",
+                                   lambda: self._story_command(d().note_story), (), "",
+                                   "A note on the story selected in the navigation")
         self.code_menu = QMenu("Code", self)
         self.codebook_menu = QMenu("Codebook", self)
         self.search_action = a("Search", self._focus_search, ("/", "Ctrl+F"))
@@ -285,7 +293,8 @@ class MainWindow(QMainWindow):
                          self.read_action, self.open_action, None, self.all_read_action,
                          self.undo_action, self.redo_action),
             "&Desk": (self.tag_action, self.code_menu, self.note_action, self.highlight_action,
-                      None, self.codebook_menu, None, self.export_selection_action,
+                      None, self.codebook_menu, self.codebooks_action, None,
+                      self.export_selection_action,
                       self.agreement_action, None, self.undo_action, self.redo_action),
             "&Sources": (self.refresh_action, None, self.add_source_action,
                          self.edit_source_action, self.remove_source_action, None,
@@ -297,6 +306,8 @@ class MainWindow(QMainWindow):
         }
         for title, actions in menus.items():
             menu = bar.addMenu(title)
+            if title == "&Desk":
+                self.desk_menu = menu  # Remove tag ▸ joins it with the desk's actions
             for action in actions:
                 if action is None:
                     menu.addSeparator()
@@ -349,13 +360,35 @@ class MainWindow(QMainWindow):
         self.annotating.menu_actions = [self.tag_action, self.code_menu, self.note_action,
                                         None, self.export_selection_action]
         self.tags = TagActions(self.desk, self.nav, self.annotating, lambda: self.colors)
-        self.coverage = CoverageActions(self.desk, self.annotating)
+        self.coverage = CoverageActions(self.desk, self.annotating, self._show_ids)
         self.nav.menu_actions["tag"] = self.tags.menu
-        self.nav.menu_actions["codebook"] = (self.agreement_action,)
+        self.nav.menu_actions["codebook"] = (self.agreement_action, self.codebooks_action)
+        self.nav.menu_actions["story"] = (self.tag_story_action, self.note_story_action)
         self.story_pane.coverage_requested.connect(self.coverage.coverage_table)
         self.story_pane.agreement_requested.connect(self.coverage.agreement)
+        self.story_pane.story_tag_requested.connect(self.annotating.tag_story)
+        self.story_pane.story_note_requested.connect(self.annotating.note_story)
+        self.story_pane.story_untag_requested.connect(self.annotating.untag_story)
+        self.annotating.lists_changed.connect(lambda: self.story_pane.set_tag_colors(
+            {t.name: t.color for t in self.annotating.tags}))
+        self.desk_menu.insertMenu(self.code_menu.menuAction(), self.annotating.untag_menu)
         self.desk.changed.connect(self.story_pane.apply_changed)
         self.statusBar().addPermanentWidget(self.annotating.label)
+
+    def _story_command(self, command: Callable[[int, str], object]) -> None:
+        """Tag story… / Note on story…: on the story selected in the navigation."""
+        key = self.nav.current_key()
+        if key is None or key[0] != "story" or key[1] is None:
+            self.desk.status("Select a story in the navigation first.", 4000)
+            return
+        command(int(key[1]), str(key[2] or self.nav.label() or f"story {key[1]}"))
+
+    def _show_ids(self, ids: list[str], what: str) -> None:
+        """A coverage table cell's articles, as a view of their own (no tree entry is it)."""
+        self.nav.clear_current_silently()
+        count = len(ids)
+        self.view.show_query(ArticleQuery(ids=tuple(ids)), shown=lambda: self.desk.status(
+            f"{count} article{'s' * (count != 1)}: {what}.", 8000))
 
     def _restore_layout(self) -> None:
         geometry = self.qsettings.value("window/geometry")

@@ -294,3 +294,188 @@ def test_a_tags_context_menu_renames_it_and_shows_its_timeline(desk_window, qtbo
     qtbot.waitUntil(lambda: tag_items(window).get("lisbon-case") == "lisbon-case  (3)",
                     timeout=5000)
     assert tags_of(store, ids) == {i: {"lisbon-case"} for i in ids}
+
+
+def open_story(window, qtbot, store):
+    """The sample's widest story, drawn in the story pane."""
+    story = max(store.stories.list(), key=lambda s: len(s.outlets))
+    window.story_dock.show()
+    window.open_article(story.article_ids[0])
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.story_pane.story_id == story.id, timeout=10000)
+    return story
+
+
+def story_level(store, story_id: int) -> tuple[set[str], list[str]]:
+    from newsdesk.services.annotations import story_annotations
+
+    own, _articles = story_annotations(store, story_id)
+    return {a.tag for a in own if a.kind == "tag"}, [a.text for a in own if a.kind == "note"]
+
+
+def test_a_story_is_tagged_noted_and_untagged_from_its_pane_with_undo(desk_window, qtbot,
+                                                                      store, monkeypatch):
+    window = desk_window
+    story = open_story(window, qtbot, store)
+    pane = window.story_pane
+    assert "Tag story…" in pane.editors_view.toPlainText()
+    answer_tag_picker(monkeypatch, "lead-story, check-sources")
+    pane._link("desk:tag")  # the section's "Tag story…" link
+    settle(qtbot, window)
+    assert story_level(store, story.id)[0] == {"lead-story", "check-sources"}
+    qtbot.waitUntil(lambda: "lead\u2011story ×" in pane.editors_view.toPlainText(),
+                    timeout=5000)  # unbroken: a non-breaking hyphen
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert story_level(store, story.id)[0] == set()
+    qtbot.waitUntil(lambda: "Story tags" not in pane.editors_view.toPlainText(), timeout=5000)
+    window.redo_action.trigger()
+    settle(qtbot, window)
+    assert story_level(store, story.id)[0] == {"lead-story", "check-sources"}
+    answer_note(monkeypatch, "Ask the court for the ruling itself.")
+    pane._link("desk:note")
+    settle(qtbot, window)
+    assert story_level(store, story.id)[1] == ["Ask the court for the ruling itself."]
+    qtbot.waitUntil(lambda: "Ask the court for the ruling itself." in
+                    pane.editors_view.toPlainText(), timeout=5000)
+    assert "on the story" in pane.editors_view.toPlainText()
+    pane._link("untag:check-sources")  # the × beside the tag
+    settle(qtbot, window)
+    assert story_level(store, story.id)[0] == {"lead-story"}
+    qtbot.waitUntil(lambda: "check\u2011sources" not in pane.editors_view.toPlainText()
+                    and "lead\u2011story" in pane.editors_view.toPlainText(), timeout=5000)
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert story_level(store, story.id)[0] == {"lead-story", "check-sources"}
+
+
+def test_the_stories_context_menu_tags_and_notes_the_story(desk_window, qtbot, store,
+                                                           monkeypatch):
+    window = desk_window
+    story = max(store.stories.list(), key=lambda s: len(s.outlets))
+    nav = window.nav_model
+    item = next(i for i in nav.match(nav.index(0, 0), KIND_ROLE, "story", -1,
+                                     Qt.MatchFlag.MatchRecursive)
+                if i.data(LABEL_ROLE) == story.label)
+    window.nav.setCurrentIndex(item)
+    settle(qtbot, window)
+    assert [a.text() for a in window.nav.menu_actions["story"]] == ["Tag story…",
+                                                                    "Note on story…"]
+    answer_tag_picker(monkeypatch, "follow-this")
+    window.tag_story_action.trigger()
+    answer_note(monkeypatch, "Two outlets copy the wire.")
+    window.note_story_action.trigger()
+    settle(qtbot, window)
+    assert story_level(store, story.id) == ({"follow-this"}, ["Two outlets copy the wire."])
+    window.undo_action.trigger()  # the note first
+    settle(qtbot, window)
+    assert story_level(store, story.id) == ({"follow-this"}, [])
+    # the Tags group counts the story
+    qtbot.waitUntil(lambda: "follow-this" in tag_items(window), timeout=5000)
+
+
+def test_story_commands_need_a_story_selected(desk_window):
+    window = desk_window
+    window.nav.select_first_view()
+    window.tag_story_action.trigger()
+    assert window.statusBar().currentMessage() == "Select a story in the navigation first."
+
+
+def test_codebooks_dialog_adds_refuses_and_removes(desk_window, qtbot, store,
+                                                   no_modal_dialogs):
+    from newsdesk.gui.desk_dialogs import split_values
+    from newsdesk.services.annotations import code_articles, list_codebooks
+
+    window = desk_window
+    window.codebooks_action.trigger()
+    settle(qtbot, window)
+    dialog = window.tags.last_codebooks
+    assert dialog is not None and dialog.isVisible()
+    listed = [dialog.list.topLevelItem(i).text(0) for i in range(dialog.list.topLevelItemCount())]
+    assert listed == ["Coverage (built-in)", "Media frames (built-in)"]
+    dialog.list.setCurrentItem(dialog.list.topLevelItem(1))  # its values in full, with keys
+    assert "9\u00a0Health and safety" in dialog.details.text()
+    assert dialog.add_button.isDefault() and not dialog.remove_button.autoDefault()
+    dialog.name.setText("Sourcing")
+    dialog.values.setPlainText("official, expert , witness,anonymous")
+    dialog.add_button.click()
+    settle(qtbot, window)
+    assert [b.values for b in list_codebooks(store) if b.name == "Sourcing"] == [
+        ("official", "expert", "witness", "anonymous")]
+    qtbot.waitUntil(lambda: dialog.list.topLevelItemCount() == 3, timeout=5000)
+    assert dialog.selected() == "Sourcing" and dialog.name.text() == ""
+    assert "Sourcing" in [a.text() for a in window.codebook_menu.actions()]
+    nav = window.nav_model
+    qtbot.waitUntil(lambda: "Sourcing" in [i.data(LABEL_ROLE) for i in nav.match(
+        nav.index(0, 0), KIND_ROLE, "codebook", -1, Qt.MatchFlag.MatchRecursive)], timeout=5000)
+    # a taken name with other values: the service's sentence, in the dialog, which stays
+    dialog.name.setText("coverage")
+    dialog.values.setPlainText("good\nbad")
+    dialog.add_button.click()
+    settle(qtbot, window)
+    assert dialog.isVisible() and not dialog.error.isHidden()
+    assert "There is already a codebook named 'Coverage'" in dialog.error.text()
+    assert dialog.values.toPlainText() == "good\nbad"
+    assert len(list_codebooks(store)) == 3
+    # remove, after a confirmation that says how many codes go
+    ids = [window.articles_model.headline(r).id for r in range(2)]
+    code_articles(store, ids, "Sourcing", "expert", "alice")
+    code_articles(store, ids[:1], "Sourcing", "witness", "bob")
+    dialog.remove_button.click()
+    settle(qtbot, window)
+    assert no_modal_dialogs[-1][0] == "Remove codebook"
+    assert "Its 3 codes (every editor's) go with it" in no_modal_dialogs[-1][1]
+    assert [b.name for b in list_codebooks(store)] == ["Coverage", "Media frames"]
+    qtbot.waitUntil(lambda: dialog.list.topLevelItemCount() == 2, timeout=5000)
+    assert "Sourcing" not in [a.text() for a in window.codebook_menu.actions()]
+    # values on lines of their own may hold commas
+    assert split_values("Legality, constitutionality\nPolitical\n") == [
+        "Legality, constitutionality", "Political"]
+
+
+def test_a_coverage_cell_lists_its_articles(desk_window, qtbot, store):
+    from newsdesk.services.annotations import code_articles
+
+    window = desk_window
+    story = max(store.stories.list(), key=lambda s: len(s.outlets))
+    ids = list(story.article_ids)
+    code_articles(store, ids[:2], "Coverage", "critical", "alice")
+    code_articles(store, ids[2:], "Coverage", "neutral", "alice")
+    open_story(window, qtbot, store)
+    window.story_pane.coverage_button.click()
+    settle(qtbot, window)
+    dialog = window.coverage.last_report
+    table = dialog.table_data
+    column = table.values.index("critical")
+    row = next(r for r, o in enumerate(table.outlets) if table.counts[(o, "critical")])
+    wanted = set(table.articles[(table.outlets[row], "critical")])
+    dialog.grid.cellClicked.emit(row, column)
+    settle(qtbot, window)
+    assert set(window.articles_model.article_ids()) == wanted
+    assert dialog.isVisible() and not dialog.isModal()  # open beside the list, for the next
+    assert "coded critical" in window.statusBar().currentMessage()
+    dialog.grid.cellClicked.emit(row, len(table.values))  # uncoded: nothing to list
+    settle(qtbot, window)
+    assert set(window.articles_model.article_ids()) == wanted
+
+
+def test_remove_tag_offers_the_selections_tags_and_undoes(desk_window, qtbot, store):
+    window = desk_window
+    ids = select_rows(window, [0, 1])
+    window.annotating.apply_tags(ids, ["alpha", "beta"])
+    window.annotating.apply_tags(ids[1:], ["gamma"])
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.articles_model.tags_of(ids[1]) != [], timeout=5000)
+    settle(qtbot, window)
+    menu = window.annotating.build_article_menu()
+    assert [x.text() for x in menu.actions() if x.text()][:2] == ["Tag…", "Remove tag"]
+    untag = window.annotating.untag_menu
+    assert [a.text() for a in untag.actions()] == ["alpha", "beta", "gamma"]
+    next(a for a in untag.actions() if a.text() == "beta").trigger()
+    settle(qtbot, window)
+    assert tags_of(store, ids) == {ids[0]: {"alpha"}, ids[1]: {"alpha", "gamma"}}
+    assert window.undo_action.text().startswith("Undo untagged 2 articles")
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert tags_of(store, ids) == {ids[0]: {"alpha", "beta"}, ids[1]: {"alpha", "beta", "gamma"}}
+    assert untag in [a.menu() for a in window.desk_menu.actions() if a.menu()]

@@ -795,6 +795,32 @@ def test_the_gui_thread_never_touches_the_store(qtbot, store, recorded_window, m
     window.open_article(story.article_ids[0])
     settle(qtbot, window)
     window.coverage.coverage_table(story.id, story.label)
+    settle(qtbot, window)
+    cells = window.coverage.last_report
+    cells.grid.cellClicked.emit(0, 0)  # a cell's articles in the list (a read)
+    settle(qtbot, window)
+    # a story's own tags and notes (the pane's links), untagging one, Remove tag ▸
+    window.open_article(story.article_ids[0])
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.story_pane.story_id == story.id, timeout=10000)
+    for link in ("desk:tag", "desk:note", "untag:desk-test"):
+        window.story_pane._link(link)
+        settle(qtbot, window)
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    window.annotating.remove_tags([story.article_ids[0]], ["desk-test"])
+    settle(qtbot, window)
+    # Desk ▸ Codebooks…: add one, then remove it (its codes are counted first)
+    window.codebooks_action.trigger()
+    settle(qtbot, window)
+    books = window.tags.last_codebooks
+    books.name.setText("Sourcing")
+    books.values.setPlainText("official, expert")
+    books.add_button.click()
+    settle(qtbot, window)
+    window.tags.remove_codebook("Sourcing")
+    settle(qtbot, window)
+    books.close()
     window.coverage.agreement()
     window.coverage.export(list(story.article_ids), tmp_path / "memo.html", "html")
     settle(qtbot, window)
@@ -816,7 +842,10 @@ def test_the_gui_thread_never_touches_the_store(qtbot, store, recorded_window, m
     names = {name for name, _gui in calls}
     assert {"articles.headlines", "articles.get", "reading.set_read", "reading.set_starred",
             "reading.mark_read_where", "reading.undo_batch", "topics.add", "sources.remove",
-            "sources.list", "annotations.tag", "annotations.code", "annotations.add_note"} <= names
+            "sources.list", "annotations.tag", "annotations.code", "annotations.add_note",
+            "annotations.untag", "annotations.add_codebook", "annotations.coded",
+            "annotations.remove_codebook", "annotations.restore"} <= names
+    assert not any(b.name == "Sourcing" for b in store.annotations.codebooks())
     assert source_id not in [s.id for s in store.sources.list()]
     # interrupt() is the one call made from the GUI thread on purpose: JobRunner.latest
     # stops a superseded read with it (sqlite3's interrupt is meant for another thread);

@@ -27,12 +27,16 @@ from newsdesk.services.annotations import (
     ArticleAnnotations,
     Edit,
     add_note,
+    add_story_note,
     annotations_by_article,
     article_annotations,
     code_articles,
     edit_note,
     remove_note,
     tag_articles,
+    tag_story,
+    untag_articles,
+    untag_story,
 )
 from newsdesk.services.changes import Changes
 from newsdesk.services.editors import default_editor
@@ -67,6 +71,10 @@ class AnnotationActions(QObject):
         self.code_actions, self.code_menu, self.codebook_menu = (
             list(code_actions), code_menu, codebook_menu)
         self.menu_actions: list[QAction | QMenu | None] = []  # the list's context menu
+        # Remove tag ▸ the selected articles' own tags, filled as it opens (Desk menu, and
+        # the list's context menu, which adds it itself)
+        self.untag_menu = QMenu("Remove tag")
+        self.untag_menu.aboutToShow.connect(self.fill_untag_menu)
         self.editor = default_editor()
         saved = desk.qsettings.value(CODEBOOK_KEY, DEFAULT_CODEBOOK)
         self.codebook = str(saved) if saved else DEFAULT_CODEBOOK
@@ -175,7 +183,41 @@ class AnnotationActions(QObject):
                 menu.addMenu(item)
             else:
                 menu.addAction(item)
+        if self.selection_tags():
+            self.fill_untag_menu()
+            actions = menu.actions()
+            if len(actions) > 1:
+                menu.insertMenu(actions[1], self.untag_menu)  # below Tag…
+            else:
+                menu.addMenu(self.untag_menu)
         return menu
+
+    def selection_tags(self) -> list[str]:
+        """The selected articles' own tags (not their stories'), as the list's rows read
+        them, each once, by name."""
+        seen: dict[str, str] = {}
+        for article_id in self.selection():
+            for a in self.model.annotations(article_id):
+                if a.kind == "tag" and a.target == "article":
+                    seen.setdefault(a.tag.lower(), a.tag)
+        return sorted(seen.values(), key=str.lower)
+
+    def fill_untag_menu(self) -> None:
+        self.untag_menu.clear()
+        tags = self.selection_tags()
+        for tag in tags:
+            action = self.untag_menu.addAction(tag)
+            action.triggered.connect(lambda _c=False, t=tag: self.remove_tags(self.selection(),
+                                                                              [t]))
+        if not tags:
+            none = self.untag_menu.addAction("The selection has no tags")
+            none.setEnabled(False)
+
+    def remove_tags(self, ids: list[str], tags: list[str]) -> None:
+        """Take these tags off these articles (one undo step)."""
+        if not ids or not tags:
+            return
+        self._write(lambda store: untag_articles(store, ids, tags), title="Could not untag")
 
     def _write(self, write: Callable[[Store], Edit], *, title: str) -> None:
         """Run an annotation write; its Edit goes on the undo stack, its summary says what."""
@@ -199,6 +241,29 @@ class AnnotationActions(QObject):
     def apply_tags(self, ids: list[str], tags: list[str]) -> None:
         editor = self.editor
         self._write(lambda store: tag_articles(store, ids, tags, editor), title="Could not tag")
+
+    # -- a story's own tags and notes (kept on its anchor article; services decide)
+
+    def tag_story(self, story_id: int, label: str) -> None:
+        """The tag picker for a story (the story pane's link, the Stories' context menu)."""
+        picker = TagPicker([t.name for t in self.tags], 1, self.desk.parent, story=label)
+        if picker.exec() != QDialog.DialogCode.Accepted or not picker.tags():
+            return
+        tags, editor = picker.tags(), self.editor
+        self._write(lambda store: tag_story(store, story_id, tags, editor),
+                    title="Could not tag the story")
+
+    def untag_story(self, story_id: int, tag: str) -> None:
+        self._write(lambda store: untag_story(store, story_id, [tag]),
+                    title="Could not untag the story")
+
+    def note_story(self, story_id: int, label: str) -> None:
+        dialog = NoteDialog(f"Note on the story “{label}”", parent=self.desk.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.text():
+            return
+        text, editor = dialog.text(), self.editor
+        self._write(lambda store: add_story_note(store, story_id, text, editor),
+                    title="Could not save the note")
 
     def code_selection(self, value: int | str) -> None:
         """1..9 (or a value's name): code the selected articles with the current codebook."""

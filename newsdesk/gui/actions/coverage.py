@@ -5,6 +5,7 @@ modules write the pages (the same the CLI's export writes), the window only show
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -51,9 +52,11 @@ def write_export(store: Store, ids: list[str], path: Path, fmt: str) -> int:
 class CoverageActions(QObject):
     """Open the coverage table and the agreement report; export the selection."""
 
-    def __init__(self, desk: Desk, annotating: AnnotationActions) -> None:
+    def __init__(self, desk: Desk, annotating: AnnotationActions,
+                 show_articles: Callable[[list[str], str], object] | None = None) -> None:
         super().__init__(desk.parent)
         self.desk, self.annotating = desk, annotating
+        self.show_articles = show_articles  # a coverage cell's articles, in the list
         self.last_report: ReportDialog | None = None  # the open report (tests, screenshots)
 
     @property
@@ -69,7 +72,11 @@ class CoverageActions(QObject):
                            stem=stem, parent=self.desk.parent) if table is not None
             else ReportDialog(title, page, stem=stem, markdown=markdown,
                               parent=self.desk.parent))
-        self.last_report.open()
+        if isinstance(self.last_report, CoverageDialog) and self.show_articles is not None:
+            self.last_report.cell_chosen.connect(self.show_articles)
+        # not modal: the list behind shows a clicked cell's articles and stays usable
+        self.last_report.setModal(False)
+        self.last_report.show()
 
     def coverage_table(self, story_id: int, label: str) -> None:
         """The story's outlets by the current codebook's values."""

@@ -13,14 +13,16 @@ from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox
 
 from newsdesk.gui.actions.annotating import AnnotationActions
-from newsdesk.gui.desk import Desk
-from newsdesk.gui.desk_dialogs import TimelineDialog
+from newsdesk.gui.desk import Desk, error_text
+from newsdesk.gui.desk_dialogs import CodebooksDialog, TimelineDialog
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.models import Codebook, Tag
 from newsdesk.services.annotations import (
+    add_codebook,
     list_codebooks,
     list_tags,
     merge_tags,
+    remove_codebook,
     remove_tag,
     rename_tag,
     set_tag_color,
@@ -42,6 +44,24 @@ def counted(result: tuple[int, Changes]) -> Counted:
     return Counted(*result)
 
 
+@dataclass(frozen=True, slots=True)
+class AddedCodebook:
+    """A codebook a write stored (or found already there) and what that changed."""
+
+    book: Codebook
+    changes: Changes
+
+
+def added_codebook(result: tuple[Codebook, Changes]) -> AddedCodebook:
+    return AddedCodebook(*result)
+
+
+def codes_made_with(store: Store, codebook: str) -> int:
+    """How many codes removing the codebook would take with it (for the confirmation).
+    Read through the store's annotations facet: no service counts them without removing."""
+    return len(store.annotations.coded(codebook))
+
+
 def read_lists(store: Store) -> tuple[list[Tag], list[Codebook]]:
     """The tags with their counts and the codebooks, in one job."""
     return list_tags(store), list_codebooks(store)
@@ -55,6 +75,7 @@ class TagActions(QObject):
         super().__init__(nav)
         self.desk, self.nav, self.annotating, self.colors = desk, nav, annotating, colors
         self.last_timeline: TimelineDialog | None = None
+        self.last_codebooks: CodebooksDialog | None = None  # the open dialog (tests, shots)
         parent = desk.parent
         self.rename_action = QAction("Rename tag…", parent)
         self.merge_action = QAction("Merge into another tag…", parent)
@@ -87,6 +108,8 @@ class TagActions(QObject):
         if key is not None and key[0] in ("tag", "untagged", "codebook", "code"):
             self.nav.reselect(key)
         self.annotating.show_lists(tags, codebooks)
+        if self.last_codebooks is not None and self.last_codebooks.isVisible():
+            self.last_codebooks.show_codebooks(codebooks)
 
     def apply_changed(self, changes: Changes) -> None:
         if changes.tag_list or changes.codebook_list or changes.annotated \
@@ -164,3 +187,63 @@ class TagActions(QObject):
 
         self.desk.jobs.query(lambda store: tag_timeline(store, tag), on_done=show,
                              error_title="Could not read the timeline")
+
+    # -- Desk ▸ Codebooks…
+
+    def codebooks_dialog(self) -> None:
+        """List the codebooks; add and remove them (each a job; errors stay in the dialog)."""
+        if self.last_codebooks is not None:
+            self.last_codebooks.close()
+        dialog = CodebooksDialog(self.annotating.codebooks, self.desk.parent)
+        dialog.add_requested.connect(self.add_codebook)
+        dialog.remove_requested.connect(self.remove_codebook)
+        self.last_codebooks = dialog
+        dialog.open()
+        self.reload()  # the list as stored now, should another window have changed it
+
+    def add_codebook(self, name: str, values: list[str], description: str = "") -> None:
+        dialog = self.last_codebooks
+
+        def done(added: AddedCodebook) -> None:
+            if dialog is not None:
+                dialog.added(added.book)
+            self.desk.status(f"Added the codebook {added.book.name} "
+                             f"({len(added.book.values)} values)." if added.changes else
+                             f"The codebook {added.book.name} is already there.", 6000)
+
+        def failed(error: BaseException) -> None:
+            if dialog is not None and dialog.isVisible():
+                dialog.show_error(error_text(error))
+            else:
+                self.desk.show_error("Could not add the codebook", error)
+
+        self.desk.jobs.op(lambda store: added_codebook(add_codebook(store, name, values,
+                                                                    description)),
+                          on_done=done, on_failed=failed)
+
+    def remove_codebook(self, name: str) -> None:
+        """Ask first, saying how many codes go with it; then remove it."""
+        dialog = self.last_codebooks
+
+        def failed(error: BaseException) -> None:
+            if dialog is not None and dialog.isVisible():
+                dialog.show_error(error_text(error))
+            else:
+                self.desk.show_error("Could not remove the codebook", error)
+
+        def confirm(count: int) -> None:
+            codes = (f"its {count} code{'s' * (count != 1)} (every editor's) go with it"
+                     if count else "no article is coded with it")
+            answer = QMessageBox.question(dialog or self.desk.parent, "Remove codebook",
+                                          f"Remove the codebook {name}? {codes[:1].upper()}"
+                                          f"{codes[1:]}. This cannot be undone.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            self.desk.jobs.op(lambda store: counted(remove_codebook(store, name)),
+                              on_done=lambda result: self.desk.status(
+                                  f"Removed the codebook {name} and {result.count} "
+                                  f"code{'s' * (result.count != 1)}.", 6000),
+                              on_failed=failed)
+
+        self.desk.jobs.query(lambda store: codes_made_with(store, name), on_done=confirm,
+                             on_failed=failed)

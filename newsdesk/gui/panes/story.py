@@ -14,6 +14,7 @@ import html
 import re
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QResizeEvent, QShowEvent
@@ -125,6 +126,9 @@ class StoryPane(QWidget):
     comparison_shown = Signal(object)  # the story id (or article id) whose comparison is up
     coverage_requested = Signal(int, str)  # story id, label: its coverage table
     agreement_requested = Signal()  # the agreement report of the current codebook
+    story_tag_requested = Signal(int, str)  # story id, label: the tag picker for the story
+    story_note_requested = Signal(int, str)  # story id, label: a note on the story
+    story_untag_requested = Signal(int, str)  # story id, tag: take it off the story
 
     def __init__(self, jobs: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -167,6 +171,7 @@ class StoryPane(QWidget):
         self.export_button.hide()
         # the desk: what editors said about this story, and its coverage reports
         self.editors: Editors = ([], [])
+        self.tag_colors: dict[str, str] = {}  # lower-case name -> colour, as the Tags group
         self.editors_view = FitBrowser()
         self.editors_view.setObjectName("storyEditors")
         self.editors_view.linkActivated.connect(self._link)
@@ -527,6 +532,12 @@ class StoryPane(QWidget):
                 a in changes.annotated for a in self.outline.articles)):
             self.read_editors()
 
+    def set_tag_colors(self, colors: dict[str, str]) -> None:
+        """The tags' colours (the desk's lists were read): the chips' dots follow them."""
+        self.tag_colors = {k.lower(): v for k, v in colors.items() if v}
+        if self.view is not None:
+            self._render_editors()
+
     def read_editors(self) -> None:
         """Editors' tags and notes on the drawn story (a job), beside the figures."""
         view = self.view
@@ -545,24 +556,42 @@ class StoryPane(QWidget):
                          on_done=done)
 
     def _render_editors(self) -> None:
-        """The section "Editors' notes": the story's tags and notes, then its articles'."""
-        story, articles = self.editors
-        if not story and not articles:
+        """The section "Editors' notes": the story's own tags (each with a × that takes it
+        off) and notes, with links to add either, then what editors said of its articles."""
+        view = self.view
+        if view is None or view.story_id is None:
             self.editors_view.hide()
             return
+        story, articles = self.editors
         c = self.colors or theme.LIGHT
         mute = f"color:{c['muted']}"
+        link = f"color:{c['accent']};text-decoration:none"
         titles = {a: o.title for a, o in self.outline.articles.items()} if self.outline else {}
-        tags = sorted({a.tag for a in (*story, *articles) if a.kind == "tag"}, key=str.lower)
+        own_tags = sorted({a.tag for a in story if a.kind == "tag"}, key=str.lower)
+        article_tags = sorted({a.tag for a in articles if a.kind == "tag"}
+                              - set(own_tags), key=str.lower)
         codes: dict[tuple[str, str], int] = {}
         for a in articles:
             if a.kind == "code":
                 codes[(a.codebook, a.value)] = codes.get((a.codebook, a.value), 0) + 1
-        notes = [a for a in (*story, *articles) if a.kind == "note"]
-        parts = ["<h4 style='margin-bottom:2px'>Editors' notes</h4>"]
-        if tags:
-            parts.append("<p style='margin:0'><b>Tags:</b> "
-                         + ", ".join(html.escape(t) for t in tags) + "</p>")
+        story_notes = [a for a in story if a.kind == "note"]
+        notes = story_notes + [a for a in articles if a.kind == "note"]
+        parts = ["<h4 style='margin-bottom:2px'>Editors' notes</h4>",
+                 f"<p style='margin:0 0 4px 0'><a href='desk:tag' style='{link}'>Tag story…</a>"
+                 f" &nbsp;·&nbsp; <a href='desk:note' style='{link}'>Note on story…</a></p>"]
+        def dot(tag: str) -> str:  # the Tags group's colour: grey when none is chosen
+            return (f"<span style='color:{self.tag_colors.get(tag.lower(), c['muted'])}'>"
+                    "●</span>&nbsp;")
+
+        if own_tags:
+            chips = " &nbsp; ".join(
+                f"{dot(t)}{unbroken(t)}&nbsp;<a href='untag:{quote(t, safe='')}' "
+                f"title='Take {html.escape(t)} off the story' style='{mute};"
+                "text-decoration:none'>×</a>" for t in own_tags)
+            parts.append(f"<p style='margin:0'><b>Story tags:</b> {chips}</p>")
+        if article_tags:
+            parts.append(f"<p style='margin:0'><b>{'Its articles' if own_tags else 'Tags'}:"
+                         "</b> " + ", ".join(unbroken(t) for t in article_tags) + "</p>")
         books = sorted({book for book, _v in codes})
         for book in books:
             ranked = sorted(((n, v) for (b, v), n in codes.items() if b == book),
@@ -570,13 +599,16 @@ class StoryPane(QWidget):
             parts.append(f"<p style='margin:0'><b>{html.escape(book)}:</b> " + " · ".join(
                 f"{html.escape(v)} <span style='{mute}'>{n}</span>" for n, v in ranked)
                 + "</p>")
+        if not (own_tags or article_tags or codes or notes):
+            parts.append(f"<p style='{mute};margin:0'>No editor has tagged, coded or noted "
+                         "this story yet.</p>")
         for note in notes[:MAX_EDITOR_NOTES]:
-            quote = (f"<i>“{html.escape(note.quote.exact)}”</i><br>"
-                     if note.quote is not None else "")
+            quote_html = (f"<i>“{html.escape(note.quote.exact)}”</i><br>"
+                          if note.quote is not None else "")
             on = ("on the story" if note.target == "story" else
                   f"on <a href='article:{note.article_id}'>"
                   f"{html.escape(titles.get(note.article_id) or 'an article')}</a>")
-            parts.append(f"<p style='margin-top:4px'>{quote}{html.escape(note.text)}<br>"
+            parts.append(f"<p style='margin-top:4px'>{quote_html}{html.escape(note.text)}<br>"
                          f"<span style='{mute}'>{html.escape(note.editor or 'unknown')} · "
                          f"{note.created.astimezone():%d %b %H:%M} · {on}</span></p>")
         if len(notes) > MAX_EDITOR_NOTES:
@@ -633,7 +665,17 @@ class StoryPane(QWidget):
             self.show_evidence(cell.figure.proof)
 
     def _link(self, href: str) -> None:
-        if href.startswith("ev:"):
+        view = self.view
+        story = view.story_id if view is not None else None
+        if href in ("desk:tag", "desk:note") or href.startswith("untag:"):
+            if story is not None and view is not None:
+                if href == "desk:tag":
+                    self.story_tag_requested.emit(story, view.label)
+                elif href == "desk:note":
+                    self.story_note_requested.emit(story, view.label)
+                else:
+                    self.story_untag_requested.emit(story, unquote(href.removeprefix("untag:")))
+        elif href.startswith("ev:"):
             self.show_evidence(self._items[int(href[3:])])
         elif href.startswith("article:"):
             self.article_requested.emit(href.removeprefix("article:"))
@@ -677,6 +719,13 @@ class StoryPane(QWidget):
 
     def hide_evidence(self) -> None:
         self.evidence.hide()
+
+
+def unbroken(tag: str) -> str:
+    """A tag as rich text that never wraps inside itself: "lead-story" broke at its hyphen
+    in a narrow pane (Qt ignores white-space: nowrap on a span), so its hyphens and spaces
+    become their non-breaking kinds."""
+    return html.escape(tag).replace("-", "\u2011").replace(" ", "&nbsp;")
 
 
 def _text(text: str) -> str:
