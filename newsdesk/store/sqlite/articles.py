@@ -223,9 +223,10 @@ def _annotation_filters(core: Core, q: ArticleQuery, params: builtins.list[Any],
 # A tag's articles: those it is on (an article tag, or a story tag's anchor, kept even when
 # re-grouping left it in no story), and the current members of each story whose anchor
 # carries it as a story tag. Both halves walk tag_assignments_tag; the members come from
-# story_articles' primary key and its story index.
+# story_articles' primary key and its story index. Only ever inside IN (...), so UNION ALL:
+# deduplicating a wide tag's 100,000 ids first made its page 2.5 times slower.
 _TAGGED = ("SELECT article_id FROM tag_assignments WHERE tag = ? "
-           "UNION SELECT m.article_id FROM tag_assignments ta "
+           "UNION ALL SELECT m.article_id FROM tag_assignments ta "
            "JOIN story_articles sa ON sa.article_id = ta.article_id "
            "JOIN story_articles m ON m.story_id = sa.story_id "
            "WHERE ta.tag = ? AND ta.target = 'story'")
