@@ -201,17 +201,18 @@ def test_raw_line_separators_never_break_a_line():
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 name = text.filter(lambda s: bool(s.strip()))
+editors = st.one_of(st.just(""), name)  # "": from before editors were recorded; never blank
 dates = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1),
                      timezones=st.just(UTC))
 refs = st.builds(ArticleRef, url=st.one_of(st.none(), name), guid=name,
                  feed_url=st.one_of(st.none(), text), title=text, outlet=text,
                  published=st.one_of(st.none(), dates))
 annotations = st.one_of(
-    st.builds(Annotation, kind=st.just("tag"), article_id=st.just(""), editor=text, created=dates,
+    st.builds(Annotation, kind=st.just("tag"), article_id=st.just(""), editor=editors, created=dates,
               target=st.sampled_from(["article", "story"]), tag=name),
-    st.builds(Annotation, kind=st.just("code"), article_id=st.just(""), editor=text, created=dates,
+    st.builds(Annotation, kind=st.just("code"), article_id=st.just(""), editor=editors, created=dates,
               codebook=name, value=name),
-    st.builds(Annotation, kind=st.just("note"), article_id=st.just(""), editor=text, created=dates,
+    st.builds(Annotation, kind=st.just("note"), article_id=st.just(""), editor=editors, created=dates,
               id=st.one_of(st.uuids().map(str), name), text=text,
               quote=st.one_of(st.none(), st.builds(TextQuote, exact=name, prefix=text, suffix=text))),
 )
