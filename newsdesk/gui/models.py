@@ -186,17 +186,24 @@ class ArticleTableModel(QAbstractTableModel):
     def set_annotations(self, by_article: dict[str, list[Annotation]]) -> None:
         """Show the tags and codes a job read for some rows (others keep theirs): one
         dataChanged over the rows they span, not one a row (a page is 200 rows)."""
-        self._annotations.update(by_article)
-        for article_id, found in by_article.items():
+        changed = {i for i, found in by_article.items()
+                   if self._annotations.get(i, []) != found}
+        if not changed:  # the common case: a page with nothing on it, read again
+            return
+        was_tagged = bool(self._tagged)
+        for article_id in changed:
+            found = by_article[article_id]
+            self._annotations[article_id] = found
             if any(a.kind == "tag" for a in found):
                 self._tagged.add(article_id)
             else:
                 self._tagged.discard(article_id)
-        rows = [i for i, h in enumerate(self._rows) if h.id in by_article]
-        if rows:
+        rows = [i for i, h in enumerate(self._rows) if h.id in changed]
+        if rows:  # a repaint costs ~30 ms at a page of rows: only when something shows
             self.dataChanged.emit(self.index(rows[0], self.TITLE),
                                   self.index(rows[-1], self.TAGS))
-        self.annotations_shown.emit()
+        if was_tagged != bool(self._tagged) or rows:
+            self.annotations_shown.emit()
 
     def set_tag_colors(self, tags: list[Tag]) -> None:
         self._tag_colors = {t.name.lower(): t.color for t in tags if t.color}
