@@ -393,6 +393,12 @@ def list_codebooks(store: Store) -> list[Codebook]:
     return store.annotations.codebooks()
 
 
+def count_codes(store: Store, codebook: str) -> int:
+    """How many codes (every editor's) a codebook holds: what removing it would take.
+    NotFoundError for an unknown codebook."""
+    return len(store.annotations.coded(codebook))
+
+
 def add_codebook(store: Store, name: str, values: Sequence[str],
                  description: str = "") -> tuple[Codebook, Changes]:
     """Create a codebook with these values, in this order; adding the same one again

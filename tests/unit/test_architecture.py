@@ -233,7 +233,7 @@ def test_article_ids_are_made_in_one_place():
 
 
 FACET_CALL = re.compile(
-    r"\b(?:store|own|writer)\.(?:sources|articles|reading|topics|stories|caches)\.[a-z_]+\(")
+    r"\b(?:store|own|writer)\.(?:sources|articles|reading|topics|stories|annotations|caches)\.[a-z_]+\(")
 
 
 def test_the_window_calls_no_store_facet_itself():

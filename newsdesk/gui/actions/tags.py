@@ -19,6 +19,7 @@ from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.models import Codebook, Tag
 from newsdesk.services.annotations import (
     add_codebook,
+    count_codes,
     list_codebooks,
     list_tags,
     merge_tags,
@@ -54,12 +55,6 @@ class AddedCodebook:
 
 def added_codebook(result: tuple[Codebook, Changes]) -> AddedCodebook:
     return AddedCodebook(*result)
-
-
-def codes_made_with(store: Store, codebook: str) -> int:
-    """How many codes removing the codebook would take with it (for the confirmation).
-    Read through the store's annotations facet: no service counts them without removing."""
-    return len(store.annotations.coded(codebook))
 
 
 def read_lists(store: Store) -> tuple[list[Tag], list[Codebook]]:
@@ -245,5 +240,5 @@ class TagActions(QObject):
                                   f"code{'s' * (result.count != 1)}.", 6000),
                               on_failed=failed)
 
-        self.desk.jobs.query(lambda store: codes_made_with(store, name), on_done=confirm,
+        self.desk.jobs.query(lambda store: count_codes(store, name), on_done=confirm,
                              on_failed=failed)

@@ -290,3 +290,14 @@ def test_undo_skips_what_went_with_a_removed_source(desk_store, arts):
     assert desk.undo(desk_store, removed).added == ()
     assert desk.undo(desk_store, edit).changes == Changes()
     assert tagged.added
+
+
+def test_count_codes_says_what_removing_a_codebook_would_take(desk_store, arts):
+    from newsdesk.errors import NotFoundError
+
+    assert desk.count_codes(desk_store, "coverage") == 0
+    desk.code_articles(desk_store, [arts[0].id, arts[1].id], "Coverage", "critical", "ana")
+    desk.code_articles(desk_store, [arts[0].id], "Coverage", "neutral", "bob")
+    assert desk.count_codes(desk_store, "Coverage") == 3
+    with pytest.raises(NotFoundError):
+        desk.count_codes(desk_store, "No such codebook")
