@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from newsdesk.analysis.anchoring import locate
 from newsdesk.models import Article, Source, TextQuote
 from newsdesk.offline.assets import image_urls
 
@@ -50,47 +51,13 @@ def _placeholder(width: int = 200, height: int = 110) -> QImage:
     return image
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
-    """`text` lower-cased with every run of white space one space, and for each of its
-    characters the position in `text` it came from (to find a quote in the shown document,
-    whose white space the HTML layout changed)."""
-    out: list[str] = []
-    where: list[int] = []
-    space = False
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\u2029\u2028\ufffc":
-            if not space and out:
-                out.append(" ")
-                where.append(i)
-            space = True
-            continue
-        space = False
-        out.append(ch.lower())
-        where.append(i)
-    return "".join(out), where
-
-
 def find_quote(text: str, quote: TextQuote, start: int = 0) -> tuple[int, int] | None:
-    """Where a highlight's passage is in the shown text, as (start, end) positions; of
-    several matches the one whose context matches best. None when it is not there."""
-    folded, where = _folded(text)
-    exact = _folded(quote.exact)[0].strip()
-    if not exact:
-        return None
-    prefix = _folded(quote.prefix)[0].strip()[-16:]
-    suffix = _folded(quote.suffix)[0].strip()[:16]
-    best: tuple[int, int] | None = None
-    best_score = -1
-    for m in re.finditer(re.escape(exact), folded):
-        if where[m.start()] < start:
-            continue
-        before = folded[max(0, m.start() - 40):m.start()].strip()
-        after = folded[m.end():m.end() + 40].strip()
-        score = int(bool(prefix) and before.endswith(prefix)) + int(
-            bool(suffix) and after.startswith(suffix))
-        if score > best_score:
-            best, best_score = (where[m.start()], where[m.end() - 1] + 1), score
-    return best
+    """Where a highlight's passage is in the shown document's text, as (start, end), looking
+    from `start` (the article's body, past its header): the same search the annotations
+    pane's found/moved/lost comes from (analysis.anchoring.locate). None when it is not
+    there. Images are Qt's object replacement character in the text: a space to it."""
+    span = locate(text[start:].replace("\ufffc", " "), quote)
+    return None if span is None else (start + span.start, start + span.end)
 
 
 class ReaderView(QTextBrowser):
