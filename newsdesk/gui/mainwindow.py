@@ -36,6 +36,7 @@ from newsdesk.gui.actions.view import ViewActions
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.dialogs import ShortcutsDialog
 from newsdesk.gui.jobs import JobRunner
+from newsdesk.gui.menus import add_items
 from newsdesk.gui.panes.annotations import AnnotationsPane
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
@@ -308,13 +309,7 @@ class MainWindow(QMainWindow):
             menu = bar.addMenu(title)
             if title == "&Desk":
                 self.desk_menu = menu  # Remove tag ▸ joins it with the desk's actions
-            for action in actions:
-                if action is None:
-                    menu.addSeparator()
-                elif isinstance(action, QMenu):
-                    menu.addMenu(action)
-                else:
-                    menu.addAction(action)
+            add_items(menu, actions)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QMenu
 from newsdesk.gui.actions.undo import UndoStack
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.desk_dialogs import NoteDialog, TagPicker
+from newsdesk.gui.menus import add_items
 from newsdesk.gui.panes.annotations import AnnotationsPane
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.reader import ReaderPane
@@ -176,13 +177,7 @@ class AnnotationActions(QObject):
 
     def build_article_menu(self) -> QMenu:
         menu = QMenu(self.articles)
-        for item in self.menu_actions:
-            if item is None:
-                menu.addSeparator()
-            elif isinstance(item, QMenu):
-                menu.addMenu(item)
-            else:
-                menu.addAction(item)
+        add_items(menu, self.menu_actions)
         if self.selection_tags():
             self.fill_untag_menu()
             actions = menu.actions()
