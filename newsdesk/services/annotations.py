@@ -93,14 +93,20 @@ def _plural(count: int, word: str) -> str:
 def clean_tag(name: str) -> str:
     """A tag name as stored (spaces around it dropped); AnnotationError for one that is
     empty, too long or holds control characters."""
+    return _clean_name(name, "tag", "A tag cannot be empty: give it a name, e.g. ireland-case.")
+
+
+def _clean_name(name: str, what: str, empty: str) -> str:
+    """A tag's or a codebook's name as stored (white space collapsed); AnnotationError
+    (`empty`, or a sentence about the `what`) for one empty, too long or with controls."""
     cleaned = " ".join(name.split()) if isinstance(name, str) else ""
     if not cleaned:
-        raise AnnotationError("A tag cannot be empty: give it a name, e.g. ireland-case.")
+        raise AnnotationError(empty)
     if len(cleaned) > MAX_TAG_LENGTH:
-        raise AnnotationError(f"The tag {_shown(cleaned, 40)!r} is longer than "
+        raise AnnotationError(f"The {what} {_shown(cleaned, 40)!r} is longer than "
                               f"{MAX_TAG_LENGTH} characters.")
     if _controls(name):
-        raise AnnotationError(f"The tag {_shown(cleaned, 40)!r} holds control characters.")
+        raise AnnotationError(f"The {what} {_shown(cleaned, 40)!r} holds control characters.")
     return cleaned
 
 
@@ -129,15 +135,7 @@ def clean_codebook(name: str, values: Sequence[str]) -> tuple[str, list[str]]:
     """A codebook's name and values as stored (spaces collapsed); AnnotationError for an
     empty or too long name, an empty, repeated, too long or control-character value, no
     values or too many."""
-    cleaned_name = " ".join(name.split()) if isinstance(name, str) else ""
-    if not cleaned_name:
-        raise AnnotationError("A codebook needs a name.")
-    if len(cleaned_name) > MAX_TAG_LENGTH:
-        raise AnnotationError(f"The codebook name {_shown(cleaned_name, 40)!r} is longer than "
-                              f"{MAX_TAG_LENGTH} characters.")
-    if _controls(name):
-        raise AnnotationError(f"The codebook name {_shown(cleaned_name, 40)!r} holds control "
-                              "characters.")
+    cleaned_name = _clean_name(name, "codebook name", "A codebook needs a name.")
     cleaned: list[str] = []
     for value in values:
         one = " ".join(value.split()) if isinstance(value, str) else ""
