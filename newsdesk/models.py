@@ -104,6 +104,10 @@ class Source:
     last_error_kind: str | None = None
     last_error_message: str | None = None
     added_at: datetime | None = None
+    # When the article page is fetched for its full text: "off", "on-demand" (a button and
+    # a key in the reader, `newsdesk offline`) or "always" (after each refresh, for the
+    # articles whose feed gave a summary only).
+    full_text: str = "on-demand"
 
     @property
     def display_name(self) -> str:
@@ -345,3 +349,49 @@ class Coverage:
     articles: tuple[CoveredArticle, ...]
     codebooks: tuple[Codebook, ...] = ()
     tags: tuple[Tag, ...] = ()
+
+
+# ------------------------------------------------------------------ the archive
+
+
+@dataclass(frozen=True, slots=True)
+class FullText:
+    """What fetching an article's page gave, kept beside the feed's version.
+
+    `status` is "extracted" (html and text hold the article's full text, sanitized),
+    "kept_summary" (a paywall, or a page with less text than the feed: the feed's version
+    stays what is shown), "not_article" (a video page, a list of links, a home page) or
+    "failed" (the page could not be fetched or read). `reason` says why in a sentence for
+    every status but "extracted".
+    """
+
+    article_id: str
+    status: str
+    fetched_at: datetime
+    html: str = ""
+    text: str = ""
+    reason: str = ""
+    url: str | None = None  # the page read (after redirects)
+    extractor: str = ""  # e.g. "trafilatura 2.3.1"
+    word_count: int = 0
+
+    @property
+    def extracted(self) -> bool:
+        return self.status == "extracted" and bool(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleVersion:
+    """An earlier version of an article: what its feed (`origin` "feed") or its page
+    ("page", an earlier full text) said before it changed. `seen` is when this version was
+    first stored, `replaced` when a newer one took its place. Numbered from 1, oldest
+    first; the current version is the article itself (and its full text)."""
+
+    article_id: str
+    number: int
+    origin: str
+    title: str
+    html: str
+    text: str
+    seen: datetime
+    replaced: datetime

@@ -2,9 +2,9 @@
 
 A store is split into facets, each its own manager (Anki's `col.decks`, `col.tags`):
 `store.sources`, `store.articles`, `store.reading`, `store.topics`, `store.stories`,
-`store.annotations` and `store.caches`. Records go in and come out frozen; no method
-hands out a backend's rows, row ids or file paths. Backends (today `newsdesk.store.sqlite`) implement these
-Protocols; open one with `newsdesk.store.open_store(url)`.
+`store.annotations`, `store.caches` and `store.archive`. Records go in and come out
+frozen; no method hands out a backend's rows, row ids or file paths. Backends (today
+`newsdesk.store.sqlite`) implement these Protocols; open one with `newsdesk.store.open_store(url)`.
 
 Every method documents what it returns, what it raises and whether calling it twice
 does the same as calling it once (idempotent). Errors are sentences: `StoreError` for the
@@ -27,7 +27,9 @@ from newsdesk.models import (
     Article,
     ArticleQuery,
     ArticleRef,
+    ArticleVersion,
     Codebook,
+    FullText,
     Headline,
     Source,
     StoryMember,
@@ -39,6 +41,9 @@ from newsdesk.models import (
 )
 
 # ------------------------------------------------------------------ records
+
+MAX_VERSIONS = 50  # earlier versions kept an article: a feed that changes every fetch
+FULL_TEXT_MODES = ("off", "on-demand", "always")  # Source.full_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +146,42 @@ class SourceChanges(TypedDict, total=False):
     error_count: int
     last_error_kind: str | None
     last_error_message: str | None
+    full_text: str  # "off", "on-demand" or "always" (ValueError otherwise)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUsage:
+    """What one source's articles take in the database, in bytes of stored text and data
+    (not counting SQLite's own overhead and indexes, which StorageUsage.file_bytes does)."""
+
+    source_id: int
+    title: str
+    articles: int
+    article_bytes: int  # titles, HTML and plain text of the feed's versions
+    full_texts: int
+    full_text_bytes: int
+    versions: int
+    version_bytes: int
+    assets: int  # cached images of its articles (an image two sources share counts twice)
+    asset_bytes: int
+
+    @property
+    def total_bytes(self) -> int:
+        return self.article_bytes + self.full_text_bytes + self.version_bytes + self.asset_bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StorageUsage:
+    """The database's size on disk and what fills it, by source."""
+
+    file_bytes: int  # the database file(s) on disk (with the write-ahead log); 0 in memory
+    free_bytes: int  # pages a vacuum would give back
+    articles: int
+    full_texts: int
+    versions: int
+    assets: int  # distinct cached files (content-addressed: one copy however many use it)
+    asset_bytes: int
+    sources: tuple[SourceUsage, ...] = ()
 
 
 # ------------------------------------------------------------------ facets
@@ -547,8 +588,21 @@ class CachesFacet(Protocol):
         """(content type, bytes) of a cached asset, or None. Reads only."""
         ...
 
-    def save_asset(self, url: str, content_type: str, data: bytes) -> None:
-        """Cache (or replace) an asset, fetched now. Idempotent."""
+    def cached_assets(self, urls: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """`cached_asset` for many URLs in a few reads (those not cached left out). Reads
+        only."""
+        ...
+
+    def save_asset(self, url: str, content_type: str, data: bytes, *,
+                   article_id: str | None = None) -> None:
+        """Cache (or replace) an asset, fetched now, kept by its content's SHA-256 (the
+        same bytes under several URLs are stored once), and remember that `article_id`
+        (when given and stored) uses it, so its size counts for that article's source and
+        pruning the article lets it go. Idempotent."""
+        ...
+
+    def article_assets(self, article_id: str) -> builtins.list[str]:
+        """The URLs of the cached assets an article uses, in the order saved. Reads only."""
         ...
 
     def asset_usage(self) -> tuple[int, int]:
@@ -558,8 +612,9 @@ class CachesFacet(Protocol):
     def evict_assets(self, *, older_than: datetime | None = None, max_count: int | None = None,
                      max_bytes: int | None = None) -> int:
         """Delete assets fetched before `older_than`, then the oldest until at most
-        `max_count` assets of at most `max_bytes` remain; return how many went.
-        Idempotent."""
+        `max_count` assets of at most `max_bytes` remain; return how many went. Assets of
+        kept articles (starred, tagged, coded, noted) are never taken by age and go last
+        by the caps. Assets no stored article uses any more go first. Idempotent."""
         ...
 
     def cached_comparison(self, story_id: int) -> tuple[str, str] | None:
@@ -586,6 +641,97 @@ class CachesFacet(Protocol):
 
     def remote_images_allowed(self, article: Article) -> tuple[bool, bool]:
         """(allowed for this article, allowed for its source). Reads only."""
+        ...
+
+
+class ArchiveFacet(Protocol):
+    """What makes the store an archive: full texts fetched from article pages, earlier
+    versions of changed articles, and retention (what may go, and its size).
+
+    A full text is kept beside the feed's version (`Article` is always the feed's):
+    search finds an article by its full text too, and a story's cached comparison is
+    dropped when a member's full text changes. Versions are written by
+    `ArticlesFacet.upsert`: an update that changes an article's title or text (the feed's
+    plain text, so markup-only changes are not versions) keeps the previous title, HTML
+    and text first, at most MAX_VERSIONS (50) an article (the first and the newest are kept).
+    Removing an article removes its full text, versions and asset links.
+    """
+
+    def fulltext(self, article_id: str) -> FullText | None:
+        """The article's full-text record, or None when its page was never fetched.
+        Reads only."""
+        ...
+
+    def fulltexts(self, article_ids: Sequence[str]) -> dict[str, FullText]:
+        """`fulltext` of many articles in a few reads (those without left out). Reads only."""
+        ...
+
+    def save_fulltext(self, fulltext: FullText) -> bool:
+        """Store what fetching the page gave, in one transaction; return whether the
+        stored record changed. An extracted text replaces any record (an earlier,
+        different extracted text becomes a "page" version first); any other status never
+        replaces an extracted text (a failed re-fetch loses nothing: False), but replaces
+        another non-extracted record. Re-indexes the article for search and drops the
+        cached comparison of its story. Raises NotFoundError for an unknown article.
+        Idempotent."""
+        ...
+
+    def remove_fulltexts(self, article_ids: Sequence[str]) -> int:
+        """Drop the full-text records of these articles (search forgets their full text);
+        return how many went. Idempotent."""
+        ...
+
+    def without_fulltext(self, query: ArticleQuery, *, retry: bool = False,
+                         limit: int | None = None) -> builtins.list[str]:
+        """Ids of a view's articles (newest first) whose page was never fetched, and with
+        `retry` also those whose fetch "failed" (never "kept_summary" or "not_article":
+        those answers stand). Raises as `ArticlesFacet.list`. Reads only."""
+        ...
+
+    def versions(self, article_id: str) -> builtins.list[ArticleVersion]:
+        """The article's earlier versions, oldest first (none for an unknown id). Reads
+        only."""
+        ...
+
+    def version_counts(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """How many earlier versions each article has (those with none left out). Reads
+        only."""
+        ...
+
+    def usage(self) -> StorageUsage:
+        """The database's size and what fills it, by source (sources by title). Reads
+        only; may take a second on a large database (it reads every row's lengths)."""
+        ...
+
+    def prunable(self, *, read_before: datetime, limit: int | None = None) -> builtins.list[str]:
+        """Ids of the articles retention may remove, oldest first: read, first stored
+        before `read_before`, and not kept: not starred, not tagged, coded or noted (on
+        the article or its story), not in a story that more than one outlet covers.
+        Reads only."""
+        ...
+
+    def fulltexts_before(self, fetched_before: datetime, *,
+                         limit: int | None = None) -> builtins.list[str]:
+        """Ids of articles whose full text was fetched before `fetched_before` and that
+        are not kept (the same rule as `prunable`, read or not), oldest first. Reads
+        only."""
+        ...
+
+    def remove_articles(self, article_ids: Sequence[str]) -> int:
+        """Delete these articles with everything that hangs on them (their state, full
+        text, versions, asset links, annotations; stories lose them and are updated or
+        dropped when empty), in one transaction; return how many went. Idempotent."""
+        ...
+
+    def article_bytes(self, article_ids: Sequence[str]) -> int:
+        """What these articles take (their text, full text, versions and the assets only
+        they use), as `usage` counts it. Reads only."""
+        ...
+
+    def vacuum(self) -> int:
+        """Give the free pages back to the file system (SQLite VACUUM; needs free disk
+        about the database's size: StoreError otherwise, nothing lost); return how many
+        bytes the file shrank. Idempotent."""
         ...
 
 
@@ -632,6 +778,11 @@ class Store(Protocol):
     @property
     def caches(self) -> CachesFacet:
         """Assets, comparisons and remote-image permissions."""
+        ...
+
+    @property
+    def archive(self) -> ArchiveFacet:
+        """Full texts, earlier versions, retention and sizes."""
         ...
 
 
