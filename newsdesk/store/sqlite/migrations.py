@@ -468,6 +468,8 @@ def m0010_annotations(db: Database) -> None:
     db.execute("UPDATE statuses SET note = NULL WHERE note IS NOT NULL")
 
 
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"  # the index's tokenizer since 0001
+
 # The searchable text of an article: the feed's text, then its extracted full text. One
 # expression for the view, the triggers and the archive facet, so what is deleted from the
 # index is always exactly what was inserted (an external-content FTS5 index needs that).
@@ -518,9 +520,9 @@ def m0011_archive(db: Database) -> None:
                    a.text || COALESCE(char(10) || f.text, '') AS text
             FROM articles a
             LEFT JOIN article_fulltext f ON f.num = a.num AND f.status = 'extracted'""",
-        """CREATE VIRTUAL TABLE articles_fts USING fts5(
+        f"""CREATE VIRTUAL TABLE articles_fts USING fts5(
             title, text, content='article_search', content_rowid='num',
-            tokenize='porter unicode61 remove_diacritics 2'
+            tokenize='{FTS_TOKENIZE}'
         )""",
         f"""CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
             INSERT INTO articles_fts(articles_fts, rowid, title, text)
