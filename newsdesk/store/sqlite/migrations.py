@@ -490,8 +490,8 @@ def m0011_archive(db: Database) -> None:
 
     Search finds an article by its full text too, through ONE index: articles_fts is
     recreated over the view article_search (the feed's text, then the extracted full text)
-    and rebuilt (measured: 10 s at 100,000 articles of 150 words, a 400 MB database; the
-    rebuild is all of it). article_fulltext has no foreign
+    and rebuilt (bench/archive_store.py: 10 to 12 s at 100,000 articles of 150 words, a
+    400 MB database; the rebuild is all of it). article_fulltext has no foreign
     key: the articles delete trigger unindexes the article with its full text, then deletes
     it, so the order of a cascade never matters. Assets move to blobs kept by their SHA-256
     (one copy however many URLs give the same bytes), URLs pointing at them, and the
