@@ -60,7 +60,8 @@ Results (2026-12-02, 28 pages, CPU-seconds of this machine; see
     boilerpy3 1.0.7                 mozilla       0.961   0.904   0.932   0.937    0
     boilerpy3 1.0.7                 newspaper4k   0.837   0.849   0.843   0.866    0
     boilerpy3 1.0.7                 all           0.926   0.888   0.907   0.917    0       37.9
-    P/R/F1: 4-token shingles (Scrapinghub's article-extraction-benchmark); tok F1: single tokens; empty: pages with no text; pages/s: per CPU-second of one core, all pages
+    P/R/F1: 4-token shingles (Scrapinghub's article-extraction-benchmark);
+    tok F1: single tokens; empty: pages with no text; pages/s: per CPU-second of one core, all pages
     note: newsdesk: skipped, fulltext.extract was not implemented yet
 
     Recommendation: trafilatura (behind fulltext.extract). readability-lxml scores highest
