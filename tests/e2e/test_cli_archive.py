@@ -144,7 +144,7 @@ def test_cache_shows_the_sizes(run, followed):
     assert (source["id"], source["title"], source["articles"]) == (1, "Valley Courier", 4)
     assert source["full_text_bytes"] > 1000 and source["total_bytes"] >= source["article_bytes"]
     plain = run("cache").stdout.splitlines()
-    assert plain[0].startswith("Database: ") and " KB" in plain[0] or " MB" in plain[0]
+    assert plain[0].startswith("Database: ") and (" KB (" in plain[0] or " MB (" in plain[0])
     assert plain[1] == "Articles: 4; full texts: 4; earlier versions: 0; images: 0 (0 B)."
     assert plain[2].split() == ["Source", "Articles", "Full", "texts", "Versions", "Images",
                                 "Size"]
