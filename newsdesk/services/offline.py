@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsdesk.config import FetchSettings, read_settings, write_setting
-from newsdesk.errors import NotFoundError
+from newsdesk.errors import NewsdeskError, NotFoundError
 from newsdesk.models import Article, ArticleQuery, ArticleVersion, FullText
 from newsdesk.offline.versions import DiffPart
 from newsdesk.services.changes import Changes
@@ -230,7 +231,21 @@ class _Run:
             self.tell(item)
 
         fetch_full_texts(articles, settings=settings, on_result=on_result,
-                         should_stop=should_stop)
+                         should_stop=should_stop, private_hosts=self.feed_hosts(articles))
+
+    def feed_hosts(self, articles: Sequence[Article]) -> frozenset[str]:
+        """The hosts of the feeds these articles came from: the user chose them, so their
+        pages may be on a private network (an intranet feed's own site); no other
+        private address is fetched."""
+        hosts: set[str] = set()
+        for source_id in {a.source_id for a in articles}:
+            try:
+                host = urlsplit(self.store.sources.get(source_id).url).hostname
+            except (NewsdeskError, ValueError):
+                continue
+            if host:
+                hosts.add(host.lower())
+        return frozenset(hosts)
 
     def changes(self) -> Changes:
         if not self.changed:
@@ -441,7 +456,7 @@ def _current_versions(article: Article, earlier: Sequence[ArticleVersion],
     numbered = [replace(v, number=n) for n, v in enumerate(earlier, 1)]
     feed_seen = max((v.replaced for v in earlier if v.origin == "feed"),
                     default=article.first_seen)
-    checked = max(article.first_seen, *(v.replaced for v in earlier))
+    checked = max((v.replaced for v in earlier), default=article.first_seen)
     numbered.append(ArticleVersion(article.id, len(numbered) + 1, "feed", article.title,
                                    article.html, article.text, feed_seen, checked))
     pages = [v for v in earlier if v.origin == "page"]

@@ -121,7 +121,8 @@ def test_an_always_source_gets_full_texts_after_each_fetch(run, followed):
     out = run("sources", "set", "1", "--full-text", "always").stdout
     assert out == "The full text of Valley Courier (id 1) is now always.\n"
     assert "was always already" in run("sources", "set", "1", "--full-text", "always").stdout
-    followed.items.append(Item("A second flood story", "/news/flood-wall", guid="second"))
+    followed.server.routes["/news/flood-wall-2"] = followed.server.routes["/news/flood-wall"]
+    followed.items.append(Item("A second flood story", "/news/flood-wall-2"))
     lines = run("fetch", "--all").stdout.splitlines()
     assert lines[0].startswith("Fetched 1 sources in ") and "1 new" in lines[0]
     assert lines[1] == "Full text of 1 article: 1 extracted, 0 failed."
