@@ -173,3 +173,22 @@ def test_an_opened_article_brings_its_full_text_versions_and_all_its_cached_imag
 
     refresh(store, store.sources.list())
     assert open_article(store, article_id).versions == 1
+
+
+def test_saving_images_takes_the_full_texts_too(store, feed_server, monkeypatch):
+    from datetime import UTC, datetime
+
+    import newsdesk.offline.assets as assets
+    from newsdesk.models import FullText
+
+    monkeypatch.setattr(assets, "ALLOW_PRIVATE_ADDRESSES", True)  # the loopback server
+    feed_server.routes["/page.png"] = Route(body=PNG, content_type="image/png")
+    feed_server.routes["/feed"] = Route(body=fixture_bytes("rss20.xml"))
+    article_id = subscribe(store, feed_server.url("/feed")).report.new_ids[1]
+    image = feed_server.url("/page.png")
+    store.archive.save_fulltext(FullText(article_id, "extracted", datetime.now(UTC),
+                                         html=f'<p>Text <img src="{image}"></p>', text="Text"))
+    saved = save_images(store, store.articles.get(article_id))
+    assert (saved.stored, saved.failed) == (1, 0)
+    assert store.caches.article_assets(article_id) == [image]
+    assert open_article(store, article_id).cached_images == {image: PNG}
