@@ -685,11 +685,18 @@ def prune(store: Store, *, older_than: timedelta | None = None, max_bytes: int |
         assets = _evict(store, retention, now, dry_run=True)
         return PruneReport(len(chosen), len(texts), assets, freed, usage.file_bytes,
                            usage.file_bytes, True, older_than=older_than)
+    theirs = _their_image_bytes(store, chosen)
+    assets_before = store.caches.asset_usage()[1]
     removed = store.archive.remove_articles(chosen) if chosen else 0
     dropped = store.archive.remove_fulltexts(texts) if texts else 0
-    assets_before = store.caches.asset_usage()[1]
-    assets = _evict(store, retention, now, dry_run=False)
-    freed += max(assets_before - store.caches.asset_usage()[1], 0)
+    assets = 0
+    if removed and theirs:
+        # Their images no article uses any more are the first the caps take: trim the
+        # cache by what they held, so they go now rather than when they age out.
+        assets += store.caches.evict_assets(max_bytes=max(assets_before - theirs, 0))
+    assets += _evict(store, retention, now, dry_run=False)
+    # the removed articles' own images are in article_bytes already
+    freed += max(assets_before - store.caches.asset_usage()[1] - theirs, 0)
     vacuumed, after = False, usage.file_bytes
     if vacuum and (removed or dropped or assets):
         after = max(usage.file_bytes - store.archive.vacuum(), 0)
@@ -701,6 +708,20 @@ def prune(store: Store, *, older_than: timedelta | None = None, max_bytes: int |
         changes |= Changes.of(new_articles=texts)
     return PruneReport(removed, dropped, assets, freed, usage.file_bytes, after, False,
                        vacuumed, changes, older_than)
+
+
+def _their_image_bytes(store: Store, article_ids: Sequence[str]) -> int:
+    """The bytes of the cached images these articles use (an image another article uses
+    too counts here, and is only taken when the cache has nothing older to give)."""
+    urls: set[str] = set()
+    for article_id in article_ids:
+        urls.update(store.caches.article_assets(article_id))
+    ordered = sorted(urls)
+    total = 0
+    for start in range(0, len(ordered), _CHUNK):
+        total += sum(len(data) for _, data in
+                     store.caches.cached_assets(ordered[start:start + _CHUNK]).values())
+    return total
 
 
 def _headline_sources(store: Store, article_ids: Sequence[str]) -> set[int]:

@@ -359,3 +359,16 @@ def test_prune_report_summary_with_a_vacuum():
     assert offline.PruneReport(1, 0, 0, 10, 0, 0, True, older_than=timedelta(hours=12)
                                ).summary().startswith("Would remove 1 read article older "
                                                       "than 12 hours, ")
+
+
+def test_pruned_articles_take_their_images_with_them(store, courier):
+    ids = _ids(store)
+    store.reading.set_read([ids[GONE]])
+    store.caches.save_asset("https://img.example/gone.png", "image/png", PNG * 100,
+                            article_id=ids[GONE])
+    store.caches.save_asset("https://img.example/kept.png", "image/png", PNG,
+                            article_id=ids[FLOOD])
+    done = prune(store, older_than=timedelta(0), retention=Retention())
+    assert (done.articles, done.assets) == (1, 1)
+    assert store.caches.cached_asset("https://img.example/gone.png") is None
+    assert store.caches.cached_asset("https://img.example/kept.png") == ("image/png", PNG)
