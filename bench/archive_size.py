@@ -35,12 +35,13 @@ from newsdesk.store import Store, open_store
 
 SOURCES = 100
 BATCH = 2000
-WORDS = ("court ruling judge appeal government data privacy warrant email server company "
+_VOCAB = ("court ruling judge appeal government data privacy warrant email server company "
          "law minister vote bill senate election market price energy climate war peace city "
          "police report study health vaccine school teacher budget tax trade deal talks "
          "agency official statement response critics support plan week month year today "
          "the a of to and in on for with that this from by at as is was were said will "
-         "would could after before over under about against between into through").split()
+         "would could after before over under about against between into through")
+WORDS = _VOCAB.split()
 
 
 def _words(rng: random.Random, count: int) -> str:
