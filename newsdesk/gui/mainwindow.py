@@ -440,6 +440,7 @@ class MainWindow(QMainWindow):
             self.nav_model.set_icons(self.icons)
             self.nav.expand_groups()
         self.articles_model.accent = QColor(self.colors["unread"])
+        self.reader.colors = self.colors
         self.reader.set_css(theme.reader_css(self.colors, settings.font_size))
         self.story_pane.set_colors(self.colors)
         self.annotations_pane.set_colors(self.colors)

@@ -213,3 +213,17 @@ def full_texts_of(store: Store, article_ids: Sequence[str]) -> Mapping[str, Full
 def version_counts(store: Store, article_ids: Sequence[str]) -> Mapping[str, int]:
     """How many earlier versions each of these articles has (none: left out)."""
     raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class Compacted:
+    """What a vacuum gave back to the disk (the window's Storage ▸ Compact)."""
+
+    freed_bytes: int
+    changes: Changes = field(default_factory=Changes)
+
+
+def compact(store: Store) -> Compacted:
+    """Give the database's free pages back to the file system (a StoreError sentence when
+    the disk lacks the room; nothing is lost)."""
+    return Compacted(store.archive.vacuum())
