@@ -134,14 +134,14 @@ class StorageDialog(QDialog):
         self.compact_button.setToolTip("Give the database's free pages back to the disk "
                                        "(needs free space about the database's size)")
         self.compact_button.clicked.connect(self.compact_now)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setObjectName("muted")
-        self.result.setTextFormat(Qt.TextFormat.PlainText)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setObjectName("muted")
+        self.outcome.setTextFormat(Qt.TextFormat.PlainText)
         actions = QHBoxLayout()
         actions.addWidget(self.prune_button)
         actions.addWidget(self.compact_button)
-        actions.addWidget(self.result, 1)
+        actions.addWidget(self.outcome, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -212,23 +212,23 @@ class StorageDialog(QDialog):
         """Count first (a dry run, a read), ask, then prune as the one writer."""
         retention, older_than = self.retention(), self._older_than()
         self.prune_button.setEnabled(False)
-        self.result.setText("Counting what would go…")
+        self.outcome.setText("Counting what would go…")
 
         def counted(dry: PruneReport) -> None:
             self.prune_button.setEnabled(True)
             if not (dry.articles or dry.full_texts or dry.assets):
-                self.result.setText("Nothing to prune: everything stored is within the "
+                self.outcome.setText("Nothing to prune: everything stored is within the "
                                     "retention settings.")
                 return
             if not show_message(self, "Prune now", dry.summary() + "\n\nRemove it now? "
                                 "This cannot be undone.", kind="question"):
-                self.result.setText("")
+                self.outcome.setText("")
                 return
             self._prune(retention, older_than)
 
         def failed(error: BaseException) -> None:
             self.prune_button.setEnabled(True)
-            self.result.setText("")
+            self.outcome.setText("")
             self.desk.show_error("Could not count what to prune", error)
 
         self.desk.jobs.query(lambda store: prune(store, older_than=older_than, dry_run=True,
@@ -238,7 +238,7 @@ class StorageDialog(QDialog):
     def _prune(self, retention: Retention, older_than: timedelta) -> None:
         self.prune_button.setEnabled(False)
         self.compact_button.setEnabled(False)
-        self.result.setText("Pruning…")
+        self.outcome.setText("Pruning…")
 
         def done(report: PruneReport) -> None:
             self.last_prune = report
@@ -257,7 +257,7 @@ class StorageDialog(QDialog):
     def compact_now(self) -> None:
         self.prune_button.setEnabled(False)
         self.compact_button.setEnabled(False)
-        self.result.setText("Compacting the database…")
+        self.outcome.setText("Compacting the database…")
 
         def done(shrunk: Compacted) -> None:
             saved = shrunk.freed_bytes
@@ -274,4 +274,4 @@ class StorageDialog(QDialog):
     def _idle(self, text: str) -> None:
         self.prune_button.setEnabled(True)
         self.compact_button.setEnabled(True)
-        self.result.setText(text)
+        self.outcome.setText(text)

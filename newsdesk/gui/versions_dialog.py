@@ -92,7 +92,9 @@ class VersionsDialog(QDialog):
         self.list.currentItemChanged.connect(lambda item, _old: self._select(item))
         if count:
             # the latest change first: the version before the current one
-            self.list.setCurrentItem(self.list.topLevelItem(max(count - 2, 0)))
+            first = self.list.topLevelItem(max(count - 2, 0))
+            if first is not None:
+                self.list.setCurrentItem(first)
 
     def _select(self, item: QTreeWidgetItem | None) -> None:
         if item is None:

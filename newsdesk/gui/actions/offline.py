@@ -9,6 +9,7 @@ inside jobs, through services.offline.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -20,11 +21,15 @@ from newsdesk.gui.actions.refresh import RefreshActions
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.models import QUERY_ROLE
 from newsdesk.gui.panes.navigation import NavigationPane
+from newsdesk.gui.storage_dialog import StorageDialog
+from newsdesk.gui.versions_dialog import VersionsDialog
 from newsdesk.models import ArticleQuery
 from newsdesk.services.changes import Changes
 from newsdesk.services.offline import (
+    ArticleHistory,
     OfflineItem,
     OfflineReport,
+    article_history,
     fetch_full_text,
     make_offline,
     set_full_text_mode,
@@ -116,15 +121,18 @@ class OfflineActions(QObject):
 
     def __init__(self, desk: Desk, nav: NavigationPane, reading: ReadingActions,
                  refresher: RefreshActions, progress: OfflineProgress,
-                 banner: OfflineBanner) -> None:
+                 banner: OfflineBanner, colors: Callable[[], dict[str, str]]) -> None:
         super().__init__(nav)
         self.desk, self.nav, self.reading, self.refresher = desk, nav, reading, refresher
-        self.progress, self.banner = progress, banner
+        self.progress, self.banner, self._colors = progress, banner, colors
+        self.last_versions: VersionsDialog | None = None
+        self.last_storage: StorageDialog | None = None
         self._stop: threading.Event | None = None  # set while a make-offline job runs
         self.last_report: OfflineReport | None = None
         self._modes: dict[int, str] = {}  # modes set in this session (the tree may lag)
         progress.cancel.clicked.connect(self.cancel)
         reading.reader.fetch_requested.connect(self.fetch_current)
+        reading.reader.changes_requested.connect(self.show_changes)
         # Full text ▸ in a source's context menu
         self.full_text_menu = QMenu("Full text")
         self.full_text_menu.setToolTipsVisible(True)
@@ -183,6 +191,31 @@ class OfflineActions(QObject):
 
         self.desk.jobs.op(lambda store: fetch_and_open(store, article_id), on_done=done,
                           on_failed=failed, detached=True)
+
+    # -- versions, storage
+
+    def show_changes(self) -> None:
+        """The open article's versions, with a word diff of each change (not modal)."""
+        article = self.reading.reader.view.article
+        if article is None:
+            return
+        article_id = article.id
+
+        def show(history: ArticleHistory) -> None:
+            dialog = VersionsDialog(history, self._colors(), self.desk.parent)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.last_versions = dialog
+            dialog.show()
+
+        self.desk.jobs.query(lambda store: article_history(store, article_id), on_done=show,
+                             error_title="Could not read the article's versions")
+
+    def show_storage(self) -> None:
+        """Storage…: sizes by source, retention, Prune now, Compact (not modal)."""
+        dialog = StorageDialog(self.desk, self.desk.parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_storage = dialog
+        dialog.show()
 
     # -- Make available offline
 
