@@ -13,7 +13,7 @@ import click
 
 from newsdesk import __version__
 from newsdesk.cli_types import Since, WholeNumber
-from newsdesk.config import default_db_path
+from newsdesk.config import FetchSettings, default_db_path
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article, RefreshReport, SourceReport
 from newsdesk.store import Store, open_store
@@ -39,10 +39,12 @@ class _Commands(click.Group):
 
 # Commands that only read: a mistyped --db for them says there is no database there instead
 # of leaving a new empty one behind. Every other command (fetch, sources add/import/defaults,
-# sample, gui, ...) creates the database when it is missing.
+# sample, gui, ...) creates the database when it is missing. The archive's commands work
+# on what is stored (a missing database has nothing to make offline, prune or set).
 _READING_COMMANDS = frozenset({"articles", "search", "stories", "compare", "sources list",
                                "sources export", "topics list", "tags list", "codebooks list",
-                               "agreement", "export"})
+                               "agreement", "export", "cache", "versions", "offline", "prune",
+                               "sources set"})
 
 
 def _command_name(ctx: click.Context | None) -> str:
@@ -241,7 +243,6 @@ def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool,
     """Refresh the sources that are due, then print what came in."""
     from dataclasses import replace
 
-    from newsdesk.config import FetchSettings
     from newsdesk.services.refresh import choose_sources, refresh
 
     settings = FetchSettings()
@@ -261,6 +262,20 @@ def fetch(ctx: click.Context, source_ids: tuple[int, ...], fetch_all: bool,
     if tty and report.sources:
         click.echo("\r\x1b[K", nl=False, err=True)
     _print_summary(report)
+    _fetch_always(store, report, settings)
+
+
+def _fetch_always(store: Store, report: RefreshReport, settings: FetchSettings) -> None:
+    """After the fetch's summary: the full texts of the new articles of sources set to
+    "always" (one more line, only when there was any to fetch)."""
+    from newsdesk.services.offline import fetch_always
+
+    new_ids = [i for source in report.sources for i in source.new_ids]
+    if not new_ids:
+        return
+    fetched = fetch_always(store, new_ids, settings=settings)
+    if fetched.items:
+        click.echo(printable(fetched.summary()))
 
 
 def _print_summary(report: RefreshReport) -> None:
@@ -281,13 +296,18 @@ def _print_summary(report: RefreshReport) -> None:
 def _print_articles(store: Store, articles: list[Article], as_json: bool) -> None:
     from newsdesk.formats.json import article_line
     from newsdesk.services.annotations import annotations_by_article
+    from newsdesk.services.offline import full_texts_of, version_counts
     from newsdesk.services.reading import sources_by_id
 
     sources = sources_by_id(store)
-    notes = annotations_by_article(store, [a.id for a in articles]) if as_json else {}
+    ids = [a.id for a in articles] if as_json else []
+    notes = annotations_by_article(store, ids) if as_json else {}
+    texts = full_texts_of(store, ids) if as_json else {}
+    versions = version_counts(store, ids) if as_json else {}
     for a in articles:
         if as_json:
-            click.echo(article_line(a, sources.get(a.source_id), notes.get(a.id, [])))
+            click.echo(article_line(a, sources.get(a.source_id), notes.get(a.id, []),
+                                    fulltext=texts.get(a.id), versions=versions.get(a.id, 0)))
         else:
             name = sources[a.source_id].display_name if a.source_id in sources else a.outlet
             click.echo(printable(f"{a.published:%Y-%m-%d %H:%M}  {name[:22]:<22}  {a.title}"))
@@ -919,6 +939,20 @@ def gui(ctx: click.Context) -> None:
             f"The window cannot start: Qt is not usable here ({exc}).") from exc
     state = _state(ctx)
     sys.exit(run_gui(state.db_path))
+
+
+def _register_archive() -> None:
+    """The archive's commands (newsdesk.cli_archive): offline, cache, prune, versions and
+    `sources set`."""
+    from newsdesk.cli_archive import COMMANDS, SOURCE_COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+    for command in SOURCE_COMMANDS:
+        sources.add_command(command)
+
+
+_register_archive()
 
 
 def main(argv: list[str] | None = None) -> int:

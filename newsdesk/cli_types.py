@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -70,3 +70,42 @@ class Since(click.ParamType):
         except OverflowError:
             self.fail(f"{text[:40]} is outside the dates NewsDesk can store: {self._help}",
                       param, ctx)
+
+
+class Age(click.ParamType):
+    """How old: a span like 90d, 12w or 48h (0d: everything up to now)."""
+
+    name = "age"
+    _span = re.compile(r"^(\d{1,7})\s*([hdw])$")
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        text = str(value).strip()
+        match = self._span.match(text.lower())
+        if not match:
+            self.fail(f"{text[:40]!r} is not an age: use a span like 90d, 12w or 48h.",
+                      param, ctx)
+        unit = {"h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
+        return timedelta(**{unit: int(match.group(1))})
+
+
+class Size(click.ParamType):
+    """A size in bytes, written 500MB, 2GB or 800KB (powers of 1024)."""
+
+    name = "size"
+    _size = re.compile(r"^(\d{1,9}(?:\.\d{1,3})?)\s*(b|kb|k|mb|m|gb|g)$")
+    _units: ClassVar[dict[str, int]] = {"b": 1, "k": 1024, "kb": 1024, "m": 1024**2,
+                                        "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        match = self._size.match(text.lower())
+        if not match or float(match.group(1)) <= 0:
+            self.fail(f"{text[:40]!r} is not a size: use one like 500MB, 2GB or 800KB.",
+                      param, ctx)
+        return int(float(match.group(1)) * self._units[match.group(2)])

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from newsdesk.analysis.agreement import Agreement
 from newsdesk.dates import to_iso
-from newsdesk.models import Annotation, Article, Codebook, Source, StorySummary, Tag
+from newsdesk.models import (
+    Annotation,
+    Article,
+    ArticleVersion,
+    Codebook,
+    FullText,
+    Source,
+    StorySummary,
+    Tag,
+)
+from newsdesk.offline.versions import DiffPart
 
 JsonRecord = dict[str, Any]
 
@@ -29,10 +39,15 @@ def source_record(source: Source, articles: int) -> JsonRecord:
 
 
 def article_record(article: Article, source: Source | None,
-                   annotations: Sequence[Annotation] | None = None) -> JsonRecord:
+                   annotations: Sequence[Annotation] | None = None, *,
+                   fulltext: FullText | None = None, versions: int = 0) -> JsonRecord:
     """An article for `newsdesk articles --json` and `search --json` (its source may be
     gone); with `annotations` (those kept on it, any order), also its desk's keys (see
-    `annotation_fields`)."""
+    `annotation_fields`). The archive's keys: `full_text` (the plain text extracted from
+    its page, or null), `full_html` (that text's sanitized HTML, or null), `full_text_status`
+    (null when the page was never fetched, else "extracted", "kept_summary", "not_article"
+    or "failed"), `full_text_reason` (why not extracted, or null) and `versions` (how many
+    earlier versions are kept)."""
     a = article
     record = {
         "id": a.id, "source": source.display_name if source else "", "source_id": a.source_id,
@@ -43,6 +58,13 @@ def article_record(article: Article, source: Source | None,
         "language": a.language, "word_count": a.word_count, "comments_url": a.comments_url,
         "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures],
     }
+    full = fulltext if fulltext is not None and fulltext.extracted else None
+    unread = fulltext if fulltext is not None and full is None else None
+    record.update({
+        "full_text": full.text if full else None, "full_html": full.html if full else None,
+        "full_text_status": fulltext.status if fulltext is not None else None,
+        "full_text_reason": (unread.reason or None) if unread else None, "versions": versions,
+    })
     if annotations is not None:
         record.update(annotation_fields(annotations))
     return record
@@ -108,6 +130,93 @@ def story_record(story: StorySummary) -> JsonRecord:
             "outlets": list(story.outlets), "article_ids": list(story.article_ids)}
 
 
+class SourceSizes(Protocol):
+    """What `storage_record` reads of one source's usage (the store's SourceUsage: formats
+    import no store)."""
+
+    @property
+    def source_id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def articles(self) -> int: ...
+    @property
+    def article_bytes(self) -> int: ...
+    @property
+    def full_texts(self) -> int: ...
+    @property
+    def full_text_bytes(self) -> int: ...
+    @property
+    def versions(self) -> int: ...
+    @property
+    def version_bytes(self) -> int: ...
+    @property
+    def assets(self) -> int: ...
+    @property
+    def asset_bytes(self) -> int: ...
+    @property
+    def total_bytes(self) -> int: ...
+
+
+class Sizes(Protocol):
+    """What `storage_record` reads of the store's StorageUsage."""
+
+    @property
+    def file_bytes(self) -> int: ...
+    @property
+    def free_bytes(self) -> int: ...
+    @property
+    def articles(self) -> int: ...
+    @property
+    def full_texts(self) -> int: ...
+    @property
+    def versions(self) -> int: ...
+    @property
+    def assets(self) -> int: ...
+    @property
+    def asset_bytes(self) -> int: ...
+    @property
+    def sources(self) -> Sequence[SourceSizes]: ...
+
+
+def storage_record(usage: Sizes) -> JsonRecord:
+    """`newsdesk cache --json`: the database file's size on disk (`file_bytes`, with its
+    write-ahead log), what a vacuum would give back (`free_bytes`), how many `articles`,
+    `full_texts`, earlier `versions` and cached `assets` (distinct images, `asset_bytes`)
+    are stored, and `sources`: per source its id, title, the same counts with their bytes
+    (`article_bytes`, `full_text_bytes`, `version_bytes`, `asset_bytes`) and
+    `total_bytes`, largest first."""
+    return {
+        "file_bytes": usage.file_bytes, "free_bytes": usage.free_bytes,
+        "articles": usage.articles, "full_texts": usage.full_texts,
+        "versions": usage.versions, "assets": usage.assets, "asset_bytes": usage.asset_bytes,
+        "sources": [{"id": s.source_id, "title": s.title, "articles": s.articles,
+                     "article_bytes": s.article_bytes, "full_texts": s.full_texts,
+                     "full_text_bytes": s.full_text_bytes, "versions": s.versions,
+                     "version_bytes": s.version_bytes, "assets": s.assets,
+                     "asset_bytes": s.asset_bytes, "total_bytes": s.total_bytes}
+                    for s in sorted(usage.sources, key=lambda s: (-s.total_bytes, s.title))],
+    }
+
+
+def diff_record(parts: Sequence[DiffPart]) -> list[list[str]]:
+    """A word diff as [op, text] pairs: "=" kept, "-" removed, "+" added."""
+    return [[p.op, p.text] for p in parts]
+
+
+def version_record(version: ArticleVersion, *, current: bool,
+                   diff: tuple[Sequence[DiffPart], Sequence[DiffPart]] | None) -> JsonRecord:
+    """One version for `newsdesk versions ID --json`: its number, origin ("feed" or
+    "page"), headline, text, when it was first seen and replaced, whether it is the
+    current one, and (`title_diff`, `text_diff`) what the next version of the same origin
+    changed, or null for a current version."""
+    return {"number": version.number, "origin": version.origin, "title": version.title,
+            "text": version.text, "seen": to_iso(version.seen),
+            "replaced": None if current else to_iso(version.replaced), "current": current,
+            "title_diff": diff_record(diff[0]) if diff else None,
+            "text_diff": diff_record(diff[1]) if diff else None}
+
+
 def cluster_record(article_id: str, story_id: int) -> JsonRecord:
     """One output line of `newsdesk cluster`: which story an input article joined."""
     return {"id": article_id, "cluster": story_id}
@@ -118,8 +227,10 @@ def source_line(source: Source, articles: int) -> str:
 
 
 def article_line(article: Article, source: Source | None,
-                 annotations: Sequence[Annotation] | None = None) -> str:
-    return json.dumps(article_record(article, source, annotations), ensure_ascii=False)
+                 annotations: Sequence[Annotation] | None = None, *,
+                 fulltext: FullText | None = None, versions: int = 0) -> str:
+    return json.dumps(article_record(article, source, annotations, fulltext=fulltext,
+                                     versions=versions), ensure_ascii=False)
 
 
 def story_line(story: StorySummary) -> str:

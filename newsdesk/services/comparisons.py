@@ -3,6 +3,8 @@ the pure `analysis.framing`, and cache the result under a signature of what was 
 
 An outlet here is the store's outlet (`Article.outlet`, from `newsdesk.outlets`), the same
 one story grouping counts: two feeds of one site are one outlet, shown under one name.
+An article whose page was fetched is compared by its full text (the feed's summary says
+too little to frame anything), so the signature holds the full texts' too.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.formats.comparison_json import comparison_from_dict, to_json
 from newsdesk.formats.html_report import to_html
 from newsdesk.formats.markdown_report import to_markdown
-from newsdesk.models import Article, Source
+from newsdesk.models import Article, FullText, Source
 from newsdesk.outlets import outlet_names as name_outlets
 from newsdesk.store import Store
 
@@ -43,24 +45,40 @@ def outlet_names(members: Iterable[tuple[Article, Source]]) -> dict[str, str]:
                         for article, source in members)
 
 
-def _framing_article(article: Article, source: Source, outlet: str) -> FramingArticle:
+def _framing_article(article: Article, source: Source, outlet: str,
+                     fulltext: FullText | None = None) -> FramingArticle:
+    """What framing compares of an article: its extracted full text when there is one,
+    else the feed's version."""
     site = urlsplit(source.site_url or source.url).hostname or ""
+    full = fulltext if fulltext is not None and fulltext.extracted else None
     return FramingArticle(
-        id=article.id, outlet=outlet, site=site.removeprefix("www."),
-        title=article.title, text=article.text, html=article.html, url=article.url,
+        id=article.id, outlet=outlet, site=site.removeprefix("www."), title=article.title,
+        text=full.text if full else article.text, html=full.html if full else article.html,
+        url=article.url,
         published=article.published, categories=article.categories)
 
 
 def _framing_articles(store: Store, article_ids: Iterable[str]) -> list[FramingArticle]:
     sources: dict[int, Source] = {}
     members = []
-    for article_id in article_ids:
+    ids = list(article_ids)
+    for article_id in ids:
         article = store.articles.get(article_id)
         if article.source_id not in sources:
             sources[article.source_id] = store.sources.get(article.source_id)
         members.append((article, sources[article.source_id]))
     names = outlet_names(members)
-    return [_framing_article(a, s, names[a.outlet]) for a, s in members]
+    fulltexts = store.archive.fulltexts(ids)
+    return [_framing_article(a, s, names[a.outlet], fulltexts.get(a.id)) for a, s in members]
+
+
+def _fulltext_signature(store: Store, story_id: int) -> str:
+    """The members' extracted full texts (which, and when fetched): a comparison made
+    before one was fetched, re-fetched or pruned no longer holds."""
+    ids = [m.article_id for m in store.stories.members(story_id)]
+    found = store.archive.fulltexts(ids) if ids else {}
+    return ";".join(f"{i}@{f.fetched_at.isoformat()}:{f.word_count}"
+                    for i, f in sorted(found.items()) if f.extracted)
 
 
 _priors: dict[str, tuple[int, Counter[str]]] = {}  # database path -> (documents, prior)
@@ -78,13 +96,16 @@ def _prior(store: Store) -> Counter[str] | None:
 
 
 def _signature(store: Store, story_id: int) -> str:
-    return hashlib.sha1(f"{analysis_fingerprint()}\n{GROUPING}\n"
-                        f"{store.stories.signature(story_id)}".encode()).hexdigest()
+    # A story without full texts keeps the signature it had before there were any.
+    text = f"{analysis_fingerprint()}\n{GROUPING}\n{store.stories.signature(story_id)}"
+    if full := _fulltext_signature(store, story_id):
+        text += f"\n{full}"
+    return hashlib.sha1(text.encode()).hexdigest()
 
 
 def cached_story_comparison(store: Store, story_id: int) -> Comparison | None:
     """The stored comparison when it still matches the story; None when it must be computed
-    (cheap enough for the GUI thread: two indexed reads and a JSON parse)."""
+    (cheap enough for the GUI thread: four indexed reads and a JSON parse)."""
     return _cached(store, story_id, _signature(store, story_id))
 
 

@@ -2,7 +2,8 @@
 
 `open_article` gathers in one call (one job off the GUI thread) what the window asked the
 store for, query by query, on every keypress: the article, its source, its read state,
-whether its remote images may be shown, its cached images, and its story.
+whether its remote images may be shown, its cached images, and its story; and for the
+archive its full text (fetched from its page) and how many earlier versions it has.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from newsdesk.errors import NotFoundError
-from newsdesk.models import Article, ArticleQuery, Headline, Source
+from newsdesk.models import Article, ArticleQuery, FullText, Headline, Source
 from newsdesk.offline.assets import cache_images, image_urls
 from newsdesk.services.changes import Changes
 from newsdesk.store import Store
@@ -38,6 +39,8 @@ class OpenedArticle:
     story_id: int | None = None
     story_label: str = ""
     story_outlets: int = 0  # outlets covering its story (0 when in no story)
+    fulltext: FullText | None = None  # what its page gave, when it was fetched
+    versions: int = 0  # earlier versions kept (its headline or text changed)
 
     def images_allowed(self, always: bool = False) -> bool:
         """Whether remote images may be shown: the setting (`always`), or either permission."""
@@ -71,14 +74,12 @@ def open_article(store: Store, article_id: str) -> OpenedArticle:
         source = None
     status = store.reading.status(article_id)
     for_article, for_source = store.caches.remote_images_allowed(article)
-    cached: dict[str, bytes] = {}
-    missing: list[str] = []
-    for url in image_urls(article):
-        found = store.caches.cached_asset(url)
-        if found:
-            cached[url] = found[1]
-        else:
-            missing.append(url)
+    fulltext = store.archive.fulltext(article_id)
+    urls = image_urls(article, fulltext)  # the feed's images, then the full text's
+    found = store.caches.cached_assets(urls) if urls else {}
+    cached = {url: found[url][1] for url in urls if url in found}
+    missing = [url for url in urls if url not in found]
+    versions = store.archive.version_counts([article_id]).get(article_id, 0)
     story_id = store.stories.story_of(article_id)
     label, outlets = "", 0
     if story_id is not None:
@@ -91,7 +92,7 @@ def open_article(store: Store, article_id: str) -> OpenedArticle:
                          is_starred=status.is_starred, images_for_article=for_article,
                          images_for_source=for_source, cached_images=cached,
                          missing_images=tuple(missing), story_id=story_id, story_label=label,
-                         story_outlets=outlets)
+                         story_outlets=outlets, fulltext=fulltext, versions=versions)
 
 
 def list_articles(store: Store, *, source_id: int | None = None, topic: str | None = None,
@@ -179,6 +180,10 @@ def allow_images(store: Store, article: Article,
 
 
 def save_images(store: Store, article: Article) -> ImagesSaved:
-    """Download an article's images into the local cache (network: run it detached)."""
-    stored, failed = cache_images(store, article)
+    """Download an article's images, its full text's too, into the local cache (network:
+    run it detached), within the retention's cache cap."""
+    from newsdesk.services.offline import MB, read_retention
+
+    stored, failed = cache_images(store, article, fulltext=store.archive.fulltext(article.id),
+                                  max_bytes=read_retention().cache_mb * MB)
     return ImagesSaved(stored, failed, Changes.of(articles=[article.id]) if stored else Changes())
