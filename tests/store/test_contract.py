@@ -795,3 +795,367 @@ def test_define_tag_creates_a_tag_without_assignments(store):
         store.annotations.define_tag("x", "red")
     with pytest.raises(ValueError):
         store.annotations.define_tag("  ")
+
+
+# ---------------------------------------------------------------- the archive (issue 12)
+
+LATER = datetime(2024, 6, 2, 9, 30, tzinfo=UTC)
+
+
+def _fulltext(article_id, text="zebrafish swim upstream in the archive", *,
+              status="extracted", at=LATER, reason=""):
+    from newsdesk.models import FullText
+
+    html = f"<p>{text}</p>" if status == "extracted" else ""
+    return FullText(article_id, status, at, html=html,
+                    text=text if status == "extracted" else "", reason=reason,
+                    url="https://www.fixturedirt.example/page", extractor="test 1.0",
+                    word_count=len(text.split()) if status == "extracted" else 0)
+
+
+def _story(store, ids, outlets=1, story_id=1):
+    store.stories.save([StoryRecord(id=story_id, label="Court", first_seen=NOW, last_seen=NOW,
+                                    size=len(ids), outlets=outlets)],
+                       [StoryAssignment(i, story_id, 1.0) for i in ids], {}, len(ids))
+
+
+def test_the_backend_has_every_call_of_the_archive(store):
+    wanted = {name for name in vars(api.ArchiveFacet) if not name.startswith("_")} - {"mro"}
+    assert sorted(n for n in wanted if not hasattr(store.archive, n)) == []
+
+
+def test_a_full_text_is_kept_beside_the_feed_and_search_finds_it_then_forgets_it(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    target = articles[0].id
+    assert store.archive.fulltext(target) is None and store.archive.fulltexts([target]) == {}
+    assert store.articles.search("zebrafish") == []
+    record = _fulltext(target)
+    assert store.archive.save_fulltext(record) is True
+    assert store.archive.save_fulltext(record) is False  # idempotent
+    assert store.archive.fulltext(target) == record
+    assert store.archive.fulltexts([target, articles[1].id, "nope", target]) == {target: record}
+    assert store.articles.get(target) == store.articles.list(ids=[target])[0]
+    assert store.articles.get(target).text == articles[0].text  # the feed's version stays
+    assert [a.id for a in store.articles.search("zebrafish")] == [target]
+    assert store.articles.search("ireland")[0].id == target  # feed text too
+    assert [a.id for a in store.articles.list(search="zebrafish")] == [target]
+    assert store.integrity_problems() == []
+    assert store.archive.remove_fulltexts([target, articles[1].id]) == 1
+    assert store.archive.remove_fulltexts([target]) == 0
+    assert store.archive.fulltext(target) is None
+    assert store.articles.search("zebrafish") == []
+    assert store.articles.search("ireland")[0].id == target
+    assert store.integrity_problems() == []
+
+
+def test_only_an_extracted_full_text_is_searched_and_a_failure_never_replaces_one(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    first, second = (a.id for a in articles)
+    failed = _fulltext(second, status="failed", reason="The page was not found (HTTP 404).")
+    assert store.archive.save_fulltext(failed) is True
+    paywall = _fulltext(second, status="kept_summary", reason="The page is behind a paywall.")
+    assert store.archive.save_fulltext(paywall) is True  # replaces another non-extracted one
+    assert store.archive.fulltext(second) == paywall
+    extracted = _fulltext(first)
+    store.archive.save_fulltext(extracted)
+    assert store.archive.save_fulltext(replace(failed, article_id=first)) is False
+    assert store.archive.fulltext(first) == extracted  # nothing lost
+    assert [a.id for a in store.articles.search("zebrafish")] == [first]
+    assert store.archive.version_counts([first, second]) == {}
+    assert store.integrity_problems() == []
+
+
+def test_a_changed_page_keeps_its_earlier_text_as_a_version(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    target = articles[0].id
+    old = _fulltext(target, "the minister resigned on monday")
+    new = _fulltext(target, "the minister denied resigning", at=datetime(2024, 6, 3, tzinfo=UTC))
+    store.archive.save_fulltext(old)
+    assert store.archive.save_fulltext(replace(old, fetched_at=NOW.replace(day=5))) is True
+    assert store.archive.versions(target) == []  # the same text fetched again: no version
+    store.archive.save_fulltext(old)
+    assert store.archive.save_fulltext(new) is True
+    [version] = store.archive.versions(target)
+    assert (version.number, version.origin, version.title, version.text, version.seen,
+            version.replaced) == (1, "page", articles[0].title, old.text, old.fetched_at,
+                                  new.fetched_at)
+    assert version.html == old.html
+    assert store.archive.version_counts([target]) == {target: 1}
+    assert [a.id for a in store.articles.search("denied")] == [target]
+    assert store.articles.search("monday") == []  # the old page text left the index
+    assert store.integrity_problems() == []
+
+
+def test_saving_a_full_text_needs_a_stored_article_and_drops_its_storys_comparison(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    with pytest.raises(NotFoundError):
+        store.archive.save_fulltext(_fulltext("no-such-article"))
+    _story(store, [a.id for a in articles], outlets=2)
+    store.caches.save_comparison(1, "sig", "{}")
+    store.archive.save_fulltext(_fulltext(articles[1].id))
+    assert store.caches.cached_comparison(1) is None
+    store.caches.save_comparison(1, "sig", "{}")
+    store.archive.remove_fulltexts([articles[1].id])
+    assert store.caches.cached_comparison(1) is None
+
+
+def test_an_update_of_title_or_text_keeps_the_earlier_version(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    target = articles[0]
+    assert store.archive.versions(target.id) == []
+    retitled = replace(target, title="Corrected headline")
+    assert store.articles.upsert([retitled]).updated_ids == (target.id,)
+    [first] = store.archive.versions(target.id)
+    assert (first.number, first.origin, first.title, first.text, first.html, first.seen) == (
+        1, "feed", target.title, target.text, target.html, NOW)
+    assert first.replaced >= first.seen
+    markup = replace(retitled, content_html=retitled.html + "<p></p>",
+                     categories=("other",))
+    assert store.articles.upsert([markup]).updated_ids == (target.id,)
+    assert len(store.archive.versions(target.id)) == 1  # markup and categories: no version
+    rewritten = replace(markup, content_html="<p>A text rewritten by the outlet</p>",
+                        text="A text rewritten by the outlet")
+    store.articles.upsert([rewritten])
+    second = store.archive.versions(target.id)[1]
+    assert (second.number, second.title, second.text, second.html, second.seen) == (
+        2, "Corrected headline", target.text, markup.html, first.replaced)
+    assert store.archive.version_counts([target.id, articles[1].id]) == {target.id: 2}
+    assert store.articles.upsert([rewritten]).unchanged == 1
+    assert len(store.archive.versions(target.id)) == 2
+    assert store.archive.versions("nope") == []
+    assert store.integrity_problems() == []
+
+
+def test_versions_are_capped_keeping_the_first_and_the_newest(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    target = articles[0]
+    for n in range(api.MAX_VERSIONS + 3):
+        store.articles.upsert([replace(target, title=f"Headline {n}")])
+    versions = store.archive.versions(target.id)
+    assert len(versions) == api.MAX_VERSIONS
+    assert versions[0].title == target.title  # what was first published
+    assert [v.title for v in versions[-2:]] == [f"Headline {api.MAX_VERSIONS}",
+                                                f"Headline {api.MAX_VERSIONS + 1}"]
+    assert [v.number for v in versions] == list(range(1, api.MAX_VERSIONS + 1))
+    assert versions[1].title == "Headline 3"  # the second-oldest went first
+
+
+def test_removing_articles_takes_what_hangs_on_them_and_settles_their_stories(store):
+    source, articles = _load(store)
+    store.articles.upsert(articles)
+    lazy, more = _load(store, "nodates.xml", "https://nodates.example/feed")
+    store.articles.upsert(more)
+    first, second = (a.id for a in articles)
+    store.archive.save_fulltext(_fulltext(first))
+    store.articles.upsert([replace(articles[0], title="Changed")])
+    store.caches.save_asset("https://img.example/a.png", "image/png", b"png", article_id=first)
+    store.annotations.tag([first], ["gone"], "ann")
+    _story(store, [first, second, more[0].id], outlets=2)
+    store.caches.save_comparison(1, "sig", "{}")
+    _story(store, [more[1].id], story_id=2)
+    assert store.archive.remove_articles([first, more[1].id, "nope", first]) == 2
+    assert store.archive.remove_articles([first]) == 0
+    with pytest.raises(NotFoundError):
+        store.articles.get(first)
+    assert store.archive.fulltext(first) is None and store.archive.versions(first) == []
+    assert store.caches.article_assets(first) == []
+    assert store.annotations.of_articles([first]) == {}
+    assert store.articles.search("zebrafish") == [] and store.articles.search("changed") == []
+    assert store.stories.members(1) and {m.article_id for m in store.stories.members(1)} == {
+        second, more[0].id}
+    [summary] = [s for s in store.stories.list() if s.id == 1]
+    assert summary.size == 2 and store.stories.outlet_count(1) == 2
+    assert store.caches.cached_comparison(1) is None  # it compared a member that is gone
+    assert 2 not in [s.id for s in store.stories.list()]  # left empty: dropped
+    assert store.reading.unread_by_source() == {source.id: 1, lazy.id: len(more) - 1}
+    assert store.integrity_problems() == []
+
+
+def test_prunable_articles_are_read_old_and_not_kept(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    _, more = _load(store, "nodates.xml", "https://nodates.example/feed")
+    store.articles.upsert(more)
+    everything = [a.id for a in [*articles, *more]]
+    after = datetime(2024, 6, 2, tzinfo=UTC)
+    assert store.archive.prunable(read_before=after) == []  # nothing read yet
+    store.reading.set_read(everything)
+    assert sorted(store.archive.prunable(read_before=after)) == sorted(everything)
+    assert store.archive.prunable(read_before=NOW) == []  # first stored at NOW, not before
+    assert len(store.archive.prunable(read_before=after, limit=2)) == 2
+    a0, a1 = (a.id for a in articles)
+    m0, m1, m2 = (a.id for a in more)
+    store.reading.set_starred(a0)
+    store.annotations.code([a1], "Coverage", "neutral", "ann")
+    store.annotations.add_note(m0, "a note", "ann")
+    assert sorted(store.archive.prunable(read_before=after)) == sorted([m1, m2])
+    _story(store, [m1, m2], outlets=1)
+    assert sorted(store.archive.prunable(read_before=after)) == sorted([m1, m2])
+    store.annotations.tag([m1], ["story tag"], "ann", target="story")  # on the story's anchor
+    assert store.archive.prunable(read_before=after) == []
+    store.annotations.untag([m1], ["story tag"], target="story")
+    _story(store, [m1, m2], outlets=2)  # more than one outlet covers it
+    assert store.archive.prunable(read_before=after) == []
+
+
+def test_old_full_texts_of_articles_not_kept_can_go(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    first, second = (a.id for a in articles)
+    store.archive.save_fulltext(_fulltext(first, at=NOW))
+    store.archive.save_fulltext(_fulltext(second, at=LATER))
+    assert store.archive.fulltexts_before(NOW) == []
+    assert store.archive.fulltexts_before(LATER) == [first]
+    assert store.archive.fulltexts_before(datetime(2030, 1, 1, tzinfo=UTC)) == [first, second]
+    assert store.archive.fulltexts_before(datetime(2030, 1, 1, tzinfo=UTC), limit=1) == [first]
+    store.annotations.tag([first], ["kept"], "ann")
+    assert store.archive.fulltexts_before(datetime(2030, 1, 1, tzinfo=UTC)) == [second]
+
+
+def test_articles_without_a_full_text_and_those_to_retry(store):
+    source, articles = _load(store)
+    store.articles.upsert(articles)
+    _, more = _load(store, "nodates.xml", "https://nodates.example/feed")
+    store.articles.upsert(more)
+    view = ArticleQuery(source_id=source.id)
+    newest_first = [a.id for a in store.articles.list(view)]
+    assert store.archive.without_fulltext(view) == newest_first
+    assert store.archive.without_fulltext(view, limit=1) == newest_first[:1]
+    store.archive.save_fulltext(_fulltext(newest_first[0], status="failed", reason="404."))
+    assert store.archive.without_fulltext(view) == newest_first[1:]
+    assert store.archive.without_fulltext(view, retry=True) == newest_first
+    store.archive.save_fulltext(_fulltext(newest_first[1], status="not_article",
+                                          reason="A video page."))
+    assert store.archive.without_fulltext(view, retry=True) == newest_first[:1]
+    assert len(store.archive.without_fulltext(ArticleQuery())) == len(more)
+    with pytest.raises(QueryError):
+        store.archive.without_fulltext(ArticleQuery(search='"unclosed'))
+
+
+def test_usage_counts_the_database_by_source(store):
+    source, articles = _load(store)
+    store.articles.upsert(articles)
+    empty, _ = store.sources.add("https://empty.example/feed", title="Empty")
+    first = articles[0].id
+    record = _fulltext(first, "zebrafish ünïcode")
+    store.archive.save_fulltext(record)
+    store.articles.upsert([replace(articles[0], title="Changed")])
+    store.caches.save_asset("https://img.example/a.png", "image/png", b"12345", article_id=first)
+    store.caches.save_asset("https://img.example/b.png", "image/png", b"12345", article_id=first)
+    store.caches.save_asset("https://img.example/c.png", "image/png", b"123")  # no article
+    usage = store.archive.usage()
+    assert (usage.articles, usage.full_texts, usage.versions, usage.assets,
+            usage.asset_bytes) == (2, 1, 1, 2, 8)
+    assert usage.file_bytes > 0 and usage.free_bytes >= 0
+    by_id = {s.source_id: s for s in usage.sources}
+    assert [s.title for s in usage.sources] == sorted(
+        [s.title for s in usage.sources], key=str.lower)
+    mine = by_id[source.id]
+    assert (mine.articles, mine.full_texts, mine.versions, mine.assets, mine.asset_bytes) == (
+        2, 1, 1, 1, 5)  # one blob under two URLs counts once
+    assert mine.full_text_bytes == len(record.html.encode()) + len(record.text.encode()) + len(
+        record.url.encode())
+    assert mine.article_bytes > 0 and mine.version_bytes > 0
+    assert mine.total_bytes == (mine.article_bytes + mine.full_text_bytes + mine.version_bytes
+                                + mine.asset_bytes)
+    assert (by_id[empty.id].title, by_id[empty.id].total_bytes) == ("Empty", 0)
+    assert store.archive.article_bytes([first, first]) == (
+        store.archive.article_bytes([first]))
+    both = store.archive.article_bytes([a.id for a in articles])
+    assert both == mine.total_bytes and store.archive.article_bytes([]) == 0
+
+
+def test_article_bytes_counts_only_assets_no_other_article_uses(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    first, second = (a.id for a in articles)
+    text_only = store.archive.article_bytes([first])
+    store.caches.save_asset("https://img.example/shared.png", "image/png", b"s" * 100,
+                            article_id=first)
+    store.caches.save_asset("https://img.example/shared.png", "image/png", b"s" * 100,
+                            article_id=second)
+    store.caches.save_asset("https://img.example/own.png", "image/png", b"o" * 10,
+                            article_id=first)
+    assert store.archive.article_bytes([first]) == text_only + 10
+    pair = store.archive.article_bytes([first, second])
+    alone = store.archive.article_bytes([second])
+    assert pair == text_only + 10 + alone + 100
+
+
+def test_vacuum_gives_free_pages_back(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    for n in range(20):
+        store.caches.save_asset(f"https://img.example/{n}.png", "image/png", bytes([n]) * 50_000)
+    store.caches.evict_assets(max_count=0)
+    assert store.archive.usage().free_bytes > 500_000
+    assert store.archive.vacuum() > 500_000
+    assert store.archive.usage().free_bytes == 0
+    assert store.archive.vacuum() >= 0  # idempotent
+    assert store.articles.count() == 2 and store.integrity_problems() == []
+
+
+def test_a_sources_full_text_mode_is_kept_and_checked(store):
+    source, _ = store.sources.add("https://a.example/feed")
+    assert source.full_text == "on-demand"
+    store.sources.update(source.id, full_text="always")
+    assert store.sources.get(source.id).full_text == "always"
+    assert [s.full_text for s in store.sources.list()] == ["always"]
+    with pytest.raises(ValueError, match="off, on-demand or always"):
+        store.sources.update(source.id, full_text="sometimes")
+    assert store.sources.get(source.id).full_text == "always"
+    store.sources.update(source.id, full_text="off")
+    assert store.sources.get(source.id).full_text == "off"
+
+
+# ---------------------------------------------------------------- assets (content-addressed)
+
+
+def test_assets_are_kept_once_per_content_and_listed_per_article(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    first = articles[0].id
+    store.caches.save_asset("https://img.example/b.png", "image/png", b"same", article_id=first)
+    store.caches.save_asset("https://img.example/a.png", "image/png", b"same", article_id=first)
+    store.caches.save_asset("https://img.example/a.png", "image/png", b"same", article_id=first)
+    store.caches.save_asset("https://img.example/c.gif", "image/gif", b"other",
+                            article_id="not-stored")  # cached, but linked to nothing
+    assert store.caches.asset_usage() == (2, 9)
+    assert store.caches.article_assets(first) == ["https://img.example/b.png",
+                                                  "https://img.example/a.png"]
+    assert store.caches.article_assets("not-stored") == []
+    assert store.caches.cached_assets(["https://img.example/a.png", "https://img.example/c.gif",
+                                       "https://nowhere.example/x.png"]) == {
+        "https://img.example/a.png": ("image/png", b"same"),
+        "https://img.example/c.gif": ("image/gif", b"other")}
+    assert store.caches.cached_assets([]) == {}
+    store.caches.save_asset("https://img.example/c.gif", "image/gif", b"changed")
+    assert store.caches.cached_asset("https://img.example/c.gif") == ("image/gif", b"changed")
+    assert store.caches.asset_usage() == (2, 4 + 7)  # the old bytes nobody points at went
+
+
+def test_kept_articles_assets_are_not_aged_out_and_go_last(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    first, second = (a.id for a in articles)
+    store.caches.save_asset("https://img.example/kept.png", "image/png", b"k" * 10,
+                            article_id=first)
+    store.caches.save_asset("https://img.example/used.png", "image/png", b"u" * 10,
+                            article_id=second)
+    store.caches.save_asset("https://img.example/loose.png", "image/png", b"l" * 10)
+    store.reading.set_starred(first)
+    future = datetime(2100, 1, 1, tzinfo=UTC)
+    assert store.caches.evict_assets(max_count=2) == 1  # the one no article uses first
+    assert store.caches.cached_asset("https://img.example/loose.png") is None
+    assert store.caches.evict_assets(older_than=future) == 1  # all are old; the kept one stays
+    assert store.caches.article_assets(first) == ["https://img.example/kept.png"]
+    assert store.caches.cached_asset("https://img.example/used.png") is None
+    assert store.caches.evict_assets(max_bytes=5) == 1  # by the caps it goes, last
+    assert store.caches.asset_usage() == (0, 0)
+    assert store.caches.evict_assets(older_than=future, max_count=0) == 0

@@ -9,11 +9,13 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError, QueryError, StoreError
 from newsdesk.models import Article, ArticleQuery, Enclosure, Headline, UpsertResult
+from newsdesk.store.api import MAX_VERSIONS
 from newsdesk.store.query import And, parse_query, parse_saved_query, to_fts5
 from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
 
@@ -256,6 +258,36 @@ def _position(headline: Headline) -> tuple[str, int]:
     return published, int(num)
 
 
+# The stored row becomes an earlier version when the title or the feed's plain text
+# changes (not for markup or categories alone). Compared and copied inside SQLite, so an
+# update costs one indexed statement more and the old text never travels to Python.
+_KEEP_VERSION = (
+    "INSERT INTO article_versions(article_id, origin, title, html, text, seen, replaced) "
+    "SELECT a.id, 'feed', a.title, CASE WHEN a.content_html != '' THEN a.content_html "
+    "ELSE a.summary_html END, a.text, COALESCE((SELECT v.replaced FROM article_versions v "
+    "WHERE v.article_id = a.id ORDER BY v.id DESC LIMIT 1), a.first_seen), ? "
+    "FROM articles a WHERE a.id = ? AND (a.title != ? OR a.text != ?)")
+
+
+def keep_version(conn: sqlite3.Connection, article_id: str, title: str, text: str,
+                 now: str) -> None:
+    """Keep the stored title, HTML and text of an article about to change to `title` and
+    `text` (see ArchiveFacet), replaced `now`: at most MAX_VERSIONS of them."""
+    if conn.execute(_KEEP_VERSION, [now, article_id, title, text]).rowcount:
+        trim_versions(conn, article_id)
+
+
+def trim_versions(conn: sqlite3.Connection, article_id: str) -> None:
+    """At most MAX_VERSIONS earlier versions: the second-oldest go (the first version,
+    what was first published, and the newest ones stay)."""
+    count = int(conn.execute("SELECT COUNT(*) FROM article_versions WHERE article_id = ?",
+                             [article_id]).fetchone()[0])
+    if count > MAX_VERSIONS:
+        conn.execute("DELETE FROM article_versions WHERE id IN (SELECT id FROM article_versions "
+                     "WHERE article_id = ? ORDER BY id LIMIT ? OFFSET 1)",
+                     [article_id, count - MAX_VERSIONS])
+
+
 class SqliteArticles:
     """The articles facet (see newsdesk.store.api.ArticlesFacet)."""
 
@@ -275,6 +307,7 @@ class SqliteArticles:
         updated: list[str] = []
         unchanged = 0
         fts_rows: list[tuple[int | None, str, str]] = []
+        now = to_iso(datetime.now(UTC)) or ""
         with self._core.write() as conn:
             known = self._existing(conn, [a.id for a in articles])
             for article in articles:
@@ -307,6 +340,7 @@ class SqliteArticles:
                         conn.executemany("INSERT INTO articles_fts(rowid, title, text) "
                                          "VALUES (?, ?, ?)", fts_rows)
                         fts_rows.clear()
+                    keep_version(conn, found[0], row["title"], row["text"], now)
                     columns = list(_UPDATE_COLUMNS)
                     if article.date_from_feed:
                         columns += ["published", "date_from_feed"]

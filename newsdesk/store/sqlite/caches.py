@@ -1,12 +1,21 @@
-"""Caches in SQLite: fetched assets, framing comparisons, remote-image permissions."""
+"""Caches in SQLite: fetched assets (content-addressed: migration 0011), framing
+comparisons, remote-image permissions."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from newsdesk.dates import to_iso
 from newsdesk.models import Article
-from newsdesk.store.sqlite.core import Core
+from newsdesk.store.sqlite.archive import kept
+from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
+
+# Blobs a stored article uses (article_assets rows go with their article), and those a
+# kept article uses: never aged out, the last to go by the caps.
+_USED = "SELECT u.hash FROM article_assets aa JOIN asset_urls u ON u.url = aa.url"
+_KEPT = f"{_USED} WHERE {kept('aa.article_id')}"
 
 
 class SqliteCaches:
@@ -16,31 +25,72 @@ class SqliteCaches:
         self._core = core
 
     def cached_asset(self, url: str) -> tuple[str, bytes] | None:
-        rows = self._core.read("SELECT content_type, data FROM assets WHERE url = ?", [url])
+        rows = self._core.read("SELECT b.content_type, b.data FROM asset_urls u "
+                               "JOIN asset_blobs b ON b.hash = u.hash WHERE u.url = ?", [url])
         return (rows[0][0], bytes(rows[0][1])) if rows else None
 
-    def save_asset(self, url: str, content_type: str, data: bytes) -> None:
+    def cached_assets(self, urls: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        found: dict[str, tuple[str, bytes]] = {}
+        wanted = list(dict.fromkeys(urls))
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            for row in self._core.read(
+                    "SELECT u.url, b.content_type, b.data FROM asset_urls u JOIN asset_blobs b "
+                    f"ON b.hash = u.hash WHERE u.url IN ({placeholders(chunk)})", chunk):
+                found[row[0]] = (row[1], bytes(row[2]))
+        return found
+
+    def save_asset(self, url: str, content_type: str, data: bytes, *,
+                   article_id: str | None = None) -> None:
+        """See CachesFacet.save_asset. A URL that now gives other bytes points at their
+        blob; the blob it pointed at goes when no URL points at it any more."""
+        digest = hashlib.sha256(data).hexdigest()
         with self._core.write() as conn:
-            conn.execute("INSERT OR REPLACE INTO assets(url, content_type, data, fetched_at) "
-                         "VALUES (?, ?, ?, ?)", [url, content_type, data, to_iso(datetime.now(UTC))])
+            before = conn.execute("SELECT hash FROM asset_urls WHERE url = ?", [url]).fetchone()
+            conn.execute(
+                "INSERT INTO asset_blobs(hash, content_type, size, data, fetched_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET "
+                "content_type = excluded.content_type, fetched_at = excluded.fetched_at",
+                [digest, content_type, len(data), data, to_iso(datetime.now(UTC))])
+            conn.execute("INSERT INTO asset_urls(url, hash) VALUES (?, ?) "
+                         "ON CONFLICT(url) DO UPDATE SET hash = excluded.hash", [url, digest])
+            if before is not None and before[0] != digest:
+                conn.execute("DELETE FROM asset_blobs WHERE hash = ? AND NOT EXISTS "
+                             "(SELECT 1 FROM asset_urls WHERE hash = ?)", [before[0], before[0]])
+            if article_id is not None:
+                conn.execute(
+                    "INSERT OR IGNORE INTO article_assets(article_id, url, position) "
+                    "SELECT a.id, ?, (SELECT COALESCE(MAX(position) + 1, 0) FROM article_assets "
+                    "WHERE article_id = a.id) FROM articles a WHERE a.id = ?", [url, article_id])
+
+    def article_assets(self, article_id: str) -> list[str]:
+        rows = self._core.read(
+            "SELECT aa.url FROM article_assets aa JOIN asset_urls u ON u.url = aa.url "
+            "WHERE aa.article_id = ? ORDER BY aa.position, aa.url", [article_id])
+        return [r[0] for r in rows]
 
     def asset_usage(self) -> tuple[int, int]:
-        row = self._core.read("SELECT COUNT(*), COALESCE(SUM(LENGTH(data)), 0) FROM assets")[0]
+        row = self._core.read("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM asset_blobs")[0]
         return int(row[0]), int(row[1])
 
     def evict_assets(self, *, older_than: datetime | None = None, max_count: int | None = None,
                      max_bytes: int | None = None) -> int:
+        """See CachesFacet.evict_assets. By the caps, blobs are ranked: those no stored
+        article uses go first, then those of articles that are not kept, then kept ones,
+        oldest first within each rank."""
         deleted = 0
         with self._core.write() as conn:
             if older_than is not None:
-                deleted += conn.execute("DELETE FROM assets WHERE fetched_at < ?",
-                                        [to_iso(older_than)]).rowcount
+                deleted += conn.execute(
+                    f"DELETE FROM asset_blobs WHERE fetched_at < ? AND hash NOT IN ({_KEPT})",
+                    [to_iso(older_than)]).rowcount
             if max_count is not None or max_bytes is not None:
                 deleted += conn.execute(
-                    "DELETE FROM assets WHERE url IN (SELECT url FROM ("
-                    "  SELECT url, ROW_NUMBER() OVER newest AS n,"
-                    "         SUM(LENGTH(data)) OVER newest AS total FROM assets"
-                    "  WINDOW newest AS (ORDER BY fetched_at DESC, url DESC))"
+                    "DELETE FROM asset_blobs WHERE hash IN (SELECT hash FROM ("
+                    "  SELECT hash, ROW_NUMBER() OVER last AS n, SUM(size) OVER last AS total"
+                    f"  FROM (SELECT hash, size, fetched_at, (hash IN ({_KEPT})) * 2 + "
+                    f"(hash IN ({_USED})) AS rank FROM asset_blobs)"
+                    "  WINDOW last AS (ORDER BY rank DESC, fetched_at DESC, hash DESC))"
                     " WHERE n > ? OR total > ?)",
                     [max_count if max_count is not None else 2**62,
                      max_bytes if max_bytes is not None else 2**62]).rowcount

@@ -10,8 +10,9 @@ from typing import Any
 from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Source
-from newsdesk.store.api import FetchLogEntry, SourceChanges
+from newsdesk.store.api import FULL_TEXT_MODES, FetchLogEntry, SourceChanges
 from newsdesk.store.sqlite.core import Core
+from newsdesk.store.sqlite.stories import settle_stories
 
 _FIELDS = frozenset(SourceChanges.__annotations__)
 
@@ -26,6 +27,7 @@ def _row_to_source(row: sqlite3.Row) -> Source:
         last_success_at=from_iso(row["last_success_at"]),
         error_count=row["error_count"], last_error_kind=row["last_error_kind"],
         last_error_message=row["last_error_message"], added_at=from_iso(row["added_at"]),
+        full_text=row["full_text"],
     )
 
 
@@ -78,6 +80,9 @@ class SqliteSources:
         unknown = set(fields) - _FIELDS
         if unknown:
             raise ValueError(f"not source fields: {sorted(unknown)}")
+        if "full_text" in fields and fields["full_text"] not in FULL_TEXT_MODES:
+            raise ValueError(f"A source's full-text mode is {', '.join(FULL_TEXT_MODES[:-1])} "
+                             f"or {FULL_TEXT_MODES[-1]}, not {fields['full_text']!r}.")
         if not fields:
             return
         values = [to_iso(v) if isinstance(v, datetime) else v for v in fields.values()]
@@ -101,10 +106,11 @@ class SqliteSources:
         with self._core.write() as conn:
             count = conn.execute(
                 "SELECT COUNT(*) FROM articles WHERE source_id = ?", [source_id]).fetchone()[0]
+            stories = [int(r[0]) for r in conn.execute(
+                "SELECT DISTINCT sa.story_id FROM story_articles sa JOIN articles a "
+                "ON a.id = sa.article_id WHERE a.source_id = ?", [source_id])]
             conn.execute("DELETE FROM sources WHERE id = ?", [source_id])
-            conn.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_articles)")
-            conn.execute("UPDATE stories SET size = (SELECT COUNT(*) FROM story_articles sa "
-                         "WHERE sa.story_id = stories.id)")
+            settle_stories(conn, stories)
         return int(count)
 
     def log_fetch(self, source_id: int, *, outcome: str, http_status: int | None = None,

@@ -1,4 +1,4 @@
-"""The SQLite store: one connection shared by seven facets, opened and migrated here."""
+"""The SQLite store: one connection shared by eight facets, opened and migrated here."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from newsdesk.errors import StoreError
 from newsdesk.store.sqlite.annotations import SqliteAnnotations
+from newsdesk.store.sqlite.archive import SqliteArchive
 from newsdesk.store.sqlite.articles import SqliteArticles
 from newsdesk.store.sqlite.caches import SqliteCaches
 from newsdesk.store.sqlite.core import Core, explain
@@ -42,6 +43,7 @@ class SqliteStore:
         self.stories = SqliteStories(self._core)
         self.annotations = SqliteAnnotations(self._core)
         self.caches = SqliteCaches(self._core)
+        self.archive = SqliteArchive(self._core)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> SqliteStore:

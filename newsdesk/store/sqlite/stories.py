@@ -24,6 +24,23 @@ from newsdesk.store.sqlite.articles import row_to_article, stored_date
 from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
 
 
+def settle_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
+    """After articles left these stories (they were removed): the stories left empty go,
+    the others get their size and outlet count again, and their cached comparisons go
+    (they compared members that are gone)."""
+    for start in range(0, len(story_ids), CHUNK):
+        chunk = builtins.list(story_ids[start:start + CHUNK])
+        marks = placeholders(chunk)
+        conn.execute(f"DELETE FROM stories WHERE id IN ({marks}) "
+                     "AND id NOT IN (SELECT story_id FROM story_articles)", chunk)
+        conn.execute(f"DELETE FROM story_comparisons WHERE story_id IN ({marks})", chunk)
+        conn.execute(
+            "UPDATE stories SET size = (SELECT COUNT(*) FROM story_articles sa "
+            "WHERE sa.story_id = stories.id), outlets = (SELECT COUNT(DISTINCT a.outlet) "
+            "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+            f"WHERE sa.story_id = stories.id) WHERE id IN ({marks})", chunk)
+
+
 class SqliteStories:
     """The stories facet (see newsdesk.store.api.StoriesFacet)."""
 

@@ -55,7 +55,9 @@ def test_private_addresses_other_than_the_feeds_host_are_refused(store, feed_ser
 def test_count_per_article_is_capped(store, feed_server):
     urls = [feed_server.url(f"/{i}.png") for i in range(MAX_IMAGES_PER_ARTICLE + 6)]
     for i in range(len(urls)):
-        feed_server.routes[f"/{i}.png"] = Route(body=PNG, content_type="image/png")
+        # distinct bytes: the cache keeps one copy of identical ones (content-addressed)
+        feed_server.routes[f"/{i}.png"] = Route(body=PNG[:-2] + b"%02d" % i,
+                                                content_type="image/png")
     article = _article_with(store, feed_server, urls)
     assert cache_images(store, article) == (MAX_IMAGES_PER_ARTICLE, 6)
     assert len(_image_hits(feed_server)) == MAX_IMAGES_PER_ARTICLE
@@ -65,7 +67,8 @@ def test_count_per_article_is_capped(store, feed_server):
 def test_bytes_per_article_are_capped(store, feed_server, monkeypatch):
     monkeypatch.setattr(assets, "MAX_ARTICLE_BYTES", 10_000)
     for i in range(4):
-        feed_server.routes[f"/{i}.png"] = Route(body=b"x" * 4000, content_type="image/png")
+        feed_server.routes[f"/{i}.png"] = Route(body=b"%d" % i + b"x" * 3999,
+                                                content_type="image/png")
     article = _article_with(store, feed_server, [feed_server.url(f"/{i}.png") for i in range(4)])
     assert cache_images(store, article) == (2, 2)
     assert store.caches.asset_usage() == (2, 8000)
@@ -90,7 +93,8 @@ def test_the_cache_is_evicted_by_age_count_and_bytes(store):
         for i in range(6):
             stamp = (datetime(2024, 6, 1, tzinfo=UTC) + timedelta(days=i)).strftime(
                 "%Y-%m-%dT%H:%M:%SZ")
-            conn.execute("UPDATE assets SET fetched_at = ? WHERE url = ?",
+            conn.execute("UPDATE asset_blobs SET fetched_at = ? WHERE hash = "
+                         "(SELECT hash FROM asset_urls WHERE url = ?)",
                          [stamp, f"https://x.example/{i}.png"])
     assert store.caches.evict_assets(older_than=datetime(2024, 6, 2, tzinfo=UTC)) == 1  # day 0
     assert store.caches.evict_assets(max_count=4) == 1  # day 1, the oldest left
@@ -105,7 +109,7 @@ def test_the_cache_is_evicted_by_age_count_and_bytes(store):
 def test_old_assets_go_before_a_download(store, feed_server):
     store.caches.save_asset("https://x.example/old.png", "image/png", PNG)
     with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
-        conn.execute("UPDATE assets SET fetched_at = '2000-01-01T00:00:00Z'")
+        conn.execute("UPDATE asset_blobs SET fetched_at = '2000-01-01T00:00:00Z'")
     feed_server.routes["/a.png"] = Route(body=PNG, content_type="image/png")
     article = _article_with(store, feed_server, [feed_server.url("/a.png")])
     assert cache_images(store, article) == (1, 0)

@@ -1,0 +1,344 @@
+"""The archive in SQLite: full texts beside the feed's version, earlier versions, retention
+and sizes (tables of migration 0011).
+
+Search finds an article by its full text through the one index over the view
+`article_search`: an external-content index must be told exactly what it holds, so every
+write of a full text deletes the article's entry with the view's current value, writes,
+and inserts the new value, in one transaction.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from newsdesk.dates import from_iso, to_iso
+from newsdesk.errors import NotFoundError
+from newsdesk.models import ArticleQuery, ArticleVersion, FullText
+from newsdesk.store.api import SourceUsage, StorageUsage
+from newsdesk.store.sqlite.articles import join_for, trim_versions, where_clause
+from newsdesk.store.sqlite.core import CHUNK, Core, explain, placeholders
+from newsdesk.store.sqlite.stories import settle_stories
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("extracted", "kept_summary", "not_article", "failed")
+_FULLTEXT_COLUMNS = ("article_id", "status", "html", "text", "reason", "url", "extractor",
+                     "word_count", "fetched_at")
+
+
+def kept(article_id: str) -> str:
+    """SQL true when the article (its id is the SQL expression `article_id`) is kept:
+    starred; tagged, coded or noted; or in a story that has a story tag or note (on any
+    member, its anchor) or that more than one outlet covers. Retention never removes such
+    an article, and its assets are not aged out."""
+    return (
+        f"(EXISTS (SELECT 1 FROM statuses ks WHERE ks.article_id = {article_id} "
+        "AND ks.is_starred = 1) "
+        f"OR EXISTS (SELECT 1 FROM tag_assignments kt WHERE kt.article_id = {article_id}) "
+        f"OR EXISTS (SELECT 1 FROM codes kc WHERE kc.article_id = {article_id}) "
+        f"OR EXISTS (SELECT 1 FROM notes kn WHERE kn.article_id = {article_id}) "
+        "OR EXISTS (SELECT 1 FROM story_articles ksa JOIN stories kst ON kst.id = ksa.story_id "
+        f"WHERE ksa.article_id = {article_id} AND (kst.outlets >= 2 OR EXISTS ("
+        "SELECT 1 FROM story_articles km WHERE km.story_id = ksa.story_id AND ("
+        "EXISTS (SELECT 1 FROM tag_assignments kmt WHERE kmt.article_id = km.article_id "
+        "AND kmt.target = 'story') OR EXISTS (SELECT 1 FROM notes kmn "
+        "WHERE kmn.article_id = km.article_id AND kmn.target = 'story'))))))")
+
+
+def _date(value: str | None) -> datetime:
+    return from_iso(value) or datetime.min.replace(tzinfo=UTC)
+
+
+def _chunks(values: Sequence[str]) -> Iterable[builtins.list[str]]:
+    unique = builtins.list(dict.fromkeys(values))
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start:start + CHUNK]
+
+
+def _fulltext_row(fulltext: FullText) -> tuple[Any, ...]:
+    """A record as stored (dates to the second), in _FULLTEXT_COLUMNS order."""
+    return (fulltext.article_id, fulltext.status, fulltext.html, fulltext.text, fulltext.reason,
+            fulltext.url, fulltext.extractor, int(fulltext.word_count),
+            to_iso(fulltext.fetched_at))
+
+
+def _row_to_fulltext(row: sqlite3.Row) -> FullText:
+    return FullText(article_id=row["article_id"], status=row["status"],
+                    fetched_at=_date(row["fetched_at"]), html=row["html"], text=row["text"],
+                    reason=row["reason"], url=row["url"], extractor=row["extractor"],
+                    word_count=int(row["word_count"]))
+
+
+def _length(*columns: str) -> str:
+    """SQL for the bytes (UTF-8) the columns hold: LENGTH of text counts characters."""
+    return " + ".join(f"COALESCE(LENGTH(CAST({c} AS BLOB)), 0)" for c in columns)
+
+
+_ARTICLE_BYTES = _length("a.title", "a.summary_html", "a.content_html", "a.text")
+_FULLTEXT_BYTES = _length("f.html", "f.text", "f.reason", "f.url")
+_VERSION_BYTES = _length("v.title", "v.html", "v.text")
+
+
+def drop_comparisons(conn: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+    """The cached comparisons of these articles' stories are stale (they read full texts)."""
+    for chunk in _chunks(article_ids):
+        conn.execute("DELETE FROM story_comparisons WHERE story_id IN (SELECT story_id FROM "
+                     f"story_articles WHERE article_id IN ({placeholders(chunk)}))", chunk)
+
+
+class SqliteArchive:
+    """The archive facet (see newsdesk.store.api.ArchiveFacet)."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    # ------------------------------------------------------------ full texts
+
+    def fulltext(self, article_id: str) -> FullText | None:
+        rows = self._core.read("SELECT * FROM article_fulltext WHERE article_id = ?",
+                               [article_id])
+        return _row_to_fulltext(rows[0]) if rows else None
+
+    def fulltexts(self, article_ids: Sequence[str]) -> dict[str, FullText]:
+        found: dict[str, FullText] = {}
+        for chunk in _chunks(article_ids):
+            for row in self._core.read("SELECT * FROM article_fulltext "
+                                       f"WHERE article_id IN ({placeholders(chunk)})", chunk):
+                found[row["article_id"]] = _row_to_fulltext(row)
+        return found
+
+    def save_fulltext(self, fulltext: FullText) -> bool:
+        """See ArchiveFacet.save_fulltext."""
+        if fulltext.status not in STATUSES:
+            raise ValueError(f"A full text's status is one of {', '.join(STATUSES)}, "
+                             f"not {fulltext.status!r}.")
+        new = _fulltext_row(fulltext)
+        with self._core.write() as conn:
+            article = conn.execute("SELECT num, title FROM articles WHERE id = ?",
+                                   [fulltext.article_id]).fetchone()
+            if article is None:
+                raise NotFoundError(f"There is no article with id {fulltext.article_id}.")
+            num = int(article["num"])
+            old = conn.execute("SELECT * FROM article_fulltext WHERE num = ?", [num]).fetchone()
+            if old is not None:
+                if tuple(old[c] for c in _FULLTEXT_COLUMNS) == new:
+                    return False
+                if old["status"] == "extracted" and fulltext.status != "extracted":
+                    return False  # a failed re-fetch never loses an extracted text
+                if (old["status"] == "extracted" and fulltext.status == "extracted"
+                        and old["text"] != fulltext.text):
+                    conn.execute(
+                        "INSERT INTO article_versions(article_id, origin, title, html, text, "
+                        "seen, replaced) VALUES (?, 'page', ?, ?, ?, ?, ?)",
+                        [fulltext.article_id, article["title"], old["html"], old["text"],
+                         old["fetched_at"], to_iso(fulltext.fetched_at)])
+                    trim_versions(conn, fulltext.article_id)
+            searched_before = old["text"] if old is not None and old["status"] == "extracted" \
+                else None
+            reindex = searched_before != (fulltext.text if fulltext.status == "extracted" else None)
+            if reindex:
+                self._unindex(conn, [num])
+            conn.execute(
+                f"INSERT OR REPLACE INTO article_fulltext(num, {', '.join(_FULLTEXT_COLUMNS)}) "
+                f"VALUES (?, {placeholders(_FULLTEXT_COLUMNS)})", [num, *new])
+            if reindex:
+                self._index(conn, [num])
+            drop_comparisons(conn, [fulltext.article_id])
+        return True
+
+    @staticmethod
+    def _unindex(conn: sqlite3.Connection, nums: Sequence[int]) -> None:
+        conn.execute("INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+                     "SELECT 'delete', num, title, text FROM article_search "
+                     f"WHERE num IN ({placeholders(nums)})", builtins.list(nums))
+
+    @staticmethod
+    def _index(conn: sqlite3.Connection, nums: Sequence[int]) -> None:
+        conn.execute("INSERT INTO articles_fts(rowid, title, text) "
+                     "SELECT num, title, text FROM article_search "
+                     f"WHERE num IN ({placeholders(nums)})", builtins.list(nums))
+
+    def remove_fulltexts(self, article_ids: Sequence[str]) -> int:
+        removed = 0
+        with self._core.write() as conn:
+            for chunk in _chunks(article_ids):
+                rows = conn.execute("SELECT num, status FROM article_fulltext "
+                                    f"WHERE article_id IN ({placeholders(chunk)})",
+                                    chunk).fetchall()
+                if not rows:
+                    continue
+                indexed = [int(r["num"]) for r in rows if r["status"] == "extracted"]
+                if indexed:
+                    self._unindex(conn, indexed)
+                nums = [int(r["num"]) for r in rows]
+                removed += conn.execute(
+                    f"DELETE FROM article_fulltext WHERE num IN ({placeholders(nums)})",
+                    nums).rowcount
+                if indexed:
+                    self._index(conn, indexed)
+                drop_comparisons(conn, chunk)
+        return removed
+
+    def without_fulltext(self, query: ArticleQuery, *, retry: bool = False,
+                         limit: int | None = None) -> builtins.list[str]:
+        where, params, user_query = where_clause(self._core, query)
+        stands = " AND f.status != 'failed'" if retry else ""
+        where += (" AND " if where else " WHERE ") + (
+            f"NOT EXISTS (SELECT 1 FROM article_fulltext f WHERE f.num = a.num{stands})")
+        sql = (f"SELECT a.id FROM articles a {join_for(query)} statuses s "
+               f"ON s.article_id = a.id{where} ORDER BY a.published DESC, a.num DESC")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self._core.read(sql, params, user_query=user_query)]
+
+    # ------------------------------------------------------------ versions
+
+    def versions(self, article_id: str) -> builtins.list[ArticleVersion]:
+        rows = self._core.read("SELECT * FROM article_versions WHERE article_id = ? ORDER BY id",
+                               [article_id])
+        return [ArticleVersion(article_id=r["article_id"], number=n, origin=r["origin"],
+                               title=r["title"], html=r["html"], text=r["text"],
+                               seen=_date(r["seen"]), replaced=_date(r["replaced"]))
+                for n, r in enumerate(rows, start=1)]
+
+    def version_counts(self, article_ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(article_ids):
+            found.update({r[0]: int(r[1]) for r in self._core.read(
+                "SELECT article_id, COUNT(*) FROM article_versions "
+                f"WHERE article_id IN ({placeholders(chunk)}) GROUP BY article_id", chunk)})
+        return found
+
+    # ------------------------------------------------------------ sizes
+
+    def _file_bytes(self) -> int:
+        path = self._core.path
+        if path == ":memory:":
+            return 0
+        total = 0
+        for name in (path, path + "-wal"):
+            with contextlib.suppress(OSError):  # no -wal file: nothing to add
+                total += os.path.getsize(os.path.expanduser(name))
+        return total
+
+    def usage(self) -> StorageUsage:
+        """See ArchiveFacet.usage: one GROUP BY per table, not a query per source."""
+        read = self._core.read
+        page_size = int(read("PRAGMA page_size")[0][0])
+        free = int(read("PRAGMA freelist_count")[0][0]) * page_size
+        per: dict[int, dict[str, int]] = {}
+
+        def add(rows: Iterable[sqlite3.Row], count: str, size: str) -> None:
+            for r in rows:
+                entry = per.setdefault(int(r[0]), {})
+                entry[count] = int(r[1])
+                entry[size] = int(r[2] or 0)
+
+        add(read(f"SELECT a.source_id, COUNT(*), SUM({_ARTICLE_BYTES}) FROM articles a "
+                 "GROUP BY a.source_id"), "articles", "article_bytes")
+        add(read(f"SELECT a.source_id, COUNT(*), SUM({_FULLTEXT_BYTES}) FROM article_fulltext f "
+                 "JOIN articles a ON a.num = f.num GROUP BY a.source_id"),
+            "full_texts", "full_text_bytes")
+        add(read(f"SELECT a.source_id, COUNT(*), SUM({_VERSION_BYTES}) FROM article_versions v "
+                 "JOIN articles a ON a.id = v.article_id GROUP BY a.source_id"),
+            "versions", "version_bytes")
+        add(read("SELECT source_id, COUNT(*), SUM(size) FROM (SELECT DISTINCT a.source_id, "
+                 "b.hash, b.size FROM article_assets aa JOIN articles a ON a.id = aa.article_id "
+                 "JOIN asset_urls u ON u.url = aa.url JOIN asset_blobs b ON b.hash = u.hash) "
+                 "GROUP BY source_id"), "assets", "asset_bytes")
+        sources = read("SELECT id, COALESCE(NULLIF(title, ''), url) AS name FROM sources "
+                       "ORDER BY name COLLATE NOCASE, id")
+        fields = ("articles", "article_bytes", "full_texts", "full_text_bytes", "versions",
+                  "version_bytes", "assets", "asset_bytes")
+        by_source = tuple(
+            SourceUsage(int(s["id"]), s["name"],
+                        **{f: per.get(int(s["id"]), {}).get(f, 0) for f in fields})
+            for s in sources)
+        blobs = read("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM asset_blobs")[0]
+        return StorageUsage(
+            file_bytes=self._file_bytes(), free_bytes=free,
+            articles=int(read("SELECT COUNT(*) FROM articles")[0][0]),
+            full_texts=int(read("SELECT COUNT(*) FROM article_fulltext")[0][0]),
+            versions=int(read("SELECT COUNT(*) FROM article_versions")[0][0]),
+            assets=int(blobs[0]), asset_bytes=int(blobs[1]), sources=by_source)
+
+    def article_bytes(self, article_ids: Sequence[str]) -> int:
+        """See ArchiveFacet.article_bytes. The ids go in as one JSON array (json_each), so
+        "assets no other article uses" is one query however many ids there are."""
+        ids = json.dumps(builtins.list(dict.fromkeys(article_ids)))
+        chosen = "(SELECT value FROM json_each(?))"
+        read = self._core.read
+        total = int(read(f"SELECT COALESCE(SUM({_ARTICLE_BYTES}), 0) FROM articles a "
+                         f"WHERE a.id IN {chosen}", [ids])[0][0])
+        total += int(read(f"SELECT COALESCE(SUM({_FULLTEXT_BYTES}), 0) FROM article_fulltext f "
+                          f"WHERE f.article_id IN {chosen}", [ids])[0][0])
+        total += int(read(f"SELECT COALESCE(SUM({_VERSION_BYTES}), 0) FROM article_versions v "
+                          f"WHERE v.article_id IN {chosen}", [ids])[0][0])
+        total += int(read(
+            "SELECT COALESCE(SUM(b.size), 0) FROM asset_blobs b WHERE b.hash IN ("
+            "SELECT u.hash FROM article_assets aa JOIN asset_urls u ON u.url = aa.url "
+            f"WHERE aa.article_id IN {chosen}) AND NOT EXISTS (SELECT 1 FROM asset_urls u2 "
+            "JOIN article_assets o ON o.url = u2.url WHERE u2.hash = b.hash "
+            f"AND o.article_id NOT IN {chosen})", [ids, ids])[0][0])
+        return total
+
+    # ------------------------------------------------------------ retention
+
+    def prunable(self, *, read_before: datetime, limit: int | None = None) -> builtins.list[str]:
+        sql = ("SELECT a.id FROM articles a JOIN statuses s ON s.article_id = a.id "
+               f"WHERE s.is_read = 1 AND a.first_seen < ? AND NOT {kept('a.id')} "
+               "ORDER BY a.first_seen, a.num")
+        params: builtins.list[Any] = [to_iso(read_before)]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self._core.read(sql, params)]
+
+    def fulltexts_before(self, fetched_before: datetime, *,
+                         limit: int | None = None) -> builtins.list[str]:
+        sql = (f"SELECT f.article_id FROM article_fulltext f WHERE f.fetched_at < ? "
+               f"AND NOT {kept('f.article_id')} ORDER BY f.fetched_at, f.num")
+        params: builtins.list[Any] = [to_iso(fetched_before)]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self._core.read(sql, params)]
+
+    def remove_articles(self, article_ids: Sequence[str]) -> int:
+        """See ArchiveFacet.remove_articles: the cascades and the delete trigger take what
+        hangs on the articles; their stories are then settled as removing a source does."""
+        removed = 0
+        with self._core.write() as conn:
+            stories: set[int] = set()
+            for chunk in _chunks(article_ids):
+                stories.update(int(r[0]) for r in conn.execute(
+                    "SELECT story_id FROM story_articles "
+                    f"WHERE article_id IN ({placeholders(chunk)})", chunk))
+                removed += conn.execute(
+                    f"DELETE FROM articles WHERE id IN ({placeholders(chunk)})", chunk).rowcount
+            settle_stories(conn, sorted(stories))
+        if removed:
+            log.info("removed %d articles", removed)
+        return removed
+
+    def vacuum(self) -> int:
+        """See ArchiveFacet.vacuum. VACUUM cannot run inside a transaction; in WAL mode the
+        file only shrinks at the checkpoint after it."""
+        core = self._core
+        with core.lock:
+            before = self._file_bytes()
+            try:
+                core.conn.execute("VACUUM")
+                core.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:
+                raise explain(exc, core.path) from exc
+            return max(before - self._file_bytes(), 0)
