@@ -575,6 +575,13 @@ def _before(now: datetime, span: timedelta) -> datetime:
         return datetime.min.replace(tzinfo=UTC)
 
 
+def _stored_before(now: datetime, span: timedelta) -> datetime:
+    """The `read_before` of articles first stored more than `span` before `now`. The
+    store keeps times to the second, so the second `now` is in counts as before it (an
+    age of 0 takes everything stored so far)."""
+    return _before(now, span) + timedelta(seconds=1)
+
+
 def _content_bytes(usage: StorageUsage) -> int:
     return sum(s.article_bytes + s.full_text_bytes + s.version_bytes
                for s in usage.sources) + usage.asset_bytes
@@ -594,7 +601,8 @@ def _fit(store: Store, usage: StorageUsage, max_bytes: int, chosen: list[str],
     need = (used - max_bytes) * share - store.archive.article_bytes(chosen)
     taken = set(chosen)
     more: list[str] = []
-    candidates = [i for i in store.archive.prunable(read_before=now) if i not in taken]
+    candidates = [i for i in store.archive.prunable(read_before=_stored_before(now, timedelta()))
+                  if i not in taken]
     step = 100
     for start in range(0, len(candidates), step):
         if need <= 0:
@@ -646,7 +654,7 @@ def prune(store: Store, *, older_than: timedelta | None = None, max_bytes: int |
         older_than = (timedelta(days=retention.read_days) if retention.read_days is not None
                       else DEFAULT_PRUNE_AGE)
     usage = store.archive.usage()
-    chosen = store.archive.prunable(read_before=_before(now, older_than))
+    chosen = store.archive.prunable(read_before=_stored_before(now, older_than))
     if max_bytes is not None:
         chosen += _fit(store, usage, max_bytes, chosen, now)
     going = set(chosen)
