@@ -54,6 +54,16 @@ def human_size(size: int) -> str:
     return f"{value:.1f} TB"  # pragma: no cover - the loop returns by GB
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 full text', '3,004 full texts'."""
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
+def both(count: int, size: int) -> str:
+    """A table cell: how many and their size ('12 · 1.4 MB'), or a dash for none."""
+    return f"{count:,} · {human_size(size)}" if count else "—"
+
+
 class SortItem(QTableWidgetItem):
     """A cell shown as text ("12.4 MB") and sorted by its number."""
 
@@ -168,9 +178,10 @@ class StorageDialog(QDialog):
         on_disk = (f"The database takes {human_size(usage.file_bytes)} on disk{free}."
                    if usage.file_bytes else "The database is in memory.")
         self.summary.setText(
-            f"{on_disk} It holds {usage.articles:,} articles, {usage.full_texts:,} full "
-            f"texts, {usage.versions:,} earlier versions and {usage.assets:,} cached images "
-            f"({human_size(usage.asset_bytes)}).")
+            f"{on_disk} It holds {counted(usage.articles, 'article')}, "
+            f"{counted(usage.full_texts, 'full text')}, "
+            f"{counted(usage.versions, 'earlier version')} and "
+            f"{counted(usage.assets, 'cached image')} ({human_size(usage.asset_bytes)}).")
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(usage.sources))
         for row, source in enumerate(usage.sources):
@@ -178,12 +189,10 @@ class StorageDialog(QDialog):
                 SortItem(source.title),
                 SortItem(f"{source.articles:,}", source.articles),
                 SortItem(human_size(source.article_bytes), source.article_bytes),
-                SortItem(f"{source.full_texts:,} · {human_size(source.full_text_bytes)}",
+                SortItem(both(source.full_texts, source.full_text_bytes),
                          source.full_text_bytes),
-                SortItem(f"{source.versions:,} · {human_size(source.version_bytes)}",
-                         source.version_bytes),
-                SortItem(f"{source.assets:,} · {human_size(source.asset_bytes)}",
-                         source.asset_bytes),
+                SortItem(both(source.versions, source.version_bytes), source.version_bytes),
+                SortItem(both(source.assets, source.asset_bytes), source.asset_bytes),
                 SortItem(human_size(source.total_bytes), source.total_bytes),
             ]
             for column, cell in enumerate(cells):

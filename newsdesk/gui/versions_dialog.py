@@ -62,7 +62,7 @@ class VersionsDialog(QDialog):
             item.setToolTip(3, version.title)
             item.setData(0, Qt.ItemDataRole.UserRole, version.number)
             self.list.addTopLevelItem(item)
-        for column, width in ((0, 36), (1, 110), (2, 120)):
+        for column, width in ((0, 36), (1, 110), (2, 150)):
             self.list.setColumnWidth(column, width)
         self.heading = QLabel()
         self.heading.setObjectName("muted")

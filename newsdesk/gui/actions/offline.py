@@ -108,6 +108,7 @@ class OfflineBanner(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("offlineBanner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)  # the stylesheet's fill
         self.label = QLabel(OFFLINE_TEXT)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         layout = QHBoxLayout(self)

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QTextImageFormat,
 )
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -45,6 +46,7 @@ from newsdesk.offline.assets import image_urls
 from newsdesk.offline.fulltext import needs_full_text
 
 FIT_DELAY_MS = 120  # images are fitted to the new width once a resize pauses this long
+NOTE_MIN_LINE = 260  # px: a note's sentence narrower than this puts its buttons below it
 
 log = logging.getLogger(__name__)
 
@@ -320,11 +322,18 @@ class ReaderPane(QWidget):
         self.changes_button = QPushButton("Show changes")
         self.changes_button.setToolTip("What changed between this article's versions")
         self.changes_button.clicked.connect(self.changes_requested)
-        note_layout = QHBoxLayout(self.note_bar)
-        note_layout.setContentsMargins(10, 4, 10, 4)
-        note_layout.addWidget(self.note_label, 1)
-        note_layout.addWidget(self.note_button)
-        note_layout.addWidget(self.changes_button)
+        note_buttons = QHBoxLayout()
+        note_buttons.setContentsMargins(0, 0, 0, 0)
+        note_buttons.addStretch(1)
+        note_buttons.addWidget(self.note_button)
+        note_buttons.addWidget(self.changes_button)
+        # beside the sentence when the reader is wide, below it when narrow (a sentence
+        # wrapped one word a line beside two buttons in a 330 px reader)
+        self.note_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.note_bar)
+        self.note_layout.setContentsMargins(10, 4, 10, 4)
+        self.note_layout.setSpacing(4)
+        self.note_layout.addWidget(self.note_label, 1)
+        self.note_layout.addLayout(note_buttons)
         self.note_bar.hide()
         self.note = Note("")
         self.fulltext: FullText | None = None
@@ -370,6 +379,7 @@ class ReaderPane(QWidget):
         self.note_button.setEnabled(not self.fetching)
         self.changes_button.setVisible(self.note.changes)
         self.note_bar.setVisible(self.note.shown)
+        self._place_note_buttons()
         shown = replace(article, content_html=fulltext.html) if full and fulltext else article
         urls = image_urls(shown)
         missing = [u for u in urls if not cached(u)]
@@ -383,6 +393,21 @@ class ReaderPane(QWidget):
         else:
             self.bar.hide()
         self.article_shown.emit(article.id)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_note_buttons()
+
+    def _place_note_buttons(self) -> None:
+        """The note's buttons beside its sentence if both fit on one line, else below."""
+        buttons = sum(b.sizeHint().width() + 4 for b in (self.note_button, self.changes_button)
+                      if not b.isHidden())
+        text = self.note_label.fontMetrics().horizontalAdvance(self.note_label.text())
+        wide = self.width() - 24 >= buttons + min(text, NOTE_MIN_LINE) + 8
+        direction = (QBoxLayout.Direction.LeftToRight if wide
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.note_layout.direction() != direction:
+            self.note_layout.setDirection(direction)
 
     def _note_clicked(self) -> None:
         if self.note.action == TOGGLE:
