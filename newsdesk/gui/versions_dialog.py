@@ -54,7 +54,7 @@ class VersionsDialog(QDialog):
         self.list.setHeaderLabels(["#", "Seen", "From", "Headline"])
         self.list.setUniformRowHeights(True)
         for version in history.versions:
-            current = version.number == count
+            current = history.next_of(version.number) is None
             item = QTreeWidgetItem([
                 str(version.number), short_time(version.seen),
                 ORIGIN.get(version.origin, version.origin) + (" (current)" if current else ""),
@@ -91,8 +91,10 @@ class VersionsDialog(QDialog):
         layout.addWidget(buttons)
         self.list.currentItemChanged.connect(lambda item, _old: self._select(item))
         if count:
-            # the latest change first: the version before the current one
-            first = self.list.topLevelItem(max(count - 2, 0))
+            # the latest change first: the newest version something replaced
+            changed = [v.number for v in history.versions
+                       if history.next_of(v.number) is not None]
+            first = self.list.topLevelItem((changed[-1] if changed else count) - 1)
             if first is not None:
                 self.list.setCurrentItem(first)
 
@@ -101,21 +103,34 @@ class VersionsDialog(QDialog):
             return
         self.show_diff(int(item.data(0, Qt.ItemDataRole.UserRole)))
 
+    def pair(self, number: int) -> tuple[int, int] | None:
+        """The versions to compare for a selected one: it and the next of its origin (the
+        feed's or the page's), or for a current one the one before it; None for a version
+        alone of its origin."""
+        history = self.history
+        newer = history.next_of(number)
+        if newer is not None:
+            return number, newer
+        origin = history.version(number).origin
+        before = [v.number for v in history.versions[:number - 1] if v.origin == origin]
+        return (before[-1], number) if before else None
+
     def show_diff(self, number: int) -> None:
-        """What changed from version `number` to the next (the current one: from the one
-        before it)."""
-        count = len(self.history.versions)
-        if count < 2:
-            self.heading.setText("")
-            only = self.history.versions[0] if count else None
-            self.diff.setHtml(f"<h3>{html.escape(only.title)}</h3>" if only else "")
+        """What changed from version `number` to the next of its origin (a current one:
+        from the one before it)."""
+        found = self.pair(number)
+        if found is None:
+            only = self.history.version(number)
+            self.heading.setText(f"Version {number} ({ORIGIN.get(only.origin, only.origin)}, "
+                                 f"{short_time(only.seen)}): nothing earlier to compare.")
+            self.diff.setHtml(f"<h3>{html.escape(only.title)}</h3>"
+                              f"<p>{html.escape(only.text)}</p>")
             return
-        older = min(number, count - 1)
-        newer = older + 1
+        older, newer = found
         title_parts, text_parts = self.history.diff(older, newer)
         removed, added = changed_words([*title_parts, *text_parts])
-        old, new = self.history.versions[older - 1], self.history.versions[newer - 1]
-        current = " (current)" if newer == count else ""
+        old, new = self.history.version(older), self.history.version(newer)
+        current = " (current)" if self.history.next_of(newer) is None else ""
         self.heading.setText(
             f"Version {older} ({ORIGIN.get(old.origin, old.origin)}, "
             f"{short_time(old.seen)}) → version {newer}{current} "

@@ -358,3 +358,42 @@ def test_a_stored_article_with_cached_images_is_shown_without_the_network(
                                        QUrl(feed_picture))
     assert isinstance(picture, QImage) and picture.width() == 640
     assert connects == [] and len(feed_server.requests) == hits
+
+
+def test_the_archives_commands_never_touch_the_store_on_the_gui_thread(
+        site, store, recorded_window, qtbot, no_modal_dialogs):
+    """F, Show changes, Make available offline, Full text ▸, Storage (with a dry run and a
+    compact), the story pane's headline notes: every store call is made by a job."""
+    site.items[0].title = "River town rejects its flood wall"
+    refresh_feeds(store, store.sources.list())
+    window, calls = recorded_window()
+    window.show()
+    qtbot.waitExposed(window)
+    settle(qtbot, window)
+    window.story_dock.show()
+    flood = article_id(store, FLOOD)
+    open_and_wait(window, qtbot, flood)
+    window.fetch_text_action.trigger()
+    qtbot.waitUntil(lambda: window.reader_pane.fulltext is not None, timeout=20_000)
+    window.changes_action.trigger()
+    qtbot.waitUntil(lambda: window.offline.last_versions is not None, timeout=10_000)
+    window.offline.last_versions.close()
+    select_source(window, qtbot)
+    window.offline.mode_actions["always"].trigger()
+    settle(qtbot, window)
+    window.make_offline_action.trigger()
+    qtbot.waitUntil(lambda: not window.offline.running, timeout=30_000)
+    settle(qtbot, window)
+    window.storage_action.trigger()
+    dialog = window.offline.last_storage
+    qtbot.waitUntil(lambda: dialog.usage is not None, timeout=10_000)
+    dialog.prune_now()
+    qtbot.waitUntil(lambda: dialog.prune_button.isEnabled(), timeout=10_000)
+    dialog.compact_now()
+    qtbot.waitUntil(lambda: dialog.outcome.text().startswith("Compacted"), timeout=20_000)
+    settle(qtbot, window)
+    window.close()
+    names = {name for name, _gui in calls}
+    assert {"archive.fulltext", "archive.save_fulltext", "archive.versions",
+            "archive.usage", "archive.vacuum", "sources.update"} <= names, names
+    assert [name for name, on_gui_thread in calls if on_gui_thread and name != "interrupt"] == []
