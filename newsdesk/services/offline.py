@@ -530,7 +530,7 @@ def write_retention(retention: Retention) -> None:
 
 def _age(span: timedelta) -> str:
     days = span.days
-    if days and span == timedelta(days=days):
+    if span == timedelta(days=days):
         return _plural(days, "day")
     hours = int(span.total_seconds() // 3600)
     return _plural(hours, "hour")

@@ -113,3 +113,54 @@ def test_tag_codebook_and_agreement_records():
             {"editor": "alice", "value": "warm"}, {"editor": "bob", "value": "cold"}]}]}
     undefined = Agreement("Tone", None, 0, 0, 0, (), 0.0, 0.0)
     assert agreement_record(undefined, {})["alpha"] is None
+
+
+# ------------------------------------------------------------------ the archive
+
+
+def test_an_article_record_gains_the_archive_keys():
+    from newsdesk.models import FullText
+
+    plain = article_record(_article(), None)
+    assert (plain["full_text"], plain["full_html"], plain["versions"]) == (None, None, 0)
+    assert (plain["full_text_status"], plain["full_text_reason"]) == (None, None)
+    full = FullText("a1", "extracted", WHEN, html="<p>All of it.</p>", text="All of it.")
+    record = article_record(_article(), None, fulltext=full, versions=2)
+    assert (record["full_text"], record["full_html"], record["versions"]) == (
+        "All of it.", "<p>All of it.</p>", 2)
+    assert (record["full_text_status"], record["full_text_reason"]) == ("extracted", None)
+    assert {k: v for k, v in record.items() if k not in (
+        "full_text", "full_html", "full_text_status", "versions")} == {
+        k: v for k, v in plain.items() if k not in (
+            "full_text", "full_html", "full_text_status", "versions")}
+    kept = FullText("a1", "kept_summary", WHEN, reason="A paywall.")
+    record = article_record(_article(), None, fulltext=kept)
+    assert (record["full_text"], record["full_html"], record["full_text_status"],
+            record["full_text_reason"]) == (None, None, "kept_summary", "A paywall.")
+
+
+def test_storage_and_version_records():
+    from newsdesk.formats.json import storage_record, version_record
+    from newsdesk.models import ArticleVersion
+    from newsdesk.offline.versions import DiffPart
+    from newsdesk.store.api import SourceUsage, StorageUsage
+
+    small = SourceUsage(2, "Small", 1, 10, 0, 0, 0, 0, 0, 0)
+    big = SourceUsage(1, "Big", 3, 100, 1, 50, 1, 20, 2, 30)
+    usage = StorageUsage(4096, 1024, 4, 1, 1, 2, 30, (small, big))
+    record = storage_record(usage)
+    assert record["file_bytes"] == 4096 and record["asset_bytes"] == 30
+    assert [s["id"] for s in record["sources"]] == [1, 2]  # largest first
+    assert record["sources"][0] == {
+        "id": 1, "title": "Big", "articles": 3, "article_bytes": 100, "full_texts": 1,
+        "full_text_bytes": 50, "versions": 1, "version_bytes": 20, "assets": 2,
+        "asset_bytes": 30, "total_bytes": 200}
+    version = ArticleVersion("a1", 1, "feed", "Old", "<p>x</p>", "x", WHEN, WHEN)
+    diff = ([DiffPart("-", "Old"), DiffPart("+", "New")], [DiffPart("=", "x")])
+    assert version_record(version, current=False, diff=diff) == {
+        "number": 1, "origin": "feed", "title": "Old", "text": "x",
+        "seen": "2024-05-01T12:30:05Z", "replaced": "2024-05-01T12:30:05Z", "current": False,
+        "title_diff": [["-", "Old"], ["+", "New"]], "text_diff": [["=", "x"]]}
+    current = version_record(version, current=True, diff=None)
+    assert (current["replaced"], current["title_diff"], current["text_diff"]) == (None, None,
+                                                                                 None)

@@ -100,3 +100,56 @@ def test_warm_cache_compares_each_new_story_once(sample_store):
     moved = StoryAssignment(article_id=other.article_ids[0], story_id=story.id, score=0.5)
     sample_store.stories.save([], [moved], {}, 0)
     assert warm_cache(sample_store) == 1  # the story that changed (the other has one outlet)
+
+
+def _full_text(article_id, text):
+    from datetime import UTC, datetime
+
+    from newsdesk.models import FullText
+
+    return FullText(article_id, "extracted", datetime(2026, 12, 1, tzinfo=UTC),
+                    html=f"<p>{text}</p>", text=text, word_count=len(text.split()))
+
+
+def test_framing_compares_the_extracted_full_text(sample_store, monkeypatch):
+    story = _story(sample_store)
+    member = story.article_ids[0]
+    compare_story(sample_store, story.id)
+    compared = []
+    real = comparison_module.compare
+
+    def spy(articles, prior=None):
+        compared.extend(articles)
+        return real(articles, prior)
+
+    monkeypatch.setattr(comparison_module, "compare", spy)
+    words = "The page's own words about the ruling, far longer than the feed's summary."
+    sample_store.archive.save_fulltext(_full_text(member, words))
+    compare_story(sample_store, story.id)  # the full text changed the signature
+    mine = next(a for a in compared if a.id == member)
+    assert (mine.text, mine.html) == (words, f"<p>{words}</p>")
+    others = [a for a in compared if a.id != member]
+    assert all(a.text == sample_store.articles.get(a.id).text for a in others)
+
+    compared.clear()
+    compare_story(sample_store, story.id)
+    assert compared == []  # cached again under the new signature
+    sample_store.archive.remove_fulltexts([member])
+    compare_story(sample_store, story.id)
+    assert next(a for a in compared if a.id == member).text == sample_store.articles.get(
+        member).text
+
+
+def test_a_story_without_full_texts_keeps_its_signature(sample_store):
+    import hashlib
+
+    from newsdesk.analysis.framing import analysis_fingerprint
+
+    story = _story(sample_store)
+    before = hashlib.sha1(f"{analysis_fingerprint()}\n{comparison_module.GROUPING}\n"
+                          f"{sample_store.stories.signature(story.id)}".encode()).hexdigest()
+    assert comparison_module._signature(sample_store, story.id) == before
+    kept = replace(_full_text(story.article_ids[0], "words"), status="kept_summary", text="",
+                   html="", reason="A paywall.")
+    sample_store.archive.save_fulltext(kept)  # not extracted: framing still reads the feed
+    assert comparison_module._signature(sample_store, story.id) == before
