@@ -41,6 +41,7 @@ from newsdesk.services.offline import (
 from newsdesk.store.api import StorageUsage
 
 FOR_EVER_DAYS = 365 * 200  # "keep for ever": older_than that no stored article is
+SPIN_WIDTH = 200
 COLUMNS = ("Source", "Articles", "Text", "Full texts", "Versions", "Images", "Total")
 
 
@@ -129,6 +130,8 @@ class StorageDialog(QDialog):
         self.cache_mb.setSuffix(" MB")
         self.cache_mb.setValue(retention.cache_mb)
         self.cache_mb.setToolTip("The image cache's total size; the oldest go first.")
+        for box in (self.read_days, self.full_text_days, self.image_days, self.cache_mb):
+            box.setMaximumWidth(SPIN_WIDTH)
         form = QFormLayout()
         form.addRow("Keep read articles", self.read_days)
         form.addRow("Keep full texts", self.full_text_days)
@@ -144,6 +147,8 @@ class StorageDialog(QDialog):
         self.compact_button.setToolTip("Give the database's free pages back to the disk "
                                        "(needs free space about the database's size)")
         self.compact_button.clicked.connect(self.compact_now)
+        for button in (self.prune_button, self.compact_button):
+            button.setAutoDefault(False)  # Enter in a spin box must not prune
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
         self.outcome.setObjectName("muted")
