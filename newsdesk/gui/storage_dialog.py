@@ -7,7 +7,9 @@ Every read and write is a job on the desk's runner; the dialog only draws.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -96,6 +98,7 @@ class StorageDialog(QDialog):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
+        self.open_now = True
         self.usage: StorageUsage | None = None
         self.last_prune: PruneReport | None = None
         self.setWindowTitle("Storage")
@@ -170,11 +173,24 @@ class StorageDialog(QDialog):
             box.valueChanged.connect(lambda _v: self.save_retention())
         self.reload()
 
+    def done(self, result: int) -> None:
+        """Closed: answers still to come are dropped (the dialog deletes itself)."""
+        self.open_now = False
+        super().done(result)
+
+    def _live(self, callback: Callable[[Any], object]) -> Callable[[Any], None]:
+        """A job's callback that does nothing once the dialog is closed."""
+        def call(value: Any) -> None:
+            if self.open_now:
+                callback(value)
+        return call
+
     # -- sizes
 
     def reload(self) -> None:
-        self.desk.jobs.query(storage, on_done=self.show_usage,
-                             error_title="Could not measure the database")
+        self.desk.jobs.query(storage, on_done=self._live(self.show_usage),
+                             on_failed=self._live(lambda error: self.desk.show_error(
+                                 "Could not measure the database", error)))
 
     def show_usage(self, usage: StorageUsage) -> None:
         self.usage = usage
@@ -247,7 +263,7 @@ class StorageDialog(QDialog):
 
         self.desk.jobs.query(lambda store: prune(store, older_than=older_than, dry_run=True,
                                                  retention=retention),
-                             on_done=counted, on_failed=failed)
+                             on_done=self._live(counted), on_failed=self._live(failed))
 
     def _prune(self, retention: Retention, older_than: timedelta) -> None:
         self.prune_button.setEnabled(False)
@@ -266,7 +282,7 @@ class StorageDialog(QDialog):
 
         self.desk.jobs.op(lambda store: prune(store, older_than=older_than,
                                               retention=retention),
-                          on_done=done, on_failed=failed)
+                          on_done=self._live(done), on_failed=self._live(failed))
 
     def compact_now(self) -> None:
         self.prune_button.setEnabled(False)
@@ -283,7 +299,7 @@ class StorageDialog(QDialog):
             self._idle("")
             self.desk.show_error("Could not compact the database", error)
 
-        self.desk.jobs.op(compact, on_done=done, on_failed=failed)
+        self.desk.jobs.op(compact, on_done=self._live(done), on_failed=self._live(failed))
 
     def _idle(self, text: str) -> None:
         self.prune_button.setEnabled(True)

@@ -364,6 +364,7 @@ def test_the_archives_commands_never_touch_the_store_on_the_gui_thread(
         site, store, recorded_window, qtbot, no_modal_dialogs):
     """F, Show changes, Make available offline, Full text ▸, Storage (with a dry run and a
     compact), the story pane's headline notes: every store call is made by a job."""
+    flood = article_id(store, FLOOD)
     site.items[0].title = "River town rejects its flood wall"
     refresh_feeds(store, store.sources.list())
     window, calls = recorded_window()
@@ -371,7 +372,6 @@ def test_the_archives_commands_never_touch_the_store_on_the_gui_thread(
     qtbot.waitExposed(window)
     settle(qtbot, window)
     window.story_dock.show()
-    flood = article_id(store, FLOOD)
     open_and_wait(window, qtbot, flood)
     window.fetch_text_action.trigger()
     qtbot.waitUntil(lambda: window.reader_pane.fulltext is not None, timeout=20_000)
