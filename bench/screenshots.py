@@ -1,8 +1,11 @@
 """Save screenshots of the main window with the sample corpus, light and dark, large and small:
 the story pane, and the coverage desk (the Tags group, a multi-selection, the annotations
-pane with a highlight, a story's coverage table and the agreement report).
+pane with a highlight, a story's coverage table and the agreement report); and the archive
+at 1024x700 and 1600x1000 (a full text with its note bar, a wide photo, a figure and an
+embed card; the versions dialog; the storage dialog; the offline banner).
 
-    .venv/bin/python bench/screenshots.py [OUT_DIR]   (default: shots/)
+    .venv/bin/python bench/screenshots.py [OUT_DIR] [--archive]   (default: shots/;
+    --archive: only the archive's scenes)
 
 Renders offscreen; open the PNGs and judge them as a user would.
 """
@@ -19,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QItemSelectionModel, QSettings
+from PySide6.QtWidgets import QWidget
 
 from newsdesk.gui.app import make_app
 from newsdesk.gui.mainwindow import MainWindow
@@ -81,9 +85,13 @@ def annotate(store: Store) -> tuple[str, int]:
 
 
 def main() -> None:
-    out = Path(sys.argv[1] if len(sys.argv) > 1 else "shots")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = Path(args[0] if args else "shots")
     out.mkdir(parents=True, exist_ok=True)
     app = make_app()
+    if "--archive" in sys.argv:
+        archive(app, out)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "shots.db")
         empty = MainWindow(store, QSettings(str(Path(tmp) / "e.ini"), QSettings.Format.IniFormat))
@@ -123,6 +131,115 @@ def main() -> None:
             window.close()
         store.close()
     print(out / "welcome.png")
+    archive(app, out)
+
+
+def picture(width: int, height: int) -> bytes:
+    """A wide photo stand-in: a sky gradient over a darker ground, as PNG bytes."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
+
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    sky = QLinearGradient(0, 0, 0, height)
+    sky.setColorAt(0, QColor("#6f9fd8"))
+    sky.setColorAt(1, QColor("#d9e6f2"))
+    painter.fillRect(0, 0, width, height, sky)
+    painter.fillRect(0, height * 2 // 3, width, height // 3, QColor("#4d5b3a"))
+    painter.fillRect(width // 5, height // 3, width // 8, height // 3, QColor("#8a8f98"))
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+FULL_TEXT = (
+    "<p>The High Court fined the editor of the Morning Ledger £40,000 on Tuesday for "
+    "contempt of court, after the paper named a witness the court had ordered kept "
+    "anonymous. The judge said the paper had ignored three orders in a week.</p>"
+    '<figure><img src="{photo}" alt="The court" width="1600" height="900">'
+    "<figcaption>The Royal Courts of Justice, where the ruling was read out on Tuesday. "
+    "Photograph: Valley Courier</figcaption></figure>"
+    "<p>The editor, who did not attend, said in a statement that the paper would appeal "
+    "and that the public had a right to know who had given evidence.</p>"
+    '<div class="newsdesk-embed"><p><b>Video</b> · <a href="https://www.youtube.com/watch?'
+    'v=abc123">The ruling, read out in full</a> · youtube.com</p></div>'
+    "<p>Lawyers for the witness told the court she had received threats since the story "
+    "ran. The court will hear the appeal in January.</p>")
+
+
+def archive(app: object, out: Path) -> None:
+    """The archive's scenes over the sample: an article's full text shown (with its note
+    bar, a photo wider than the reader, a figure and an embed card), its versions (the
+    headline changed), the storage dialog, the offline banner; small and large, light
+    and dark. Filled through the store directly: no network."""
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from newsdesk.models import FullText
+    from newsdesk.offline.fulltext import needs_full_text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "archive.db")
+        load_sample(store)
+        story = max(store.stories.list(), key=lambda st: (len(st.outlets), st.size))
+        article = store.articles.get(story.article_ids[0])
+        photo = "https://img.example/court-wide.png"
+        store.articles.upsert([replace(article, title=article.title + " (updated)",
+                                       text=article.text + " The paper said it would "
+                                       "appeal.")])
+        html = FULL_TEXT.format(photo=photo)
+        fetched = datetime.now(UTC) - timedelta(hours=2)
+        store.archive.save_fulltext(FullText(
+            article.id, "extracted", fetched, html=html,
+            text="The High Court fined the editor", url=article.url,
+            extractor="trafilatura", word_count=160))
+        store.caches.save_asset(photo, "image/png", picture(1600, 900), article_id=article.id)
+        summary_only = next((a for a in store.articles.list() if needs_full_text(a)), None)
+        for theme_name in ("light", "dark"):
+            for width, height in ((1024, 700), (1600, 1000)):
+                name = f"{theme_name}-{width}"
+                settings = QSettings(str(Path(tmp) / f"{name}.ini"), QSettings.Format.IniFormat)
+                save_settings(settings, GuiSettings(theme=theme_name, refresh_minutes=0,
+                                                    mark_read_delay=-1, remote_images=True))
+                window = MainWindow(store, settings)
+                window.resize(width, height)
+                window.show()
+                settle(app, window)
+                window.story_dock.show()
+                window.open_article(article.id)
+                settle(app, window, 0.8)
+                save(window, out / f"archive-fulltext-{name}.png")
+                window.reader_pane.changes_button.click()
+                settle(app, window, 0.5)
+                if window.offline.last_versions is not None:
+                    save(window.offline.last_versions, out / f"archive-versions-{name}.png")
+                    window.offline.last_versions.close()
+                window.story_dock.hide()
+                if summary_only is not None:
+                    window.open_article(summary_only.id)
+                    settle(app, window, 0.4)
+                window.refresher.offline_changed.emit(True)
+                window.statusBar().showMessage(
+                    "You seem to be offline: none of the 9 feeds could be reached. "
+                    "NewsDesk will try again later.")
+                settle(app, window, 0.3)
+                save(window, out / f"archive-offline-{name}.png")
+                window.refresher.offline_changed.emit(False)
+                window.storage_action.trigger()
+                settle(app, window, 0.6)
+                if window.offline.last_storage is not None:
+                    save(window.offline.last_storage, out / f"archive-storage-{name}.png")
+                    window.offline.last_storage.close()
+                window.close()
+        store.close()
+
+
+def save(widget: QWidget, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(path)
 
 
 def desk(app: object, window: MainWindow, out: Path, name: str, highlighted: str,

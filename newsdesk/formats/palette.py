@@ -14,6 +14,8 @@ LIGHT: dict[str, str] = {
     "warning": "#b7791f", "scroll": "#c5cbd3", "link": "#1f5fae", "unread": "#2c5282",
     # the comparison's own: a report's page and evidence cards, the mark behind a figure's words
     "page": "#ffffff", "card": "#f6f8fa", "mark": "#fff3bf",
+    # a version's word diff: words added, words removed (struck through)
+    "ins": "#d3f5dc", "del": "#fcdcdc",
 }
 DARK: dict[str, str] = {
     "window": "#1d2026", "base": "#23272e", "alt": "#262a31", "text": "#e6e8eb",
@@ -22,6 +24,7 @@ DARK: dict[str, str] = {
     "accent_text": "#0d1117", "reader": "#1f2329", "button": "#2b3038", "notice": "#3d3520",
     "warning": "#f0b429", "scroll": "#4a515b", "link": "#8ab4f8", "unread": "#8ab4f8",
     "page": "#1d2026", "card": "#23272e", "mark": "#5c4a12",
+    "ins": "#1f4a2e", "del": "#5a2326",
 }
 # One colour per outlet, in the order outlets reported: readable on light and dark.
 OUTLET_COLORS: tuple[str, ...] = ("#3b7dd8", "#d9822b", "#2f9e6e", "#c2408f", "#8a63d2",

@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from newsdesk import __version__
 from newsdesk.gui import theme
 from newsdesk.gui.actions.annotating import AnnotationActions
 from newsdesk.gui.actions.coverage import CoverageActions
+from newsdesk.gui.actions.offline import OfflineActions, OfflineBanner, OfflineProgress
 from newsdesk.gui.actions.reading import ReadingActions
 from newsdesk.gui.actions.refresh import RefreshActions
 from newsdesk.gui.actions.sources import SourceActions
@@ -106,6 +109,7 @@ class MainWindow(QMainWindow):
                                       self.story_pane, undo=self.undo_stack,
                                       story_visible=self.story_dock.isVisible)
         self._build_desk()
+        self._build_archive()
         self.search_box.returnPressed.connect(self.view.search)
         self.search_box.textChanged.connect(self.view.search_cleared)
         self.auto_refresh = QTimer(self)
@@ -148,7 +152,15 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setSizes([240, 640, 560])
-        self.setCentralWidget(self.splitter)
+        # offline mode's banner runs above the three panes
+        self.offline_banner = OfflineBanner()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.offline_banner)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.stories = StoryActions(self.desk)
         self.story_pane = StoryPane(self.jobs)
@@ -258,6 +270,19 @@ class MainWindow(QMainWindow):
             a("Focus articles", lambda: self.table.setFocus(), ("Ctrl+2",)),
             a("Focus reader", lambda: self.reader.setFocus(), ("Ctrl+3",)),
         ]
+        def o() -> OfflineActions:  # built after the reading actions
+            return self.offline
+
+        self.fetch_text_action = a("Fetch full article", lambda: o().fetch_current(), ("F",),
+                                   "", "Fetch the open article's page for its full text")
+        self.make_offline_action = a("Make available offline",
+                                     lambda: o().make_selected_offline(), (), "",
+                                     "Full text and images of every article in the "
+                                     "selected view, source, topic or story")
+        self.changes_action = a("Show changes…", lambda: o().show_changes(), (), "",
+                                "What changed between the open article's versions")
+        self.storage_action = a("Storage…", lambda: o().show_storage(), (), "",
+                                "Database and cache sizes by source; retention; prune")
         self.add_source_action = a("Add source…", s.add_source, ("Ctrl+N",), "add-source")
         self.edit_source_action = a("Edit source…", s.edit_source)
         self.remove_source_action = a("Remove source…", s.remove_source)
@@ -274,7 +299,7 @@ class MainWindow(QMainWindow):
         self.quit_action = a("Quit", self.close, ("Ctrl+Q",))
         self.nav.menu_actions = {"source": (self.edit_source_action, self.remove_source_action),
                                  "topic": (self.edit_topic_action, self.remove_topic_action),
-                                 "": (self.all_read_action,)}
+                                 "": (self.all_read_action, self.make_offline_action)}
         self.story_action = self.story_dock.toggleViewAction()
         self.story_action.setText("Story pane")
         self.story_action.setIcon(self.icons["story"])
@@ -287,12 +312,13 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         menus: dict[str, tuple[QAction | QMenu | None, ...]] = {
             "&File": (self.add_source_action, self.import_action, self.export_action, None,
-                      self.defaults_action, self.sample_action, None, self.settings_action,
-                      None, self.quit_action),
+                      self.defaults_action, self.sample_action, None, self.storage_action,
+                      self.settings_action, None, self.quit_action),
             "&Article": (self.next_action, self.prev_action, self.next_unread_action,
                          self.prev_unread_action, self.page_action, None, self.star_action,
-                         self.read_action, self.open_action, None, self.all_read_action,
-                         self.undo_action, self.redo_action),
+                         self.read_action, self.open_action, None, self.fetch_text_action,
+                         self.changes_action, self.make_offline_action, None,
+                         self.all_read_action, self.undo_action, self.redo_action),
             "&Desk": (self.tag_action, self.code_menu, self.note_action, self.highlight_action,
                       None, self.codebook_menu, self.codebooks_action, None,
                       self.export_selection_action,
@@ -370,6 +396,17 @@ class MainWindow(QMainWindow):
         self.desk.changed.connect(self.story_pane.apply_changed)
         self.statusBar().addPermanentWidget(self.annotating.label)
 
+    def _build_archive(self) -> None:
+        """The archive: full text (F), Make available offline, Full text ▸, offline mode."""
+        self.offline_progress = OfflineProgress()
+        self.statusBar().addPermanentWidget(self.offline_progress)
+        self.offline = OfflineActions(self.desk, self.nav, self.reading, self.refresher,
+                                      self.offline_progress, self.offline_banner,
+                                      lambda: self.colors)
+        source_actions = self.nav.menu_actions["source"]
+        self.nav.menu_actions["source"] = (*source_actions,
+                                           self.offline.full_text_menu.menuAction())
+
     def _story_command(self, command: Callable[[int, str], object]) -> None:
         """Tag story… / Note on story…: on the story selected in the navigation."""
         key = self.nav.current_key()
@@ -440,6 +477,7 @@ class MainWindow(QMainWindow):
             self.nav_model.set_icons(self.icons)
             self.nav.expand_groups()
         self.articles_model.accent = QColor(self.colors["unread"])
+        self.reader.colors = self.colors
         self.reader.set_css(theme.reader_css(self.colors, settings.font_size))
         self.story_pane.set_colors(self.colors)
         self.annotations_pane.set_colors(self.colors)

@@ -71,6 +71,11 @@ def reader_css(c: dict[str, str], font_size: int) -> str:
         f".tags {{ color: {c['muted']}; font-size: {font_size - 1}pt; }}"
         f"blockquote {{ color: {c['muted']}; margin-left: 16px; }}"
         f"figcaption {{ color: {c['muted']}; font-size: {font_size}pt; }}"
+        # reader_html.adapt: a figure is a block, its caption the paragraph below the image
+        f".figure {{ margin-top: 6px; margin-bottom: 14px; }}"
+        f".caption {{ color: {c['muted']}; font-size: {font_size}pt; margin-top: 4px; "
+        f"line-height: 130%; }}"
+        f".embed {{ color: {c['text']}; font-size: {font_size}pt; }}"
     )
 
 

@@ -752,3 +752,16 @@ def version_counts(store: Store, article_ids: Sequence[str]) -> Mapping[str, int
         counts.update(store.archive.version_counts(unique[start:start + _CHUNK]))
     return counts
 
+
+@dataclass(frozen=True, slots=True)
+class Compacted:
+    """What a vacuum gave back to the disk (the window's Storage ▸ Compact)."""
+
+    freed_bytes: int
+    changes: Changes = field(default_factory=Changes)
+
+
+def compact(store: Store) -> Compacted:
+    """Give the database's free pages back to the file system (a StoreError sentence when
+    the disk lacks the room; nothing is lost)."""
+    return Compacted(store.archive.vacuum())

@@ -91,7 +91,8 @@ class RecordingStore:
     """A store that notes, for every method called on it or on its facets, whether the GUI
     thread called it."""
 
-    FACETS = ("sources", "articles", "reading", "topics", "stories", "caches", "annotations")
+    FACETS = ("sources", "articles", "reading", "topics", "stories", "caches", "annotations",
+              "archive")
 
     def __init__(self, store, calls: list[tuple[str, bool]], prefix: str = "") -> None:
         self._store, self._calls, self._prefix = store, calls, prefix

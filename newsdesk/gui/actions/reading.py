@@ -56,6 +56,7 @@ class ReadingActions(QObject):
         self.model = articles.model
         self.record: OpenedArticle | None = None
         self._fetching_images: set[str] = set()
+        self.fetching_text: set[str] = set()  # articles whose page is being fetched (F)
         self._images_tried: set[str] = set()
         self._pending_move: tuple[int, bool] | None = None  # waiting for a page of rows
         self.model.rowsInserted.connect(self._rows_arrived)
@@ -114,11 +115,19 @@ class ReadingActions(QObject):
         self.record = record
         allowed = record.images_allowed(self.desk.settings.remote_images)
         self.reader.show_article(record.article, record.source, allowed=allowed,
-                                 cached=record.cached_images.get)
+                                 cached=record.cached_images.get, fulltext=record.fulltext,
+                                 versions=record.versions,
+                                 fetching=record.article.id in self.fetching_text)
         article = record.article
         if allowed and record.missing_images and article.id not in self._images_tried:
             self._images_tried.add(article.id)  # once per session: offline stays quiet
             self._fetch_images(article)
+
+    def reopen(self) -> None:
+        """Read the open article again (its full text or images came meanwhile)."""
+        article = self.reader.view.article
+        if article is not None:
+            self._open(article.id, mark_read=False, hint=False)
 
     def reshow(self) -> None:
         """Show the open article again (the theme or the image setting changed)."""

@@ -30,12 +30,14 @@ class RefreshActions(QObject):
     progressed = Signal(int, int)  # done, total
     finished = Signal(list)  # the failed sources' reports, unless the whole refresh failed
     failed_refresh = Signal()
+    offline_changed = Signal(bool)  # the network went (True) or came back (False)
 
     def __init__(self, desk: Desk, stories: StoryActions, *,
                  notify: Callable[[list[str]], object]) -> None:
         super().__init__()
         self.desk, self.stories, self._notify = desk, stories, notify
         self.running = False
+        self.offline = False  # the last refresh reached no feed: say so once, then be quiet
         self.last_failed: list[SourceReport] = []
 
     def refresh(self, *, due_only: bool = False) -> None:
@@ -47,7 +49,8 @@ class RefreshActions(QObject):
         notify = list(self.desk.settings.notify_topics)
         self.running = True
         self.started.emit()
-        self.desk.status("Refreshing…", 0)
+        if not self.offline:  # offline, a refresh is a quiet probe: the banner says it
+            self.desk.status("Refreshing…", 0)
 
         # Every feed (asked for by hand) or only those due (the timer); then the new
         # articles on each topic the user wants to hear about are counted.
@@ -61,15 +64,22 @@ class RefreshActions(QObject):
         """(done, total) as refresh_and_count reports it, passed through the job's signal."""
         done, total = value
         self.progressed.emit(done, total)
-        self.desk.status(f"Refreshing… {done} of {total} feeds", 0)
+        if not self.offline:
+            self.desk.status(f"Refreshing… {done} of {total} feeds", 0)
 
     def _done(self, refreshed: Refreshed) -> None:
         report, hits = refreshed.report, refreshed.topic_hits
         self.running = False
         message, offline = describe_refresh(report)
+        was_offline, self.offline = self.offline, offline
         self.last_failed = list(report.failed)
-        self.desk.status(message, 0 if offline else 10000)
+        if offline and not was_offline:
+            self.desk.status(message, 0)
+        elif not offline:
+            self.desk.status(("Back online: " if was_offline else "") + message, 10000)
         self.finished.emit([] if offline else self.last_failed)
+        if offline != was_offline:
+            self.offline_changed.emit(offline)
         lines = [f"{count} new on {name}" for name, count in hits.items() if count]
         if lines:
             self._notify(lines)

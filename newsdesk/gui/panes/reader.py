@@ -11,19 +11,24 @@ import html
 import logging
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QDesktopServices,
     QImage,
     QPainter,
+    QPixmap,
+    QResizeEvent,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextImageFormat,
 )
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -34,8 +39,14 @@ from PySide6.QtWidgets import (
 )
 
 from newsdesk.analysis.anchoring import locate
-from newsdesk.models import Article, Source, TextQuote
+from newsdesk.formats.palette import LIGHT
+from newsdesk.gui.reader_html import FETCH, TOGGLE, Note, adapt, note_for
+from newsdesk.models import Article, FullText, Source, TextQuote
 from newsdesk.offline.assets import image_urls
+from newsdesk.offline.fulltext import needs_full_text
+
+FIT_DELAY_MS = 120  # images are fitted to the new width once a resize pauses this long
+NOTE_MIN_LINE = 260  # px: a note's sentence narrower than this puts its buttons below it
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +60,11 @@ def _placeholder(width: int = 200, height: int = 110) -> QImage:
     painter.drawText(image.rect(), 0x0084, "remote image\nnot loaded")  # AlignCenter
     painter.end()
     return image
+
+
+def summary_only(article: Article) -> bool:
+    """Whether the feed gave only a summary of the article (the reader offers its page)."""
+    return bool(article.url) and needs_full_text(article)
 
 
 def find_quote(text: str, quote: TextQuote, start: int = 0) -> tuple[int, int] | None:
@@ -79,12 +95,19 @@ class ReaderView(QTextBrowser):
         self._css = ""
         self._body_start = 0  # where the article's text begins, after title and byline
         self.highlights: dict[str, tuple[int, int]] = {}  # note id -> shown (start, end)
+        self.colors: dict[str, str] = dict(LIGHT)  # the theme's: embed cards are drawn in it
+        # Images are fitted to the width once a resize pauses (every pixel of a drag
+        # would lay the document out again).
+        self._fit_timer = QTimer(self, singleShot=True, interval=FIT_DELAY_MS)
+        self._fit_timer.timeout.connect(self.fit_images)
 
     @property
     def article(self) -> Article | None:
         return self._article
 
-    def show_article(self, article: Article, source: Source | None) -> None:
+    def show_article(self, article: Article, source: Source | None,
+                     body_html: str | None = None) -> None:
+        """Show an article: its feed's version, or `body_html` (its full text) instead."""
         self._article = article
         self.blocked_urls = []
         outlet = html.escape(source.display_name if source else article.outlet)
@@ -95,12 +118,64 @@ class ReaderView(QTextBrowser):
                 if article.url else "")
         tags = (f'<p class="tags">{html.escape(" · ".join(article.categories))}</p>'
                 if article.categories else "")
-        body = article.html or f"<p>{html.escape(article.text)}</p>"
+        body = adapt(body_html or article.html, self.colors) or \
+            f"<p>{html.escape(article.text)}</p>"
         self._fresh_document()
         head = f'<h1>{html.escape(article.title)}</h1><p class="meta">{byline}</p>{tags}{link}<br>'
         self.setHtml(f"{head}<a name='newsdesk-body'></a>{body}")
         self._body_start = self._head_length(head)
+        self.fit_images()
         self.verticalScrollBar().setValue(0)
+
+    def image_width(self) -> int:
+        """The widest an image may be drawn: the reader's text width."""
+        margin = int(self.document().documentMargin())
+        return max(40, self.viewport().width() - 2 * margin - 4)
+
+    def fit_images(self) -> None:
+        """Draw every image at most as wide as the reader, keeping its aspect (a 2000 px
+        photo in a 500 px reader scrolled sideways). Sizes are set on the document's image
+        formats, so the text, its highlights and their positions do not change."""
+        self._fit_timer.stop()
+        document = self.document()
+        widest = self.image_width()
+        cursor = QTextCursor(document)
+        block = document.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                it += 1
+                fmt = fragment.charFormat()
+                if not fragment.isValid() or not fmt.isImageFormat():
+                    continue
+                image = fmt.toImageFormat()
+                width, height = self._natural_size(image)
+                if width <= 0 or height <= 0:
+                    continue
+                shown = min(width, widest)
+                if abs(image.width() - shown) < 0.5 and image.height() > 0:
+                    continue
+                image.setWidth(shown)
+                image.setHeight(height * shown / width)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(fragment.position() + fragment.length(),
+                                   QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(image)
+            block = block.next()
+
+    def _natural_size(self, image: QTextImageFormat) -> tuple[int, int]:
+        """An image's own size, from the document's resource (loadResource's answer)."""
+        resource = self.document().resource(QTextDocument.ResourceType.ImageResource.value,
+                                            QUrl(image.name()))
+        if isinstance(resource, (QImage, QPixmap)):
+            return resource.width(), resource.height()
+        return 0, 0
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_timer.start()
 
     def _head_length(self, head: str) -> int:
         """How many characters the title and byline take in the shown document."""
@@ -215,6 +290,8 @@ class ReaderPane(QWidget):
     load_images = Signal(str)  # "article", "source"
     article_shown = Signal(str)  # an article's id, once it is drawn (its annotations follow)
     cleared = Signal()  # a message instead of an article
+    fetch_requested = Signal()  # "Fetch full article": the open article's page, now
+    changes_requested = Signal()  # "Show changes": the open article's versions
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -234,17 +311,77 @@ class ReaderPane(QWidget):
         bar_layout.addWidget(self.for_source)
         self.bar.hide()
         self.missing_images: list[str] = []
+        # the archive's bar: where the text shown comes from, and what else there is
+        self.note_bar = QWidget()
+        self.note_bar.setObjectName("noteBar")
+        self.note_label = QLabel()
+        self.note_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.note_label.setWordWrap(True)
+        self.note_button = QPushButton()
+        self.note_button.clicked.connect(self._note_clicked)
+        self.changes_button = QPushButton("Show changes")
+        self.changes_button.setToolTip("What changed between this article's versions")
+        self.changes_button.clicked.connect(self.changes_requested)
+        note_buttons = QHBoxLayout()
+        note_buttons.setContentsMargins(0, 0, 0, 0)
+        note_buttons.addStretch(1)
+        note_buttons.addWidget(self.note_button)
+        note_buttons.addWidget(self.changes_button)
+        # beside the sentence when the reader is wide, below it when narrow (a sentence
+        # wrapped one word a line beside two buttons in a 330 px reader)
+        self.note_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.note_bar)
+        self.note_layout.setContentsMargins(10, 4, 10, 4)
+        self.note_layout.setSpacing(4)
+        self.note_layout.addWidget(self.note_label, 1)
+        self.note_layout.addLayout(note_buttons)
+        self.note_bar.hide()
+        self.note = Note("")
+        self.fulltext: FullText | None = None
+        self.versions = 0
+        self.full_text_mode = "on-demand"
+        self.showing_full = True  # the full text when there is one; the toggle flips it
+        self.fetching = False
+        self._source: Source | None = None
+        self._allowed = False
+        self._cached: Callable[[str], bytes | None] = lambda _u: None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.note_bar)
         layout.addWidget(self.bar)
         layout.addWidget(self.view, 1)
 
     def show_article(self, article: Article, source: Source | None, *, allowed: bool,
-                     cached: Callable[[str], bytes | None]) -> None:
+                     cached: Callable[[str], bytes | None], fulltext: FullText | None = None,
+                     versions: int = 0, fetching: bool = False) -> None:
+        """Show an article: its full text when one was extracted (unless the user asked
+        for the feed's version of this article), with the note bar saying which."""
+        same = self.view.article is not None and self.view.article.id == article.id
+        if not same:
+            self.showing_full = True
+        self.fulltext, self.versions, self.fetching = fulltext, versions, fetching
+        self._source, self._allowed, self._cached = source, allowed, cached
+        self.full_text_mode = source.full_text if source is not None else "on-demand"
+        self._draw(article)
+
+    def _draw(self, article: Article) -> None:
+        fulltext, cached, source, allowed = self.fulltext, self._cached, self._source, \
+            self._allowed
+        full = fulltext is not None and fulltext.extracted and self.showing_full
         self.view.cached_image = cached
-        self.view.show_article(article, source)
-        urls = image_urls(article)
+        self.view.show_article(article, source, fulltext.html if full and fulltext else None)
+        self.note = note_for(fulltext, summary_only=summary_only(article),
+                             mode=self.full_text_mode, showing_full=self.showing_full,
+                             versions=self.versions, fetching=self.fetching)
+        self.note_label.setText(self.note.text)
+        self.note_button.setText(self.note.button)
+        self.note_button.setVisible(bool(self.note.button))
+        self.note_button.setEnabled(not self.fetching)
+        self.changes_button.setVisible(self.note.changes)
+        self.note_bar.setVisible(self.note.shown)
+        self._place_note_buttons()
+        shown = replace(article, content_html=fulltext.html) if full and fulltext else article
+        urls = image_urls(shown)
         missing = [u for u in urls if not cached(u)]
         self.missing_images = missing
         if missing and not allowed:
@@ -257,8 +394,39 @@ class ReaderPane(QWidget):
             self.bar.hide()
         self.article_shown.emit(article.id)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_note_buttons()
+
+    def _place_note_buttons(self) -> None:
+        """The note's buttons beside its sentence if both fit on one line, else below."""
+        buttons = sum(b.sizeHint().width() + 4 for b in (self.note_button, self.changes_button)
+                      if not b.isHidden())
+        text = self.note_label.fontMetrics().horizontalAdvance(self.note_label.text())
+        wide = self.width() - 24 >= buttons + min(text, NOTE_MIN_LINE) + 8
+        direction = (QBoxLayout.Direction.LeftToRight if wide
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.note_layout.direction() != direction:
+            self.note_layout.setDirection(direction)
+
+    def _note_clicked(self) -> None:
+        if self.note.action == TOGGLE:
+            self.toggle_version()
+        elif self.note.action == FETCH:
+            self.fetch_requested.emit()
+
+    def toggle_version(self) -> None:
+        """Between the full text and the feed's version (for this article only)."""
+        article = self.view.article
+        if article is None or self.fulltext is None or not self.fulltext.extracted:
+            return
+        self.showing_full = not self.showing_full
+        self._draw(article)
+
     def show_message(self, title: str, text: str) -> None:
         self.bar.hide()
+        self.note_bar.hide()
+        self.fulltext, self.versions, self.fetching = None, 0, False
         self.view.show_message(title, text)
         self.cleared.emit()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -42,6 +43,7 @@ from newsdesk.models import Annotation, Article
 from newsdesk.services.annotations import story_annotations
 from newsdesk.services.changes import Changes
 from newsdesk.services.comparisons import StoryView, read_story, write_report
+from newsdesk.services.offline import headline_notes
 from newsdesk.store.api import Store
 
 JOB = "story"  # the pane's key for "only the latest"
@@ -56,6 +58,15 @@ def read_story_and_editors(store: Store, article_id: str) -> tuple[StoryView, Ed
     editors: Editors = (story_annotations(store, view.story_id) if view.story_id is not None
                         else ([], []))
     return view, editors
+
+
+def read_story_view(store: Store, article_id: str) -> tuple[StoryView, Editors,
+                                                            Mapping[str, str]]:
+    """The pane's one job: the comparison, what editors said, and which members'
+    headlines changed ("headline changed 3 h after publication")."""
+    view, editors = read_story_and_editors(store, article_id)
+    members = [h.article_id for o in view.comparison.outlets for h in o.headlines]
+    return view, editors, headline_notes(store, members)
 WAIT_MS = 150  # a look that takes longer says "Comparing…" (a cached one never flickers)
 
 EMPTY_TEXT = (
@@ -139,6 +150,8 @@ class StoryPane(QWidget):
         self.colors: dict[str, str] = {}
         self._request = 0  # bumped by every selection and reload: older answers are dropped
         self._marked = ""  # the article marked in what is drawn
+        # members whose headline changed: id -> "headline changed 3 h after publication"
+        self.headline_notes: Mapping[str, str] = {}
         self._items: list[Proof] = []  # what each ev:N link in the pane stands for
         self._stale = False  # the selection moved while hidden: look when shown
         self._busy = False  # a look (perhaps a comparison) is running: one at a time
@@ -334,11 +347,13 @@ class StoryPane(QWidget):
                 self._pending = False
                 self._look()
 
-        def done(found: tuple[StoryView, Editors]) -> None:
+        def done(found: tuple[StoryView, Editors, Mapping[str, str]]) -> None:
             if token == self._request:
                 self._waiting.stop()
-                view, self.editors = found
-                self._arrived(view)
+                view, self.editors, notes = found
+                changed = notes != self.headline_notes
+                self.headline_notes = notes
+                self._arrived(view, redraw=changed)
             finished()
 
         def failed(error: BaseException) -> None:
@@ -349,16 +364,16 @@ class StoryPane(QWidget):
             finished()
 
         self._busy = True
-        self.jobs.latest(JOB, lambda store: read_story_and_editors(store, article_id),
+        self.jobs.latest(JOB, lambda store: read_story_view(store, article_id),
                          on_done=done, on_failed=failed)
 
-    def _arrived(self, view: StoryView) -> None:
+    def _arrived(self, view: StoryView, *, redraw: bool = False) -> None:
         """Draw what a look found; the comparison already drawn only moves its mark."""
         shown = self.view
         if shown is not None and view.story_id is not None and view.story_id == shown.story_id \
                 and view.label == shown.label and view.comparison == shown.comparison:
             self.view = replace(shown, article_id=view.article_id, outlets=view.outlets)
-            if self._marked != view.article_id:
+            if self._marked != view.article_id or redraw:
                 self._render()
             else:
                 self._render_editors()
@@ -456,6 +471,10 @@ class StoryPane(QWidget):
                 arrow = "▶ " if h.id == current else ""
                 parts.append(f"<br>{arrow}<a href='article:{h.id}' style='color:{c['text']};"
                              f"text-decoration:none'>{title}</a>")
+                note = self.headline_notes.get(h.id)
+                if note:
+                    parts.append(f"<br><span style='{mute}; font-size:small'>&nbsp;&nbsp;↳ "
+                                 f"{html.escape(note)}</span>")
             if len(row.headlines) > len(listed):
                 parts.append("<br>" + more(len(row.headlines) - len(listed)).strip())
             parts.append("</p>")
