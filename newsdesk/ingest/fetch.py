@@ -233,16 +233,18 @@ class Fetcher:
     def __init__(self, settings: FetchSettings | None = None, *,
                  transport: httpx.AsyncBaseTransport | None = None,
                  same_host_redirects: bool = False, allow_private: bool = True,
-                 private_hosts: frozenset[str] = frozenset()) -> None:
+                 private_hosts: frozenset[str] = frozenset(), accept: str = ACCEPT) -> None:
         """same_host_redirects: a redirect to another host is an error (images).
         allow_private=False: refuse any URL whose host resolves to a loopback, private,
         link-local or otherwise non-public address, except the hosts in private_hosts.
+        accept: the Accept header (feeds' by default; article pages ask for HTML).
         """
         self.settings = settings or FetchSettings()
         self._transport = transport
         self._same_host_redirects = same_host_redirects
         self._allow_private = allow_private
         self._private_hosts = frozenset(h.lower() for h in private_hosts)
+        self._accept = accept
         self._client: httpx.AsyncClient | None = None
         self._global = asyncio.Semaphore(self.settings.max_concurrency)
         self._per_origin: dict[tuple[str, str, int | None], asyncio.Semaphore] = {}
@@ -254,7 +256,7 @@ class Fetcher:
             timeout=httpx.Timeout(s.total_timeout, connect=s.connect_timeout),
             limits=httpx.Limits(max_connections=s.max_concurrency,
                                 max_keepalive_connections=s.max_concurrency),
-            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT,
+            headers={"User-Agent": USER_AGENT, "Accept": self._accept,
                      "Accept-Encoding": "gzip, deflate, br"},
             cookies=http.cookiejar.CookieJar(policy=_NoCookies()),
             transport=self._transport,

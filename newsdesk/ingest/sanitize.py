@@ -4,7 +4,9 @@ nh3 (Rust's ammonia) does the allowlist work. Tracking pixels (1x1 images, known
 hosts) and images left without a source are then removed from nh3's canonical output,
 where a regex is exact; a bs4 pass did the same at a third of the speed of the whole
 pipeline (measured in bench/fetch.py), so it is not used here.
-What comes out is safe to show in the reader and to turn into plain text.
+Embedded players and frames become a card with their title and a link (`embed_cards`),
+on a slow path that only fragments holding one take. What comes out is safe to show in the
+reader and to turn into plain text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import threading
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -142,15 +145,97 @@ def _resolve_relative(url: str) -> str | None:
 
 
 # Built once: converting the allowlist on every call cost more than the cleaning itself.
-_CLEANER = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS),
-    clean_content_tags=set(DROP_WITH_CONTENT),
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes=set(ALLOWED_SCHEMES),
-    link_rel="noopener noreferrer",
-    strip_comments=True,
-    url_relative=_resolve_relative,
-)
+_OPTIONS: dict[str, Any] = {
+    "tags": set(ALLOWED_TAGS),
+    "clean_content_tags": set(DROP_WITH_CONTENT),
+    "attributes": ALLOWED_ATTRIBUTES,
+    "url_schemes": set(ALLOWED_SCHEMES),
+    "link_rel": "noopener noreferrer",
+    "strip_comments": True,
+    "url_relative": _resolve_relative,
+}
+_CLEANER = nh3.Cleaner(**_OPTIONS)
+# For fragments with embedded media: the same, and OUR card's class (no other) survives.
+EMBED_CLASS = "newsdesk-embed"
+_CARD_CLEANER = nh3.Cleaner(**_OPTIONS, allowed_classes={"div": {EMBED_CLASS}})
+
+# ------------------------------------------------------------------ embedded media -> cards
+
+_EMBED_TAGS = ("iframe", "video", "audio", "embed", "object")
+_HAS_EMBED = re.compile(r"<(?:iframe|video|audio|embed|object)\b", re.IGNORECASE)
+_EMPTY_CLASS = re.compile(r'(<[a-z][a-z0-9]*(?:\s[^<>]*?)?) class=""')
+_VIDEO_HOSTS = ("youtube.com", "youtube-nocookie.com", "youtu.be", "vimeo.com",
+                "dailymotion.com", "twitch.tv", "tiktok.com")
+_AUDIO_HOSTS = ("soundcloud.com", "spotify.com", "bandcamp.com", "podbean.com", "megaphone.fm")
+_YOUTUBE_EMBED = re.compile(r"/embed/([A-Za-z0-9_-]{6,20})")
+_VIMEO_PLAYER = re.compile(r"/video/([0-9]{3,15})")
+
+
+def _on_host(host: str, hosts: tuple[str, ...]) -> bool:
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
+def _page_link(src: str, base_url: str | None) -> str | None:
+    """The address a reader can open for an embed's source: the watch page for a
+    YouTube or Vimeo player; None unless http(s)."""
+    src = src.strip()
+    if not src:
+        return None
+    try:
+        url = urljoin(base_url or "https://", src) if not src.startswith(("http:", "https:")) \
+            else src
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if _on_host(host, ("youtube.com", "youtube-nocookie.com")) and (
+            found := _YOUTUBE_EMBED.match(parts.path)):
+        return f"https://www.youtube.com/watch?v={found.group(1)}"
+    if host == "player.vimeo.com" and (found := _VIMEO_PLAYER.match(parts.path)):
+        return f"https://vimeo.com/{found.group(1)}"
+    return url
+
+
+def _card(tag: Any, base_url: str | None) -> str:
+    """The card that stands for one embedded player or frame."""
+    src = tag.get("src") or tag.get("data-src") or tag.get("data") or ""
+    if not src and tag.name in ("video", "audio"):
+        source = tag.find("source", src=True)
+        src = source.get("src", "") if source is not None else ""
+    link = _page_link(str(src), base_url)
+    host = (urlsplit(link).hostname or "").removeprefix("www.") if link else ""
+    if tag.name == "video" or _on_host(host, _VIDEO_HOSTS):
+        kind = "Video"
+    elif tag.name == "audio" or _on_host(host, _AUDIO_HOSTS):
+        kind = "Audio"
+    else:
+        kind = "Embedded content"
+    title = tag.get("title") or tag.get("aria-label") or ""
+    if not title and (track := tag.find("track", label=True)) is not None:
+        title = track.get("label", "")
+    title = strip_markup(str(title))[:200] or host
+    label = html_lib.escape(title)
+    shown = f' · <a href="{html_lib.escape(link)}">{label}</a>' if link else (
+        f" · {label}" if label else "")
+    tail = f" · {html_lib.escape(host)}" if host and title != host else ""
+    return f'<div class="{EMBED_CLASS}"><p><b>{kind}</b>{shown}{tail}</p></div>'
+
+
+def embed_cards(html: str, base_url: str | None = None) -> str:
+    """`html` with each <iframe>, <video>, <audio>, <embed> and <object> replaced by a card
+    (kind, title, a link to it): they would otherwise vanish without a trace. Any card-like
+    class already in `html` is renamed first, so only ours are cards. Raw HTML in, raw
+    HTML out: sanitize_html runs after it."""
+    from bs4 import BeautifulSoup  # only for the few fragments that embed something
+
+    soup = BeautifulSoup(html.replace(EMBED_CLASS, EMBED_CLASS + "-not-ours"), "html.parser")
+    for tag in soup.find_all(_EMBED_TAGS):
+        if tag.parent is None or any(p.name in _EMBED_TAGS for p in tag.parents):
+            continue  # inside another embed (an <embed> in an <object>): one card for both
+        tag.replace_with(BeautifulSoup(_card(tag, base_url), "html.parser"))
+    return str(soup)
 
 
 def sanitize_html(html: str, base_url: str | None = None) -> str:
@@ -164,7 +249,12 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
         return ""
     _base.url = base_url if base_url and base_url.startswith(("http://", "https://")) else None
     try:
-        clean = _CLEANER.clean(html)
+        if _HAS_EMBED.search(html):  # rare: most fragments take the fast path
+            clean = _CARD_CLEANER.clean(embed_cards(html, _base.url))
+            if 'class=""' in clean:  # another class nh3 emptied
+                clean = _EMPTY_CLASS.sub(r"\1", clean)
+        else:
+            clean = _CLEANER.clean(html)
     finally:
         _base.url = None
     if "<img" in clean:  # also takes every img's style attribute away

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from newsdesk.config import FetchSettings
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest.fetch import Fetcher
-from newsdesk.models import Article
+from newsdesk.models import Article, FullText
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,15 @@ ALLOW_PRIVATE_ADDRESSES = False
 _IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
 
 
-def image_urls(article: Article) -> list[str]:
-    """Remote image URLs in an article's sanitized HTML, in order, without repeats."""
+def image_urls(article: Article, fulltext: FullText | None = None) -> list[str]:
+    """Remote image URLs in an article's sanitized HTML and in its extracted full text
+    (when given), in order, without repeats."""
     from html import unescape
 
-    found = [unescape(u) for u in _IMG_SRC.findall(article.html)]
+    html = article.html
+    if fulltext is not None and fulltext.extracted:
+        html += fulltext.html
+    found = [unescape(u) for u in _IMG_SRC.findall(html)]
     return [u for u in dict.fromkeys(found) if u.startswith(("http://", "https://"))]
 
 
@@ -54,17 +58,29 @@ def _subscribed_host(store: Store, article: Article) -> frozenset[str]:
     return frozenset({host.lower()}) if host else frozenset()
 
 
-def cache_images(store: Store, article: Article, *, settings: FetchSettings | None = None,
-                 allow_private: bool | None = None) -> tuple[int, int]:
-    """Download the article's images not cached yet; return (stored, failed).
+def cache_images(store: Store, article: Article, fulltext: FullText | None = None, *,
+                 settings: FetchSettings | None = None, allow_private: bool | None = None,
+                 max_bytes: int | None = None,
+                 max_age: timedelta | None = None) -> tuple[int, int]:
+    """Download the article's images (the feed's and its full text's) not cached yet;
+    return (stored, failed).
 
     At most MAX_IMAGES_PER_ARTICLE images of MAX_IMAGE_BYTES each and MAX_ARTICLE_BYTES
     together, within MAX_SECONDS_PER_ARTICLE; a body stops downloading at its cap. Images
-    over a cap count as failed. The cache then keeps the newest within its caps.
+    over a cap count as failed. Each is saved as used by this article (so pruning the
+    article lets it go). The cache then keeps the newest within its caps: `max_bytes` is
+    the retention setting's cache cap (MAX_CACHE_BYTES when None), `max_age` its image age
+    (MAX_ASSET_AGE when None).
     """
-    store.caches.evict_assets(older_than=datetime.now(UTC) - MAX_ASSET_AGE)
-    listed = image_urls(article)
-    wanted = [u for u in listed[:MAX_IMAGES_PER_ARTICLE] if store.caches.cached_asset(u) is None]
+    cap = MAX_CACHE_BYTES if max_bytes is None else max_bytes
+    store.caches.evict_assets(older_than=datetime.now(UTC) - (max_age or MAX_ASSET_AGE))
+    listed = image_urls(article, fulltext)
+    cached = store.caches.cached_assets(listed[:MAX_IMAGES_PER_ARTICLE])
+    linked = set(store.caches.article_assets(article.id)) if cached else set()
+    for url in cached.keys() - linked:  # cached for another article: this one uses it too
+        kind, data = cached[url]
+        store.caches.save_asset(url, kind, data, article_id=article.id)
+    wanted = [u for u in listed[:MAX_IMAGES_PER_ARTICLE] if u not in cached]
     failed = max(len(listed) - MAX_IMAGES_PER_ARTICLE, 0)
     if not wanted:
         return 0, failed
@@ -94,7 +110,7 @@ def cache_images(store: Store, article: Article, *, settings: FetchSettings | No
                     return
                 kind = result.content_type.split(";")[0].strip().lower()
                 if result.body and kind.startswith("image/"):
-                    store.caches.save_asset(url, kind, result.body)
+                    store.caches.save_asset(url, kind, result.body, article_id=article.id)
                     budget -= len(result.body)
                     stored += 1
                 else:
@@ -102,5 +118,5 @@ def cache_images(store: Store, article: Article, *, settings: FetchSettings | No
                     log.info("image %s not cached: %s", url, result.error or kind)
 
     asyncio.run(fetch_all())
-    store.caches.evict_assets(max_count=MAX_CACHE_COUNT, max_bytes=MAX_CACHE_BYTES)
+    store.caches.evict_assets(max_count=MAX_CACHE_COUNT, max_bytes=cap)
     return stored, failed

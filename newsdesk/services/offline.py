@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsdesk.config import FetchSettings, read_settings, write_setting
-from newsdesk.errors import NotFoundError
+from newsdesk.errors import NewsdeskError, NotFoundError
 from newsdesk.models import Article, ArticleQuery, ArticleVersion, FullText
 from newsdesk.offline.versions import DiffPart
 from newsdesk.services.changes import Changes
@@ -230,7 +231,21 @@ class _Run:
             self.tell(item)
 
         fetch_full_texts(articles, settings=settings, on_result=on_result,
-                         should_stop=should_stop)
+                         should_stop=should_stop, private_hosts=self.feed_hosts(articles))
+
+    def feed_hosts(self, articles: Sequence[Article]) -> frozenset[str]:
+        """The hosts of the feeds these articles came from: the user chose them, so their
+        pages may be on a private network (an intranet feed's own site); no other
+        private address is fetched."""
+        hosts: set[str] = set()
+        for source_id in {a.source_id for a in articles}:
+            try:
+                host = urlsplit(self.store.sources.get(source_id).url).hostname
+            except (NewsdeskError, ValueError):
+                continue
+            if host:
+                hosts.add(host.lower())
+        return frozenset(hosts)
 
     def changes(self) -> Changes:
         if not self.changed:
@@ -441,7 +456,7 @@ def _current_versions(article: Article, earlier: Sequence[ArticleVersion],
     numbered = [replace(v, number=n) for n, v in enumerate(earlier, 1)]
     feed_seen = max((v.replaced for v in earlier if v.origin == "feed"),
                     default=article.first_seen)
-    checked = max(article.first_seen, *(v.replaced for v in earlier))
+    checked = max((v.replaced for v in earlier), default=article.first_seen)
     numbered.append(ArticleVersion(article.id, len(numbered) + 1, "feed", article.title,
                                    article.html, article.text, feed_seen, checked))
     pages = [v for v in earlier if v.origin == "page"]
@@ -670,11 +685,18 @@ def prune(store: Store, *, older_than: timedelta | None = None, max_bytes: int |
         assets = _evict(store, retention, now, dry_run=True)
         return PruneReport(len(chosen), len(texts), assets, freed, usage.file_bytes,
                            usage.file_bytes, True, older_than=older_than)
+    theirs = _their_image_bytes(store, chosen)
+    assets_before = store.caches.asset_usage()[1]
     removed = store.archive.remove_articles(chosen) if chosen else 0
     dropped = store.archive.remove_fulltexts(texts) if texts else 0
-    assets_before = store.caches.asset_usage()[1]
-    assets = _evict(store, retention, now, dry_run=False)
-    freed += max(assets_before - store.caches.asset_usage()[1], 0)
+    assets = 0
+    if removed and theirs:
+        # Their images no article uses any more are the first the caps take: trim the
+        # cache by what they held, so they go now rather than when they age out.
+        assets += store.caches.evict_assets(max_bytes=max(assets_before - theirs, 0))
+    assets += _evict(store, retention, now, dry_run=False)
+    # the removed articles' own images are in article_bytes already
+    freed += max(assets_before - store.caches.asset_usage()[1] - theirs, 0)
     vacuumed, after = False, usage.file_bytes
     if vacuum and (removed or dropped or assets):
         after = max(usage.file_bytes - store.archive.vacuum(), 0)
@@ -686,6 +708,20 @@ def prune(store: Store, *, older_than: timedelta | None = None, max_bytes: int |
         changes |= Changes.of(new_articles=texts)
     return PruneReport(removed, dropped, assets, freed, usage.file_bytes, after, False,
                        vacuumed, changes, older_than)
+
+
+def _their_image_bytes(store: Store, article_ids: Sequence[str]) -> int:
+    """The bytes of the cached images these articles use (an image another article uses
+    too counts here, and is only taken when the cache has nothing older to give)."""
+    urls: set[str] = set()
+    for article_id in article_ids:
+        urls.update(store.caches.article_assets(article_id))
+    ordered = sorted(urls)
+    total = 0
+    for start in range(0, len(ordered), _CHUNK):
+        total += sum(len(data) for _, data in
+                     store.caches.cached_assets(ordered[start:start + _CHUNK]).values())
+    return total
 
 
 def _headline_sources(store: Store, article_ids: Sequence[str]) -> set[int]:

@@ -931,6 +931,20 @@ def test_an_update_of_title_or_text_keeps_the_earlier_version(store):
     assert store.integrity_problems() == []
 
 
+def test_feed_and_page_versions_each_keep_their_own_times(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    target = articles[0]
+    store.archive.save_fulltext(_fulltext(target.id, "first page", at=LATER))
+    store.archive.save_fulltext(_fulltext(target.id, "second page", at=LATER.replace(day=3)))
+    store.articles.upsert([replace(target, title="Corrected headline")])
+    page, feed = store.archive.versions(target.id)
+    assert (page.origin, page.seen, page.replaced) == ("page", LATER, LATER.replace(day=3))
+    assert (feed.origin, feed.title, feed.seen) == ("feed", target.title, NOW)
+    with pytest.raises(StoreError), store.transaction():
+        store.archive.vacuum()  # VACUUM cannot run inside a transaction
+
+
 def test_versions_are_capped_keeping_the_first_and_the_newest(store):
     _, articles = _load(store)
     store.articles.upsert(articles)

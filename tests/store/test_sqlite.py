@@ -297,3 +297,157 @@ def test_find_articles_reads_in_batches_not_per_ref(tmp_path, monkeypatch):
         monkeypatch.setattr(store._core, "read", lambda *a, **k: reads.append(a) or real(*a, **k))
         assert store.annotations.find_articles(wanted) == expected
         assert len(reads) <= 10, len(reads)  # a few chunks, not 2,500+ refs one by one
+
+
+def _version_10_database(path):
+    """A database as NewsDesk left it before the archive (schema version 10)."""
+    from sqlite_utils import Database
+
+    db = Database(path)
+    migrations.apply(db, stop_before="0011_archive")
+    db.execute("PRAGMA user_version = 10")
+    db.execute("INSERT INTO sources(id, url, added_at) VALUES (1, 'https://a.example/feed', 'x')")
+    for n, (title, text) in enumerate([("Court rules on encryption", "judges heard zebras"),
+                                       ("Budget vote", "parliament met on tuesday")]):
+        db.execute("INSERT INTO articles(num, id, source_id, outlet, title, text, published, "
+                   "first_seen, content_hash) VALUES (?, ?, 1, 'a.example', ?, ?, "
+                   "'2024-06-01T12:00:00Z', '2024-06-01T12:00:00Z', 'h')",
+                   [n + 1, f"a{n}", title, text])
+        db.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+                   [n + 1, title, text])
+        db.execute("INSERT INTO statuses(article_id, source_id) VALUES (?, 1)", [f"a{n}"])
+    for url, data, at in [("https://img.example/1.png", b"one", "2024-06-01T00:00:00Z"),
+                          ("https://img.example/2.png", b"two", "2024-06-02T00:00:00Z"),
+                          ("https://img.example/copy.png", b"one", "2024-06-03T00:00:00Z")]:
+        db.execute("INSERT INTO assets(url, content_type, data, fetched_at) VALUES (?, ?, ?, ?)",
+                   [url, "image/png", data, at])
+    db.conn.commit()
+    db.conn.close()
+
+
+def test_migration_to_the_archive_keeps_assets_and_search(tmp_path):
+    path = tmp_path / "v10.db"
+    _version_10_database(path)
+    with open_store(path) as store:
+        assert store.schema_version == len(migrations._migrations) == 11
+        assert store.integrity_problems() == []
+        assert [a.id for a in store.articles.search("zebra")] == ["a0"]
+        assert [a.id for a in store.articles.search("tuesday")] == ["a1"]
+        assert store.caches.cached_asset("https://img.example/1.png") == ("image/png", b"one")
+        assert store.caches.cached_asset("https://img.example/copy.png") == ("image/png", b"one")
+        assert store.caches.cached_asset("https://img.example/2.png") == ("image/png", b"two")
+        assert store.caches.asset_usage() == (2, 6)  # the copy is one blob now
+        assert store.raw_sql("SELECT fetched_at FROM asset_blobs ORDER BY fetched_at") == [
+            ("2024-06-02T00:00:00Z",), ("2024-06-03T00:00:00Z",)]  # a copy's newest date
+        assert store.raw_sql("SELECT name FROM sqlite_master WHERE name = 'assets'") == []
+        assert store.sources.get(1).full_text == "on-demand"
+        from newsdesk.models import FullText
+
+        store.archive.save_fulltext(FullText("a1", "extracted", NOW, text="the ostrich vote",
+                                             html="<p>the ostrich vote</p>"))
+        assert [a.id for a in store.articles.search("ostrich")] == ["a1"]
+        assert store.integrity_problems() == []
+
+
+def test_a_bad_full_text_mode_is_refused_by_the_schema_too(tmp_path):
+    with open_store(tmp_path / "mode.db") as store:
+        store.sources.add("https://a.example/feed")
+        with pytest.raises(StoreError):
+            store.raw_sql("UPDATE sources SET full_text = 'sometimes'")
+
+
+def test_the_index_stays_exact_through_full_texts_updates_and_deletes(tmp_path):
+    """FTS5 'integrity-check' compares the index with the article_search view: every path
+    that changes what is searchable must delete exactly what it inserted."""
+    from newsdesk.models import FullText
+
+    with open_store(tmp_path / "exact.db") as store:
+        source, articles = _load(store)
+        store.articles.upsert(articles)
+        first, second = (a.id for a in articles)
+        for n, status in enumerate(["extracted", "failed", "extracted", "kept_summary"]):
+            store.archive.save_fulltext(FullText(second, status, NOW.replace(day=n + 1),
+                                                 text=f"ostrich {n}" * (status == "extracted")))
+            assert store.integrity_problems() == [], status
+        store.archive.save_fulltext(FullText(first, "extracted", NOW, text="pelican"))
+        store.articles.upsert([replace(articles[0], title="A new headline")])  # update trigger
+        assert store.integrity_problems() == []
+        assert [a.id for a in store.articles.search("pelican headline")] == [first]
+        store.archive.remove_fulltexts([first])
+        assert store.integrity_problems() == []
+        store.archive.save_fulltext(FullText(first, "extracted", NOW, text="pelican"))
+        store.archive.remove_articles([first])  # the delete trigger, with a full text
+        assert store.integrity_problems() == []
+        assert store.raw_sql("SELECT COUNT(*) FROM article_fulltext") == [(1,)]
+        store.sources.remove(source.id)  # the cascade, with a full text
+        assert store.integrity_problems() == []
+        assert store.raw_sql("SELECT COUNT(*) FROM article_fulltext") == [(0,)]
+        assert store.raw_sql("SELECT COUNT(*) FROM articles_fts") == [(0,)]
+
+
+def _plan(store, sql, params=()):
+    return [r[3] for r in store.raw_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+def test_archive_queries_use_their_indexes(tmp_path):
+    from newsdesk.store.sqlite.archive import kept
+
+    with open_store(tmp_path / "plans.db") as store:
+        view = _plan(store, "SELECT num, title, text FROM article_search WHERE num IN (?, ?)",
+                     [1, 2])
+        assert not any(step.startswith("SCAN") for step in view), view
+        versions = _plan(store, "SELECT * FROM article_versions WHERE article_id = ? ORDER BY id",
+                         ["x"])
+        assert any("article_versions_article" in step for step in versions), versions
+        assert not any(step.startswith("SCAN") for step in versions), versions
+        old = _plan(store, "SELECT article_id FROM article_fulltext WHERE fetched_at < ? "
+                    "ORDER BY fetched_at", ["2024"])
+        assert any("article_fulltext_fetched" in step for step in old), old
+        keeping = _plan(store, f"SELECT 1 FROM articles a WHERE a.id = ? AND {kept('a.id')}",
+                        ["x"])
+        assert not any(step.startswith("SCAN") for step in keeping), keeping
+        usage = _plan(store, "SELECT u.url, b.data FROM asset_urls u JOIN asset_blobs b "
+                      "ON b.hash = u.hash WHERE u.url IN (?, ?)", ["a", "b"])
+        assert not any(step.startswith("SCAN") for step in usage), usage
+
+
+def test_a_search_page_still_walks_the_index_with_full_texts(tmp_path):
+    from newsdesk.models import ArticleQuery
+    from newsdesk.store.sqlite.articles import join_for, where_clause
+
+    with open_store(tmp_path / "search.db") as store:
+        _, articles = _load(store)
+        store.articles.upsert(articles)
+        query = ArticleQuery(search="court")
+        where, params, _ = where_clause(store._core, query, ordered=True)
+        plan = " ".join(_plan(store, f"SELECT a.id FROM articles a {join_for(query)} statuses s "
+                                     f"ON s.article_id = a.id{where} "
+                                     "ORDER BY a.published DESC, a.num DESC LIMIT 50", params))
+        assert "VIRTUAL TABLE INDEX" in plan and "article_fulltext" not in plan, plan
+
+
+def test_vacuum_on_a_full_disk_is_a_sentence_and_loses_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "vacuum.db"
+    with open_store(path) as store:
+        _, articles = _load(store)
+        store.articles.upsert(articles)
+        real = store._core.conn
+
+        class Full:
+            """The connection, but VACUUM finds the disk full."""
+
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+            def execute(self, sql, *args):
+                if sql == "VACUUM":
+                    error = sqlite3.OperationalError("database or disk is full")
+                    error.sqlite_errorcode = 13
+                    raise error
+                return real.execute(sql, *args)
+
+        monkeypatch.setattr(store._core, "conn", Full())
+        with pytest.raises(StoreError, match="is full"):
+            store.archive.vacuum()
+        monkeypatch.setattr(store._core, "conn", real)
+        assert store.articles.count() == 2 and store.integrity_problems() == []

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.dates import from_iso, to_iso
-from newsdesk.errors import NotFoundError
+from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.models import ArticleQuery, ArticleVersion, FullText
 from newsdesk.store.api import SourceUsage, StorageUsage
 from newsdesk.store.sqlite.articles import join_for, trim_versions, where_clause
@@ -335,6 +335,9 @@ class SqliteArchive:
         file only shrinks at the checkpoint after it."""
         core = self._core
         with core.lock:
+            if core.conn.in_transaction:
+                raise StoreError("The database cannot be compacted inside a transaction; "
+                                 "nothing was changed.")
             before = self._file_bytes()
             try:
                 core.conn.execute("VACUUM")

@@ -97,8 +97,13 @@ def test_hostile_entry_is_safe():
     article = _articles("hostile.xml")[0]
     assert article.url is None
     assert article.title == "Innocent title"
-    for bad in ("script", "onmouseover", "iframe", "javascript", "evil.example", "onerror"):
+    for bad in ("script", "onmouseover", "iframe", "javascript", "onerror", "<style", "<form",
+                "t.png"):
         assert bad not in article.summary_html.lower()
+    # the iframe is a card that names and links it, nothing more of evil.example remains
+    assert article.summary_html.lower().count("evil.example") == 2
+    assert '<div class="newsdesk-embed"><p><b>Embedded content</b> · <a href="https://evil.example/"' \
+        in article.summary_html
 
 
 def test_json_feed_tracking_and_script():

@@ -19,9 +19,9 @@ BASE = "https://outlet.example/news/story"
         ('<a href="vbscript:msgbox(1)">x</a>', "vbscript"),
         ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "data:"),
         ('<img src="data:image/svg+xml,<svg onload=alert(1)>">', "data:"),
-        ('<iframe src="https://evil.example/"></iframe>', "evil"),
-        ('<object data="https://evil.example/x.swf"></object>', "evil"),
-        ('<embed src="https://evil.example/x.swf">', "evil"),
+        ('<iframe src="https://evil.example/"></iframe>', "<iframe"),  # a card: tests below
+        ('<object data="https://evil.example/x.swf"></object>', "<object"),
+        ('<embed src="https://evil.example/x.swf">', "<embed"),
         ('<form action="https://evil.example/"><input name="p"></form>', "evil"),
         ('<div style="background:url(https://evil.example/t.png)">x</div>', "evil"),
         ("<style>@import url(https://evil.example/x.css)</style>", "evil"),
@@ -30,7 +30,7 @@ BASE = "https://outlet.example/news/story"
         ('<base href="https://evil.example/">', "evil"),
         ('<svg><script>alert(1)</script></svg>', "alert"),
         ("<math><mi xlink:href='javascript:alert(1)'>x</mi></math>", "javascript"),
-        ('<video src="https://evil.example/v.mp4" poster="https://evil.example/p.png"></video>', "evil"),
+        ('<video src="https://evil.example/v.mp4" poster="https://evil.example/p.png"></video>', "p.png"),
         ("<!-- <script>alert(1)</script> -->", "alert"),
         ('<img src="https://pixel.wp.com/g.gif?blog=1">', "pixel.wp.com"),
         ('<img src="https://outlet.example/p.gif" width="1" height="1">', "p.gif"),
@@ -139,3 +139,76 @@ def test_style_never_reaches_the_output():
 )
 def test_strip_markup_removes_control_characters(fragment, expected):
     assert strip_markup(fragment) == expected
+
+
+# ------------------------------------------------------------------ embedded media become cards
+
+
+def _card(kind: str, inner: str) -> str:
+    return f'<div class="newsdesk-embed"><p><b>{kind}</b>{inner}</p></div>'
+
+
+def _link(url: str, title: str) -> str:
+    return f' · <a href="{url}" rel="noopener noreferrer">{title}</a>'
+
+
+@pytest.mark.parametrize(("embed", "card"), [
+    ('<iframe src="https://www.youtube.com/embed/abc123XYZ_0?start=5" title="Flood &amp; rain">'
+     "</iframe>", _card("Video", _link("https://www.youtube.com/watch?v=abc123XYZ_0", "Flood &amp; rain")
+                        + " · youtube.com")),
+    ('<iframe src="//player.vimeo.com/video/12345" aria-label="The bridge"></iframe>',
+     _card("Video", _link("https://vimeo.com/12345", "The bridge") + " · vimeo.com")),
+    ('<video controls src="/clips/1.mp4"><track kind="captions" label="Opening day"></video>',
+     _card("Video", _link("https://outlet.example/clips/1.mp4", "Opening day") + " · outlet.example")),
+    ('<audio controls><source src="https://cdn.example/ep1.mp3" type="audio/mpeg"></audio>',
+     _card("Audio", _link("https://cdn.example/ep1.mp3", "cdn.example"))),
+    ('<iframe src="https://w.soundcloud.com/player/?url=x"></iframe>',
+     _card("Audio", _link("https://w.soundcloud.com/player/?url=x", "w.soundcloud.com"))),
+    ('<object data="https://maps.example/embed?q=1"><embed src="https://maps.example/x"></object>',
+     _card("Embedded content", _link("https://maps.example/embed?q=1", "maps.example"))),
+    ('<iframe src="javascript:alert(1)" title="Click me"></iframe>',
+     _card("Embedded content", " · Click me")),
+    ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', _card("Embedded content", "")),
+    ('<iframe data-src="https://datawrapper.example/chart/7" title="<b>Votes</b>"></iframe>',
+     _card("Embedded content", _link("https://datawrapper.example/chart/7", "Votes")
+           + " · datawrapper.example")),
+])
+def test_embedded_media_become_a_card_with_title_and_link(embed, card):
+    assert sanitize_html(f"<p>Before.</p>{embed}<p>After.</p>", BASE) == \
+        f"<p>Before.</p>{card}<p>After.</p>"
+
+
+def test_only_our_class_survives_and_a_forged_card_is_not_one():
+    out = sanitize_html('<div class="newsdesk-embed big" style="position:fixed">forged</div>'
+                        '<p class="x">p</p><iframe src="https://ok.example/f"></iframe>', BASE)
+    assert out.count('class="newsdesk-embed"') == 1 and 'class="' not in out.replace(
+        'class="newsdesk-embed"', "")
+    assert out.startswith("<div>forged</div><p>p</p>")
+    # without an embed (the fast path) no class survives at all
+    assert sanitize_html('<div class="newsdesk-embed">forged</div>', BASE) == "<div>forged</div>"
+
+
+@pytest.mark.parametrize("hostile", [
+    '<iframe src="https://x.example/" title=\'"><script>alert(1)</script>\'></iframe>',
+    '<video src="https://x.example/v.mp4" onplay="alert(1)">'
+    '<track label="<img src=x onerror=alert(1)>"></video>',
+    '<iframe src="https://x.example/"><iframe src="https://y.example/"></iframe></iframe>',
+    "<iframe <iframe src=x></iframe>" * 50,
+    '<object data="https://x.example/"' + ' a="b"' * 2000 + "></object>",
+    "<video>" * 300 + "</video>" * 3,
+    '<embed src="https://x.example/\u202e\u0000">',
+    '<iframe src="https://x.example/" title="' + "t" * 10_000 + '"></iframe>',
+])
+def test_hostile_embeds_give_inert_cards(hostile):
+    out = sanitize_html(hostile, BASE)
+    lowered = out.lower()
+    for bad in ("<script", "onerror", "onplay", "<iframe", "<video", "<embed", "<object", "<img"):
+        assert bad not in lowered, bad
+    assert "newsdesk-embed" in out
+    assert html_to_text(out)  # the card says what was there
+
+
+def test_a_fragment_without_embeds_is_unchanged_by_the_card_pass():
+    fragment = ('<p>Text <a href="/x">link</a></p>'
+                '<figure><img src="a.jpg" alt="a"><figcaption>c</figcaption></figure>')
+    assert "newsdesk-embed" not in sanitize_html(fragment, BASE)

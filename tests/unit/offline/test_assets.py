@@ -114,3 +114,51 @@ def test_old_assets_go_before_a_download(store, feed_server):
     article = _article_with(store, feed_server, [feed_server.url("/a.png")])
     assert cache_images(store, article) == (1, 0)
     assert store.caches.cached_asset("https://x.example/old.png") is None
+
+
+def _fulltext(article, html, status="extracted"):
+    from newsdesk.models import FullText
+    return FullText(article.id, status, datetime(2024, 6, 2, tzinfo=UTC), html=html,
+                    text="text" if status == "extracted" else "")
+
+
+def test_full_text_images_are_listed_after_the_feeds_without_repeats(store, feed_server):
+    article = _article_with(store, feed_server, [feed_server.url("/a.png")])
+    fulltext = _fulltext(article, f'<p>x</p><img src="{feed_server.url("/a.png")}">'
+                                  f'<img src="{feed_server.url("/b.png")}" alt="b">')
+    assert assets.image_urls(article, fulltext) == [feed_server.url("/a.png"),
+                                                    feed_server.url("/b.png")]
+    failed = _fulltext(article, f'<img src="{feed_server.url("/c.png")}">', status="failed")
+    assert assets.image_urls(article, failed) == [feed_server.url("/a.png")]
+
+
+def test_full_text_images_are_cached_and_remembered_for_the_article(store, feed_server):
+    feed_server.routes["/a.png"] = Route(body=PNG, content_type="image/png")
+    feed_server.routes["/b.png"] = Route(body=PNG + b"b", content_type="image/png")
+    article = _article_with(store, feed_server, [feed_server.url("/a.png")])
+    fulltext = _fulltext(article, f'<img src="{feed_server.url("/b.png")}">')
+    assert cache_images(store, article, fulltext) == (2, 0)
+    assert store.caches.article_assets(article.id) == [feed_server.url("/a.png"),
+                                                       feed_server.url("/b.png")]
+    assert cache_images(store, article, fulltext) == (0, 0)
+    assert len(_image_hits(feed_server)) == 2
+
+
+def test_an_image_cached_before_is_linked_to_the_article_without_a_download(store, feed_server):
+    feed_server.routes["/a.png"] = Route(body=PNG, content_type="image/png")
+    article = _article_with(store, feed_server, [feed_server.url("/a.png")])
+    store.caches.save_asset(feed_server.url("/a.png"), "image/png", PNG)  # no article
+    assert store.caches.article_assets(article.id) == []
+    assert cache_images(store, article) == (0, 0)
+    assert store.caches.article_assets(article.id) == [feed_server.url("/a.png")]
+    assert _image_hits(feed_server) == []
+
+
+def test_the_cache_cap_passed_in_is_the_one_kept(store, feed_server):
+    for i in range(3):
+        store.caches.save_asset(f"https://x.example/{i}.png", "image/png", bytes([i]) * 1000)
+    feed_server.routes["/a.png"] = Route(body=PNG, content_type="image/png")
+    article = _article_with(store, feed_server, [feed_server.url("/a.png")])
+    assert cache_images(store, article, max_bytes=2000) == (1, 0)
+    _, size = store.caches.asset_usage()
+    assert size <= 2000 and store.caches.cached_asset(feed_server.url("/a.png")) is not None

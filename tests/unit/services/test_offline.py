@@ -196,7 +196,8 @@ def test_a_refresh_of_an_always_source_fetches_summaries_pages(store, courier, s
     assert report.count("extracted") == 1 and len(report.items) == 4
     assert fetch_always(store, ids).items == ()  # answers stand
     # a new item in the feed: the refresh's new ids
-    site.items.append(Item("Second flood story", "/news/flood-wall", guid="second"))
+    site.server.routes["/news/flood-wall-2"] = site.server.routes["/news/flood-wall"]
+    site.items.append(Item("Second flood story", "/news/flood-wall-2"))
     new_ids = [i for r in refresh(store, [store.sources.get(courier.id)]).report.sources
                for i in r.new_ids]
     assert len(new_ids) == 1
@@ -230,7 +231,7 @@ def test_a_changed_headline_is_a_version_with_what_changed(store, courier, site)
     assert history.next_of(1) == 2
     title_diff, text_diff = history.diff(1, 2)
     assert "".join(p.text for p in title_diff if p.op != "+") == FLOOD
-    assert [p.text for p in title_diff if p.op == "+"] == ["rejects"]
+    assert [p.text.strip() for p in title_diff if p.op == "+"] == ["rejects"]
     assert all(p.op == "=" for p in text_diff)
     [line] = history.headline_changes()
     assert line.startswith("Headline changed ") and "after publication" in line
@@ -358,3 +359,16 @@ def test_prune_report_summary_with_a_vacuum():
     assert offline.PruneReport(1, 0, 0, 10, 0, 0, True, older_than=timedelta(hours=12)
                                ).summary().startswith("Would remove 1 read article older "
                                                       "than 12 hours, ")
+
+
+def test_pruned_articles_take_their_images_with_them(store, courier):
+    ids = _ids(store)
+    store.reading.set_read([ids[GONE]])
+    store.caches.save_asset("https://img.example/gone.png", "image/png", PNG * 100,
+                            article_id=ids[GONE])
+    store.caches.save_asset("https://img.example/kept.png", "image/png", PNG,
+                            article_id=ids[FLOOD])
+    done = prune(store, older_than=timedelta(0), retention=Retention())
+    assert (done.articles, done.assets) == (1, 1)
+    assert store.caches.cached_asset("https://img.example/gone.png") is None
+    assert store.caches.cached_asset("https://img.example/kept.png") == ("image/png", PNG)

@@ -135,3 +135,60 @@ def test_headlines_come_a_page_at_a_time_in_either_order(store, followed):
     first = list_headlines(store, ArticleQuery(), limit=1)
     assert [h.id for h in first + list_headlines(store, ArticleQuery(), limit=1,
                                                  after=first[0])] == [h.id for h in newest]
+
+
+def test_an_opened_article_brings_its_full_text_versions_and_all_its_cached_images(
+        store, feed_server, monkeypatch):
+    from datetime import UTC, datetime
+
+    from newsdesk.models import FullText
+
+    feed_server.routes["/img"] = Route(body=f"""<?xml version="1.0"?><rss version="2.0"><channel>
+      <title>Pictures</title><link>{feed_server.url('/')}</link>
+      <item><title>With an image</title><link>{feed_server.url('/story')}</link><guid>p-1</guid>
+      <description>&lt;p&gt;Look &lt;img src="https://img.example/feed.png"&gt;&lt;/p&gt;
+      </description></item></channel></rss>""".encode())
+    [article_id] = subscribe(store, feed_server.url("/img")).report.new_ids
+    opened = open_article(store, article_id)
+    assert (opened.fulltext, opened.versions) == (None, 0)
+    full = FullText(article_id, "extracted", datetime(2026, 12, 1, tzinfo=UTC),
+                    html='<p>All of it <img src="https://img.example/page.png"></p>',
+                    text="All of it", word_count=3)
+    store.archive.save_fulltext(full)
+    store.caches.save_asset("https://img.example/page.png", "image/png", PNG,
+                            article_id=article_id)
+    reads = []
+    real = type(store.caches).cached_assets
+    monkeypatch.setattr(type(store.caches), "cached_assets",
+                        lambda self, urls: reads.append(list(urls)) or real(self, urls))
+    monkeypatch.setattr(type(store.caches), "cached_asset", lambda *a: pytest.fail("one by one"))
+    opened = open_article(store, article_id)
+    assert opened.fulltext == full
+    assert dict(opened.cached_images) == {"https://img.example/page.png": PNG}
+    assert opened.missing_images == ("https://img.example/feed.png",)
+    assert reads == [["https://img.example/feed.png", "https://img.example/page.png"]]
+    feed_server.routes["/img"] = Route(body=feed_server.routes["/img"].body.replace(
+        b"With an image", b"With a new headline"))
+    from newsdesk.services.refresh import refresh
+
+    refresh(store, store.sources.list())
+    assert open_article(store, article_id).versions == 1
+
+
+def test_saving_images_takes_the_full_texts_too(store, feed_server, monkeypatch):
+    from datetime import UTC, datetime
+
+    import newsdesk.offline.assets as assets
+    from newsdesk.models import FullText
+
+    monkeypatch.setattr(assets, "ALLOW_PRIVATE_ADDRESSES", True)  # the loopback server
+    feed_server.routes["/page.png"] = Route(body=PNG, content_type="image/png")
+    feed_server.routes["/feed"] = Route(body=fixture_bytes("rss20.xml"))
+    article_id = subscribe(store, feed_server.url("/feed")).report.new_ids[1]
+    image = feed_server.url("/page.png")
+    store.archive.save_fulltext(FullText(article_id, "extracted", datetime.now(UTC),
+                                         html=f'<p>Text <img src="{image}"></p>', text="Text"))
+    saved = save_images(store, store.articles.get(article_id))
+    assert (saved.stored, saved.failed) == (1, 0)
+    assert store.caches.article_assets(article_id) == [image]
+    assert open_article(store, article_id).cached_images == {image: PNG}
