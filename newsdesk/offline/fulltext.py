@@ -9,6 +9,7 @@ Pure: no network, no store.
 from __future__ import annotations
 
 import codecs
+import html as html_lib
 import json
 import logging
 import re
@@ -205,6 +206,44 @@ def _signals(tree: Any) -> _Signals:
                     asks_to_subscribe=bool(_SUBSCRIBE.search(page_text)), title=title)
 
 
+MAX_EMBEDS = 10
+
+
+_EMBED_ATTRIBUTES = ("src", "data-src", "data", "title", "aria-label", "label")
+
+
+def _shell(element: Any) -> str:
+    """An embed's tag with only what its card needs (source, title, its <source> and
+    <track> children), not what a broken page nested inside it."""
+
+    def tag(node: Any) -> str:
+        attrs = "".join(f' {name}="{html_lib.escape(str(node.get(name)))}"'
+                        for name in _EMBED_ATTRIBUTES if node.get(name) is not None)
+        return f"<{node.tag}{attrs}>"
+
+    inner = "".join(tag(child) for child in element.iter("source", "track"))
+    return f"{tag(element)}{inner}</{element.tag}>"
+
+
+def _article_embeds(tree: Any) -> list[str]:
+    """The players and frames inside the page's <article> (else <main>) as raw HTML, for
+    sanitize_html to turn into cards: the extractor drops them, and they must not vanish."""
+    container = tree.find(".//article")
+    if container is None:
+        container = tree.find(".//main")
+    if container is None:
+        return []
+    found: list[str] = []
+    for element in container.iter("iframe", "video", "audio", "embed", "object"):
+        if any(p.tag in ("iframe", "video", "audio", "embed", "object")
+               for p in element.iterancestors()):
+            continue
+        found.append(_shell(element))
+        if len(found) >= MAX_EMBEDS:
+            break
+    return found
+
+
 def _video_host(url: str) -> bool:
     try:
         host = (urlsplit(url).hostname or "").lower()
@@ -239,6 +278,7 @@ def _extract(page: str | bytes, url: str, feed_text: str) -> Extraction:
     if tree is None:
         return Extraction("not_article", reason=UNREADABLE)
     signals = _signals(tree)
+    embeds = _article_embeds(tree)
     title = signals.title
     if signals.free is False:
         return Extraction("kept_summary", reason=PAYWALL, title=title)
@@ -246,6 +286,8 @@ def _extract(page: str | bytes, url: str, feed_text: str) -> Extraction:
         tree, url=url, output_format="html", include_images=True, include_links=True,
         include_tables=True, include_comments=False, favor_precision=False,
         with_metadata=False, deduplicate=False) or ""
+    if raw and embeds:  # the extractor drops players and frames: their cards go after the text
+        raw += "".join(embeds)
     html = _LEADING_H1.sub("", sanitize_html(raw, base_url=url))
     plain = html_to_text(html)
     words = len(plain.split())

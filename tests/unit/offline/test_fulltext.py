@@ -46,10 +46,20 @@ def test_a_news_article_is_extracted_without_its_page_around_it():
         assert chrome not in got.text, chrome
     assert got.word_count == len(got.text.split()) > 300
     # images and links are absolute, the markup is the feeds' allowlist
-    assert '<img src="https://courier.example/images/2026/12/flood-wall.jpg"' in got.html
+    assert '<img' in got.html and 'src="https://courier.example/images/2026/12/flood-wall.jpg"' in got.html
     assert "<h2>Shops still counting the cost</h2>" in got.html
     assert "<blockquote>" in got.html and "<table>" in got.html
-    assert "<script" not in got.html and "<html" not in got.html and "class=" not in got.html
+    assert "<script" not in got.html and "<html" not in got.html
+    assert "class=" not in got.html.replace('class="newsdesk-embed"', "")
+
+
+def test_a_player_in_the_article_becomes_a_card_after_the_text():
+    got = extract(page("article.html"), URL)
+    assert got.html.endswith(
+        '<div class="newsdesk-embed"><p><b>Video</b> · <a href="https://www.youtube.com/watch?v='
+        'abc123XYZ_0" rel="noopener noreferrer">Millbrook flood, February 2026</a> · youtube.com'
+        "</p></div>")
+    assert got.html.count("newsdesk-embed") == 1
 
 
 def test_a_page_marked_not_free_keeps_the_feeds_summary():
