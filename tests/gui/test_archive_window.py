@@ -297,7 +297,7 @@ def test_a_stored_article_with_cached_images_is_shown_without_the_network(
     show the article with every socket connect failing: the server counts no hit, nothing
     tried to connect, and the images drawn are the cached pictures, not placeholders."""
     monkeypatch.setattr("newsdesk.offline.assets.ALLOW_PRIVATE_ADDRESSES", True)
-    monkeypatch.setattr("newsdesk.offline.pages.ALLOW_PRIVATE_ADDRESSES", True)  # the sample's
+    monkeypatch.setattr("newsdesk.offline.pages.ALLOW_PRIVATE_ADDRESSES", True)  # loopback
     feed_picture, page_picture = feed_server.url("/feed.png"), feed_server.url("/page.png")
     feed_server.routes["/feed.png"] = Route(body=png(640, 320), content_type="image/png")
     feed_server.routes["/page.png"] = Route(body=png(300, 200, 0xAA3366),
