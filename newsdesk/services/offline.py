@@ -565,11 +565,14 @@ class PruneReport:
     vacuumed: bool = False
     changes: Changes = field(default_factory=Changes)
     older_than: timedelta | None = None  # the age read articles were removed from
+    fit: int | None = None  # the size asked for (prune --max-size), when one was
 
     def summary(self) -> str:
         """'Removed 1,204 read articles older than 90 days, 300 full texts and 88 images:
         41.2 MB; the database went from 512 MB to 470 MB.' (or 'Would remove …')."""
         age = f" older than {_age(self.older_than)}" if self.older_than is not None else ""
+        if self.fit is not None:
+            age += f" or, the oldest first, to fit in {human_bytes(self.fit)}"
         if not (self.articles or self.full_texts or self.assets):
             return f"Nothing to remove: no read article{age} that is not kept."
         verb = "Would remove" if self.dry_run else "Removed"
@@ -684,7 +687,7 @@ def prune(store: Store, *, older_than: timedelta | None = None, max_bytes: int |
     if dry_run:
         assets = _evict(store, retention, now, dry_run=True)
         return PruneReport(len(chosen), len(texts), assets, freed, usage.file_bytes,
-                           usage.file_bytes, True, older_than=older_than)
+                           usage.file_bytes, True, older_than=older_than, fit=max_bytes)
     theirs = _their_image_bytes(store, chosen)
     assets_before = store.caches.asset_usage()[1]
     removed = store.archive.remove_articles(chosen) if chosen else 0
@@ -707,7 +710,7 @@ def prune(store: Store, *, older_than: timedelta | None = None, max_bytes: int |
     if dropped:
         changes |= Changes.of(new_articles=texts)
     return PruneReport(removed, dropped, assets, freed, usage.file_bytes, after, False,
-                       vacuumed, changes, older_than)
+                       vacuumed, changes, older_than, max_bytes)
 
 
 def _their_image_bytes(store: Store, article_ids: Sequence[str]) -> int:

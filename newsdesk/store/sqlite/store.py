@@ -83,6 +83,10 @@ class SqliteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
+            # The log shrinks back after a checkpoint: a big write (a first refresh, making a
+            # view offline) otherwise leaves a write-ahead log of its size on disk for good
+            # (measured: 1.3 GB beside a 2.2 GB database after 60,000 full texts).
+            conn.execute("PRAGMA journal_size_limit=67108864")
             store._schema_version = apply_migrations(db, where, state=state)
         except StoreError:
             conn.close()
