@@ -261,9 +261,11 @@ class StorageDialog(QDialog):
             self.outcome.setText("")
             self.desk.show_error("Could not count what to prune", error)
 
-        self.desk.jobs.query(lambda store: prune(store, older_than=older_than, dry_run=True,
-                                                 retention=retention),
-                             on_done=self._live(counted), on_failed=self._live(failed))
+        # As the one writer: a dry run counts the cache's eviction in a transaction it
+        # rolls back, so it must not race a refresh for the write lock.
+        self.desk.jobs.op(lambda store: prune(store, older_than=older_than, dry_run=True,
+                                              retention=retention),
+                          on_done=self._live(counted), on_failed=self._live(failed))
 
     def _prune(self, retention: Retention, older_than: timedelta) -> None:
         self.prune_button.setEnabled(False)

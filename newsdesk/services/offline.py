@@ -688,18 +688,16 @@ def prune(store: Store, *, older_than: timedelta | None = None, max_bytes: int |
         assets = _evict(store, retention, now, dry_run=True)
         return PruneReport(len(chosen), len(texts), assets, freed, usage.file_bytes,
                            usage.file_bytes, True, older_than=older_than, fit=max_bytes)
-    theirs = _their_image_bytes(store, chosen)
-    assets_before = store.caches.asset_usage()[1]
     removed = store.archive.remove_articles(chosen) if chosen else 0
     dropped = store.archive.remove_fulltexts(texts) if texts else 0
     assets = 0
-    if removed and theirs:
-        # Their images no article uses any more are the first the caps take: trim the
-        # cache by what they held, so they go now rather than when they age out.
-        assets += store.caches.evict_assets(max_bytes=max(assets_before - theirs, 0))
+    if removed:
+        # The images only they used go with them (counted in article_bytes already); an
+        # image another article still uses stays, whatever URL it has there.
+        assets += store.caches.drop_unused_assets()
+    assets_before = store.caches.asset_usage()[1]
     assets += _evict(store, retention, now, dry_run=False)
-    # the removed articles' own images are in article_bytes already
-    freed += max(assets_before - store.caches.asset_usage()[1] - theirs, 0)
+    freed += max(assets_before - store.caches.asset_usage()[1], 0)
     vacuumed, after = False, usage.file_bytes
     if vacuum and (removed or dropped or assets):
         after = max(usage.file_bytes - store.archive.vacuum(), 0)
@@ -713,20 +711,6 @@ def prune(store: Store, *, older_than: timedelta | None = None, max_bytes: int |
                        vacuumed, changes, older_than, max_bytes)
 
 
-def _their_image_bytes(store: Store, article_ids: Sequence[str]) -> int:
-    """The bytes of the cached images these articles use (an image another article uses
-    too counts here, and is only taken when the cache has nothing older to give)."""
-    urls: set[str] = set()
-    for article_id in article_ids:
-        urls.update(store.caches.article_assets(article_id))
-    ordered = sorted(urls)
-    total = 0
-    for start in range(0, len(ordered), _CHUNK):
-        total += sum(len(data) for _, data in
-                     store.caches.cached_assets(ordered[start:start + _CHUNK]).values())
-    return total
-
-
 def _headline_sources(store: Store, article_ids: Sequence[str]) -> set[int]:
     """The sources of these articles (their counts change when they go)."""
     found: set[int] = set()
@@ -735,6 +719,21 @@ def _headline_sources(store: Store, article_ids: Sequence[str]) -> set[int]:
         found.update(h.source_id for h in store.articles.headlines(ArticleQuery(ids=chunk),
                                                                     limit=len(chunk)))
     return found
+
+
+KEPT_FOR_EVER = timedelta(days=365 * 200)  # an age no stored article reaches
+
+
+def keep_to_retention(store: Store, *, retention: Retention | None = None,
+                      now: datetime | None = None) -> PruneReport:
+    """What the window does by itself (once a day, after a refresh): remove what the
+    retention settings no longer keep (read articles, full texts, images over the cache's
+    caps), without the vacuum (that waits for the user's Compact or `newsdesk prune`).
+    "For ever" removes nothing by age."""
+    retention = retention or read_retention()
+    older_than = (timedelta(days=retention.read_days) if retention.read_days is not None
+                  else KEPT_FOR_EVER)
+    return prune(store, older_than=older_than, vacuum=False, retention=retention, now=now)
 
 
 def storage(store: Store) -> StorageUsage:

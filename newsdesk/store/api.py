@@ -617,6 +617,12 @@ class CachesFacet(Protocol):
         by the caps. Assets no stored article uses any more go first. Idempotent."""
         ...
 
+    def drop_unused_assets(self) -> int:
+        """Delete the cached assets no stored article uses (after articles were removed);
+        return how many went. Never touches an asset another article still uses, under
+        any of its URLs. Idempotent."""
+        ...
+
     def cached_comparison(self, story_id: int) -> tuple[str, str] | None:
         """(signature, JSON) of a story's cached comparison, or None. Reads only."""
         ...

@@ -1154,6 +1154,24 @@ def test_assets_are_kept_once_per_content_and_listed_per_article(store):
     assert store.caches.asset_usage() == (2, 4 + 7)  # the old bytes nobody points at went
 
 
+def test_dropping_unused_assets_keeps_what_another_article_uses_under_any_url(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    first, second = (a.id for a in articles)
+    store.caches.save_asset("https://a.example/same.png", "image/png", b"same" * 10,
+                            article_id=first)
+    store.caches.save_asset("https://b.example/copy.png", "image/png", b"same" * 10,
+                            article_id=second)  # the same bytes under another URL
+    store.caches.save_asset("https://a.example/own.png", "image/png", b"own", article_id=first)
+    store.caches.save_asset("https://c.example/loose.png", "image/png", b"loose")
+    assert store.caches.drop_unused_assets() == 1  # only the one no article uses
+    assert store.archive.remove_articles([first]) == 1
+    assert store.caches.drop_unused_assets() == 1  # first's own image; the shared one stays
+    assert store.caches.cached_asset("https://b.example/copy.png") == ("image/png", b"same" * 10)
+    assert store.caches.cached_asset("https://a.example/own.png") is None
+    assert store.caches.drop_unused_assets() == 0
+
+
 def test_kept_articles_assets_are_not_aged_out_and_go_last(store):
     _, articles = _load(store)
     store.articles.upsert(articles)

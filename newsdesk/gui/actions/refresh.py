@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -9,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from newsdesk.gui.actions.stories import StoryActions
 from newsdesk.gui.desk import Desk
 from newsdesk.models import RefreshReport, SourceReport
+from newsdesk.services.offline import PruneReport, keep_to_retention
 from newsdesk.services.refresh import Refreshed, choose_sources, seems_offline
 from newsdesk.services.refresh import refresh as refresh_feeds
 
@@ -21,6 +23,9 @@ def describe_refresh(report: RefreshReport) -> tuple[str, bool]:
     if report.sources:
         return f"{report.new} new articles from {len(report.sources)} feeds.", False
     return "Everything is up to date; nothing was due.", False
+
+
+RETENTION_EVERY = 24 * 3600.0  # seconds between two automatic retention passes
 
 
 class RefreshActions(QObject):
@@ -38,6 +43,7 @@ class RefreshActions(QObject):
         self.desk, self.stories, self._notify = desk, stories, notify
         self.running = False
         self.offline = False  # the last refresh reached no feed: say so once, then be quiet
+        self._retention_at = 0.0  # monotonic time the retention settings were last applied
         self.last_failed: list[SourceReport] = []
 
     def refresh(self, *, due_only: bool = False) -> None:
@@ -84,6 +90,23 @@ class RefreshActions(QObject):
         if lines:
             self._notify(lines)
         self.stories.warm_comparisons()
+        if not offline:
+            self._keep_to_retention()
+
+    def _keep_to_retention(self) -> None:
+        """Once a day, after a refresh, remove what the retention settings no longer keep
+        (on a worker; nothing happens while they keep everything for ever)."""
+        if self._retention_at and time.monotonic() - self._retention_at < RETENTION_EVERY:
+            return
+        self._retention_at = time.monotonic()
+
+        def done(report: PruneReport) -> None:
+            if report.articles or report.full_texts:
+                self.desk.status(report.summary(), 10000)
+
+        self.desk.jobs.op(lambda store: keep_to_retention(store), on_done=done,
+                          on_failed=lambda error: self.desk.show_error(
+                              "Could not apply the retention settings", error))
 
     def _failed(self, error: BaseException) -> None:
         self.running = False

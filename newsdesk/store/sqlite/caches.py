@@ -96,6 +96,10 @@ class SqliteCaches:
                      max_bytes if max_bytes is not None else 2**62]).rowcount
         return deleted
 
+    def drop_unused_assets(self) -> int:
+        with self._core.write() as conn:
+            return conn.execute(f"DELETE FROM asset_blobs WHERE hash NOT IN ({_USED})").rowcount
+
     def cached_comparison(self, story_id: int) -> tuple[str, str] | None:
         rows = self._core.read("SELECT signature, data FROM story_comparisons WHERE story_id = ?",
                                [story_id])

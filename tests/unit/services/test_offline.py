@@ -21,6 +21,7 @@ from newsdesk.services.offline import (
     full_texts_of,
     headline_notes,
     human_bytes,
+    keep_to_retention,
     make_offline,
     offline_selection,
     prune,
@@ -307,6 +308,17 @@ def test_prune_reads_its_age_from_the_settings(store, courier):
     assert prune(store, now=later, dry_run=True).older_than == timedelta(days=30)
     # an age longer than the calendar removes nothing rather than failing
     assert prune(store, older_than=timedelta.max, dry_run=True).articles == 0
+
+
+def test_the_window_keeps_to_the_retention_settings_without_a_vacuum(store, courier):
+    store.reading.set_read(list(_ids(store).values()))
+    store.reading.set_starred(_ids(store)[FLOOD])
+    later = _age(store, 4000)
+    kept = keep_to_retention(store, retention=Retention(), now=later)  # for ever
+    assert (kept.articles, len(store.articles.list())) == (0, 4)
+    done = keep_to_retention(store, retention=Retention(read_days=30), now=later)
+    assert (done.articles, done.vacuumed) == (3, False)
+    assert set(_ids(store)) == {FLOOD}
 
 
 def test_prune_drops_old_full_texts_but_keeps_the_article(store, courier):
