@@ -156,8 +156,9 @@ def sources_list(ctx: click.Context, as_json: bool) -> None:
         s = row.source
         status = f"  ! {s.last_error_message}" if s.error_count else ""
         folder = f"[{s.folder}] " if s.folder else ""
+        full = "" if s.full_text == "on-demand" else f", full text {s.full_text}"
         click.echo(printable(f"{s.id:>4}  {folder}{s.display_name}  ({row.articles} "
-                             f"articles){status}") + f"\n      {printable(s.url)}")
+                             f"articles{full}){status}") + f"\n      {printable(s.url)}")
 
 
 @sources.command("remove")

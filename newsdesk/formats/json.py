@@ -35,7 +35,7 @@ def source_record(source: Source, articles: int) -> JsonRecord:
             "articles": articles, "error_count": source.error_count,
             "last_error": source.last_error_message,
             "last_success": to_iso(source.last_success_at),
-            "next_fetch": to_iso(source.next_fetch_at)}
+            "next_fetch": to_iso(source.next_fetch_at), "full_text": source.full_text}
 
 
 def article_record(article: Article, source: Source | None,

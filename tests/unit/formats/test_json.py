@@ -44,7 +44,7 @@ def test_a_source_record():
     assert source_record(source, 7) == {
         "id": 3, "title": "Café", "url": "https://a.example/feed", "site_url": None,
         "folder": "News", "kind": "feed", "articles": 7, "error_count": 0, "last_error": None,
-        "last_success": "2024-05-01T12:30:05Z", "next_fetch": None}
+        "last_success": "2024-05-01T12:30:05Z", "next_fetch": None, "full_text": "on-demand"}
     assert '"title": "Caf\\u00e9"' in source_line(source, 7)  # sources were always ASCII
 
 
