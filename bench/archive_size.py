@@ -173,7 +173,7 @@ def main() -> None:
 
         target = int(size * args.target)
         t = time.perf_counter()
-        dry = prune(store, older_than=timedelta(0), max_bytes=target, dry_run=True)
+        dry = prune(store, older_than=timedelta(days=3650), max_bytes=target, dry_run=True)
         print(f"dry run in {time.perf_counter() - t:.1f} s: {dry.summary()}")
         t = time.perf_counter()
         done = prune(store, older_than=timedelta(days=3650), max_bytes=target)
