@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from newsdesk.config import FetchSettings, read_settings, write_setting
@@ -35,6 +35,7 @@ OUTCOMES = ("extracted", "kept_summary", "not_article", "failed", "skipped")
 MB = 1024 * 1024
 DEFAULT_PRUNE_AGE = timedelta(days=90)  # `prune` without an age and without a setting
 _CHUNK = 500  # ids per store read (SQLite's variable limit is far above it)
+_T = TypeVar("_T")
 SKIPPED_OFF = "Its source's full text is off."
 SKIPPED_NO_URL = "It has no page address."
 
@@ -170,12 +171,18 @@ def _articles(store: Store, article_ids: Sequence[str]) -> list[Article]:
     return [found[i] for i in unique if i in found]
 
 
-def _fulltexts(store: Store, article_ids: Sequence[str]) -> dict[str, FullText]:
-    found: dict[str, FullText] = {}
+def _by_chunks(article_ids: Sequence[str],
+               read: Callable[[list[str]], Mapping[str, _T]]) -> dict[str, _T]:
+    """One of the store's by-id reads over any number of ids, _CHUNK at a time."""
+    found: dict[str, _T] = {}
     unique = list(dict.fromkeys(article_ids))
     for start in range(0, len(unique), _CHUNK):
-        found.update(store.archive.fulltexts(unique[start:start + _CHUNK]))
+        found.update(read(unique[start:start + _CHUNK]))
     return found
+
+
+def _fulltexts(store: Store, article_ids: Sequence[str]) -> dict[str, FullText]:
+    return _by_chunks(article_ids, store.archive.fulltexts)
 
 
 def _item(article: Article, result: FullText) -> OfflineItem:
@@ -751,11 +758,7 @@ def full_texts_of(store: Store, article_ids: Sequence[str]) -> Mapping[str, Full
 
 def version_counts(store: Store, article_ids: Sequence[str]) -> Mapping[str, int]:
     """How many earlier versions each of these articles has (none: left out)."""
-    counts: dict[str, int] = {}
-    unique = list(dict.fromkeys(article_ids))
-    for start in range(0, len(unique), _CHUNK):
-        counts.update(store.archive.version_counts(unique[start:start + _CHUNK]))
-    return counts
+    return _by_chunks(article_ids, store.archive.version_counts)
 
 
 @dataclass(frozen=True, slots=True)
