@@ -158,7 +158,7 @@ class SourceUsage:
     title: str
     articles: int
     article_bytes: int  # titles, HTML and plain text of the feed's versions
-    full_texts: int
+    full_texts: int  # extracted ones (a failed or kept-summary answer is no full text)
     full_text_bytes: int
     versions: int
     version_bytes: int
@@ -177,7 +177,7 @@ class StorageUsage:
     file_bytes: int  # the database file(s) on disk (with the write-ahead log); 0 in memory
     free_bytes: int  # pages a vacuum would give back
     articles: int
-    full_texts: int
+    full_texts: int  # extracted ones
     versions: int
     assets: int  # distinct cached files (content-addressed: one copy however many use it)
     asset_bytes: int

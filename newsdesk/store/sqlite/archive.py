@@ -245,7 +245,8 @@ class SqliteArchive:
 
         add(read(f"SELECT a.source_id, COUNT(*), SUM({_ARTICLE_BYTES}) FROM articles a "
                  "GROUP BY a.source_id"), "articles", "article_bytes")
-        add(read(f"SELECT a.source_id, COUNT(*), SUM({_FULLTEXT_BYTES}) FROM article_fulltext f "
+        add(read(f"SELECT a.source_id, SUM(f.status = 'extracted'), SUM({_FULLTEXT_BYTES}) "
+                 "FROM article_fulltext f "
                  "JOIN articles a ON a.num = f.num GROUP BY a.source_id"),
             "full_texts", "full_text_bytes")
         add(read(f"SELECT a.source_id, COUNT(*), SUM({_VERSION_BYTES}) FROM article_versions v "
@@ -267,7 +268,8 @@ class SqliteArchive:
         return StorageUsage(
             file_bytes=self._file_bytes(), free_bytes=free,
             articles=int(read("SELECT COUNT(*) FROM articles")[0][0]),
-            full_texts=int(read("SELECT COUNT(*) FROM article_fulltext")[0][0]),
+            full_texts=int(read("SELECT COUNT(*) FROM article_fulltext "
+                                "WHERE status = 'extracted'")[0][0]),
             versions=int(read("SELECT COUNT(*) FROM article_versions")[0][0]),
             assets=int(blobs[0]), asset_bytes=int(blobs[1]), sources=by_source)
 
