@@ -163,12 +163,9 @@ def offline_selection(store: Store, *, every: bool = False, source_id: int | Non
 
 def _articles(store: Store, article_ids: Sequence[str]) -> list[Article]:
     """The stored articles of these ids, in their order (gone ones left out)."""
-    found: dict[str, Article] = {}
-    unique = list(dict.fromkeys(article_ids))
-    for start in range(0, len(unique), _CHUNK):
-        chunk = tuple(unique[start:start + _CHUNK])
-        found.update((a.id, a) for a in store.articles.list(ArticleQuery(ids=chunk)))
-    return [found[i] for i in unique if i in found]
+    found = _by_chunks(article_ids, lambda chunk: {
+        a.id: a for a in store.articles.list(ArticleQuery(ids=tuple(chunk)))})
+    return [found[i] for i in dict.fromkeys(article_ids) if i in found]
 
 
 def _by_chunks(article_ids: Sequence[str],
