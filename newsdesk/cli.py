@@ -956,6 +956,19 @@ def _register_archive() -> None:
 _register_archive()
 
 
+def _register_more() -> None:
+    """Commands that live in their own modules: stories and storylines
+    (newsdesk.cli_stories) and the loaded-language detector (newsdesk.cli_loaded)."""
+    from newsdesk.cli_loaded import COMMANDS as LOADED
+    from newsdesk.cli_stories import COMMANDS as STORIES
+
+    for command in [*STORIES, *LOADED]:
+        cli.add_command(command)
+
+
+_register_more()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: a NewsdeskError becomes a one-line message, never a traceback."""
     try:

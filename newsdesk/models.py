@@ -151,6 +151,84 @@ class StorySummary:
 
 
 @dataclass(frozen=True, slots=True)
+class StorylineSummary:
+    """A storyline (the events of one ongoing matter, linked across weeks) as lists show it.
+
+    `story_ids` newest event first; `unread` counts the unread articles of its events;
+    `followed`: the user follows it (badge and notifications)."""
+
+    id: int
+    label: str
+    first_seen: datetime
+    last_seen: datetime
+    events: int
+    outlets: tuple[str, ...]
+    story_ids: tuple[int, ...] = ()
+    unread: int = 0
+    followed: bool = False
+
+
+CORRECTION_KINDS = ("merge", "split", "move", "pin", "detach")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A user's correction of the grouping, kept in article terms so it survives a
+    re-grouping that renumbers stories: `articles` go to the story that holds most of
+    `anchor` (an empty anchor: a story of their own). "detach": the story holding
+    `articles` leaves its storyline and is never linked again automatically."""
+
+    id: int
+    kind: str  # one of CORRECTION_KINDS
+    articles: tuple[str, ...]
+    anchor: tuple[str, ...]
+    editor: str
+    created: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """Something the user follows: kind "storyline" (key: its id as text) or "topic"
+    (key: its name). `events` and `outlets` are what the user has been told of, so a new
+    event or a new outlet is news; `anchor` names articles that find a storyline again
+    after a re-grouping."""
+
+    kind: str
+    key: str
+    events: int = 0
+    outlets: tuple[str, ...] = ()
+    anchor: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MemberReason:
+    """Why one article is in its story: its similarity to the rest, shared names and
+    key terms with the story, days from the story's first article, the copy it repeats."""
+
+    article_id: str
+    title: str
+    outlet: str
+    similarity: float
+    days_apart: float
+    shared_names: tuple[str, ...] = ()
+    shared_terms: tuple[str, ...] = ()
+    copy_of: str | None = None
+    corrected: str = ""  # "moved", "pinned", "split", "merged" when a user put it there
+
+
+@dataclass(frozen=True, slots=True)
+class StoryExplanation:
+    """Why a story holds its articles and belongs to its storyline, for a face to show."""
+
+    story_id: int
+    label: str
+    members: tuple[MemberReason, ...]
+    storyline_id: int | None = None
+    storyline_reason: str = ""  # e.g. "both name Microsoft, Ireland; 41 days apart"
+    corrections: tuple[Correction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class StoryMember:
     """One article of a story, for the side pane."""
 

@@ -39,3 +39,11 @@ def outlet_color(index: int) -> str:
 def colors_for(dark: bool) -> dict[str, str]:
     """The light or dark palette."""
     return DARK if dark else LIGHT
+
+
+def stable_outlet_color(outlet: str) -> str:
+    """An outlet's colour by its name, the same in every story and every run (a stable
+    hash of the name, not Python's salted one)."""
+    import zlib
+
+    return OUTLET_COLORS[zlib.crc32(outlet.casefold().encode("utf-8")) % len(OUTLET_COLORS)]

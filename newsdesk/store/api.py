@@ -29,9 +29,12 @@ from newsdesk.models import (
     ArticleRef,
     ArticleVersion,
     Codebook,
+    Correction,
+    Follow,
     FullText,
     Headline,
     Source,
+    StorylineSummary,
     StoryMember,
     StorySummary,
     Tag,
@@ -118,6 +121,31 @@ class GroupingState:
     stories: tuple[OpenStory, ...]
     outlets: Mapping[int, frozenset[str]]
     next_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class StorylineRecord:
+    """A storyline as linking saves it (`features`: the linker's JSON profile)."""
+
+    id: int
+    label: str
+    first_seen: datetime
+    last_seen: datetime
+    events: int
+    outlets: int
+    features: str = "{}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLink:
+    """Which storyline a story is in (None: none), how strongly, and why in one line;
+    `locked`: a user detached it, so linking leaves it alone."""
+
+    story_id: int
+    storyline_id: int | None
+    score: float = 0.0
+    why: str = ""
+    locked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,8 +454,103 @@ class StoriesFacet(Protocol):
 
     def claim(self, name: str, version: int, state_json: str = "{}") -> None:
         """Give the story tables to the model `name` at `version`, emptied: every story,
-        membership, learned term count and cached comparison goes, in one transaction;
-        articles stay, in no story. Idempotent. Raises StoreError if it cannot write."""
+        membership, learned term count, cached comparison, storyline and story link goes,
+        in one transaction; articles, corrections and follows stay. Idempotent. Raises
+        StoreError if it cannot write."""
+        ...
+
+    # -- storylines (events of one matter linked across weeks)
+
+    def storyline_rows(self, since: datetime) -> builtins.list[StorylineRecord]:
+        """Storylines whose newest event is on or after `since`: what linking can extend.
+        Reads only."""
+        ...
+
+    def story_rows(self, story_ids: Sequence[int]) -> builtins.list[StoryRecord]:
+        """The stories of these ids as grouping saved them (centroid included), unknown
+        ids left out. Reads only."""
+        ...
+
+    def links(self, story_ids: Sequence[int]) -> dict[int, StoryLink]:
+        """The link of each of these stories that has one (linked, or locked out). Reads
+        only."""
+        ...
+
+    def save_storylines(self, storylines: Sequence[StorylineRecord], links: Sequence[StoryLink],
+                        *, new_from: int | None = None) -> dict[int, int]:
+        """Write storylines and story links in one transaction; storylines left with no
+        event are deleted. Storylines numbered from `new_from` (the next id
+        `next_storyline_id` gave) are new and renumbered when another program took those
+        ids meanwhile; returns {asked id: stored id} for those. Idempotent."""
+        ...
+
+    def next_storyline_id(self) -> int:
+        """The id a new storyline gets (ids only grow). Reads only."""
+        ...
+
+    def storylines(self, *, since: datetime | None = None,
+                   limit: int | None = None) -> builtins.list[StorylineSummary]:
+        """Storylines with two or more events, newest event first, with their outlets,
+        story ids (newest first), unread article counts and followed flag. Reads only."""
+        ...
+
+    def storyline(self, storyline_id: int) -> StorylineSummary:
+        """One storyline (any number of events); raises NotFoundError. Reads only."""
+        ...
+
+    def storyline_events(self, storyline_id: int) -> builtins.list[StorySummary]:
+        """A storyline's stories, oldest first, with outlets and article ids (none for an
+        unknown storyline). Reads only."""
+        ...
+
+    # -- corrections by the user (kept in article terms; see models.Correction)
+
+    def relocate(self, article_ids: Sequence[str], story_id: int | None) -> int:
+        """Move these articles into story `story_id` (None: one new story), in one
+        transaction: sizes, outlets and spans of every touched story follow, stories left
+        empty go (their tags, codes and notes move to the target story), touched stories'
+        cached comparisons are dropped. Returns the target story's id. The caller then
+        rewrites centroids and labels with `update_profiles`. Raises NotFoundError for an
+        unknown story or an article in no story."""
+        ...
+
+    def update_profiles(self, stories: Sequence[StoryRecord]) -> None:
+        """Rewrite these stories' label and centroid (sizes and spans are the store's).
+        Idempotent."""
+        ...
+
+    def add_correction(self, kind: str, articles: Sequence[str], anchor: Sequence[str],
+                       editor: str) -> Correction:
+        """Record a correction (kind in models.CORRECTION_KINDS, else ValueError) and
+        return it with its id. Not idempotent."""
+        ...
+
+    def corrections(self) -> builtins.list[Correction]:
+        """Every correction, oldest first (the order they are applied in). Reads only."""
+        ...
+
+    def remove_correction(self, correction_id: int) -> None:
+        """Forget a correction (an undo). Idempotent."""
+        ...
+
+    def copies(self, article_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """For each of these articles that is a copy or has copies (wire copies,
+        near-duplicates: story_articles.duplicate_of), every article of its copy group,
+        the original first. Reads only."""
+        ...
+
+    # -- following storylines and topics
+
+    def follow(self, follow: Follow) -> None:
+        """Follow (or update what the user was told of). Idempotent."""
+        ...
+
+    def unfollow(self, kind: str, key: str) -> None:
+        """Stop following. Idempotent."""
+        ...
+
+    def follows(self) -> builtins.list[Follow]:
+        """Everything followed, in the order followed. Reads only."""
         ...
 
 

@@ -11,13 +11,15 @@ from typing import Any
 
 from newsdesk.dates import to_iso
 from newsdesk.errors import NotFoundError
-from newsdesk.models import Article, StoryMember, StorySummary
+from newsdesk.models import Article, Correction, Follow, StorylineSummary, StoryMember, StorySummary
 from newsdesk.outlets import outlet_names
 from newsdesk.store.api import (
     GroupingState,
     MemberVector,
     OpenStory,
     StoryAssignment,
+    StorylineRecord,
+    StoryLink,
     StoryRecord,
 )
 from newsdesk.store.sqlite.articles import row_to_article, stored_date
@@ -239,3 +241,59 @@ class SqliteStories:
             conn.execute("INSERT INTO story_model_state(name, version, state_json, updated) "
                          "VALUES (?, ?, ?, ?)", [name, version, state_json,
                                                  to_iso(datetime.now(UTC))])
+
+    # -- storylines, corrections, copies, follows (issue 13: to be written)
+
+    def storyline_rows(self, since: datetime) -> builtins.list[StorylineRecord]:
+        raise NotImplementedError
+
+    def story_rows(self, story_ids: Sequence[int]) -> builtins.list[StoryRecord]:
+        raise NotImplementedError
+
+    def links(self, story_ids: Sequence[int]) -> dict[int, StoryLink]:
+        raise NotImplementedError
+
+    def save_storylines(self, storylines: Sequence[StorylineRecord], links: Sequence[StoryLink],
+                        *, new_from: int | None = None) -> dict[int, int]:
+        raise NotImplementedError
+
+    def next_storyline_id(self) -> int:
+        raise NotImplementedError
+
+    def storylines(self, *, since: datetime | None = None,
+                   limit: int | None = None) -> builtins.list[StorylineSummary]:
+        raise NotImplementedError
+
+    def storyline(self, storyline_id: int) -> StorylineSummary:
+        raise NotImplementedError
+
+    def storyline_events(self, storyline_id: int) -> builtins.list[StorySummary]:
+        raise NotImplementedError
+
+    def relocate(self, article_ids: Sequence[str], story_id: int | None) -> int:
+        raise NotImplementedError
+
+    def update_profiles(self, stories: Sequence[StoryRecord]) -> None:
+        raise NotImplementedError
+
+    def add_correction(self, kind: str, articles: Sequence[str], anchor: Sequence[str],
+                       editor: str) -> Correction:
+        raise NotImplementedError
+
+    def corrections(self) -> builtins.list[Correction]:
+        raise NotImplementedError
+
+    def remove_correction(self, correction_id: int) -> None:
+        raise NotImplementedError
+
+    def copies(self, article_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        raise NotImplementedError
+
+    def follow(self, follow: Follow) -> None:
+        raise NotImplementedError
+
+    def unfollow(self, kind: str, key: str) -> None:
+        raise NotImplementedError
+
+    def follows(self) -> builtins.list[Follow]:
+        raise NotImplementedError
