@@ -127,6 +127,7 @@ class ArticleQuery:
     starred_only: bool = False
     ids: tuple[str, ...] | None = None
     story_id: int | None = None
+    storyline_id: int | None = None  # only articles of this storyline's stories
     keep_ids: tuple[str, ...] = ()  # with unread_only: also these, read or not
     # only articles with this tag (case-insensitive): on the article, or on the story it is
     # in now (a story tag is kept on the story's anchor, which comes along too)

@@ -31,6 +31,9 @@ class Changes:
     - `tag_list`: tags were added, renamed, merged, recoloured or removed, or their counts
       changed (the navigation's Tags group).
     - `codebook_list`: codebooks were added or removed.
+    - `story_list`: stories or storylines were regrouped, merged, split, linked, detached,
+      followed or unfollowed (the navigation's Stories and Storylines groups, the story
+      pane, the articles list's copies).
     """
 
     articles: frozenset[str] = frozenset()
@@ -44,19 +47,20 @@ class Changes:
     annotated: frozenset[str] = frozenset()
     tag_list: bool = False
     codebook_list: bool = False
+    story_list: bool = False
 
     @classmethod
     def of(cls, *, articles: Iterable[str] = (), new_articles: Iterable[str] = (),
            sources: Iterable[int] = (), topics: Iterable[str] = (), stories: Iterable[int] = (),
            source_list: bool = False, topic_list: bool = False,
            all_articles: bool = False, annotated: Iterable[str] = (), tag_list: bool = False,
-           codebook_list: bool = False) -> Changes:
+           codebook_list: bool = False, story_list: bool = False) -> Changes:
         """A Changes from any iterables (lists, tuples, generators)."""
         return cls(articles=frozenset(articles), new_articles=frozenset(new_articles),
                    sources=frozenset(sources), topics=frozenset(topics),
                    stories=frozenset(stories), source_list=source_list, topic_list=topic_list,
                    all_articles=all_articles, annotated=frozenset(annotated),
-                   tag_list=tag_list, codebook_list=codebook_list)
+                   tag_list=tag_list, codebook_list=codebook_list, story_list=story_list)
 
     def __or__(self, other: Changes) -> Changes:
         """Both changes together (a refresh then its grouping, an import then its fetch)."""
@@ -69,13 +73,15 @@ class Changes:
                        all_articles=self.all_articles or other.all_articles,
                        annotated=self.annotated | other.annotated,
                        tag_list=self.tag_list or other.tag_list,
-                       codebook_list=self.codebook_list or other.codebook_list)
+                       codebook_list=self.codebook_list or other.codebook_list,
+                       story_list=self.story_list or other.story_list)
 
     def __bool__(self) -> bool:
         """False when nothing changed: a view need not redraw at all."""
         return bool(self.articles or self.new_articles or self.sources or self.topics
                     or self.stories or self.source_list or self.topic_list or self.all_articles
-                    or self.annotated or self.tag_list or self.codebook_list)
+                    or self.annotated or self.tag_list or self.codebook_list
+                    or self.story_list)
 
     @property
     def counts(self) -> bool:
