@@ -329,7 +329,7 @@ def test_migration_to_the_archive_keeps_assets_and_search(tmp_path):
     path = tmp_path / "v10.db"
     _version_10_database(path)
     with open_store(path) as store:
-        assert store.schema_version == len(migrations._migrations) == 11
+        assert store.schema_version == len(migrations._migrations) >= 11
         assert store.integrity_problems() == []
         assert [a.id for a in store.articles.search("zebra")] == ["a0"]
         assert [a.id for a in store.articles.search("tuesday")] == ["a1"]
