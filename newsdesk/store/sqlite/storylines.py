@@ -176,7 +176,8 @@ class StorylineTables:
                    limit: int | None = None) -> builtins.list[StorylineSummary]:
         """See StoriesFacet.storylines: one GROUP BY over the links (narrowed first, with
         `since`, to the storylines of stories seen since then, through stories_last_seen),
-        then outlets, stories and unread counts for the listed ones, a query each per chunk."""
+        then the listed ones' feeds with their unread counts, and their stories: two
+        queries per chunk."""
         sql = _LIVE.format(join="JOIN")
         params: builtins.list[Any] = []
         if since is not None:
@@ -207,27 +208,23 @@ class StorylineTables:
         unread: dict[int, int] = {}
         for chunk in chunks(ids):
             marks = placeholders(chunk)
-            for r in read(
+            for r in read(  # each feed of each storyline: when it first reported, unread
                     "SELECT l.storyline_id, a.outlet, a.source_id, "
                     "COALESCE(NULLIF(src.title, ''), src.url) AS source_name, "
-                    "MIN(a.published) AS first FROM story_links l "
-                    "JOIN story_articles sa ON sa.story_id = l.story_id "
+                    "MIN(a.published) AS first, SUM(st.is_read = 0) AS unread "
+                    "FROM story_links l JOIN story_articles sa ON sa.story_id = l.story_id "
                     "JOIN articles a ON a.id = sa.article_id "
+                    "JOIN statuses st ON st.article_id = a.id "
                     f"JOIN sources src ON src.id = a.source_id WHERE l.storyline_id IN ({marks}) "
                     "GROUP BY l.storyline_id, a.outlet, a.source_id "
                     "ORDER BY l.storyline_id, first, a.outlet, a.source_id", chunk):
                 feeds.setdefault(int(r[0]), []).append((r[1], int(r[2]), r[3]))
+                unread[int(r[0])] = unread.get(int(r[0]), 0) + int(r[5])
             for r in read(
                     "SELECT l.storyline_id, l.story_id FROM story_links l "
                     f"JOIN stories s ON s.id = l.story_id WHERE l.storyline_id IN ({marks}) "
                     "ORDER BY s.last_seen DESC, s.id DESC", chunk):
                 stories.setdefault(int(r[0]), []).append(int(r[1]))
-            unread.update({int(r[0]): int(r[1]) for r in read(
-                "SELECT l.storyline_id, COUNT(*) FROM story_links l "
-                "JOIN story_articles sa ON sa.story_id = l.story_id "
-                "JOIN statuses st ON st.article_id = sa.article_id "
-                f"WHERE l.storyline_id IN ({marks}) AND st.is_read = 0 "
-                "GROUP BY l.storyline_id", chunk)})
         followed = {r[0] for r in read("SELECT key FROM follows WHERE kind = 'storyline'")}
         found: builtins.list[StorylineSummary] = []
         for r in rows:
