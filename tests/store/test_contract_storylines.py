@@ -63,6 +63,8 @@ def test_storylines_and_links_round_trip_and_saving_twice_changes_nothing(store)
     assert store.stories.save_storylines(lines, links, new_from=1) == {1: 1, 2: 2}
     assert store.stories.save_storylines(lines, links, new_from=1) == {1: 1, 2: 2}  # a repeat
     assert store.stories.save_storylines(lines, links) == {}
+    precise = [replace(lines[0], last_seen=lines[0].last_seen + timedelta(microseconds=5))]
+    assert store.stories.save_storylines(precise, [], new_from=1) == {1: 1}  # still a repeat
     assert store.stories.storyline_rows(DAY0) == lines
     assert store.stories.storyline_rows(DAY0 + timedelta(days=15)) == [lines[1]]
     assert store.stories.links([4, 3, 2, 1, 99]) == {ln.story_id: ln for ln in links}

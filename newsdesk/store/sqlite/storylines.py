@@ -163,12 +163,15 @@ class StorylineTables:
 
     @staticmethod
     def _already_saved(conn: sqlite3.Connection, new: Sequence[StorylineRecord]) -> bool:
-        """Whether every one of these storylines is stored under its id exactly as it is."""
+        """Whether every one of these storylines is stored under its id exactly as it is
+        (dates as the store keeps them, to the second)."""
         stored: dict[int, StorylineRecord] = {}
         for chunk in chunks([st.id for st in new]):
             stored.update({int(r["id"]): _record(r) for r in conn.execute(
                 f"SELECT * FROM storylines WHERE id IN ({placeholders(chunk)})", chunk)})
-        return all(stored.get(st.id) == st for st in new)
+        return all(stored.get(st.id) == dataclasses.replace(
+            st, first_seen=stored_date(to_iso(st.first_seen)),
+            last_seen=stored_date(to_iso(st.last_seen))) for st in new)
 
     # ---------------------------------------------------------------- for the faces
 
