@@ -508,6 +508,12 @@ def test_storyline_queries_use_their_indexes(tmp_path):
                             "ORDER BY a.published DESC, a.num DESC LIMIT 50", params)
         assert any("story_links_storyline" in step for step in view), view
         assert not any(step.startswith("SCAN") for step in view), view
+        for unread in (ArticleQuery(storyline_id=3, unread_only=True),
+                       ArticleQuery(story_id=3, unread_only=True)):  # not every unread article
+            where, params, _ = where_clause(store._core, unread, ordered=True)
+            plan = _plan(store, f"SELECT a.id FROM articles a {join_for(unread)} statuses s "
+                                f"ON s.article_id = a.id{where} LIMIT 50", params)
+            assert not any("statuses_unread" in step for step in plan), plan
         down = _plan(store, "SELECT article_id FROM story_articles WHERE duplicate_of IN (?, ?)",
                      ["a", "b"])
         assert any("story_articles_duplicate" in step for step in down), down

@@ -176,8 +176,9 @@ def where_clause(core: Core, q: ArticleQuery, *,
     if q.unread_only and q.keep_ids:
         where.append(f"(s.is_read = 0 OR a.id IN ({placeholders(q.keep_ids)}))")
         params += list(q.keep_ids)
-    elif q.unread_only:
-        where.append("s.is_read = 0")
+    elif q.unread_only:  # "+": a story's or storyline's few articles, not every unread one
+        small = q.story_id is not None or q.storyline_id is not None
+        where.append(f"{'+' if small else ''}s.is_read = 0")
     if q.starred_only:
         where.append("s.is_starred = 1")
     where += _annotation_filters(core, q, params, ordered=ordered and match is None)
