@@ -41,7 +41,8 @@ class _Commands(click.Group):
 # of leaving a new empty one behind. Every other command (fetch, sources add/import/defaults,
 # sample, gui, ...) creates the database when it is missing. The archive's commands work
 # on what is stored (a missing database has nothing to make offline, prune or set).
-_READING_COMMANDS = frozenset({"articles", "search", "stories", "compare", "sources list",
+_READING_COMMANDS = frozenset({"articles", "search", "stories", "stories explain",
+                               "storylines", "storylines show", "compare", "sources list",
                                "sources export", "topics list", "tags list", "codebooks list",
                                "agreement", "export", "cache", "versions", "offline", "prune",
                                "sources set"})
@@ -451,55 +452,6 @@ def _read_jsonl(handle: Any) -> Any:
             detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
             raise click.ClickException(f"Line {number} of the input is not an article "
                                        f"({detail}).") from exc
-
-
-@cli.command()
-@click.argument("source", type=click.File("r", encoding="utf-8"))
-@click.argument("target", type=click.File("w", encoding="utf-8"))
-def cluster(source: Any, target: Any) -> None:
-    """Group articles from a JSON-lines file into stories (no database involved).
-
-    Each input line has id, title, text, date and source (url optional), in date order;
-    each output line is {"id": ..., "cluster": ...}. Use - for standard input or output.
-    """
-    from newsdesk.formats.json import cluster_line
-    from newsdesk.services.stories import group_stream
-
-    count = stories = 0
-    for placed in group_stream(_read_jsonl(source)):
-        target.write(cluster_line(placed.article_id, placed.story_id) + "\n")
-        count += 1
-        stories += placed.new_story
-    if target.name != "<stdout>":
-        click.echo(f"Placed {count} articles in {stories} stories.", err=True)
-
-
-@cli.command()
-@click.option("--since", type=Since(), help="Stories active on or after: 2024-05-01, or 3d, 12h, 2w ago.")
-@click.option("--min-outlets", type=COUNT, default=1, show_default=True,
-              help="Only stories covered by at least this many outlets.")
-@click.option("--limit", type=COUNT, help="At most this many stories.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
-@click.pass_context
-def stories(ctx: click.Context, since: datetime | None, min_outlets: int, limit: int | None,
-            as_json: bool) -> None:
-    """Stories in the database: outlets and article ids, largest and newest first."""
-    from newsdesk.services.stories import list_stories
-
-    # catches up on articles stored before stories existed
-    found = list_stories(_state(ctx).store, since=since, min_outlets=min_outlets, limit=limit)
-    from newsdesk.formats.json import story_line
-
-    for story in found:
-        if as_json:
-            click.echo(story_line(story))
-        else:
-            outlets, size = len(story.outlets), story.size
-            click.echo(printable(f"{story.id:>5}  {story.last_seen:%Y-%m-%d}  {outlets} "
-                                 f"outlet{'s' * (outlets != 1)}, {size} article{'s' * (size != 1)}"
-                                 f"  {story.label}"))
-    if not found and not as_json:
-        click.echo("No stories match.")
 
 
 @cli.command("compare")
