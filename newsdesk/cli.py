@@ -811,8 +811,9 @@ def agreement_command(ctx: click.Context, codebook: str, as_json: bool) -> None:
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "md", "html"]),
               default="md", show_default=True,
-              help="csv: one row per article x annotation, for analysis; jsonl: for another "
-                   "NewsDesk's 'import'; md or html: a coverage memo for people.")
+              help="csv: one row per article x annotation, for analysis (without the "
+                   "grouping corrections); jsonl: for another NewsDesk's 'import', with the "
+                   "corrections of the grouping; md or html: a coverage memo for people.")
 @click.option("--tag", help="Only articles with this tag (a tagged story: all its articles).")
 @click.option("--story", "story_id", type=ID, help="Only this story's articles.")
 @click.option("--since", type=Since(), help="Published on or after: 2024-05-01, or 3d, 12h, 2w ago.")
@@ -821,9 +822,11 @@ def agreement_command(ctx: click.Context, codebook: str, as_json: bool) -> None:
 @click.pass_context
 def export_command(ctx: click.Context, fmt: str, tag: str | None, story_id: int | None,
                    since: datetime | None, output: Path | None) -> None:
-    """Export the desk's work: annotated articles with their tags, codes and notes.
+    """Export the desk's work: annotated articles with their tags, codes and notes (and,
+    as jsonl, the corrections of the grouping: merges, splits, moves, pins, detaches).
 
-    Without --tag or --story, every article with any annotation."""
+    Without --tag or --story, every article with any annotation (and every correction;
+    with them, the corrections touching those articles)."""
     from newsdesk.services.coverage import export
 
     text = export(_state(ctx).store, fmt, tag=tag, story_id=story_id, since=since)
@@ -844,7 +847,8 @@ def export_command(ctx: click.Context, fmt: str, tag: str | None, story_id: int 
 @click.pass_context
 def import_command(ctx: click.Context, file: Path) -> None:
     """Import another desk's 'export --format jsonl': its tags, codes and notes attach to
-    the same articles here (found by URL, then GUID and feed). Importing twice changes
+    the same articles here (found by URL, then GUID and feed), and its corrections of the
+    grouping are applied here. Importing twice changes
     nothing; a malformed line changes nothing at all."""
     from newsdesk.services.coverage import import_annotations
 
@@ -860,6 +864,9 @@ def import_command(ctx: click.Context, file: Path) -> None:
         f"(on {report.unmatched_articles} article{'s' * (report.unmatched_articles != 1)} "
         f"not in this database), {report.conflicts} conflict"
         f"{'s' * (report.conflicts != 1)} (both sides kept)."))
+    if report.corrections:
+        click.echo(f"Applied {report.corrections} correction"
+                   f"{'s' * (report.corrections != 1)} of the grouping.")
 
 
 # ---------------------------------------------------------------- sample and gui
