@@ -33,7 +33,7 @@ def test_refresh_stores_groups_and_says_what_changed(store, feed_server):
     stories = {store.stories.story_of(i) for i in new_ids}
     assert None not in stories
     assert done.changes == Changes.of(new_articles=new_ids, sources=[source.id],
-                                      stories=stories, source_list=True)
+                                      stories=stories, source_list=True, story_list=True)
     again = refresh(store, [store.sources.get(source.id)], now=NOW, notify_topics=["Courts"])
     assert again.report.sources[0].outcome == "not_modified"
     assert (again.placed, dict(again.topic_hits), again.changes) == (0, {}, Changes())
