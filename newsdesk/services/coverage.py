@@ -500,7 +500,7 @@ def import_corrections(store: Store, corrections: Sequence[ExchangedCorrection])
         from newsdesk.services.stories import update_stories
 
         update_stories(store)  # articles not grouped yet cannot be moved
-        reapply_corrections(store)
+        reapply_corrections(store, relink=True)
     return added
 
 

@@ -148,3 +148,9 @@ def test_profile_follows_the_members(sample: Store) -> None:
     row = sample.stories.story_rows([story])[0]
     assert row.centroid != row_before.centroid
     corrections.refresh_profiles(sample, [story, 9999])  # a gone story is left out
+
+
+def test_a_story_a_split_made_is_linked(sample: Store) -> None:
+    contempt = _by_label(sample, "Judge holds")
+    new, _ = split_story(sample, contempt, _members(sample, contempt)[-1:])
+    assert new in sample.stories.links([new])

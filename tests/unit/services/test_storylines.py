@@ -131,3 +131,10 @@ def test_profile_json_round_trips(sample: Store) -> None:
     assert state.outlets and state.features
     assert service._state(service._record(state)) == replace(
         state, features={t: round(w, 5) for t, w in state.features.items()})
+
+
+def test_linking_again_keeps_why_an_event_was_linked(sample: Store) -> None:
+    line = sample.stories.storyline(_nimbus(sample))
+    before = sample.stories.links(list(line.story_ids))
+    assert update_storylines(sample, list(line.story_ids)) == 2
+    assert sample.stories.links(list(line.story_ids)) == before
