@@ -288,7 +288,7 @@ class TfidfModel:
     """
 
     name: ClassVar[str] = "tfidf"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2  # 2: names() keeps DeSantis, McConnell whole; SimHash copies
 
     def __init__(self, *, threshold: float = 0.14, window_days: float = 4.0,
                  day_penalty: float = 0.5, same_source: float = 0.6) -> None:
