@@ -10,7 +10,25 @@ Pure: no Qt, no network, no database.
 
 from __future__ import annotations
 
+import bisect
+import logging
+import re
 from dataclasses import dataclass
+
+from newsdesk.analysis.cues import lexicon_matcher
+
+log = logging.getLogger(__name__)
+
+# Quotation marks. Double quotes (straight or curly) open and close a quotation; a
+# quotation still open at the end of a paragraph ends there (news style reopens a
+# quotation that runs on in the next paragraph). Single quotes (straight or curly) are
+# quotation marks only around a word or phrase within one line ('extreme'), because the
+# same characters are apostrophes (don't, the players' union).
+_PARAGRAPH = re.compile(r"\n")
+_DOUBLE = re.compile(r"[\"“”„‟«»]")
+_OPENS = frozenset("“„‟«")
+_CLOSES = frozenset("”»")
+_SINGLE = re.compile(r"(?<![\w’'])[‘'](?=\w)(?:[^\n‘'’]|(?<=\w)['’](?=\w)){0,200}?(?<=[\w.,!?])[’'](?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +41,57 @@ class LoadedSpan:
     quoted: bool
 
 
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping (start, end) ranges of quoted text, marks included."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for paragraph_end in [m.start() for m in _PARAGRAPH.finditer(text)] + [len(text)]:
+        ranges += _double_quoted(text, start, paragraph_end)
+        start = paragraph_end + 1
+    for match in _SINGLE.finditer(text):
+        a, b = match.span()
+        i = bisect.bisect_right(ranges, (a, len(text) + 1))
+        overlaps = (i > 0 and ranges[i - 1][1] > a) or (i < len(ranges) and ranges[i][0] < b)
+        if not overlaps:
+            ranges.insert(i, (a, b))
+    return ranges
+
+
+def _double_quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Double-quoted ranges within one paragraph text[start:end]."""
+    found: list[tuple[int, int]] = []
+    opened: int | None = None
+    for match in _DOUBLE.finditer(text, start, end):
+        mark, at = match.group(0), match.start()
+        if opened is None:
+            if mark not in _CLOSES:  # a stray closing mark opens nothing
+                opened = at
+        elif mark not in _OPENS:  # a closing or straight mark closes
+            found.append((opened, at + 1))
+            opened = None
+        # a second opening mark inside a quotation: keep the first
+    if opened is not None:
+        found.append((opened, end))
+    return found
+
+
 def find_loaded(text: str) -> list[LoadedSpan]:
     """Every loaded word or phrase in `text`, in order, not overlapping. Never raises."""
-    raise NotImplementedError
+    try:
+        return _find(text)
+    except Exception:  # the framing pane runs this on every article: never fail it
+        log.exception("loaded-language detector failed on a text of %d characters", len(text))
+        return []
+
+
+def _find(text: str) -> list[LoadedSpan]:
+    if not text:
+        return []
+    quoted = quotations(text)
+    starts = [a for a, _ in quoted]
+    spans = []
+    for match in lexicon_matcher("loaded").finditer(text):
+        i = bisect.bisect_right(starts, match.start) - 1
+        inside = i >= 0 and match.end <= quoted[i][1]
+        spans.append(LoadedSpan(match.start, match.end, match.text, inside))
+    return spans
