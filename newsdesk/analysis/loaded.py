@@ -28,6 +28,8 @@ _PARAGRAPH = re.compile(r"\n")
 _DOUBLE = re.compile(r"[\"“”„‟«»]")
 _OPENS = frozenset("“„‟«")
 _CLOSES = frozenset("”»")
+_WORD = re.compile(r"[^\W\d_]+")
+_BEFORE_NAME = re.compile(r"[\w,;:]\s+$")  # a capital after these is mid-sentence: a name
 _SINGLE = re.compile(r"(?<![\w’'])[‘'](?=\w)(?:[^\n‘'’]|(?<=\w)['’](?=\w)){0,200}?(?<=[\w.,!?])[’'](?!\w)")
 
 
@@ -64,8 +66,10 @@ def _double_quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for match in _DOUBLE.finditer(text, start, end):
         mark, at = match.group(0), match.start()
         if opened is None:
-            if mark not in _CLOSES:  # a stray closing mark opens nothing
+            if mark not in _CLOSES:
                 opened = at
+            elif mark == "”":  # a stray curly close: the quotation began before this paragraph
+                found.append((found[-1][1] if found else start, at + 1))
         elif mark not in _OPENS:  # a closing or straight mark closes
             found.append((opened, at + 1))
             opened = None
@@ -84,13 +88,31 @@ def find_loaded(text: str) -> list[LoadedSpan]:
         return []
 
 
+def _title_case(text: str) -> bool:
+    """A headline in title case ("Senator Slams Bill"): its capitals are not names."""
+    words = _WORD.findall(text[:2000])
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _is_name(text: str, start: int, end: int) -> bool:
+    """A capitalised word mid-sentence is a name or a title (David Axelrod, the Patriot
+    Act, Surgeon General), not the outlet's word choice; capitals throughout, or on a
+    whole loaded phrase ("the Witch Hunt"), are emphasis."""
+    word = text[start:end]
+    return (word[:1].isupper() and not word.isupper() and not any(c.isspace() for c in word)
+            and _BEFORE_NAME.search(text, max(0, start - 40), start) is not None)
+
+
 def _find(text: str) -> list[LoadedSpan]:
     if not text:
         return []
     quoted = quotations(text)
     starts = [a for a, _ in quoted]
+    skip_names = not _title_case(text)
     spans = []
     for match in lexicon_matcher("loaded").finditer(text):
+        if skip_names and _is_name(text, match.start, match.end):
+            continue
         i = bisect.bisect_right(starts, match.start) - 1
         inside = i >= 0 and match.end <= quoted[i][1]
         spans.append(LoadedSpan(match.start, match.end, match.text, inside))

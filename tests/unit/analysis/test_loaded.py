@@ -73,3 +73,24 @@ def test_spans_are_valid_sorted_and_disjoint(text):
 def test_dismissive_framings():
     text = "The worries were overblown; the case turned on a technicality."
     assert [s.text for s in find_loaded(text)] == ["overblown", "technicality"]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Obama adviser David Axelrod said the Patriot Act passed.", []),  # names are not word choice
+    ("The Surgeon General spoke; critics slammed him.", ["slammed"]),
+    ("Extreme weather hit the coast. Radical changes followed.", ["Extreme", "Radical"]),
+    ("Senator Slams Extreme Bill In Fiery Speech", ["Slams", "Extreme", "Fiery"]),  # a headline
+    ("The mayor called it FAKE NEWS on Monday.", ["FAKE NEWS"]),
+])
+def test_names_mid_sentence_are_not_loaded(text, found):
+    assert [s.text for s in find_loaded(text)] == found
+
+
+def test_a_stray_curly_close_ends_a_quotation_begun_earlier():
+    text = "“It was a fine day,” he said.\nand the press is hysterical,” the statement said."
+    assert [(s.text, s.quoted) for s in find_loaded(text)] == [("hysterical", True)]
+
+
+def test_a_capitalised_loaded_phrase_is_emphasis():
+    assert [s.text for s in find_loaded("He was in charge of the Witch Hunt, he wrote.")] == [
+        "Witch Hunt"]
