@@ -17,6 +17,7 @@ span; flagged spans are find_loaded's, quoted or not):
   = |flagged & gold| / |flagged|. A four-word gold phrase hit by one word counts 1/4.
 - legacy: the issue's figure (bench/framing_eval.py): recall as span-overlap, precision =
   share of flagged spans lying inside any annotated span, lexical or informational.
+"The outlet's own words": unquoted flags against the spans BASIL marks as not quoted.
 Also: how often the detector's `quoted` agrees with BASIL's `quote` on the spans it hits,
 and the speed of find_loaded in characters a second.
 """
@@ -156,6 +157,19 @@ def score(docs: list[Doc], detect: Detector) -> Score:
     return result
 
 
+def outlets_own(docs: list[Doc], detect: Detector) -> Score:
+    """What the framing pane counts as the outlet's: unquoted flags against the spans the
+    annotators marked as not quoted (quoted gold spans are left out of the gold)."""
+    result = Score()
+    for doc in docs:
+        own = Doc(doc.text, [g for g, q in zip(doc.gold, doc.gold_quoted, strict=True) if not q],
+                  [False] * sum(not q for q in doc.gold_quoted),
+                  doc.other + [r for g, q in zip(doc.gold, doc.gold_quoted, strict=True) if q
+                               for r in g])
+        result.add(own, lambda text: [s for s in detect(text) if not s.quoted])
+    return result
+
+
 def extra_corpora() -> dict[str, list[Doc]]:
     """bench/data/loaded/*.jsonl: {"text", "spans": [[start, end], ...]} a line."""
     corpora = {}
@@ -250,6 +264,8 @@ def main() -> None:
     tune, check = basil_docs(range(2010, 2016), args.limit), basil_docs(range(2016, 2020), args.limit)
     report(f"BASIL tune 2010-2015 ({len(tune)} articles)", score(tune, find_loaded))
     report(f"BASIL check 2016-2019 ({len(check)} articles)", score(check, find_loaded))
+    report("BASIL tune, the outlet's own words (unquoted only)", outlets_own(tune, find_loaded))
+    report("BASIL check, the outlet's own words (unquoted only)", outlets_own(check, find_loaded))
     for name, docs in extra_corpora().items():
         report(f"{name} ({len(docs[:args.limit])} texts)", score(docs[:args.limit], find_loaded))
     if args.variants:
