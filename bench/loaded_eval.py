@@ -39,7 +39,7 @@ from xml.etree import ElementTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsdesk.analysis.cues import CueMatcher
+from newsdesk.analysis.cues import CueMatcher, lexicon_matcher
 from newsdesk.analysis.loaded import LoadedSpan, find_loaded, quotations
 
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "basil.jsonl"
@@ -249,6 +249,70 @@ def variants() -> dict[str, Detector]:
     return chosen
 
 
+ALLSIDES = BASIL.with_name("allsides-dev.jsonl")
+LEXICONS = Path(__file__).resolve().parents[1] / "resources" / "lexicons"
+_WORDFORM = re.compile(r"[a-z][a-z'-]*[a-z]")
+
+
+def _adverb(adjective: str) -> str:
+    """happy -> happily, terrible -> terribly, blatant -> blatantly."""
+    if adjective.endswith("y"):
+        return adjective[:-1] + "ily"
+    if adjective.endswith("le"):
+        return adjective[:-2] + "ly"
+    return adjective + "ly"
+
+
+def build_lexicons(min_subjectivity: float = 0.5, min_center_articles: int = 5) -> None:
+    """Write resources/lexicons/loaded-pattern.txt and loaded-stop.txt (issue 13 round 2).
+
+    loaded-pattern.txt: adjectives and adverbs of pattern's subjectivity lexicon (textblob's
+    en/en-sentiment.xml, PDDL) whose JJ/RB senses average subjectivity >= 0.5, and the -ly
+    adverb of each such adjective when Brill's tagger lexicon (textblob's en-lexicon.txt)
+    knows it as an adverb. loaded-stop.txt: the word forms of those lists and of loaded.txt
+    that appear in >= 5 of the AllSides dev "center" articles (straight reporting: "new",
+    "major", "attack"...), which news uses neutrally. Both thresholds were chosen on BASIL's
+    tune years (2010-2015) among a few values; no word was picked by looking at BASIL."""
+    xml = _package_file("textblob", "en", "en-sentiment.xml")
+    tags = _package_file("textblob", "en", "en-lexicon.txt")
+    if xml is None or tags is None:
+        sys.exit("pip install --no-deps textblob first (its data files are read, not imported)")
+    senses: dict[str, list[float]] = {}
+    for word in ElementTree.parse(xml).getroot().iter("word"):
+        if word.get("pos") in ("JJ", "RB"):
+            senses.setdefault(word.get("form", "").lower(), []).append(
+                float(word.get("subjectivity") or 0))
+    chosen = {w for w, s in senses.items()
+              if _WORDFORM.fullmatch(w) and sum(s) / len(s) >= min_subjectivity}
+    adverbs = {line.split()[0].lower() for line in tags.read_text("utf-8").splitlines()
+               if not line.startswith(";") and len(line.split()) > 1 and "RB" in line.split()[1:]}
+    chosen |= {_adverb(w) for w in chosen} & adverbs
+    center: Counter[str] = Counter()
+    for line in ALLSIDES.open(encoding="utf-8"):
+        row = json.loads(line)
+        if row["stance"] == "center":
+            center.update(set(re.findall(r"[a-z][a-z'-]*", f"{row['title']} {row['text']}".lower())))
+    ours = lexicon_matcher("loaded")
+    stop = {w for w, n in center.items() if n >= min_center_articles
+            and (w in chosen or any(m.text == w for m in ours.finditer(w)))}
+    source = ("# Derived by bench/loaded_eval.py --build-lexicons from textblob 0.20.1's copy of\n"
+              "# pattern's subjectivity lexicon (en/en-sentiment.xml, Tom De Smedt and Walter\n"
+              "# Daelemans, CLiPS; the file is released under the PDDL, pattern under BSD-3).\n")
+    (LEXICONS / "loaded-pattern.txt").write_text(
+        "# Subjective adjectives and adverbs: weak loaded-language cues (newsdesk.analysis.loaded\n"
+        "# flags one only in a sentence with two other cues).\n" + source
+        + f"# Kept: JJ/RB senses with mean subjectivity >= {min_subjectivity}, and their -ly\n"
+        "# adverbs known to Brill's tagger lexicon (textblob en-lexicon.txt). Not taken from BASIL.\n"
+        + "".join(f"{w}\n" for w in sorted(chosen)), "utf-8")
+    (LEXICONS / "loaded-stop.txt").write_text(
+        "# Evaluative words that straight news uses neutrally: never flagged as loaded.\n"
+        "# Derived by bench/loaded_eval.py --build-lexicons: the word forms of loaded.txt and\n"
+        f"# loaded-pattern.txt found in >= {min_center_articles} of the 271 AllSides dev articles"
+        " labelled\n# \"center\" (../shared/data/stories/allsides-dev.jsonl, NeuS, MIT). Not from BASIL.\n"
+        + "".join(f"{w}\n" for w in sorted(stop)), "utf-8")
+    print(f"{len(chosen)} pattern words, {len(stop)} stop words written to {LEXICONS}")
+
+
 def report(name: str, result: Score) -> None:
     print(name)
     for line in result.lines():
@@ -260,7 +324,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N texts of each part (smoke)")
     parser.add_argument("--variants", action="store_true",
                         help="also score the lexicon choices that were tried (tune years only)")
+    parser.add_argument("--build-lexicons", action="store_true",
+                        help="rewrite resources/lexicons/loaded-pattern.txt and loaded-stop.txt")
     args = parser.parse_args()
+    if args.build_lexicons:
+        build_lexicons()
+        return
     tune, check = basil_docs(range(2010, 2016), args.limit), basil_docs(range(2016, 2020), args.limit)
     report(f"BASIL tune 2010-2015 ({len(tune)} articles)", score(tune, find_loaded))
     report(f"BASIL check 2016-2019 ({len(check)} articles)", score(check, find_loaded))

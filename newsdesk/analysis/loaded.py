@@ -13,9 +13,11 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
-from newsdesk.analysis.cues import lexicon_matcher
+from newsdesk.analysis.cues import lexicon_lines, lexicon_matcher
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,11 @@ _OPENS = frozenset("“„‟«")
 _CLOSES = frozenset("”»")
 _WORD = re.compile(r"[^\W\d_]+")
 _BEFORE_NAME = re.compile(r"[\w,;:]\s+$")  # a capital after these is mid-sentence: a name
+# A sentence, for the weak cues: they count only where loaded words cluster.
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+# Scare quotes: one word in double quotes, within a sentence (the "experts").
+_SCARE = re.compile(r"[\"“](?P<word>[^\W\d_][\w'’-]*[^\W_]|[^\W\d_])[\"”]")
+_WEAK_NEEDS = 2  # other cues in the sentence before a weak cue counts (chosen on tune years)
 _SINGLE = re.compile(r"(?<![\w’'])[‘'](?=\w)(?:[^\n‘'’]|(?<=\w)['’](?=\w)){0,200}?(?<=[\w.,!?])[’'](?!\w)")
 
 
@@ -103,17 +110,51 @@ def _is_name(text: str, start: int, end: int) -> bool:
             and _BEFORE_NAME.search(text, max(0, start - 40), start) is not None)
 
 
+@lru_cache(maxsize=1)
+def _stop() -> frozenset[str]:
+    """resources/lexicons/loaded-stop.txt: forms straight news uses neutrally."""
+    return frozenset(lexicon_lines("loaded-stop"))
+
+
 def _find(text: str) -> list[LoadedSpan]:
+    """Strong cues (loaded.txt) always; weak cues (pattern's subjective adjectives and
+    adverbs, loaded-pattern.txt) only in a sentence holding two other cues, because an
+    evaluative adjective alone is mostly description; a single word in double quotes
+    (scare quotes) is loaded too. Stop words (loaded-stop.txt) never count."""
     if not text:
         return []
     quoted = quotations(text)
     starts = [a for a, _ in quoted]
     skip_names = not _title_case(text)
+    stop = _stop()
+    found: list[tuple[int, int, str, bool]] = []  # start, end, text, strong
+    for strong, name in ((True, "loaded"), (False, "loaded-pattern")):
+        taken = [(a, b) for a, b, _, _ in found]
+        for match in lexicon_matcher(name).finditer(text):
+            if match.text.lower() in stop or (skip_names and _is_name(text, match.start, match.end)):
+                continue
+            if not strong and _overlapping(taken, match.start, match.end):
+                continue
+            found.append((match.start, match.end, match.text, strong))
+    found.sort()
+    taken = [(a, b) for a, b, _, _ in found]
+    for scare in _SCARE.finditer(text):
+        a, b = scare.span("word")
+        if not _overlapping(taken, a, b) and scare.group("word").lower() not in stop:
+            found.append((a, b, scare.group("word"), True))
+    found.sort()
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    sentence = [bisect.bisect_left(ends, a) for a, _, _, _ in found]
+    cues = Counter(sentence)
     spans = []
-    for match in lexicon_matcher("loaded").finditer(text):
-        if skip_names and _is_name(text, match.start, match.end):
-            continue
-        i = bisect.bisect_right(starts, match.start) - 1
-        inside = i >= 0 and match.end <= quoted[i][1]
-        spans.append(LoadedSpan(match.start, match.end, match.text, inside))
+    for (start, end, word, strong), at in zip(found, sentence, strict=True):
+        if strong or cues[at] - 1 >= _WEAK_NEEDS:
+            i = bisect.bisect_right(starts, start) - 1
+            spans.append(LoadedSpan(start, end, word, i >= 0 and end <= quoted[i][1]))
     return spans
+
+
+def _overlapping(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted, disjoint `ranges`."""
+    i = bisect.bisect_left(ranges, (end, -1))  # ranges[:i] start before `end`
+    return i > 0 and ranges[i - 1][1] > start

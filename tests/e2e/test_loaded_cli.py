@@ -40,7 +40,7 @@ def test_offsets_into_text_and_quoted_spans(tmp_path):
     assert [(s["text"], s["quoted"]) for s in out[0]["loaded"]] == [
         ("slammed", False), ("extreme", True), ("unprecedented", True)]
     assert out[1]["loaded"] == []
-    assert [s["text"] for s in out[2]["loaded"]] == ["overblown", "technicality"]
+    assert [s["text"] for s in out[2]["loaded"]] == ["overblown", "mere", "technicality"]
 
 
 def test_pipes_and_titles():

@@ -94,3 +94,14 @@ def test_a_stray_curly_close_ends_a_quotation_begun_earlier():
 def test_a_capitalised_loaded_phrase_is_emphasis():
     assert [s.text for s in find_loaded("He was in charge of the Witch Hunt, he wrote.")] == [
         "Witch Hunt"]
+
+
+def test_a_weak_cue_counts_only_among_other_cues():
+    assert find_loaded("The senator gave a passionate speech.") == []
+    text = "Critics slammed the passionate tirade."
+    assert [s.text for s in find_loaded(text)] == ["slammed", "passionate", "tirade"]
+
+
+def test_scare_quotes_and_stop_words():
+    assert [(s.text, s.quoted) for s in find_loaded('The "experts" met.')] == [("experts", True)]
+    assert find_loaded("The major attack came on Monday.") == []  # news uses these neutrally
