@@ -10,7 +10,34 @@ Pure: no Qt, no network, no database.
 
 from __future__ import annotations
 
+import bisect
+import logging
+import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+
+from newsdesk.analysis.cues import lexicon_lines, lexicon_matcher
+
+log = logging.getLogger(__name__)
+
+# Quotation marks. Double quotes (straight or curly) open and close a quotation; a
+# quotation still open at the end of a paragraph ends there (news style reopens a
+# quotation that runs on in the next paragraph). Single quotes (straight or curly) are
+# quotation marks only around a word or phrase within one line ('extreme'), because the
+# same characters are apostrophes (don't, the players' union).
+_PARAGRAPH = re.compile(r"\n")
+_DOUBLE = re.compile(r"[\"“”„‟«»]")
+_OPENS = frozenset("“„‟«")
+_CLOSES = frozenset("”»")
+_WORD = re.compile(r"[^\W\d_]+")
+_BEFORE_NAME = re.compile(r"[\w,;:]\s+$")  # a capital after these is mid-sentence: a name
+# A sentence, for the weak cues: they count only where loaded words cluster.
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+# Scare quotes: one word in double quotes, within a sentence (the "experts").
+_SCARE = re.compile(r"[\"“](?P<word>[^\W\d_][\w'’-]*[^\W_]|[^\W\d_])[\"”]")
+_WEAK_NEEDS = 2  # other cues in the sentence before a weak cue counts (chosen on tune years)
+_SINGLE = re.compile(r"(?<![\w’'])[‘'](?=\w)(?:[^\n‘'’]|(?<=\w)['’](?=\w)){0,200}?(?<=[\w.,!?])[’'](?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +50,111 @@ class LoadedSpan:
     quoted: bool
 
 
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping (start, end) ranges of quoted text, marks included."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for paragraph_end in [m.start() for m in _PARAGRAPH.finditer(text)] + [len(text)]:
+        ranges += _double_quoted(text, start, paragraph_end)
+        start = paragraph_end + 1
+    for match in _SINGLE.finditer(text):
+        a, b = match.span()
+        i = bisect.bisect_right(ranges, (a, len(text) + 1))
+        overlaps = (i > 0 and ranges[i - 1][1] > a) or (i < len(ranges) and ranges[i][0] < b)
+        if not overlaps:
+            ranges.insert(i, (a, b))
+    return ranges
+
+
+def _double_quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Double-quoted ranges within one paragraph text[start:end]."""
+    found: list[tuple[int, int]] = []
+    opened: int | None = None
+    for match in _DOUBLE.finditer(text, start, end):
+        mark, at = match.group(0), match.start()
+        if opened is None:
+            if mark not in _CLOSES:
+                opened = at
+            elif mark == "”":  # a stray curly close: the quotation began before this paragraph
+                found.append((found[-1][1] if found else start, at + 1))
+        elif mark not in _OPENS:  # a closing or straight mark closes
+            found.append((opened, at + 1))
+            opened = None
+        # a second opening mark inside a quotation: keep the first
+    if opened is not None:
+        found.append((opened, end))
+    return found
+
+
 def find_loaded(text: str) -> list[LoadedSpan]:
     """Every loaded word or phrase in `text`, in order, not overlapping. Never raises."""
-    raise NotImplementedError
+    try:
+        return _find(text)
+    except Exception:  # the framing pane runs this on every article: never fail it
+        log.exception("loaded-language detector failed on a text of %d characters", len(text))
+        return []
+
+
+def _title_case(text: str) -> bool:
+    """A headline in title case ("Senator Slams Bill"): its capitals are not names."""
+    words = _WORD.findall(text[:2000])
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _is_name(text: str, start: int, end: int) -> bool:
+    """A capitalised word mid-sentence is a name or a title (David Axelrod, the Patriot
+    Act, Surgeon General), not the outlet's word choice; capitals throughout, or on a
+    whole loaded phrase ("the Witch Hunt"), are emphasis."""
+    word = text[start:end]
+    return (word[:1].isupper() and not word.isupper() and not any(c.isspace() for c in word)
+            and _BEFORE_NAME.search(text, max(0, start - 40), start) is not None)
+
+
+@lru_cache(maxsize=1)
+def _stop() -> frozenset[str]:
+    """resources/lexicons/loaded-stop.txt: forms straight news uses neutrally."""
+    return frozenset(lexicon_lines("loaded-stop"))
+
+
+def _find(text: str) -> list[LoadedSpan]:
+    """Strong cues (loaded.txt) always; weak cues (pattern's subjective adjectives and
+    adverbs, loaded-pattern.txt) only in a sentence holding two other cues, because an
+    evaluative adjective alone is mostly description; a single word in double quotes
+    (scare quotes) is loaded too. Stop words (loaded-stop.txt) never count."""
+    if not text:
+        return []
+    quoted = quotations(text)
+    starts = [a for a, _ in quoted]
+    skip_names = not _title_case(text)
+    stop = _stop()
+    found: list[tuple[int, int, str, bool]] = []  # start, end, text, strong
+    for strong, name in ((True, "loaded"), (False, "loaded-pattern")):
+        taken = [(a, b) for a, b, _, _ in found]
+        for match in lexicon_matcher(name).finditer(text):
+            if match.text.lower() in stop or (skip_names and _is_name(text, match.start, match.end)):
+                continue
+            if not strong and _overlapping(taken, match.start, match.end):
+                continue
+            found.append((match.start, match.end, match.text, strong))
+    found.sort()
+    taken = [(a, b) for a, b, _, _ in found]
+    for scare in _SCARE.finditer(text):
+        a, b = scare.span("word")
+        if not _overlapping(taken, a, b) and scare.group("word").lower() not in stop:
+            found.append((a, b, scare.group("word"), True))
+    found.sort()
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    sentence = [bisect.bisect_left(ends, a) for a, _, _, _ in found]
+    cues = Counter(sentence)
+    spans = []
+    for (start, end, word, strong), at in zip(found, sentence, strict=True):
+        if strong or cues[at] - 1 >= _WEAK_NEEDS:
+            i = bisect.bisect_right(starts, start) - 1
+            spans.append(LoadedSpan(start, end, word, i >= 0 and end <= quoted[i][1]))
+    return spans
+
+
+def _overlapping(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted, disjoint `ranges`."""
+    i = bisect.bisect_left(ranges, (end, -1))  # ranges[:i] start before `end`
+    return i > 0 and ranges[i - 1][1] > start
