@@ -12,6 +12,7 @@ that grows by one article costs one article's analysis.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import math
@@ -29,14 +30,21 @@ from newsdesk.analysis.cues import (
     cue_pattern,
     frame_cues,
     frames_matcher,
-    lexicon_matcher,
 )
+from newsdesk.analysis.loaded import find_loaded, quotations
 from newsdesk.analysis.text import STOPWORDS, stem, surface_forms, words
 from newsdesk.config import resource_path
 
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?(?=\s+[\"“‘A-Z0-9]|\s*$)")
 _ABBREVIATIONS = frozenset({"mr", "ms", "mrs", "dr", "st", "jr", "sr", "inc", "corp", "gen",
-                            "sen", "rep", "gov", "no", "vs", "u.s", "e.g", "i.e", "lt", "col"})
+                            "sen", "rep", "gov", "no", "vs", "u.s", "e.g", "i.e", "lt", "col",
+                            "co", "ltd", "bros", "dept", "univ", "assn", "ave", "blvd", "mt",
+                            "ft", "sgt", "rev", "prof", "capt", "cmdr", "adm", "supt", "atty",
+                            "u.k", "u.n", "d.c", "approx", "est", "vol", "fig", "etc", "al",
+                            "ph.d"})
+# "Oct. 5", "Sept. 11": an abbreviated month is never a sentence's end in news prose
+_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+                     "nov", "dec"})
 _ROLES = frozenset({"analyst", "analysts", "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.",
                     "spokesman", "spokeswoman", "spokesperson", "lawyer", "attorney",
                     "economist", "researcher", "professor", "judge", "senator", "sen.", "rep.",
@@ -55,7 +63,7 @@ _BODIES = frozenset({"bank", "department", "ministry", "university", "office", "
 _ANCHOR = re.compile(r'<a\s[^>]*?href="([^"]+)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Lt|Col|Sgt|Rev|St)\."
 _NAME = (rf"(?:{_TITLE}|[A-Z][\w'’\-]+|[A-Z]\.)"
-         rf"(?:\s+(?:{_TITLE}|[A-Z][\w'’\-]+|[A-Z]\.|of|de|van|von|the))*")
+         rf"(?:\s+(?:{_TITLE}|[A-Z][\w'’\-]+|[A-Z]\.|of|de|van|von|the|for|and|&))*")
 _ROLE = (r"(?:,\s+(?!(?:as|and|but|or|while|after|when|because|which|where|so|then|if|though|"
          r"although|since|until|before|in|on|at|for)\b)(?:the\s+)?[a-z][\w\s\-']{0,60}?)?")
 _SAID = r"(?:said|says|told|wrote|added|argued|warned|explained|noted|asked)"
@@ -66,6 +74,14 @@ _VOICE_PATTERNS = (
     re.compile(rf"\baccording to (?:the\s+)?(?P<name>{_NAME})"),  # according to X
     # said X, ... / said X. ("said Congress needs to" reports what was said, not who)
     re.compile(rf"\b{_SAID_BEFORE}\s+(?P<name>{_NAME})(?=\s*(?:[,.;:)(]|$))"),
+    # companies and groups that speak through court filings: "Apple and Cisco filed a brief"
+    re.compile(rf"(?P<name>{_NAME}){_ROLE},?\s+(?:also\s+)?(?:filed|submitted|joined|signed)"
+               r"\s+(?:an?\s+|their\s+|its\s+)?(?:own\s+)?(?:amicus|friend-of-the-court|legal)?"
+               r"\s*(?:curiae\s+)?briefs?\b"),
+    re.compile(rf"\b(?:amicus|friend-of-the-court)?\s*briefs?\s+(?:\w+\s+){{0,2}}?(?:filed\s+)?"
+               rf"(?:by|from|of)\s+(?:the\s+)?(?P<name>{_NAME})"),
+    re.compile(rf"\bamicus\s+(?:curiae\s+)?(?:briefs?\s+)?(?:filers?|signatories|supporters)?"
+               rf"\s*(?:include|including|such as)\s+(?P<name>{_NAME})"),
 )
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _NOT_VOICES = frozenset({"The", "He", "She", "They", "It", "We", "I", "This", "That", "A", "An",
@@ -86,15 +102,34 @@ PRIMARY_HINTS = (".pdf", "/opinions/", "/decisions/", "/ordinance", "/advisories
                  "/filings/", "/docket", "/bills/", ".gov/", "/council/", "/court")
 OPINION_WORDS = ("opinion", "editorial", "commentary", "column", "op-ed", "analysis",
                  "explainer", "perspective", "review")
-FRAME_LABELS = {  # the Media Frames Corpus dimensions, in its order, with short labels
-    "economic": "Economic", "capacity and resources": "Capacity",
-    "morality": "Morality", "fairness and equality": "Fairness",
-    "legality and constitutionality": "Legality", "policy prescription and evaluation": "Policy",
-    "crime and punishment": "Crime", "security and defense": "Security",
-    "health and safety": "Health", "quality of life": "Quality of life",
-    "cultural identity": "Culture", "public opinion": "Public opinion",
-    "political": "Political", "external regulation and reputation": "External",
+# The 15 dimensions of the Media Frames Corpus (Boydstun et al. 2014), in its order: a plain
+# name for the pane and one line saying what counts. "other" has no cue words: never counted.
+FRAME_DEFINITIONS: dict[str, tuple[str, str]] = {
+    "economic": ("Money", "costs, benefits, prices, jobs, markets: what it does to money"),
+    "capacity and resources": ("Resources", "whether there is enough: staff, beds, equipment, "
+                               "time, supplies"),
+    "morality": ("Right and wrong", "religious or ethical duty, values, conscience, shame"),
+    "fairness and equality": ("Fairness", "who is treated equally or not; rights, bias, "
+                              "discrimination"),
+    "legality and constitutionality": ("Law and courts", "what the law allows: courts, "
+                                       "rulings, lawsuits, rights under the constitution"),
+    "policy prescription and evaluation": ("Policy", "what should be done and whether a plan, "
+                                           "bill or rule works"),
+    "crime and punishment": ("Crime", "breaking the law, police, charges, sentences, prison"),
+    "security and defense": ("Security", "threats to a country, a system or people: attacks, "
+                             "war, breaches"),
+    "health and safety": ("Health and safety", "illness, injury, death, care and staying safe"),
+    "quality of life": ("Daily life", "how people's ordinary lives, homes and communities "
+                        "are affected"),
+    "cultural identity": ("Culture and identity", "traditions, customs, language and who "
+                          "\u201cwe\u201d are"),
+    "public opinion": ("Public opinion", "what the public thinks: polls, protests, backlash"),
+    "political": ("Politics", "parties, elections, politicians' moves and who wins or loses"),
+    "external regulation and reputation": ("Other countries", "relations with and standing "
+                                           "among other nations; treaties, foreign rules"),
+    "other": ("Other", "anything else; NewsDesk has no cue words for it, so it is not counted"),
 }
+FRAME_LABELS = {key: name for key, (name, _) in FRAME_DEFINITIONS.items()}
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|mine|we think|in my view)\b")
 
 
@@ -137,8 +172,13 @@ class ScoredTerm:
 
 @dataclass(frozen=True, slots=True)
 class LoadedTerm:
+    """A loaded word or phrase with its sentence. `quoted`: inside a quotation, so the
+    quoted person's words, not the outlet's; `headline`: found in the article's title."""
+
     word: str
     evidence: Evidence
+    quoted: bool = False
+    headline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +208,11 @@ class OutletFrame:
     link_evidence: dict[str, tuple[Evidence, ...]]  # outlet or URL -> the linking sentences
     kind: str
     kind_reason: str
+    # tone against the story's other outlets: this outlet's tone minus theirs, and the band
+    # within which the difference is noise (shown without a direction); 0 for one outlet
+    tone_relative: float = 0.0
+    tone_band: float = 0.0
+    tone_sentences: int = 0  # how many sentences the tone is the mean of
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,21 +232,35 @@ def sentences(text: str) -> list[str]:
 @lru_cache(maxsize=2048)
 def _sentences(text: str) -> tuple[str, ...]:
     """Cached: voices, tone, hedges and loaded words each read an article's sentences."""
-    out: list[str] = []
+    return tuple(text[a:b] for a, b in sentence_spans(text))
+
+
+@lru_cache(maxsize=2048)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence in text, stripped: `sentences` are these slices, so a
+    detector's character offsets (loaded words) can be placed in their sentence."""
+    out: list[tuple[int, int]] = []
+
+    def add(a: int, b: int) -> None:
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if b - trail > a + lead:
+            out.append((a + lead, b - trail))
+
+    offset = 0
     for paragraph in text.split("\n"):
         start = 0
         for match in _SENTENCE_END.finditer(paragraph):
             before = paragraph[start:match.start()].split()
             last = before[-1].lower().rstrip(".") if before else ""
-            if match.group(0)[0] == "." and (last in _ABBREVIATIONS or len(last) == 1):
+            if match.group(0)[0] == "." and (last in _ABBREVIATIONS or last in _MONTHS
+                                             or len(last) == 1):
                 continue
-            piece = paragraph[start:match.end()].strip()
-            if piece:
-                out.append(piece)
+            add(offset + start, offset + match.end())
             start = match.end()
-        rest = paragraph[start:].strip()
-        if rest:
-            out.append(rest)
+        add(offset + start, offset + len(paragraph))
+        offset += len(paragraph) + 1
     return tuple(out)
 
 
@@ -276,23 +335,41 @@ def voices(article: FramingArticle) -> dict[str, list[Evidence]]:
             for match in pattern.finditer(sentence):
                 if any(a < match.start("name") < b for a, b in quoted):
                     continue  # "Congress wrote this law..." inside a quote is not a source
-                parts = match.group("name").replace("’", "'").split()
-                while len(parts) > 1 and (parts[0] in _NOT_VOICES or parts[0].islower()):
-                    parts = parts[1:]  # "But Roger Pilon", "The Data Office"
-                name = _person(" ".join(parts))
-                if len(name) < 3 or name.split()[0] in _NOT_VOICES:
-                    continue
-                ev = Evidence(article.id, sentence)
-                if ev not in found.setdefault(name, []):
-                    found[name].append(ev)
+                for raw in _joined_names(match.group("name").replace("’", "'")):
+                    parts = raw.split()
+                    while len(parts) > 1 and (parts[0] in _NOT_VOICES or parts[0].islower()
+                                              or parts[0] == "&"):
+                        parts = parts[1:]  # "But Roger Pilon", "The Data Office"
+                    name = _person(" ".join(parts))
+                    if len(name) < 3 or name.split()[0] in _NOT_VOICES:
+                        continue
+                    ev = Evidence(article.id, sentence)
+                    if ev not in found.setdefault(name, []):
+                        found[name].append(ev)
     return _merge_short_names(found)
+
+
+def _joined_names(name: str) -> list[str]:
+    """'Apple and Cisco' is two voices; 'Centers for Disease Control and Prevention' and
+    'Department of Health and Human Services' are one body: an 'and' joins two names
+    unless an 'of' or 'for' before it makes the whole an organisation's name."""
+    name = re.sub(r"(?:\s+(?:of|the|de|van|von|for|and|&))+$", "", name.strip())
+    out: list[str] = []
+    words_ = name.split()
+    start = 0
+    for i, word in enumerate(words_):
+        if word in ("and", "&") and not {"of", "for"} & set(words_[start:i]):
+            out.append(" ".join(words_[start:i]))
+            start = i + 1
+    out.append(" ".join(words_[start:]))
+    return [n for n in out if n]
 
 
 def _person(name: str) -> str:
     """'NOW President Terry O'Neill' -> 'Terry O'Neill'; 'Rep. Steve Israel' -> 'Steve
     Israel'; 'Alan Brinkley of Columbia University' -> 'Alan Brinkley'; bodies such as
     'Bank of England' stay whole."""
-    name = re.sub(r"\s+(?:of|the|de|van|von)$", "", name.strip())
+    name = re.sub(r"(?:\s+(?:of|the|de|van|von|for|and|&))+$", "", name.strip())
     parts = name.split()
     if "of" in parts:
         before = parts[:parts.index("of")]
@@ -326,15 +403,19 @@ def _merge_short_names(found: dict[str, list[Evidence]]) -> dict[str, list[Evide
     return merged
 
 
-ANALYSIS_VERSION = 4  # bump when compare() changes what it returns
+ANALYSIS_VERSION = 5  # bump when compare() changes what it returns
+Z_SIGNIFICANT = 1.96  # a distinctive word is shown only at |log-odds z| >= this (p < 0.05)
+TONE_BAND = 0.10  # the least tone difference (VADER units) shown with a direction
 
 
 @lru_cache(maxsize=1)
 def analysis_fingerprint() -> str:
-    """Changes whenever the analysis or a lexicon does, so cached comparisons expire."""
+    """Changes whenever the analysis or a lexicon does (every file in
+    resources/lexicons, the loaded detector's too), so cached comparisons expire."""
     digest = hashlib.sha1(str(ANALYSIS_VERSION).encode())
-    for name in ("loaded", "frames"):
-        digest.update(resource_path("lexicons", f"{name}.txt").read_bytes())
+    for path in sorted(resource_path("lexicons").glob("*.txt")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -361,10 +442,25 @@ def frame_weights(found: dict[str, list[Evidence]]) -> dict[str, float]:
 
 
 def loaded_language(article: FramingArticle) -> list[LoadedTerm]:
-    """Charged or opinionated words (resources/lexicons/loaded.txt), with their sentences."""
-    matcher = lexicon_matcher("loaded")
-    return [LoadedTerm(match.text, Evidence(article.id, sentence))
-            for sentence in sentences(article.text) for match in matcher.finditer(sentence)]
+    """Charged or opinionated words (`analysis.loaded.find_loaded`) in the headline and the
+    text, with their sentences; a word inside a quotation is marked quoted (the speaker's,
+    not the outlet's)."""
+    found = [LoadedTerm(span.text, Evidence(article.id, article.title), span.quoted, True)
+             for span in find_loaded(article.title)]
+    spans = sentence_spans(article.text)
+    starts = [a for a, _ in spans]
+    for span in find_loaded(article.text):
+        i = bisect.bisect_right(starts, span.start) - 1
+        if i < 0 or span.start >= spans[i][1]:
+            continue  # in the whitespace between sentences: cannot happen for a word
+        a, b = spans[i]
+        found.append(LoadedTerm(span.text, Evidence(article.id, article.text[a:b]), span.quoted))
+    return found
+
+
+def own_loaded(terms: Sequence[LoadedTerm]) -> list[LoadedTerm]:
+    """The loaded words that are the outlet's own: not inside a quotation."""
+    return [t for t in terms if not t.quoted]
 
 
 @lru_cache(maxsize=1)
@@ -459,10 +555,20 @@ def kind_of(article: FramingArticle) -> tuple[str, str]:
         if f"/{word}" in path:
             return ("analysis" if word in ("analysis", "explainer") else "opinion",
                     f"the address contains /{word}")
-    first_person = len(_FIRST_PERSON.findall(article.text))
+    first_person = len(_FIRST_PERSON.findall(_unquoted(article.text)))
     if first_person >= 2:
         return "opinion", f"written in the first person ({first_person} times)"
     return "news", "no opinion markers"
+
+
+def _unquoted(text: str) -> str:
+    """The text with its quotations blanked: "I" inside a quote is the quoted person's."""
+    out, last = [], 0
+    for a, b in quotations(text):
+        out += [text[last:a], " " * (b - a)]
+        last = b
+    out.append(text[last:])
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,10 +661,17 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             for name, ev in p.frames.items():
                 found_frames.setdefault(name, []).extend(ev)
         mean_tone = round(sum(p.tone[0] for p in mine) / len(mine), 3)
+        relative, band = relative_tone(
+            [s for p in mine for s, _ in p.tone[1]],
+            [s for o, arts_ in by_outlet.items() if o != outlet
+             for a in arts_ for s, _ in profiles[a.id].tone[1]],
+            mean_tone, [sum(profiles[a.id].tone[0] for a in arts_) / len(arts_)
+                        for o, arts_ in by_outlet.items() if o != outlet])
         strongest = sorted((e for p in mine for e in p.tone[1][:2]),
                            key=lambda t: (-abs(t[0]), t[1].sentence))[:3]
         distinctive = []
-        for w, z, n in _words_and_phrases(scores[outlet], phrase_scores[outlet], top):
+        for w, z, n in _words_and_phrases(scores[outlet], phrase_scores[outlet], top,
+                                          forms[outlet]):
             examples = tuple(Evidence(a.id, sentence) for a, p in zip(arts, mine, strict=True)
                              for sentence, seen in p.sentence_words if w in seen)[:2]
             shown = _shown(w, forms[outlet])
@@ -578,7 +691,8 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             frame_evidence={k: tuple(v) for k, v in sorted(found_frames.items())},
             links_to_outlets=tuple(link_outlets), primary_sources=tuple(primary),
             link_evidence={k: tuple(v) for k, v in link_evidence.items()},
-            kind=kind, kind_reason=reason))
+            kind=kind, kind_reason=reason, tone_relative=relative, tone_band=band,
+            tone_sentences=sum(len(p.tone[1]) for p in mine)))
     core_stems = sorted(core, key=lambda w: (-sum(c[w] for c in counts.values()), w))[:top * 2]
     core_evidence = {}
     for stem_, shown in zip(core_stems, core_terms, strict=False):
@@ -607,11 +721,20 @@ def _shown(term: str, forms: dict[str, Counter[str]]) -> str:
 
 
 def _words_and_phrases(single: list[tuple[str, float, int]], pairs: list[tuple[str, float, int]],
-                       top: int) -> list[tuple[str, float, int]]:
-    """The strongest positive scores of both kinds; a word already inside a chosen phrase,
-    or a phrase whose words are both chosen, would say the same thing twice."""
+                       top: int, forms: Mapping[str, Counter[str]] | None = None,
+                       ) -> list[tuple[str, float, int]]:
+    """The significant positive scores (z >= Z_SIGNIFICANT) of both kinds, names and
+    phrases first (they say more than "hand, wherever, goes"), each group strongest first;
+    a word already inside a chosen phrase, or a phrase whose words are both chosen, would
+    say the same thing twice."""
+    forms = forms or {}
+
+    def specific(term: str) -> bool:
+        return " " in term or _is_name(term, forms)
+
     chosen: list[tuple[str, float, int]] = []
-    for term, z, n in sorted((t for t in single + pairs if t[1] > 0), key=lambda t: -t[1]):
+    significant = (t for t in single + pairs if t[1] >= Z_SIGNIFICANT)
+    for term, z, n in sorted(significant, key=lambda t: (not specific(t[0]), -t[1], t[0])):
         parts = term.split()
         taken = {w for c, _, _ in chosen for w in c.split()}
         if (len(parts) == 1 and any(term in c.split() for c, _, _ in chosen if " " in c)) or (
@@ -623,8 +746,46 @@ def _words_and_phrases(single: list[tuple[str, float, int]], pairs: list[tuple[s
     return chosen
 
 
+def _is_name(term: str, forms: Mapping[str, Counter[str]]) -> bool:
+    """A stem the outlet writes capitalised most of the time ("Smith", "NSA")."""
+    seen = forms.get(term)
+    if not seen:
+        return False
+    capital = sum(n for form, n in seen.items() if form[:1].isupper())
+    return capital * 2 > sum(seen.values())
+
+
+def relative_tone(mine: Sequence[float], theirs: Sequence[float], my_tone: float,
+                  their_tones: Sequence[float]) -> tuple[float, float]:
+    """(this outlet's tone minus the other outlets' mean, the neutral band around 0).
+
+    Sentence tone mostly measures the subject (a ruling, a flaw), which every outlet of a
+    story shares; the difference from the others' coverage is what an outlet adds. The
+    band is TONE_BAND or the 95% interval of the difference of two means of sentence
+    scores, whichever is wider, so a few sentences never make a direction."""
+    if not their_tones or not mine:
+        return 0.0, 0.0
+    relative = my_tone - sum(their_tones) / len(their_tones)
+
+    def variance(xs: Sequence[float]) -> float:
+        m = sum(xs) / len(xs)
+        return sum((x - m) ** 2 for x in xs) / max(len(xs) - 1, 1)
+
+    noise = math.sqrt(variance(mine) / len(mine) + (variance(theirs) / len(theirs) if theirs
+                                                    else 0.0))
+    return round(relative, 3), round(max(TONE_BAND, 1.96 * noise), 3)
+
+
+def relative_tone_word(relative: float, band: float) -> str:
+    """'more positive' / 'more negative' than the others, or 'in line' inside the band."""
+    if abs(relative) < band or band == 0:
+        return "in line with the others"
+    return "more positive than the others" if relative > 0 else "more negative than the others"
+
+
 def clear_caches() -> None:
     """Forget the per-article profiles and split sentences kept between comparisons, so a
     measurement can time a comparison from scratch."""
     _profile.cache_clear()
     _sentences.cache_clear()
+    sentence_spans.cache_clear()

@@ -47,7 +47,8 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
                               for t in o["distinctive"]),
             voices=tuple(Voice(v["name"], ev(v["evidence"])) for v in o["voices"]),
             missing_voices=tuple(o["missing_voices"]), hedges=ev(o["hedges"]),
-            loaded=tuple(LoadedTerm(t["word"], Evidence(**t["evidence"])) for t in o["loaded"]),
+            loaded=tuple(LoadedTerm(t["word"], Evidence(**t["evidence"]), bool(t["quoted"]),
+                                    bool(t["headline"])) for t in o["loaded"]),
             tone=o["tone"],
             tone_evidence=tuple((score, Evidence(**e)) for score, e in o["tone_evidence"]),
             frames=dict(o["frames"]),
@@ -55,7 +56,8 @@ def comparison_from_dict(data: Mapping[str, Any]) -> Comparison:
             links_to_outlets=tuple(o["links_to_outlets"]),
             primary_sources=tuple(o["primary_sources"]),
             link_evidence={k: ev(v) for k, v in o["link_evidence"].items()}, kind=o["kind"],
-            kind_reason=o["kind_reason"]))
+            kind_reason=o["kind_reason"], tone_relative=o["tone_relative"],
+            tone_band=o["tone_band"], tone_sentences=o["tone_sentences"]))
     return Comparison(
         timeline=tuple(TimelineEntry(t["outlet"], datetime.fromisoformat(t["published"]),
                                      t["hours_after_first"], t["article_id"])

@@ -1,11 +1,13 @@
 """Framing comparison on a small hand-written story with known answers."""
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from newsdesk.analysis.framing import (
+    Z_SIGNIFICANT,
     FramingArticle,
     compare,
     headline_words,
@@ -113,17 +115,34 @@ def test_log_odds_prefers_words_an_outlet_uses_often():
     assert scores["shares"] > 0 > scores["fine"]
 
 
+# a story long enough for words to be significant: six articles each from Biz and Wire
+BIG_STORY = [
+    *(replace(BIZ, id=f"z{i}", text=BIZ.text + " Acme shares slid again as Sam Lee spoke. "
+              "Sam Lee said Acme shares would recover.") for i in range(1, 7)),
+    *(replace(WIRE, id=f"w{i}", text=WIRE.text + " Acme shares were steady. The court fined "
+              "the firm for the leak; the court said the leak was grave.") for i in range(1, 7)),
+    BLOG]
+
+
 def test_compare_puts_evidence_behind_distinctive_words():
-    result = compare(STORY)
-    assert set(result.common_core) == {"acme", "fine", "leak"}
+    result = compare(BIG_STORY)
+    assert {"acme", "fine", "leak"} <= set(result.common_core)
     biz = next(f for f in result.outlets if f.outlet == "Biz")
-    share = next(t for t in biz.distinctive if t.term == "acme shares")  # a phrase, used twice
+    share = next(t for t in biz.distinctive if t.term == "acme shares")  # a phrase
     assert share.evidence and "Acme shares" in share.evidence[0].sentence
     assert "shares" not in [t.term for t in biz.distinctive]  # not said twice
+    assert biz.distinctive[0].term == "sam lee"  # a name before a common word
     wire = next(f for f in result.outlets if f.outlet == "Wire")
-    assert wire.distinctive[0].term == "data leak"
-    assert [e.sentence[:20] for e in result.core_evidence["acme"]] == [
+    assert "data leak" in [t.term for t in wire.distinctive]
+    assert all(t.z >= Z_SIGNIFICANT for o in result.outlets for t in o.distinctive)
+    small = compare(STORY)
+    assert [e.sentence[:20] for e in small.core_evidence["acme"]] == [
         "Acme shares fell 4 p", "Acme allegedly knew ", "A court fined Acme $"]  # Biz, Blog, Wire
+
+
+def test_words_below_significance_are_not_shown():
+    """Three short articles: nothing reaches |z| >= 1.96 ("hand, wherever, goes" was z 1.2)."""
+    assert all(o.distinctive == () for o in compare(STORY).outlets)
 
 
 def test_link_evidence_is_the_sentence_the_link_sits_in():
@@ -197,8 +216,10 @@ def test_the_frames_lexicon_has_the_fourteen_dimensions():
         "external regulation and reputation"])
     from newsdesk.analysis.framing import FRAME_LABELS
 
-    assert list(FRAME_LABELS) == sorted(frame_patterns(), key=list(FRAME_LABELS).index)
-    assert set(FRAME_LABELS) == set(frame_patterns())
+    cued = [k for k in FRAME_LABELS if k != "other"]  # "other" has no cue words
+    assert cued == sorted(frame_patterns(), key=cued.index)
+    assert set(cued) == set(frame_patterns())
+    assert len(FRAME_LABELS) == 15
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [

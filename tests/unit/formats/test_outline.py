@@ -31,12 +31,14 @@ def _outline():
     return build_outline("Acme fined", compare(STORY), urls={"w1": "https://wire.example/a"})
 
 
-def test_outline_lists_outlets_in_reporting_order_with_one_colour_each():
-    from newsdesk.formats.palette import OUTLET_COLORS
+def test_outline_lists_outlets_in_reporting_order_with_stable_colours():
+    from newsdesk.formats.palette import stable_outlet_color
 
     outline = _outline()
     assert [o.name for o in outline.outlets] == ["Wire", "Biz", "Blog"]
-    assert [o.color for o in outline.outlets] == list(OUTLET_COLORS[:3])
+    # an outlet's colour is its own in every story, whatever order it reported in
+    assert [o.color for o in outline.outlets] == [stable_outlet_color(n)
+                                                 for n in ("Wire", "Biz", "Blog")]
     assert outline.header.summary == "3 outlets · 3 articles" and outline.header.first == "Wire"
     assert outline.header.alone == "" and not outline.single
     assert [(r.outlet.name, r.lag) for r in outline.timeline.rows] == [
@@ -50,7 +52,8 @@ def test_outline_lists_outlets_in_reporting_order_with_one_colour_each():
 def test_every_figure_carries_its_sentences():
     outline = _outline()
     wire, _biz, blog = outline.tone.rows
-    assert blog.loaded is not None and blog.loaded.proof.title == "Blog: loaded words"
+    assert blog.loaded is not None and blog.loaded.proof.title == \
+        "Blog: loaded words (3 its own, 0 inside quotations)"
     assert len(blog.loaded.proof.words) == len(blog.loaded.proof.sentences) == int(blog.loaded.text)
     assert blog.hedged is not None and blog.hedged.proof.title == "Blog: hedged sentences"
     assert wire.figure.proof.title == "Wire: its strongest sentences by tone (VADER, -1 to 1)"
@@ -80,8 +83,10 @@ def test_frame_cells_follow_the_dimensions():
             assert (cell.figure is None) == (cell.share == 0)
             if cell.figure is not None:
                 assert cell.figure.text == f"{cell.share:.0%}"
-                assert cell.figure.proof.title == (f"{row.outlet.name}: {cell.label} in "
-                                                   f"{cell.share:.0%} of its framing sentences")
+                assert cell.figure.proof.title == (
+                    f"{row.outlet.name}: {cell.label} in {cell.count} of its {cell.total} "
+                    f"framing sentences ({cell.share:.0%})")
+                assert cell.count == len(cell.figure.proof.sentences)
 
 
 def test_one_outlet_is_a_profile():
