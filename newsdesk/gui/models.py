@@ -31,7 +31,16 @@ from PySide6.QtGui import (
 )
 
 from newsdesk.gui.messages import plain_tooltip
-from newsdesk.models import Annotation, ArticleQuery, Codebook, Headline, Source, Tag, Topic
+from newsdesk.models import (
+    Annotation,
+    ArticleQuery,
+    Codebook,
+    Headline,
+    Source,
+    StorylineSummary,
+    Tag,
+    Topic,
+)
 from newsdesk.services.navigation import EVERYTHING, Navigation, UnreadCounts, smart_views
 from newsdesk.services.reading import list_headlines
 from newsdesk.store.api import Store
@@ -44,6 +53,9 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 3
 ID_ROLE = Qt.ItemDataRole.UserRole + 4
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 5
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 6
+STORYLINE_ROLE = Qt.ItemDataRole.UserRole + 7  # a storyline's StorylineSummary (its delegate)
+FOLLOWED_ROLE = Qt.ItemDataRole.UserRole + 8  # True on a followed storyline or topic
+STORYLINES_SHOWN = 30  # the storylines whose newest event is newest
 
 # runner(read, on_done): run read(store) off the GUI thread, then on_done(rows), or
 # on_done(None) if it failed or was superseded.
@@ -353,6 +365,8 @@ class NavigationModel(QStandardItemModel):
         self._counts = UnreadCounts()
         self._tags: tuple[Tag, ...] = ()
         self._codebooks: tuple[Codebook, ...] = ()
+        self._storylines: tuple[StorylineSummary, ...] = ()
+        self._followed_topics: frozenset[str] = frozenset()
         self.dot_color = "#656d76"  # a tag without a colour of its own
         self.data_shown = Navigation(smart_views(), (), (), (), UnreadCounts())
         self.show(self.data_shown)
@@ -390,6 +404,8 @@ class NavigationModel(QStandardItemModel):
         root.appendRow(self._group("Tags"))
         root.appendRow(self._group("Codes"))
         self._fill_desk_groups()
+        root.appendRow(self._group("Storylines"))
+        self._fill_storylines()
         stories = self._group("Stories")
         for story in sorted(data.stories,
                             key=lambda s: (-len(s.outlets), -s.last_seen.timestamp())):
@@ -472,6 +488,83 @@ class NavigationModel(QStandardItemModel):
                 item.appendRow(child)
             codes.appendRow(item)
 
+    @property
+    def storylines(self) -> tuple[StorylineSummary, ...]:
+        return self._storylines
+
+    @property
+    def followed_topics(self) -> frozenset[str]:
+        return self._followed_topics
+
+    def set_storylines(self, storylines: list[StorylineSummary],
+                       followed_topics: frozenset[str] = frozenset()) -> bool:
+        """The Storylines group (newest event first) and the followed topics' marks, from
+        what a job read. When the same storylines come back in the same order the rows are
+        updated in place (the selection stays); returns whether rows were rebuilt."""
+        shown = tuple(storylines[:STORYLINES_SHOWN])
+        same = [s.id for s in shown] == [s.id for s in self._storylines]
+        self._storylines, self._followed_topics = shown, frozenset(followed_topics)
+        self._mark_topics()
+        group = self.group_item("Storylines")
+        if group is None:
+            return False
+        if same and group.rowCount() == len(shown):
+            for row, storyline in enumerate(shown):
+                child = group.child(row)
+                if child is not None:
+                    self._set_storyline(child, storyline)
+            return False
+        self._fill_storylines()
+        return True
+
+    def _fill_storylines(self) -> None:
+        group = self.group_item("Storylines")
+        if group is None:
+            return
+        group.removeRows(0, group.rowCount())
+        for storyline in self._storylines:
+            item = self._leaf(storyline.label, ArticleQuery(storyline_id=storyline.id),
+                              "storyline", "story")
+            item.setData(storyline.id, ID_ROLE)
+            self._set_storyline(item, storyline)
+            group.appendRow(item)
+        self._mark_topics()
+
+    def _set_storyline(self, item: QStandardItem, storyline: StorylineSummary) -> None:
+        from newsdesk.gui.panes.storyline import plural, span_text
+
+        item.setData(storyline, STORYLINE_ROLE)
+        item.setData(storyline.followed, FOLLOWED_ROLE)
+        item.setData(storyline.unread if storyline.followed else 0, COUNT_ROLE)
+        item.setData(storyline.label, LABEL_ROLE)
+        badge = f"  ({storyline.unread})" if storyline.followed and storyline.unread else ""
+        item.setText(("⚑ " if storyline.followed else "") + storyline.label + badge)
+        outlets = ", ".join(storyline.outlets[:12]) + (
+            f" and {len(storyline.outlets) - 12} more" if len(storyline.outlets) > 12 else "")
+        item.setToolTip(plain_tooltip(
+            f"{storyline.label}\n{span_text(storyline.first_seen, storyline.last_seen)} · "
+            f"{plural(storyline.events, 'event')} · {plural(len(storyline.outlets), 'outlet')}"
+            f"\n{outlets}" + (f"\nFollowing: {storyline.unread} unread"
+                              if storyline.followed else "\nNot followed (right click: Follow)")))
+
+    def _mark_topics(self) -> None:
+        """A followed topic says so in its tooltip and with a flag before its name."""
+        group = self.group_item("Topics")
+        if group is None:
+            return
+        for row in range(group.rowCount()):
+            item = group.child(row)
+            if item is None:
+                continue
+            name = str(item.data(ID_ROLE))
+            followed = name in self._followed_topics
+            if bool(item.data(FOLLOWED_ROLE)) != followed:
+                item.setData(followed, FOLLOWED_ROLE)
+                item.setData(("⚑ " if followed else "") + name, LABEL_ROLE)
+                count = item.data(COUNT_ROLE)
+                label = str(item.data(LABEL_ROLE))
+                item.setText(f"{label}  ({count})" if count else label)
+
     def _group(self, label: str) -> QStandardItem:
         item = QStandardItem(label.upper())
         item.setSelectable(False)
@@ -533,7 +626,7 @@ class NavigationModel(QStandardItemModel):
                 count = total
             elif kind == "topic":
                 count = self._topic_counts.get(str(item.data(ID_ROLE)))
-            elif kind in ("story", "tag", "untagged", "codebook", "code"):
+            elif kind in ("story", "storyline", "tag", "untagged", "codebook", "code"):
                 return 0  # their own text: articles per tag, set with the group
             elif isinstance(query, ArticleQuery):
                 count = sum(per_source.values()) if query in EVERYTHING else views.get(query)

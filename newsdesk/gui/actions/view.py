@@ -26,8 +26,10 @@ SEARCHING = "Searching…"
 
 def changes_navigation(changes: Changes) -> bool:
     """Whether the tree's entries (not only its counts) may differ: sources or topics came,
-    went or were renamed, or stories grew (their labels and outlet counts)."""
-    return changes.source_list or changes.topic_list or bool(changes.stories)
+    went or were renamed, stories grew (their labels and outlet counts), or the user
+    corrected the grouping or followed something (story_list)."""
+    return (changes.source_list or changes.topic_list or bool(changes.stories)
+            or changes.story_list)
 
 
 def changes_rows(changes: Changes) -> bool:
