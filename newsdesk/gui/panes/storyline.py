@@ -65,7 +65,7 @@ class StorylineChart(QWidget):
     event_menu = Signal(int, QPoint)  # story id, global position: a right click
     ROW = 24
     HEAD = 62  # two lines of the event's label and its date
-    GAP = 18  # the strip between two columns that says how many days passed
+    GAP = 34  # the strip between two columns that says how many days passed
     MIN_COL, MAX_COL = 78, 150
     TAIL = 52  # the right margin: "5 of 7" per outlet
 
@@ -115,7 +115,7 @@ class StorylineChart(QWidget):
     def label_width(self) -> int:
         metrics = QFontMetrics(self.font())
         widest = max((metrics.horizontalAdvance(o) for o in self.outlets), default=40)
-        return min(widest + 26, 170)
+        return min(widest + 34, 176)
 
     def column_width(self) -> int:
         count = len(self.events)
@@ -182,8 +182,8 @@ class StorylineChart(QWidget):
             painter.setBrush(color)
             painter.drawRoundedRect(QRect(6, y + self.ROW // 2 - 5, 10, 10), 2, 2)
             painter.setPen(self.text_color)
-            name = metrics.elidedText(outlet, Qt.TextElideMode.ElideRight, label_w - 28)
-            painter.drawText(QRect(22, y, label_w - 26, self.ROW),
+            name = metrics.elidedText(outlet, Qt.TextElideMode.ElideRight, label_w - 30)
+            painter.drawText(QRect(22, y, label_w - 24, self.ROW),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
             covered = 0
             for i, event in enumerate(self.events):
@@ -249,17 +249,17 @@ class StorylineChart(QWidget):
         x = self.column_rect(index).x() - self.GAP
         painter.setPen(QPen(self.border, 1, Qt.PenStyle.DashLine))
         bottom = self.HEAD + self.ROW * len(self.outlets)
-        painter.drawLine(x + self.GAP // 2, self.HEAD, x + self.GAP // 2, bottom)
+        middle, label_top = x + self.GAP // 2, self.HEAD - small_metrics.height() - 4
         if days <= 0:
+            painter.drawLine(middle, 4, middle, bottom)
             return
+        painter.drawLine(middle, 4, middle, label_top - 2)  # broken where the days are said
+        painter.drawLine(middle, self.HEAD, middle, bottom)
         text = f"+{days}d"
         painter.setFont(small)
         painter.setPen(self.muted)
-        painter.save()  # upright text would not fit the strip: it runs down the line
-        painter.translate(x + self.GAP // 2 + small_metrics.ascent() // 2 - 1, 4)
-        painter.rotate(90)
-        painter.drawText(0, 0, text)
-        painter.restore()
+        painter.drawText(QRect(x - 4, label_top, self.GAP + 8, small_metrics.height()),
+                         Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(self.font())
 
     # -- the mouse
