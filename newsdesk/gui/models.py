@@ -508,7 +508,7 @@ class NavigationModel(QStandardItemModel):
         group = self.group_item("Storylines")
         if group is None:
             return False
-        if same and group.rowCount() == len(shown):
+        if same and shown and group.rowCount() == len(shown):
             for row, storyline in enumerate(shown):
                 child = group.child(row)
                 if child is not None:
@@ -522,6 +522,16 @@ class NavigationModel(QStandardItemModel):
         if group is None:
             return
         group.removeRows(0, group.rowCount())
+        if not self._storylines:  # say what will come here, rather than an empty heading
+            hint = QStandardItem("None yet: events of one matter, linked over weeks")
+            hint.setEditable(False)
+            hint.setSelectable(False)
+            hint.setEnabled(False)
+            hint.setData("hint", KIND_ROLE)
+            hint.setToolTip("A storyline links the stories of one ongoing matter (a court "
+                            "case, a bill, a crisis) across weeks; it shows here once two of "
+                            "its events are in")
+            group.appendRow(hint)
         for storyline in self._storylines:
             item = self._leaf(storyline.label, ArticleQuery(storyline_id=storyline.id),
                               "storyline", "story")
