@@ -42,6 +42,7 @@ from newsdesk.gui.desk import Desk
 from newsdesk.gui.dialogs import ShortcutsDialog
 from newsdesk.gui.jobs import JobRunner
 from newsdesk.gui.menus import add_items
+from newsdesk.gui.models import Page
 from newsdesk.gui.panes.annotations import AnnotationsPane
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
@@ -60,6 +61,7 @@ NAV_MIN_WIDTH, LIST_MIN_WIDTH, READER_MIN_WIDTH = 150, 250, 330
 DOCK_MIN_WIDTH, DOCK_MAX_WIDTH = 260, 640
 DOCK_FIRST_MAX_WIDTH = 520  # the width it opens at; dragging may take it to the maximum
 STORYLINE_MIN_HEIGHT = 150
+SHOW_COPIES_KEY = "view/show_copies"
 SEARCH_MIN_WIDTH, SEARCH_MAX_WIDTH = 200, 420
 
 ICON_NAMES = ("refresh", "star", "star-filled", "mark-read", "mark-all-read", "open-browser",
@@ -203,8 +205,8 @@ class MainWindow(QMainWindow):
         self._storyline_sized = False
         self.storyline_dock.visibilityChanged.connect(self._storyline_dock_shown)
 
-    def _read_page(self, read: Callable[[Store], list[Headline]],
-                   done: Callable[[list[Headline] | None], None]) -> None:
+    def _read_page(self, read: Callable[[Store], Page],
+                   done: Callable[[Page | None], None]) -> None:
         """The list's pages, read on a worker; a failed read still ends the paging."""
         def failed(error: BaseException) -> None:
             self.statusBar().showMessage(str(error), 8000)
@@ -454,6 +456,22 @@ class MainWindow(QMainWindow):
                                     c.merge_action, c.detach_action, None, c.explain_action,
                                     None, s.follow_topic_action, s.unfollow_topic_action))
         self.view_menu.addAction(self.storyline_action)
+        self.copies_action = QAction("Show copies", self)
+        self.copies_action.setCheckable(True)
+        self.copies_action.setToolTip("List wire copies and near-duplicates as rows of their "
+                                      "own (else the original's row says '+2 copies')")
+        self.copies_action.setChecked(
+            str(self.qsettings.value(SHOW_COPIES_KEY, "false")).lower() in ("true", "1"))
+        self.articles_model.show_copies = self.copies_action.isChecked()
+        self.copies_action.toggled.connect(self._show_copies)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.copies_action)
+
+    def _show_copies(self, shown: bool) -> None:
+        """View ▸ Show copies: the list read again with or without its copies' rows."""
+        self.qsettings.setValue(SHOW_COPIES_KEY, shown)
+        self.articles_model.show_copies = shown
+        self.view.show_query(self.articles_model.query)
 
     def _open_story(self) -> tuple[int, str] | None:
         """The open article's story (the story commands' last resort)."""

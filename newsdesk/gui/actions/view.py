@@ -10,11 +10,12 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLineEdit
 
 from newsdesk.gui.desk import Desk
+from newsdesk.gui.models import Page
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.gui.panes.story import StoryPane
-from newsdesk.models import ArticleQuery, Headline
+from newsdesk.models import ArticleQuery
 from newsdesk.services.changes import Changes
 from newsdesk.services.navigation import Navigation, UnreadCounts, read_navigation, unread_counts
 from newsdesk.services.reading import has_article
@@ -94,7 +95,7 @@ class ViewActions(QObject):
                               on_done=lambda rows: self._show_page(query, rows, shown),
                               on_failed=failed)
 
-    def _show_page(self, query: ArticleQuery, rows: list[Headline],
+    def _show_page(self, query: ArticleQuery, rows: Page,
                    shown: Callable[[], object] | None) -> None:
         self._loading = None
         if self.desk.status_text() == SEARCHING:
@@ -137,7 +138,7 @@ class ViewActions(QObject):
             "list", lambda store: (read_rows(store), keep is not None and has_article(store, keep)),
             on_done=self._reloaded, on_failed=lambda error: self.desk.status(str(error), 8000))
 
-    def _reloaded(self, result: tuple[tuple[ArticleQuery, int, list[Headline]], bool]) -> None:
+    def _reloaded(self, result: tuple[tuple[ArticleQuery, int, Page], bool]) -> None:
         read, exists = result
         keep = self.current_id
         scroll = self.articles.table.verticalScrollBar().value()
