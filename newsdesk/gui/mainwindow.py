@@ -471,7 +471,7 @@ class MainWindow(QMainWindow):
         """View ▸ Show copies: the list read again with or without its copies' rows."""
         self.qsettings.setValue(SHOW_COPIES_KEY, shown)
         self.articles_model.show_copies = shown
-        self.view.show_query(self.articles_model.query)
+        self.view.show_query(self.view.wanted_query)
 
     def _open_story(self) -> tuple[int, str] | None:
         """The open article's story (the story commands' last resort)."""

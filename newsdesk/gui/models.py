@@ -200,7 +200,8 @@ class ArticleTableModel(QAbstractTableModel):
 
     def _add_copies(self, page: Page) -> None:
         for original, copies in page.copies.items():
-            self._copies[original] = tuple(copies)
+            known = self._copies.get(original, ())
+            self._copies[original] = known + tuple(c for c in copies if c not in known)
             for copy in copies:
                 self._copy_of[copy] = original
         self._outlets.update(page.outlets)
@@ -379,10 +380,13 @@ class ArticleTableModel(QAbstractTableModel):
     def _append_page(self, page: Page) -> None:
         self._more, self._after = page.more, page.last
         self._add_copies(page)
-        if page.rows:
-            self.beginInsertRows(QModelIndex(), len(self._rows),
-                                 len(self._rows) + len(page.rows) - 1)
-            self._rows.extend(page.rows)
+        rows = page.rows
+        if not self.show_copies:  # a copy whose original an earlier page showed stays out
+            shown = {h.id for h in self._rows}
+            rows = [h for h in rows if self._copy_of.get(h.id) not in shown]
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
             self.endInsertRows()
 
     def headerData(self, section: int, orientation: Qt.Orientation,

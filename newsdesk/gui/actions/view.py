@@ -69,6 +69,11 @@ class ViewActions(QObject):
         """Whether a view's first rows are still being read (for tests and bench)."""
         return self._loading is not None
 
+    @property
+    def wanted_query(self) -> ArticleQuery:
+        """The view being loaded, else the one shown (what a re-read must ask for)."""
+        return self._loading if self._loading is not None else self.model.query
+
     # -- showing a view
 
     def view_selected(self, query: ArticleQuery) -> None:
