@@ -188,8 +188,8 @@ class StoryChooserDialog(QDialog):
         self.filter.setPlaceholderText("Filter by words of the title or an outlet")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter)
-        self.table = QTableWidget(len(self.stories), 3)
-        self.table.setHorizontalHeaderLabels(["Story", "Outlets", "Dates"])
+        self.table = QTableWidget(len(self.stories), 4)
+        self.table.setHorizontalHeaderLabels(["Story", "Outlets", "Articles", "Dates"])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -199,13 +199,17 @@ class StoryChooserDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         for row, story in enumerate(self.stories):
             first, last = story.first_seen.astimezone(), story.last_seen.astimezone()
             dates = f"{first:%d %b}" + (f" – {last:%d %b}" if last.date() != first.date()
                                          else "")
-            cells = (story.label, f"{len(story.outlets)} · {story.size} art.", dates)
+            cells = (story.label, str(len(story.outlets)), str(story.size), dates)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if column in (1, 2):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
                 item.setData(Qt.ItemDataRole.UserRole, story.id)
                 item.setToolTip(plain_tooltip(f"{story.label}\n{', '.join(story.outlets)}"))
                 self.table.setItem(row, column, item)

@@ -30,12 +30,12 @@ CORRECTION_WORDS = {"merge": "merged", "split": "split off", "move": "moved", "p
                     "detach": "detached"}
 
 
-def marks_text(member: MemberReason, titles: dict[str, str]) -> str:
-    """The row's marks: the copy it repeats, the correction that put it here."""
+def marks_text(member: MemberReason, outlets: dict[str, str]) -> str:
+    """The row's marks: the copy it repeats (by the original's outlet), the correction
+    that put it here."""
     marks = []
     if member.copy_of:
-        original = titles.get(member.copy_of, member.copy_of)
-        marks.append(f"copy of {original}")
+        marks.append(f"copy of {outlets.get(member.copy_of, 'another article')}")
     if member.corrected:
         marks.append(f"{member.corrected} by you")
     return "; ".join(marks)
@@ -57,7 +57,7 @@ class ExplainDialog(QDialog):
         colors = colors or LIGHT
         self.setWindowTitle("Why these articles?")
         self.setMinimumSize(720, 380)
-        self.resize(900, 480)
+        self.resize(1040, 480)
         muted = colors["muted"]
         members = explanation.members
         outlets = len({m.outlet for m in members})
@@ -92,12 +92,12 @@ class ExplainDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((OUTLET, 120), (SIMILARITY, 76), (NAMES, 150), (TERMS, 150),
-                              (DAYS, 48), (MARKS, 130)):
+        for column, width in ((OUTLET, 120), (SIMILARITY, 90), (NAMES, 140), (TERMS, 140),
+                              (DAYS, 52), (MARKS, 150)):
             header.resizeSection(column, width)
-        titles = {m.article_id: m.title for m in members}
+        outlets = {m.article_id: m.outlet for m in members}
         for row, member in enumerate(sorted(members, key=lambda m: -m.similarity)):
-            self._fill(row, member, titles)
+            self._fill(row, member, outlets)
         self.table.doubleClicked.connect(self._open_row)
         self.corrections = QLabel(self._corrections_text())
         self.corrections.setTextFormat(Qt.TextFormat.PlainText)
@@ -112,11 +112,11 @@ class ExplainDialog(QDialog):
         layout.addWidget(self.corrections)
         layout.addWidget(buttons)
 
-    def _fill(self, row: int, member: MemberReason, titles: dict[str, str]) -> None:
+    def _fill(self, row: int, member: MemberReason, outlets: dict[str, str]) -> None:
         days = f"{member.days_apart:.1f}".rstrip("0").rstrip(".") if member.days_apart else "0"
         cells = (member.outlet, member.title, similarity_text(member.similarity),
                  ", ".join(member.shared_names), ", ".join(member.shared_terms), days,
-                 marks_text(member, titles))
+                 marks_text(member, outlets))
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, member.article_id)
@@ -124,18 +124,18 @@ class ExplainDialog(QDialog):
                 item.setForeground(QColor(stable_outlet_color(member.outlet)))
             if column in (SIMILARITY, DAYS):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setToolTip(plain_tooltip(self._row_tip(member, titles)))
+            item.setToolTip(plain_tooltip(self._row_tip(member, outlets)))
             self.table.setItem(row, column, item)
 
     @staticmethod
-    def _row_tip(member: MemberReason, titles: dict[str, str]) -> str:
+    def _row_tip(member: MemberReason, outlets: dict[str, str]) -> str:
         lines = [member.title, f"{member.outlet} · similarity {member.similarity:.2f} · "
                  f"{member.days_apart:.1f} days after the story's first article"]
         if member.shared_names:
             lines.append("Names shared with the story: " + ", ".join(member.shared_names))
         if member.shared_terms:
             lines.append("Terms shared with the story: " + ", ".join(member.shared_terms))
-        marks = marks_text(member, titles)
+        marks = marks_text(member, outlets)
         if marks:
             lines.append(marks[:1].upper() + marks[1:])
         lines.append("Double click to read it.")

@@ -206,7 +206,7 @@ def test_the_explain_dialog_shows_each_articles_reasons(qtbot):
     rows = dialog.row_texts()
     assert rows[0][:5] == ["Reuters", "Court holds Nimbus in contempt", "0.81",
                            "Nimbus, Ireland", "contempt, emails"]
-    assert rows[1][6] == "copy of Court holds Nimbus in contempt"
+    assert rows[1][6] == "copy of Reuters"
     assert rows[2][6] == "moved by you" and rows[2][2] == "0.34"
     assert "both name Nimbus, Ireland; 41 days apart" in dialog.storyline.text()
     assert "moved (1 article, alice" in dialog.corrections.text()
