@@ -95,9 +95,9 @@ class ExplainDialog(QDialog):
         for column, width in ((OUTLET, 120), (SIMILARITY, 90), (NAMES, 140), (TERMS, 140),
                               (DAYS, 52), (MARKS, 150)):
             header.resizeSection(column, width)
-        outlets = {m.article_id: m.outlet for m in members}
+        by_id = {m.article_id: m.outlet for m in members}
         for row, member in enumerate(sorted(members, key=lambda m: -m.similarity)):
-            self._fill(row, member, outlets)
+            self._fill(row, member, by_id)
         self.table.doubleClicked.connect(self._open_row)
         self.corrections = QLabel(self._corrections_text())
         self.corrections.setTextFormat(Qt.TextFormat.PlainText)
