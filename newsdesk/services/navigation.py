@@ -12,12 +12,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.models import ArticleQuery, Source, StorySummary, Topic
+from newsdesk.models import ArticleQuery, Source, StorylineSummary, StorySummary, Topic
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 
 STORIES_SHOWN = 25  # the newest stories covered by two or more outlets
+STORYLINES_SHOWN = 25  # followed storylines, then the newest others
 EVERYTHING = (ArticleQuery(), ArticleQuery(unread_only=True))  # counted from the sources
 
 
@@ -51,6 +52,7 @@ class Navigation:
     stories: tuple[StorySummary, ...]
     sources: tuple[Source, ...]
     counts: UnreadCounts
+    storylines: tuple[StorylineSummary, ...] = ()  # followed first, then newest event first
 
 
 def smart_views(now: datetime | None = None) -> tuple[SmartView, ...]:
@@ -79,7 +81,8 @@ def unread_counts(store: Store, views: Iterable[ArticleQuery]) -> UnreadCounts:
 
 def read_navigation(store: Store) -> Navigation:
     """The smart views, topics, the newest stories of two or more outlets, the sources,
-    and their counts. Stories that cannot be listed are left out (and logged)."""
+    their counts, and the storylines (followed first). Stories that cannot be listed are
+    left out (and logged)."""
     views = smart_views()
     try:
         recent = tuple(store.stories.list(min_outlets=2, limit=STORIES_SHOWN))
@@ -87,4 +90,26 @@ def read_navigation(store: Store) -> Navigation:
         log.warning("stories not listed: %s", exc)
         recent = ()
     return Navigation(views, tuple(store.topics.list()), recent, tuple(store.sources.list()),
-                      unread_counts(store, (v.query for v in views)))
+                      unread_counts(store, (v.query for v in views)), storylines_shown(store))
+
+
+def storylines_shown(store: Store, limit: int = STORYLINES_SHOWN) -> tuple[StorylineSummary, ...]:
+    """The storylines a sidebar lists: every followed one (with its unread count, the
+    badge), then the newest others up to `limit`; none (logged) if they cannot be read."""
+    try:
+        newest = store.stories.storylines(limit=limit)
+        keys = {int(f.key) for f in store.stories.follows()
+                if f.kind == "storyline" and f.key.isdigit()}
+        have = {s.id for s in newest}
+        extra = []
+        for key in sorted(keys - have):
+            try:
+                extra.append(store.stories.storyline(key))
+            except NewsdeskError:
+                continue  # gone since it was followed
+    except NewsdeskError as exc:
+        log.warning("storylines not listed: %s", exc)
+        return ()
+    followed = [s for s in [*newest, *extra] if s.followed or s.id in keys]
+    followed.sort(key=lambda s: (s.last_seen, s.id), reverse=True)
+    return tuple([*followed, *(s for s in newest if s not in followed)][:max(limit, len(followed))])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ArticleQuery, FullText, Headline, Source
@@ -141,8 +141,48 @@ def _states(store: Store, article_ids: Sequence[str]) -> dict[str, tuple[int, bo
     return found
 
 
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=_HasId)
+
+
+def with_copies(store: Store, article_ids: Sequence[str]) -> list[str]:
+    """These articles and every copy of each (wire copies, near-duplicates, one outlet's
+    two feeds): one read state for a copy group."""
+    groups = store.stories.copies(article_ids)
+    return list(dict.fromkeys(i for a in article_ids for i in groups.get(a, (a,))))
+
+
+def collapse_copies(store: Store, articles: Sequence[Row],
+                    ) -> tuple[list[Row], dict[str, tuple[str, ...]]]:
+    """A list with each copy group shown once: under the row of its original (or, when the
+    original is not in the list, of its first copy in it) with the group's other rows
+    left out; returns (rows shown, {shown id: ids of the copies left out}), in list order."""
+    groups = store.stories.copies([a.id for a in articles])
+    present = {a.id for a in articles}
+    shown: list[Row] = []
+    hidden: dict[str, list[str]] = {}
+    for row in articles:
+        group = groups.get(row.id)
+        if group is None:
+            shown.append(row)
+            continue
+        head = next((i for i in group if i in present), row.id)
+        if head == row.id:
+            shown.append(row)
+            hidden.setdefault(row.id, [])
+        else:
+            hidden.setdefault(head, []).append(row.id)
+    return shown, {k: tuple(v) for k, v in hidden.items() if v}
+
+
 def set_read(store: Store, article_ids: Sequence[str], read: bool = True) -> Changes:
-    """Mark articles read (or unread); the Changes names those whose state did change."""
+    """Mark articles read (or unread), and every copy of each with them; the Changes names
+    those whose state did change."""
+    article_ids = with_copies(store, article_ids)
     before = _states(store, article_ids)
     store.reading.set_read(article_ids, read)
     changed = {i: s for i, s in before.items() if s[1] != read}

@@ -20,6 +20,7 @@ from newsdesk.ingest.pipeline import Progress
 from newsdesk.models import ArticleQuery, RefreshReport, Source
 from newsdesk.services.changes import Changes
 from newsdesk.services.stories import update_stories
+from newsdesk.services.storylines import Notice, notices
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class Refreshed:
     topic_hits: Mapping[str, int] = field(default_factory=dict)  # new articles per topic asked
     warmed: int = 0  # stories compared ahead (only with warm=True)
     changes: Changes = field(default_factory=Changes)
+    notices: tuple[Notice, ...] = ()  # news in what the user follows (only with tell=True)
 
 
 def choose_sources(store: Store, *, source_ids: Sequence[int] = (),
@@ -54,10 +56,13 @@ def choose_sources(store: Store, *, source_ids: Sequence[int] = (),
 def refresh(store: Store, sources: Sequence[Source] | None = None, *,
             settings: FetchSettings | None = None, progress: Progress | None = None,
             now: datetime | None = None, notify_topics: Iterable[str] = (),
-            warm: bool = False) -> Refreshed:
+            warm: bool = False, tell: bool = False) -> Refreshed:
     """Refresh the given sources (default: those due), group what is new into stories,
     count the new articles of each topic in `notify_topics`, and with `warm`, compare the
-    stories that have no comparison yet.
+    stories that have no comparison yet. Grouping links the stories it touched into
+    storylines; with `tell`, what is new in followed storylines and topics comes back as
+    `notices` and counts as told (a face that asks `services.storylines.notices` itself
+    after the refresh leaves `tell` off, so the news is not used up before it asks).
 
     Only the fetch can fail the whole call (and it does not: each source's failure is that
     source's); grouping, counting and warming that fail are logged and leave the articles
@@ -70,13 +75,24 @@ def refresh(store: Store, sources: Sequence[Source] | None = None, *,
     placed, stories = group_new_articles(store, new_ids)
     hits = count_new_by_topic(store, notify_topics, new_ids)
     warmed = warm_comparisons(store) if warm else 0
+    told = tell_news(store) if tell else ()
     # New articles change a source's counts (and a first fetch its title); a failure its
     # mark, and so does an answer from a source that failed before.
     changed = [r.source_id for r in report.sources if r.outcome in ("new", "failed")
                or (r.source_id in failing and r.outcome != "skipped")]
     changes = Changes.of(new_articles=new_ids, sources=changed, stories=stories,
-                         source_list=bool(changed))
-    return Refreshed(report, placed, hits, warmed, changes)
+                         source_list=bool(changed), story_list=bool(stories or told))
+    return Refreshed(report, placed, hits, warmed, changes, told)
+
+
+def tell_news(store: Store) -> tuple[Notice, ...]:
+    """What is new in what the user follows, marked told; a failure is logged, not raised
+    (the refresh's articles are stored by then)."""
+    try:
+        return tuple(notices(store))
+    except Exception:
+        log.exception("reading what is new in followed storylines and topics failed")
+        return ()
 
 
 def seems_offline(report: RefreshReport) -> bool:

@@ -62,18 +62,39 @@ def update_stories(store: Store, article_ids: Sequence[str] | None = None, *,
     grouped again by `model` (so the count is then of all articles).
     """
     factory = story_model(model)
+    claimed = False
     if store.stories.model() != (factory.name, factory.version):
         log.info("stories now come from %s version %d: grouping every article again",
                  factory.name, factory.version)
         store.stories.claim(factory.name, factory.version)
-        article_ids = None
+        article_ids, claimed = None, True
+    touched: set[int] = set()
     if article_ids is not None:
-        return _place(store, factory, store.stories.unclustered_articles(article_ids))
-    placed = 0
-    for start in range(0, len(pending := store.stories.unclustered_ids()), CATCH_UP_BATCH):
-        placed += _place(store, factory,
-                         store.stories.unclustered_articles(pending[start:start + CATCH_UP_BATCH]))
+        placed = _place(store, factory, store.stories.unclustered_articles(article_ids), touched)
+    else:
+        placed = 0
+        pending = store.stories.unclustered_ids()
+        for start in range(0, len(pending), CATCH_UP_BATCH):
+            placed += _place(store, factory, store.stories.unclustered_articles(
+                pending[start:start + CATCH_UP_BATCH]), touched)
+    _after_grouping(store, touched, claimed)
     return placed
+
+
+def _after_grouping(store: Store, touched: set[int], claimed: bool) -> None:
+    """After a re-grouping the user's corrections apply again; then the stories a step
+    touched are linked into storylines. Both are derived from what is stored, so one
+    failing is logged and leaves the stories as grouped (a later step catches up)."""
+    from newsdesk.services.corrections import reapply_corrections
+    from newsdesk.services.storylines import update_storylines
+
+    try:
+        if claimed:
+            reapply_corrections(store)
+        if claimed or touched:
+            update_storylines(store, None if claimed else sorted(touched))
+    except Exception:
+        log.exception("corrections or storylines after grouping failed")
 
 
 def list_stories(store: Store, *, since: datetime | None = None, min_outlets: int = 1,
@@ -92,8 +113,10 @@ def group_stream(articles: Iterable[StoryInput], *,
         yield from grouping.add([article])
 
 
-def _place(store: Store, factory: type[StoryModel], articles: list[Article]) -> int:
-    """Group one date-ordered batch and save it in one transaction."""
+def _place(store: Store, factory: type[StoryModel], articles: list[Article],
+           touched_out: set[int] | None = None) -> int:
+    """Group one date-ordered batch and save it in one transaction (the stories it touched
+    added to `touched_out`)."""
     if not articles:
         return 0
     inputs = [StoryInput(id=a.id, title=a.title, text=a.text, published=a.published,
@@ -113,6 +136,8 @@ def _place(store: Store, factory: type[StoryModel], articles: list[Article]) -> 
                   if count != saved.terms.get(term, 0)}
     rows = [_story_row(story) for story in after.stories]
     store.stories.save(rows, assignments, increments, after.documents, new_from=saved.next_id)
+    if touched_out is not None:
+        touched_out.update(s.id for s in rows)
     log.info("placed %d articles in %d stories", len(assignments), len(rows))
     return len(assignments)
 

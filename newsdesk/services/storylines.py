@@ -7,13 +7,27 @@ is for stories: load what linking needs, link, save in one transaction.
 
 from __future__ import annotations
 
+import json
+import logging
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from newsdesk.models import Follow, StorylineSummary, StorySummary
+from newsdesk.analysis.stories import decode_features
+from newsdesk.analysis.stories.storylines import EventInput, StorylineLinker, StorylineState
+from newsdesk.errors import NewsdeskError, NotFoundError
+from newsdesk.models import ArticleQuery, Follow, StorylineSummary, StorySummary
 from newsdesk.services.changes import Changes
 from newsdesk.store import Store
+from newsdesk.store.api import StorylineRecord, StoryLink
+
+log = logging.getLogger(__name__)
+
+FOLLOW_KINDS = ("storyline", "topic")
+ANCHORS = 12  # articles a followed storyline is found again by (after a re-grouping)
+FEATURE_DIGITS = 5  # a stored storyline profile's precision
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,36 +61,194 @@ class Notice:
 
 def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> int:
     """Link these stories (default: every story not linked yet) into storylines; return
-    how many were linked or re-linked."""
-    raise NotImplementedError
+    how many were linked or re-linked.
+
+    Stories go to the linker oldest first; one a user detached stays out. The storylines
+    that may take them (newest event recent enough) are read first, and what changed is
+    saved in one transaction."""
+    if story_ids is None:
+        everything = [s.id for s in store.stories.list()]
+        known = store.stories.links(everything)
+        story_ids = [i for i in everything if i not in known
+                     or (known[i].storyline_id is None and not known[i].locked)]
+    rows = sorted(store.stories.story_rows(list(dict.fromkeys(story_ids))),
+                  key=lambda r: (r.first_seen, r.id))
+    if not rows:
+        return 0
+    links = store.stories.links([r.id for r in rows])
+    start = rows[0].first_seen
+    summaries = {s.id: s for s in store.stories.list(since=start)}
+    next_id = store.stories.next_storyline_id()
+    since = StorylineLinker((), next_id=next_id).since(start)
+    saved = [_state(r) for r in store.stories.storyline_rows(since)]
+    linker = StorylineLinker(saved, next_id=next_id)
+    made: list[StoryLink] = []
+    for row in rows:
+        link = links.get(row.id)
+        if link is not None and link.locked:
+            continue
+        summary = summaries.get(row.id)
+        event = EventInput(story_id=row.id, first_seen=row.first_seen, last_seen=row.last_seen,
+                           features=decode_features(row.centroid),
+                           outlets=frozenset(summary.outlets if summary else ()),
+                           label=row.label,
+                           storyline_id=link.storyline_id if link is not None else None)
+        placed = linker.link(event)
+        made.append(StoryLink(row.id, placed.storyline_id, round(placed.score, 4),
+                              str(placed.why) if placed.why is not None else ""))
+    records = [_record(s) for s in linker.touched()]
+    store.stories.save_storylines(records, made, new_from=next_id)
+    log.info("linked %d stories; %d storylines changed", len(made), len(records))
+    return len(made)
 
 
 def list_storylines(store: Store, *, since: datetime | None = None,
-                    limit: int | None = None) -> list[StorylineSummary]:
-    """Storylines of two or more events, newest event first (after catching up)."""
-    raise NotImplementedError
+                    limit: int | None = None, catch_up: bool = False) -> list[StorylineSummary]:
+    """Storylines of two or more events, newest event first; with `catch_up`, stories
+    grouped but not linked yet (a database from before storylines) are linked first."""
+    if catch_up:
+        from newsdesk.services.stories import update_stories
+
+        update_stories(store)
+        update_storylines(store)
+    return store.stories.storylines(since=since, limit=limit)
 
 
 def timeline(store: Store, storyline_id: int) -> StorylineTimeline:
     """One storyline's timeline; NotFoundError for an unknown id."""
-    raise NotImplementedError
+    storyline = store.stories.storyline(storyline_id)
+    events = store.stories.storyline_events(storyline_id)
+    outlets = tuple(dict.fromkeys(o for e in events for o in e.outlets))
+    return StorylineTimeline(storyline, tuple(
+        TimelineEvent(e, e.outlets, tuple(o for o in outlets if o not in e.outlets))
+        for e in events), outlets)
 
 
 def follow(store: Store, kind: str, key: str) -> Changes:
     """Follow a storyline (key: its id) or a topic (key: its name); NotFoundError if there
     is none. What exists now counts as told, so only what comes later is news."""
-    raise NotImplementedError
+    store.stories.follow(_now_known(store, Follow(kind, _key(kind, key))))
+    return Changes.of(story_list=True, topic_list=kind == "topic")
 
 
 def unfollow(store: Store, kind: str, key: str) -> Changes:
-    raise NotImplementedError
+    """Stop following (nothing happens when it was not followed)."""
+    store.stories.unfollow(kind, _key(kind, key))
+    return Changes.of(story_list=True, topic_list=kind == "topic")
 
 
 def followed(store: Store) -> list[Follow]:
-    raise NotImplementedError
+    """Everything followed, in the order followed (a storyline re-grouped away found
+    again by its anchor articles)."""
+    return [_resolved(store, f) for f in store.stories.follows()]
 
 
 def notices(store: Store) -> list[Notice]:
     """What is new in everything followed since the user was last told (a new event in a
     storyline, a new outlet covering it, new articles for a topic), and mark it told."""
-    raise NotImplementedError
+    found: list[Notice] = []
+    for before in followed(store):
+        try:
+            now = _now_known(store, before)
+        except NotFoundError:
+            continue  # a storyline or topic that is gone has no news
+        found += _news(store, before, now)
+        if now != before:
+            store.stories.follow(now)
+    return found
+
+
+def _news(store: Store, before: Follow, now: Follow) -> list[Notice]:
+    if before.kind == "topic":
+        new = now.events - before.events
+        return [Notice("topic", now.key, f"{now.key}: {new} new article{'s' * (new != 1)}")
+                ] if new > 0 else []
+    storyline = store.stories.storyline(int(now.key))
+    label = storyline.label or f"Storyline {now.key}"
+    told: list[Notice] = []
+    added = now.events - before.events
+    if added > 0:
+        newest = store.stories.storyline_events(int(now.key))[-1:]
+        if added == 1 and newest:
+            told.append(Notice("storyline", now.key,
+                               f"{label}: a new event, '{newest[0].label}'"))
+        else:
+            told.append(Notice("storyline", now.key, f"{label}: {added} new events"))
+    outlets = [o for o in now.outlets if o not in before.outlets]
+    if outlets and before.outlets:  # every outlet is new to a storyline just followed
+        verb = "covers" if len(outlets) == 1 else "cover"
+        told.append(Notice("storyline", now.key, f"{label}: {', '.join(outlets)} {verb} it"))
+    return told
+
+
+def _key(kind: str, key: str) -> str:
+    if kind not in FOLLOW_KINDS:
+        raise NewsdeskError(f"One can follow a storyline or a topic, not a {kind!r}.")
+    key = key.strip()
+    if kind == "storyline" and not key.isdigit():
+        raise NewsdeskError(f"A storyline is followed by its id (a number), not {key!r}.")
+    return key
+
+
+def _now_known(store: Store, follow: Follow) -> Follow:
+    """The follow with what exists now as told (NotFoundError when its storyline or
+    topic is gone)."""
+    if follow.kind == "topic":
+        store.topics.get(follow.key)
+        return replace(follow, events=store.articles.count_where(ArticleQuery(topic=follow.key)))
+    storyline = store.stories.storyline(int(follow.key))
+    events = store.stories.storyline_events(storyline.id)
+    anchor = tuple(e.article_ids[0] for e in reversed(events) if e.article_ids)[:ANCHORS]
+    return replace(follow, events=storyline.events,
+                   outlets=tuple(dict.fromkeys((*follow.outlets, *storyline.outlets))),
+                   anchor=anchor or follow.anchor)
+
+
+def _resolved(store: Store, follow: Follow) -> Follow:
+    """A followed storyline as it is now: after a re-grouping its id may be another's or
+    none, so it is the storyline holding most of its anchor articles (the follow moves
+    there, keeping what the user was told)."""
+    if follow.kind != "storyline" or not follow.anchor:
+        return follow
+    stories = store.stories.stories_of(follow.anchor)
+    links = store.stories.links(sorted(set(stories.values())))
+    counts = Counter(links[s].storyline_id for s in stories.values()
+                     if s in links and links[s].storyline_id is not None)
+    if not counts:
+        return follow
+    best = min(counts, key=lambda i: (-counts[i], i))
+    if str(best) == follow.key:
+        return follow
+    log.info("followed storyline %s is now storyline %s", follow.key, best)
+    moved = replace(follow, key=str(best))
+    store.stories.unfollow(follow.kind, follow.key)
+    store.stories.follow(moved)
+    return moved
+
+
+def _state(record: StorylineRecord) -> StorylineState:
+    """A saved storyline for the linker (its profile: see `_record`)."""
+    data: Any = json.loads(record.features or "{}")
+    if not isinstance(data, dict):
+        data = {}
+    features = data.get("features") if isinstance(data.get("features"), dict) else data
+    return StorylineState(id=record.id, first_seen=record.first_seen,
+                          last_seen=record.last_seen,
+                          features={str(t): float(w) for t, w in features.items()
+                                    if isinstance(w, (int, float))},
+                          events=record.events,
+                          outlets=frozenset(str(o) for o in data.get("outlets", ())),
+                          label=record.label,
+                          links=frozenset(str(u) for u in data.get("links", ())))
+
+
+def _record(state: StorylineState) -> StorylineRecord:
+    """A linker's storyline as saved: its profile is one JSON object of its features
+    (rounded), outlets and links, since the linker needs the outlets' names back."""
+    profile = {"features": {t: round(w, FEATURE_DIGITS) for t, w in state.features.items()},
+               "outlets": sorted(state.outlets), "links": sorted(state.links)}
+    return StorylineRecord(id=state.id, label=state.label, first_seen=state.first_seen,
+                           last_seen=state.last_seen, events=state.events,
+                           outlets=len(state.outlets),
+                           features=json.dumps(profile, separators=(",", ":"),
+                                               ensure_ascii=True))

@@ -481,21 +481,31 @@ class StoriesFacet(Protocol):
         """Write storylines and story links in one transaction; storylines left with no
         event are deleted. Storylines numbered from `new_from` (the next id
         `next_storyline_id` gave) are new and renumbered when another program took those
-        ids meanwhile; returns {asked id: stored id} for those. Idempotent."""
+        ids meanwhile; returns {asked id: stored id} for those (every new one, renumbered
+        or not). Idempotent: the same save again finds its new storylines stored as they
+        are and keeps their ids. A link to a story that is gone is left out; links are
+        written as given, a locked one too (linking reads `links` first)."""
         ...
 
     def next_storyline_id(self) -> int:
-        """The id a new storyline gets (ids only grow). Reads only."""
+        """The id a new storyline gets (ids only grow: never given again after its storyline
+        went, nor after `claim`). Reads only."""
         ...
 
     def storylines(self, *, since: datetime | None = None,
                    limit: int | None = None) -> builtins.list[StorylineSummary]:
         """Storylines with two or more events, newest event first, with their outlets,
-        story ids (newest first), unread article counts and followed flag. Reads only."""
+        story ids (newest first), unread article counts and followed flag. Reads only.
+
+        The figures are their stories' as they are now (events: linked stories; span: from
+        the first story's start to the newest one's end; unread: their unread articles,
+        each copy counted), so merges and splits never leave them stale. `since`: the
+        newest event ended on or after it."""
         ...
 
     def storyline(self, storyline_id: int) -> StorylineSummary:
-        """One storyline (any number of events); raises NotFoundError. Reads only."""
+        """One storyline (any number of events: with none, its span is the one linking
+        saved); raises NotFoundError. Reads only."""
         ...
 
     def storyline_events(self, storyline_id: int) -> builtins.list[StorySummary]:
@@ -511,7 +521,12 @@ class StoriesFacet(Protocol):
         empty go (their tags, codes and notes move to the target story), touched stories'
         cached comparisons are dropped. Returns the target story's id. The caller then
         rewrites centroids and labels with `update_profiles`. Raises NotFoundError for an
-        unknown story or an article in no story."""
+        unknown story or an article in no story (ValueError for no article and no story).
+
+        A story that keeps some members keeps its own tags and notes (target "story"):
+        those on a moved article go to its oldest member left; a story left empty brings
+        them along on its articles. Codes are an article's own and go with it. Vectors,
+        scores and copy marks of the moved articles stay."""
         ...
 
     def update_profiles(self, stories: Sequence[StoryRecord]) -> None:
@@ -536,13 +551,16 @@ class StoriesFacet(Protocol):
     def copies(self, article_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """For each of these articles that is a copy or has copies (wire copies,
         near-duplicates: story_articles.duplicate_of), every article of its copy group,
-        the original first. Reads only."""
+        the original first (the root of the chains), then by date. Groups are transitive
+        (a copy of a copy is in its original's group) and hold stored articles only. Reads
+        only."""
         ...
 
     # -- following storylines and topics
 
     def follow(self, follow: Follow) -> None:
-        """Follow (or update what the user was told of). Idempotent."""
+        """Follow (or update what the user was told of, keeping its place in the order).
+        Kind "storyline" or "topic", else ValueError. Idempotent."""
         ...
 
     def unfollow(self, kind: str, key: str) -> None:

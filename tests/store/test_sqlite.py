@@ -329,7 +329,7 @@ def test_migration_to_the_archive_keeps_assets_and_search(tmp_path):
     path = tmp_path / "v10.db"
     _version_10_database(path)
     with open_store(path) as store:
-        assert store.schema_version == len(migrations._migrations) == 11
+        assert store.schema_version == len(migrations._migrations) >= 11
         assert store.integrity_problems() == []
         assert [a.id for a in store.articles.search("zebra")] == ["a0"]
         assert [a.id for a in store.articles.search("tuesday")] == ["a1"]
@@ -451,3 +451,71 @@ def test_vacuum_on_a_full_disk_is_a_sentence_and_loses_nothing(tmp_path, monkeyp
             store.archive.vacuum()
         monkeypatch.setattr(store._core, "conn", real)
         assert store.articles.count() == 2 and store.integrity_problems() == []
+
+
+def test_migration_to_storylines_keeps_stories_and_starts_empty(tmp_path):
+    """A database at schema version 11 (the archive) upgrades: its stories and copy marks
+    stay, storylines, corrections and follows start empty, ids from 1."""
+    from sqlite_utils import Database
+
+    path = tmp_path / "v11.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="0012_storylines")
+    db.execute("PRAGMA user_version = 11")
+    db.execute("INSERT INTO sources(id, url, title, added_at) "
+               "VALUES (1, 'https://a.example/feed', 'Alpha', 'x')")
+    for n in range(3):
+        db.execute("INSERT INTO articles(num, id, source_id, outlet, title, published, "
+                   "first_seen, content_hash) VALUES (?, ?, 1, 'a.example', 't', ?, ?, 'h')",
+                   [n + 1, f"a{n}", f"2024-06-0{n + 1}T12:00:00Z", f"2024-06-0{n + 1}T12:00:00Z"])
+        db.execute("INSERT INTO statuses(article_id, source_id) VALUES (?, 1)", [f"a{n}"])
+    db.execute("INSERT INTO stories(id, label, first_seen, last_seen, size, outlets) "
+               "VALUES (1, 'Old story', '2024-06-01T12:00:00Z', '2024-06-03T12:00:00Z', 3, 1)")
+    db.execute("INSERT INTO story_articles(article_id, story_id, score, duplicate_of) "
+               "VALUES ('a0', 1, 1, NULL), ('a1', 1, 1, 'a0'), ('a2', 1, 1, NULL)")
+    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+    db.conn.commit()
+    db.conn.close()
+    with open_store(path) as store:
+        assert store.schema_version == len(migrations._migrations) >= 12
+        assert store.raw_sql("PRAGMA user_version")[0][0] == store.schema_version
+        assert [(s.id, s.label, s.article_ids) for s in store.stories.list()] == [
+            (1, "Old story", ("a0", "a1", "a2"))]
+        assert store.stories.copies(["a1", "a2"]) == {"a1": ("a0", "a1")}
+        assert store.stories.storylines() == [] and store.stories.links([1]) == {}
+        assert store.stories.next_storyline_id() == 1
+        assert store.stories.corrections() == [] and store.stories.follows() == []
+        with pytest.raises(StoreError):  # the schema refuses an unknown kind too
+            store.raw_sql("INSERT INTO story_corrections(kind, created) VALUES ('undo', 'x')")
+        assert store.integrity_problems() == []
+    from newsdesk.models import CORRECTION_KINDS
+
+    with open_store(path) as store:  # the migration spells the kinds out: they must agree
+        for kind in CORRECTION_KINDS:
+            store.stories.add_correction(kind, ["a0"], [], "")
+        assert [c.kind for c in store.stories.corrections()] == list(CORRECTION_KINDS)
+
+
+def test_storyline_queries_use_their_indexes(tmp_path):
+    from newsdesk.models import ArticleQuery
+    from newsdesk.store.sqlite.articles import join_for, where_clause
+
+    with open_store(tmp_path / "plans.db") as store:
+        query = ArticleQuery(storyline_id=3)
+        where, params, _ = where_clause(store._core, query, ordered=True)
+        view = _plan(store, f"SELECT a.id FROM articles a {join_for(query)} statuses s "
+                            f"ON s.article_id = a.id{where} "
+                            "ORDER BY a.published DESC, a.num DESC LIMIT 50", params)
+        assert any("story_links_storyline" in step for step in view), view
+        assert not any(step.startswith("SCAN") for step in view), view
+        for unread in (ArticleQuery(storyline_id=3, unread_only=True),
+                       ArticleQuery(story_id=3, unread_only=True)):  # not every unread article
+            where, params, _ = where_clause(store._core, unread, ordered=True)
+            plan = _plan(store, f"SELECT a.id FROM articles a {join_for(unread)} statuses s "
+                                f"ON s.article_id = a.id{where} LIMIT 50", params)
+            assert not any("statuses_unread" in step for step in plan), plan
+        down = _plan(store, "SELECT article_id FROM story_articles WHERE duplicate_of IN (?, ?)",
+                     ["a", "b"])
+        assert any("story_articles_duplicate" in step for step in down), down
+        recent = _plan(store, "SELECT * FROM storylines WHERE last_seen >= ?", ["2024"])
+        assert any("storylines_last_seen" in step for step in recent), recent

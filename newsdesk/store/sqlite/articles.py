@@ -106,7 +106,8 @@ def join_for(query: ArticleQuery) -> str:
     row (over a minute at a million articles). Only a small set found through statuses
     (starred, given ids) with no full-text condition starts from statuses. A tag's or a
     code's articles are looked up by id from their own index (see where_clause)."""
-    small = query.starred_only or query.ids is not None or query.story_id is not None
+    small = (query.starred_only or query.ids is not None or query.story_id is not None
+             or query.storyline_id is not None)
     full_text = query.search is not None or query.topic is not None
     return "JOIN" if small and not full_text else "CROSS JOIN"
 
@@ -165,14 +166,19 @@ def where_clause(core: Core, q: ArticleQuery, *,
     if q.story_id is not None:
         where.append("a.id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
         params.append(q.story_id)
+    if q.storyline_id is not None:  # its links by story_links_storyline, then their members
+        where.append("a.id IN (SELECT sa.article_id FROM story_links l JOIN story_articles sa "
+                     "ON sa.story_id = l.story_id WHERE l.storyline_id = ?)")
+        params.append(q.storyline_id)
     if q.ids is not None:
         where.append(f"a.id IN ({placeholders(q.ids)})" if q.ids else "0")
         params += list(q.ids)
     if q.unread_only and q.keep_ids:
         where.append(f"(s.is_read = 0 OR a.id IN ({placeholders(q.keep_ids)}))")
         params += list(q.keep_ids)
-    elif q.unread_only:
-        where.append("s.is_read = 0")
+    elif q.unread_only:  # "+": a story's or storyline's few articles, not every unread one
+        small = q.story_id is not None or q.storyline_id is not None
+        where.append(f"{'+' if small else ''}s.is_read = 0")
     if q.starred_only:
         where.append("s.is_starred = 1")
     where += _annotation_filters(core, q, params, ordered=ordered and match is None)

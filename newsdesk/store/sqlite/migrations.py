@@ -592,3 +592,63 @@ def _move_assets(db: Database) -> None:
                    "fetched_at = max(fetched_at, excluded.fetched_at)",
                    [digest, content_type, len(body), body, fetched_at])
         db.execute("INSERT OR REPLACE INTO asset_urls(url, hash) VALUES (?, ?)", [url, digest])
+
+
+@migrations(name="0012_storylines")
+def m0012_storylines(db: Database) -> None:
+    """Storylines (the events of one matter linked across weeks), the users' corrections of
+    the grouping, and what they follow.
+
+    `story_links` says which storyline a story is in (`storyline_id` NULL: none; `locked`:
+    the user detached it, linking leaves it alone) and goes with its story. Its storyline id
+    has no foreign key: a re-grouping empties both tables at once, and the store deletes a
+    storyline only when no link names it. Storyline ids only grow: the next one is kept in
+    story_meta ('storylines_next'), so a storyline that went is never confused with a new
+    one by a follow that still names it. Corrections and follows are the user's and outlive
+    any re-grouping; corrections name articles, not stories (models.Correction). The kinds
+    are spelled out here (a migration never changes with the code): models.CORRECTION_KINDS.
+    story_articles gets an index on duplicate_of, so a copy group is found from its original.
+    """
+    statements = [
+        """CREATE TABLE storylines (
+            id INTEGER PRIMARY KEY,
+            label TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            events INTEGER NOT NULL DEFAULT 0,
+            outlets INTEGER NOT NULL DEFAULT 0,
+            features TEXT NOT NULL DEFAULT '{}'
+        )""",
+        "CREATE INDEX storylines_last_seen ON storylines(last_seen)",
+        """CREATE TABLE story_links (
+            story_id INTEGER PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+            storyline_id INTEGER,
+            score REAL NOT NULL DEFAULT 0,
+            why TEXT NOT NULL DEFAULT '',
+            locked INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX story_links_storyline ON story_links(storyline_id)",
+        """CREATE TABLE story_corrections (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('merge', 'split', 'move', 'pin', 'detach')),
+            articles TEXT NOT NULL DEFAULT '[]',
+            anchor TEXT NOT NULL DEFAULT '[]',
+            editor TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL
+        )""",
+        """CREATE TABLE follows (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            events INTEGER NOT NULL DEFAULT 0,
+            outlets TEXT NOT NULL DEFAULT '[]',
+            anchor TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL,
+            PRIMARY KEY (kind, key)
+        )""",
+        "CREATE INDEX story_articles_duplicate ON story_articles(duplicate_of) "
+        "WHERE duplicate_of IS NOT NULL",
+        "INSERT OR IGNORE INTO story_meta(key, value) VALUES ('storylines_next', 1)",
+    ]
+    for sql in statements:
+        db.execute(sql)

@@ -11,25 +11,26 @@ from typing import Any
 
 from newsdesk.dates import to_iso
 from newsdesk.errors import NotFoundError
-from newsdesk.models import Article, Correction, Follow, StorylineSummary, StoryMember, StorySummary
+from newsdesk.models import Article, StoryMember, StorySummary
 from newsdesk.outlets import outlet_names
 from newsdesk.store.api import (
     GroupingState,
     MemberVector,
     OpenStory,
     StoryAssignment,
-    StorylineRecord,
-    StoryLink,
     StoryRecord,
 )
 from newsdesk.store.sqlite.articles import row_to_article, stored_date
 from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
+from newsdesk.store.sqlite.storylines import StorylineTables, drop_empty_storylines, storylines_of
 
 
 def settle_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
-    """After articles left these stories (they were removed): the stories left empty go,
-    the others get their size and outlet count again, and their cached comparisons go
-    (they compared members that are gone)."""
+    """After articles left these stories (they were removed): the stories left empty go
+    (with their links, and storylines left with no event), the others get their size and
+    outlet count again, and their cached comparisons go (they compared members that are
+    gone)."""
+    lines = storylines_of(conn, story_ids)
     for start in range(0, len(story_ids), CHUNK):
         chunk = builtins.list(story_ids[start:start + CHUNK])
         marks = placeholders(chunk)
@@ -41,10 +42,34 @@ def settle_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
             "WHERE sa.story_id = stories.id), outlets = (SELECT COUNT(DISTINCT a.outlet) "
             "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
             f"WHERE sa.story_id = stories.id) WHERE id IN ({marks})", chunk)
+    drop_empty_storylines(conn, lines)
 
 
-class SqliteStories:
-    """The stories facet (see newsdesk.store.api.StoriesFacet)."""
+def respan_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
+    """After members moved: the stories left empty go (links with them, and storylines left
+    with no event), the others get size, outlet count and span from their members again;
+    the cached comparisons of all of them go."""
+    lines = storylines_of(conn, story_ids)
+    span = ("(SELECT {fn}(a.published) FROM story_articles sa JOIN articles a "
+            "ON a.id = sa.article_id WHERE sa.story_id = stories.id)")
+    for start in range(0, len(story_ids), CHUNK):
+        chunk = builtins.list(story_ids[start:start + CHUNK])
+        marks = placeholders(chunk)
+        conn.execute(f"DELETE FROM stories WHERE id IN ({marks}) "
+                     "AND id NOT IN (SELECT story_id FROM story_articles)", chunk)
+        conn.execute(f"DELETE FROM story_comparisons WHERE story_id IN ({marks})", chunk)
+        conn.execute(
+            "UPDATE stories SET size = (SELECT COUNT(*) FROM story_articles sa "
+            "WHERE sa.story_id = stories.id), outlets = (SELECT COUNT(DISTINCT a.outlet) "
+            "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+            f"WHERE sa.story_id = stories.id), first_seen = {span.format(fn='MIN')}, "
+            f"last_seen = {span.format(fn='MAX')} WHERE id IN ({marks})", chunk)
+    drop_empty_storylines(conn, lines)
+
+
+class SqliteStories(StorylineTables):
+    """The stories facet (see newsdesk.store.api.StoriesFacet); storylines, corrections,
+    copies and follows come from StorylineTables (storylines.py)."""
 
     def __init__(self, core: Core) -> None:
         self._core = core
@@ -150,10 +175,13 @@ class SqliteStories:
             params.append(to_iso(since))
         if limit:
             params.append(limit)
-        rows = self._core.read(sql, params)
+        return self._with_members(self._core.read(sql, params))
+
+    def _with_members(self, rows: Sequence[sqlite3.Row]) -> builtins.list[StorySummary]:
+        """Summaries of these story rows, all members read in one query per chunk."""
         members: dict[int, builtins.list[Any]] = {}
         ids = [int(r["id"]) for r in rows]
-        for start in range(0, len(ids), CHUNK):  # all members in one query per chunk
+        for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             for m in self._core.read(
                     "SELECT sa.story_id, sa.article_id, a.outlet, src.id AS source_id, "
@@ -234,66 +262,119 @@ class SqliteStories:
 
     def claim(self, name: str, version: int, state_json: str = "{}") -> None:
         with self._core.write() as conn:
-            for table in ("story_comparisons", "story_articles", "stories", "story_terms",
-                          "story_model_state"):
+            for table in ("story_comparisons", "story_links", "storylines", "story_articles",
+                          "stories", "story_terms", "story_model_state"):
                 conn.execute(f"DELETE FROM {table}")  # our own table names, not input
             conn.execute("UPDATE story_meta SET value = 0 WHERE key = 'documents'")
             conn.execute("INSERT INTO story_model_state(name, version, state_json, updated) "
                          "VALUES (?, ?, ?, ?)", [name, version, state_json,
                                                  to_iso(datetime.now(UTC))])
 
-    # -- storylines, corrections, copies, follows (issue 13: to be written)
 
-    def storyline_rows(self, since: datetime) -> builtins.list[StorylineRecord]:
-        raise NotImplementedError
+    # -- issue 13: stories as linking and corrections read and rewrite them
 
     def story_rows(self, story_ids: Sequence[int]) -> builtins.list[StoryRecord]:
-        raise NotImplementedError
-
-    def links(self, story_ids: Sequence[int]) -> dict[int, StoryLink]:
-        raise NotImplementedError
-
-    def save_storylines(self, storylines: Sequence[StorylineRecord], links: Sequence[StoryLink],
-                        *, new_from: int | None = None) -> dict[int, int]:
-        raise NotImplementedError
-
-    def next_storyline_id(self) -> int:
-        raise NotImplementedError
-
-    def storylines(self, *, since: datetime | None = None,
-                   limit: int | None = None) -> builtins.list[StorylineSummary]:
-        raise NotImplementedError
-
-    def storyline(self, storyline_id: int) -> StorylineSummary:
-        raise NotImplementedError
+        found: builtins.list[StoryRecord] = []
+        ids = builtins.list(dict.fromkeys(story_ids))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            found += [StoryRecord(id=int(r["id"]), label=r["label"],
+                                  first_seen=stored_date(r["first_seen"]),
+                                  last_seen=stored_date(r["last_seen"]), size=int(r["size"]),
+                                  outlets=int(r["outlets"]), centroid=r["centroid"])
+                      for r in self._core.read(
+                          "SELECT id, label, first_seen, last_seen, size, outlets, centroid "
+                          f"FROM stories WHERE id IN ({placeholders(chunk)})", chunk)]
+        order = {story_id: n for n, story_id in enumerate(ids)}
+        return sorted(found, key=lambda st: order[st.id])
 
     def storyline_events(self, storyline_id: int) -> builtins.list[StorySummary]:
-        raise NotImplementedError
-
-    def relocate(self, article_ids: Sequence[str], story_id: int | None) -> int:
-        raise NotImplementedError
+        rows = self._core.read(
+            "SELECT s.id, s.label, s.first_seen, s.last_seen, s.size FROM story_links l "
+            "JOIN stories s ON s.id = l.story_id WHERE l.storyline_id = ? "
+            "ORDER BY s.first_seen, s.id", [storyline_id])
+        return self._with_members(rows)
 
     def update_profiles(self, stories: Sequence[StoryRecord]) -> None:
-        raise NotImplementedError
+        with self._core.write() as conn:
+            conn.executemany("UPDATE stories SET label = ?, centroid = ? WHERE id = ?",
+                             [(st.label, st.centroid, st.id) for st in stories])
 
-    def add_correction(self, kind: str, articles: Sequence[str], anchor: Sequence[str],
-                       editor: str) -> Correction:
-        raise NotImplementedError
+    def relocate(self, article_ids: Sequence[str], story_id: int | None) -> int:
+        """See StoriesFacet.relocate. A story that loses members but not all keeps its own
+        tags and notes (target "story"): those kept on a moved article go to its oldest
+        member left. A story left empty has nothing left to keep them: they come along on
+        their articles, into the target story. Codes are the articles' own and always go
+        with them. Vectors, scores and copy marks of the moved articles are kept."""
+        ids = builtins.list(dict.fromkeys(article_ids))
+        if not ids and story_id is None:
+            raise ValueError("Choose at least one article for the new story.")
+        with self._core.write() as conn:
+            if story_id is not None and conn.execute(
+                    "SELECT 1 FROM stories WHERE id = ?", [story_id]).fetchone() is None:
+                raise NotFoundError(f"There is no story with id {story_id}.")
+            origin: dict[str, int] = {}
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start:start + CHUNK]
+                origin.update({str(r[0]): int(r[1]) for r in conn.execute(
+                    "SELECT article_id, story_id FROM story_articles "
+                    f"WHERE article_id IN ({placeholders(chunk)})", chunk)})
+            missing = [i for i in ids if i not in origin]
+            if missing:
+                known = conn.execute("SELECT 1 FROM articles WHERE id = ?",
+                                     [missing[0]]).fetchone()
+                raise NotFoundError(f"The article {missing[0]} is in no story." if known else
+                                    f"There is no article with id {missing[0]}.")
+            if story_id is None:
+                story_id = self._new_story(conn, ids)
+            target = story_id
+            moving = [i for i in ids if origin[i] != target]
+            sources = sorted({origin[i] for i in moving})
+            for start in range(0, len(moving), CHUNK):
+                chunk = moving[start:start + CHUNK]
+                conn.execute(f"UPDATE story_articles SET story_id = ? "
+                             f"WHERE article_id IN ({placeholders(chunk)})", [target, *chunk])
+            self._keep_story_annotations(conn, moving, origin, sources)
+            respan_stories(conn, [*sources, target])
+        return target
 
-    def corrections(self) -> builtins.list[Correction]:
-        raise NotImplementedError
+    @staticmethod
+    def _new_story(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
+        """A new, empty story for `ids` (labelled with the first one's title until the
+        caller writes its profile); respan_stories gives it its size and span."""
+        new_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM stories").fetchone()[0])
+        first = conn.execute("SELECT title, published FROM articles WHERE id = ?",
+                             [ids[0]]).fetchone()
+        conn.execute("INSERT INTO stories(id, label, first_seen, last_seen, size, outlets) "
+                     "VALUES (?, ?, ?, ?, 0, 0)", [new_id, first[0], first[1], first[1]])
+        return new_id
 
-    def remove_correction(self, correction_id: int) -> None:
-        raise NotImplementedError
-
-    def copies(self, article_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
-        raise NotImplementedError
-
-    def follow(self, follow: Follow) -> None:
-        raise NotImplementedError
-
-    def unfollow(self, kind: str, key: str) -> None:
-        raise NotImplementedError
-
-    def follows(self) -> builtins.list[Follow]:
-        raise NotImplementedError
+    @staticmethod
+    def _keep_story_annotations(conn: sqlite3.Connection, moved: Sequence[str],
+                                origin: Mapping[str, int], sources: Sequence[int]) -> None:
+        """Story tags and notes kept on moved articles go back to the story they left, on
+        its oldest member left (stories left empty have none: theirs come along)."""
+        anchors: dict[int, str] = {}
+        for start in range(0, len(sources), CHUNK):
+            some = builtins.list(sources[start:start + CHUNK])
+            anchors.update({int(r[0]): str(r[1]) for r in conn.execute(  # min(): its row's id
+                "SELECT sa.story_id, sa.article_id, MIN(a.published || ' ' || a.id) "
+                "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+                f"WHERE sa.story_id IN ({placeholders(some)}) GROUP BY sa.story_id", some)})
+        back = [i for i in moved if origin[i] in anchors]
+        for start in range(0, len(back), CHUNK):
+            chunk = back[start:start + CHUNK]
+            marks = placeholders(chunk)
+            tags = conn.execute("SELECT article_id, tag, editor, created FROM tag_assignments "
+                                f"WHERE target = 'story' AND article_id IN ({marks})",
+                                chunk).fetchall()
+            conn.executemany(
+                "INSERT OR IGNORE INTO tag_assignments(article_id, target, tag, editor, created) "
+                "VALUES (?, 'story', ?, ?, ?)",
+                [(anchors[origin[r[0]]], r[1], r[2], r[3]) for r in tags])
+            conn.executemany("DELETE FROM tag_assignments WHERE article_id = ? "
+                             "AND target = 'story' AND tag = ?", [(r[0], r[1]) for r in tags])
+            notes = conn.execute(f"SELECT id, article_id FROM notes WHERE target = 'story' "
+                                 f"AND article_id IN ({marks})", chunk).fetchall()
+            conn.executemany("UPDATE notes SET article_id = ? WHERE id = ?",
+                             [(anchors[origin[r[1]]], r[0]) for r in notes])

@@ -1,0 +1,60 @@
+"""Stories and storylines of a stream of articles, with no database.
+
+What `newsdesk cluster` and the benches need: each article's story (the story model's
+grouping) and storyline (stories linked as they grow, each story's final storyline).
+The same steps as the services path: group a batch, then link every story the batch
+touched, in date order.
+
+Pure: no Qt, no network, no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from newsdesk.analysis.stories.model import StoryInput, StoryModel
+from newsdesk.analysis.stories.storylines import EventInput, StorylineLinker
+from newsdesk.analysis.stories.tfidf import TfidfModel
+
+BATCH = 500  # articles grouped between two linking steps (a refresh's worth)
+
+
+def cluster_stream(inputs: Iterable[StoryInput], model: str | StoryModel = "tfidf", *,
+                   batch: int = BATCH,
+                   linker: StorylineLinker | None = None) -> list[tuple[str, int, int | None]]:
+    """(article id, story id, storyline id) for each article, in the order given.
+
+    `model` is a story model or the name of one (only the built-in "tfidf" by name here:
+    the services layer holds the registry). Articles are grouped in date order."""
+    grouping = _model(model)
+    linker = linker or StorylineLinker()
+    given = list(inputs)
+    articles = sorted(given, key=lambda a: a.published)
+    story_of: dict[str, int] = {}
+    line_of: dict[int, int | None] = {}
+    links: dict[int, set[str]] = {}
+    for start in range(0, len(articles), batch):
+        chunk = articles[start:start + batch]
+        placed = grouping.add(chunk)
+        for article, assignment in zip(chunk, placed, strict=True):
+            story_of[article.id] = assignment.story_id
+            if article.url:
+                links.setdefault(assignment.story_id, set()).add(article.url)
+        touched = {a.story_id for a in placed}
+        stories = grouping.state(touched).stories
+        for story in sorted(stories, key=lambda s: (s.first_seen, s.id)):
+            result = linker.link(EventInput(
+                story_id=story.id, first_seen=story.first_seen, last_seen=story.last_seen,
+                features=story.features, outlets=story.outlets, label=story.label,
+                links=frozenset(links.get(story.id, ())), storyline_id=line_of.get(story.id)))
+            line_of[story.id] = result.storyline_id
+    return [(a.id, story_of[a.id], line_of.get(story_of[a.id])) for a in given]
+
+
+def _model(model: str | StoryModel) -> StoryModel:
+    if not isinstance(model, str):
+        return model
+    if model != TfidfModel.name:
+        raise ValueError(f"cluster_stream knows the model {TfidfModel.name!r} by name; "
+                         f"pass another model as an object, not {model!r}")
+    return TfidfModel()
