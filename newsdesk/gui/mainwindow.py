@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
         self.all_read_action = a("Mark all read in this view", lambda: r().mark_view_read(
             str(self.nav.label() or "these results")), ("Shift+A",), "mark-all-read")
         self.undo_action = a("Undo", lambda: self.undo_stack.undo(), ("Ctrl+Z",), "undo",
-                             "Undo the last mark all read, tag, code or note")
+                             "Undo the last mark all read, tag, code, note or correction")
         self.undo_action.setEnabled(False)
         self.redo_action = a("Redo", lambda: self.undo_stack.redo(), ("Ctrl+Shift+Z",), "",
                              "Redo the annotation edit just undone")
@@ -438,7 +438,7 @@ class MainWindow(QMainWindow):
                                            self.storyline_dock, notify=self.tray.notify,
                                            open_article=lambda i: self.reading.open_article(i))
         self.corrections = CorrectionActions(
-            self.desk, self.nav, self.middle, open_story=self._open_story,
+            self.desk, self.nav, self.middle, self.undo_stack, open_story=self._open_story,
             colors=lambda: self.colors, open_article=lambda i: self.reading.open_article(i))
         self.corrections.editor = lambda: self.annotating.editor
         self.storyline_pane.event_menu.connect(self._event_menu)

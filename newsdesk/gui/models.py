@@ -42,7 +42,7 @@ from newsdesk.models import (
     Topic,
 )
 from newsdesk.services.navigation import EVERYTHING, Navigation, UnreadCounts, smart_views
-from newsdesk.services.reading import list_headlines
+from newsdesk.services.reading import collapse_copies, list_headlines
 from newsdesk.store.api import Store
 
 log = logging.getLogger(__name__)
@@ -74,9 +74,10 @@ class Page:
 
 def collapse(store: Store, rows: list[Headline],
              ) -> tuple[list[Headline], dict[str, tuple[str, ...]]]:
-    """The rows without the copies of an original among them, and the copy groups (the
-    service decides what a copy is)."""
-    return rows, {}
+    """The rows with each copy group shown once, and the groups (services.reading decides
+    what a copy is: the original's row, or the first copy's when the original is not in
+    these rows)."""
+    return collapse_copies(store, rows)
 
 
 def read_page(store: Store, query: ArticleQuery, *, limit: int, newest_first: bool,
@@ -493,6 +494,7 @@ class NavigationModel(QStandardItemModel):
 
     def show(self, data: Navigation) -> None:
         self.data_shown = data
+        self._storylines = tuple(data.storylines[:STORYLINES_SHOWN])
         self.clear()
         root = self.invisibleRootItem()
         views = self._group("Views")

@@ -101,10 +101,10 @@ def test_marking_an_original_read_redraws_its_copies(make_window, store, qtbot,
     assert window.articles_model.query == ArticleQuery()
     model = window.articles_model
     assert model.row_of(copies[0]) >= 0
-    window.reading.set_read([original], True)
-    settle(qtbot, window)
-    for article_id in (original, *copies):
+    window.reading.set_read([original], True)  # at once in the list; the service marks
+    for article_id in (original, *copies):  # the copies in the store (tests/unit/services)
         assert model.headline(model.row_of(article_id)).is_read, article_id
+    settle(qtbot, window)
     window.copies_action.setChecked(False)
     settle(qtbot, window)
     assert model.row_of(copies[0]) < 0

@@ -1,60 +1,28 @@
-"""Corrections from the window (Move to story…, Split, Pin, Merge with…, Detach) and the
-"Why these articles?" dialog. The corrections' services are replaced by recorders that note
-their arguments and thread, so these tests hold whatever the services compute."""
+"""Corrections from the window (Move to story…, Split, Pin, Merge with…, Detach) on a real
+store over the sample, with Ctrl+Z taking them back, and the "Why these articles?" dialog."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
 
-from newsdesk.gui.actions import corrections as correction_actions
 from newsdesk.gui.explain_dialog import ExplainDialog
 from newsdesk.gui.models import ID_ROLE, KIND_ROLE
 from newsdesk.models import Correction, MemberReason, StoryExplanation
-from newsdesk.services.changes import Changes
 from newsdesk.services.sample import load_sample
 from tests.gui.conftest import settle
 
 
-class Recorder:
-    """Stands in for services.corrections: each call is noted with its thread."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.calls: list[tuple[str, tuple[object, ...], dict[str, object], bool]] = []
-        self.explanation: StoryExplanation | None = None
-        for name in ("merge_stories", "split_story", "move_article", "pin_article",
-                     "detach_story", "explain_story"):
-            monkeypatch.setattr(correction_actions, name, self._call(name))
-
-    def _call(self, name: str):
-        def call(store, *args, **kwargs):
-            self.calls.append((name, args, kwargs,
-                               threading.current_thread() is threading.main_thread()))
-            if name == "explain_story":
-                assert self.explanation is not None
-                return self.explanation
-            if name == "split_story":
-                return 99, Changes.of(story_list=True)
-            return Changes.of(story_list=True)
-
-        return call
-
-    def names(self) -> list[str]:
-        return [name for name, *_ in self.calls]
-
-
 @pytest.fixture
-def window_and_recorder(make_window, store, qtbot, monkeypatch):
+def window(make_window, store, qtbot):
     load_sample(store)
-    recorder = Recorder(monkeypatch)
     window = make_window()
     window.show()
     qtbot.waitExposed(window)
     settle(qtbot, window)
-    return window, recorder
+    return window
 
 
 def biggest(store):
@@ -63,6 +31,8 @@ def biggest(store):
 
 def select_story(window, qtbot, story_id: int) -> None:
     model = window.nav_model
+    qtbot.waitUntil(lambda: any(i.data(ID_ROLE) == story_id for i in model.match(
+        model.index(0, 0), KIND_ROLE, "story", -1, Qt.MatchFlag.MatchRecursive)), timeout=5000)
     index = next(i for i in model.match(model.index(0, 0), KIND_ROLE, "story", -1,
                                         Qt.MatchFlag.MatchRecursive)
                  if i.data(ID_ROLE) == story_id)
@@ -82,8 +52,19 @@ def select_rows(window, rows: list[int]) -> list[str]:
     return window.middle.selected_ids()
 
 
-def test_the_article_menu_has_the_story_corrections(window_and_recorder):
-    window, _recorder = window_and_recorder
+def choosing(story_id: int):
+    """A chooser that picks this story, as a user would."""
+    offered: list[list[int]] = []
+
+    def choose(dialog) -> bool:
+        offered.append([s.id for s in dialog.stories])
+        dialog.table.selectRow(next(r for r, s in enumerate(dialog.stories) if s.id == story_id))
+        return True
+
+    return choose, offered
+
+
+def test_the_article_menu_has_the_story_corrections(window):
     menu = window.annotating.build_article_menu()
     story = next(a for a in menu.actions() if a.text() == "Story")
     assert [a.text() for a in story.menu().actions() if a.text()] == [
@@ -92,8 +73,7 @@ def test_the_article_menu_has_the_story_corrections(window_and_recorder):
         "Follow storyline", "Unfollow storyline", "Storyline timeline"]
 
 
-def test_split_and_pin_the_selected_articles_of_a_story(window_and_recorder, store, qtbot):
-    window, recorder = window_and_recorder
+def test_split_the_selected_articles_then_undo_it(window, store, qtbot):
     story = biggest(store)
     select_story(window, qtbot, story.id)
     ids = select_rows(window, [0, 1])
@@ -101,36 +81,41 @@ def test_split_and_pin_the_selected_articles_of_a_story(window_and_recorder, sto
     window.statusBar().messageChanged.connect(said.append)
     window.corrections.split_action.trigger()
     settle(qtbot, window)
-    name, args, kwargs, on_gui = recorder.calls[-1]
-    assert (name, args[0], list(args[1])) == ("split_story", story.id, ids)
-    assert not on_gui and kwargs["editor"] == window.annotating.editor
-    assert any("new story (99)" in text for text in said)
-    ids = select_rows(window, [0, 1])  # the list was read again after the split
-    window.corrections.pin_action.trigger()
+    where = store.stories.stories_of(ids)
+    assert len(set(where.values())) == 1 and story.id not in where.values()
+    assert any("into a new story" in text and "Ctrl+Z" in text for text in said)
+    assert [c.kind for c in store.stories.corrections()] == ["split"]
+    assert window.undo_action.text().startswith("Undo split 2 articles")
+    window.undo_stack.undo()
     settle(qtbot, window)
-    assert [c[1] for c in recorder.calls if c[0] == "pin_article"] == [(ids[0],), (ids[1],)]
+    assert set(store.stories.stories_of(ids).values()) == {story.id}
+    assert store.stories.corrections() == []
 
 
-def test_move_to_story_asks_which_then_moves_each(window_and_recorder, store, qtbot):
-    window, recorder = window_and_recorder
+def test_pin_records_a_pin_for_each_article(window, store, qtbot):
     story = biggest(store)
     select_story(window, qtbot, story.id)
-    ids = select_rows(window, [0])
+    ids = select_rows(window, [0, 1])
+    window.corrections.pin_action.trigger()
+    settle(qtbot, window)
+    pins = [c for c in store.stories.corrections() if c.kind == "pin"]
+    assert sorted(c.articles[0] for c in pins) == sorted(ids)
+    assert set(store.stories.stories_of(ids).values()) == {story.id}
+
+
+def test_move_to_story_asks_which_then_moves_and_undo_puts_it_back(window, store, qtbot):
+    story = biggest(store)
     other = next(s for s in store.stories.list() if s.id != story.id)
-    offered: list[list[int]] = []
-
-    def choose(dialog) -> bool:
-        offered.append([s.id for s in dialog.stories])
-        row = next(r for r, s in enumerate(dialog.stories) if s.id == other.id)
-        dialog.table.selectRow(row)
-        return True
-
-    window.corrections.choose = choose
+    select_story(window, qtbot, story.id)
+    ids = select_rows(window, [0])
+    window.corrections.choose, offered = choosing(other.id)
     window.corrections.move_action.trigger()
     settle(qtbot, window)
     assert story.id not in offered[0] and other.id in offered[0]  # not its own story
-    assert ("move_article", (ids[0], other.id)) in [(c[0], c[1]) for c in recorder.calls]
-    assert not any(c[3] for c in recorder.calls)
+    assert store.stories.stories_of(ids) == {ids[0]: other.id}
+    window.undo_stack.undo()
+    settle(qtbot, window)
+    assert store.stories.stories_of(ids) == {ids[0]: story.id}
 
 
 def test_the_chooser_filters_as_you_type(qtbot, store):
@@ -149,40 +134,53 @@ def test_the_chooser_filters_as_you_type(qtbot, store):
     assert dialog.chosen() is None
 
 
-def test_merge_and_detach_a_story_from_the_navigation(window_and_recorder, store, qtbot,
-                                                      no_modal_dialogs):
-    window, recorder = window_and_recorder
+def test_merge_a_story_from_the_navigation_and_undo(window, store, qtbot):
     story = biggest(store)
     other = next(s for s in store.stories.list() if s.id != story.id)
     select_story(window, qtbot, story.id)
     assert window.corrections.merge_action in window.nav.menu_actions["story"]
-
-    def choose(dialog) -> bool:
-        dialog.table.selectRow(next(r for r, s in enumerate(dialog.stories) if s.id == other.id))
-        return True
-
-    window.corrections.choose = choose
+    window.corrections.choose, _offered = choosing(other.id)
     window.corrections.merge_action.trigger()
     settle(qtbot, window)
-    assert ("merge_stories", (story.id, other.id)) in [(c[0], c[1]) for c in recorder.calls]
-    assert any(title == "Merge stories" for title, _text in no_modal_dialogs)  # it asked
-    window.corrections._event = (story.id, story.label)  # as the timeline's right click
+    assert set(store.stories.stories_of(other.article_ids).values()) == {story.id}
+    window.undo_stack.undo()
+    settle(qtbot, window)
+    back = set(store.stories.stories_of(other.article_ids).values())
+    assert len(back) == 1 and story.id not in back  # a story of their own again
+
+
+def test_detach_an_event_from_its_storyline(window, store, qtbot):
+    from newsdesk.services.storylines import list_storylines, timeline
+
+    lines = list_storylines(store)
+    assert lines, "the sample's contempt ruling and its appeal make a storyline"
+    event = timeline(store, lines[0].id).events[-1].story
+    window.corrections.build_event_menu(event.id, event.label)  # the timeline's right click
     window.corrections.detach_action.trigger()
     window.corrections._event = None
     settle(qtbot, window)
-    assert ("detach_story", (story.id,)) in [(c[0], c[1]) for c in recorder.calls]
+    link = store.stories.links([event.id])[event.id]
+    assert link.locked and link.storyline_id is None
+    assert [c.kind for c in store.stories.corrections()] == ["detach"]
 
 
-def test_a_correction_not_confirmed_changes_nothing(window_and_recorder, store, qtbot,
-                                                    monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
-
-    window, recorder = window_and_recorder
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: int(QMessageBox.StandardButton.No.value))
-    select_story(window, qtbot, biggest(store).id)
-    window.corrections.detach_action.trigger()
+def test_no_correction_touches_the_store_on_the_gui_thread(recorded_window, store, qtbot):
+    load_sample(store)
+    window, calls = recorded_window()
     settle(qtbot, window)
-    assert "detach_story" not in recorder.names()
+    story = biggest(store)
+    select_story(window, qtbot, story.id)
+    select_rows(window, [0, 1])
+    calls.clear()
+    window.corrections.split_action.trigger()
+    settle(qtbot, window)
+    window.undo_stack.undo()
+    settle(qtbot, window)
+    window.corrections.explain_action.trigger()
+    settle(qtbot, window)
+    assert calls and not [name for name, on_gui in calls if on_gui]
+    assert window.corrections.last_explain is not None
+    window.corrections.last_explain.close()
 
 
 def explanation() -> StoryExplanation:
@@ -216,15 +214,15 @@ def test_the_explain_dialog_shows_each_articles_reasons(qtbot):
     assert opened.args == ["a3"]
 
 
-def test_why_these_articles_reads_the_explanation_as_a_job(window_and_recorder, store, qtbot):
-    window, recorder = window_and_recorder
-    recorder.explanation = explanation()
+def test_why_these_articles_explains_the_selected_story(window, store, qtbot):
     story = biggest(store)
     select_story(window, qtbot, story.id)
     window.corrections.explain_action.trigger()
     settle(qtbot, window)
-    assert ("explain_story", (story.id,), {}, False) in recorder.calls
     dialog = window.corrections.last_explain
     assert dialog is not None and dialog.isVisible()
-    assert len(dialog.row_texts()) == 3
+    rows = dialog.row_texts()
+    assert len(rows) == story.size
+    assert all(0 <= float(row[2]) <= 1 for row in rows)
+    assert "storyline" in dialog.storyline.text()
     dialog.close()

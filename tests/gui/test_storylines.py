@@ -153,14 +153,17 @@ class FakeStorylines:
         self.timeline: StorylineTimeline | None = None
         self.follows: list[Follow] = []
         self.notices: list[Notice] = []
-        for name in ("list_storylines", "followed", "follow", "unfollow", "notices"):
+        for name in ("storylines_shown", "followed", "follow", "unfollow", "notices"):
             monkeypatch.setattr(storyline_actions, name, self._recorder(name))
         monkeypatch.setattr(storyline_pane, "timeline", self._recorder("timeline"))
+        from newsdesk.services import navigation  # the tree's own read lists them too
+
+        monkeypatch.setattr(navigation, "storylines_shown", self._recorder("storylines_shown"))
 
     def _recorder(self, name: str):
         def call(store, *args, **kwargs):
             self.calls.append((name, args, threading.current_thread() is threading.main_thread()))
-            if name == "list_storylines":
+            if name == "storylines_shown":
                 return list(self.lines)
             if name == "followed":
                 return list(self.follows)

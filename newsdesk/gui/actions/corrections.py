@@ -4,37 +4,39 @@ story, the story of the list or of the open article, or an event of the timeline
 with…", "Detach from storyline" and "Why these articles?".
 
 Each is one services.corrections call run as a write job; the corrections are recorded in
-article terms by the service, so they hold through a re-grouping. A correction asks for
-confirmation first, since it cannot be undone from the window.
+article terms by the service, so they hold through a re-grouping. Ctrl+Z takes a command's
+corrections back (gui/actions/undo.py: services.corrections.undo_correction with the story
+the articles came from), so none asks for confirmation.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from newsdesk.gui.actions.undo import Corrected, UndoStack
 from newsdesk.gui.desk import Desk
 from newsdesk.gui.dialogs import StoryChooserDialog
 from newsdesk.gui.explain_dialog import ExplainDialog
-from newsdesk.gui.messages import show_message
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
-from newsdesk.models import StoryExplanation, StorySummary
+from newsdesk.models import Correction, StoryExplanation, StorySummary
 from newsdesk.services.changes import Changes
 from newsdesk.services.corrections import (
     detach_story,
     explain_story,
+    last_correction,
     merge_stories,
     move_article,
     pin_article,
     split_story,
 )
+from newsdesk.services.reading import open_article
 from newsdesk.services.stories import list_stories
 from newsdesk.store.api import Store
 
@@ -43,12 +45,17 @@ RECENT_DAYS = 60  # the chooser offers stories seen in the last two months
 CHOOSER_LIMIT = 400
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
-    """A split's new story and what it changed."""
+def made(store: Store) -> Correction:
+    """The correction a service call just recorded (for its undo)."""
+    found = last_correction(store)
+    if found is None:  # every correction service records one; a store that did not is a bug
+        raise RuntimeError("the correction was not recorded")
+    return found
 
-    story_id: int
-    changes: Changes
+
+def story_of(store: Store, article_id: str) -> int | None:
+    """The story an article is in now (where an undo of its move puts it back)."""
+    return open_article(store, article_id).story_id
 
 
 def recent_stories(store: Store) -> list[StorySummary]:
@@ -65,12 +72,12 @@ def count(n: int, word: str) -> str:
 class CorrectionActions(QObject):
     """The Story menu's corrections and the article list's Story ▸ submenu."""
 
-    def __init__(self, desk: Desk, nav: NavigationPane, articles: ArticleListPane, *,
-                 open_story: Callable[[], tuple[int, str] | None],
+    def __init__(self, desk: Desk, nav: NavigationPane, articles: ArticleListPane,
+                 undo: UndoStack, *, open_story: Callable[[], tuple[int, str] | None],
                  colors: Callable[[], dict[str, str]],
                  open_article: Callable[[str], object]) -> None:
         super().__init__(nav)
-        self.desk, self.nav, self.articles = desk, nav, articles
+        self.desk, self.nav, self.articles, self.undo = desk, nav, articles, undo
         self._open_story, self._colors, self._open_article = open_story, colors, open_article
         self.editor: Callable[[], str] = lambda: ""  # set by the window: the desk's editor
         self.last_explain: ExplainDialog | None = None  # the open dialog (tests, shots)
@@ -148,10 +155,6 @@ class CorrectionActions(QObject):
             menu.addAction(action)
         return menu
 
-    def _confirm(self, title: str, text: str) -> bool:
-        return show_message(self.desk.parent, title, text + " This cannot be undone from the "
-                            "window (a correction holds through regrouping).", kind="question")
-
     # -- on articles
 
     def move_selection(self) -> None:
@@ -177,15 +180,27 @@ class CorrectionActions(QObject):
     def move(self, ids: list[str], story_id: int, label: str) -> None:
         editor = self.editor()
 
-        def write(store: Store) -> Changes:
-            changes = Changes()
+        def write(store: Store) -> Corrected:
+            changes, done = Changes(), []
             for article_id in ids:
+                back = story_of(store, article_id)
                 changes = changes | move_article(store, article_id, story_id, editor=editor)
-            return changes
+                done.append((made(store), back))
+            return Corrected(f"move {count(len(ids), 'article')} into “{label}”", tuple(done),
+                             changes)
 
-        self.desk.jobs.op(write, on_done=lambda _c: self.desk.status(
-            f"Moved {count(len(ids), 'article')} into “{label}”.", 6000),
-            error_title="Could not move the articles")
+        self._run(write, "Could not move the articles")
+
+    def _run(self, write: Callable[[Store], Corrected], error_title: str,
+             said: Callable[[Corrected], str] | None = None) -> None:
+        """A correction as a write job; once done it can be undone (Ctrl+Z)."""
+        def done(corrected: Corrected) -> None:
+            self.undo.push(corrected)
+            text = said(corrected) if said else corrected.summary[:1].upper() + \
+                corrected.summary[1:] + "."
+            self.desk.status(f"{text} Ctrl+Z undoes it.", 8000)
+
+        self.desk.jobs.op(write, on_done=done, error_title=error_title)
 
     def split_selection(self) -> None:
         ids = self._selection_or_say()
@@ -193,15 +208,15 @@ class CorrectionActions(QObject):
         if story is None:
             return
         story_id, label = story
-        if not self._confirm("Split story", f"Take {count(len(ids), 'article')} out of "
-                             f"“{label}” into a new story?"):
-            return
         editor = self.editor()
-        self.desk.jobs.op(lambda store: Split(*split_story(store, story_id, ids, editor=editor)),
-                          on_done=lambda split: self.desk.status(
-                              f"Split {count(len(ids), 'article')} into a new story "
-                              f"({split.story_id}).", 6000),
-                          error_title="Could not split the story")
+
+        def write(store: Store) -> Corrected:
+            new, changes = split_story(store, story_id, ids, editor=editor)
+            return Corrected(f"split {count(len(ids), 'article')} off “{label}”",
+                             ((made(store), story_id),), changes, new_story=new)
+
+        self._run(write, "Could not split the story", lambda corrected: (
+            f"Split {count(len(ids), 'article')} into a new story ({corrected.new_story})."))
 
     def pin_selection(self) -> None:
         ids = self._selection_or_say()
@@ -209,15 +224,16 @@ class CorrectionActions(QObject):
             return
         editor = self.editor()
 
-        def write(store: Store) -> Changes:
-            changes = Changes()
+        def write(store: Store) -> Corrected:
+            changes, done = Changes(), []
             for article_id in ids:
                 changes = changes | pin_article(store, article_id, editor=editor)
-            return changes
+                done.append((made(store), None))
+            return Corrected(f"pin {count(len(ids), 'article')}", tuple(done), changes)
 
-        self.desk.jobs.op(write, on_done=lambda _c: self.desk.status(
-            f"Pinned {count(len(ids), 'article')} to their story: regrouping keeps them there.",
-            6000), error_title="Could not pin the articles")
+        self._run(write, "Could not pin the articles", lambda _c: (
+            f"Pinned {count(len(ids), 'article')} to their story: regrouping keeps them "
+            "there."))
 
     # -- on a story
 
@@ -240,27 +256,29 @@ class CorrectionActions(QObject):
                              error_title="Could not list the stories")
 
     def merge(self, into: int, label: str, other: int, other_label: str) -> None:
-        if not self._confirm("Merge stories", f"Merge “{other_label}” into “{label}”?"):
-            return
         editor = self.editor()
-        self.desk.jobs.op(lambda store: merge_stories(store, into, other, editor=editor),
-                          on_done=lambda _c: self.desk.status(
-                              f"Merged “{other_label}” into “{label}”.", 6000),
-                          error_title="Could not merge the stories")
+
+        def write(store: Store) -> Corrected:
+            changes = merge_stories(store, into, other, editor=editor)
+            return Corrected(f"merge “{other_label}” into “{label}”", ((made(store), None),),
+                             changes)
+
+        self._run(write, "Could not merge the stories")
 
     def detach(self) -> None:
         story = self._story_or_say()
         if story is None:
             return
         story_id, label = story
-        if not self._confirm("Detach from storyline", f"Take “{label}” out of its storyline? "
-                             "Linking will leave it alone from now on."):
-            return
         editor = self.editor()
-        self.desk.jobs.op(lambda store: detach_story(store, story_id, editor=editor),
-                          on_done=lambda _c: self.desk.status(
-                              f"“{label}” is no longer in a storyline.", 6000),
-                          error_title="Could not detach the story")
+
+        def write(store: Store) -> Corrected:
+            changes = detach_story(store, story_id, editor=editor)
+            return Corrected(f"detach “{label}” from its storyline", ((made(store), None),),
+                             changes)
+
+        self._run(write, "Could not detach the story", lambda _c: (
+            f"“{label}” is no longer in a storyline; linking leaves it alone."))
 
     def explain(self) -> None:
         story = self._story_or_say()

@@ -19,7 +19,8 @@ from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.storyline import StorylinePane
 from newsdesk.models import ArticleQuery, StorylineSummary
 from newsdesk.services.changes import Changes
-from newsdesk.services.storylines import Notice, follow, followed, list_storylines, notices, unfollow
+from newsdesk.services.navigation import storylines_shown
+from newsdesk.services.storylines import Notice, follow, followed, notices, unfollow
 from newsdesk.store.api import Store
 
 log = logging.getLogger(__name__)
@@ -27,15 +28,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class StorylineLists:
-    """What the Storylines group draws, read in one job: the storylines newest event
-    first, and the names of the followed topics (their flag in the Topics group)."""
+    """What the Storylines group draws, read in one job: the storylines (followed first,
+    then newest event first), and the names of the followed topics (their flag in the Topics group)."""
 
     storylines: list[StorylineSummary]
     followed_topics: frozenset[str]
 
 
 def read_storylines(store: Store) -> StorylineLists:
-    return StorylineLists(list_storylines(store, limit=STORYLINES_SHOWN),
+    return StorylineLists(list(storylines_shown(store, STORYLINES_SHOWN)),
                           frozenset(f.key for f in followed(store) if f.kind == "topic"))
 
 
