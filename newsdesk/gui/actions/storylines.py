@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QObject
+from PySide6.QtCore import QModelIndex, QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
@@ -135,6 +135,8 @@ class StorylineActions(QObject):
             self.pane.show_storyline(query.storyline_id)
             self.dock.show()
             self.dock.raise_()
+            # the dock takes height from the tree: keep the storyline picked in sight
+            QTimer.singleShot(0, self.nav, lambda: self.nav.scrollTo(self.nav.currentIndex()))
 
     def show_timeline_dock(self) -> None:
         storyline = self.selected_storyline()

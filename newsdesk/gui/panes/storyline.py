@@ -66,7 +66,7 @@ class StorylineChart(QWidget):
     ROW = 24
     HEAD = 62  # two lines of the event's label and its date
     GAP = 34  # the strip between two columns that says how many days passed
-    MIN_COL, MAX_COL = 78, 150
+    MIN_COL, MAX_COL = 78, 220
     TAIL = 52  # the right margin: "5 of 7" per outlet
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -115,7 +115,7 @@ class StorylineChart(QWidget):
     def label_width(self) -> int:
         metrics = QFontMetrics(self.font())
         widest = max((metrics.horizontalAdvance(o) for o in self.outlets), default=40)
-        return min(widest + 34, 176)
+        return min(widest + 34, max(176, self._available // 5))
 
     def column_width(self) -> int:
         count = len(self.events)
