@@ -41,7 +41,8 @@ class _Commands(click.Group):
 # of leaving a new empty one behind. Every other command (fetch, sources add/import/defaults,
 # sample, gui, ...) creates the database when it is missing. The archive's commands work
 # on what is stored (a missing database has nothing to make offline, prune or set).
-_READING_COMMANDS = frozenset({"articles", "search", "stories", "compare", "sources list",
+_READING_COMMANDS = frozenset({"articles", "search", "stories", "stories explain",
+                               "storylines", "storylines show", "compare", "sources list",
                                "sources export", "topics list", "tags list", "codebooks list",
                                "agreement", "export", "cache", "versions", "offline", "prune",
                                "sources set"})
@@ -453,55 +454,6 @@ def _read_jsonl(handle: Any) -> Any:
                                        f"({detail}).") from exc
 
 
-@cli.command()
-@click.argument("source", type=click.File("r", encoding="utf-8"))
-@click.argument("target", type=click.File("w", encoding="utf-8"))
-def cluster(source: Any, target: Any) -> None:
-    """Group articles from a JSON-lines file into stories (no database involved).
-
-    Each input line has id, title, text, date and source (url optional), in date order;
-    each output line is {"id": ..., "cluster": ...}. Use - for standard input or output.
-    """
-    from newsdesk.formats.json import cluster_line
-    from newsdesk.services.stories import group_stream
-
-    count = stories = 0
-    for placed in group_stream(_read_jsonl(source)):
-        target.write(cluster_line(placed.article_id, placed.story_id) + "\n")
-        count += 1
-        stories += placed.new_story
-    if target.name != "<stdout>":
-        click.echo(f"Placed {count} articles in {stories} stories.", err=True)
-
-
-@cli.command()
-@click.option("--since", type=Since(), help="Stories active on or after: 2024-05-01, or 3d, 12h, 2w ago.")
-@click.option("--min-outlets", type=COUNT, default=1, show_default=True,
-              help="Only stories covered by at least this many outlets.")
-@click.option("--limit", type=COUNT, help="At most this many stories.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
-@click.pass_context
-def stories(ctx: click.Context, since: datetime | None, min_outlets: int, limit: int | None,
-            as_json: bool) -> None:
-    """Stories in the database: outlets and article ids, largest and newest first."""
-    from newsdesk.services.stories import list_stories
-
-    # catches up on articles stored before stories existed
-    found = list_stories(_state(ctx).store, since=since, min_outlets=min_outlets, limit=limit)
-    from newsdesk.formats.json import story_line
-
-    for story in found:
-        if as_json:
-            click.echo(story_line(story))
-        else:
-            outlets, size = len(story.outlets), story.size
-            click.echo(printable(f"{story.id:>5}  {story.last_seen:%Y-%m-%d}  {outlets} "
-                                 f"outlet{'s' * (outlets != 1)}, {size} article{'s' * (size != 1)}"
-                                 f"  {story.label}"))
-    if not found and not as_json:
-        click.echo("No stories match.")
-
-
 @cli.command("compare")
 @click.argument("story_id", type=ID)
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md",
@@ -859,8 +811,9 @@ def agreement_command(ctx: click.Context, codebook: str, as_json: bool) -> None:
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "md", "html"]),
               default="md", show_default=True,
-              help="csv: one row per article x annotation, for analysis; jsonl: for another "
-                   "NewsDesk's 'import'; md or html: a coverage memo for people.")
+              help="csv: one row per article x annotation, for analysis (without the "
+                   "grouping corrections); jsonl: for another NewsDesk's 'import', with the "
+                   "corrections of the grouping; md or html: a coverage memo for people.")
 @click.option("--tag", help="Only articles with this tag (a tagged story: all its articles).")
 @click.option("--story", "story_id", type=ID, help="Only this story's articles.")
 @click.option("--since", type=Since(), help="Published on or after: 2024-05-01, or 3d, 12h, 2w ago.")
@@ -869,9 +822,11 @@ def agreement_command(ctx: click.Context, codebook: str, as_json: bool) -> None:
 @click.pass_context
 def export_command(ctx: click.Context, fmt: str, tag: str | None, story_id: int | None,
                    since: datetime | None, output: Path | None) -> None:
-    """Export the desk's work: annotated articles with their tags, codes and notes.
+    """Export the desk's work: annotated articles with their tags, codes and notes (and,
+    as jsonl, the corrections of the grouping: merges, splits, moves, pins, detaches).
 
-    Without --tag or --story, every article with any annotation."""
+    Without --tag or --story, every article with any annotation (and every correction;
+    with them, the corrections touching those articles)."""
     from newsdesk.services.coverage import export
 
     text = export(_state(ctx).store, fmt, tag=tag, story_id=story_id, since=since)
@@ -892,7 +847,8 @@ def export_command(ctx: click.Context, fmt: str, tag: str | None, story_id: int 
 @click.pass_context
 def import_command(ctx: click.Context, file: Path) -> None:
     """Import another desk's 'export --format jsonl': its tags, codes and notes attach to
-    the same articles here (found by URL, then GUID and feed). Importing twice changes
+    the same articles here (found by URL, then GUID and feed), and its corrections of the
+    grouping are applied here. Importing twice changes
     nothing; a malformed line changes nothing at all."""
     from newsdesk.services.coverage import import_annotations
 
@@ -908,6 +864,9 @@ def import_command(ctx: click.Context, file: Path) -> None:
         f"(on {report.unmatched_articles} article{'s' * (report.unmatched_articles != 1)} "
         f"not in this database), {report.conflicts} conflict"
         f"{'s' * (report.conflicts != 1)} (both sides kept)."))
+    if report.corrections:
+        click.echo(f"Applied {report.corrections} correction"
+                   f"{'s' * (report.corrections != 1)} of the grouping.")
 
 
 # ---------------------------------------------------------------- sample and gui

@@ -25,7 +25,11 @@ much mr mrs ms us get got make made
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
 _SENTENCE_END = re.compile(r"[.!?]\s+|\n+")
-_NAME = re.compile(r"\b(?:[A-Z][a-z'’\-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]{2,}))*")
+# A name word: "Biden", "DeSantis", "McConnell", "O'Rourke" (capitals inside one word keep
+# it whole), or an acronym ("NATO").
+_NAME_WORD = r"(?:[A-Z][a-z'’\-]+(?:[A-Z][a-z'’\-]+)*|[A-Z]{2,})"
+_NAME = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers", "er",
              "es", "ed", "ly", "s")
 
@@ -73,7 +77,8 @@ def names(text: str) -> list[str]:
             parts = phrase.split()
             if match.start() == 0 and len(parts) == 1:
                 continue  # "The", "Officials": a capital only because the sentence starts
-            cleaned = [p for p in parts if p.lower() not in STOPWORDS]
+            cleaned = [p for p in (_POSSESSIVE.sub("", p) for p in parts)
+                       if p and p.lower() not in STOPWORDS]
             if cleaned:
                 found.append(" ".join(cleaned).lower())
     return found

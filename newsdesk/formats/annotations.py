@@ -40,6 +40,11 @@ An annotation is a W3C Web Annotation (https://www.w3.org/TR/annotation-model/):
   database finds the article (article ids are local, so they are not written).
 - Dates are UTC to the second (newsdesk.dates.to_iso).
 
+Grouping corrections (merge, split, move, pin, detach; see models.Correction) come last,
+one line each in the order made: {"type": "newsdesk:Correction", "kind", "articles":
+[targets], "anchor": [targets], "editor", "created"}, a target as above without
+"newsdesk:scope". The CSV export leaves them out (it is one row per annotation).
+
 `read_jsonl` checks every line (JSON, types, required fields, a known motivation, dates, a
 code's value against a codebook defined in the same file) and raises AnnotationFormatError
 ("Line N: ...") on the first bad one, before anything is returned: all or nothing.
@@ -72,6 +77,8 @@ W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT: list[Any] = [W3C_CONTEXT, {"newsdesk": "urn:newsdesk:"}]
 CODEBOOK_TYPE = "newsdesk:Codebook"
 TAG_TYPE = "newsdesk:Tag"
+CORRECTION_TYPE = "newsdesk:Correction"
+CORRECTION_KINDS = ("merge", "split", "move", "pin", "detach")  # models.CORRECTION_KINDS
 MOTIVATIONS = {"tagging": "tag", "classifying": "code", "commenting": "note", "highlighting": "note"}
 SCOPES = ("article", "story")
 COLUMNS = ("url", "outlet", "published", "title", "tags", "kind", "target", "editor", "created",
@@ -97,6 +104,19 @@ class Exchange:
     codebook_lines: tuple[int, ...] = ()
     tag_lines: tuple[int, ...] = ()
     item_lines: tuple[int, ...] = ()
+    corrections: tuple[ExchangedCorrection, ...] = ()  # in the order they were made
+
+
+@dataclass(frozen=True)
+class ExchangedCorrection:
+    """A user's correction of the grouping as another database reads it: the articles by
+    ref (ids are local), applied in the file's order (see models.Correction)."""
+
+    kind: str
+    articles: tuple[ArticleRef, ...]
+    anchor: tuple[ArticleRef, ...]
+    editor: str
+    created: datetime
 
 
 # ---------------------------------------------------------------- writing
@@ -131,6 +151,22 @@ def _note_id(urn: str) -> str:
     if urn.startswith(_NOTE_URN):
         return unquote(urn[len(_NOTE_URN):])
     return urn
+
+
+def ref_object(ref: ArticleRef) -> dict[str, Any]:
+    """How another database finds an article (an annotation's target without its scope)."""
+    return {"source": ref.url or None, "newsdesk:guid": ref.guid or None,
+            "newsdesk:feed": ref.feed_url or None, "newsdesk:title": ref.title,
+            "newsdesk:outlet": ref.outlet, "newsdesk:published": to_iso(ref.published)}
+
+
+def correction_object(c: ExchangedCorrection) -> dict[str, Any]:
+    """One correction line: {"type": "newsdesk:Correction", "kind", "articles": [refs],
+    "anchor": [refs], "editor", "created"}."""
+    return {"type": CORRECTION_TYPE, "kind": c.kind,
+            "articles": [ref_object(r) for r in c.articles],
+            "anchor": [ref_object(r) for r in c.anchor], "editor": c.editor,
+            "created": to_iso(c.created)}
 
 
 def annotation_object(ref: ArticleRef, a: Annotation) -> dict[str, Any]:
@@ -185,8 +221,10 @@ def _sort_ref(ref: ArticleRef) -> tuple[str, ...]:
             ref.outlet, ref.title)
 
 
-def coverage_jsonl(coverage: Coverage) -> Iterator[str]:
-    """The coverage as JSON Lines (without "\\n"), codebooks and tags first; deterministic."""
+def coverage_jsonl(coverage: Coverage,
+                   corrections: Iterable[ExchangedCorrection] = ()) -> Iterator[str]:
+    """The coverage as JSON Lines (without "\\n"), codebooks and tags first, the grouping
+    corrections last (in the order they were made); deterministic."""
     for cb in sorted(coverage.codebooks, key=lambda c: (c.name.casefold(), c.name)):
         yield _dump({"type": CODEBOOK_TYPE, "name": cb.name, "values": list(cb.values),
                      "description": cb.description, "builtin": cb.builtin})
@@ -197,6 +235,8 @@ def coverage_jsonl(coverage: Coverage) -> Iterator[str]:
         lines.add((_sort_ref(ref), _KIND_ORDER.get(a.kind, 3), _dump(annotation_object(ref, a))))
     for _ref, _kind, line in sorted(lines):
         yield line
+    for correction in corrections:
+        yield _dump(correction_object(correction))
 
 
 # ---------------------------------------------------------------- reading
@@ -348,6 +388,7 @@ def read_jsonl(lines: Iterable[str]) -> Exchange:
     codebooks: dict[str, tuple[int, Codebook]] = {}
     tags: dict[str, tuple[int, Tag]] = {}
     items: dict[tuple[ArticleRef, Annotation], int] = {}
+    corrections: list[ExchangedCorrection] = []
     for number, raw in enumerate(lines, start=1):
         text = raw.strip()
         if not text:
@@ -368,9 +409,11 @@ def read_jsonl(lines: Iterable[str]) -> Exchange:
             _once(line, tags, tag.name, tag, "tag")
         elif kind == "Annotation":
             items.setdefault(_annotation(line), number)
+        elif kind == CORRECTION_TYPE:
+            corrections.append(_correction(line))
         else:
-            raise line.fail(f'the "type" must be "Annotation", "{CODEBOOK_TYPE}" or "{TAG_TYPE}", '
-                            f"not {str(kind)[:30]!r}.")
+            raise line.fail(f'the "type" must be "Annotation", "{CODEBOOK_TYPE}", "{TAG_TYPE}" '
+                            f'or "{CORRECTION_TYPE}", not {str(kind)[:30]!r}.')
     for (_ref, a), number in items.items():
         known = codebooks.get(a.codebook.casefold())
         if a.kind == "code" and known and a.value.casefold() not in {
@@ -382,7 +425,30 @@ def read_jsonl(lines: Iterable[str]) -> Exchange:
                     tags=tuple(tag for _, tag in tags.values()), items=tuple(items),
                     codebook_lines=tuple(n for n, _ in codebooks.values()),
                     tag_lines=tuple(n for n, _ in tags.values()),
-                    item_lines=tuple(items.values()))
+                    item_lines=tuple(items.values()), corrections=tuple(corrections))
+
+
+def _correction(line: _Line) -> ExchangedCorrection:
+    obj = line.obj
+    kind = line.field(obj, "kind", str, "the correction")
+    if kind not in CORRECTION_KINDS:
+        raise line.fail(f'"kind" of a correction must be one of {", ".join(CORRECTION_KINDS)}, '
+                        f"not {kind[:20]!r}.")
+    refs: dict[str, tuple[ArticleRef, ...]] = {}
+    for key in ("articles", "anchor"):
+        listed = line.field(obj, key, list, "the correction", required=key == "articles",
+                            default=[])
+        if not all(isinstance(r, dict) for r in listed):
+            raise line.fail(f'"{key}" of a correction must be a list of article targets.')
+        refs[key] = tuple(_ref(line, r) for r in listed)
+    if not refs["articles"]:
+        raise line.fail("the correction names no article.")
+    created = line.date(obj, "created", "the correction", required=True)
+    assert created is not None
+    return ExchangedCorrection(kind=kind, articles=refs["articles"], anchor=refs["anchor"],
+                               editor=line.field(obj, "editor", str, "the correction",
+                                                 required=False, default=""),
+                               created=created)
 
 
 def _once(line: _Line, seen: dict[str, Any], name: str, record: Any, what: str) -> None:

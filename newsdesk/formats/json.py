@@ -18,8 +18,11 @@ from newsdesk.models import (
     Article,
     ArticleVersion,
     Codebook,
+    Correction,
     FullText,
     Source,
+    StoryExplanation,
+    StorylineSummary,
     StorySummary,
     Tag,
 )
@@ -217,9 +220,39 @@ def version_record(version: ArticleVersion, *, current: bool,
             "text_diff": diff_record(diff[1]) if diff else None}
 
 
-def cluster_record(article_id: str, story_id: int) -> JsonRecord:
-    """One output line of `newsdesk cluster`: which story an input article joined."""
-    return {"id": article_id, "cluster": story_id}
+def cluster_record(article_id: str, story_id: int, storyline_id: int | None = None) -> JsonRecord:
+    """One output line of `newsdesk cluster`: which story an input article joined, and
+    which storyline that story is in (null: none, or a storyline of that story alone)."""
+    return {"id": article_id, "cluster": story_id, "storyline": storyline_id}
+
+
+def storyline_record(storyline: StorylineSummary) -> JsonRecord:
+    """A storyline for `newsdesk storylines --json`: its span, events (newest first),
+    outlets, unread count and whether it is followed."""
+    return {"id": storyline.id, "label": storyline.label,
+            "first_seen": to_iso(storyline.first_seen), "last_seen": to_iso(storyline.last_seen),
+            "events": storyline.events, "outlets": list(storyline.outlets),
+            "story_ids": list(storyline.story_ids), "unread": storyline.unread,
+            "followed": storyline.followed}
+
+
+def explanation_record(explanation: StoryExplanation) -> JsonRecord:
+    """`newsdesk stories explain --json`: why a story holds each article."""
+    return {"id": explanation.story_id, "label": explanation.label,
+            "storyline": explanation.storyline_id, "storyline_reason": explanation.storyline_reason,
+            "members": [{"article_id": m.article_id, "title": m.title, "outlet": m.outlet,
+                         "similarity": m.similarity, "days_apart": m.days_apart,
+                         "shared_names": list(m.shared_names),
+                         "shared_terms": list(m.shared_terms), "copy_of": m.copy_of,
+                         "corrected": m.corrected} for m in explanation.members],
+            "corrections": [correction_record(c) for c in explanation.corrections]}
+
+
+def correction_record(correction: Correction) -> JsonRecord:
+    """A user's correction of the grouping, in article terms (as exports carry it)."""
+    return {"id": correction.id, "kind": correction.kind,
+            "articles": list(correction.articles), "anchor": list(correction.anchor),
+            "editor": correction.editor, "created": to_iso(correction.created)}
 
 
 def source_line(source: Source, articles: int) -> str:
@@ -237,8 +270,12 @@ def story_line(story: StorySummary) -> str:
     return json.dumps(story_record(story), ensure_ascii=False)
 
 
-def cluster_line(article_id: str, story_id: int) -> str:
-    return json.dumps(cluster_record(article_id, story_id))
+def cluster_line(article_id: str, story_id: int, storyline_id: int | None = None) -> str:
+    return json.dumps(cluster_record(article_id, story_id, storyline_id))
+
+
+def storyline_line(storyline: StorylineSummary) -> str:
+    return json.dumps(storyline_record(storyline), ensure_ascii=False)
 
 
 def record_line(record: JsonRecord) -> str:

@@ -124,9 +124,10 @@ def last_correction(store: Store) -> Correction | None:
     return made[-1] if made else None
 
 
-def reapply_corrections(store: Store) -> int:
+def reapply_corrections(store: Store, *, relink: bool = False) -> int:
     """Apply every recorded correction again, in order (after a re-grouping); return how
-    many still applied (one whose articles are gone is skipped)."""
+    many still applied (one whose articles are gone is skipped). With `relink` the stories
+    it changed are linked into storylines again (update_stories links after it itself)."""
     applied = 0
     touched: set[int] = set()
     for correction in store.stories.corrections():
@@ -136,7 +137,7 @@ def reapply_corrections(store: Store) -> int:
             log.info("correction %d not applied: %s", correction.id, exc)
             done = False
         applied += done
-    refresh_profiles(store, sorted(touched))
+    refresh_profiles(store, sorted(touched), relink=relink)
     return applied
 
 
@@ -168,9 +169,10 @@ def _reapply(store: Store, correction: Correction, touched: set[int]) -> bool:
     return True
 
 
-def refresh_profiles(store: Store, story_ids: Iterable[int]) -> None:
+def refresh_profiles(store: Store, story_ids: Iterable[int], *, relink: bool = True) -> None:
     """Compute the centroid and label of these stories again from their members (stories
-    that are gone are left out)."""
+    that are gone are left out); with `relink`, link them into storylines again (a story a
+    split made is linked, a grown one's storyline profile follows)."""
     ids = sorted(set(story_ids))
     rows = store.stories.story_rows(ids)
     updated = []
@@ -183,6 +185,13 @@ def refresh_profiles(store: Store, story_ids: Iterable[int]) -> None:
                                centroid=encode_features(found.centroid, CENTROID_DIGITS)))
     if updated:
         store.stories.update_profiles(updated)
+    if relink and updated:
+        from newsdesk.services.storylines import update_storylines
+
+        try:
+            update_storylines(store, [r.id for r in updated])
+        except Exception:  # derived data: the correction itself is stored
+            log.exception("linking corrected stories into storylines failed")
 
 
 def explain_story(store: Store, story_id: int) -> StoryExplanation:

@@ -29,7 +29,13 @@ from newsdesk.analysis.agreement import Agreement, agreement
 from newsdesk.analysis.coverage import CoverageTable, coverage_table
 from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import AnnotationFormatError, NewsdeskError
-from newsdesk.formats.annotations import Exchange, coverage_csv, coverage_jsonl, read_jsonl
+from newsdesk.formats.annotations import (
+    Exchange,
+    ExchangedCorrection,
+    coverage_csv,
+    coverage_jsonl,
+    read_jsonl,
+)
 from newsdesk.ingest.normalize import canonical_url
 from newsdesk.models import (
     Annotation,
@@ -75,6 +81,7 @@ class ImportReport:
     unmatched_articles: int = 0
     conflicts: int = 0
     changes: Changes = field(default_factory=Changes)
+    corrections: int = 0  # grouping corrections recorded (and applied) here
 
 
 # ------------------------------------------------------------------ reports
@@ -217,10 +224,31 @@ def export(store: Store, fmt: str, *, tag: str | None = None, story_id: int | No
     if fmt == "csv":
         return coverage_csv(coverage)
     if fmt == "jsonl":
-        return "".join(f"{line}\n" for line in coverage_jsonl(coverage))
+        shown = None if tag is None and story_id is None and since is None else {
+            ca.article_id for ca in coverage.articles if ca.article_id}
+        return "".join(f"{line}\n" for line in coverage_jsonl(
+            coverage, exported_corrections(store, shown)))
     from newsdesk.formats.coverage_memo import memo_html, memo_markdown
 
     return memo_markdown(coverage) if fmt == "md" else memo_html(coverage)
+
+
+def exported_corrections(store: Store, articles: set[str] | None = None,
+                         ) -> list[ExchangedCorrection]:
+    """The grouping corrections, oldest first, with refs for their articles (those of
+    `articles` only, when given: a filtered export carries the corrections it touches)."""
+    made = [c for c in store.stories.corrections()
+            if articles is None or articles & set(c.articles)]
+    refs = store.annotations.refs(list(dict.fromkeys(
+        i for c in made for i in (*c.articles, *c.anchor))))
+    found = []
+    for c in made:
+        moved = tuple(refs[i] for i in c.articles if i in refs)
+        if moved:
+            found.append(ExchangedCorrection(c.kind, moved,
+                                             tuple(refs[i] for i in c.anchor if i in refs),
+                                             c.editor, c.created))
+    return found
 
 
 # ------------------------------------------------------------------ import
@@ -435,11 +463,45 @@ def import_annotations(store: Store, lines: Iterable[str]) -> ImportReport:
         except ValueError as exc:  # the store's sentence; the transaction is rolled back
             raise AnnotationError(f"Nothing was imported: {exc}") from None
     touched = _changes(written, added_books, recoloured)
+    corrected = import_corrections(store, exchange.corrections)
+    if corrected:
+        touched = touched | Changes(story_list=True, all_articles=True)
     report = ImportReport(lines=counted.count, added=plan.added, unchanged=plan.unchanged,
                           unmatched=unmatched, unmatched_articles=missing,
-                          conflicts=plan.conflicts, changes=touched)
+                          conflicts=plan.conflicts, changes=touched, corrections=corrected)
     log.info("import: %s", report)
     return report
+
+
+def import_corrections(store: Store, corrections: Sequence[ExchangedCorrection]) -> int:
+    """Record the corrections whose articles this database has (one already recorded is
+    not recorded twice) and apply every correction again; return how many were new."""
+    if not corrections:
+        return 0
+    from newsdesk.services.corrections import reapply_corrections
+
+    found = _find(store, [r for c in corrections for r in (*c.articles, *c.anchor)])
+    known = {(c.kind, frozenset(c.articles), frozenset(c.anchor))
+             for c in store.stories.corrections()}
+    added = 0
+    at = 0
+    for c in corrections:
+        articles = tuple(i for i in found[at:at + len(c.articles)] if i is not None)
+        at += len(c.articles)
+        anchor = tuple(i for i in found[at:at + len(c.anchor)] if i is not None)
+        at += len(c.anchor)
+        key = (c.kind, frozenset(articles), frozenset(anchor))
+        if not articles or key in known or (c.anchor and not anchor):
+            continue  # not here, already here, or its target story is not here
+        store.stories.add_correction(c.kind, articles, anchor, c.editor)
+        known.add(key)
+        added += 1
+    if added:
+        from newsdesk.services.stories import update_stories
+
+        update_stories(store)  # articles not grouped yet cannot be moved
+        reapply_corrections(store, relink=True)
+    return added
 
 
 def _colour_tags(store: Store, tags: Sequence[Tag]) -> bool:

@@ -94,8 +94,12 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
                            label=row.label,
                            storyline_id=link.storyline_id if link is not None else None)
         placed = linker.link(event)
-        made.append(StoryLink(row.id, placed.storyline_id, round(placed.score, 4),
-                              str(placed.why) if placed.why is not None else ""))
+        if (link is not None and placed.why is None
+                and placed.storyline_id == link.storyline_id is not None):
+            made.append(link)  # stayed where it was: keep the score and why it was linked
+        else:
+            made.append(StoryLink(row.id, placed.storyline_id, round(placed.score, 4),
+                                  str(placed.why) if placed.why is not None else ""))
     records = [_record(s) for s in linker.touched()]
     store.stories.save_storylines(records, made, new_from=next_id)
     log.info("linked %d stories; %d storylines changed", len(made), len(records))

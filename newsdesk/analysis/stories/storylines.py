@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 WINDOW_DAYS = 60.0  # a storyline takes an event while its newest event is this recent
-THRESHOLD = 0.3  # the least similarity (after the time discount) that links an event
+THRESHOLD = 0.35  # the least similarity (after the time discount) that links an event
 DAY_DECAY = 120.0  # the similarity is divided by 1 + days / DAY_DECAY
 NAME_BOOST = 2.0  # names count most: the same people, places and bodies make a matter
 LINK_BONUS = 0.15  # per URL the event shares with the storyline, up to 2

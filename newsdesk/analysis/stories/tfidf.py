@@ -29,6 +29,14 @@ from datetime import datetime, timedelta
 from itertools import islice
 from typing import ClassVar, Self
 
+from newsdesk.analysis.stories.copies import (
+    MAX_DISTANCE,
+    RecentCopies,
+    distance,
+    from_features,
+    simhash,
+    to_features,
+)
 from newsdesk.analysis.stories.model import (
     Assignment,
     Batch,
@@ -48,7 +56,6 @@ INDEXED_TERMS = 40  # a story's strongest terms, by which new articles find it
 QUERY_TERMS = 12  # an article's strongest terms, used to look stories up
 MAX_POSTING = 400  # a term shared by more open stories than this does not find candidates
 MAX_CANDIDATES = 8  # stories compared in full: those sharing the most strong terms
-DUPLICATE_SIMILARITY = 0.9
 
 
 @dataclass
@@ -121,6 +128,7 @@ class StoryIndex:
         self._postings: dict[str, set[int]] = {}
         self._opened: list[tuple[datetime, int]] = []  # heap of (first_seen, id) to expire
         self._next_id = next_id
+        self.copies = RecentCopies()  # recent articles' SimHashes, for copies in any story
 
     # -- vectors
 
@@ -145,19 +153,36 @@ class StoryIndex:
         vector = self.vector(counts)
         self.expire(article.published)
         best, score = self._best_story(vector, article.published, article.source)
+        fingerprint = simhash(article.title, article.text)
         if best is None or score < self.threshold:
             story = Story(id=self._next_id, first_seen=article.published,
                           last_seen=article.published)
             self._next_id += 1
             self.stories[story.id] = story
             heapq.heappush(self._opened, (story.first_seen, story.id))
-            self._join(story, article, vector)
-            return Assignment(article.id, story.id, 1.0, True)
-        # A copy is nearly identical to a member, so it is close to the story too: skip the
-        # member-by-member check for articles that are not.
-        duplicate = self._duplicate_in(best, vector) if score >= 0.4 else None
-        self._join(best, article, vector)
+            duplicate = self._copy_of(None, fingerprint, article)
+            self._join(story, article, vector, fingerprint)
+            return Assignment(article.id, story.id, 1.0, True, duplicate)
+        duplicate = self._copy_of(best, fingerprint, article)
+        self._join(best, article, vector, fingerprint)
         return Assignment(article.id, best.id, round(score, 4), False, duplicate)
+
+    def _copy_of(self, story: Story | None, fingerprint: int,
+                 article: StoryInput) -> str | None:
+        """The original (earliest copy) of which the article is a copy: a member of its
+        story, or any recent article (a copy may land in another story)."""
+        original: str | None = None
+        if story is not None:
+            self.ensure_loaded(story)
+            for member in story.members:  # oldest first: the first copy found is the root
+                theirs = from_features(story.vectors.get(member, {}))
+                if theirs is not None and distance(fingerprint, theirs) <= MAX_DISTANCE:
+                    original = self.copies.root(member)
+                    break
+        if original is None:
+            original = self.copies.find(fingerprint, article.published)
+        self.copies.add(article.id, fingerprint, article.published, original)
+        return original
 
     def expire(self, now: datetime) -> list[int]:
         """Close stories whose first article is more than `window` before `now`."""
@@ -209,14 +234,8 @@ class StoryIndex:
             self._loader(story)
         story.loaded = True
 
-    def _duplicate_in(self, story: Story, vector: dict[str, float]) -> str | None:
-        self.ensure_loaded(story)
-        for member in story.members:
-            if cosine(vector, story.vectors.get(member, {})) >= DUPLICATE_SIMILARITY:
-                return member
-        return None
-
-    def _join(self, story: Story, article: StoryInput, vector: dict[str, float]) -> None:
+    def _join(self, story: Story, article: StoryInput, vector: dict[str, float],
+              fingerprint: int | None = None) -> None:
         centroid = story.centroid
         for term, weight in vector.items():
             centroid[term] = centroid.get(term, 0.0) + weight
@@ -230,6 +249,8 @@ class StoryIndex:
         story.titles[article.id] = article.title
         story.outlets.add(article.source)
         story.vectors[article.id] = dict(islice(vector.items(), 60))
+        if fingerprint is not None:  # kept with the vector, so stored members have it too
+            story.vectors[article.id].update(to_features(fingerprint))
         story.last_seen = max(story.last_seen, article.published)
         story.first_seen = min(story.first_seen, article.published)
 
@@ -267,7 +288,7 @@ class TfidfModel:
     """
 
     name: ClassVar[str] = "tfidf"
-    version: ClassVar[int] = 1
+    version: ClassVar[int] = 2  # 2: names() keeps DeSantis, McConnell whole; SimHash copies
 
     def __init__(self, *, threshold: float = 0.14, window_days: float = 4.0,
                  day_penalty: float = 0.5, same_source: float = 0.6) -> None:
@@ -275,10 +296,14 @@ class TfidfModel:
                                  day_penalty=day_penalty, same_source=same_source)
         self._index._keep_closed = True  # a caller saving a step needs the stories it closed
 
+    def term_counts(self, title: str, text: str) -> dict[str, float]:
+        """An article's weighted term counts (see `term_counts`; a variant may read otherwise)."""
+        return term_counts(title, text)
+
     def prepare(self, inputs: Sequence[StoryInput]) -> Batch:
         """Count each article's terms once; a batch needs their frequencies and the stories
         opened within the window before its first article."""
-        counts = tuple(term_counts(i.title, i.text) for i in inputs)
+        counts = tuple(self.term_counts(i.title, i.text) for i in inputs)
         return Batch(inputs=tuple(inputs), features=counts,
                      terms=frozenset().union(*(c.keys() for c in counts)),
                      since=inputs[0].published - self._index.window if inputs else None)

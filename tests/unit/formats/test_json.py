@@ -57,7 +57,8 @@ def test_a_story_line_keeps_unicode():
 
 
 def test_a_cluster_line():
-    assert cluster_line("a1", 4) == '{"id": "a1", "cluster": 4}'
+    assert cluster_line("a1", 4) == '{"id": "a1", "cluster": 4, "storyline": null}'
+    assert cluster_line("a1", 4, 2) == '{"id": "a1", "cluster": 4, "storyline": 2}'
 
 
 # ------------------------------------------------------------------ the coverage desk

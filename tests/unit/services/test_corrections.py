@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsdesk.analysis.stories import TfidfModel
 from newsdesk.errors import NewsdeskError, NotFoundError
 from newsdesk.services import corrections, storylines
 from newsdesk.services.corrections import (
@@ -85,7 +86,7 @@ def test_corrections_survive_a_regrouping(sample: Store) -> None:
     moved = _members(sample, quarry)[0]
     move_article(sample, moved, _by_label(sample, "Veritas"))
     _regroup(sample)
-    assert sample.stories.model() == ("tfidf", 1)
+    assert sample.stories.model() == ("tfidf", TfidfModel.version)
     holder = sample.stories.story_of(merged[0])
     assert holder is not None and sorted(_members(sample, holder)) == merged
     alone = sample.stories.story_of(off)
@@ -148,3 +149,9 @@ def test_profile_follows_the_members(sample: Store) -> None:
     row = sample.stories.story_rows([story])[0]
     assert row.centroid != row_before.centroid
     corrections.refresh_profiles(sample, [story, 9999])  # a gone story is left out
+
+
+def test_a_story_a_split_made_is_linked(sample: Store) -> None:
+    contempt = _by_label(sample, "Judge holds")
+    new, _ = split_story(sample, contempt, _members(sample, contempt)[-1:])
+    assert new in sample.stories.links([new])

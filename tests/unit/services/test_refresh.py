@@ -1,5 +1,6 @@
 """Refresh through the service: fetch and store, then group, count topic hits, warm."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -33,7 +34,7 @@ def test_refresh_stores_groups_and_says_what_changed(store, feed_server):
     stories = {store.stories.story_of(i) for i in new_ids}
     assert None not in stories
     assert done.changes == Changes.of(new_articles=new_ids, sources=[source.id],
-                                      stories=stories, source_list=True)
+                                      stories=stories, source_list=True, story_list=True)
     again = refresh(store, [store.sources.get(source.id)], now=NOW, notify_topics=["Courts"])
     assert again.report.sources[0].outcome == "not_modified"
     assert (again.placed, dict(again.topic_hits), again.changes) == (0, {}, Changes())
@@ -117,3 +118,18 @@ def test_warming_compares_each_story_once(store):
     load_sample(store)
     assert warm_comparisons(store) == 9  # the sample's stories told by two or more outlets
     assert warm_comparisons(store) == 0
+
+
+def test_refresh_tells_news_of_followed_topics_when_asked(store, feed_server):
+    from newsdesk.services.storylines import follow
+
+    feed_server.routes["/feed"] = Route(body=RSS, etag='"a"')
+    source, _ = store.sources.add(feed_server.url("/feed"))
+    store.topics.add("Courts", "court")
+    follow(store, "topic", "Courts")
+    quiet = refresh(store, [source], now=NOW)
+    assert quiet.notices == ()  # not asked: a face reads them itself
+    store.stories.follow(replace(store.stories.follows()[0], events=0))
+    told = refresh(store, [store.sources.get(source.id)], now=NOW, tell=True)
+    assert [n.kind for n in told.notices] == ["topic"]
+    assert refresh(store, [store.sources.get(source.id)], now=NOW, tell=True).notices == ()
