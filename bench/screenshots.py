@@ -2,10 +2,12 @@
 the story pane, and the coverage desk (the Tags group, a multi-selection, the annotations
 pane with a highlight, a story's coverage table and the agreement report); and the archive
 at 1024x700 and 1600x1000 (a full text with its note bar, a wide photo, a figure and an
-embed card; the versions dialog; the storage dialog; the offline banner).
+embed card; the versions dialog; the storage dialog; the offline banner); and storylines
+at 1024x700 and 1600x1000 (the Storylines group with a followed one, its timeline, an event
+selected, "Why these articles?", the Move to story chooser, copies collapsed in the list).
 
-    .venv/bin/python bench/screenshots.py [OUT_DIR] [--archive]   (default: shots/;
-    --archive: only the archive's scenes)
+    .venv/bin/python bench/screenshots.py [OUT_DIR] [--archive | --storylines]
+    (default: shots/; --archive or --storylines: only those scenes)
 
 Renders offscreen; open the PNGs and judge them as a user would.
 """
@@ -92,6 +94,9 @@ def main() -> None:
     if "--archive" in sys.argv:
         archive(app, out)
         return
+    if "--storylines" in sys.argv:
+        storylines(app, out)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "shots.db")
         empty = MainWindow(store, QSettings(str(Path(tmp) / "e.ini"), QSettings.Format.IniFormat))
@@ -132,6 +137,7 @@ def main() -> None:
         store.close()
     print(out / "welcome.png")
     archive(app, out)
+    storylines(app, out)
 
 
 def picture(width: int, height: int) -> bytes:
@@ -233,6 +239,80 @@ def archive(app: object, out: Path) -> None:
                 if window.offline.last_storage is not None:
                     save(window.offline.last_storage, out / f"archive-storage-{name}.png")
                     window.offline.last_storage.close()
+                window.close()
+        store.close()
+
+
+def storylines(app: object, out: Path) -> None:
+    """Storylines over the sample: the Storylines group (the first one followed, so it has
+    its flag and unread badge), the timeline of the one with most events, an event of it
+    selected (its articles in the list), "Why these articles?" for that event, the Move to
+    story chooser, and the list with its copies collapsed; small and large, light and
+    dark. Everything is computed by the services, as in the running window."""
+    from PySide6.QtCore import Qt
+
+    from newsdesk.gui.models import ID_ROLE, KIND_ROLE
+    from newsdesk.services.storylines import follow, list_storylines
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "storylines.db")
+        load_sample(store)
+        lines = list_storylines(store)
+        if not lines:
+            print("the sample has no storyline of two or more events: nothing to show")
+            store.close()
+            return
+        shown = max(lines, key=lambda line: (line.events, len(line.outlets)))
+        follow(store, "storyline", str(shown.id))
+        for theme_name in ("light", "dark"):
+            for width, height in ((1024, 700), (1600, 1000)):
+                name = f"{theme_name}-{width}"
+                settings = QSettings(str(Path(tmp) / f"{name}.ini"), QSettings.Format.IniFormat)
+                save_settings(settings, GuiSettings(theme=theme_name, refresh_minutes=0,
+                                                    mark_read_delay=-1))
+                window = MainWindow(store, settings)
+                window.resize(width, height)
+                window.show()
+                settle(app, window, 0.6)
+                model = window.nav_model
+                found = [i for i in model.match(model.index(0, 0), KIND_ROLE, "storyline", -1,
+                                                Qt.MatchFlag.MatchRecursive)
+                         if i.data(ID_ROLE) == shown.id]
+                if not found:
+                    print("the Storylines group does not list", shown.label)
+                    window.close()
+                    continue
+                window.nav.setCurrentIndex(found[0])
+                window.nav.scrollTo(found[0])
+                settle(app, window, 0.6)
+                save(window, out / f"storylines-{name}.png")
+                save(window.storyline_dock, out / f"storyline-timeline-{name}.png")
+                timeline = window.storyline_pane.timeline
+                if timeline is not None and timeline.events:
+                    event = max(timeline.events, key=lambda e: len(e.outlets))
+                    window.storyline_pane.chart.event_clicked.emit(event.story.id)
+                    settle(app, window, 0.8)
+                    save(window, out / f"storyline-event-{name}.png")
+                    window.corrections.explain()
+                    settle(app, window, 0.5)
+                    if window.corrections.last_explain is not None:
+                        save(window.corrections.last_explain, out / f"explain-{name}.png")
+                        window.corrections.last_explain.close()
+                    if width == 1024:
+                        window.corrections.choose = lambda dialog: False
+                        window.middle.select_row(0)
+                        window.corrections.move_selection()
+                        settle(app, window, 0.4)
+                        chooser = window.corrections.last_chooser
+                        if chooser is not None:
+                            chooser.show()
+                            settle(app, window, 0.3)
+                            save(chooser, out / f"move-chooser-{name}.png")
+                            chooser.close()
+                window.nav.select_first_view()
+                window.storyline_dock.hide()
+                settle(app, window, 0.6)
+                save(window, out / f"copies-{name}.png")
                 window.close()
         store.close()
 

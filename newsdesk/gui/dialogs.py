@@ -1,4 +1,5 @@
-"""Small dialogs: add or edit a source, edit a topic, failed feeds, keyboard shortcuts."""
+"""Small dialogs: add or edit a source, edit a topic, failed feeds, keyboard shortcuts,
+choose a story (to move an article into, or to merge with)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from newsdesk.gui.messages import plain_tooltip
-from newsdesk.models import SourceReport
+from newsdesk.models import SourceReport, StorySummary
 
 
 def _buttons(dialog: QDialog, ok_text: str = "OK") -> QDialogButtonBox:
@@ -167,3 +168,70 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
+
+
+class StoryChooserDialog(QDialog):
+    """Pick a story (Move to story…, Merge with…): recent stories newest first, filtered
+    as you type; each row says its outlets, size and dates."""
+
+    def __init__(self, stories: list[StorySummary], title: str, prompt: str,
+                 parent: QWidget | None = None, *, exclude: int | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumSize(560, 420)
+        self.stories = sorted((s for s in stories if s.id != exclude),
+                              key=lambda s: s.last_seen, reverse=True)
+        label = QLabel(prompt)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by words of the title or an outlet")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.table = QTableWidget(len(self.stories), 4)
+        self.table.setHorizontalHeaderLabels(["Story", "Outlets", "Articles", "Dates"])
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        for row, story in enumerate(self.stories):
+            first, last = story.first_seen.astimezone(), story.last_seen.astimezone()
+            dates = f"{first:%d %b}" + (f" – {last:%d %b}" if last.date() != first.date()
+                                         else "")
+            cells = (story.label, str(len(story.outlets)), str(story.size), dates)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in (1, 2):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                item.setData(Qt.ItemDataRole.UserRole, story.id)
+                item.setToolTip(plain_tooltip(f"{story.label}\n{', '.join(story.outlets)}"))
+                self.table.setItem(row, column, item)
+        self.table.doubleClicked.connect(lambda _i: self.accept())
+        if self.stories:
+            self.table.selectRow(0)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table, 1)
+        self.buttons = _buttons(self, "Choose")
+        layout.addWidget(self.buttons)
+        self.filter.setFocus()
+
+    def _filter(self, text: str) -> None:
+        words = text.casefold().split()
+        for row, story in enumerate(self.stories):
+            haystack = f"{story.label} {' '.join(story.outlets)}".casefold()
+            self.table.setRowHidden(row, not all(w in haystack for w in words))
+
+    def chosen(self) -> StorySummary | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.table.isRowHidden(rows[0].row()):
+            return None
+        return self.stories[rows[0].row()]

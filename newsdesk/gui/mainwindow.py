@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 from newsdesk import __version__
 from newsdesk.gui import theme
 from newsdesk.gui.actions.annotating import AnnotationActions
+from newsdesk.gui.actions.corrections import CorrectionActions
 from newsdesk.gui.actions.coverage import CoverageActions
 from newsdesk.gui.actions.offline import OfflineActions, OfflineBanner, OfflineProgress
 from newsdesk.gui.actions.reading import ReadingActions
 from newsdesk.gui.actions.refresh import RefreshActions
 from newsdesk.gui.actions.sources import SourceActions
 from newsdesk.gui.actions.stories import StoryActions
+from newsdesk.gui.actions.storylines import StorylineActions
 from newsdesk.gui.actions.tags import TagActions
 from newsdesk.gui.actions.topics import TopicActions
 from newsdesk.gui.actions.undo import UndoStack
@@ -40,12 +42,14 @@ from newsdesk.gui.desk import Desk
 from newsdesk.gui.dialogs import ShortcutsDialog
 from newsdesk.gui.jobs import JobRunner
 from newsdesk.gui.menus import add_items
+from newsdesk.gui.models import Page
 from newsdesk.gui.panes.annotations import AnnotationsPane
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.gui.panes.status import RefreshIndicator
 from newsdesk.gui.panes.story import StoryPane
+from newsdesk.gui.panes.storyline import StorylinePane
 from newsdesk.gui.settings import GuiSettings, SettingsDialog, load_settings, save_settings
 from newsdesk.gui.tray import Tray
 from newsdesk.models import ArticleQuery, Headline
@@ -56,6 +60,8 @@ log = logging.getLogger(__name__)
 NAV_MIN_WIDTH, LIST_MIN_WIDTH, READER_MIN_WIDTH = 150, 250, 330
 DOCK_MIN_WIDTH, DOCK_MAX_WIDTH = 260, 640
 DOCK_FIRST_MAX_WIDTH = 520  # the width it opens at; dragging may take it to the maximum
+STORYLINE_MIN_HEIGHT = 150
+SHOW_COPIES_KEY = "view/show_copies"
 SEARCH_MIN_WIDTH, SEARCH_MAX_WIDTH = 200, 420
 
 ICON_NAMES = ("refresh", "star", "star-filled", "mark-read", "mark-all-read", "open-browser",
@@ -77,6 +83,8 @@ class MainWindow(QMainWindow):
     coverage: CoverageActions
     tags: TagActions
     desk_menu: QMenu
+    storylines: StorylineActions
+    corrections: CorrectionActions
 
     def __init__(self, store: Store, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -110,6 +118,7 @@ class MainWindow(QMainWindow):
                                       story_visible=self.story_dock.isVisible)
         self._build_desk()
         self._build_archive()
+        self._build_storylines()
         self.search_box.returnPressed.connect(self.view.search)
         self.search_box.textChanged.connect(self.view.search_cleared)
         self.auto_refresh = QTimer(self)
@@ -118,6 +127,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.view.reload_navigation()  # the first reads: the tree, its counts, the list
         self.tags.reload()  # and the Tags and Codes groups
+        self.storylines.reload()  # and the Storylines group
 
     # ------------------------------------------------------------ construction
 
@@ -184,9 +194,19 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.story_dock, self.annotations_dock)
         self.annotations_dock.hide()
         self.annotations_dock.visibilityChanged.connect(self._story_dock_shown)
+        # the storyline timeline runs along the bottom: days want the window's width
+        self.storyline_pane = StorylinePane(self.jobs)
+        self.storyline_dock = QDockWidget("Storyline timeline", self)
+        self.storyline_dock.setObjectName("storylineDock")
+        self.storyline_dock.setWidget(self.storyline_pane)
+        self.storyline_pane.setMinimumHeight(STORYLINE_MIN_HEIGHT)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.storyline_dock)
+        self.storyline_dock.hide()
+        self._storyline_sized = False
+        self.storyline_dock.visibilityChanged.connect(self._storyline_dock_shown)
 
-    def _read_page(self, read: Callable[[Store], list[Headline]],
-                   done: Callable[[list[Headline] | None], None]) -> None:
+    def _read_page(self, read: Callable[[Store], Page],
+                   done: Callable[[Page | None], None]) -> None:
         """The list's pages, read on a worker; a failed read still ends the paging."""
         def failed(error: BaseException) -> None:
             self.statusBar().showMessage(str(error), 8000)
@@ -234,7 +254,7 @@ class MainWindow(QMainWindow):
         self.all_read_action = a("Mark all read in this view", lambda: r().mark_view_read(
             str(self.nav.label() or "these results")), ("Shift+A",), "mark-all-read")
         self.undo_action = a("Undo", lambda: self.undo_stack.undo(), ("Ctrl+Z",), "undo",
-                             "Undo the last mark all read, tag, code or note")
+                             "Undo the last mark all read, tag, code, note or correction")
         self.undo_action.setEnabled(False)
         self.redo_action = a("Redo", lambda: self.undo_stack.redo(), ("Ctrl+Shift+Z",), "",
                              "Redo the annotation edit just undone")
@@ -327,6 +347,7 @@ class MainWindow(QMainWindow):
                          self.edit_source_action, self.remove_source_action, None,
                          self.add_topic_action, self.edit_topic_action,
                          self.remove_topic_action),
+            "&Story": (),  # filled by _build_storylines
             "&View": (self.search_action, *self.focus_actions, self.story_action,
                       self.annotations_action),
             "&Help": (self.help_action, self.about_action),
@@ -335,6 +356,10 @@ class MainWindow(QMainWindow):
             menu = bar.addMenu(title)
             if title == "&Desk":
                 self.desk_menu = menu  # Remove tag ▸ joins it with the desk's actions
+            if title == "&Story":
+                self.story_menu = menu
+            if title == "&View":
+                self.view_menu = menu
             add_items(menu, actions)
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
@@ -406,6 +431,67 @@ class MainWindow(QMainWindow):
         source_actions = self.nav.menu_actions["source"]
         self.nav.menu_actions["source"] = (*source_actions,
                                            self.offline.full_text_menu.menuAction())
+
+    def _build_storylines(self) -> None:
+        """Storylines (the group, the timeline, following) and corrections of the grouping."""
+        self.storylines = StorylineActions(self.desk, self.nav, self.view, self.storyline_pane,
+                                           self.storyline_dock, notify=self.tray.notify,
+                                           open_article=lambda i: self.reading.open_article(i))
+        self.corrections = CorrectionActions(
+            self.desk, self.nav, self.middle, self.undo_stack, open_story=self._open_story,
+            colors=lambda: self.colors, open_article=lambda i: self.reading.open_article(i))
+        self.corrections.editor = lambda: self.annotating.editor
+        self.storyline_pane.event_menu.connect(self._event_menu)
+        self.refresher.finished.connect(lambda _failed: self.storylines.tell_news())
+        story_actions = self.nav.menu_actions.get("story", ())
+        self.nav.menu_actions["story"] = (*story_actions, *self.corrections.story_actions)
+        self.annotating.menu_actions = [*self.annotating.menu_actions, None,
+                                        self.corrections.article_menu]
+        s, c = self.storylines, self.corrections
+        self.storyline_action = self.storyline_dock.toggleViewAction()
+        self.storyline_action.setText("Storyline timeline pane")
+        self.storyline_action.setShortcut(QKeySequence("Ctrl+6"))
+        add_items(self.story_menu, (s.follow_action, s.unfollow_action, s.timeline_action, None,
+                                    c.move_action, c.split_action, c.pin_action, None,
+                                    c.merge_action, c.detach_action, None, c.explain_action,
+                                    None, s.follow_topic_action, s.unfollow_topic_action))
+        self.view_menu.addAction(self.storyline_action)
+        self.copies_action = QAction("Show copies", self)
+        self.copies_action.setCheckable(True)
+        self.copies_action.setToolTip("List wire copies and near-duplicates as rows of their "
+                                      "own (else the original's row says '+2 copies')")
+        self.copies_action.setChecked(
+            str(self.qsettings.value(SHOW_COPIES_KEY, "false")).lower() in ("true", "1"))
+        self.articles_model.show_copies = self.copies_action.isChecked()
+        self.copies_action.toggled.connect(self._show_copies)
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.copies_action)
+
+    def _show_copies(self, shown: bool) -> None:
+        """View ▸ Show copies: the list read again with or without its copies' rows."""
+        self.qsettings.setValue(SHOW_COPIES_KEY, shown)
+        self.articles_model.show_copies = shown
+        self.view.show_query(self.view.wanted_query)
+
+    def _open_story(self) -> tuple[int, str] | None:
+        """The open article's story (the story commands' last resort)."""
+        record = self.reading.record
+        if record is None or record.story_id is None:
+            return None
+        return record.story_id, record.story_label or f"story {record.story_id}"
+
+    def _event_menu(self, story_id: int, where: QPoint) -> None:
+        shown = self.storyline_pane.timeline
+        label = next((e.story.label for e in (shown.events if shown else ())
+                      if e.story.id == story_id), f"story {story_id}")
+        self.corrections.event_menu(story_id, label, where)
+
+    def _storyline_dock_shown(self, visible: bool) -> None:
+        """The first time the timeline opens it takes about a third of the window's height."""
+        if visible and not self._storyline_sized:
+            self._storyline_sized = True
+            height = max(STORYLINE_MIN_HEIGHT, min(self.height() // 3, 320))
+            self.resizeDocks([self.storyline_dock], [height], Qt.Orientation.Vertical)
 
     def _story_command(self, command: Callable[[int, str], object]) -> None:
         """Tag story… / Note on story…: on the story selected in the navigation."""
@@ -480,6 +566,8 @@ class MainWindow(QMainWindow):
         self.reader.colors = self.colors
         self.reader.set_css(theme.reader_css(self.colors, settings.font_size))
         self.story_pane.set_colors(self.colors)
+        self.storyline_pane.set_colors(self.colors)
+        self.nav.set_colors(self.colors)
         self.annotations_pane.set_colors(self.colors)
         self.articles_model.muted = QColor(self.colors["muted"])
         if settings.refresh_minutes > 0:
@@ -526,7 +614,8 @@ class MainWindow(QMainWindow):
 
     def shortcuts(self) -> list[tuple[str, str]]:
         rows = [("Enter (in the list)", "Open in browser")]
-        for action in [*self.actions(), self.story_action, self.annotations_action]:  # docks' too
+        for action in [*self.actions(), self.story_action, self.annotations_action,
+                       self.storyline_action]:  # docks' too
             keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
                              for k in action.shortcuts())
             if keys:

@@ -7,8 +7,8 @@ draws a Navigation that a job read with services.navigation.read_navigation.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from PySide6.QtCore import (
@@ -31,9 +31,18 @@ from PySide6.QtGui import (
 )
 
 from newsdesk.gui.messages import plain_tooltip
-from newsdesk.models import Annotation, ArticleQuery, Codebook, Headline, Source, Tag, Topic
+from newsdesk.models import (
+    Annotation,
+    ArticleQuery,
+    Codebook,
+    Headline,
+    Source,
+    StorylineSummary,
+    Tag,
+    Topic,
+)
 from newsdesk.services.navigation import EVERYTHING, Navigation, UnreadCounts, smart_views
-from newsdesk.services.reading import list_headlines
+from newsdesk.services.reading import collapse_copies, list_headlines
 from newsdesk.store.api import Store
 
 log = logging.getLogger(__name__)
@@ -44,11 +53,47 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 3
 ID_ROLE = Qt.ItemDataRole.UserRole + 4
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 5
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 6
+STORYLINE_ROLE = Qt.ItemDataRole.UserRole + 7  # a storyline's StorylineSummary (its delegate)
+FOLLOWED_ROLE = Qt.ItemDataRole.UserRole + 8  # True on a followed storyline or topic
+STORYLINES_SHOWN = 30  # the storylines whose newest event is newest
 
-# runner(read, on_done): run read(store) off the GUI thread, then on_done(rows), or
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Rows of the list as one read gave them: the rows to show, whether more follow, the
+    last row read (the next page starts after it, even when it is a copy left out), and
+    the copy groups among them: original id -> its copies' ids, with every row's outlet
+    so the original's tooltip can name the copies' outlets."""
+
+    rows: list[Headline]
+    more: bool = False
+    last: Headline | None = None
+    copies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    outlets: Mapping[str, str] = field(default_factory=dict)
+
+
+def collapse(store: Store, rows: list[Headline],
+             ) -> tuple[list[Headline], dict[str, tuple[str, ...]]]:
+    """The rows with each copy group shown once, and the groups (services.reading decides
+    what a copy is: the original's row, or the first copy's when the original is not in
+    these rows)."""
+    return collapse_copies(store, rows)
+
+
+def read_page(store: Store, query: ArticleQuery, *, limit: int, newest_first: bool,
+              after: Headline | None = None, show_copies: bool = False) -> Page:
+    """A page of `limit` rows (read with one more, to know whether more follow); copies
+    are left out under their original unless `show_copies`."""
+    raw = list_headlines(store, query, limit=limit + 1, after=after, newest_first=newest_first)
+    more, raw = len(raw) > limit, raw[:limit]
+    shown, groups = collapse(store, raw)
+    return Page(raw if show_copies else shown, more, raw[-1] if raw else None, groups,
+                {h.id: h.source_title for h in raw})
+
+
+# runner(read, on_done): run read(store) off the GUI thread, then on_done(page), or
 # on_done(None) if it failed or was superseded.
-PageRunner = Callable[[Callable[[Store], list[Headline]], Callable[[list[Headline] | None], None]],
-                      None]
+PageRunner = Callable[[Callable[[Store], Page], Callable[[Page | None], None]], None]
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -105,7 +150,13 @@ class ArticleTableModel(QAbstractTableModel):
         self._query = ArticleQuery()
         self._rows: list[Headline] = []
         self._more = False
+        self._after: Headline | None = None  # the last row read: the next page's start
         self._paging = False  # a further page is being read on a worker
+        # copies (wire copies, near-duplicates): original id -> its copies, and back
+        self.show_copies = False
+        self._copies: dict[str, tuple[str, ...]] = {}
+        self._copy_of: dict[str, str] = {}
+        self._outlets: dict[str, str] = {}
         self._page_runner = runner
         self.newest_first = True
         self.accent: QColor | None = None
@@ -127,25 +178,37 @@ class ArticleTableModel(QAbstractTableModel):
         """Show another view once its first rows are read (through the page runner); a
         query the store refuses changes nothing."""
         self._page_runner(self.first_page_reader(query),
-                          lambda rows: None if rows is None else self.show_page(query, rows))
+                          lambda page: None if page is None else self.show_page(query, page))
 
-    def first_page_reader(self, query: ArticleQuery) -> Callable[[Store], list[Headline]]:
-        """A read of a view's first rows, to run on a worker's connection; hand its rows
+    def first_page_reader(self, query: ArticleQuery) -> Callable[[Store], Page]:
+        """A read of a view's first rows, to run on a worker's connection; hand its page
         to show_page on the GUI thread."""
-        limit, newest_first = self.PAGE + 1, self.newest_first
-        return lambda store: list_headlines(store, query, limit=limit, newest_first=newest_first)
+        limit, newest_first, copies = self.PAGE, self.newest_first, self.show_copies
+        return lambda store: read_page(store, query, limit=limit, newest_first=newest_first,
+                                       show_copies=copies)
 
-    def show_page(self, query: ArticleQuery, first: list[Headline]) -> None:
-        """Show `query` with its first rows (as first_page read them; [] while loading)."""
+    def show_page(self, query: ArticleQuery, first: Page) -> None:
+        """Show `query` with its first rows (as first_page read them; Page([]) while
+        loading)."""
         self.beginResetModel()
         self._query = query
-        self._rows = first[:self.PAGE]
+        self._rows = list(first.rows)
         self._paging = False  # a page of the old view is dropped when it arrives
-        self._more = len(first) > self.PAGE
+        self._more, self._after = first.more, first.last
+        self._copies, self._copy_of, self._outlets = {}, {}, {}
+        self._add_copies(first)
         self.endResetModel()
 
+    def _add_copies(self, page: Page) -> None:
+        for original, copies in page.copies.items():
+            known = self._copies.get(original, ())
+            self._copies[original] = known + tuple(c for c in copies if c not in known)
+            for copy in copies:
+                self._copy_of[copy] = original
+        self._outlets.update(page.outlets)
+
     def reload_reader(self, reading: str | None = None,
-                      ) -> Callable[[Store], tuple[ArticleQuery, int, list[Headline]]]:
+                      ) -> Callable[[Store], tuple[ArticleQuery, int, Page]]:
         """A re-read of the loaded pages, keeping the view, to run on a worker's connection
         (then show_reloaded). What it needs from the model is taken now, on the GUI thread,
         which keeps changing the rows while the worker reads.
@@ -154,28 +217,72 @@ class ArticleTableModel(QAbstractTableModel):
         and so does `reading`, the one being read (its mark may land meanwhile), so it
         does not vanish under the reader.
         """
-        wanted = max(len(self._rows), self.PAGE)
+        wanted = max(len(self._rows) + sum(map(len, self._copies.values())), self.PAGE)
         shown = self._query
         query = shown
         if query.unread_only:
             read = tuple(h.id for h in self._rows if h.is_read or h.id == reading)[:5000]
             query = replace(query, keep_ids=read)
-        newest_first = self.newest_first
+        newest_first, copies = self.newest_first, self.show_copies
 
-        def read_rows(store: Store) -> tuple[ArticleQuery, int, list[Headline]]:
-            rows = list_headlines(store, query, limit=wanted + 1, newest_first=newest_first)
-            return shown, wanted, rows
+        def read_rows(store: Store) -> tuple[ArticleQuery, int, Page]:
+            page = read_page(store, query, limit=wanted, newest_first=newest_first,
+                             show_copies=copies)
+            return shown, wanted, page
 
         return read_rows
 
-    def show_reloaded(self, query: ArticleQuery, wanted: int, rows: list[Headline]) -> None:
+    def show_reloaded(self, query: ArticleQuery, wanted: int, page: Page) -> None:
         """Show rows reload_rows read, unless the view changed meanwhile."""
         if query != self._query:
             return
         self.beginResetModel()
-        self._rows = rows[:wanted]
-        self._more = len(rows) > wanted
+        self._rows = list(page.rows)
+        self._more, self._after = page.more, page.last
+        self._copies, self._copy_of, self._outlets = {}, {}, {}
+        self._add_copies(page)
         self.endResetModel()
+
+    # -- copies
+
+    def copies_of(self, article_id: str) -> tuple[str, ...]:
+        """The copies of an original row (none for a copy, or a row with none)."""
+        return self._copies.get(article_id, ())
+
+    def original_of(self, article_id: str) -> str | None:
+        return self._copy_of.get(article_id)
+
+    def with_copies(self, article_ids: set[str]) -> set[str]:
+        """These articles and every copy of them, and their originals: one read state."""
+        found = set(article_ids)
+        for article_id in article_ids:
+            original = self._copy_of.get(article_id, article_id)
+            found.add(original)
+            found.update(self._copies.get(original, ()))
+        return found
+
+    def _copies_text(self, article_id: str) -> str:
+        copies = self._copies.get(article_id, ())
+        if not copies or self.show_copies:
+            return ""
+        return f"+{len(copies)} cop{'ies' if len(copies) != 1 else 'y'}"
+
+    def _copies_tooltip(self, article_id: str) -> str:
+        copies = self._copies.get(article_id, ())
+        original = self._copy_of.get(article_id)
+        if original is not None:
+            title = next((h.title for h in self._rows if h.id == original), "")
+            return ("\n\nA copy of " + (f"“{title}”" if title else "another article")
+                    + f" ({self._outlets.get(original, 'another outlet')}); one read state")
+        if not copies:
+            return ""
+        outlets = sorted({self._outlets[c] for c in copies if c in self._outlets})
+        unknown = sum(1 for c in copies if c not in self._outlets)
+        names = ", ".join(outlets) + (f" and {unknown} more" if unknown and outlets else
+                                      f"{unknown} more" if unknown else "")
+        return (f"\n\nThe same text also ran as {len(copies)} "
+                f"cop{'ies' if len(copies) != 1 else 'y'}: {names}"
+                + ("" if self.show_copies else " (View ▸ Show copies lists them)"))
 
     def headline(self, row: int) -> Headline | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -255,27 +362,32 @@ class ArticleTableModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index) -> None:
         if parent.isValid() or not self._more or self._paging:
             return
-        after = self._rows[-1] if self._rows else None
-        query, newest_first, limit = self._query, self.newest_first, self.PAGE + 1
+        after = self._after
+        query, newest_first, limit = self._query, self.newest_first, self.PAGE
+        copies = self.show_copies
         self._paging = True  # one page at a time, never on the GUI thread
 
-        def arrived(page: list[Headline] | None) -> None:
+        def arrived(page: Page | None) -> None:
             self._paging = False
-            current = self._rows[-1] if self._rows else None
             if page is None:
                 self._more = False if query == self._query else self._more
-            elif query == self._query and current == after:
+            elif query == self._query and self._after == after:
                 self._append_page(page)
 
-        self._page_runner(lambda store: list_headlines(store, query, limit=limit, after=after,
-                                                       newest_first=newest_first), arrived)
+        self._page_runner(lambda store: read_page(store, query, limit=limit, after=after,
+                                                  newest_first=newest_first,
+                                                  show_copies=copies), arrived)
 
-    def _append_page(self, page: list[Headline]) -> None:
-        self._more = len(page) > self.PAGE
-        page = page[:self.PAGE]
-        if page:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
-            self._rows.extend(page)
+    def _append_page(self, page: Page) -> None:
+        self._more, self._after = page.more, page.last
+        self._add_copies(page)
+        rows = page.rows
+        if not self.show_copies:  # a copy whose original an earlier page showed stays out
+            shown = {h.id for h in self._rows}
+            rows = [h for h in rows if self._copy_of.get(h.id) not in shown]
+        if rows:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
             self.endInsertRows()
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -295,13 +407,18 @@ class ArticleTableModel(QAbstractTableModel):
             if column == self.OUTLET:
                 return h.source_title
             if column == self.TITLE:
-                return h.title
+                more = self._copies_text(h.id)
+                prefix = "↳ " if self.show_copies and h.id in self._copy_of else ""
+                return f"{prefix}{h.title}   {more}" if more else prefix + h.title
             if column == self.PUBLISHED:
                 return published_label(h.published)
             if column == self.TAGS:
                 return ", ".join(self.tags_of(h.id))
         if role == Qt.ItemDataRole.ForegroundRole and column == 0 and self.accent is not None:
             return self.accent
+        if (role == Qt.ItemDataRole.ForegroundRole and column in (self.TITLE, self.OUTLET)
+                and self.show_copies and h.id in self._copy_of):
+            return self.muted  # a copy shown: quieter than its original
         if role == Qt.ItemDataRole.ForegroundRole and column == self.TAGS:
             tags = self.tags_of(h.id)
             color = self._tag_colors.get(tags[0].lower()) if tags else None
@@ -313,7 +430,8 @@ class ArticleTableModel(QAbstractTableModel):
             if column in (self.TITLE, self.TAGS):
                 return plain_tooltip(f"{h.title}\n{h.source_title} · "
                                      f"{h.published.astimezone():%d %b %Y, %H:%M}"
-                                     + self._annotation_lines(h.id))
+                                     + self._annotation_lines(h.id)
+                                     + self._copies_tooltip(h.id))
             if column == 0:
                 return ", ".join(filter(None, ["starred" if h.is_starred else "",
                                                "read" if h.is_read else "unread"]))
@@ -353,6 +471,8 @@ class NavigationModel(QStandardItemModel):
         self._counts = UnreadCounts()
         self._tags: tuple[Tag, ...] = ()
         self._codebooks: tuple[Codebook, ...] = ()
+        self._storylines: tuple[StorylineSummary, ...] = ()
+        self._followed_topics: frozenset[str] = frozenset()
         self.dot_color = "#656d76"  # a tag without a colour of its own
         self.data_shown = Navigation(smart_views(), (), (), (), UnreadCounts())
         self.show(self.data_shown)
@@ -374,6 +494,7 @@ class NavigationModel(QStandardItemModel):
 
     def show(self, data: Navigation) -> None:
         self.data_shown = data
+        self._storylines = tuple(data.storylines[:STORYLINES_SHOWN])
         self.clear()
         root = self.invisibleRootItem()
         views = self._group("Views")
@@ -390,6 +511,8 @@ class NavigationModel(QStandardItemModel):
         root.appendRow(self._group("Tags"))
         root.appendRow(self._group("Codes"))
         self._fill_desk_groups()
+        root.appendRow(self._group("Storylines"))
+        self._fill_storylines()
         stories = self._group("Stories")
         for story in sorted(data.stories,
                             key=lambda s: (-len(s.outlets), -s.last_seen.timestamp())):
@@ -472,6 +595,93 @@ class NavigationModel(QStandardItemModel):
                 item.appendRow(child)
             codes.appendRow(item)
 
+    @property
+    def storylines(self) -> tuple[StorylineSummary, ...]:
+        return self._storylines
+
+    @property
+    def followed_topics(self) -> frozenset[str]:
+        return self._followed_topics
+
+    def set_storylines(self, storylines: list[StorylineSummary],
+                       followed_topics: frozenset[str] = frozenset()) -> bool:
+        """The Storylines group (newest event first) and the followed topics' marks, from
+        what a job read. When the same storylines come back in the same order the rows are
+        updated in place (the selection stays); returns whether rows were rebuilt."""
+        shown = tuple(storylines[:STORYLINES_SHOWN])
+        same = [s.id for s in shown] == [s.id for s in self._storylines]
+        self._storylines, self._followed_topics = shown, frozenset(followed_topics)
+        self._mark_topics()
+        group = self.group_item("Storylines")
+        if group is None:
+            return False
+        if same and shown and group.rowCount() == len(shown):
+            for row, storyline in enumerate(shown):
+                child = group.child(row)
+                if child is not None:
+                    self._set_storyline(child, storyline)
+            return False
+        self._fill_storylines()
+        return True
+
+    def _fill_storylines(self) -> None:
+        group = self.group_item("Storylines")
+        if group is None:
+            return
+        group.removeRows(0, group.rowCount())
+        if not self._storylines:  # say what will come here, rather than an empty heading
+            hint = QStandardItem("None yet: events of one matter, linked over weeks")
+            hint.setEditable(False)
+            hint.setSelectable(False)
+            hint.setEnabled(False)
+            hint.setData("hint", KIND_ROLE)
+            hint.setToolTip("A storyline links the stories of one ongoing matter (a court "
+                            "case, a bill, a crisis) across weeks; it shows here once two of "
+                            "its events are in")
+            group.appendRow(hint)
+        for storyline in self._storylines:
+            item = self._leaf(storyline.label, ArticleQuery(storyline_id=storyline.id),
+                              "storyline", "story")
+            item.setData(storyline.id, ID_ROLE)
+            self._set_storyline(item, storyline)
+            group.appendRow(item)
+        self._mark_topics()
+
+    def _set_storyline(self, item: QStandardItem, storyline: StorylineSummary) -> None:
+        from newsdesk.gui.panes.storyline import plural, span_text
+
+        item.setData(storyline, STORYLINE_ROLE)
+        item.setData(storyline.followed, FOLLOWED_ROLE)
+        item.setData(storyline.unread if storyline.followed else 0, COUNT_ROLE)
+        item.setData(storyline.label, LABEL_ROLE)
+        badge = f"  ({storyline.unread})" if storyline.followed and storyline.unread else ""
+        item.setText(("⚑ " if storyline.followed else "") + storyline.label + badge)
+        outlets = ", ".join(storyline.outlets[:12]) + (
+            f" and {len(storyline.outlets) - 12} more" if len(storyline.outlets) > 12 else "")
+        item.setToolTip(plain_tooltip(
+            f"{storyline.label}\n{span_text(storyline.first_seen, storyline.last_seen)} · "
+            f"{plural(storyline.events, 'event')} · {plural(len(storyline.outlets), 'outlet')}"
+            f"\n{outlets}" + (f"\nFollowing: {storyline.unread} unread"
+                              if storyline.followed else "\nNot followed (right click: Follow)")))
+
+    def _mark_topics(self) -> None:
+        """A followed topic says so in its tooltip and with a flag before its name."""
+        group = self.group_item("Topics")
+        if group is None:
+            return
+        for row in range(group.rowCount()):
+            item = group.child(row)
+            if item is None:
+                continue
+            name = str(item.data(ID_ROLE))
+            followed = name in self._followed_topics
+            if bool(item.data(FOLLOWED_ROLE)) != followed:
+                item.setData(followed, FOLLOWED_ROLE)
+                item.setData(("⚑ " if followed else "") + name, LABEL_ROLE)
+                count = item.data(COUNT_ROLE)
+                label = str(item.data(LABEL_ROLE))
+                item.setText(f"{label}  ({count})" if count else label)
+
     def _group(self, label: str) -> QStandardItem:
         item = QStandardItem(label.upper())
         item.setSelectable(False)
@@ -533,7 +743,7 @@ class NavigationModel(QStandardItemModel):
                 count = total
             elif kind == "topic":
                 count = self._topic_counts.get(str(item.data(ID_ROLE)))
-            elif kind in ("story", "tag", "untagged", "codebook", "code"):
+            elif kind in ("story", "storyline", "tag", "untagged", "codebook", "code"):
                 return 0  # their own text: articles per tag, set with the group
             elif isinstance(query, ArticleQuery):
                 count = sum(per_source.values()) if query in EVERYTHING else views.get(query)

@@ -118,6 +118,12 @@ def undo_correction(store: Store, correction: Correction, back_to: int | None = 
     return Changes.of(stories=touched, articles=correction.articles, story_list=True)
 
 
+def last_correction(store: Store) -> Correction | None:
+    """The correction made last (what a face's undo takes back); None when there is none."""
+    made = store.stories.corrections()
+    return made[-1] if made else None
+
+
 def reapply_corrections(store: Store, *, relink: bool = False) -> int:
     """Apply every recorded correction again, in order (after a re-grouping); return how
     many still applied (one whose articles are gone is skipped). With `relink` the stories

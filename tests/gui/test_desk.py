@@ -259,7 +259,7 @@ def test_right_click_on_articles_offers_tag_code_note_export(desk_window):
     select_rows(window, [0, 1])
     menu = window.annotating.build_article_menu()
     assert [x.text() for x in menu.actions() if x.text()] == [
-        "Tag…", "Code (Coverage)", "Note…", "Export selection…"]
+        "Tag…", "Code (Coverage)", "Note…", "Export selection…", "Story"]
     assert [a.text() for a in window.code_menu.actions()][:2] == ["Code supportive",
                                                                   "Code critical"]
 
@@ -359,8 +359,9 @@ def test_the_stories_context_menu_tags_and_notes_the_story(desk_window, qtbot, s
                 if i.data(LABEL_ROLE) == story.label)
     window.nav.setCurrentIndex(item)
     settle(qtbot, window)
-    assert [a.text() for a in window.nav.menu_actions["story"]] == ["Tag story…",
-                                                                    "Note on story…"]
+    assert [a.text() for a in window.nav.menu_actions["story"]] == [
+        "Tag story…", "Note on story…", "Merge with…", "Detach from storyline",
+        "Why these articles?"]
     answer_tag_picker(monkeypatch, "follow-this")
     window.tag_story_action.trigger()
     answer_note(monkeypatch, "Two outlets copy the wire.")

@@ -327,8 +327,8 @@ def test_stories_view_lists_the_contempt_story_first(sample_window, qtbot):
     window = sample_window
     nav = window.nav_model
     groups = [nav.index(r, 0).data() for r in range(nav.rowCount())]
-    assert groups == ["VIEWS", "TOPICS", "TAGS", "CODES", "STORIES", "SOURCES"]
-    first = nav.index(0, 0, nav.index(4, 0))
+    assert groups == ["VIEWS", "TOPICS", "TAGS", "CODES", "STORYLINES", "STORIES", "SOURCES"]
+    first = nav.index(0, 0, nav.index(5, 0))
     assert first.data().endswith("·  5")  # the contempt story: five outlets
     window.nav.setCurrentIndex(first)
     settle(qtbot, window)

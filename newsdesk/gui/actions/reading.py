@@ -188,10 +188,11 @@ class ReadingActions(QObject):
     def set_read(self, ids: list[str], read: bool) -> None:
         """Marks change in the list at once; the write follows as a job (and a write that
         fails puts the marks back)."""
-        self.model.update_status(set(ids), read=read)
+        shown = self.model.with_copies(set(ids))  # copies share one read state
+        self.model.update_status(shown, read=read)
 
         def failed(error: BaseException) -> None:
-            self.model.update_status(set(ids), read=not read)
+            self.model.update_status(shown, read=not read)
             self.desk.show_error("Could not save", error)
 
         self.desk.jobs.op(lambda store: set_read(store, ids, read), on_failed=failed)

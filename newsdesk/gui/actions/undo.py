@@ -1,9 +1,11 @@
-"""One undo stack for the window: marking a view read, and every annotation edit.
+"""One undo stack for the window: marking a view read, every annotation edit, and every
+correction of the grouping (move, split, pin, merge, detach).
 
 Ctrl+Z undoes the newest of either kind (two stacks on one key would leave the user
 guessing which one a press undoes). An annotation edit's undo is its inverse edit
 (services.annotations.undo), so Ctrl+Shift+Z redoes it by undoing the inverse; undoing a
-"mark all read" cannot be redone (the view may hold other articles by then). Any new edit
+"mark all read" or a correction cannot be redone (the view may hold other articles by
+then; a correction is made again from its menu). Any new edit
 clears what could be redone, as in every editor.
 """
 
@@ -15,8 +17,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from newsdesk.gui.desk import Desk
+from newsdesk.models import Correction
 from newsdesk.services.annotations import Edit, undo
+from newsdesk.services.changes import Changes
+from newsdesk.services.corrections import undo_correction
 from newsdesk.services.reading import undo_mark_read
+from newsdesk.store.api import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +34,35 @@ class MarkedRead:
     count: int
 
 
-Step = MarkedRead | Edit
+@dataclass(frozen=True, slots=True)
+class Corrected:
+    """Corrections one command made, each with the story its articles came from (where
+    an undo puts them back; None: a story of their own, or no move to take back)."""
+
+    summary: str  # "move 2 articles into “Appeal heard”"
+    made: tuple[tuple[Correction, int | None], ...]
+    changes: Changes
+    new_story: int | None = None  # a split's new story
+
+
+def undo_corrections(store: Store, step: Corrected) -> Changes:
+    """Take back a command's corrections, newest first (a move of three articles made
+    three)."""
+    changes = Changes()
+    for correction, back_to in reversed(step.made):
+        changes = changes | undo_correction(store, correction, back_to)
+    return changes
+
+
+Step = MarkedRead | Edit | Corrected
 
 
 def step_text(step: Step) -> str:
     """What the Edit menu says it would undo or redo."""
     if isinstance(step, MarkedRead):
         return f"mark all read ({step.count})"
+    if isinstance(step, Corrected):
+        return step.summary.split(" into ")[0]
     summary = step.summary.rstrip(".")
     return summary[:1].lower() + summary[1:] if summary else "annotation edit"
 
@@ -69,6 +97,13 @@ class UndoStack(QObject):
             return
         step = self.undos.pop()
         self._update()
+        if isinstance(step, Corrected):
+            corrected = step
+            self.desk.jobs.op(lambda store: undo_corrections(store, corrected),
+                              on_done=lambda _changes: self.desk.status(
+                                  f"Undone: {corrected.summary}.", 6000),
+                              on_failed=lambda error: self._put_back(corrected, error))
+            return
         if isinstance(step, MarkedRead):
             self.desk.jobs.op(lambda store: undo_mark_read(store, step.batch),
                               on_done=lambda undone: self.desk.status(
@@ -99,6 +134,12 @@ class UndoStack(QObject):
 
         self.desk.jobs.op(lambda store: undo(store, inverse), on_done=redone,
                           on_failed=lambda error: self._failed(inverse, error, redo=True))
+
+    def _put_back(self, step: Corrected, error: BaseException) -> None:
+        """An undo of a correction that failed changed nothing: it can be tried again."""
+        self.undos.append(step)
+        self._update()
+        self.desk.show_error("Could not undo", error)
 
     def _failed(self, step: Edit, error: BaseException, *, redo: bool) -> None:
         """Nothing was changed: the step stays where it was, so trying again is possible."""

@@ -10,11 +10,12 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLineEdit
 
 from newsdesk.gui.desk import Desk
+from newsdesk.gui.models import Page
 from newsdesk.gui.panes.articles import ArticleListPane
 from newsdesk.gui.panes.navigation import NavigationPane
 from newsdesk.gui.panes.reader import ReaderPane
 from newsdesk.gui.panes.story import StoryPane
-from newsdesk.models import ArticleQuery, Headline
+from newsdesk.models import ArticleQuery
 from newsdesk.services.changes import Changes
 from newsdesk.services.navigation import Navigation, UnreadCounts, read_navigation, unread_counts
 from newsdesk.services.reading import has_article
@@ -26,8 +27,10 @@ SEARCHING = "Searching…"
 
 def changes_navigation(changes: Changes) -> bool:
     """Whether the tree's entries (not only its counts) may differ: sources or topics came,
-    went or were renamed, or stories grew (their labels and outlet counts)."""
-    return changes.source_list or changes.topic_list or bool(changes.stories)
+    went or were renamed, stories grew (their labels and outlet counts), or the user
+    corrected the grouping or followed something (story_list)."""
+    return (changes.source_list or changes.topic_list or bool(changes.stories)
+            or changes.story_list)
 
 
 def changes_rows(changes: Changes) -> bool:
@@ -66,6 +69,11 @@ class ViewActions(QObject):
         """Whether a view's first rows are still being read (for tests and bench)."""
         return self._loading is not None
 
+    @property
+    def wanted_query(self) -> ArticleQuery:
+        """The view being loaded, else the one shown (what a re-read must ask for)."""
+        return self._loading if self._loading is not None else self.model.query
+
     # -- showing a view
 
     def view_selected(self, query: ArticleQuery) -> None:
@@ -92,7 +100,7 @@ class ViewActions(QObject):
                               on_done=lambda rows: self._show_page(query, rows, shown),
                               on_failed=failed)
 
-    def _show_page(self, query: ArticleQuery, rows: list[Headline],
+    def _show_page(self, query: ArticleQuery, rows: Page,
                    shown: Callable[[], object] | None) -> None:
         self._loading = None
         if self.desk.status_text() == SEARCHING:
@@ -135,7 +143,7 @@ class ViewActions(QObject):
             "list", lambda store: (read_rows(store), keep is not None and has_article(store, keep)),
             on_done=self._reloaded, on_failed=lambda error: self.desk.status(str(error), 8000))
 
-    def _reloaded(self, result: tuple[tuple[ArticleQuery, int, list[Headline]], bool]) -> None:
+    def _reloaded(self, result: tuple[tuple[ArticleQuery, int, Page], bool]) -> None:
         read, exists = result
         keep = self.current_id
         scroll = self.articles.table.verticalScrollBar().value()
