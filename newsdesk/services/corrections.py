@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -25,6 +25,7 @@ from newsdesk.analysis.stories import decode_features, encode_features
 from newsdesk.analysis.stories.profile import cosine, leave_one_out, profile
 from newsdesk.errors import NewsdeskError, NotFoundError
 from newsdesk.models import Correction, MemberReason, StoryExplanation
+from newsdesk.outlets import outlet_names
 from newsdesk.services.changes import Changes
 from newsdesk.store import Store
 from newsdesk.store.api import StoryLink
@@ -102,18 +103,22 @@ def undo_correction(store: Store, correction: Correction, back_to: int | None = 
     (the story they came from, which the caller knows: a split's or a move's story; None:
     one story of their own, which is what undoes a merge). A detached story is unlocked (the
     next linking may link it again); a pin only goes."""
-    store.stories.remove_correction(correction.id)
     present = store.stories.stories_of(correction.articles)
     touched: set[int] = set(present.values())
-    if correction.kind in ("merge", "split", "move") and present:
-        if back_to is not None:
-            touched.add(back_to)
-        touched.add(store.stories.relocate(list(present), back_to))
-    elif correction.kind == "detach" and present:
-        story_id = _most_common(present.values())
-        link = store.stories.links([story_id]).get(story_id) if story_id is not None else None
-        if story_id is not None and link is not None and link.locked:
-            store.stories.save_storylines([], [StoryLink(story_id, None)])
+    with store.transaction():
+        if correction.kind in ("merge", "split", "move") and present:
+            if back_to is not None and not store.stories.story_rows([back_to]):
+                back_to = None  # the story they came from went when they left it
+            if back_to is not None:
+                touched.add(back_to)
+            touched.add(store.stories.relocate(list(present), back_to,
+                                               annotations_follow=correction.kind == "merge"))
+        elif correction.kind == "detach" and present:
+            story_id = _most_common(present.values())
+            link = store.stories.links([story_id]).get(story_id) if story_id is not None else None
+            if story_id is not None and link is not None and link.locked:
+                store.stories.save_storylines([], [StoryLink(story_id, None)])
+        store.stories.remove_correction(correction.id)  # only once the articles are back
     refresh_profiles(store, sorted(touched))
     return Changes.of(stories=touched, articles=correction.articles, story_list=True)
 
@@ -124,13 +129,17 @@ def last_correction(store: Store) -> Correction | None:
     return made[-1] if made else None
 
 
-def reapply_corrections(store: Store, *, relink: bool = False) -> int:
+def reapply_corrections(store: Store, *, relink: bool = False,
+                        only: Collection[int] | None = None) -> int:
     """Apply every recorded correction again, in order (after a re-grouping); return how
     many still applied (one whose articles are gone is skipped). With `relink` the stories
-    it changed are linked into storylines again (update_stories links after it itself)."""
+    it changed are linked into storylines again (update_stories links after it itself).
+    `only`: apply just the corrections of these ids (an import's new ones)."""
     applied = 0
     touched: set[int] = set()
     for correction in store.stories.corrections():
+        if only is not None and correction.id not in only:
+            continue
         try:
             done = _reapply(store, correction, touched)
         except NotFoundError as exc:  # its articles went meanwhile
@@ -213,7 +222,11 @@ def explain_story(store: Store, story_id: int) -> StoryExplanation:
                 if article in ids:
                     why_here[article] = CORRECTED[c.kind]
     first = min((m.published for m in members), default=None)
-    outlets = _outlets(store, [m.article_id for m in members])
+    domains = _outlets(store, [m.article_id for m in members])
+    # the outlets' display names, by the one rule the story list and the timeline use
+    names = outlet_names((domains[m.article_id], m.source_id, m.source_title)
+                         for m in members if m.article_id in domains)
+    outlets = {a: names.get(d, d) for a, d in domains.items()}
     reasons = []
     for m in members:
         vector = vectors.get(m.article_id, {})
@@ -230,7 +243,8 @@ def explain_story(store: Store, story_id: int) -> StoryExplanation:
     link = store.stories.links([story_id]).get(story_id)
     reason = ""
     if link is not None:
-        reason = ("detached by a user: linked to no storyline" if link.locked else link.why)
+        reason = ("detached by a user: linked to no storyline" if link.locked
+                  else link.why or "the first event of this storyline: later events link to it")
     return StoryExplanation(story_id=story_id, label=label, members=tuple(reasons),
                             storyline_id=link.storyline_id if link else None,
                             storyline_reason=reason, corrections=corrections)

@@ -483,7 +483,7 @@ def import_corrections(store: Store, corrections: Sequence[ExchangedCorrection])
     found = _find(store, [r for c in corrections for r in (*c.articles, *c.anchor)])
     known = {(c.kind, frozenset(c.articles), frozenset(c.anchor))
              for c in store.stories.corrections()}
-    added = 0
+    added: list[int] = []
     at = 0
     for c in corrections:
         articles = tuple(i for i in found[at:at + len(c.articles)] if i is not None)
@@ -493,15 +493,15 @@ def import_corrections(store: Store, corrections: Sequence[ExchangedCorrection])
         key = (c.kind, frozenset(articles), frozenset(anchor))
         if not articles or key in known or (c.anchor and not anchor):
             continue  # not here, already here, or its target story is not here
-        store.stories.add_correction(c.kind, articles, anchor, c.editor)
+        added.append(store.stories.add_correction(c.kind, articles, anchor, c.editor).id)
         known.add(key)
-        added += 1
     if added:
         from newsdesk.services.stories import update_stories
 
         update_stories(store)  # articles not grouped yet cannot be moved
-        reapply_corrections(store, relink=True)
-    return added
+        # only the new ones: applying the old ones again would undo what grouping did since
+        reapply_corrections(store, relink=True, only=added)
+    return len(added)
 
 
 def _colour_tags(store: Store, tags: Sequence[Tag]) -> bool:

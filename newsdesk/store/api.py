@@ -515,8 +515,11 @@ class StoriesFacet(Protocol):
 
     # -- corrections by the user (kept in article terms; see models.Correction)
 
-    def relocate(self, article_ids: Sequence[str], story_id: int | None) -> int:
-        """Move these articles into story `story_id` (None: one new story), in one
+    def relocate(self, article_ids: Sequence[str], story_id: int | None, *,
+                 annotations_follow: bool = False) -> int:
+        """With `annotations_follow`, story tags and notes kept on the moved articles go
+        with them even when their story keeps members (an undo of a merge gives the story
+        back its own). Move these articles into story `story_id` (None: one new story), in one
         transaction: sizes, outlets and spans of every touched story follow, stories left
         empty go (their tags, codes and notes move to the target story), touched stories'
         cached comparisons are dropped. Returns the target story's id. The caller then

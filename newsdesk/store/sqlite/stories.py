@@ -300,7 +300,8 @@ class SqliteStories(StorylineTables):
             conn.executemany("UPDATE stories SET label = ?, centroid = ? WHERE id = ?",
                              [(st.label, st.centroid, st.id) for st in stories])
 
-    def relocate(self, article_ids: Sequence[str], story_id: int | None) -> int:
+    def relocate(self, article_ids: Sequence[str], story_id: int | None, *,
+                 annotations_follow: bool = False) -> int:
         """See StoriesFacet.relocate. A story that loses members but not all keeps its own
         tags and notes (target "story"): those kept on a moved article go to its oldest
         member left. A story left empty has nothing left to keep them: they come along on
@@ -334,7 +335,8 @@ class SqliteStories(StorylineTables):
                 chunk = moving[start:start + CHUNK]
                 conn.execute(f"UPDATE story_articles SET story_id = ? "
                              f"WHERE article_id IN ({placeholders(chunk)})", [target, *chunk])
-            self._keep_story_annotations(conn, moving, origin, sources)
+            if not annotations_follow:
+                self._keep_story_annotations(conn, moving, origin, sources)
             respan_stories(conn, [*sources, target])
         return target
 

@@ -155,3 +155,44 @@ def test_a_story_a_split_made_is_linked(sample: Store) -> None:
     contempt = _by_label(sample, "Judge holds")
     new, _ = split_story(sample, contempt, _members(sample, contempt)[-1:])
     assert new in sample.stories.links([new])
+
+
+def test_undoing_a_move_out_of_a_story_that_went_gives_it_a_story_again(sample: Store) -> None:
+    """The story the article left went with it: the undo makes it one of its own, and
+    forgets the correction only once the article is back."""
+    ports = _by_label(sample, "Port Alder")
+    lone, _changes = split_story(sample, ports, _members(sample, ports)[:1])
+    (article,) = _members(sample, lone)
+    move_article(sample, article, ports)
+    with pytest.raises(NotFoundError):
+        sample.stories.label(lone)
+    undo_correction(sample, sample.stories.corrections()[-1], back_to=lone)
+    home = sample.stories.story_of(article)
+    assert home is not None and home != ports and _members(sample, home) == [article]
+    assert [c.kind for c in sample.stories.corrections()] == ["split"]
+
+
+def test_undoing_a_merge_gives_the_story_back_its_own_tags(sample: Store) -> None:
+    from newsdesk.models import ArticleQuery
+    from newsdesk.services.annotations import tag_story
+
+    contempt, appeal = _by_label(sample, "Judge holds"), _by_label(sample, "Appeals panel")
+    appeal_members = sorted(_members(sample, appeal))
+    tag_story(sample, appeal, ["appeal-angle"], "ed")
+    merge_stories(sample, contempt, appeal)
+    undo_correction(sample, sample.stories.corrections()[-1], back_to=None)
+    tagged = sorted(a.id for a in sample.articles.list(ArticleQuery(tag="appeal-angle")))
+    assert tagged == appeal_members
+
+
+def test_only_new_corrections_are_applied_again(sample: Store) -> None:
+    """Applying an old split again would tear apart the story it made once grouping
+    added to it; an import applies only its own."""
+    ports = _by_label(sample, "Port Alder")
+    before = _members(sample, ports)
+    new_id, _changes = split_story(sample, ports, before[:1])
+    later = before[1]
+    sample.stories.relocate([later], new_id)  # as grouping might add to it later
+    (split,) = sample.stories.corrections()
+    assert reapply_corrections(sample, only=[split.id + 1]) == 0
+    assert sorted(_members(sample, new_id)) == sorted(before[:2])
