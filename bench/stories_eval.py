@@ -44,7 +44,7 @@ from newsdesk.analysis.stories import (
 )
 from newsdesk.analysis.stories.storylines import StorylineLinker
 from newsdesk.analysis.stories.stream import cluster_stream
-from newsdesk.analysis.stories.tfidf import LEAD_WORDS, NAME_WEIGHT, TITLE_WEIGHT
+from newsdesk.analysis.stories.tfidf import term_counts
 from newsdesk.analysis.text import STOPWORDS, words
 from newsdesk.services.stories import MODELS
 
@@ -141,15 +141,7 @@ class TfidfV1(TfidfModel):
         super().__init__(**({"threshold": 0.14, "window_days": 4.0} | options))
 
     def term_counts(self, title: str, text: str) -> dict[str, float]:
-        lead = " ".join(text.split()[:LEAD_WORDS])
-        counts: dict[str, float] = {}
-        for word in words(title):
-            counts[word] = counts.get(word, 0.0) + TITLE_WEIGHT
-        for word in words(lead):
-            counts[word] = counts.get(word, 0.0) + 1.0
-        for name in _old_names(f"{title}. {lead}"):
-            counts["n:" + name] = counts.get("n:" + name, 0.0) + NAME_WEIGHT
-        return counts
+        return term_counts(title, text, _old_names)
 
 
 BENCH_MODELS: dict[str, type[StoryModel]] = {

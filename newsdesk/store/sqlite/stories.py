@@ -30,28 +30,22 @@ def settle_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
     (with their links, and storylines left with no event), the others get their size and
     outlet count again, and their cached comparisons go (they compared members that are
     gone)."""
-    lines = storylines_of(conn, story_ids)
-    for start in range(0, len(story_ids), CHUNK):
-        chunk = builtins.list(story_ids[start:start + CHUNK])
-        marks = placeholders(chunk)
-        conn.execute(f"DELETE FROM stories WHERE id IN ({marks}) "
-                     "AND id NOT IN (SELECT story_id FROM story_articles)", chunk)
-        conn.execute(f"DELETE FROM story_comparisons WHERE story_id IN ({marks})", chunk)
-        conn.execute(
-            "UPDATE stories SET size = (SELECT COUNT(*) FROM story_articles sa "
-            "WHERE sa.story_id = stories.id), outlets = (SELECT COUNT(DISTINCT a.outlet) "
-            "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-            f"WHERE sa.story_id = stories.id) WHERE id IN ({marks})", chunk)
-    drop_empty_storylines(conn, lines)
+    _recount(conn, story_ids, spans=False)
 
 
 def respan_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
     """After members moved: the stories left empty go (links with them, and storylines left
     with no event), the others get size, outlet count and span from their members again;
     the cached comparisons of all of them go."""
+    _recount(conn, story_ids, spans=True)
+
+
+def _recount(conn: sqlite3.Connection, story_ids: Sequence[int], *, spans: bool) -> None:
     lines = storylines_of(conn, story_ids)
     span = ("(SELECT {fn}(a.published) FROM story_articles sa JOIN articles a "
             "ON a.id = sa.article_id WHERE sa.story_id = stories.id)")
+    spanned = (f", first_seen = {span.format(fn='MIN')}, last_seen = {span.format(fn='MAX')}"
+               if spans else "")
     for start in range(0, len(story_ids), CHUNK):
         chunk = builtins.list(story_ids[start:start + CHUNK])
         marks = placeholders(chunk)
@@ -62,8 +56,7 @@ def respan_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
             "UPDATE stories SET size = (SELECT COUNT(*) FROM story_articles sa "
             "WHERE sa.story_id = stories.id), outlets = (SELECT COUNT(DISTINCT a.outlet) "
             "FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-            f"WHERE sa.story_id = stories.id), first_seen = {span.format(fn='MIN')}, "
-            f"last_seen = {span.format(fn='MAX')} WHERE id IN ({marks})", chunk)
+            f"WHERE sa.story_id = stories.id){spanned} WHERE id IN ({marks})", chunk)
     drop_empty_storylines(conn, lines)
 
 
