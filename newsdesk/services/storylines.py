@@ -16,7 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from newsdesk.analysis.stories import decode_features
-from newsdesk.analysis.stories.storylines import EventInput, StorylineLinker, StorylineState
+from newsdesk.analysis.stories.storylines import (
+    EventInput,
+    StorylineLinker,
+    StorylineState,
+    storyline_profile,
+)
 from newsdesk.errors import NewsdeskError, NotFoundError
 from newsdesk.models import ArticleQuery, Follow, StorylineSummary, StorySummary
 from newsdesk.services.changes import Changes
@@ -83,6 +88,7 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
     saved = [_state(r) for r in store.stories.storyline_rows(since)]
     linker = StorylineLinker(saved, next_id=next_id)
     made: list[StoryLink] = []
+    grown: set[int] = set()  # storylines one of whose linked events changed
     for row in rows:
         link = links.get(row.id)
         if link is not None and link.locked:
@@ -94,13 +100,15 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
                            label=row.label,
                            storyline_id=link.storyline_id if link is not None else None)
         placed = linker.link(event)
-        if (link is not None and placed.why is None
-                and placed.storyline_id == link.storyline_id is not None):
+        stayed = placed.storyline_id
+        if link is not None and placed.why is None and stayed is not None \
+                and stayed == link.storyline_id:
             made.append(link)  # stayed where it was: keep the score and why it was linked
+            grown.add(stayed)
         else:
             made.append(StoryLink(row.id, placed.storyline_id, round(placed.score, 4),
                                   str(placed.why) if placed.why is not None else ""))
-    records = [_record(s) for s in linker.touched()]
+    records = [_record(s) for s in _rebuilt(store, linker.touched(), grown, made)]
     store.stories.save_storylines(records, made, new_from=next_id)
     log.info("linked %d stories; %d storylines changed", len(made), len(records))
     return len(made)
@@ -244,6 +252,25 @@ def _state(record: StorylineRecord) -> StorylineState:
                           outlets=frozenset(str(o) for o in data.get("outlets", ())),
                           label=record.label,
                           links=frozenset(str(u) for u in data.get("links", ())))
+
+
+def _rebuilt(store: Store, states: Sequence[StorylineState], grown: set[int],
+             made: Sequence[StoryLink]) -> list[StorylineState]:
+    """The touched storylines, those whose events grew with their profile rebuilt from
+    every event's centroid now (a fresh linker does not know an older event's share, so it
+    cannot take it out and put the grown one in)."""
+    if not grown:
+        return list(states)
+    events: dict[int, set[int]] = {sid: {e.id for e in store.stories.storyline_events(sid)}
+                                   for sid in grown}
+    for link in made:
+        if link.storyline_id in events:
+            events[link.storyline_id].add(link.story_id)
+    centroids = {r.id: decode_features(r.centroid) for r in store.stories.story_rows(
+        sorted({i for ids in events.values() for i in ids}))}
+    return [replace(s, features=storyline_profile(centroids[i] for i in sorted(events[s.id])
+                                                  if i in centroids))
+            if s.id in events else s for s in states]
 
 
 def _record(state: StorylineState) -> StorylineRecord:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -269,6 +269,17 @@ def event_vector(features: Mapping[str, float]) -> dict[str, float]:
         return {}
     ranked = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))
     return {t: w / norm for t, w in ranked}
+
+
+def storyline_profile(centroids: Iterable[Mapping[str, float]]) -> dict[str, float]:
+    """A storyline's profile from its events' centroids, as linking builds it: the sum of
+    their event vectors, strongest PROFILE_TERMS kept (for a caller rebuilding a storyline
+    whose event grew after it was linked)."""
+    profile: dict[str, float] = {}
+    for centroid in centroids:
+        for term, weight in event_vector(centroid).items():
+            profile[term] = profile.get(term, 0.0) + weight
+    return dict(heapq.nlargest(PROFILE_TERMS, profile.items(), key=lambda kv: (kv[1], kv[0])))
 
 
 def link_score(event: EventInput, vector: Mapping[str, float], other: StorylineState,

@@ -138,3 +138,19 @@ def test_linking_again_keeps_why_an_event_was_linked(sample: Store) -> None:
     before = sample.stories.links(list(line.story_ids))
     assert update_storylines(sample, list(line.story_ids)) == 2
     assert sample.stories.links(list(line.story_ids)) == before
+
+
+def test_an_event_that_grows_changes_its_storylines_profile(sample: Store) -> None:
+    """A fresh linker does not know what an older event put in the profile: the storyline
+    is rebuilt from its events' centroids as they are now."""
+    import json
+
+    from newsdesk.analysis.stories import decode_features, encode_features
+
+    line = sample.stories.storyline(_nimbus(sample))
+    (row,) = sample.stories.story_rows([line.story_ids[0]])
+    grown = decode_features(row.centroid) | {"zeppelin": 5.0}
+    sample.stories.update_profiles([replace(row, centroid=encode_features(grown))])
+    update_storylines(sample, [row.id])
+    (saved,) = [r for r in sample.stories.storyline_rows(line.first_seen) if r.id == line.id]
+    assert "zeppelin" in json.loads(saved.features)["features"]
