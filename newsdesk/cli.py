@@ -476,8 +476,10 @@ def compare_command(ctx: click.Context, story_id: int, fmt: str, output: Path | 
 
         urls = story_urls(store, story_id)
         text = to_html(label, comparison, urls=urls)
+    elif fmt == "md":
+        text = to_markdown(label, comparison, urls=story_urls(store, story_id))
     else:
-        text = to_markdown(label, comparison) if fmt == "md" else to_json(label, comparison)
+        text = to_json(label, comparison)
     if output is None:
         click.echo(text)
         return

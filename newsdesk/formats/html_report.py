@@ -69,6 +69,36 @@ svg .grid { stroke: var(--line); }
 svg .cell { fill: var(--cell); }
 svg .on-cell { fill: var(--on-cell); }
 svg a:hover rect { stroke: var(--fg); stroke-width: 1.5; }
+.summary { background: var(--card); border-radius: 6px; padding: .3em .9em; }
+.summary p { margin: .35em 0; }
+/* phone width: the page never scrolls sideways; a wide table or chart scrolls in its box */
+.scroll { overflow-x: auto; max-width: 100%; -webkit-overflow-scrolling: touch; }
+p, li, td { overflow-wrap: break-word; }
+.badge { white-space: nowrap; }
+.matrix th, .matrix td { text-align: center; padding: .2em .5em; white-space: nowrap; }
+.matrix td:first-child, .matrix th:first-child { text-align: left; white-space: nowrap; }
+.defs td:first-child { white-space: nowrap; font-weight: 600; }
+@media (max-width: 600px) {
+  body { margin: 1em auto; padding: 0 .7em; font-size: 14px; }
+  h1 { font-size: 1.3em; }
+  /* an outlet's row of text (headlines, words) stacks: name, then what it wrote */
+  table.rows, .rows tbody, .rows tr, .rows td { display: block; }
+  .rows tr { margin-bottom: .6em; }
+  .rows td { padding: 0; }
+}
+@media print {
+  :root { """ + _variables(LIGHT) + """ }
+  body { background: #fff; color: #000; max-width: none; margin: 0; font-size: 11pt; }
+  .scroll { overflow: visible; }
+  svg { max-width: 100%; height: auto; }
+  a { color: #000; }
+  a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; color: #444;
+                            overflow-wrap: anywhere; }
+  .evidence, .summary, tr, svg { break-inside: avoid; page-break-inside: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .evidence:target { outline: none; }
+  .evidence a[href="#top"] { display: none; }
+}
 """
 
 
@@ -78,10 +108,14 @@ class _Evidence:
     def __init__(self, outline: Outline) -> None:
         self.blocks: list[str] = []
         self.articles = outline.articles
+        self._numbers: dict[int, int] = {}  # id(proof) -> its block: a summary line and
+        # the figure it comes from share one block (the outline outlives the render)
 
     def link(self, text: str, proof: Proof) -> str:
         """`text` (already HTML) as a link to a block with the proof's sentences."""
-        number = len(self.blocks)
+        if id(proof) in self._numbers:
+            return f'<a href="#ev{self._numbers[id(proof)]}">{text}</a>'
+        number = self._numbers[id(proof)] = len(self.blocks)
         rows = []
         if proof.url:
             rows.append(f'<p><a href="{html.escape(proof.url)}">{html.escape(proof.url)}</a></p>')
@@ -127,15 +161,20 @@ def render_html(outline: Outline, *, generated: datetime | None = None) -> str:
     body = [f'<header id="top"><h1>{html.escape(header.title)}</h1><p class="muted">'
             f"{header.summary}" + (f" · first: {html.escape(header.first)}" if header.first else "")
             + f" · compared by NewsDesk on {when}</p></header>"]
+    if outline.summary.lines:  # the three lines an editor reads first, each to its evidence
+        body.append('<section class="summary">' + "".join(
+            f"<p><b>{label}:</b> {evidence.figure(f)}</p>" for label, f in outline.summary.lines)
+            + "</section>")
     if len(outline.timeline.rows) > 1:
-        body += [f"<h2>{outline.timeline.title}</h2>", _timeline_svg(outline.timeline)]
+        body += [f"<h2>{outline.timeline.title}</h2>",
+                 f'<div class="scroll">{_timeline_svg(outline.timeline)}</div>']
     frames = outline.frames
     if frames.dimensions:
         body += [f"<h2>{frames.title}</h2>",
                  f'<p class="muted">{_text(frames.about)} {_text(frames.hint)}</p>',
-                 _heatmap_svg(frames, evidence)]
+                 _heatmap_svg(frames, evidence), _definitions(frames)]
 
-    body.append(f"<h2>{outline.headlines.title}</h2><table>")
+    body.append(f'<h2>{outline.headlines.title}</h2><div class="scroll"><table class="rows">')
     for row in outline.headlines.rows:
         o = row.outlet
         kind = evidence.link(f'<span class="badge">{html.escape(o.kind.text)}</span>', o.kind.proof)
@@ -143,12 +182,15 @@ def render_html(outline: Outline, *, generated: datetime | None = None) -> str:
                             for h in row.headlines)
         body.append(f"<tr><td>{dot(o.color)}<b>{html.escape(o.name)}</b></td><td>{kind}</td>"
                     f"<td>{heads}</td></tr>")
-    body.append("</table>")
+    body.append("</table></div>")
     if outline.headlines.note:
         body.append(f'<p class="muted">{_text(outline.headlines.note)}</p>')
 
     tone = outline.tone
-    body.append(f"<h2>{html.escape(tone.title)}</h2><table><tr><th></th>"
+    body.append(f"<h2>{html.escape(tone.title)}</h2>")
+    if tone.about and not single:
+        body.append(f'<p class="muted">{_text(tone.about)}</p>')
+    body.append('<div class="scroll"><table><tr><th></th>'
                 f"<th>{html.escape(tone.scale)}</th><th></th><th>loaded words</th>"
                 "<th>hedged</th></tr>")
     for t in tone.rows:
@@ -161,39 +203,46 @@ def render_html(outline: Outline, *, generated: datetime | None = None) -> str:
                 f"{pos_bar}</span>")
         score = evidence.figure(t.figure)
         loaded = evidence.figure(t.loaded) if t.loaded else "0"
-        if t.loaded_words:
-            loaded += f' <span class="muted">{html.escape(", ".join(t.loaded_words))}</span>'
+        shown = [html.escape(w) for w in t.loaded_words] + [
+            f'{html.escape(w)} <i>(quoted)</i>' for w in t.quoted_words]
+        if shown:
+            loaded += f' <span class="muted">{", ".join(shown)}</span>'
         hedged = evidence.figure(t.hedged) if t.hedged else "0"
         body.append(f"<tr><td>{dot(o.color)}{html.escape(o.name)}</td>"
                     f"<td>{score}</td>"
                     f'<td style="white-space:nowrap">{bars}</td>'
                     f"<td>{loaded}</td><td>{hedged}</td></tr>")
-    body.append("</table>")
+    body.append("</table></div>")
+    if tone.loaded_about:
+        body.append(f'<p class="muted">{_text(tone.loaded_about)}</p>')
 
     words = outline.words
     body.append(f"<h2>{html.escape(words.title)}</h2>")
-    body.append(f'<p class="muted">{_text(words.about)}</p><table>')
+    body.append(f'<p class="muted">{_text(words.about)}</p><div class="scroll">'
+                '<table class="rows">')
     for w in words.rows:
         terms = ", ".join(evidence.figure(t) + f' <span class="muted">{t.value:+.1f}</span>'
                           for t in w.terms) or f'<span class="muted">{words.empty}</span>'
         body.append(f"<tr><td>{dot(w.outlet.color)}{html.escape(w.outlet.name)}</td>"
                     f"<td>{terms}</td></tr>")
-    body.append("</table>")
+    body.append("</table></div>")
     if outline.core.terms and not single:
         body.append(f"<h2>{outline.core.title}</h2><p>"
                     + ", ".join(evidence.figure(t) for t in outline.core.terms) + "</p>")
 
     voices = outline.voices
     if voices.anyone:
-        body.append(f"<h2>{voices.title}</h2><table><tr><th></th><th>{voices.label}</th>"
-                    + ("" if single else f"<th>{voices.missing_label}</th>") + "</tr>")
-        for v in voices.rows:
-            names = ", ".join(evidence.figure(f) for f in v.voices) or \
-                f'<span class="muted">{voices.empty}</span>'
-            gone = ", ".join(evidence.figure(f) for f in v.missing)
-            body.append(f"<tr><td>{dot(v.outlet.color)}{html.escape(v.outlet.name)}</td>"
-                        f"<td>{names}</td>" + ("" if single else f"<td>{gone}</td>") + "</tr>")
-        body.append("</table>")
+        body.append(f"<h2>{voices.title}</h2>")
+        if voices.matrix is not None and not single:
+            body.append(_matrix(outline, evidence))
+        else:
+            body.append(f'<div class="scroll"><table><tr><th></th><th>{voices.label}</th></tr>')
+            for v in voices.rows:
+                names = ", ".join(evidence.figure(f) for f in v.voices) or \
+                    f'<span class="muted">{voices.empty}</span>'
+                body.append(f"<tr><td>{dot(v.outlet.color)}{html.escape(v.outlet.name)}</td>"
+                            f"<td>{names}</td></tr>")
+            body.append("</table></div>")
 
     links = outline.links
     if links.rows:
@@ -225,6 +274,41 @@ def _text(text: str) -> str:
 
 def _linked(text: str, url: str | None) -> str:
     return f'<a href="{html.escape(url)}">{text}</a>' if url else text
+
+
+def _matrix(outline: Outline, evidence: _Evidence) -> str:
+    """Who quotes whom as one table: a column per outlet (its colour and short label, its
+    name on hover), a row per voice, the number of sentences where it quotes them."""
+    matrix = outline.voices.matrix
+    if matrix is None:
+        return ""
+    head = "".join(f'<th title="{html.escape(o.name)}"><span class="dot" '
+                   f'style="background:{o.color}"></span>{html.escape(o.short)}</th>'
+                   for o in outline.outlets)
+    rows = [f'<p class="muted">{_text(matrix.note)} Columns: ' + ", ".join(
+        f"{html.escape(o.short)} = {html.escape(o.name)}" for o in outline.outlets) + ".</p>",
+        f'<div class="scroll"><table class="matrix"><tr><th>{matrix.title}</th>{head}</tr>']
+    for name, cells in zip(matrix.voices, matrix.cells, strict=True):
+        marks = "".join(f"<td>{evidence.link('● ' + html.escape(f.text), f.proof)}</td>"
+                        if f is not None else '<td class="muted">·</td>' for f in cells)
+        rows.append(f"<tr><td>{html.escape(name)}</td>{marks}</tr>")
+    rows.append("</table></div>")
+    return "".join(rows)
+
+
+def _definitions(section: FramesSection) -> str:
+    """The plain name and one-line definition of each dimension drawn, then the others'
+    names in one line (their definitions on hover), so the legend stays short on a phone."""
+    drawn = {label for _key, label in section.dimensions}
+    used = [(n, d) for n, d in section.definitions if n in drawn]
+    rest = [(n, d) for n, d in section.definitions if n not in drawn]
+    out = ['<div class="scroll"><table class="defs"><tr><th>Dimension</th><th>Definition</th>'
+           "</tr>" + "".join(f"<tr><td>{html.escape(n)}</td><td>{html.escape(d)}</td></tr>"
+                             for n, d in used) + "</table></div>"]
+    if rest:
+        out.append('<p class="muted">Not found in this coverage: ' + ", ".join(
+            f'<span title="{html.escape(d)}">{html.escape(n)}</span>' for n, d in rest) + ".</p>")
+    return "".join(out)
 
 
 def _timeline_svg(section: TimelineSection) -> str:
@@ -260,8 +344,8 @@ def _timeline_svg(section: TimelineSection) -> str:
 
 def _heatmap_svg(section: FramesSection, evidence: _Evidence) -> str:
     """Outlets down the side, frame dimensions across; each cell links to its sentences."""
-    label_w, cell_w, cell_h, head_h = 230, 52, 26, 96
-    width = label_w + cell_w * len(section.dimensions) + 10
+    label_w, cell_w, cell_h, head_h = 230, 52, 34, 96
+    width = label_w + cell_w * len(section.dimensions) + 70  # room for the last rotated label
     height = head_h + cell_h * len(section.rows) + 4
     top = max((c.share for r in section.rows for c in r.cells), default=0.0) or 1.0
     out = [f'<svg role="img" aria-label="Frames by outlet" width="{width}" height="{height}" '
@@ -281,11 +365,14 @@ def _heatmap_svg(section: FramesSection, evidence: _Evidence) -> str:
             opacity = 0.06 + 0.94 * cell.share / top if cell.share else 0.03
             drawn = (f'<rect class="cell" x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" '
                      f'height="{cell_h - 2}" rx="3" fill-opacity="{opacity:.2f}">'
-                     f"<title>{html.escape(name)}: {cell.label} {cell.share:.0%}</title></rect>")
+                     f"<title>{html.escape(name)}: {cell.label} "
+                     f"{cell.counted or '0%'} of its framing sentences</title></rect>")
             if cell.figure is not None:
                 strong = ' class="on-cell"' if cell.share / top > 0.55 else ""
-                drawn += (f'<text x="{x + cell_w / 2:.0f}" y="{y + cell_h / 2 + 4:.0f}" '
-                          f'text-anchor="middle"{strong}>{cell.figure.text}</text>')
+                drawn += (f'<text x="{x + cell_w / 2:.0f}" y="{y + 15}" '
+                          f'text-anchor="middle"{strong}>{cell.figure.text}</text>'
+                          f'<text x="{x + cell_w / 2:.0f}" y="{y + 28}" text-anchor="middle"'
+                          f'{strong} style="font-size:10px">{cell.count}/{cell.total}</text>')
                 drawn = evidence.link(drawn, cell.figure.proof)
             out.append(drawn)
     out.append("</svg>")

@@ -7,10 +7,10 @@ like "[click](javascript:...)" or "# Heading" shows as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from newsdesk.analysis.framing import Comparison
-from newsdesk.formats.outline import TONE_SCALE, Outline, build_outline, signed
+from newsdesk.formats.outline import TONE_SCALE, ArticleRef, Outline, build_outline, signed
 from newsdesk.textsafe import printable
 
 # Characters that make Markdown (CommonMark and GitHub's tables) out of text anywhere in a
@@ -34,17 +34,46 @@ def _md_list(items: Iterable[str]) -> str:
     return ", ".join(_md(item) for item in items)
 
 
-def to_markdown(label: str, comparison: Comparison) -> str:
-    """A report of a comparison: every figure with its evidence."""
-    return render_markdown(build_outline(label, comparison))
+SUMMARY_EVIDENCE = 2  # sentences under each summary line
+_SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]]+$", re.IGNORECASE)
+
+
+def link_markdown(text: str, url: str | None) -> str:
+    """An article's title as a Markdown link to its address; the escaped title alone when
+    there is no address or it is not a plain http(s) one (no javascript:, no spaces or
+    brackets that would end the link early)."""
+    if url and _SAFE_URL.match(url):
+        return f"[{_md(text) or _md(url)}]({url})"
+    return _md(text)
+
+
+def _article(ref: ArticleRef) -> str:
+    return link_markdown(ref.title or "untitled", ref.url)
+
+
+def to_markdown(label: str, comparison: Comparison, *,
+                urls: Mapping[str, str] | None = None) -> str:
+    """A report of a comparison: every figure with its evidence. `urls` (article id ->
+    address) turns every article's title into a link."""
+    return render_markdown(build_outline(label, comparison, urls=urls))
 
 
 def render_markdown(outline: Outline) -> str:
     """Draw an outline as Markdown."""
-    lines = [f"# {_md(outline.label)}", "", f"## {outline.timeline.title}", ""]
+    lines = [f"# {_md(outline.label)}", ""]
+    if outline.summary.lines:  # the three lines first, each pointing at its section
+        for label, figure in outline.summary.lines:
+            lines.append(f"- **{label}:** {_md(figure.text)}")
+            for e in figure.proof.sentences[:SUMMARY_EVIDENCE]:  # what it rests on
+                ref = outline.articles.get(e.article_id)
+                where = f" ({_md(ref.outlet)}: {_article(ref)})" if ref is not None else ""
+                lines.append(f"  - {_md(e.sentence)}{where}")
+        lines.append("")
+    lines += [f"## {outline.timeline.title}", ""]
     for row in outline.timeline.rows:
         lag = "first" if row.hours_after_first == 0 else f"+{row.hours_after_first:.1f} h"
-        lines.append(f"- **{_md(row.outlet.name)}** ({lag}): {row.published:%Y-%m-%d %H:%M} UTC")
+        lines.append(f"- **{_md(row.outlet.name)}** ({lag}): {row.published:%Y-%m-%d %H:%M} UTC"
+                     + (f" · {_article(row.article)}" if row.article.title else ""))
     core = outline.core
     lines += ["", f"## {core.title}", "", _md_list(t.text for t in core.terms) or core.empty, ""]
     frames = outline.frames
@@ -53,9 +82,24 @@ def render_markdown(outline: Outline) -> str:
                   "| outlet | " + " | ".join(label for _, label in frames.dimensions) + " |",
                   "|---|" + "---:|" * len(frames.dimensions)]
         lines += ["| " + _md(row.outlet.name) + " | " + " | ".join(
-            cell.figure.text if cell.figure else "" for cell in row.cells) + " |"
+            cell.counted if cell.figure else "" for cell in row.cells) + " |"
             for row in frames.rows]
+        drawn = {label for _, label in frames.dimensions}
+        lines += ["", "Share of framing sentences (sentences / framing sentences). The "
+                  "dimensions:", ""]
+        lines += [f"- **{name}**: {definition}" for name, definition in frames.definitions
+                  if name in drawn]
         lines.append("")
+    matrix = outline.voices.matrix
+    if matrix is not None and not outline.single:
+        lines += [f"## {matrix.title}", "", matrix.note, "",
+                  "| voice | " + " | ".join(_md(o.short) for o in outline.outlets) + " |",
+                  "|---|" + ":---:|" * len(outline.outlets)]
+        lines += ["| " + _md(name) + " | " + " | ".join(
+            f.text if f is not None else "·" for f in cells) + " |"
+            for name, cells in zip(matrix.voices, matrix.cells, strict=True)]
+        lines += ["", "Columns: " + ", ".join(f"{_md(o.short)} = {_md(o.name)}"
+                                             for o in outline.outlets) + ".", ""]
     sections = zip(outline.headlines.rows, outline.tone.rows, outline.words.rows,
                    outline.voices.rows, strict=True)
     links = {row.outlet.name: row for row in outline.links.rows}
@@ -63,7 +107,7 @@ def render_markdown(outline: Outline) -> str:
         outlet = heads.outlet
         lines += [f"## {_md(outlet.name)}", "", f"*{_md(outlet.kind.text)}* "
                   f"({_md(outlet.kind_reason)}); tone {signed(tone.tone)} ({TONE_SCALE})", ""]
-        lines += [f"- {_md(h.title)}" for h in heads.headlines]
+        lines += [f"- {_article(h)}" for h in heads.headlines]
         lines.append("")
         if heads.words:
             lines.append(f"{outline.headlines.words_label}: " + _md_list(heads.words))
@@ -72,9 +116,13 @@ def render_markdown(outline: Outline) -> str:
                 f"{_md(t.text)} ({t.value:+.2f})" for t in words.terms))
         if voices.voices:
             lines.append("Voices: " + _md_list(v.text for v in voices.voices))
-        if voices.missing:
+        if voices.missing and matrix is None:
             lines.append("Leaves out voices others quote: "
                          + _md_list(v.text for v in voices.missing))
+        mine = [_md(w) for w in tone.loaded_words] + [f"{_md(w)} (quoted)"
+                                                      for w in tone.quoted_words]
+        if mine:
+            lines.append("Loaded words: " + ", ".join(mine))
         linked = links.get(outlet.name)
         if linked is not None and linked.cites:
             lines.append("Links to: " + _md_list(x.text for x in linked.cites))
@@ -98,4 +146,7 @@ def render_markdown(outline: Outline) -> str:
             lines += ["", "Evidence:", ""]
             lines += [f"- {what}: > {_md(sentence)}" for what, sentence in evidence]
         lines.append("")
+    if outline.tone.about and not outline.single:
+        lines += ["## About these figures", "", outline.tone.about, "",
+                  outline.tone.loaded_about, ""]
     return "\n".join(lines)

@@ -199,13 +199,13 @@ def write_report(store: Store, view: StoryView, path: Path, fmt: str,
                  article_url: str | None = None) -> Path:
     """Write a comparison as a report (html, md or json); the HTML links its articles, whose
     addresses are read here."""
+    urls = story_urls(store, view.story_id) if view.story_id is not None else {}
+    if article_url:
+        urls.setdefault(view.article_id, article_url)
     if fmt == "html":
-        urls = story_urls(store, view.story_id) if view.story_id is not None else {}
-        if article_url:
-            urls.setdefault(view.article_id, article_url)
         text = to_html(view.label, view.comparison, urls=urls)
     elif fmt == "md":
-        text = to_markdown(view.label, view.comparison)
+        text = to_markdown(view.label, view.comparison, urls=urls)
     else:
         text = to_json(view.label, view.comparison)
     path.write_text(text + "\n", encoding="utf-8")

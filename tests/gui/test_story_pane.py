@@ -5,6 +5,7 @@ reads everything it shows as jobs, never on the GUI thread."""
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from newsdesk.gui.panes.story import unbroken
 from newsdesk.services.comparisons import compare_story
 from newsdesk.services.sample import load_sample
 from tests.gui.conftest import settle
@@ -44,7 +45,8 @@ def test_pane_compares_the_selected_articles_story(window, store, qtbot):
     details = pane.details.text()
     for outlet in story.outlets:
         assert outlet in details
-    assert "leaves out:" in details
+    assert "Who quotes whom" not in details or "<table" in details
+    assert "leaves out:" not in details  # one grid instead of a list per outlet
 
 
 def test_clicking_a_word_shows_the_sentences_behind_it(window, store, qtbot):
@@ -288,3 +290,64 @@ def test_the_visible_pane_never_touches_the_store_on_the_gui_thread(
     assert {"stories.story_of", "stories.label", "stories.outlet_count", "stories.members",
             "caches.cached_comparison", "caches.save_comparison"} <= names
     assert [name for name, on_gui_thread in calls if on_gui_thread] == []
+
+
+def test_the_three_summary_lines_lead_and_open_their_evidence(window, store, qtbot):
+    window.open_article(contempt_story(store).article_ids[0])
+    pane = shown(window, qtbot)
+    lines = pane.outline.summary.lines
+    assert [label for label, _ in lines][:1] == ["Agree"] and len(lines) >= 2
+    header = pane.summary_lines.text()
+    assert pane.summary_lines.isVisible()
+    for label, figure in lines:
+        assert f"<b>{label}:</b>" in header
+        index = next(i for i, p in enumerate(pane.proofs) if p is figure.proof)
+        assert f"href='ev:{index}'" in header
+    _label, first = lines[0]
+    index = next(i for i, p in enumerate(pane.proofs) if p is first.proof)
+    pane.summary_lines.linkActivated.emit(f"ev:{index}")
+    assert pane.evidence.isVisible()
+    assert first.proof.sentences[0].sentence[:30] in pane.evidence_view.toPlainText()
+
+
+def test_voices_are_one_grid_of_outlets_by_voices(window, store, qtbot):
+    window.open_article(contempt_story(store).article_ids[0])
+    pane = shown(window, qtbot)
+    matrix = pane.outline.voices.matrix
+    assert matrix is not None and matrix.voices
+    details = pane.details.text()
+    assert matrix.note.split(";")[0] in details
+    for o in pane.outline.outlets:  # every outlet a column in its stable colour
+        assert f"style='color:{o.color}'>&nbsp;{o.short}</th>" in details
+    assert details.count(f"<td nowrap>{unbroken(matrix.voices[0])}&nbsp;</td>") == 1
+    quoted = next(f for row in matrix.cells for f in row if f is not None)
+    assert any(p is quoted.proof for p in pane.proofs)
+
+
+def test_frame_cells_carry_counts_and_rows_their_definitions(window, store, qtbot):
+    window.open_article(contempt_story(store).article_ids[0])
+    pane = shown(window, qtbot)
+    heat = pane.heatmap
+    row = [k for k, _ in heat.frames].index("legality and constitutionality")
+    outlet = heat.outlets[0][0]
+    cell = next(c for r in pane.outline.frames.rows if r.outlet.name == outlet
+                for c in r.cells if c.key == "legality and constitutionality")
+    tip = heat.tooltip(heat.cell_rect(row, 0).center().toPoint())
+    assert f"({cell.count} of {cell.total})" in tip and "Law and courts" in tip
+    assert heat.cell_text(outlet, cell.key, 500) == f"{cell.share:.0%} {cell.count}/{cell.total}"
+    assert heat.cell_text(outlet, cell.key, 10) == f"{cell.share:.0%}"
+    name_tip = heat.tooltip(QPoint(2, (row + 1) * heat.ROW + heat.ROW // 2))
+    definition = dict(pane.outline.frames.definitions)["Law and courts"]
+    assert name_tip == f"Law and courts: {definition}"
+    assert "a row name for its definition" in pane.frames_title.text()
+
+
+def test_tone_and_loaded_language_say_what_they_measure(window, store, qtbot):
+    window.open_article(contempt_story(store).article_ids[0])
+    pane = shown(window, qtbot)
+    details = pane.details.text()
+    assert "mostly measures the" in details and "neutral band" in details
+    assert "outside quotations" in details
+    for t in pane.outline.tone.rows:
+        for w in t.quoted_words:
+            assert f"{w} <span" in details and "(quoted)" in details

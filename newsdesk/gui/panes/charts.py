@@ -139,6 +139,8 @@ class FrameHeatMap(QWidget):
         self.outlets: list[tuple[str, str, str]] = []  # (name, short label, colour)
         self.frames: list[tuple[str, str]] = []  # (key, label)
         self.weights: dict[str, dict[str, float]] = {}
+        self.counts: dict[str, dict[str, tuple[int, int]]] = {}  # outlet -> key -> (n, of)
+        self.definitions: dict[str, str] = {}  # key -> one-line definition
         self.text_color = QColor(LIGHT["text"])
         self.muted = QColor(LIGHT["muted"])
         self.base = QColor(LIGHT["base"])
@@ -147,8 +149,14 @@ class FrameHeatMap(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_data(self, outlets: list[tuple[str, str, str]], frames: list[tuple[str, str]],
-                 weights: dict[str, dict[str, float]]) -> None:
+                 weights: dict[str, dict[str, float]], *,
+                 counts: dict[str, dict[str, tuple[int, int]]] | None = None,
+                 definitions: dict[str, str] | None = None) -> None:
+        """`counts` (outlet -> key -> (sentences, framing sentences)) are drawn beside the
+        share when the cell has room and always in its tooltip; `definitions` (key -> one
+        line) are the row names' tooltips."""
         self.outlets, self.frames, self.weights = outlets, frames, weights
+        self.counts, self.definitions = counts or {}, definitions or {}
         self.setFixedHeight(self.ROW * (len(frames) + 1) + 4 if frames else 0)
         self.update()
 
@@ -197,8 +205,36 @@ class FrameHeatMap(QWidget):
                 painter.drawRoundedRect(cell, 3, 3)
                 if share and cell.width() >= 30:
                     painter.setPen(self.base if share / top > 0.55 else self.text_color)
-                    painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, f"{share:.0%}")
+                    painter.drawText(cell, Qt.AlignmentFlag.AlignCenter,
+                                     self.cell_text(name, key, cell.width() - 4))
         painter.end()
+
+    def cell_text(self, outlet: str, key: str, room: float) -> str:
+        """'57% 24/42' when it fits in room pixels, else '57%': the counts behind a share."""
+        share = self.weights.get(outlet, {}).get(key, 0.0)
+        count, total = self.counts.get(outlet, {}).get(key, (0, 0))
+        full = f"{share:.0%} {count}/{total}" if total else f"{share:.0%}"
+        return full if QFontMetricsF(self.font()).horizontalAdvance(full) <= room \
+            else f"{share:.0%}"
+
+    def tooltip(self, pos: QPoint) -> str:
+        """A cell's share with its counts and its dimension's definition; a row name's
+        definition; '' elsewhere."""
+        label, _width = self._columns()
+        hit = self._hit(pos)
+        if hit is not None:
+            outlet, key = hit
+            share = self.weights.get(outlet, {}).get(key, 0.0)
+            count, total = self.counts.get(outlet, {}).get(key, (0, 0))
+            counted = f" ({count} of {total})" if total else ""
+            text = (f"{outlet}: {dict(self.frames)[key]} in {share:.0%}{counted} of its "
+                    "framing sentences")
+            return text + (f"\n{self.definitions[key]}" if key in self.definitions else "")
+        row = pos.y() // self.ROW - 1
+        if pos.x() < label and 0 <= row < len(self.frames):
+            key, name = self.frames[row]
+            return f"{name}: {self.definitions[key]}" if key in self.definitions else name
+        return ""
 
     def _hit(self, pos: QPoint) -> tuple[str, str] | None:
         for r, (key, _text) in enumerate(self.frames):
@@ -212,11 +248,11 @@ class FrameHeatMap(QWidget):
         clickable = hit is not None and self.weights.get(hit[0], {}).get(hit[1], 0.0) > 0
         self.setCursor(Qt.CursorShape.PointingHandCursor if clickable
                        else Qt.CursorShape.ArrowCursor)
-        if hit is not None:
-            share = self.weights.get(hit[0], {}).get(hit[1], 0.0)
-            label = dict(self.frames)[hit[1]]
-            QToolTip.showText(event.globalPosition().toPoint(),
-                              f"{hit[0]}: {label} in {share:.0%} of its framing sentences", self)
+        tip = self.tooltip(event.position().toPoint())
+        if tip:
+            QToolTip.showText(event.globalPosition().toPoint(), tip, self)
+        else:
+            QToolTip.hideText()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         hit = self._hit(event.position().toPoint())

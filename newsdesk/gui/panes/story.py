@@ -34,7 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from newsdesk.analysis.framing import Comparison
-from newsdesk.formats.outline import Figure, Outline, Proof, build_outline, highlight
+from newsdesk.formats.outline import (
+    Figure,
+    FramesSection,
+    Outline,
+    Proof,
+    VoicesMatrix,
+    build_outline,
+    highlight,
+)
 from newsdesk.gui import theme
 from newsdesk.gui.jobs import JobRunner
 from newsdesk.gui.messages import show_message
@@ -82,6 +90,10 @@ MAX_EVIDENCE = 40
 MAX_VOICES = 12  # per outlet in the pane; the reports list them all
 MAX_HEADLINES = 6  # per outlet; a long-running story's list would bury the rest
 MAX_CORE = 12  # words every outlet reports, in the pane
+MAX_MATRIX = 20  # voices in the pane's who-quotes-whom grid; the reports list them all
+FRAME_LEGEND = ("Cells show the share, and its counts (sentences / framing sentences) when "
+                "wide enough; hover a cell for its counts, a row name for its definition.")
+UNBROKEN_NAME = 22  # a voice's name up to this long never wraps inside the grid
 
 
 class FitBrowser(QTextBrowser):
@@ -165,6 +177,13 @@ class StoryPane(QWidget):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.header.linkActivated.connect(self._link)
+        # the three lines an editor reads first, full width under the title and Export…
+        self.summary_lines = QLabel()
+        self.summary_lines.setObjectName("storySummary")
+        self.summary_lines.setWordWrap(True)
+        self.summary_lines.setTextFormat(Qt.TextFormat.RichText)
+        self.summary_lines.linkActivated.connect(self._link)
+        self.summary_lines.hide()
         self.timeline = TimelineChart()
         self.timeline.article_clicked.connect(self.article_requested)
         self.frames_title = QLabel()
@@ -214,6 +233,7 @@ class StoryPane(QWidget):
         top.addWidget(self.header, 1)
         top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         column.addLayout(top)
+        column.addWidget(self.summary_lines)
         column.addWidget(self.desk_bar)
         column.addWidget(self.editors_view)
         column.addWidget(self.timeline)
@@ -394,6 +414,8 @@ class StoryPane(QWidget):
         self.editors_view.hide()
         self.editors = ([], [])
         self.header.setText(text)
+        self.summary_lines.clear()
+        self.summary_lines.hide()
         self.timeline.set_points([])
         self.heatmap.set_data([], [], {})
         self.frames_title.hide()
@@ -435,8 +457,15 @@ class StoryPane(QWidget):
         else:
             line = header.summary + (f" · first: <b>{html.escape(header.first)}</b>"
                                      if header.first else "")
+        # the three lines an editor reads first, each a link to its evidence
+        summary = "".join(
+            f"<p style='margin:2px 0'><b>{label}:</b> "
+            f"{self._link_to(figure.proof, html.escape(figure.text))}</p>"
+            for label, figure in outline.summary.lines)
         self.header.setText(f"<h3 style='margin:0'>{html.escape(header.title)}</h3>"
                             f"<p style='{mute}'>{line}</p>")
+        self.summary_lines.setText(summary)
+        self.summary_lines.setVisible(bool(summary))
         self.export_button.show()
         self.desk_bar.setVisible(view.story_id is not None)
         self._render_editors()
@@ -450,10 +479,17 @@ class StoryPane(QWidget):
         self.heatmap.set_data([(r.outlet.name, r.outlet.short, r.outlet.color) for r in frames.rows],
                               list(frames.dimensions),
                               {r.outlet.name: {cell.key: cell.share for cell in r.cells}
-                               for r in frames.rows})
+                               for r in frames.rows},
+                              counts={r.outlet.name: {cell.key: (cell.count, cell.total)
+                                                      for cell in r.cells}
+                                      for r in frames.rows},
+                              definitions={k: d for (k, _label), (_n, d) in
+                                           zip(frames.dimensions, self._definitions(frames),
+                                               strict=True)})
         self.frames_title.setVisible(bool(frames.dimensions))
         self.frames_title.setText(f"<b>{frames.title}</b> <span style='{mute}'>"
-                                  f"{_text(frames.about)} {_text(frames.hint)}</span>")
+                                  f"{_text(frames.about)} {_text(frames.hint)}</span>"
+                                  f"<br><span style='{mute}'>{FRAME_LEGEND}</span>")
 
         parts: list[str] = []
         # headlines, with the words no other headline uses marked
@@ -482,7 +518,10 @@ class StoryPane(QWidget):
             parts.append(f"<p style='{mute}'>{_text(outline.headlines.note)}</p>")
 
         # tone, loaded language, hedges
-        parts.append(f"<h4>{outline.tone.title}</h4><table cellspacing='0' cellpadding='2'>")
+        parts.append(f"<h4>{outline.tone.title}</h4>")
+        if outline.tone.about and not single:
+            parts.append(f"<p style='{mute}; margin-top:0'>{_text(outline.tone.about)}</p>")
+        parts.append("<table cellspacing='0' cellpadding='2'>")
         for t in outline.tone.rows:
             loaded = (self._link_to(t.loaded.proof, f"{t.loaded.text} loaded") if t.loaded
                       else f"<span style='{mute}'>0 loaded</span>")
@@ -492,6 +531,18 @@ class StoryPane(QWidget):
                          f"</td><td>{self._figure(t.figure)}&nbsp;</td><td>{loaded}&nbsp;</td>"
                          f"<td>{hedged}</td></tr>")
         parts.append("</table>")
+        worded = [t for t in outline.tone.rows if t.loaded_words or t.quoted_words]
+        if worded:
+            for t in worded:
+                words = [html.escape(w) for w in t.loaded_words] + [
+                    f"{html.escape(w)} <span style='{mute}'>(quoted)</span>"
+                    for w in t.quoted_words]
+                loaded_link = (self._link_to(t.loaded.proof, ", ".join(words)) if t.loaded
+                               else ", ".join(words))
+                parts.append(f"<p style='margin:1px 0'>{square(t.outlet.color)} "
+                             f"{html.escape(t.outlet.short)}: {loaded_link}</p>")
+        if outline.tone.loaded_about:
+            parts.append(f"<p style='{mute}'>{_text(outline.tone.loaded_about)}</p>")
 
         # distinctive words and the common core
         parts.append(f"<h4>{outline.words.title}</h4>")
@@ -503,24 +554,20 @@ class StoryPane(QWidget):
             core = ", ".join(self._figure(t) for t in outline.core.terms[:MAX_CORE])
             parts.append(f"<p><b>{outline.core.title}:</b> {core}</p>")
 
-        # voices, the most cited first
+        # voices: one outlets x voices grid when comparing, else who the outlet quotes
         voices = outline.voices
         if voices.anyone:
             parts.append(f"<h4>{voices.title}</h4>")
-            for v in voices.rows:
-                ranked = sorted(v.voices, key=lambda f: (-(f.value or 0), f.text))
-                names = ", ".join(self._figure(f) for f in ranked[:MAX_VOICES]) or \
-                    f"<span style='{mute}'>{voices.empty}</span>"
-                if len(ranked) > MAX_VOICES:
-                    names += more(len(ranked) - MAX_VOICES)
-                line = f"<p style='margin-top:2px'>{square(v.outlet.color)} {names}"
-                if v.missing and not single:
-                    missing = sorted(v.missing, key=lambda f: (-(f.value or 0), f.text))
-                    gone = ", ".join(self._figure(f) for f in missing[:MAX_VOICES])
-                    if len(missing) > MAX_VOICES:
-                        gone += more(len(missing) - MAX_VOICES)
-                    line += f"<br><span style='{mute}'>{voices.missing_label}:</span> {gone}"
-                parts.append(line + "</p>")
+            if voices.matrix is not None and not single:
+                parts.append(self._matrix(outline, voices.matrix))
+            else:
+                for v in voices.rows:
+                    ranked = sorted(v.voices, key=lambda f: (-(f.value or 0), f.text))
+                    names = ", ".join(self._figure(f) for f in ranked[:MAX_VOICES]) or \
+                        f"<span style='{mute}'>{voices.empty}</span>"
+                    if len(ranked) > MAX_VOICES:
+                        names += more(len(ranked) - MAX_VOICES)
+                    parts.append(f"<p style='margin-top:2px'>{square(v.outlet.color)} {names}</p>")
 
         # links
         links = outline.links
@@ -635,6 +682,38 @@ class StoryPane(QWidget):
                          "(in each article's annotations).</p>")
         self.editors_view.setText("".join(parts))
         self.editors_view.show()
+
+    def _matrix(self, outline: Outline, matrix: VoicesMatrix) -> str:
+        """Who quotes whom as one grid: outlets as columns in their colours, voices as rows,
+        a linked mark (the number of sentences) where the outlet quotes the voice."""
+        c = self.colors or theme.LIGHT
+        mute = f"color:{c['muted']}"
+        head = "".join(f"<th nowrap align='center' title='{html.escape(o.name)}' "
+                       f"style='color:{o.color}'>&nbsp;{html.escape(o.short)}</th>"
+                       for o in outline.outlets)
+        rows = [f"<p style='{mute}; margin-bottom:2px'>{_text(matrix.note)}</p>",
+                f"<table width='100%' cellspacing='0' cellpadding='1' style='font-size:small'>"
+                f"<tr><th width='40%'></th>{head}</tr>"]
+        for i, (name, cells) in enumerate(zip(matrix.voices, matrix.cells, strict=True)):
+            if i == MAX_MATRIX:
+                break
+            marks = "".join(
+                f"<td align='center'>{self._link_to(f.proof, '●' + html.escape(f.text))}</td>"
+                if f is not None else f"<td align='center' style='{mute}'>·</td>"
+                for f in cells)
+            shown = unbroken(name) if len(name) <= UNBROKEN_NAME else html.escape(name)
+            rows.append(f"<tr><td nowrap>{shown}&nbsp;</td>{marks}</tr>")
+        rows.append("</table>")
+        if len(matrix.voices) > MAX_MATRIX:
+            rows.append(f"<p style='{mute}'>and {len(matrix.voices) - MAX_MATRIX} more voices "
+                        "(in the reports).</p>")
+        return "".join(rows)
+
+    @staticmethod
+    def _definitions(frames: FramesSection) -> list[tuple[str, str]]:
+        """(name, definition) of each dimension drawn, from the section's legend."""
+        known = dict(frames.definitions)
+        return [(label, known.get(label, "")) for _key, label in frames.dimensions]
 
     def _figure(self, figure: Figure) -> str:
         return self._link_to(figure.proof, html.escape(figure.text))

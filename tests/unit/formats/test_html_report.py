@@ -53,7 +53,33 @@ def test_every_figure_links_to_its_sentences():
     block = page[page.index(f'id="{voice}"'):]
     block = block[:block.index("</div>")]
     assert "<mark>Sam Lee</mark>" in block
-    assert "Wire leaves out Sam Lee" in page  # a voice others quote
+    # a voice others quote is an empty cell of the one who-quotes-whom table
+    row = page[page.index("<tr><td>Sam Lee</td>"):]
+    row = row[:row.index("</tr>")]
+    assert '<td class="muted">·</td>' in row and f'href="#{voice}"' in row
+    assert "Wire leaves out Sam Lee" not in page  # no list per outlet any more
+
+
+def test_summary_lines_lead_with_links_to_their_evidence():
+    page = to_html("Fine", compare(STORY))
+    found = parse(page)
+    summary = page[page.index('<section class="summary">'):page.index("</section>")]
+    assert page.index('<section class="summary">') < page.index("<h2>")
+    for label in ("Agree:", "Stands out:"):
+        assert f"<b>{label}</b>" in summary
+    targets = re.findall(r'href="#(ev\d+)"', summary)
+    assert len(targets) >= 2 and all(t in found.ids for t in targets)
+
+
+def test_frame_definitions_counts_phone_width_and_print():
+    page = to_html("Fine", compare(STORY))
+    assert "<table class=\"defs\">" in page and "Not found in this coverage: " in page
+    assert re.search(r">\d+/\d+</text>", page)  # counts inside each heat-map cell
+    assert "of its framing sentences</title>" in page
+    assert '<table class="matrix">' in page
+    # every table and chart scrolls inside its own box, never the page
+    assert page.count("<table") == page.count('<div class="scroll"><table')
+    assert "@media print" in page and 'attr(href)' in page and "break-inside: avoid" in page
 
 
 def test_hostile_text_is_escaped():

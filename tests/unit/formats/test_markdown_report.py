@@ -50,11 +50,35 @@ def test_markdown_draws_the_outline():
     from tests.unit.analysis.test_framing import STORY
 
     text = to_markdown("Acme fined", compare(STORY))
-    assert text.startswith("# Acme fined\n\n## Timeline\n\n- **Wire** (first): 2026-05-04 08:00 UTC\n"
-                           "- **Biz** (+2.0 h): 2026-05-04 10:00 UTC\n")
+    assert text.startswith("# Acme fined\n\n- **Agree:** ")
+    assert ("## Timeline\n\n- **Wire** (first): 2026-05-04 08:00 UTC · Court fines Acme over "
+            "data leak\n- **Biz** (+2.0 h): 2026-05-04 10:00 UTC · ") in text
     assert ("## Blog\n\n*opinion* (the address contains /opinion); tone -0.07 (VADER, -1 to 1)"
             "\n\n- Acme's slap on the wrist is a disgrace\n\n"
             "Headline words no one else uses: slap, wrist, disgrace\n") in text
-    assert "Leaves out voices others quote: " in text and "Links to: Wire" in text
+    assert "Leaves out voices others quote: " not in text and "Links to: Wire" in text
+    assert "| voice |" in text
+    assert "| Sam Lee |" in text  # one who-quotes-whom table instead of a list per outlet
     assert "Primary sources: https://court.example/rulings/acme.pdf" in text
     assert "- hedge: > " in text and "- tone " in text
+
+
+def test_every_article_is_a_link_and_the_summary_and_matrix_are_there():
+    from newsdesk.analysis.framing import compare
+    from tests.unit.analysis.test_framing import STORY
+
+    urls = {a.id: a.url for a in STORY}
+    urls["b1"] = "javascript:alert(1)"  # not a plain address: the title stays text
+    text = to_markdown("Acme fined", compare(STORY), urls=urls)
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert '<a href="https://wire.example/2026/acme-fine">Court fines Acme over data leak</a>' \
+        in html
+    assert '<a href="https://biz.example/markets/acme">Acme shares fall after court fine</a>' \
+        in html
+    assert "javascript" not in html and "Acme's slap on the wrist is a disgrace" in text
+    summary = text.split("## Timeline")[0]
+    assert "- **Agree:** " in summary and "- **Stands out:** " in summary
+    assert "\n  - " in summary  # each line with the sentences it rests on
+    assert "<th>voice</th>" in html and "<td>Sam Lee</td>" in html
+    assert "**Law and courts**: " in text  # the dimensions drawn, defined
+    assert "(1/" in text or "(2/" in text  # the counts behind each share
