@@ -27,8 +27,11 @@ DARK: dict[str, str] = {
     "ins": "#1f4a2e", "del": "#5a2326",
 }
 # One colour per outlet, in the order outlets reported: readable on light and dark.
+# Twelve, not eight: a story's outlets are coloured by a hash of their names, and with
+# eight two of the sample's five outlets shared one.
 OUTLET_COLORS: tuple[str, ...] = ("#3b7dd8", "#d9822b", "#2f9e6e", "#c2408f", "#8a63d2",
-                                  "#c9a227", "#3aa6b9", "#d0534f")
+                                  "#c9a227", "#3aa6b9", "#d0534f", "#6b8e23", "#b5651d",
+                                  "#5c6bc0", "#e07b9a")
 
 
 def outlet_color(index: int) -> str:

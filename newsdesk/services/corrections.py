@@ -243,8 +243,8 @@ def explain_story(store: Store, story_id: int) -> StoryExplanation:
     link = store.stories.links([story_id]).get(story_id)
     reason = ""
     if link is not None:
-        reason = ("detached by a user: linked to no storyline" if link.locked
-                  else link.why or "the first event of this storyline: later events link to it")
+        reason = ("detached by a user: linked to no storyline" if link.locked else link.why
+                  or "it is the first event of this storyline; later events link to it")
     return StoryExplanation(story_id=story_id, label=label, members=tuple(reasons),
                             storyline_id=link.storyline_id if link else None,
                             storyline_reason=reason, corrections=corrections)
