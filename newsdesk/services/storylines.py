@@ -82,7 +82,7 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
         return 0
     links = store.stories.links([r.id for r in rows])
     start = rows[0].first_seen
-    summaries = {s.id: s for s in store.stories.list(since=start)}
+    summaries = {s.id: s for s in store.stories.list(ids=[r.id for r in rows])}
     next_id = store.stories.next_storyline_id()
     since = StorylineLinker((), next_id=next_id).since(start)
     saved = [_state(r) for r in store.stories.storyline_rows(since)]

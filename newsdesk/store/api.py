@@ -407,9 +407,11 @@ class StoriesFacet(Protocol):
         ...
 
     def list(self, *, since: datetime | None = None, min_outlets: int = 1,
-             limit: int | None = None) -> builtins.list[StorySummary]:
+             limit: int | None = None,
+             ids: Sequence[int] | None = None) -> builtins.list[StorySummary]:
         """Stories, newest day and most outlets first, with their outlets and article ids.
-        Reads only."""
+        With `ids`: only those stories (unknown ids left out), in no set order, and
+        `since` and `limit` do not apply. Reads only."""
         ...
 
     def members(self, story_id: int) -> builtins.list[StoryMember]:

@@ -350,3 +350,11 @@ def test_follows_keep_their_order_update_in_place_and_unfollow_idempotently(stor
     assert store.stories.follows() == [Follow("topic", "AI", 3)]
     store.stories.follow(Follow("storyline", "7"))
     assert [f.key for f in store.stories.follows()] == ["AI", "7"]
+
+
+def test_list_reads_only_the_stories_asked_for(store):
+    _desk(store)
+    found = {s.id: s for s in store.stories.list(ids=[3, 1, 99, 1])}
+    assert sorted(found) == [1, 3]
+    assert found[1].outlets == ("Alpha News", "Beta Post") and found[3].article_ids == ("a3",)
+    assert store.stories.list(ids=[]) == []

@@ -158,7 +158,18 @@ class SqliteStories(StorylineTables):
                              chunk)
 
     def list(self, *, since: datetime | None = None, min_outlets: int = 1,
-             limit: int | None = None) -> builtins.list[StorySummary]:
+             limit: int | None = None,
+             ids: Sequence[int] | None = None) -> builtins.list[StorySummary]:
+        if ids is not None:  # a step's touched stories: read those, not every recent one
+            wanted = builtins.list(dict.fromkeys(ids))
+            rows: builtins.list[sqlite3.Row] = []
+            for start in range(0, len(wanted), CHUNK):
+                chunk = wanted[start:start + CHUNK]
+                rows.extend(self._core.read(
+                    "SELECT id, label, first_seen, last_seen, size FROM stories "
+                    f"WHERE outlets >= ? AND id IN ({placeholders(chunk)})",
+                    [min_outlets, *chunk]))
+            return self._with_members(rows)
         sql = ("SELECT id, label, first_seen, last_seen, size FROM stories WHERE outlets >= ?"
                + (" AND last_seen >= ?" if since else "")
                + " ORDER BY date(last_seen) DESC, outlets DESC, size DESC, last_seen DESC, id DESC"
