@@ -45,16 +45,36 @@ def stem(word: str) -> str:
     return word
 
 
+_CONTENT: dict[str, str] = {}  # token as found -> its stem ("": not a content word)
+_CONTENT_LIMIT = 300_000  # emptied when it grows past this (hostile input has no end of tokens)
+
+
 def words(text: str) -> list[str]:
-    """Lower-case content words (no stopwords, no single letters), stemmed."""
+    """Lower-case content words (no stopwords, no single letters), stemmed.
+
+    Each distinct token is judged once (a memo): grouping calls this on every article, and
+    the same few thousand tokens make up most of them."""
+    memo = _CONTENT
     out = []
     for token in _WORD.findall(text.lower().replace("’", "'")):
-        if token.endswith("'s"):
-            token = token[:-2]
-        if len(token) < 2 or token in STOPWORDS:
-            continue
-        out.append(stem(token))
+        content = memo.get(token)
+        if content is None:
+            content = _content_word(token)
+            if len(memo) >= _CONTENT_LIMIT:
+                memo.clear()
+            memo[token] = content
+        if content:
+            out.append(content)
     return out
+
+
+def _content_word(token: str) -> str:
+    """A token's stem, or "" for a stopword or a single letter."""
+    if token.endswith("'s"):
+        token = token[:-2]
+    if len(token) < 2 or token in STOPWORDS:
+        return ""
+    return stem(token)
 
 
 def surface_forms(text: str) -> dict[str, Counter[str]]:

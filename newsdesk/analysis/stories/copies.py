@@ -73,9 +73,13 @@ def simhash(title: str, text: str) -> int:
         return 0
     half = len(shingles) // 2  # a bit is set when more than half the shingles set it
     spread = _SPREAD
-    counts = b"".join(
-        sum(spread[(h >> shift) & 0xFFFF] for h in shingles).to_bytes(16, "little")
-        for shift in (0, 16, 32, 48))
+    c0 = c1 = c2 = c3 = 0  # the four 16-bit chunks' lanes, summed in one pass
+    for h in shingles:
+        c0 += spread[h & 0xFFFF]
+        c1 += spread[(h >> 16) & 0xFFFF]
+        c2 += spread[(h >> 32) & 0xFFFF]
+        c3 += spread[h >> 48]
+    counts = b"".join(c.to_bytes(16, "little") for c in (c0, c1, c2, c3))
     bits = counts.translate(_MAJORITY[half])[::-1]  # most significant bit first
     return int(bits.replace(b"\x00", b"0").replace(b"\x01", b"1"), 2)
 

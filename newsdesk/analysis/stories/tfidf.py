@@ -32,7 +32,6 @@ from typing import ClassVar, Self
 from newsdesk.analysis.stories.copies import (
     MAX_DISTANCE,
     RecentCopies,
-    distance,
     from_features,
     simhash,
     to_features,
@@ -70,6 +69,7 @@ class Story:
     norm: float = 0.0
     indexed: tuple[str, ...] = ()
     outlets: set[str] = field(default_factory=set)
+    hashes: dict[str, int | None] = field(default_factory=dict)  # members' SimHashes, decoded
     loaded: bool = True  # False: members not read from storage yet (see StoryIndex._loader)
 
     @property
@@ -89,11 +89,6 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
         return 0.0
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
     return dot / norm if norm else 0.0
-
-
-def _normalize(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
-    return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
 def term_counts(title: str, text: str,
@@ -137,10 +132,11 @@ class StoryIndex:
     def vector(self, counts: Mapping[str, float]) -> dict[str, float]:
         """Unit-length TF-IDF weights, strongest first (callers take prefixes of it)."""
         log, df, top = math.log, self.df, math.log(self.documents + 2)
-        weights = {term: (1.0 + log(tf)) * (top - log(df.get(term, 0) + 1) + 1.0)
-                   for term, tf in counts.items() if tf > 0}
-        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
-        return _normalize(dict(ranked))
+        # (-weight, term) pairs sort strongest first, ties by term, with no key function
+        ranked = sorted([(-(1.0 + log(tf)) * (top - log(df.get(term, 0) + 1) + 1.0), term)
+                         for term, tf in counts.items() if tf > 0])
+        norm = math.sqrt(sum(w * w for w, _ in ranked))
+        return {term: -w / norm for w, term in ranked} if norm else {}
 
     def learn(self, counts: Mapping[str, float]) -> None:
         self.documents += 1
@@ -176,9 +172,12 @@ class StoryIndex:
         original: str | None = None
         if story is not None:
             self.ensure_loaded(story)
+            hashes = story.hashes
             for member in story.members:  # oldest first: the first copy found is the root
-                theirs = from_features(story.vectors.get(member, {}))
-                if theirs is not None and distance(fingerprint, theirs) <= MAX_DISTANCE:
+                theirs = hashes.get(member, -1)
+                if theirs == -1:  # decoded once per member, not once per joining article
+                    theirs = hashes[member] = from_features(story.vectors.get(member, {}))
+                if theirs is not None and (fingerprint ^ theirs).bit_count() <= MAX_DISTANCE:
                     original = self.copies.root(member)
                     break
         if original is None:
@@ -239,20 +238,28 @@ class StoryIndex:
     def _join(self, story: Story, article: StoryInput, vector: dict[str, float],
               fingerprint: int | None = None) -> None:
         centroid = story.centroid
+        get = centroid.get
         for term, weight in vector.items():
-            centroid[term] = centroid.get(term, 0.0) + weight
+            centroid[term] = get(term, 0.0) + weight
         if len(centroid) > STORY_TERMS * 3 // 2:  # prune now and then, not on every join
-            story.centroid = centroid = dict(heapq.nlargest(
-                STORY_TERMS, centroid.items(), key=lambda kv: (kv[1], kv[0])))
+            ranked = sorted([(w, t) for t, w in centroid.items()], reverse=True)
+            story.centroid = centroid = {t: w for w, t in ranked[:STORY_TERMS]}
+            strongest = [t for _, t in ranked[:INDEXED_TERMS]]
+        else:
+            # Weights only grow, so the strongest terms now are among those indexed before
+            # and those this article raised: no need to rank the whole centroid.
+            pool = {*story.indexed, *vector}
+            strongest = [t for _, t in heapq.nlargest(
+                INDEXED_TERMS, [(centroid[t], t) for t in pool if t in centroid])]
         story.norm = math.sqrt(sum(w * w for w in centroid.values()))
-        strongest = heapq.nlargest(INDEXED_TERMS, centroid.items(), key=lambda kv: (kv[1], kv[0]))
-        self._index(story, tuple(t for t, _ in strongest))
+        self._index(story, tuple(strongest))
         story.members.append(article.id)
         story.titles[article.id] = article.title
         story.outlets.add(article.source)
         story.vectors[article.id] = dict(islice(vector.items(), 60))
         if fingerprint is not None:  # kept with the vector, so stored members have it too
             story.vectors[article.id].update(to_features(fingerprint))
+            story.hashes[article.id] = fingerprint
         story.last_seen = max(story.last_seen, article.published)
         story.first_seen = min(story.first_seen, article.published)
 
@@ -272,6 +279,8 @@ class StoryIndex:
 
     def _index(self, story: Story, terms: tuple[str, ...]) -> None:
         """Point the postings at the story's strongest terms (only those find it)."""
+        if terms == story.indexed and terms:
+            return  # the usual case once a story has a few members
         for term in set(story.indexed) - set(terms):
             holders = self._postings.get(term)
             if holders is not None:
