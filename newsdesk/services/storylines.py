@@ -10,23 +10,28 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from newsdesk.analysis.stories import decode_features
 from newsdesk.analysis.stories.storylines import (
+    MAX_CANDIDATES,
+    MAX_POSTING,
     EventInput,
     StorylineLinker,
     StorylineState,
+    event_vector,
+    index_terms,
+    query_terms,
     storyline_profile,
 )
 from newsdesk.errors import NewsdeskError, NotFoundError
 from newsdesk.models import ArticleQuery, Follow, StorylineSummary, StorySummary
 from newsdesk.services.changes import Changes
 from newsdesk.store import Store
-from newsdesk.store.api import StorylineRecord, StoryLink
+from newsdesk.store.api import StorylineRecord, StoryLink, StoryRecord
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +90,9 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
     summaries = {s.id: s for s in store.stories.list(ids=[r.id for r in rows])}
     next_id = store.stories.next_storyline_id()
     since = StorylineLinker((), next_id=next_id).since(start)
-    saved = [_state(r) for r in store.stories.storyline_rows(since)]
-    linker = StorylineLinker(saved, next_id=next_id)
+    centroids = {r.id: decode_features(r.centroid) for r in rows}
+    saved, common = _candidates(store, rows, links, centroids, since)
+    linker = StorylineLinker(saved, next_id=next_id, common=common)
     made: list[StoryLink] = []
     grown: set[int] = set()  # storylines one of whose linked events changed
     for row in rows:
@@ -95,7 +101,7 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
             continue
         summary = summaries.get(row.id)
         event = EventInput(story_id=row.id, first_seen=row.first_seen, last_seen=row.last_seen,
-                           features=decode_features(row.centroid),
+                           features=centroids[row.id],
                            outlets=frozenset(summary.outlets if summary else ()),
                            label=row.label,
                            storyline_id=link.storyline_id if link is not None else None)
@@ -238,6 +244,28 @@ def _resolved(store: Store, follow: Follow) -> Follow:
     return moved
 
 
+def _candidates(store: Store, rows: Sequence[StoryRecord], links: Mapping[int, StoryLink],
+                centroids: Mapping[int, Mapping[str, float]],
+                since: datetime) -> tuple[list[StorylineState], set[str]]:
+    """The saved storylines these stories may join or are in, and the terms too common to
+    find one: each unlinked story's best candidates by the store's term index (as many as
+    the linker compares), not every storyline of the last weeks, with the terms held by
+    more than MAX_POSTING of them found from the same index."""
+    own = {ln.storyline_id for ln in links.values() if ln.storyline_id is not None}
+    queries = [query_terms(event_vector(centroids[r.id])) for r in rows
+               if r.id not in links or links[r.id].storyline_id is None]
+    counts = store.stories.storyline_term_counts(
+        sorted({t for q in queries for t in q}), since) if queries else {}
+    common = {t for t, n in counts.items() if n > MAX_POSTING}
+    wanted = set(own)
+    for found in store.stories.storyline_candidates(
+            [[t for t in q if t not in common and t in counts] for q in queries], since,
+            MAX_CANDIDATES):
+        wanted.update(found)
+    saved = [_state(r) for r in store.stories.storyline_rows(since, ids=sorted(wanted))]
+    return saved, common
+
+
 def _state(record: StorylineRecord) -> StorylineState:
     """A saved storyline for the linker (its profile: see `_record`)."""
     data: Any = json.loads(record.features or "{}")
@@ -276,10 +304,12 @@ def _rebuilt(store: Store, states: Sequence[StorylineState], grown: set[int],
 def _record(state: StorylineState) -> StorylineRecord:
     """A linker's storyline as saved: its profile is one JSON object of its features
     (rounded), outlets and links, since the linker needs the outlets' names back."""
-    profile = {"features": {t: round(w, FEATURE_DIGITS) for t, w in state.features.items()},
-               "outlets": sorted(state.outlets), "links": sorted(state.links)}
+    features = {t: round(w, FEATURE_DIGITS) for t, w in state.features.items()}
+    profile = {"features": features, "outlets": sorted(state.outlets),
+               "links": sorted(state.links)}
     return StorylineRecord(id=state.id, label=state.label, first_seen=state.first_seen,
                            last_seen=state.last_seen, events=state.events,
                            outlets=len(state.outlets),
                            features=json.dumps(profile, separators=(",", ":"),
-                                               ensure_ascii=True))
+                                               ensure_ascii=True),
+                           terms=index_terms(features))

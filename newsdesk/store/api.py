@@ -18,7 +18,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypedDict
 
@@ -134,6 +134,9 @@ class StorylineRecord:
     events: int
     outlets: int
     features: str = "{}"
+    # Its strongest terms, by which an event finds it (`storyline_candidates`); saved with
+    # it, not read back by `storyline_rows` (nor compared).
+    terms: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,9 +466,25 @@ class StoriesFacet(Protocol):
 
     # -- storylines (events of one matter linked across weeks)
 
-    def storyline_rows(self, since: datetime) -> builtins.list[StorylineRecord]:
-        """Storylines whose newest event is on or after `since`: what linking can extend.
-        Reads only."""
+    def storyline_rows(self, since: datetime, *,
+                       ids: Sequence[int] | None = None) -> builtins.list[StorylineRecord]:
+        """Storylines whose newest event is on or after `since` (of these `ids` only, if
+        given), by id: what linking can extend. Reads only."""
+        ...
+
+    def storyline_candidates(self, queries: Sequence[Sequence[str]], since: datetime,
+                             limit: int) -> builtins.list[builtins.list[int]]:
+        """For each query (an event's strongest terms), the ids of at most `limit`
+        storylines whose newest event is on or after `since` and whose saved terms share
+        the most of the query's, most first (ties: lower id first); none share: []. Reads
+        only."""
+        ...
+
+    def storyline_term_counts(self, terms: Sequence[str],
+                              since: datetime) -> dict[str, int]:
+        """How many storylines whose newest event is on or after `since` hold each of these
+        terms (terms none hold left out): linking ignores a term too common to tell a
+        matter. Reads only."""
         ...
 
     def story_rows(self, story_ids: Sequence[int]) -> builtins.list[StoryRecord]:
@@ -486,7 +505,8 @@ class StoriesFacet(Protocol):
         ids meanwhile; returns {asked id: stored id} for those (every new one, renumbered
         or not). Idempotent: the same save again finds its new storylines stored as they
         are and keeps their ids. A link to a story that is gone is left out; links are
-        written as given, a locked one too (linking reads `links` first)."""
+        written as given, a locked one too (linking reads `links` first). A saved
+        storyline's terms replace those it had."""
         ...
 
     def next_storyline_id(self) -> int:

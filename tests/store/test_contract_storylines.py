@@ -108,6 +108,31 @@ def test_storylines_left_with_no_event_go_and_their_ids_are_never_given_again(st
     assert store.stories.next_storyline_id() == 3
 
 
+def test_storyline_candidates_are_those_saved_with_the_most_of_an_events_terms(store):
+    _desk(store)
+    lines = [replace(_line(1), terms=("n:microsoft", "ireland", "warrant")),
+             replace(_line(2, 20, 20, 1), terms=("n:microsoft", "appeal")),
+             replace(_line(3, 0, 5, 1), terms=("n:microsoft", "ireland", "warrant", "appeal"))]
+    store.stories.save_storylines(lines, [_link(1, 1), _link(2, 1), _link(3, 2), _link(4, 3)])
+    queries = [["n:microsoft", "ireland", "warrant"], ["appeal"], ["nothing"], []]
+    assert store.stories.storyline_candidates(queries, DAY0, 10) == [[1, 3, 2], [2, 3], [], []]
+    assert store.stories.storyline_candidates(queries, DAY0, 2)[0] == [1, 3]  # ties: lower id
+    later = DAY0 + timedelta(days=8)  # storyline 3's newest event is older than this
+    assert store.stories.storyline_candidates(queries, later, 10)[:2] == [[1, 2], [2]]
+    assert store.stories.storyline_term_counts(["n:microsoft", "appeal", "nothing"], DAY0) == {
+        "n:microsoft": 3, "appeal": 2}
+    assert store.stories.storyline_term_counts(["n:microsoft"], later) == {"n:microsoft": 2}
+    assert [r.id for r in store.stories.storyline_rows(DAY0, ids=[3, 1, 99])] == [1, 3]
+    assert store.stories.storyline_rows(later, ids=[3]) == []
+    # saving a storyline again replaces its terms; one that goes takes them along
+    store.stories.save_storylines([replace(lines[0], terms=("brief",))], [])
+    assert store.stories.storyline_candidates([["ireland"], ["brief"]], DAY0, 10) == [[3], [1]]
+    store.stories.save_storylines([], [_link(4, 1)])  # storyline 3 is left with no event
+    assert store.stories.storyline_term_counts(["warrant", "appeal"], DAY0) == {"appeal": 1}
+    store.stories.claim("tfidf", 9)
+    assert store.stories.storyline_term_counts(["brief", "appeal"], DAY0) == {}
+
+
 # ---------------------------------------------------------------- what the faces show
 
 

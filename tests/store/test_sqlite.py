@@ -4,6 +4,7 @@ its own, sentences for a full disk or a damaged file, and surviving a killed pro
 Raw sqlite3 is fine here: these are the backend's own tests.
 """
 
+import json
 import sqlite3
 import uuid
 from dataclasses import replace
@@ -207,6 +208,27 @@ def test_a_topic_saved_in_raw_fts5_still_lists_and_renames(tmp_path):
         assert found == store.articles.count_where(ArticleQuery(search="court")) > 0
         renamed = store.topics.rename("Old", "Older")
         assert (renamed.name, renamed.query) == ("Older", "title:court")
+
+
+def test_migration_indexes_the_saved_storylines_by_their_strongest_terms(tmp_path):
+    from sqlite_utils import Database
+
+    path = tmp_path / "old.db"
+    db = Database(path)
+    migrations.apply(db, stop_before="0013_storyline_terms")
+    db.execute("PRAGMA user_version = 12")
+    profile = {f"t{n:02}": n / 100 for n in range(30)} | {"n:ireland": 5.0}
+    db.execute("INSERT INTO storylines(id, label, first_seen, last_seen, features) VALUES "
+               "(1, 'L', '2024-06-01T12:00:00Z', '2024-06-09T12:00:00Z', ?), "
+               "(2, 'M', '2024-06-01T12:00:00Z', '2024-06-09T12:00:00Z', 'not json')",
+               [json.dumps({"features": profile, "outlets": ["a"], "links": []})])
+    db.conn.commit()
+    db.conn.close()
+    with open_store(path) as store:
+        when = datetime(2024, 6, 1, tzinfo=UTC)
+        counts = store.stories.storyline_term_counts(sorted(profile), when)
+        assert sorted(counts) == ["n:ireland"] + [f"t{n:02}" for n in range(7, 30)]
+        assert store.stories.storyline_candidates([["n:ireland", "t29"]], when, 5) == [[1]]
 
 
 def test_migration_moves_old_tags_and_notes_into_annotations(tmp_path):

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import islice
 
 WINDOW_DAYS = 60.0  # a storyline takes an event while its newest event is this recent
 THRESHOLD = 0.35  # the least similarity (after the time discount) that links an event
@@ -123,9 +124,14 @@ class StorylineLinker:
     whose newest event is older than the window leave the index."""
 
     def __init__(self, storylines: Sequence[StorylineState] = (), *, next_id: int = 1,
-                 threshold: float = THRESHOLD, window_days: float = WINDOW_DAYS) -> None:
+                 threshold: float = THRESHOLD, window_days: float = WINDOW_DAYS,
+                 common: Iterable[str] = ()) -> None:
+        """`common`: terms that find no storyline whatever this linker holds (a caller
+        giving it only the storylines events may join knows which terms are held by more
+        than MAX_POSTING of all of them)."""
         self.threshold = threshold
         self.window = timedelta(days=window_days)
+        self._common = frozenset(common)
         self._lines: dict[int, _Line] = {}
         self._postings: dict[str, set[int]] = {}
         self._by_age: list[tuple[datetime, int]] = []  # heap of (last_seen, id) to expire
@@ -183,11 +189,12 @@ class StorylineLinker:
 
     def _best(self, event: EventInput, vector: dict[str, float]) -> tuple[_Line | None, float]:
         hits: Counter[int] = Counter()
-        for term in list(vector)[:QUERY_TERMS]:
+        common = self._common
+        for term in query_terms(vector):
             holders = self._postings.get(term)
-            if holders and len(holders) <= MAX_POSTING:
+            if holders and len(holders) <= MAX_POSTING and term not in common:
                 hits.update(holders)
-        candidates = sorted(hits, key=lambda sid: (-hits[sid], sid))[:MAX_CANDIDATES]
+        candidates = heapq.nsmallest(MAX_CANDIDATES, hits, key=lambda sid: (-hits[sid], sid))
         best: _Line | None = None
         best_score = 0.0
         for sid in sorted(candidates):
@@ -231,8 +238,7 @@ class StorylineLinker:
         """(Re)index a line by its strongest terms."""
         sid = line.state.id
         self._lines[sid] = line
-        strongest = tuple(t for t, _ in heapq.nlargest(
-            INDEXED_TERMS, line.profile.items(), key=lambda kv: (kv[1], kv[0])))
+        strongest = index_terms(line.profile)
         for term in set(line.indexed) - set(strongest):
             self._unpost(term, sid)
         for term in strongest:
@@ -257,6 +263,18 @@ class StorylineLinker:
             holders.discard(sid)
             if not holders:
                 del self._postings[term]
+
+
+def query_terms(vector: Mapping[str, float]) -> list[str]:
+    """The terms of an event's vector (`event_vector`) by which it looks storylines up."""
+    return list(islice(vector, QUERY_TERMS))
+
+
+def index_terms(profile: Mapping[str, float]) -> tuple[str, ...]:
+    """A storyline's terms by which events find it: its profile's strongest (ties: the
+    later term), as a store keeps them to find candidates without reading every profile."""
+    return tuple(t for _, t in heapq.nlargest(INDEXED_TERMS,
+                                              [(w, t) for t, w in profile.items()]))
 
 
 def event_vector(features: Mapping[str, float]) -> dict[str, float]:

@@ -7,6 +7,7 @@ mid-migration leaves the previous schema intact. PRAGMA user_version mirrors the
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 
 from sqlite_utils import Database
@@ -652,3 +653,33 @@ def m0012_storylines(db: Database) -> None:
     ]
     for sql in statements:
         db.execute(sql)
+
+
+_STORYLINE_INDEXED_TERMS = 24  # as linking indexed a storyline when this migration shipped
+
+
+@migrations(name="0013_storyline_terms")
+def m0013_storyline_terms(db: Database) -> None:
+    """Each storyline's strongest terms, by which an event finds the storylines it may join
+    (linking reads those few, not every storyline of the last weeks). Filled here from the
+    stored profiles; linking rewrites a storyline's terms whenever it saves it."""
+    db.execute("""CREATE TABLE storyline_terms (
+        term TEXT NOT NULL,
+        storyline_id INTEGER NOT NULL,
+        PRIMARY KEY (term, storyline_id)
+    ) WITHOUT ROWID""")
+    db.execute("CREATE INDEX storyline_terms_storyline ON storyline_terms(storyline_id)")
+    rows = db.execute("SELECT id, features FROM storylines").fetchall()
+    for storyline_id, features in rows:
+        try:
+            data = json.loads(features or "{}")
+        except ValueError:
+            continue
+        profile = data.get("features") if isinstance(data, dict) else None
+        if not isinstance(profile, dict):
+            continue
+        weights = sorted(((float(w), str(t)) for t, w in profile.items()
+                          if isinstance(w, (int, float))), reverse=True)
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO storyline_terms(term, storyline_id) VALUES (?, ?)",
+            [(t, storyline_id) for _, t in weights[:_STORYLINE_INDEXED_TERMS]])

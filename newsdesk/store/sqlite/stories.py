@@ -266,8 +266,8 @@ class SqliteStories(StorylineTables):
 
     def claim(self, name: str, version: int, state_json: str = "{}") -> None:
         with self._core.write() as conn:
-            for table in ("story_comparisons", "story_links", "storylines", "story_articles",
-                          "stories", "story_terms", "story_model_state"):
+            for table in ("story_comparisons", "story_links", "storyline_terms", "storylines",
+                          "story_articles", "stories", "story_terms", "story_model_state"):
                 conn.execute(f"DELETE FROM {table}")  # our own table names, not input
             conn.execute("UPDATE story_meta SET value = 0 WHERE key = 'documents'")
             conn.execute("INSERT INTO story_model_state(name, version, state_json, updated) "

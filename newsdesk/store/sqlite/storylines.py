@@ -1,4 +1,4 @@
-"""Storylines, corrections, copies and follows in SQLite (tables of migration 0012).
+"""Storylines, corrections, copies and follows in SQLite (tables of migrations 0012, 0013).
 
 A mixin of SqliteStories (see newsdesk.store.api.StoriesFacet). What a list shows of a
 storyline (its events, span, outlets, unread articles) is read from its stories as they
@@ -41,8 +41,12 @@ def drop_empty_storylines(conn: sqlite3.Connection, storyline_ids: Iterable[int 
     never given out again: see next_storyline_id)."""
     ids = sorted({int(i) for i in storyline_ids if i is not None})
     for chunk in chunks(ids):
-        conn.execute(f"DELETE FROM storylines WHERE id IN ({placeholders(chunk)}) AND NOT EXISTS "
+        marks = placeholders(chunk)
+        conn.execute(f"DELETE FROM storylines WHERE id IN ({marks}) AND NOT EXISTS "
                      "(SELECT 1 FROM story_links l WHERE l.storyline_id = storylines.id)", chunk)
+        conn.execute(f"DELETE FROM storyline_terms WHERE storyline_id IN ({marks}) AND NOT EXISTS "
+                     "(SELECT 1 FROM storylines sl WHERE sl.id = storyline_terms.storyline_id)",
+                     chunk)
 
 
 def storylines_of(conn: sqlite3.Connection, story_ids: Sequence[int]) -> set[int]:
@@ -93,9 +97,46 @@ class StorylineTables:
 
     # ---------------------------------------------------------------- for linking
 
-    def storyline_rows(self, since: datetime) -> builtins.list[StorylineRecord]:
-        return [_record(r) for r in self._core.read(
-            "SELECT * FROM storylines WHERE last_seen >= ? ORDER BY id", [to_iso(since)])]
+    def storyline_rows(self, since: datetime, *,
+                       ids: Sequence[int] | None = None) -> builtins.list[StorylineRecord]:
+        if ids is None:
+            return [_record(r) for r in self._core.read(
+                "SELECT * FROM storylines WHERE last_seen >= ? ORDER BY id", [to_iso(since)])]
+        found: builtins.list[StorylineRecord] = []
+        for chunk in chunks(sorted(set(ids))):
+            found += [_record(r) for r in self._core.read(
+                f"SELECT * FROM storylines WHERE id IN ({placeholders(chunk)}) "
+                "AND last_seen >= ? ORDER BY id", [*chunk, to_iso(since)])]
+        return sorted(found, key=lambda r: r.id)
+
+    def storyline_candidates(self, queries: Sequence[Sequence[str]], since: datetime,
+                             limit: int) -> builtins.list[builtins.list[int]]:
+        """See StoriesFacet.storyline_candidates: one query an event, walking the terms'
+        rows of the primary key (a few hundred at most: a common term is the caller's to
+        leave out), the storylines' dates through their primary key."""
+        found: builtins.list[builtins.list[int]] = []
+        for query in queries:
+            terms = builtins.list(dict.fromkeys(query))[:CHUNK]
+            if not terms or limit <= 0:
+                found.append([])
+                continue
+            found.append([int(r[0]) for r in self._core.read(
+                "SELECT t.storyline_id FROM storyline_terms t "
+                "JOIN storylines sl ON sl.id = t.storyline_id "
+                f"WHERE t.term IN ({placeholders(terms)}) AND sl.last_seen >= ? "
+                "GROUP BY t.storyline_id ORDER BY COUNT(*) DESC, t.storyline_id LIMIT ?",
+                [*terms, to_iso(since), limit])])
+        return found
+
+    def storyline_term_counts(self, terms: Sequence[str], since: datetime) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for chunk in chunks(sorted(set(terms))):
+            counts.update({r[0]: int(r[1]) for r in self._core.read(
+                "SELECT t.term, COUNT(*) FROM storyline_terms t "
+                "JOIN storylines sl ON sl.id = t.storyline_id "
+                f"WHERE t.term IN ({placeholders(chunk)}) AND sl.last_seen >= ? "
+                "GROUP BY t.term", [*chunk, to_iso(since)])})
+        return counts
 
     def links(self, story_ids: Sequence[int]) -> dict[int, StoryLink]:
         found: dict[int, StoryLink] = {}
@@ -149,6 +190,12 @@ class StorylineTables:
                 "outlets = excluded.outlets, features = excluded.features",
                 [(st.id, st.label, to_iso(st.first_seen), to_iso(st.last_seen), st.events,
                   st.outlets, st.features) for st in storylines])
+            for chunk in chunks([st.id for st in storylines]):
+                conn.execute("DELETE FROM storyline_terms WHERE storyline_id IN "
+                             f"({placeholders(chunk)})", chunk)
+            conn.executemany(
+                "INSERT OR IGNORE INTO storyline_terms(term, storyline_id) VALUES (?, ?)",
+                [(term, st.id) for st in storylines for term in st.terms])
             conn.executemany(
                 "INSERT OR REPLACE INTO story_links(story_id, storyline_id, score, why, locked) "
                 "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM stories WHERE id = ?)",

@@ -10,6 +10,8 @@ from newsdesk.analysis.stories.storylines import (
     EventInput,
     LinkExplanation,
     StorylineLinker,
+    StorylineState,
+    event_vector,
     explain_link,
 )
 from newsdesk.analysis.stories.stream import cluster_stream
@@ -122,3 +124,16 @@ def test_a_ruling_and_its_appeal_six_weeks_later_link_two_cases_of_one_week_do_n
     assert rows["r1"][1] == rows["p1"][1] is not None  # one storyline
     assert rows["h1"][1] != rows["r1"][1]
     assert [aid for aid, _, _ in cluster_stream(articles)] == [a.id for a in articles]
+
+
+def test_a_term_the_caller_says_is_common_finds_no_storyline():
+    """A caller holding only some storylines tells the linker which terms are held by too
+    many of all of them to tell a matter (they find nothing, as in a linker holding all)."""
+    first = StorylineLinker().link(event(1, NIMBUS))
+    assert first.new_storyline
+    saved = [StorylineState(id=first.storyline_id or 0, first_seen=DAY0, last_seen=DAY0,
+                            features=event_vector(NIMBUS), events=1, outlets=frozenset())]
+    same = StorylineLinker(saved, next_id=2).link(event(2, NIMBUS, 3))
+    assert same.storyline_id == first.storyline_id
+    blind = StorylineLinker(saved, next_id=2, common=set(NIMBUS)).link(event(2, NIMBUS, 3))
+    assert blind.new_storyline and blind.storyline_id == 2

@@ -4,7 +4,7 @@ analysis; these tests check the glue (loading, saving, following, corrections)."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -17,7 +17,8 @@ from newsdesk.analysis.stories.storylines import (
 
 
 class FakeLinker:
-    def __init__(self, storylines: Sequence[StorylineState] = (), *, next_id: int = 1) -> None:
+    def __init__(self, storylines: Sequence[StorylineState] = (), *, next_id: int = 1,
+                 common: Iterable[str] = ()) -> None:
         self._lines = {s.id: s for s in storylines}
         self._next = next_id
         self._touched: set[int] = set()

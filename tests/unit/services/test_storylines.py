@@ -154,3 +154,29 @@ def test_an_event_that_grows_changes_its_storylines_profile(sample: Store) -> No
     update_storylines(sample, [row.id])
     (saved,) = [r for r in sample.stories.storyline_rows(line.first_seen) if r.id == line.id]
     assert "zeppelin" in json.loads(saved.features)["features"]
+
+
+def test_linking_reads_only_the_storylines_an_event_could_join(
+        sample: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not every storyline of the last weeks: those sharing the event's strongest terms in
+    the store's index (here the appeal finds its ruling's storyline again)."""
+    from datetime import UTC, datetime
+
+    from newsdesk.store.api import StoryLink
+
+    line = sample.stories.storyline(_nimbus(sample))
+    appeal = line.story_ids[0]  # newest first
+    sample.stories.save_storylines([], [StoryLink(appeal, None)])
+    everything = sample.stories.storyline_rows(datetime.min.replace(tzinfo=UTC))
+    real = sample.stories.storyline_rows
+    asked: list[object] = []
+
+    def spy(since: datetime, *, ids: list[int] | None = None) -> list[object]:
+        asked.append(ids)
+        return list(real(since, ids=ids))
+
+    monkeypatch.setattr(sample.stories, "storyline_rows", spy)
+    assert update_storylines(sample, [appeal]) == 1
+    assert sample.stories.links([appeal])[appeal].storyline_id == line.id
+    (ids,) = asked
+    assert isinstance(ids, list) and line.id in ids and len(ids) < len(everything)
