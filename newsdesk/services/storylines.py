@@ -123,12 +123,13 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
 def list_storylines(store: Store, *, since: datetime | None = None,
                     limit: int | None = None, catch_up: bool = False) -> list[StorylineSummary]:
     """Storylines of two or more events, newest event first; with `catch_up`, stories
-    grouped but not linked yet (a database from before storylines) are linked first."""
+    grouped but not linked yet (a database from before storylines) are linked first: the
+    store names those (`unlinked`), so a database with all linked reads no story."""
     if catch_up:
         from newsdesk.services.stories import update_stories
 
         update_stories(store)
-        update_storylines(store)
+        update_storylines(store, store.stories.unlinked())
     return store.stories.storylines(since=since, limit=limit)
 
 

@@ -497,6 +497,13 @@ class StoriesFacet(Protocol):
         only."""
         ...
 
+    def unlinked(self) -> builtins.list[int]:
+        """Ids of the stories linking has still to place, oldest first (first seen, then
+        id): those with no link, or a link to no storyline that is not locked (a story the
+        user detached stays out). What a catch-up links, without reading every story. Reads
+        only."""
+        ...
+
     def save_storylines(self, storylines: Sequence[StorylineRecord], links: Sequence[StoryLink],
                         *, new_from: int | None = None) -> dict[int, int]:
         """Write storylines and story links in one transaction; storylines left with no

@@ -8,7 +8,7 @@ shown without a single network request."""
 import socket
 import threading
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
@@ -21,7 +21,7 @@ from newsdesk.services.reading import allow_images, save_images
 from newsdesk.services.refresh import refresh as refresh_feeds
 from newsdesk.services.sample import load_sample
 from tests.conftest import fixture_bytes
-from tests.feedserver import Route
+from tests.feedserver import QuietHandler, Route
 from tests.gui.conftest import settle
 from tests.gui.test_reader_archive import png
 from tests.unit.services.archive_site import BONDS, FLOOD, serve_site
@@ -178,7 +178,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class FeedHandler(BaseHTTPRequestHandler):
+class FeedHandler(QuietHandler):
     def do_GET(self) -> None:
         body = fixture_bytes("rss20.xml")
         self.send_response(200)
@@ -186,9 +186,6 @@ class FeedHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 def test_offline_mode_is_said_once_probes_and_refreshes_when_back(make_window, store, qtbot):

@@ -72,6 +72,24 @@ def test_storylines_and_links_round_trip_and_saving_twice_changes_nothing(store)
     assert [s.id for s in store.stories.storylines()] == [1]
 
 
+def test_unlinked_names_the_stories_linking_has_still_to_place_oldest_first(store):
+    a, _ = _desk(store)
+    assert store.stories.unlinked() == [1, 2, 3, 4]
+    early = _article(a.id, "a.example", "a0", -5)  # a newer id, seen before story 1
+    store.articles.upsert([early])
+    store.stories.save([StoryRecord(id=5, label="S5", first_seen=early.published,
+                                    last_seen=early.published, size=1, outlets=1)],
+                       [StoryAssignment("a0", 5, 0.5)], {}, 1)
+    assert store.stories.unlinked() == [5, 1, 2, 3, 4]
+    store.stories.save_storylines([_line(1)], [_link(1, 1), _link(2, 1), _link(3, None),
+                                               _link(5, None, locked=True)])
+    assert store.stories.unlinked() == [3, 4]  # a link to none counts; a detached one stays out
+    store.stories.save_storylines([], [_link(3, 1), _link(4, 1)])
+    assert store.stories.unlinked() == store.stories.unlinked() == []  # reads only
+    store.stories.claim("tfidf", 2)
+    assert store.stories.unlinked() == []  # no story left to link
+
+
 def test_a_link_to_a_story_that_is_gone_is_left_out(store):
     _desk(store)
     store.stories.save_storylines([_line(1)], [_link(1, 1), _link(2, 1), _link(99, 1)])

@@ -150,6 +150,14 @@ class StorylineTables:
                     score=float(r["score"]), why=r["why"], locked=bool(r["locked"]))
         return found
 
+    def unlinked(self) -> builtins.list[int]:
+        """See StoriesFacet.unlinked: one anti-join of stories on story_links (its primary
+        key), in the order of stories_first_seen."""
+        return [int(r[0]) for r in self._core.read(
+            "SELECT s.id FROM stories s LEFT JOIN story_links l ON l.story_id = s.id "
+            "WHERE l.story_id IS NULL OR (l.storyline_id IS NULL AND l.locked = 0) "
+            "ORDER BY s.first_seen, s.id")]
+
     def next_storyline_id(self) -> int:
         return self._next_storyline_id(self._core.read)
 

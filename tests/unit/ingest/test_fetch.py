@@ -11,7 +11,7 @@ from newsdesk import __version__
 from newsdesk.config import FetchSettings
 from newsdesk.ingest.fetch import Fetcher, classify_error, fetch_one, parse_retry_after
 from tests.conftest import fixture_bytes
-from tests.feedserver import Route
+from tests.feedserver import QuietHandler, Route
 
 RSS = fixture_bytes("rss20.xml")
 
@@ -189,7 +189,7 @@ def test_untrusted_certificate_is_a_tls_error(tmp_path):
     import ssl
     import subprocess
     import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from http.server import HTTPServer
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a certificate")
@@ -198,13 +198,10 @@ def test_untrusted_certificate_is_a_tls_error(tmp_path):
                     "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self):
             self.send_response(200)
             self.end_headers()
-
-        def log_message(self, *args):
-            pass
 
     server = HTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -47,6 +47,22 @@ def test_grouping_links_the_contempt_ruling_and_its_appeal(sample: Store) -> Non
     assert update_storylines(sample) == 0  # every story is linked already
 
 
+def test_catch_up_links_only_the_unlinked_stories(sample: Store,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database from before storylines (no links) gets them on the first list; then the
+    list links nothing and reads no story to find that out."""
+    linked = {s.id: s.story_ids for s in list_storylines(sample)}
+    links = sample.stories.links(sorted(i for ids in linked.values() for i in ids))
+    sample.stories.save_storylines([], [replace(ln, storyline_id=None) for ln in links.values()])
+    assert list_storylines(sample) == []
+    assert len(list_storylines(sample, catch_up=True)) == len(linked) > 0
+    assert sample.stories.unlinked() == []
+    asked: list[object] = []
+    monkeypatch.setattr(type(sample.stories), "list", lambda *a, **k: asked.append(k) or [])
+    assert len(list_storylines(sample, catch_up=True)) == len(linked)
+    assert asked == []  # no story read: every one is linked
+
+
 def test_timeline_names_who_covered_what(sample: Store) -> None:
     found = timeline(sample, _nimbus(sample))
     assert [e.story.first_seen for e in found.events] == sorted(e.story.first_seen
