@@ -72,12 +72,26 @@ class Story:
     hashes: dict[str, int | None] = field(default_factory=dict)  # members' SimHashes, decoded
     loaded: bool = True  # False: members not read from storage yet (see StoryIndex._loader)
 
+    norms: dict[str, float] = field(default_factory=dict)  # members' vector lengths
+
     @property
     def label(self) -> str:
-        """The member title closest to the story's centre (ties: the earliest)."""
+        """The member title closest to the story's centre (ties: the earliest).
+
+        Asked of every story a batch touched, so the lengths of the members' vectors (which
+        never change) are kept and the centroid's is the one joining keeps."""
+        centroid, norms = self.centroid, self.norms
+        length = self.norm or math.sqrt(sum(w * w for w in centroid.values()))
         best, best_score = self.members[0], -1.0
         for member in self.members:
-            score = cosine(self.vectors.get(member, {}), self.centroid)
+            vector = self.vectors.get(member, {})
+            dot = sum([vector[t] * centroid[t] for t in vector.keys() & centroid.keys()])
+            score = 0.0
+            if dot:
+                own = norms.get(member)
+                if own is None:
+                    own = norms[member] = math.sqrt(sum(w * w for w in vector.values()))
+                score = dot / (own * length) if own and length else 0.0
             if score > best_score + 1e-9:
                 best, best_score = member, score
         return self.titles.get(best, "")
@@ -220,7 +234,7 @@ class StoryIndex:
             if not story.norm:
                 continue
             centroid = story.centroid
-            dot = sum(vector[t] * centroid[t] for t in vector.keys() & centroid.keys())
+            dot = sum([vector[t] * centroid[t] for t in vector.keys() & centroid.keys()])
             days = abs((when - story.first_seen).total_seconds()) / 86400
             score = dot / story.norm / (1.0 + self.day_penalty * days)
             if source and source in story.outlets:
@@ -385,7 +399,8 @@ def _take(story: Story, member: MemberState) -> None:
 
 
 def _story_state(story: Story) -> StoryState:
-    members = (tuple(MemberState(m, story.titles.get(m, ""), dict(story.vectors.get(m, {})))
+    # A member's vector is never changed once made, so the state shares it (no copy).
+    members = (tuple(MemberState(m, story.titles.get(m, ""), story.vectors.get(m, {}))
                      for m in story.members) if story.loaded else None)
     return StoryState(id=story.id, first_seen=story.first_seen, last_seen=story.last_seen,
                       features=dict(story.centroid), outlets=frozenset(story.outlets),
