@@ -280,13 +280,14 @@ def index_terms(profile: Mapping[str, float]) -> tuple[str, ...]:
 def event_vector(features: Mapping[str, float]) -> dict[str, float]:
     """An event's centroid as linking weighs it: names count NAME_BOOST times, unit length,
     strongest first."""
-    weighted = {t: w * (NAME_BOOST if t.startswith("n:") else 1.0)
-                for t, w in features.items() if w > 0 and not t.startswith("~")}
-    norm = _norm(weighted)
+    # (-weight, term) pairs: sorted strongest first, ties by term, with no key function
+    weighted = [(-w * NAME_BOOST if t.startswith("n:") else -w, t)
+                for t, w in features.items() if w > 0 and not t.startswith("~")]
+    norm = math.sqrt(sum([w * w for w, _ in weighted]))
     if not norm:
         return {}
-    ranked = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))
-    return {t: w / norm for t, w in ranked}
+    weighted.sort()
+    return {t: -w / norm for w, t in weighted}
 
 
 def storyline_profile(centroids: Iterable[Mapping[str, float]]) -> dict[str, float]:

@@ -109,7 +109,7 @@ def term_counts(title: str, text: str,
                 find_names: Callable[[str], Iterable[str]] = names) -> dict[str, float]:
     """Weighted term counts: title words, the lead's words, and names (prefixed 'n:',
     found by `find_names`: a bench compares the older rule through it)."""
-    lead = " ".join(text.split()[:LEAD_WORDS])
+    lead = " ".join(text.split(None, LEAD_WORDS)[:LEAD_WORDS])  # not a split of all of it
     counts: dict[str, float] = {}
     for word in words(title):
         counts[word] = counts.get(word, 0.0) + TITLE_WEIGHT
