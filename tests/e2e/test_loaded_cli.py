@@ -65,6 +65,17 @@ def test_a_bad_line_is_named(tmp_path, line, message):
     proc = run("loaded", str(source), str(tmp_path / "out.jsonl"), check=False)
     assert proc.returncode != 0
     assert message in proc.stderr
+    assert list(tmp_path.iterdir()) == [source]  # no partial output, no temporary file left
+
+
+def test_a_bad_line_keeps_an_existing_output(tmp_path):
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    target.write_text("earlier\n", encoding="utf-8")
+    source.write_text('{"id": "a", "text": "It slammed them."}\n{bad\n', encoding="utf-8")
+    proc = run("loaded", str(source), str(target), check=False)
+    assert proc.returncode != 0 and "Line 2 of the input" in proc.stderr
+    assert target.read_text(encoding="utf-8") == "earlier\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
 
 
 def test_not_utf8(tmp_path):
