@@ -38,9 +38,11 @@ def test_offsets_into_text_and_quoted_spans(tmp_path):
             assert set(span) == {"start", "end", "text", "quoted"}
             assert row["text"][span["start"]:span["end"]] == span["text"]
     assert [(s["text"], s["quoted"]) for s in out[0]["loaded"]] == [
-        ("slammed", False), ("extreme", True), ("unprecedented", True)]
+        ("slammed", False), ("extreme", True)]  # "unprecedented": a stop word (12 AllSides articles)
     assert out[1]["loaded"] == []
-    assert [s["text"] for s in out[2]["loaded"]] == ["overblown", "mere", "technicality"]
+    # "mere" was a weak cue of pattern's list; 2 AllSides articles use it, so loaded-opinion.txt
+    # leaves it out
+    assert [s["text"] for s in out[2]["loaded"]] == ["overblown", "technicality"]
 
 
 def test_pipes_and_titles():
