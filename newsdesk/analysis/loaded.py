@@ -30,7 +30,9 @@ _DOUBLE = re.compile(r"[\"“”„‟«»]")
 _OPENS = frozenset("“„‟«")
 _CLOSES = frozenset("”»")
 _WORD = re.compile(r"[^\W\d_]+")
-_BEFORE_NAME = re.compile(r"[\w,;:]\s+$")  # a capital after these is mid-sentence: a name
+# A capital after these is mid-sentence, or after a title (Mr. Brat, Sen. Graham): a name.
+_BEFORE_NAME = re.compile(r"(?:[\w,;:]|\b(?:Mr|Mrs|Ms|Messrs|Dr|Sen|Sens|Rep|Reps|Gov|Lt|Gen|Col"
+                          r"|Sgt|Capt|Adm|Prof|Rev|Fr|St|Supt|Pres|Atty|Jr|Sr)\.)\s+$")
 # Scare quotes: one word in double quotes, within a sentence (the "experts").
 _SCARE = re.compile(r"[\"“](?P<word>[^\W\d_][\w'’-]*[^\W_]|[^\W\d_])[\"”]")
 _SINGLE = re.compile(r"(?<![\w’'])[‘'](?=\w)(?:[^\n‘'’]|(?<=\w)['’](?=\w)){0,200}?(?<=[\w.,!?])[’'](?!\w)")

@@ -81,6 +81,8 @@ def test_dismissive_framings():
     ("Extreme weather hit the coast. Radical changes followed.", ["Extreme", "Radical"]),
     ("Senator Slams Extreme Bill In Fiery Speech", ["Slams", "Extreme", "Fiery"]),  # a headline
     ("The mayor called it FAKE NEWS on Monday.", ["FAKE NEWS"]),
+    ("He lost to him. Mr. Brat was able to win, said Sen. Graham.", []),  # after a title
+    ("It was a brat. Brat was the word.", ["brat", "Brat"]),  # a sentence's first word
 ])
 def test_names_mid_sentence_are_not_loaded(text, found):
     assert [s.text for s in find_loaded(text)] == found
