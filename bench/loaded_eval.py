@@ -315,6 +315,8 @@ MAX_ARTICLES = 1  # an opinion word is kept if at most this many AllSides articl
 MAX_ZIPF = 4.0  # ... and it is rarer than this in general English (wordfreq's Zipf scale)
 STOP_ARTICLES = 10  # a word used by more AllSides articles than this is a stop word
 STOP_CENTER = 5  # ... and so is one used by this many AllSides "center" articles
+STOP_SHARE = 0.5  # ... or used by STOP_SHARE_OF articles, at least this share of them "center"
+STOP_SHARE_OF = 4
 
 
 def build_lexicons() -> None:
@@ -326,7 +328,9 @@ def build_lexicons() -> None:
     wordfreq Zipf frequency under MAX_ZIPF. A word many outlets use is their shared
     vocabulary ("attack", "crisis"), not one outlet's choice. loaded-stop.txt: the forms of
     loaded.txt entries and of those source lexicons used by more than STOP_ARTICLES
-    AllSides articles or by STOP_CENTER "center" ones: never flagged (nor in scare quotes).
+    AllSides articles, by STOP_CENTER "center" ones, or by STOP_SHARE_OF or more of which
+    at least STOP_SHARE are "center" (a third of the articles are: straight reporting
+    uses the word as much as the partisan outlets): never flagged (nor in scare quotes).
     Needs `pip install --no-deps textblob nela-features` and `pip install wordfreq` (tools
     for this build only, not NewsDesk's dependencies: the shipped files are its output)."""
     liu, pattern = _liu_negative(), _pattern_subjective(MIN_SUBJECTIVITY)
@@ -342,7 +346,8 @@ def build_lexicons() -> None:
                     if every[w] <= MAX_ARTICLES and zipf_frequency(w, "en") < MAX_ZIPF)
     ours = lexicon_matcher("loaded")
     forms = candidates | {w for w in every if any(m.text == w for m in ours.finditer(w))}
-    stop = sorted(w for w in forms if every[w] > STOP_ARTICLES or center[w] >= STOP_CENTER)
+    stop = sorted(w for w in forms if every[w] > STOP_ARTICLES or center[w] >= STOP_CENTER
+                  or (every[w] >= STOP_SHARE_OF and center[w] >= STOP_SHARE * every[w]))
     (LEXICONS / "loaded-opinion.txt").write_text(
         "# Opinion words that news seldom uses: loaded-language cues (newsdesk.analysis.loaded).\n"
         "# Derived by bench/loaded_eval.py --build-lexicons from two published lexicons:\n"
@@ -363,8 +368,10 @@ def build_lexicons() -> None:
         "# Evaluative words that straight news uses neutrally: never flagged as loaded.\n"
         "# Derived by bench/loaded_eval.py --build-lexicons: the word forms of loaded.txt entries,\n"
         "# of Liu's negative words and of pattern's subjective adjectives used by more than\n"
-        f"# {STOP_ARTICLES} of the 856 AllSides dev articles or by {STOP_CENTER} or more of the 271"
-        " labelled \"center\"\n"
+        f"# {STOP_ARTICLES} of the 856 AllSides dev articles, by {STOP_CENTER} or more of the 271"
+        " labelled \"center\",\n"
+        f"# or by {STOP_SHARE_OF} or more of which at least {STOP_SHARE:.0%} are \"center\""
+        " (straight reporting uses them)\n"
         "# (../shared/data/stories/allsides-dev.jsonl, NeuS, MIT). Not from BASIL.\n"
         + "".join(f"{w}\n" for w in stop), "utf-8")
     print(f"{len(chosen)} opinion words, {len(stop)} stop words written to {LEXICONS}")
