@@ -139,6 +139,8 @@ def _find(text: str) -> list[LoadedSpan]:
                   if word.lower() not in stop and not _overlapping(taken, a, b)]
         if scares:
             found = sorted(found + scares)
+    if not found:
+        return []
     quoted = quotations(text)
     if not quoted:
         return [LoadedSpan(a, b, word, False) for a, b, word in found]
