@@ -32,7 +32,7 @@ _CLOSES = frozenset("”»")
 _WORD = re.compile(r"[^\W\d_]+")
 # A capital after these is mid-sentence, or after a title (Mr. Brat, Sen. Graham): a name.
 _BEFORE_NAME = re.compile(r"(?:[\w,;:]|\b(?:Mr|Mrs|Ms|Messrs|Dr|Sen|Sens|Rep|Reps|Gov|Lt|Gen|Col"
-                          r"|Sgt|Capt|Adm|Prof|Rev|Fr|St|Supt|Pres|Atty|Jr|Sr)\.)\s+$")
+                          r"|Sgt|Capt|Adm|Prof|Rev|Fr|St|Supt|Pres|Atty)\.)\s+$")
 # Scare quotes: one word in double quotes, within a sentence (the "experts").
 _SCARE = re.compile(r"[\"“](?P<word>[^\W\d_][\w'’-]*[^\W_]|[^\W\d_])[\"”]")
 _SINGLE = re.compile(r"(?<![\w’'])[‘'](?=\w)(?:[^\n‘'’]|(?<=\w)['’](?=\w)){0,200}?(?<=[\w.,!?])[’'](?!\w)")
