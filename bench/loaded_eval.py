@@ -5,7 +5,7 @@
 Corpus: BASIL's lexical-bias spans (bias_spans with bias "lex", ../shared/data/stories/
 basil.jsonl), split as design13.md decision 7 says: tune = events of 2010-2015, check =
 2016-2019. Nothing in the detector is taken from BASIL; the lexicons come from elsewhere
-(their headers say where from), and only a few thresholds (build_lexicons, loaded.py) were chosen
+(their headers say where from), and only a few thresholds (the constants of build_lexicons) were chosen
 on the tune years. Also scored: any corpus in bench/data/loaded/ (see its README).
 
 Scores (a gold span is located in the text by its string: every occurrence counts as that
@@ -19,7 +19,7 @@ span; flagged spans are find_loaded's, quoted or not):
   share of flagged spans lying inside any annotated span, lexical or informational.
 "The outlet's own words": unquoted flags against the spans BASIL marks as not quoted.
 Also: how often the detector's `quoted` agrees with BASIL's `quote` on the spans it hits,
-and the speed of find_loaded in characters a second.
+and the speed of find_loaded in characters a second of CPU time (time.process_time).
 """
 
 from __future__ import annotations
@@ -109,9 +109,9 @@ class Score:
     seconds: float = 0.0
 
     def add(self, doc: Doc, detect: Detector) -> None:
-        began = time.perf_counter()
+        began = time.process_time()
         found = detect(doc.text)
-        self.seconds += time.perf_counter() - began
+        self.seconds += time.process_time() - began
         self.chars += len(doc.text)
         every_gold = [r for occ in doc.gold for r in occ]
         self.gold += len(doc.gold)
@@ -263,54 +263,118 @@ def _adverb(adjective: str) -> str:
     return adjective + "ly"
 
 
-def build_lexicons(min_subjectivity: float = 0.5, min_center_articles: int = 5) -> None:
-    """Write resources/lexicons/loaded-pattern.txt and loaded-stop.txt (issue 13 round 2).
+def _liu_negative() -> set[str] | None:
+    """Liu's negative opinion words, as nela-features (MIT) ships them: a Python literal
+    in nela_features.py, read without importing the package."""
+    source = _package_file("nela_features", "nela_features.py")
+    if source is None:
+        return None
+    for node in ast.parse(source.read_text("utf-8")).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "ACL13_DICT":
+            return set(ast.literal_eval(node.value)["negative"])
+    return None
 
-    loaded-pattern.txt: adjectives and adverbs of pattern's subjectivity lexicon (textblob's
-    en/en-sentiment.xml, PDDL) whose JJ/RB senses average subjectivity >= 0.5, and the -ly
-    adverb of each such adjective when Brill's tagger lexicon (textblob's en-lexicon.txt)
-    knows it as an adverb. loaded-stop.txt: the word forms of those lists and of loaded.txt
-    that appear in >= 5 of the AllSides dev "center" articles (straight reporting: "new",
-    "major", "attack"...), which news uses neutrally. Both thresholds were chosen on BASIL's
-    tune years (2010-2015) among a few values; no word was picked by looking at BASIL."""
+
+def _pattern_subjective(min_subjectivity: float) -> set[str] | None:
+    """Adjectives and adverbs of pattern's subjectivity lexicon (textblob's en-sentiment.xml,
+    PDDL) whose JJ/RB senses average >= min_subjectivity, with the -ly adverb of each such
+    adjective when Brill's tagger lexicon (textblob's en-lexicon.txt) knows it as an adverb."""
     xml = _package_file("textblob", "en", "en-sentiment.xml")
     tags = _package_file("textblob", "en", "en-lexicon.txt")
     if xml is None or tags is None:
-        sys.exit("pip install --no-deps textblob first (its data files are read, not imported)")
+        return None
     senses: dict[str, list[float]] = {}
     for word in ElementTree.parse(xml).getroot().iter("word"):
         if word.get("pos") in ("JJ", "RB"):
             senses.setdefault(word.get("form", "").lower(), []).append(
                 float(word.get("subjectivity") or 0))
-    chosen = {w for w, s in senses.items()
-              if _WORDFORM.fullmatch(w) and sum(s) / len(s) >= min_subjectivity}
+    chosen = {w for w, s in senses.items() if sum(s) / len(s) >= min_subjectivity}
     adverbs = {line.split()[0].lower() for line in tags.read_text("utf-8").splitlines()
                if not line.startswith(";") and len(line.split()) > 1 and "RB" in line.split()[1:]}
-    chosen |= {_adverb(w) for w in chosen} & adverbs
+    return chosen | ({_adverb(w) for w in chosen} & adverbs)
+
+
+def allsides_articles() -> tuple[Counter[str], Counter[str]]:
+    """How many AllSides dev articles use each lower-case word form: all 856, and the 271
+    labelled "center" (straight reporting)."""
+    every: Counter[str] = Counter()
     center: Counter[str] = Counter()
     for line in ALLSIDES.open(encoding="utf-8"):
         row = json.loads(line)
+        words = set(re.findall(r"[a-z][a-z'-]*", f"{row['title']} {row['text']}".lower()))
+        every.update(words)
         if row["stance"] == "center":
-            center.update(set(re.findall(r"[a-z][a-z'-]*", f"{row['title']} {row['text']}".lower())))
+            center.update(words)
+    return every, center
+
+
+# The thresholds of build_lexicons, chosen on BASIL's tune years (2010-2015) among a few
+# values each (README in bench/data/loaded); no word was picked by looking at BASIL.
+MIN_SUBJECTIVITY = 0.8  # pattern words: mean subjectivity of the JJ/RB senses
+MAX_ARTICLES = 1  # an opinion word is kept if at most this many AllSides articles use it
+MAX_ZIPF = 4.0  # ... and it is rarer than this in general English (wordfreq's Zipf scale)
+STOP_ARTICLES = 10  # a word used by more AllSides articles than this is a stop word
+STOP_CENTER = 5  # ... and so is one used by this many AllSides "center" articles
+STOP_SHARE = 0.5  # ... or used by STOP_SHARE_OF articles, at least this share of them "center"
+STOP_SHARE_OF = 4
+
+
+def build_lexicons() -> None:
+    """Write resources/lexicons/loaded-opinion.txt and loaded-stop.txt (issue 13 round 3).
+
+    loaded-opinion.txt: Liu's negative opinion words and pattern's subjective adjectives
+    and adverbs, kept only when news seldom uses them: at most MAX_ARTICLES of the 856
+    AllSides dev articles (all outlets, ../shared/data/stories/allsides-dev.jsonl) and a
+    wordfreq Zipf frequency under MAX_ZIPF. A word many outlets use is their shared
+    vocabulary ("attack", "crisis"), not one outlet's choice. loaded-stop.txt: the forms of
+    loaded.txt entries and of those source lexicons used by more than STOP_ARTICLES
+    AllSides articles, by STOP_CENTER "center" ones, or by STOP_SHARE_OF or more of which
+    at least STOP_SHARE are "center" (a third of the articles are: straight reporting
+    uses the word as much as the partisan outlets): never flagged (nor in scare quotes).
+    Needs `pip install --no-deps textblob nela-features` and `pip install wordfreq` (tools
+    for this build only, not NewsDesk's dependencies: the shipped files are its output)."""
+    liu, pattern = _liu_negative(), _pattern_subjective(MIN_SUBJECTIVITY)
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        zipf_frequency = None
+    if liu is None or pattern is None or zipf_frequency is None:
+        sys.exit("pip install --no-deps textblob nela-features; pip install wordfreq first")
+    every, center = allsides_articles()
+    candidates = {w for w in liu | pattern if _WORDFORM.fullmatch(w)}
+    chosen = sorted(w for w in candidates
+                    if every[w] <= MAX_ARTICLES and zipf_frequency(w, "en") < MAX_ZIPF)
     ours = lexicon_matcher("loaded")
-    stop = {w for w, n in center.items() if n >= min_center_articles
-            and (w in chosen or any(m.text == w for m in ours.finditer(w)))}
-    source = ("# Derived by bench/loaded_eval.py --build-lexicons from textblob 0.20.1's copy of\n"
-              "# pattern's subjectivity lexicon (en/en-sentiment.xml, Tom De Smedt and Walter\n"
-              "# Daelemans, CLiPS; the file is released under the PDDL, pattern under BSD-3).\n")
-    (LEXICONS / "loaded-pattern.txt").write_text(
-        "# Subjective adjectives and adverbs: weak loaded-language cues (newsdesk.analysis.loaded\n"
-        "# flags one only in a sentence with two other cues).\n" + source
-        + f"# Kept: JJ/RB senses with mean subjectivity >= {min_subjectivity}, and their -ly\n"
-        "# adverbs known to Brill's tagger lexicon (textblob en-lexicon.txt). Not taken from BASIL.\n"
-        + "".join(f"{w}\n" for w in sorted(chosen)), "utf-8")
+    forms = candidates | {w for w in every if any(m.text == w for m in ours.finditer(w))}
+    stop = sorted(w for w in forms if every[w] > STOP_ARTICLES or center[w] >= STOP_CENTER
+                  or (every[w] >= STOP_SHARE_OF and center[w] >= STOP_SHARE * every[w]))
+    (LEXICONS / "loaded-opinion.txt").write_text(
+        "# Opinion words that news seldom uses: loaded-language cues (newsdesk.analysis.loaded).\n"
+        "# Derived by bench/loaded_eval.py --build-lexicons from two published lexicons:\n"
+        "# - Bing Liu's opinion lexicon, negative words (Minqing Hu and Bing Liu, \"Mining and\n"
+        "#   Summarizing Customer Reviews\", KDD 2004), as shipped in the PyPI package\n"
+        "#   nela-features 3.0.1 (MIT). The lexicon itself carries no explicit licence; its\n"
+        "#   authors distribute it freely for research, asking that the paper be cited.\n"
+        "# - pattern's subjectivity lexicon (en/en-sentiment.xml in textblob 0.20.1; Tom De\n"
+        "#   Smedt and Walter Daelemans, CLiPS; the file is PDDL, pattern BSD-3): adjectives and\n"
+        f"#   adverbs whose JJ/RB senses average subjectivity >= {MIN_SUBJECTIVITY}, with their -ly"
+        " adverbs.\n"
+        f"# Kept: words used by at most {MAX_ARTICLES} of the 856 AllSides dev articles"
+        " (../shared/data/stories/\n"
+        f"# allsides-dev.jsonl, NeuS, MIT) and with a wordfreq Zipf frequency below {MAX_ZIPF}."
+        " Not taken\n# from BASIL; the thresholds were chosen on its 2010-2015 articles.\n"
+        + "".join(f"{w}\n" for w in chosen), "utf-8")
     (LEXICONS / "loaded-stop.txt").write_text(
         "# Evaluative words that straight news uses neutrally: never flagged as loaded.\n"
-        "# Derived by bench/loaded_eval.py --build-lexicons: the word forms of loaded.txt and\n"
-        f"# loaded-pattern.txt found in >= {min_center_articles} of the 271 AllSides dev articles"
-        " labelled\n# \"center\" (../shared/data/stories/allsides-dev.jsonl, NeuS, MIT). Not from BASIL.\n"
-        + "".join(f"{w}\n" for w in sorted(stop)), "utf-8")
-    print(f"{len(chosen)} pattern words, {len(stop)} stop words written to {LEXICONS}")
+        "# Derived by bench/loaded_eval.py --build-lexicons: the word forms of loaded.txt entries,\n"
+        "# of Liu's negative words and of pattern's subjective adjectives used by more than\n"
+        f"# {STOP_ARTICLES} of the 856 AllSides dev articles, by {STOP_CENTER} or more of the 271"
+        " labelled \"center\",\n"
+        f"# or by {STOP_SHARE_OF} or more of which at least {STOP_SHARE:.0%} are \"center\""
+        " (straight reporting uses them)\n"
+        "# (../shared/data/stories/allsides-dev.jsonl, NeuS, MIT). Not from BASIL.\n"
+        + "".join(f"{w}\n" for w in stop), "utf-8")
+    print(f"{len(chosen)} opinion words, {len(stop)} stop words written to {LEXICONS}")
 
 
 def round1(text: str) -> list[LoadedSpan]:
@@ -333,7 +397,7 @@ def main() -> None:
     parser.add_argument("--variants", action="store_true",
                         help="also score the lexicon choices that were tried (tune years only)")
     parser.add_argument("--build-lexicons", action="store_true",
-                        help="rewrite resources/lexicons/loaded-pattern.txt and loaded-stop.txt")
+                        help="rewrite resources/lexicons/loaded-opinion.txt and loaded-stop.txt")
     args = parser.parse_args()
     if args.build_lexicons:
         build_lexicons()

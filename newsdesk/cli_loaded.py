@@ -6,9 +6,14 @@ corpus (bench/loaded_eval.py does, for BASIL) by converting it to {"id", "text"}
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import sys
+import tempfile
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import click
 
@@ -42,29 +47,54 @@ def _rows(handle: Any) -> Iterator[tuple[str | int, str, str | None]]:
                                        f"({detail}).") from exc
 
 
+@contextlib.contextmanager
+def _output(target: str) -> Iterator[IO[str]]:
+    """Standard output for "-"; otherwise a temporary file beside `target`, renamed over
+    it only when every line was written, so a bad input line leaves no partial output."""
+    if target == "-":
+        yield sys.stdout
+        return
+    where = Path(target)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{where.name}-", suffix=".tmp",
+                                         dir=where.parent if str(where.parent) else ".")
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+        os.replace(temporary, where)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 @click.command()
 @click.argument("source", type=click.File("r", encoding="utf-8"))
-@click.argument("target", type=click.File("w", encoding="utf-8"))
+@click.argument("target", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--titles", is_flag=True,
               help='Also check each line\'s "title": adds "title_loaded" (offsets into the title).')
-def loaded(source: Any, target: Any, titles: bool) -> None:
+def loaded(source: Any, target: str, titles: bool) -> None:
     """Flag loaded words and phrases in texts from a JSON-lines file (no database involved).
 
     Each input line has id and text (title optional); each output line is {"id": ...,
     "loaded": [{"start", "end", "text", "quoted"}]} with character offsets into text;
     "quoted" is true inside quotation marks (the quoted person's words, not the
-    outlet's). Use - for standard input or output.
+    outlet's). Use - for standard input or output. The output file is written whole or
+    not at all: a bad input line stops the command and leaves no partial file.
     """
     count = flagged = 0
-    for article_id, text, title in _rows(source):
-        found = find_loaded(text)
-        record: dict[str, Any] = {"id": article_id, "loaded": _spans(found)}
-        if titles:
-            record["title_loaded"] = _spans(find_loaded(title or ""))
-        target.write(json.dumps(record, ensure_ascii=False) + "\n")
-        count += 1
-        flagged += len(found)
-    if target.name != "<stdout>":
+    with _output(target) as out:
+        for article_id, text, title in _rows(source):
+            found = find_loaded(text)
+            record: dict[str, Any] = {"id": article_id, "loaded": _spans(found)}
+            if titles:
+                record["title_loaded"] = _spans(find_loaded(title or ""))
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+            flagged += len(found)
+    if target != "-":
         click.echo(f"Checked {count} texts: {flagged} loaded words or phrases.", err=True)
 
 

@@ -63,21 +63,33 @@ class CueMatcher:
         for table in (self._exact, self._prefix):
             for entries in table.values():
                 entries.sort(key=lambda e: -e[2])  # longest first, as the pattern tries them
+        self._short = any(len(key) < 3 for key in self._prefix)  # prefixes under 3 letters
 
     def _candidates(self, token: str) -> Iterator[_Entry]:
         yield from self._exact.get(_bare(token), ())
-        for key in {token[:1], token[:2], token[:3]}:  # prefixes are filed by 3 letters
+        keys = [token[:3]] + ([k for k in {token[:1], token[:2]} if k != token[:3]]
+                              if self._short else [])
+        for key in keys:  # prefixes are filed by their first 3 letters (or fewer)
             for entry in self._prefix.get(key, ()):
                 if token.startswith(entry[0][0][0]):
                     yield entry
 
     def finditer(self, text: str) -> Iterator[CueMatch]:
-        """Non-overlapping matches, left to right (like re.finditer on `cue_pattern`)."""
+        """Non-overlapping matches, left to right (like re.finditer on `cue_pattern`).
+
+        Most tokens start no entry: two dictionary look-ups skip them before any candidate
+        is built (the loaded lexicons have ~5,000 entries and run on every article)."""
         tokens = [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(text)]
+        exact, prefix, short = self._exact, self._prefix, self._short
         i = 0
         while i < len(tokens):
+            token = tokens[i][2]
+            if (not short and token[:3] not in prefix
+                    and (token[:-2] if token.endswith("'s") else token) not in exact):
+                i += 1
+                continue
             best: tuple[int, int, tuple[str, ...], int] | None = None  # chars, tokens, labels, end
-            for parts, label, size in self._candidates(tokens[i][2]):
+            for parts, label, size in self._candidates(token):
                 if best is not None and size <= best[0]:
                     continue
                 if self._matches(text, tokens, i, parts):

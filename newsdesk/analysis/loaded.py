@@ -13,11 +13,10 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newsdesk.analysis.cues import lexicon_lines, lexicon_matcher
+from newsdesk.analysis.cues import CueMatcher, lexicon_lines
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +30,11 @@ _DOUBLE = re.compile(r"[\"“”„‟«»]")
 _OPENS = frozenset("“„‟«")
 _CLOSES = frozenset("”»")
 _WORD = re.compile(r"[^\W\d_]+")
-_BEFORE_NAME = re.compile(r"[\w,;:]\s+$")  # a capital after these is mid-sentence: a name
-# A sentence, for the weak cues: they count only where loaded words cluster.
-_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n")
+# A capital after these is mid-sentence, or after a title (Mr. Brat, Sen. Graham): a name.
+_BEFORE_NAME = re.compile(r"(?:[\w,;:]|\b(?:Mr|Mrs|Ms|Messrs|Dr|Sen|Sens|Rep|Reps|Gov|Lt|Gen|Col"
+                          r"|Sgt|Capt|Adm|Prof|Rev|Fr|St|Supt|Pres|Atty)\.)\s+$")
 # Scare quotes: one word in double quotes, within a sentence (the "experts").
 _SCARE = re.compile(r"[\"“](?P<word>[^\W\d_][\w'’-]*[^\W_]|[^\W\d_])[\"”]")
-_WEAK_NEEDS = 2  # other cues in the sentence before a weak cue counts (chosen on tune years)
 _SINGLE = re.compile(r"(?<![\w’'])[‘'](?=\w)(?:[^\n‘'’]|(?<=\w)['’](?=\w)){0,200}?(?<=[\w.,!?])[’'](?!\w)")
 
 
@@ -116,41 +114,41 @@ def _stop() -> frozenset[str]:
     return frozenset(lexicon_lines("loaded-stop"))
 
 
+@lru_cache(maxsize=1)
+def _matcher() -> CueMatcher:
+    """loaded.txt (written for NewsDesk) and loaded-opinion.txt (published opinion
+    lexicons, kept to words news seldom uses) in one matcher: one pass over the text."""
+    return CueMatcher(("", cue) for name in ("loaded", "loaded-opinion")
+                      for cue in lexicon_lines(name))
+
+
 def _find(text: str) -> list[LoadedSpan]:
-    """Strong cues (loaded.txt) always; weak cues (pattern's subjective adjectives and
-    adverbs, loaded-pattern.txt) only in a sentence holding two other cues, because an
-    evaluative adjective alone is mostly description; a single word in double quotes
-    (scare quotes) is loaded too. Stop words (loaded-stop.txt) never count."""
+    """Entries of the lexicons, and a single word in double quotes (scare quotes), except
+    stop words (loaded-stop.txt) and names mid-sentence."""
     if not text:
         return []
-    quoted = quotations(text)
-    starts = [a for a, _ in quoted]
-    skip_names = not _title_case(text)
     stop = _stop()
-    found: list[tuple[int, int, str, bool]] = []  # start, end, text, strong
-    for strong, name in ((True, "loaded"), (False, "loaded-pattern")):
-        taken = [(a, b) for a, b, _, _ in found]
-        for match in lexicon_matcher(name).finditer(text):
-            if match.text.lower() in stop or (skip_names and _is_name(text, match.start, match.end)):
-                continue
-            if not strong and _overlapping(taken, match.start, match.end):
-                continue
-            found.append((match.start, match.end, match.text, strong))
-    found.sort()
-    taken = [(a, b) for a, b, _, _ in found]
-    for scare in _SCARE.finditer(text):
-        a, b = scare.span("word")
-        if not _overlapping(taken, a, b) and scare.group("word").lower() not in stop:
-            found.append((a, b, scare.group("word"), True))
-    found.sort()
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    sentence = [bisect.bisect_left(ends, a) for a, _, _, _ in found]
-    cues = Counter(sentence)
+    skip_names = not _title_case(text)
+    found: list[tuple[int, int, str]] = [
+        (m.start, m.end, m.text) for m in _matcher().finditer(text)
+        if m.text.lower() not in stop and not (skip_names and _is_name(text, m.start, m.end))]
+    if '"' in text or "“" in text:
+        taken = [(a, b) for a, b, _ in found]
+        scares = [(a, b, word) for a, b, word in
+                  ((m.start("word"), m.end("word"), m.group("word")) for m in _SCARE.finditer(text))
+                  if word.lower() not in stop and not _overlapping(taken, a, b)]
+        if scares:
+            found = sorted(found + scares)
+    if not found:
+        return []
+    quoted = quotations(text)
+    if not quoted:
+        return [LoadedSpan(a, b, word, False) for a, b, word in found]
+    starts = [a for a, _ in quoted]
     spans = []
-    for (start, end, word, strong), at in zip(found, sentence, strict=True):
-        if strong or cues[at] - 1 >= _WEAK_NEEDS:
-            i = bisect.bisect_right(starts, start) - 1
-            spans.append(LoadedSpan(start, end, word, i >= 0 and end <= quoted[i][1]))
+    for start, end, word in found:
+        i = bisect.bisect_right(starts, start) - 1
+        spans.append(LoadedSpan(start, end, word, i >= 0 and end <= quoted[i][1]))
     return spans
 
 

@@ -162,8 +162,9 @@ def test_loaded_language_is_flagged_with_its_sentence():
     from newsdesk.analysis.framing import loaded_language
 
     found = loaded_language(BLOG)
-    assert [t.word.lower() for t in found] == ["allegedly"] or {
-        t.word.lower() for t in found} >= {"allegedly"}
+    # the headline's words; "allegedly" is a stop word (8 AllSides articles use it, half of
+    # them "center": straight reporting's hedge, not a loaded choice)
+    assert [t.word.lower() for t in found] == ["slap on the wrist", "disgrace"]
     angry = FramingArticle("x", "X", "x.example", "t",
                            "Critics slammed the draconian plan. It is a slap on the wrist. "
                            "The council met on Tuesday.")

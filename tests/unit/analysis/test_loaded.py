@@ -81,6 +81,8 @@ def test_dismissive_framings():
     ("Extreme weather hit the coast. Radical changes followed.", ["Extreme", "Radical"]),
     ("Senator Slams Extreme Bill In Fiery Speech", ["Slams", "Extreme", "Fiery"]),  # a headline
     ("The mayor called it FAKE NEWS on Monday.", ["FAKE NEWS"]),
+    ("He lost to him. Mr. Brat was able to win, said Sen. Graham.", []),  # after a title
+    ("It was a brat. Brat was the word.", ["brat", "Brat"]),  # a sentence's first word
 ])
 def test_names_mid_sentence_are_not_loaded(text, found):
     assert [s.text for s in find_loaded(text)] == found
@@ -96,10 +98,13 @@ def test_a_capitalised_loaded_phrase_is_emphasis():
         "Witch Hunt"]
 
 
-def test_a_weak_cue_counts_only_among_other_cues():
+def test_opinion_words_that_news_seldom_uses():
+    # loaded-opinion.txt: Liu's negative words and pattern's subjective adjectives that at
+    # most one AllSides article uses; a common or positive one ("passionate") is not there
+    assert [s.text for s in find_loaded("The senator gave a despicable speech.")] == ["despicable"]
     assert find_loaded("The senator gave a passionate speech.") == []
     text = "Critics slammed the passionate tirade."
-    assert [s.text for s in find_loaded(text)] == ["slammed", "passionate", "tirade"]
+    assert [s.text for s in find_loaded(text)] == ["slammed", "tirade"]
 
 
 def test_scare_quotes_and_stop_words():

@@ -53,7 +53,7 @@ def test_every_figure_carries_its_sentences():
     outline = _outline()
     wire, _biz, blog = outline.tone.rows
     assert blog.loaded is not None and blog.loaded.proof.title == \
-        "Blog: loaded words (3 its own, 0 inside quotations)"
+        "Blog: loaded words (2 its own, 0 inside quotations)"  # "allegedly": a stop word
     assert len(blog.loaded.proof.words) == len(blog.loaded.proof.sentences) == int(blog.loaded.text)
     assert blog.hedged is not None and blog.hedged.proof.title == "Blog: hedged sentences"
     assert wire.figure.proof.title == "Wire: its strongest sentences by tone (VADER, -1 to 1)"
