@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from newsdesk.analysis.stories.storylines import (
     EventInput,
     StorylineLinker,
     StorylineState,
+    article_links,
     event_vector,
     index_terms,
     query_terms,
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 FOLLOW_KINDS = ("storyline", "topic")
 ANCHORS = 12  # articles a followed storyline is found again by (after a re-grouping)
 FEATURE_DIGITS = 5  # a stored storyline profile's precision
+PROFILE_LINKS = 400  # URLs a stored storyline profile keeps (a saga's would grow without end)
+LINK_BATCH = 500  # articles read at once for their links
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
     next_id = store.stories.next_storyline_id()
     since = StorylineLinker((), next_id=next_id).since(start)
     centroids = {r.id: decode_features(r.centroid) for r in rows}
+    urls = _event_links(store, summaries.values())
     saved, common = _candidates(store, rows, links, centroids, since)
     linker = StorylineLinker(saved, next_id=next_id, common=common)
     made: list[StoryLink] = []
@@ -103,7 +107,7 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
         event = EventInput(story_id=row.id, first_seen=row.first_seen, last_seen=row.last_seen,
                            features=centroids[row.id],
                            outlets=frozenset(summary.outlets if summary else ()),
-                           label=row.label,
+                           label=row.label, links=urls.get(row.id, frozenset()),
                            storyline_id=link.storyline_id if link is not None else None)
         placed = linker.link(event)
         stayed = placed.storyline_id
@@ -245,6 +249,19 @@ def _resolved(store: Store, follow: Follow) -> Follow:
     return moved
 
 
+def _event_links(store: Store, stories: Iterable[StorySummary]) -> dict[int, frozenset[str]]:
+    """Each story's links for the linker: its articles' URLs and the pages they link to."""
+    story_of = {a: s.id for s in stories for a in s.article_ids}
+    found: dict[int, set[str]] = {}
+    ids = sorted(story_of)
+    for start in range(0, len(ids), LINK_BATCH):
+        chunk = tuple(ids[start:start + LINK_BATCH])
+        for article in store.articles.list(ArticleQuery(ids=chunk)):
+            found.setdefault(story_of[article.id], set()).update(
+                article_links(article.url, article.content_html or article.summary_html))
+    return {sid: frozenset(urls) for sid, urls in found.items()}
+
+
 def _candidates(store: Store, rows: Sequence[StoryRecord], links: Mapping[int, StoryLink],
                 centroids: Mapping[int, Mapping[str, float]],
                 since: datetime) -> tuple[list[StorylineState], set[str]]:
@@ -307,7 +324,7 @@ def _record(state: StorylineState) -> StorylineRecord:
     (rounded), outlets and links, since the linker needs the outlets' names back."""
     features = {t: round(w, FEATURE_DIGITS) for t, w in state.features.items()}
     profile = {"features": features, "outlets": sorted(state.outlets),
-               "links": sorted(state.links)}
+               "links": sorted(state.links)[:PROFILE_LINKS]}
     return StorylineRecord(id=state.id, label=state.label, first_seen=state.first_seen,
                            last_seen=state.last_seen, events=state.events,
                            outlets=len(state.outlets),

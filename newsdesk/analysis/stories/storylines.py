@@ -12,7 +12,9 @@ Pure: no Qt, no network, no database.
 from __future__ import annotations
 
 import heapq
+import html
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,6 +32,8 @@ QUERY_TERMS = 16  # an event's strongest terms, used to look storylines up
 MAX_POSTING = 300  # a term held by more storylines than this finds none (a topic word)
 MAX_CANDIDATES = 10  # storylines compared in full
 MIN_SHARED_NAMES = 1  # a link needs a name in common (same matter, not same topic)
+LINKS_PER_ARTICLE = 32  # URLs an article adds to its event's links (its own and those it links)
+_HREF = re.compile(r'<a\s[^>]*?href="(https?://[^"]+)"', re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,11 +214,17 @@ class StorylineLinker:
         linker knows it; an event from a saved state keeps its old share: None)."""
         old = line.contributions.get(event.story_id)
         if new_event is not None or old is not None:
-            profile = line.profile
-            for term, weight in (old or {}).items():
-                profile[term] = profile.get(term, 0.0) - weight
-            for term, weight in vector.items():
-                profile[term] = profile.get(term, 0.0) + weight
+            if line.contributions.keys() <= {event.story_id} \
+                    and line.state.events <= len(line.contributions):
+                # the profile is this event's alone (most storylines have one event)
+                line.profile = profile = dict(vector)
+            else:
+                profile = line.profile
+                get = profile.get
+                for term, weight in (old or {}).items():
+                    profile[term] = get(term, 0.0) - weight
+                for term, weight in vector.items():
+                    profile[term] = get(term, 0.0) + weight
             if len(profile) > PROFILE_TERMS * 3 // 2:
                 line.profile = profile = dict(heapq.nlargest(
                     PROFILE_TERMS, ((t, w) for t, w in profile.items() if w > 1e-9),
@@ -263,6 +273,25 @@ class StorylineLinker:
             holders.discard(sid)
             if not holders:
                 del self._postings[term]
+
+
+def article_links(url: str | None, markup: str) -> frozenset[str]:
+    """What an article adds to its event's links: its own URL and the web pages its text
+    links to (up to LINKS_PER_ARTICLE, fragments dropped), so an appeal's report linking
+    the ruling's coverage shares a URL with the ruling's storyline."""
+    found: dict[str, None] = {}
+    if url:
+        found[_bare(url)] = None
+    for match in _HREF.finditer(markup):
+        if len(found) > LINKS_PER_ARTICLE:
+            break
+        found.setdefault(_bare(html.unescape(match.group(1))), None)
+    return frozenset(found)
+
+
+def _bare(url: str) -> str:
+    """A URL without its fragment or a trailing slash (the same page however linked)."""
+    return url.split("#", 1)[0].rstrip("/")
 
 
 def query_terms(vector: Mapping[str, float]) -> list[str]:

@@ -226,10 +226,11 @@ class StoryIndex:
             holders = self._postings.get(term)
             if holders and len(holders) <= MAX_POSTING:  # commoner terms cannot tell apart
                 hits.update(holders)
-        candidates = sorted(hits, key=lambda sid: (-hits[sid], sid))[:MAX_CANDIDATES]
+        # the stories sharing the most terms (ties: lower id), compared in id order
+        candidates = heapq.nsmallest(MAX_CANDIDATES, [(-n, sid) for sid, n in hits.items()])
         best: Story | None = None
         best_score = 0.0
-        for sid in sorted(candidates):
+        for sid in sorted(sid for _, sid in candidates):
             story = self.stories[sid]
             if not story.norm:
                 continue
@@ -258,15 +259,10 @@ class StoryIndex:
         if len(centroid) > STORY_TERMS * 3 // 2:  # prune now and then, not on every join
             ranked = sorted([(w, t) for t, w in centroid.items()], reverse=True)
             story.centroid = centroid = {t: w for w, t in ranked[:STORY_TERMS]}
-            strongest = [t for _, t in ranked[:INDEXED_TERMS]]
+            self._index(story, tuple(t for _, t in ranked[:INDEXED_TERMS]))
         else:
-            # Weights only grow, so the strongest terms now are among those indexed before
-            # and those this article raised: no need to rank the whole centroid.
-            pool = {*story.indexed, *vector}
-            strongest = [t for _, t in heapq.nlargest(
-                INDEXED_TERMS, [(centroid[t], t) for t in pool if t in centroid])]
+            self._reindex(story, vector)
         story.norm = math.sqrt(sum(w * w for w in centroid.values()))
-        self._index(story, tuple(strongest))
         story.members.append(article.id)
         story.titles[article.id] = article.title
         story.outlets.add(article.source)
@@ -290,6 +286,24 @@ class StoryIndex:
         story.norm = math.sqrt(sum(w * w for _, w in ranked))
         self._index(story, tuple(t for t, _ in ranked[:INDEXED_TERMS]))
         self._next_id = max(self._next_id, story.id + 1)
+
+    def _reindex(self, story: Story, vector: dict[str, float]) -> None:
+        """After a join with no pruning: weights only grow, so the strongest terms now are
+        those indexed before and any of the article's terms that rose above the weakest of
+        them (most joins: none, and the index stays as it is)."""
+        centroid, indexed = story.centroid, story.indexed
+        if len(indexed) < INDEXED_TERMS:
+            pool: Iterable[str] = {*indexed, *vector}
+        else:
+            floor = min([(centroid[t], t) for t in indexed])
+            known = set(indexed)
+            entrants = [t for t in vector if centroid[t] >= floor[0] and t not in known
+                        and (centroid[t], t) > floor]
+            if not entrants:
+                return
+            pool = (*indexed, *entrants)
+        self._index(story, tuple(t for _, t in heapq.nlargest(
+            INDEXED_TERMS, [(centroid[t], t) for t in pool])))
 
     def _index(self, story: Story, terms: tuple[str, ...]) -> None:
         """Point the postings at the story's strongest terms (only those find it)."""

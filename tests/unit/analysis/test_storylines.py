@@ -137,3 +137,16 @@ def test_a_term_the_caller_says_is_common_finds_no_storyline():
     assert same.storyline_id == first.storyline_id
     blind = StorylineLinker(saved, next_id=2, common=set(NIMBUS)).link(event(2, NIMBUS, 3))
     assert blind.new_storyline and blind.storyline_id == 2
+
+
+def test_an_articles_links_are_its_url_and_the_web_pages_it_links_to():
+    from newsdesk.analysis.stories.storylines import LINKS_PER_ARTICLE, article_links
+
+    markup = ('<p><a href="https://court.example/ruling#p2">ruling</a> and '
+              '<a class="x" href="https://b.example/a?x=1&amp;y=2">b</a> '
+              '<a href="mailto:desk@example.com">mail</a> <a href="/relative">r</a></p>')
+    assert article_links("https://own.example/story/", markup) == {
+        "https://own.example/story", "https://court.example/ruling", "https://b.example/a?x=1&y=2"}
+    many = "".join(f'<a href="https://x.example/{n}">{n}</a>' for n in range(100))
+    assert len(article_links(None, many)) <= LINKS_PER_ARTICLE + 1
+    assert article_links(None, "") == frozenset()

@@ -196,3 +196,20 @@ def test_linking_reads_only_the_storylines_an_event_could_join(
     assert sample.stories.links([appeal])[appeal].storyline_id == line.id
     (ids,) = asked
     assert isinstance(ids, list) and line.id in ids and len(ids) < len(everything)
+
+
+def test_an_events_links_are_its_articles_urls_and_the_pages_they_link_to(sample: Store) -> None:
+    """So two events whose reports link the same page (or each other) share links, which
+    raise their score and show in the why."""
+    import json
+
+    from newsdesk.models import ArticleQuery
+
+    line = sample.stories.storyline(_nimbus(sample))
+    (saved,) = [r for r in sample.stories.storyline_rows(line.first_seen) if r.id == line.id]
+    links = json.loads(saved.features)["links"]
+    assert "https://circuit-watch.example/2026/10/06/why-nimbus-asked-to-be-held-in-contempt" \
+        in links  # linked from Openwire's report of the contempt ruling
+    own = {a.url.rstrip("/") for sid in line.story_ids
+           for a in sample.articles.list(ArticleQuery(story_id=sid))}
+    assert own <= set(links)
