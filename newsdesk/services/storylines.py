@@ -41,6 +41,7 @@ ANCHORS = 12  # articles a followed storyline is found again by (after a re-grou
 FEATURE_DIGITS = 5  # a stored storyline profile's precision
 PROFILE_LINKS = 400  # URLs a stored storyline profile keeps (a saga's would grow without end)
 LINK_BATCH = 500  # articles read at once for their links
+LINK_STEP = 2000  # stories linked (and saved) at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +77,26 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
     """Link these stories (default: every story not linked yet) into storylines; return
     how many were linked or re-linked.
 
-    Stories go to the linker oldest first; one a user detached stays out. The storylines
-    that may take them (newest event recent enough) are read first, and what changed is
-    saved in one transaction."""
-    if story_ids is None:
-        everything = [s.id for s in store.stories.list()]
-        known = store.stories.links(everything)
-        story_ids = [i for i in everything if i not in known
-                     or (known[i].storyline_id is None and not known[i].locked)]
-    rows = sorted(store.stories.story_rows(list(dict.fromkeys(story_ids))),
-                  key=lambda r: (r.first_seen, r.id))
+    Stories go to the linker oldest first, LINK_STEP at a time (a catch-up of a whole
+    archive holds one step's centroids, not every story's); one a user detached stays
+    out. The storylines that may take a step's stories are read first, and what it changed
+    is saved in one transaction."""
+    ids = list(dict.fromkeys(store.stories.unlinked() if story_ids is None else story_ids))
+    if len(ids) <= LINK_STEP:
+        return _link_step(store, store.stories.story_rows(ids))
+    order: list[tuple[datetime, int]] = []
+    for start in range(0, len(ids), LINK_STEP):
+        order += [(r.first_seen, r.id) for r in store.stories.story_rows(
+            ids[start:start + LINK_STEP])]
+    order.sort()
+    return sum(_link_step(store, store.stories.story_rows(
+        [i for _, i in order[start:start + LINK_STEP]])) for start in range(0, len(order),
+                                                                              LINK_STEP))
+
+
+def _link_step(store: Store, stories: Sequence[StoryRecord]) -> int:
+    """Link these stories in date order and save what changed (see update_storylines)."""
+    rows = sorted(stories, key=lambda r: (r.first_seen, r.id))
     if not rows:
         return 0
     links = store.stories.links([r.id for r in rows])

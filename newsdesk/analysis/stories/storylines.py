@@ -266,6 +266,9 @@ class StorylineLinker:
             for term in line.indexed:
                 self._unpost(term, sid)
             line.indexed = ()
+            # Its events' shares go too (a long stream would keep every event's vector): an
+            # event of it linked again is then taken as from a saved state.
+            line.contributions = {}
 
     def _unpost(self, term: str, sid: int) -> None:
         holders = self._postings.get(term)

@@ -4,6 +4,7 @@ following (found again after a re-grouping) and the notices."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -213,3 +214,26 @@ def test_an_events_links_are_its_articles_urls_and_the_pages_they_link_to(sample
     own = {a.url.rstrip("/") for sid in line.story_ids
            for a in sample.articles.list(ArticleQuery(story_id=sid))}
     assert own <= set(links)
+
+
+def test_a_catch_up_links_in_steps_as_it_would_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whole archive is linked LINK_STEP stories at a time (memory stays bounded); the
+    storylines come out as one step makes them."""
+    from newsdesk.store import open_store
+
+    def partition(step: int) -> set[frozenset[int]]:
+        monkeypatch.setattr(service, "LINK_STEP", step)
+        with open_store(tmp_path / f"step{step}.db") as store:
+            load_sample(store)
+            update_stories(store)
+            links = store.stories.links([s.id for s in store.stories.list()])
+        lines: dict[int, set[int]] = {}
+        for link in links.values():
+            if link.storyline_id is not None:
+                lines.setdefault(link.storyline_id, set()).add(link.story_id)
+        return {frozenset(ids) for ids in lines.values()}
+
+    at_once = partition(10_000)
+    assert any(len(ids) >= 2 for ids in at_once)
+    assert partition(3) == at_once
