@@ -213,6 +213,7 @@ class StorylineLinker:
         """Add the event to the line's profile (replacing what it put in before, if this
         linker knows it; an event from a saved state keeps its old share: None)."""
         old = line.contributions.get(event.story_id)
+        strongest: tuple[str, ...] | None = None
         if new_event is not None or old is not None:
             if line.contributions.keys() <= {event.story_id} \
                     and line.state.events <= len(line.contributions):
@@ -226,9 +227,10 @@ class StorylineLinker:
                 for term, weight in vector.items():
                     profile[term] = get(term, 0.0) + weight
             if len(profile) > PROFILE_TERMS * 3 // 2:
-                line.profile = profile = dict(heapq.nlargest(
-                    PROFILE_TERMS, ((t, w) for t, w in profile.items() if w > 1e-9),
-                    key=lambda kv: (kv[1], kv[0])))
+                top = heapq.nlargest(PROFILE_TERMS,
+                                     [(w, t) for t, w in profile.items() if w > 1e-9])
+                line.profile = profile = {t: w for w, t in top}
+                strongest = tuple(t for _, t in top[:INDEXED_TERMS])  # as index_terms has it
             line.contributions[event.story_id] = vector
             line.norm = _norm(profile)
         state = line.state
@@ -241,14 +243,15 @@ class StorylineLinker:
             outlets=state.outlets | event.outlets,
             label=_label(state, event) if new_event or not state.label else state.label,
             links=state.links | event.links)
-        self._put(line)
+        self._put(line, strongest)
         self._touched.add(state.id)
 
-    def _put(self, line: _Line) -> None:
-        """(Re)index a line by its strongest terms."""
+    def _put(self, line: _Line, strongest: tuple[str, ...] | None = None) -> None:
+        """(Re)index a line by its strongest terms (`index_terms`, if not given)."""
         sid = line.state.id
         self._lines[sid] = line
-        strongest = index_terms(line.profile)
+        if strongest is None:
+            strongest = index_terms(line.profile)
         for term in set(line.indexed) - set(strongest):
             self._unpost(term, sid)
         for term in strongest:
@@ -340,7 +343,13 @@ def link_score(event: EventInput, vector: Mapping[str, float], other: StorylineS
     if not norm:
         return 0.0
     shared = vector.keys() & profile.keys()
-    if sum(1 for t in shared if t.startswith("n:")) < MIN_SHARED_NAMES:
+    names = 0
+    for term in shared:  # counted only as far as needed
+        if term.startswith("n:"):
+            names += 1
+            if names >= MIN_SHARED_NAMES:
+                break
+    if names < MIN_SHARED_NAMES:
         return 0.0
     cosine = sum(vector[t] * profile[t] for t in shared) / norm
     days = _days_apart(event, other)
