@@ -35,6 +35,7 @@ from newsdesk.analysis.loaded import find_loaded, quotations
 from newsdesk.analysis.text import STOPWORDS, stem, surface_forms, words
 from newsdesk.config import resource_path
 
+SUBJECT_OUTLETS = 3  # a loaded word all of at least this many outlets use is the subject
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?(?=\s+[\"“‘A-Z0-9]|\s*$)")
 _ABBREVIATIONS = frozenset({"mr", "ms", "mrs", "dr", "st", "jr", "sr", "inc", "corp", "gen",
                             "sen", "rep", "gov", "no", "vs", "u.s", "e.g", "i.e", "lt", "col",
@@ -403,7 +404,7 @@ def _merge_short_names(found: dict[str, list[Evidence]]) -> dict[str, list[Evide
     return merged
 
 
-ANALYSIS_VERSION = 5  # bump when compare() changes what it returns
+ANALYSIS_VERSION = 6  # bump when compare() changes what it returns (6: subject words)
 Z_SIGNIFICANT = 1.96  # a distinctive word is shown only at |log-odds z| >= this (p < 0.05)
 TONE_BAND = 0.10  # the least tone difference (VADER units) shown with a direction
 
@@ -627,6 +628,12 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
                               for o, c in phrase_counts.items()},
                              sum(phrase_counts.values(), Counter()), prior_weight=200.0)
     core = set.intersection(*(set(c) for c in counts.values())) if counts else set()
+
+    def subject(word: str) -> bool:
+        """A loaded word every outlet of the story uses (three or more) is what the story is
+        about ("contempt" in a contempt case), not any outlet's slant."""
+        stems = words(word)
+        return len(counts) >= SUBJECT_OUTLETS and bool(stems) and all(w in core for w in stems)
     everywhere: dict[str, Counter[str]] = {}
     for outlet_forms in forms.values():
         for key, seen in outlet_forms.items():
@@ -685,7 +692,7 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             voices=tuple(Voice(n, tuple(ev)) for n, ev in sorted(all_voices[outlet].items())),
             missing_voices=tuple(sorted(others - set(all_voices[outlet]))),
             hedges=tuple(h for p in mine for h in p.hedges),
-            loaded=tuple(t for p in mine for t in p.loaded),
+            loaded=tuple(t for p in mine for t in p.loaded if not subject(t.word)),
             tone=mean_tone, tone_evidence=tuple(strongest),
             frames=frame_weights(found_frames),
             frame_evidence={k: tuple(v) for k, v in sorted(found_frames.items())},

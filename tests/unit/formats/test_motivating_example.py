@@ -5,6 +5,7 @@ while the same word inside a quotation is the speaker's, not the outlet's."""
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.analysis.framing import FramingArticle, compare
+from newsdesk.analysis.loaded import find_loaded
 from newsdesk.formats.markdown_report import to_markdown
 from newsdesk.formats.outline import build_outline
 
@@ -58,3 +59,21 @@ def test_the_comparison_says_techdirt_stands_out_and_the_report_shows_it():
     assert "“overblown”" in figure.text and "“technicality”" in figure.text
     text = to_markdown("Microsoft Ireland", compare([WIRE, TECHDIRT, BUSINESS]))
     assert "Loaded words: " in text and "overblown (quoted)" in text
+
+
+def test_a_loaded_word_every_outlet_uses_is_the_storys_subject_not_a_slant():
+    """As "contempt" in the sample's contempt case: the lexicon's word, but what the story is
+    about when all three outlets report it; "overblown" stays Techdirt's own."""
+    from dataclasses import replace
+
+    def with_contempt(a: FramingArticle) -> FramingArticle:
+        return replace(a, text=a.text + " The contempt finding stands.")
+
+    assert [s.text for s in find_loaded("held in contempt")] == ["contempt"]  # a lexicon word
+    three = [with_contempt(a) for a in (WIRE, TECHDIRT, BUSINESS)]
+    rows = build_outline("Microsoft Ireland", compare(three)).tone.rows
+    techdirt = next(r for r in rows if r.outlet.name == "Techdirt")
+    assert "overblown" in techdirt.loaded_words and "contempt" not in techdirt.loaded_words
+    two = [with_contempt(WIRE), with_contempt(TECHDIRT), BUSINESS]  # not every outlet's word
+    rows = build_outline("Microsoft Ireland", compare(two)).tone.rows
+    assert "contempt" in next(r for r in rows if r.outlet.name == "Techdirt").loaded_words
