@@ -40,7 +40,9 @@ from xml.etree import ElementTree
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsdesk.analysis.cues import CueMatcher, lexicon_matcher
+from newsdesk.analysis.framing import subject_terms
 from newsdesk.analysis.loaded import LoadedSpan, _is_name, _title_case, find_loaded, quotations
+from newsdesk.analysis.text import words
 
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "data" / "stories" / "basil.jsonl"
 EXTRA = Path(__file__).resolve().parent / "data" / "loaded"
@@ -56,6 +58,8 @@ class Doc:
     gold: list[list[tuple[int, int]]]
     gold_quoted: list[bool | None] = field(default_factory=list)
     other: list[tuple[int, int]] = field(default_factory=list)  # non-lexical annotated spans
+    event: str = ""  # the story it is one report of (BASIL: three outlets an event)
+    title: str = ""
 
 
 def occurrences(text: str, snippet: str) -> list[tuple[int, int]]:
@@ -72,7 +76,8 @@ def basil_docs(years: range, limit: int | None = None) -> list[Doc]:
         row = json.loads(line)
         if int(row["date"][:4]) not in years:
             continue
-        doc = Doc(row["text"], [], [])
+        doc = Doc(row["text"], [], [], event=str(row.get("cluster", "")),
+                  title=str(row.get("title", "")))
         for span in row["bias_spans"]:
             located = occurrences(row["text"], span["txt"])
             if span["bias"] == "lex" and located:
@@ -377,6 +382,26 @@ def build_lexicons() -> None:
     print(f"{len(chosen)} opinion words, {len(stop)} stop words written to {LEXICONS}")
 
 
+def in_story(docs: list[Doc], detect: Detector) -> Score:
+    """What the framing pane counts for a story: flags of the story's subject words (among
+    the few words every report of the event uses most: framing.subject_terms) are dropped,
+    as `compare` drops them."""
+    vocab: dict[str, list[Counter[str]]] = {}
+    for doc in docs:
+        vocab.setdefault(doc.event, []).append(Counter(words(f"{doc.title}\n\n{doc.text}")))
+    common = {event: subject_terms(seen) for event, seen in vocab.items()}
+    result = Score()
+    for doc in docs:
+        core = common[doc.event]
+
+        def story_detect(text: str, core: set[str] = core) -> list[LoadedSpan]:
+            return [s for s in detect(text)
+                    if not ((stems := words(s.text)) and all(w in core for w in stems))]
+
+        result.add(doc, story_detect)
+    return result
+
+
 def round1(text: str) -> list[LoadedSpan]:
     """The round-1 detector (loaded.txt only, names skipped), for the before/after lines."""
     quoted, skip = quotations(text), not _title_case(text)
@@ -407,6 +432,10 @@ def main() -> None:
     report("before (round 1, loaded.txt only): BASIL check 2016-2019", score(check, round1))
     report(f"BASIL tune 2010-2015 ({len(tune)} articles)", score(tune, find_loaded))
     report(f"BASIL check 2016-2019 ({len(check)} articles)", score(check, find_loaded))
+    report("BASIL tune, in its story (its subject words dropped, as the pane does)",
+           in_story(tune, find_loaded))
+    report("BASIL check, in its story (its subject words dropped, as the pane does)",
+           in_story(check, find_loaded))
     report("BASIL tune, the outlet's own words (unquoted only)", outlets_own(tune, find_loaded))
     report("BASIL check, the outlet's own words (unquoted only)", outlets_own(check, find_loaded))
     for name, docs in extra_corpora().items():

@@ -35,7 +35,8 @@ from newsdesk.analysis.loaded import find_loaded, quotations
 from newsdesk.analysis.text import STOPWORDS, stem, surface_forms, words
 from newsdesk.config import resource_path
 
-SUBJECT_OUTLETS = 3  # a loaded word all of at least this many outlets use is the subject
+SUBJECT_OUTLETS = 3  # a story's subject words are used by all of at least this many outlets
+SUBJECT_TERMS = 4  # ... and are among its this many most used common words (chosen on BASIL tune)
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?(?=\s+[\"“‘A-Z0-9]|\s*$)")
 _ABBREVIATIONS = frozenset({"mr", "ms", "mrs", "dr", "st", "jr", "sr", "inc", "corp", "gen",
                             "sen", "rep", "gov", "no", "vs", "u.s", "e.g", "i.e", "lt", "col",
@@ -442,6 +443,17 @@ def frame_weights(found: dict[str, list[Evidence]]) -> dict[str, float]:
     return {name: round(len(v) / total, 3) for name, v in sorted(found.items())} if total else {}
 
 
+def subject_terms(counts: Sequence[Counter[str]], limit: int | None = None) -> set[str]:
+    """The stems a story is about: of those every outlet uses (three outlets or more), the
+    SUBJECT_TERMS most used. A loaded word among them ("contempt" in a contempt case) is the
+    story's subject, not any outlet's slant, and is not counted as loaded."""
+    if len(counts) < SUBJECT_OUTLETS:
+        return set()
+    core = set.intersection(*(set(c) for c in counts))
+    ranked = sorted(core, key=lambda w: (-sum(c[w] for c in counts), w))
+    return set(ranked[:SUBJECT_TERMS if limit is None else limit])
+
+
 def loaded_language(article: FramingArticle) -> list[LoadedTerm]:
     """Charged or opinionated words (`analysis.loaded.find_loaded`) in the headline and the
     text, with their sentences; a word inside a quotation is marked quoted (the speaker's,
@@ -629,11 +641,11 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
                              sum(phrase_counts.values(), Counter()), prior_weight=200.0)
     core = set.intersection(*(set(c) for c in counts.values())) if counts else set()
 
+    about = subject_terms(list(counts.values()))
+
     def subject(word: str) -> bool:
-        """A loaded word every outlet of the story uses (three or more) is what the story is
-        about ("contempt" in a contempt case), not any outlet's slant."""
         stems = words(word)
-        return len(counts) >= SUBJECT_OUTLETS and bool(stems) and all(w in core for w in stems)
+        return bool(stems) and all(w in about for w in stems)
     everywhere: dict[str, Counter[str]] = {}
     for outlet_forms in forms.values():
         for key, seen in outlet_forms.items():

@@ -37,9 +37,9 @@ TONE_ABOUT = ("Tone scores the words of each sentence (VADER), so it mostly meas
               "here is each outlet's tone minus the other outlets' mean; inside the neutral band "
               "(at least ±0.10, wider when few sentences) no direction is shown.")
 LOADED_ABOUT = ("Loaded words are counted as the outlet's only outside quotations; quoted ones "
-                "(a speaker's words) are listed marked “quoted”. Headlines are checked too. A "
-                "word every outlet of the story uses (its subject, such as “contempt” in a "
-                "contempt case) is not counted.")
+                "(a speaker's words) are listed marked “quoted”. Headlines are checked too. One "
+                "of the few words all outlets of the story use most (its subject, such as "
+                "“contempt” in a contempt case) is not counted.")
 KIND_NOTE = ("This figure comes from the article's feed categories, address or style rather "
              "than from particular sentences.")
 
