@@ -46,7 +46,7 @@ def stem(word: str) -> str:
 
 
 _CONTENT: dict[str, str] = {}  # token as found -> its stem ("": not a content word)
-_CONTENT_LIMIT = 300_000  # emptied when it grows past this (hostile input has no end of tokens)
+_CONTENT_LIMIT = 100_000  # emptied when it grows past this (hostile input has no end of tokens)
 
 
 def words(text: str) -> list[str]:

@@ -42,6 +42,7 @@ FEATURE_DIGITS = 5  # a stored storyline profile's precision
 PROFILE_LINKS = 400  # URLs a stored storyline profile keeps (a saga's would grow without end)
 LINK_BATCH = 500  # articles read at once for their links
 LINK_STEP = 2000  # stories linked (and saved) at a time
+LINK_SPREAD = 3  # a URL more of a step's stories link is an outlet's boilerplate, not a tie
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,14 +85,14 @@ def update_storylines(store: Store, story_ids: Sequence[int] | None = None) -> i
     ids = list(dict.fromkeys(store.stories.unlinked() if story_ids is None else story_ids))
     if len(ids) <= LINK_STEP:
         return _link_step(store, store.stories.story_rows(ids))
-    order: list[tuple[datetime, int]] = []
-    for start in range(0, len(ids), LINK_STEP):
-        order += [(r.first_seen, r.id) for r in store.stories.story_rows(
-            ids[start:start + LINK_STEP])]
-    order.sort()
-    return sum(_link_step(store, store.stories.story_rows(
-        [i for _, i in order[start:start + LINK_STEP]])) for start in range(0, len(order),
-                                                                              LINK_STEP))
+    if story_ids is not None:  # `unlinked` gives them oldest first already
+        order: list[tuple[datetime, int]] = []
+        for start in range(0, len(ids), LINK_STEP):
+            order += [(r.first_seen, r.id) for r in store.stories.story_rows(
+                ids[start:start + LINK_STEP])]
+        ids = [i for _, i in sorted(order)]
+    return sum(_link_step(store, store.stories.story_rows(ids[start:start + LINK_STEP]))
+               for start in range(0, len(ids), LINK_STEP))
 
 
 def _link_step(store: Store, stories: Sequence[StoryRecord]) -> int:
@@ -103,10 +104,11 @@ def _link_step(store: Store, stories: Sequence[StoryRecord]) -> int:
     start = rows[0].first_seen
     summaries = {s.id: s for s in store.stories.list(ids=[r.id for r in rows])}
     next_id = store.stories.next_storyline_id()
-    since = StorylineLinker((), next_id=next_id).since(start)
+    window = StorylineLinker((), next_id=next_id)  # only to ask what its window reaches
+    since = window.since(start)
     centroids = {r.id: decode_features(r.centroid) for r in rows}
     urls = _event_links(store, summaries.values())
-    saved, common = _candidates(store, rows, links, centroids, since)
+    saved, common = _candidates(store, rows, links, centroids, window, since)
     linker = StorylineLinker(saved, next_id=next_id, common=common)
     made: list[StoryLink] = []
     grown: set[int] = set()  # storylines one of whose linked events changed
@@ -261,7 +263,9 @@ def _resolved(store: Store, follow: Follow) -> Follow:
 
 
 def _event_links(store: Store, stories: Iterable[StorySummary]) -> dict[int, frozenset[str]]:
-    """Each story's links for the linker: its articles' URLs and the pages they link to."""
+    """Each story's links for the linker: its articles' URLs and the pages they link to,
+    less those more than LINK_SPREAD of the step's stories hold (an outlet's own pages
+    that its every article links: they would join unrelated events)."""
     story_of = {a: s.id for s in stories for a in s.article_ids}
     found: dict[int, set[str]] = {}
     ids = sorted(story_of)
@@ -270,26 +274,31 @@ def _event_links(store: Store, stories: Iterable[StorySummary]) -> dict[int, fro
         for article in store.articles.list(ArticleQuery(ids=chunk)):
             found.setdefault(story_of[article.id], set()).update(
                 article_links(article.url, article.content_html or article.summary_html))
-    return {sid: frozenset(urls) for sid, urls in found.items()}
+    spread = Counter(u for urls in found.values() for u in urls)
+    return {sid: frozenset(u for u in urls if spread[u] <= LINK_SPREAD)
+            for sid, urls in found.items()}
 
 
 def _candidates(store: Store, rows: Sequence[StoryRecord], links: Mapping[int, StoryLink],
-                centroids: Mapping[int, Mapping[str, float]],
+                centroids: Mapping[int, Mapping[str, float]], window: StorylineLinker,
                 since: datetime) -> tuple[list[StorylineState], set[str]]:
     """The saved storylines these stories may join or are in, and the terms too common to
-    find one: each unlinked story's best candidates by the store's term index (as many as
-    the linker compares), not every storyline of the last weeks, with the terms held by
-    more than MAX_POSTING of them found from the same index."""
+    find one: each unlinked story's best candidates by the store's term index among the
+    storylines recent enough for it (as many as the linker compares), not every storyline
+    of the last weeks. Common terms are those more than MAX_POSTING storylines hold that
+    can take the step's newest story (a step spanning weeks counts the fewest, so it errs
+    towards comparing more)."""
     own = {ln.storyline_id for ln in links.values() if ln.storyline_id is not None}
-    queries = [query_terms(event_vector(centroids[r.id])) for r in rows
-               if r.id not in links or links[r.id].storyline_id is None]
+    unlinked = [r for r in rows if r.id not in links or links[r.id].storyline_id is None]
+    queries = [(query_terms(event_vector(centroids[r.id])), window.since(r.first_seen))
+               for r in unlinked]
     counts = store.stories.storyline_term_counts(
-        sorted({t for q in queries for t in q}), since) if queries else {}
+        sorted({t for q, _ in queries for t in q}), max(s for _, s in queries)) \
+        if queries else {}
     common = {t for t, n in counts.items() if n > MAX_POSTING}
     wanted = set(own)
     for found in store.stories.storyline_candidates(
-            [[t for t in q if t not in common and t in counts] for q in queries], since,
-            MAX_CANDIDATES):
+            [([t for t in q if t not in common], when) for q, when in queries], MAX_CANDIDATES):
         wanted.update(found)
     saved = [_state(r) for r in store.stories.storyline_rows(since, ids=sorted(wanted))]
     return saved, common

@@ -134,9 +134,10 @@ class StorylineRecord:
     events: int
     outlets: int
     features: str = "{}"
-    # Its strongest terms, by which an event finds it (`storyline_candidates`); saved with
-    # it, not read back by `storyline_rows` (nor compared).
-    terms: tuple[str, ...] = field(default=(), compare=False)
+    # Its strongest terms, by which an event finds it (`storyline_candidates`): saving
+    # replaces the stored ones, None keeps them; not read back by `storyline_rows` (nor
+    # compared).
+    terms: tuple[str, ...] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,12 +473,12 @@ class StoriesFacet(Protocol):
         given), by id: what linking can extend. Reads only."""
         ...
 
-    def storyline_candidates(self, queries: Sequence[Sequence[str]], since: datetime,
+    def storyline_candidates(self, queries: Sequence[tuple[Sequence[str], datetime]],
                              limit: int) -> builtins.list[builtins.list[int]]:
-        """For each query (an event's strongest terms), the ids of at most `limit`
-        storylines whose newest event is on or after `since` and whose saved terms share
-        the most of the query's, most first (ties: lower id first); none share: []. Reads
-        only."""
+        """For each query (an event's strongest terms and the oldest newest-event date a
+        storyline may have to take it), the ids of at most `limit` such storylines whose
+        saved terms share the most of the query's, most first (ties: lower id first); none
+        share: []. Reads only."""
         ...
 
     def storyline_term_counts(self, terms: Sequence[str],

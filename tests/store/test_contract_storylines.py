@@ -133,18 +133,27 @@ def test_storyline_candidates_are_those_saved_with_the_most_of_an_events_terms(s
              replace(_line(3, 0, 5, 1), terms=("n:microsoft", "ireland", "warrant", "appeal"))]
     store.stories.save_storylines(lines, [_link(1, 1), _link(2, 1), _link(3, 2), _link(4, 3)])
     queries = [["n:microsoft", "ireland", "warrant"], ["appeal"], ["nothing"], []]
-    assert store.stories.storyline_candidates(queries, DAY0, 10) == [[1, 3, 2], [2, 3], [], []]
-    assert store.stories.storyline_candidates(queries, DAY0, 2)[0] == [1, 3]  # ties: lower id
+    found = store.stories.storyline_candidates([(q, DAY0) for q in queries], 10)
+    assert found == [[1, 3, 2], [2, 3], [], []]
+    assert store.stories.storyline_candidates([(queries[0], DAY0)], 2) == [[1, 3]]  # ties: lower id
     later = DAY0 + timedelta(days=8)  # storyline 3's newest event is older than this
-    assert store.stories.storyline_candidates(queries, later, 10)[:2] == [[1, 2], [2]]
+    # each query has its own date: an event late in a long step does not get storylines
+    # too old for it, one early in it still gets them
+    assert store.stories.storyline_candidates(
+        [(queries[0], later), (queries[0], DAY0), (["ireland"], later)], 10) == [
+        [1, 2], [1, 3, 2], [1]]
     assert store.stories.storyline_term_counts(["n:microsoft", "appeal", "nothing"], DAY0) == {
         "n:microsoft": 3, "appeal": 2}
     assert store.stories.storyline_term_counts(["n:microsoft"], later) == {"n:microsoft": 2}
     assert [r.id for r in store.stories.storyline_rows(DAY0, ids=[3, 1, 99])] == [1, 3]
     assert store.stories.storyline_rows(later, ids=[3]) == []
-    # saving a storyline again replaces its terms; one that goes takes them along
+    # saving a storyline with terms replaces them; without (None) keeps them, at its new date
     store.stories.save_storylines([replace(lines[0], terms=("brief",))], [])
-    assert store.stories.storyline_candidates([["ireland"], ["brief"]], DAY0, 10) == [[3], [1]]
+    assert store.stories.storyline_candidates([(["ireland"], DAY0), (["brief"], DAY0)], 10) == [
+        [3], [1]]
+    moved = replace(lines[2], last_seen=DAY0 + timedelta(days=30), terms=None)
+    store.stories.save_storylines([moved], [])
+    assert store.stories.storyline_candidates([(["warrant"], later)], 10) == [[3]]
     store.stories.save_storylines([], [_link(4, 1)])  # storyline 3 is left with no event
     assert store.stories.storyline_term_counts(["warrant", "appeal"], DAY0) == {"appeal": 1}
     store.stories.claim("tfidf", 9)

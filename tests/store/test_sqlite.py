@@ -220,7 +220,8 @@ def test_migration_indexes_the_saved_storylines_by_their_strongest_terms(tmp_pat
     profile = {f"t{n:02}": n / 100 for n in range(30)} | {"n:ireland": 5.0}
     db.execute("INSERT INTO storylines(id, label, first_seen, last_seen, features) VALUES "
                "(1, 'L', '2024-06-01T12:00:00Z', '2024-06-09T12:00:00Z', ?), "
-               "(2, 'M', '2024-06-01T12:00:00Z', '2024-06-09T12:00:00Z', 'not json')",
+               "(2, 'M', '2024-06-01T12:00:00Z', '2024-06-09T12:00:00Z', 'not json'), "
+               "(3, 'N', '2024-06-01T12:00:00Z', '2024-06-09T12:00:00Z', '{\"n:flat\": 1}')",
                [json.dumps({"features": profile, "outlets": ["a"], "links": []})])
     db.conn.commit()
     db.conn.close()
@@ -228,7 +229,10 @@ def test_migration_indexes_the_saved_storylines_by_their_strongest_terms(tmp_pat
         when = datetime(2024, 6, 1, tzinfo=UTC)
         counts = store.stories.storyline_term_counts(sorted(profile), when)
         assert sorted(counts) == ["n:ireland"] + [f"t{n:02}" for n in range(7, 30)]
-        assert store.stories.storyline_candidates([["n:ireland", "t29"]], when, 5) == [[1]]
+        assert store.stories.storyline_term_counts(["n:flat"], when) == {"n:flat": 1}
+        assert store.stories.storyline_candidates([(["n:ireland", "t29"], when)], 5) == [[1]]
+        assert store.stories.storyline_candidates(
+            [(["n:ireland"], datetime(2024, 6, 10, tzinfo=UTC))], 5) == [[]]  # by its date
 
 
 def test_migration_moves_old_tags_and_notes_into_annotations(tmp_path):

@@ -33,6 +33,11 @@ MAX_POSTING = 300  # a term held by more storylines than this finds none (a topi
 MAX_CANDIDATES = 10  # storylines compared in full
 MIN_SHARED_NAMES = 1  # a link needs a name in common (same matter, not same topic)
 LINKS_PER_ARTICLE = 32  # URLs an article adds to its event's links (its own and those it links)
+_BOILERPLATE_HOSTS = frozenset({
+    "twitter.com", "x.com", "facebook.com", "instagram.com", "linkedin.com", "youtube.com",
+    "tiktok.com", "threads.net", "bsky.app", "reddit.com", "pinterest.com", "t.me",
+    "whatsapp.com", "wa.me", "api.whatsapp.com", "mastodon.social", "feeds.feedburner.com",
+    "news.google.com", "apps.apple.com", "play.google.com"})
 _HREF = re.compile(r'<a\s[^>]*?href="(https?://[^"]+)"', re.IGNORECASE)
 
 
@@ -282,16 +287,25 @@ class StorylineLinker:
 
 
 def article_links(url: str | None, markup: str) -> frozenset[str]:
-    """What an article adds to its event's links: its own URL and the web pages its text
-    links to (up to LINKS_PER_ARTICLE, fragments dropped), so an appeal's report linking
-    the ruling's coverage shares a URL with the ruling's storyline."""
+    """What an article adds to its event's links: its own URL and the pages its text links
+    to (up to LINKS_PER_ARTICLE, fragments dropped), so an appeal's report linking the
+    ruling's coverage shares a URL with the ruling's storyline. A site's home page and
+    social or sharing links are left out: every article of an outlet carries them ("The
+    post appeared first on ..."), and they say nothing about the matter."""
     found: dict[str, None] = {}
     if url:
         found[_bare(url)] = None
+    hrefs = 0
     for match in _HREF.finditer(markup):
-        if len(found) > LINKS_PER_ARTICLE:
-            break
-        found.setdefault(_bare(html.unescape(match.group(1))), None)
+        link = _bare(html.unescape(match.group(1)))
+        host, _, path = link.partition("://")[2].partition("/")
+        if not path or host.lower().removeprefix("www.") in _BOILERPLATE_HOSTS:
+            continue
+        if link not in found:
+            found[link] = None
+            hrefs += 1
+            if hrefs >= LINKS_PER_ARTICLE:
+                break
     return frozenset(found)
 
 

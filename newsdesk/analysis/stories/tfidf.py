@@ -282,9 +282,10 @@ class StoryIndex:
         """Reopen a story saved earlier (its centroid, members and their vectors)."""
         self.stories[story.id] = story
         heapq.heappush(self._opened, (story.first_seen, story.id))
-        ranked = sorted(story.centroid.items(), key=lambda kv: (-kv[1], kv[0]))
-        story.norm = math.sqrt(sum(w * w for _, w in ranked))
-        self._index(story, tuple(t for t, _ in ranked[:INDEXED_TERMS]))
+        # ranked as joining ranks (ties: the later term), so _reindex's shortcut holds
+        ranked = heapq.nlargest(INDEXED_TERMS, [(w, t) for t, w in story.centroid.items()])
+        story.norm = math.sqrt(sum(w * w for w in story.centroid.values()))
+        self._index(story, tuple(t for _, t in ranked))
         self._next_id = max(self._next_id, story.id + 1)
 
     def _reindex(self, story: Story, vector: dict[str, float]) -> None:

@@ -661,25 +661,40 @@ _STORYLINE_INDEXED_TERMS = 24  # as linking indexed a storyline when this migrat
 @migrations(name="0013_storyline_terms")
 def m0013_storyline_terms(db: Database) -> None:
     """Each storyline's strongest terms, by which an event finds the storylines it may join
-    (linking reads those few, not every storyline of the last weeks). Filled here from the
-    stored profiles; linking rewrites a storyline's terms whenever it saves it."""
+    (linking reads those few, not every storyline of the last weeks). The storyline's
+    newest-event date sits beside each term, so "the storylines holding this term that can
+    still take an event" is one range of the primary key. Filled here from the stored
+    profiles (a page at a time); linking rewrites a storyline's rows whenever it saves it."""
     db.execute("""CREATE TABLE storyline_terms (
         term TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
         storyline_id INTEGER NOT NULL,
-        PRIMARY KEY (term, storyline_id)
+        PRIMARY KEY (term, last_seen, storyline_id)
     ) WITHOUT ROWID""")
     db.execute("CREATE INDEX storyline_terms_storyline ON storyline_terms(storyline_id)")
-    rows = db.execute("SELECT id, features FROM storylines").fetchall()
-    for storyline_id, features in rows:
-        try:
-            data = json.loads(features or "{}")
-        except ValueError:
-            continue
-        profile = data.get("features") if isinstance(data, dict) else None
-        if not isinstance(profile, dict):
-            continue
-        weights = sorted(((float(w), str(t)) for t, w in profile.items()
-                          if isinstance(w, (int, float))), reverse=True)
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO storyline_terms(term, storyline_id) VALUES (?, ?)",
-            [(t, storyline_id) for _, t in weights[:_STORYLINE_INDEXED_TERMS]])
+    after = -1
+    while True:
+        rows = db.execute("SELECT id, last_seen, features FROM storylines WHERE id > ? "
+                          "ORDER BY id LIMIT 500", [after]).fetchall()
+        if not rows:
+            break
+        after = rows[-1][0]
+        for storyline_id, last_seen, features in rows:
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO storyline_terms(term, last_seen, storyline_id) "
+                "VALUES (?, ?, ?)", [(t, last_seen, storyline_id) for t in _strongest(features)])
+
+
+def _strongest(features: str | None) -> list[str]:
+    """A stored storyline profile's strongest terms (its JSON: {"features": {...}, ...}, or
+    the bare mapping), none if it cannot be read."""
+    try:
+        data = json.loads(features or "{}")
+    except ValueError:
+        return []
+    profile = data.get("features", data) if isinstance(data, dict) else None
+    if not isinstance(profile, dict):
+        return []
+    weights = sorted(((float(w), str(t)) for t, w in profile.items()
+                      if isinstance(w, (int, float)) and not isinstance(w, bool)), reverse=True)
+    return [t for _, t in weights[:_STORYLINE_INDEXED_TERMS]]

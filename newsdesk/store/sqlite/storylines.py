@@ -109,22 +109,21 @@ class StorylineTables:
                 "AND last_seen >= ? ORDER BY id", [*chunk, to_iso(since)])]
         return sorted(found, key=lambda r: r.id)
 
-    def storyline_candidates(self, queries: Sequence[Sequence[str]], since: datetime,
+    def storyline_candidates(self, queries: Sequence[tuple[Sequence[str], datetime]],
                              limit: int) -> builtins.list[builtins.list[int]]:
-        """See StoriesFacet.storyline_candidates: one query an event, walking the terms'
-        rows of the primary key (a few hundred at most: a common term is the caller's to
-        leave out), the storylines' dates through their primary key."""
+        """See StoriesFacet.storyline_candidates: one query an event, a range of the primary
+        key (term, last_seen) per term, so a term's storylines too old to matter are never
+        read; no join."""
         found: builtins.list[builtins.list[int]] = []
-        for query in queries:
+        for query, since in queries:
             terms = builtins.list(dict.fromkeys(query))[:CHUNK]
             if not terms or limit <= 0:
                 found.append([])
                 continue
             found.append([int(r[0]) for r in self._core.read(
-                "SELECT t.storyline_id FROM storyline_terms t "
-                "JOIN storylines sl ON sl.id = t.storyline_id "
-                f"WHERE t.term IN ({placeholders(terms)}) AND sl.last_seen >= ? "
-                "GROUP BY t.storyline_id ORDER BY COUNT(*) DESC, t.storyline_id LIMIT ?",
+                "SELECT storyline_id FROM storyline_terms "
+                f"WHERE term IN ({placeholders(terms)}) AND last_seen >= ? "
+                "GROUP BY storyline_id ORDER BY COUNT(*) DESC, storyline_id LIMIT ?",
                 [*terms, to_iso(since), limit])])
         return found
 
@@ -132,10 +131,9 @@ class StorylineTables:
         counts: dict[str, int] = {}
         for chunk in chunks(sorted(set(terms))):
             counts.update({r[0]: int(r[1]) for r in self._core.read(
-                "SELECT t.term, COUNT(*) FROM storyline_terms t "
-                "JOIN storylines sl ON sl.id = t.storyline_id "
-                f"WHERE t.term IN ({placeholders(chunk)}) AND sl.last_seen >= ? "
-                "GROUP BY t.term", [*chunk, to_iso(since)])})
+                "SELECT term, COUNT(*) FROM storyline_terms "
+                f"WHERE term IN ({placeholders(chunk)}) AND last_seen >= ? GROUP BY term",
+                [*chunk, to_iso(since)])})
         return counts
 
     def links(self, story_ids: Sequence[int]) -> dict[int, StoryLink]:
@@ -198,12 +196,19 @@ class StorylineTables:
                 "outlets = excluded.outlets, features = excluded.features",
                 [(st.id, st.label, to_iso(st.first_seen), to_iso(st.last_seen), st.events,
                   st.outlets, st.features) for st in storylines])
-            for chunk in chunks([st.id for st in storylines]):
+            # each saved storyline's terms carry its newest event's date; given terms
+            # replace the stored ones, none given (None) keeps them
+            conn.executemany("UPDATE storyline_terms SET last_seen = ? WHERE storyline_id = ?",
+                             [(to_iso(st.last_seen), st.id) for st in storylines
+                              if st.terms is None])
+            rewritten = [st for st in storylines if st.terms is not None]
+            for chunk in chunks([st.id for st in rewritten]):
                 conn.execute("DELETE FROM storyline_terms WHERE storyline_id IN "
                              f"({placeholders(chunk)})", chunk)
             conn.executemany(
-                "INSERT OR IGNORE INTO storyline_terms(term, storyline_id) VALUES (?, ?)",
-                [(term, st.id) for st in storylines for term in st.terms])
+                "INSERT OR IGNORE INTO storyline_terms(term, last_seen, storyline_id) "
+                "VALUES (?, ?, ?)",
+                [(term, to_iso(st.last_seen), st.id) for st in rewritten for term in st.terms or ()])
             conn.executemany(
                 "INSERT OR REPLACE INTO story_links(story_id, storyline_id, score, why, locked) "
                 "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM stories WHERE id = ?)",

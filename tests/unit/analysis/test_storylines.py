@@ -3,6 +3,7 @@ ruling-and-appeal case against two court cases of one week."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.analysis.stories import StoryInput
@@ -148,5 +149,28 @@ def test_an_articles_links_are_its_url_and_the_web_pages_it_links_to():
     assert article_links("https://own.example/story/", markup) == {
         "https://own.example/story", "https://court.example/ruling", "https://b.example/a?x=1&y=2"}
     many = "".join(f'<a href="https://x.example/{n}">{n}</a>' for n in range(100))
-    assert len(article_links(None, many)) <= LINKS_PER_ARTICLE + 1
+    assert len(article_links(None, many)) == LINKS_PER_ARTICLE
+    assert len(article_links("https://own.example/a", many)) == LINKS_PER_ARTICLE + 1
     assert article_links(None, "") == frozenset()
+
+
+def test_an_outlets_boilerplate_links_do_not_join_unrelated_events():
+    """Every post of a blog ends 'The post ... appeared first on <home page>' and links its
+    social accounts: two unrelated events of one outlet naming one person stay apart."""
+    from newsdesk.analysis.stories.storylines import article_links
+
+    def footer(url: str) -> str:
+        return (f'<p>The post <a href="{url}">T</a> appeared first on '
+                '<a href="https://site.example/">Site</a>. Follow us on '
+                '<a href="https://twitter.com/siteexample">X</a> and '
+                '<a href="https://www.facebook.com/sharer.php?u=x">share</a>.</p>')
+
+    budget, lunch = ("https://site.example/2026/01/01/budget-vote/",
+                     "https://site.example/2026/01/05/school-lunch/")
+    a = replace(event(1, {"n:trump": 0.3, "budget": 1.0, "vote": 0.9, "senat": 0.8}),
+                links=article_links(budget, footer(budget)))
+    b = replace(event(2, {"n:trump": 0.3, "school": 1.0, "lunch": 0.9, "program": 0.8}, 4),
+                links=article_links(lunch, footer(lunch)))
+    assert a.links & b.links == set()
+    linker = StorylineLinker()
+    assert linker.link(a).storyline_id != linker.link(b).storyline_id

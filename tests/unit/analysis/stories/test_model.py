@@ -155,3 +155,27 @@ def test_stored_features_keep_their_order_and_precision():
     assert decode_features(encode_features(features)) == features
     assert encode_features(features, 5) == '{"dam":0.12346,"n:harlow":0.5}'
     assert list(decode_features(encode_features(features))) == ["dam", "n:harlow"]
+
+
+def test_a_restored_story_is_indexed_as_joining_indexes_it_ties_included():
+    """Joining re-ranks only the indexed terms and the article's own (weights only grow), so
+    a restored story must start from the index joining would have given it: ties at the
+    last place go to the later term, whichever way the story came."""
+    import heapq
+    from datetime import UTC, datetime
+
+    from newsdesk.analysis.stories.tfidf import INDEXED_TERMS, Story, StoryIndex
+
+    centroid = {f"s{i:02d}": 10.0 - i * 0.1 for i in range(INDEXED_TERMS - 1)}
+    centroid |= {f"t{c}": 1.0 for c in "abcdefg"}  # seven tied for the last place
+    index = StoryIndex()
+    story = Story(id=1, first_seen=datetime(2026, 1, 1, tzinfo=UTC),
+                  last_seen=datetime(2026, 1, 1, tzinfo=UTC), centroid=dict(centroid))
+    index._restore(story)
+    vector = {"s00": 0.5, "zz": 0.1}
+    for term, weight in vector.items():
+        story.centroid[term] = story.centroid.get(term, 0.0) + weight
+    index._reindex(story, vector)
+    full = {t for _, t in heapq.nlargest(INDEXED_TERMS,
+                                         [(w, t) for t, w in story.centroid.items()])}
+    assert set(story.indexed) == full and "tg" in full
