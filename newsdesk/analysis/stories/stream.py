@@ -10,6 +10,7 @@ Pure: no Qt, no network, no database.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 
 from newsdesk.analysis.stories.model import StoryInput, StoryModel
@@ -25,7 +26,9 @@ def cluster_stream(inputs: Iterable[StoryInput], model: str | StoryModel = "tfid
     """(article id, story id, storyline id) for each article, in the order given.
 
     `model` is a story model or the name of one (only the built-in "tfidf" by name here:
-    the services layer holds the registry). Articles are grouped in date order."""
+    the services layer holds the registry). Articles are grouped in date order. While it
+    runs, the cyclic garbage collector leaves alone what is older than the batch at hand
+    (gc.freeze; unfrozen at the end): a batch job's growing state has no cycles to find."""
     grouping = _model(model)
     linker = linker or StorylineLinker()
     given = list(inputs)
@@ -33,22 +36,34 @@ def cluster_stream(inputs: Iterable[StoryInput], model: str | StoryModel = "tfid
     story_of: dict[str, int] = {}
     line_of: dict[int, int | None] = {}
     links: dict[int, set[str]] = {}
-    for start in range(0, len(articles), batch):
-        chunk = articles[start:start + batch]
-        placed = grouping.add(chunk)
-        for article, assignment in zip(chunk, placed, strict=True):
-            story_of[article.id] = assignment.story_id
-            if article.url:
-                links.setdefault(assignment.story_id, set()).add(article.url)
-        touched = {a.story_id for a in placed}
-        stories = grouping.state(touched).stories
-        for story in sorted(stories, key=lambda s: (s.first_seen, s.id)):
-            result = linker.link(EventInput(
-                story_id=story.id, first_seen=story.first_seen, last_seen=story.last_seen,
-                features=story.features, outlets=story.outlets, label=story.label,
-                links=frozenset(links.get(story.id, ())), storyline_id=line_of.get(story.id)))
-            line_of[story.id] = result.storyline_id
+    try:
+        for start in range(0, len(articles), batch):
+            _one_batch(articles[start:start + batch], grouping, linker, story_of, line_of, links)
+    finally:
+        gc.unfreeze()
     return [(a.id, story_of[a.id], line_of.get(story_of[a.id])) for a in given]
+
+
+def _one_batch(chunk: list[StoryInput], grouping: StoryModel, linker: StorylineLinker,
+               story_of: dict[str, int], line_of: dict[int, int | None],
+               links: dict[int, set[str]]) -> None:
+    """Group one batch and link the stories it touched. What earlier batches made is
+    frozen for the cyclic garbage collector first: it holds no cycles, and scanning the
+    whole growing state again and again was a twentieth of a long stream's time."""
+    gc.freeze()
+    placed = grouping.add(chunk)
+    for article, assignment in zip(chunk, placed, strict=True):
+        story_of[article.id] = assignment.story_id
+        if article.url:
+            links.setdefault(assignment.story_id, set()).add(article.url)
+    touched = {a.story_id for a in placed}
+    stories = grouping.state(touched).stories
+    for story in sorted(stories, key=lambda s: (s.first_seen, s.id)):
+        result = linker.link(EventInput(
+            story_id=story.id, first_seen=story.first_seen, last_seen=story.last_seen,
+            features=story.features, outlets=story.outlets, label=story.label,
+            links=frozenset(links.get(story.id, ())), storyline_id=line_of.get(story.id)))
+        line_of[story.id] = result.storyline_id
 
 
 def _model(model: str | StoryModel) -> StoryModel:
