@@ -63,7 +63,7 @@ def simhash(title: str, text: str) -> int:
     """The 64-bit SimHash of the word 3-shingles of `title` and the lead of `text`."""
     lead = " ".join(text.split(None, LEAD_WORDS)[:LEAD_WORDS])  # not a split of all of it
     tokens = _WORD.findall(f"{title} {lead}".lower())
-    hashes = [_word_hash(t) for t in tokens]
+    hashes = list(map(_word_hash, tokens))
     if len(hashes) < 3:
         shingles = [_mix(h) for h in hashes]
     else:

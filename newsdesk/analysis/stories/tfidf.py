@@ -71,6 +71,10 @@ class Story:
     outlets: set[str] = field(default_factory=set)
     hashes: dict[str, int | None] = field(default_factory=dict)  # members' SimHashes, decoded
     loaded: bool = True  # False: members not read from storage yet (see StoryIndex._loader)
+    start: float = field(init=False, default=0.0)  # first_seen as a POSIX time, kept in step
+
+    def __post_init__(self) -> None:
+        self.start = self.first_seen.timestamp()
 
     norms: dict[str, float] = field(default_factory=dict)  # members' vector lengths
 
@@ -220,6 +224,7 @@ class StoryIndex:
 
     def _best_story(self, vector: dict[str, float], when: datetime,
                     source: str = "") -> tuple[Story | None, float]:
+        now = when.timestamp()
         get = self._postings.get
         found = [holders for term in islice(vector, QUERY_TERMS)  # commoner terms cannot
                  if (holders := get(term)) and len(holders) <= MAX_POSTING]  # tell apart
@@ -234,7 +239,7 @@ class StoryIndex:
                 continue
             centroid = story.centroid
             dot = sum([vector[t] * centroid[t] for t in vector.keys() & centroid.keys()])
-            days = abs((when - story.first_seen).total_seconds()) / 86400
+            days = abs(now - story.start) / 86400
             score = dot / story.norm / (1.0 + self.day_penalty * days)
             if source and source in story.outlets:
                 score *= self.same_source
@@ -269,7 +274,9 @@ class StoryIndex:
             story.vectors[article.id].update(to_features(fingerprint))
             story.hashes[article.id] = fingerprint
         story.last_seen = max(story.last_seen, article.published)
-        story.first_seen = min(story.first_seen, article.published)
+        if article.published < story.first_seen:
+            story.first_seen = article.published
+            story.start = article.published.timestamp()
 
     @property
     def next_id(self) -> int:
