@@ -222,8 +222,15 @@ class StorylineLinker:
         if new_event is not None or old is not None:
             if line.contributions.keys() <= {event.story_id} \
                     and line.state.events <= len(line.contributions):
-                # the profile is this event's alone (most storylines have one event)
-                line.profile = profile = dict(vector)
+                # The profile is this event's alone (most storylines have one event): its
+                # vector is ranked already (strongest first, ties by term), so the strongest
+                # terms are its first ones, as _ranked would pick them.
+                top = [(-w, t) for t, w in islice(vector.items(), PROFILE_TERMS) if w > 1e-9]
+                if len(vector) > PROFILE_TERMS * 3 // 2:
+                    line.profile = profile = {t: -w for w, t in top}
+                else:
+                    line.profile = profile = dict(vector)
+                strongest = tuple(t for _, t in top[:INDEXED_TERMS])
             else:
                 profile = line.profile
                 get = profile.get
@@ -231,10 +238,9 @@ class StorylineLinker:
                     profile[term] = get(term, 0.0) - weight
                 for term, weight in vector.items():
                     profile[term] = get(term, 0.0) + weight
-            if len(profile) > PROFILE_TERMS * 3 // 2:
-                top = heapq.nlargest(PROFILE_TERMS,
-                                     [(w, t) for t, w in profile.items() if w > 1e-9])
-                line.profile = profile = {t: w for w, t in top}
+            if strongest is None and len(profile) > PROFILE_TERMS * 3 // 2:
+                top = _ranked(profile, PROFILE_TERMS)
+                line.profile = profile = {t: -w for w, t in top}
                 strongest = tuple(t for _, t in top[:INDEXED_TERMS])  # as index_terms has it
             line.contributions[event.story_id] = vector
             line.norm = _norm(profile)
@@ -321,9 +327,16 @@ def query_terms(vector: Mapping[str, float]) -> list[str]:
 
 def index_terms(profile: Mapping[str, float]) -> tuple[str, ...]:
     """A storyline's terms by which events find it: its profile's strongest (ties: the
-    later term), as a store keeps them to find candidates without reading every profile."""
-    return tuple(t for _, t in heapq.nlargest(INDEXED_TERMS,
-                                              [(w, t) for t, w in profile.items()]))
+    earlier term), as a store keeps them to find candidates without reading every profile."""
+    return tuple(t for _, t in _ranked(profile, INDEXED_TERMS, keep_all=True))
+
+
+def _ranked(profile: Mapping[str, float], count: int,
+            keep_all: bool = False) -> list[tuple[float, str]]:
+    """The `count` strongest (-weight, term) pairs, strongest first, ties by term (the
+    order event vectors come in); weights under 1e-9 left out unless `keep_all`."""
+    return heapq.nsmallest(count, [(-w, t) for t, w in profile.items()
+                                   if keep_all or w > 1e-9])
 
 
 def event_vector(features: Mapping[str, float]) -> dict[str, float]:
@@ -347,7 +360,7 @@ def storyline_profile(centroids: Iterable[Mapping[str, float]]) -> dict[str, flo
     for centroid in centroids:
         for term, weight in event_vector(centroid).items():
             profile[term] = profile.get(term, 0.0) + weight
-    return dict(heapq.nlargest(PROFILE_TERMS, profile.items(), key=lambda kv: (kv[1], kv[0])))
+    return {t: -w for w, t in _ranked(profile, PROFILE_TERMS, keep_all=True)}
 
 
 def link_score(event: EventInput, vector: Mapping[str, float], other: StorylineState,

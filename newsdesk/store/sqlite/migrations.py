@@ -695,6 +695,6 @@ def _strongest(features: str | None) -> list[str]:
     profile = data.get("features", data) if isinstance(data, dict) else None
     if not isinstance(profile, dict):
         return []
-    weights = sorted(((float(w), str(t)) for t, w in profile.items()
-                      if isinstance(w, (int, float)) and not isinstance(w, bool)), reverse=True)
-    return [t for _, t in weights[:_STORYLINE_INDEXED_TERMS]]
+    weights = sorted((-float(w), str(t)) for t, w in profile.items()
+                     if isinstance(w, (int, float)) and not isinstance(w, bool))
+    return [t for _, t in weights[:_STORYLINE_INDEXED_TERMS]]  # strongest, ties by term
