@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -18,6 +16,7 @@ from typing import IO, Any
 import click
 
 from newsdesk.analysis.loaded import LoadedSpan, find_loaded
+from newsdesk.files import replaced
 
 
 def _spans(spans: list[LoadedSpan]) -> list[dict[str, Any]]:
@@ -49,25 +48,16 @@ def _rows(handle: Any) -> Iterator[tuple[str | int, str, str | None]]:
 
 @contextlib.contextmanager
 def _output(target: str) -> Iterator[IO[str]]:
-    """Standard output for "-"; otherwise a temporary file beside `target`, renamed over
-    it only when every line was written, so a bad input line leaves no partial output."""
+    """Standard output for "-"; otherwise the file, written whole or not at all
+    (newsdesk.files.replaced), so a bad input line leaves no partial output."""
     if target == "-":
         yield sys.stdout
         return
-    where = Path(target)
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{where.name}-", suffix=".tmp",
-                                         dir=where.parent if str(where.parent) else ".")
-    except OSError as exc:
-        raise click.ClickException(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with replaced(Path(target)) as handle:
             yield handle
-        os.replace(temporary, where)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    except OSError as exc:  # the folder, or a full disk while writing
+        raise click.ClickException(f"Cannot write {target}: {exc.strerror or exc}.") from exc
 
 
 @click.command()

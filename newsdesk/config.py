@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
 import platformdirs
+
+from newsdesk.files import replaced
 
 APP_NAME = "NewsDesk"
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -68,18 +68,9 @@ def write_setting(key: str, value: Any, path: Path | None = None) -> None:
     data = read_settings(where)
     data[key] = value
     where.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=where.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2, sort_keys=True)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, where)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with replaced(where) as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2, sort_keys=True)
+        handle.write("\n")
 
 
 def resource_path(*parts: str) -> Path:
