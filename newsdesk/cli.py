@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsdesk import __version__
-from newsdesk.cli_types import Since, WholeNumber
+from newsdesk.cli_types import Since, WholeNumber, deliver
 from newsdesk.config import FetchSettings, default_db_path
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Article, RefreshReport, SourceReport
@@ -210,15 +210,7 @@ def sources_export(ctx: click.Context, file: Path | None) -> None:
     """Write the sources as OPML to FILE (default: standard output)."""
     from newsdesk.services.sources import export_opml
 
-    text = export_opml(_state(ctx).store)
-    if file is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        file.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise click.ClickException(f"Cannot write {file}: {exc.strerror or exc}.") from exc
-    click.echo(f"Wrote {file}.")
+    deliver(export_opml(_state(ctx).store), file)
 
 
 # ---------------------------------------------------------------- fetch
@@ -480,14 +472,7 @@ def compare_command(ctx: click.Context, story_id: int, fmt: str, output: Path | 
         text = to_markdown(label, comparison, urls=story_urls(store, story_id))
     else:
         text = to_json(label, comparison)
-    if output is None:
-        click.echo(text)
-        return
-    try:
-        output.write_text(text + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise click.ClickException(f"Cannot write {output}: {exc.strerror or exc}.") from exc
-    click.echo(f"Wrote {output}.")
+    deliver(text + "\n", output)
 
 
 # ---------------------------------------------------------------- sample and gui

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsdesk.cli_types import Since, WholeNumber
+from newsdesk.cli_types import Since, WholeNumber, deliver
 from newsdesk.textsafe import printable
 
 if TYPE_CHECKING:
@@ -374,14 +374,7 @@ def export_command(ctx: click.Context, fmt: str, tag: str | None, story_id: int 
     text = export(_state(ctx).store, fmt, tag=tag, story_id=story_id, since=since)
     if text and not text.endswith("\n"):
         text += "\n"
-    if output is None:
-        click.echo(text, nl=False)  # nothing at all when nothing is covered
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise click.ClickException(f"Cannot write {output}: {exc.strerror or exc}.") from exc
-    click.echo(f"Wrote {output}.")
+    deliver(text, output)  # nothing at all on standard output when nothing is covered
 
 
 @click.command("import")

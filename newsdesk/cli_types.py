@@ -1,12 +1,16 @@
-"""The CLI's argument types: a bad value is one sentence from click, never a traceback."""
+"""The CLI's argument types, and its one way to hand a command's output over: a bad value
+or an unwritable file is one sentence from click, never a traceback."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar
 
 import click
+
+from newsdesk.files import replaced
 
 SQLITE_MAX_INT = 2**63 - 1  # the largest integer SQLite stores; ids and limits never exceed it
 
@@ -109,3 +113,17 @@ class Size(click.ParamType):
             self.fail(f"{text[:40]!r} is not a size: use one like 500MB, 2GB or 800KB.",
                       param, ctx)
         return int(float(match.group(1)) * self._units[match.group(2)])
+
+
+def deliver(text: str, output: Path | None) -> None:
+    """A command's output: to standard output as it is, or into `output` whole (a
+    temporary file renamed over it), then "Wrote FILE."."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with replaced(output) as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write {output}: {exc.strerror or exc}.") from exc
+    click.echo(f"Wrote {output}.")
