@@ -40,7 +40,7 @@ from xml.etree import ElementTree
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsdesk.analysis.cues import CueMatcher, lexicon_matcher
-from newsdesk.analysis.framing import subject_terms
+from newsdesk.analysis.framing import is_subject, subject_terms
 from newsdesk.analysis.loaded import LoadedSpan, _is_name, _title_case, find_loaded, quotations
 from newsdesk.analysis.text import words
 
@@ -395,8 +395,7 @@ def in_story(docs: list[Doc], detect: Detector) -> Score:
         core = common[doc.event]
 
         def story_detect(text: str, core: set[str] = core) -> list[LoadedSpan]:
-            return [s for s in detect(text)
-                    if not ((stems := words(s.text)) and all(w in core for w in stems))]
+            return [s for s in detect(text) if not is_subject(s.text, core)]
 
         result.add(doc, story_detect)
     return result

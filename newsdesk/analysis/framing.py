@@ -443,7 +443,7 @@ def frame_weights(found: dict[str, list[Evidence]]) -> dict[str, float]:
     return {name: round(len(v) / total, 3) for name, v in sorted(found.items())} if total else {}
 
 
-def subject_terms(counts: Sequence[Counter[str]], limit: int | None = None) -> set[str]:
+def subject_terms(counts: Sequence[Counter[str]]) -> set[str]:
     """The stems a story is about: of those every outlet uses (three outlets or more), the
     SUBJECT_TERMS most used. A loaded word among them ("contempt" in a contempt case) is the
     story's subject, not any outlet's slant, and is not counted as loaded."""
@@ -451,7 +451,13 @@ def subject_terms(counts: Sequence[Counter[str]], limit: int | None = None) -> s
         return set()
     core = set.intersection(*(set(c) for c in counts))
     ranked = sorted(core, key=lambda w: (-sum(c[w] for c in counts), w))
-    return set(ranked[:SUBJECT_TERMS if limit is None else limit])
+    return set(ranked[:SUBJECT_TERMS])
+
+
+def is_subject(word: str, about: set[str]) -> bool:
+    """Whether a loaded word or phrase is made of the story's subject terms only."""
+    stems = words(word)
+    return bool(stems) and all(w in about for w in stems)
 
 
 def loaded_language(article: FramingArticle) -> list[LoadedTerm]:
@@ -640,12 +646,7 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
                               for o, c in phrase_counts.items()},
                              sum(phrase_counts.values(), Counter()), prior_weight=200.0)
     core = set.intersection(*(set(c) for c in counts.values())) if counts else set()
-
     about = subject_terms(list(counts.values()))
-
-    def subject(word: str) -> bool:
-        stems = words(word)
-        return bool(stems) and all(w in about for w in stems)
     everywhere: dict[str, Counter[str]] = {}
     for outlet_forms in forms.values():
         for key, seen in outlet_forms.items():
@@ -704,7 +705,7 @@ def compare(articles: Sequence[FramingArticle], prior: Counter[str] | None = Non
             voices=tuple(Voice(n, tuple(ev)) for n, ev in sorted(all_voices[outlet].items())),
             missing_voices=tuple(sorted(others - set(all_voices[outlet]))),
             hedges=tuple(h for p in mine for h in p.hedges),
-            loaded=tuple(t for p in mine for t in p.loaded if not subject(t.word)),
+            loaded=tuple(t for p in mine for t in p.loaded if not is_subject(t.word, about)),
             tone=mean_tone, tone_evidence=tuple(strongest),
             frames=frame_weights(found_frames),
             frame_evidence={k: tuple(v) for k, v in sorted(found_frames.items())},

@@ -101,14 +101,12 @@ def _link_step(store: Store, stories: Sequence[StoryRecord]) -> int:
     if not rows:
         return 0
     links = store.stories.links([r.id for r in rows])
-    start = rows[0].first_seen
     summaries = {s.id: s for s in store.stories.list(ids=[r.id for r in rows])}
     next_id = store.stories.next_storyline_id()
     window = StorylineLinker((), next_id=next_id)  # only to ask what its window reaches
-    since = window.since(start)
     centroids = {r.id: decode_features(r.centroid) for r in rows}
     urls = _event_links(store, summaries.values())
-    saved, common = _candidates(store, rows, links, centroids, window, since)
+    saved, common = _candidates(store, rows, links, centroids, window)
     linker = StorylineLinker(saved, next_id=next_id, common=common)
     made: list[StoryLink] = []
     grown: set[int] = set()  # storylines one of whose linked events changed
@@ -280,8 +278,8 @@ def _event_links(store: Store, stories: Iterable[StorySummary]) -> dict[int, fro
 
 
 def _candidates(store: Store, rows: Sequence[StoryRecord], links: Mapping[int, StoryLink],
-                centroids: Mapping[int, Mapping[str, float]], window: StorylineLinker,
-                since: datetime) -> tuple[list[StorylineState], set[str]]:
+                centroids: Mapping[int, Mapping[str, float]],
+                window: StorylineLinker) -> tuple[list[StorylineState], set[str]]:
     """The saved storylines these stories may join or are in, and the terms too common to
     find one: each unlinked story's best candidates by the store's term index among the
     storylines recent enough for it (as many as the linker compares), not every storyline
@@ -300,6 +298,7 @@ def _candidates(store: Store, rows: Sequence[StoryRecord], links: Mapping[int, S
     for found in store.stories.storyline_candidates(
             [([t for t in q if t not in common], when) for q, when in queries], MAX_CANDIDATES):
         wanted.update(found)
+    since = window.since(rows[0].first_seen)  # what the step's oldest story may still join
     saved = [_state(r) for r in store.stories.storyline_rows(since, ids=sorted(wanted))]
     return saved, common
 

@@ -513,8 +513,8 @@ class StoriesFacet(Protocol):
         ids meanwhile; returns {asked id: stored id} for those (every new one, renumbered
         or not). Idempotent: the same save again finds its new storylines stored as they
         are and keeps their ids. A link to a story that is gone is left out; links are
-        written as given, a locked one too (linking reads `links` first). A saved
-        storyline's terms replace those it had."""
+        written as given, a locked one too (linking reads `links` first). A storyline saved
+        with terms has them replace those it had; with None it keeps them."""
         ...
 
     def next_storyline_id(self) -> int:

@@ -223,14 +223,12 @@ class StorylineLinker:
             if line.contributions.keys() <= {event.story_id} \
                     and line.state.events <= len(line.contributions):
                 # The profile is this event's alone (most storylines have one event): its
-                # vector is ranked already (strongest first, ties by term), so the strongest
-                # terms are its first ones, as _ranked would pick them.
-                top = [(-w, t) for t, w in islice(vector.items(), PROFILE_TERMS) if w > 1e-9]
-                if len(vector) > PROFILE_TERMS * 3 // 2:
-                    line.profile = profile = {t: -w for w, t in top}
-                else:
-                    line.profile = profile = dict(vector)
-                strongest = tuple(t for _, t in top[:INDEXED_TERMS])
+                # vector is ranked already (strongest first, ties by term, all positive), so
+                # the strongest terms are its first ones, as _ranked would pick them.
+                pruned = len(vector) > PROFILE_TERMS * 3 // 2
+                line.profile = profile = dict(islice(vector.items(), PROFILE_TERMS)
+                                              if pruned else vector.items())
+                strongest = tuple(islice(profile, INDEXED_TERMS))
             else:
                 profile = line.profile
                 get = profile.get
@@ -370,13 +368,7 @@ def link_score(event: EventInput, vector: Mapping[str, float], other: StorylineS
     if not norm:
         return 0.0
     shared = vector.keys() & profile.keys()
-    names = 0
-    for term in shared:  # counted only as far as needed
-        if term.startswith("n:"):
-            names += 1
-            if names >= MIN_SHARED_NAMES:
-                break
-    if names < MIN_SHARED_NAMES:
+    if sum(1 for t in shared if t.startswith("n:")) < MIN_SHARED_NAMES:
         return 0.0
     cosine = sum(vector[t] * profile[t] for t in shared) / norm
     days = _days_apart(event, other)

@@ -71,12 +71,11 @@ class Story:
     outlets: set[str] = field(default_factory=set)
     hashes: dict[str, int | None] = field(default_factory=dict)  # members' SimHashes, decoded
     loaded: bool = True  # False: members not read from storage yet (see StoryIndex._loader)
+    norms: dict[str, float] = field(default_factory=dict)  # members' vector lengths
     start: float = field(init=False, default=0.0)  # first_seen as a POSIX time, kept in step
 
     def __post_init__(self) -> None:
         self.start = self.first_seen.timestamp()
-
-    norms: dict[str, float] = field(default_factory=dict)  # members' vector lengths
 
     @property
     def label(self) -> str:
