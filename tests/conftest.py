@@ -10,6 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from newsdesk.store import Store, open_store
 from tests.feedserver import FeedServer
+from tests.pgserver import PgServer, unavailable_reason
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -19,6 +20,29 @@ def feed_server() -> Iterator[FeedServer]:
     server = FeedServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One PostgreSQL server per test process (each xdist worker starts its own: ~1 s, and
+    nothing is shared between workers to lock). Skipped, with the reason, where PostgreSQL
+    or psycopg is missing; a server that is installed but fails to start is an error."""
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    server = PgServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    url = pg_server.new_database()
+    yield url
+    pg_server.drop_database(url)
 
 
 @pytest.fixture
