@@ -10,6 +10,8 @@ import pytest
 
 from newsdesk.store import Store, open_store
 
+# "postgresql" joins once newsdesk/store/ opens postgresql:// URLs (issue 14); its fresh
+# database is already there (pg_url, tests/pgserver.py).
 BACKENDS = ["sqlite"]
 
 
@@ -18,6 +20,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a fresh database of one backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'contract.db'}"
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("pg_url")
+        return url
     raise AssertionError(f"no fresh database for backend {request.param}")
 
 
