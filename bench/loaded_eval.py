@@ -300,13 +300,17 @@ def _pattern_subjective(min_subjectivity: float) -> set[str] | None:
 
 
 def allsides_articles() -> tuple[Counter[str], Counter[str]]:
-    """How many AllSides dev articles use each lower-case word form: all 856, and the 271
-    labelled "center" (straight reporting)."""
+    """How many AllSides dev articles use each lower-case word form, and each phrase of
+    loaded.txt as written there (words joined by one space): all 856, and the 271 labelled
+    "center" (straight reporting)."""
     every: Counter[str] = Counter()
     center: Counter[str] = Counter()
+    phrases = lexicon_matcher("loaded")
     for line in ALLSIDES.open(encoding="utf-8"):
         row = json.loads(line)
-        words = set(re.findall(r"[a-z][a-z'-]*", f"{row['title']} {row['text']}".lower()))
+        text = f"{row['title']}\n{row['text']}".lower()
+        words = set(re.findall(r"[a-z][a-z'-]*", text))
+        words |= {" ".join(m.text.split()) for m in phrases.finditer(text) if " " in m.text}
         every.update(words)
         if row["stance"] == "center":
             center.update(words)
@@ -332,7 +336,7 @@ def build_lexicons() -> None:
     AllSides dev articles (all outlets, ../shared/data/stories/allsides-dev.jsonl) and a
     wordfreq Zipf frequency under MAX_ZIPF. A word many outlets use is their shared
     vocabulary ("attack", "crisis"), not one outlet's choice. loaded-stop.txt: the forms of
-    loaded.txt entries and of those source lexicons used by more than STOP_ARTICLES
+    loaded.txt entries (phrases too) and of those source lexicons used by more than STOP_ARTICLES
     AllSides articles, by STOP_CENTER "center" ones, or by STOP_SHARE_OF or more of which
     at least STOP_SHARE are "center" (a third of the articles are: straight reporting
     uses the word as much as the partisan outlets): never flagged (nor in scare quotes).
@@ -371,8 +375,9 @@ def build_lexicons() -> None:
         + "".join(f"{w}\n" for w in chosen), "utf-8")
     (LEXICONS / "loaded-stop.txt").write_text(
         "# Evaluative words that straight news uses neutrally: never flagged as loaded.\n"
-        "# Derived by bench/loaded_eval.py --build-lexicons: the word forms of loaded.txt entries,\n"
-        "# of Liu's negative words and of pattern's subjective adjectives used by more than\n"
+        "# Derived by bench/loaded_eval.py --build-lexicons: the word forms of loaded.txt entries\n"
+        "# (its phrases too, words one space apart), of Liu's negative words and of pattern's\n"
+        "# subjective adjectives used by more than\n"
         f"# {STOP_ARTICLES} of the 856 AllSides dev articles, by {STOP_CENTER} or more of the 271"
         " labelled \"center\",\n"
         f"# or by {STOP_SHARE_OF} or more of which at least {STOP_SHARE:.0%} are \"center\""

@@ -33,7 +33,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 # A capital after these is mid-sentence, or after a title (Mr. Brat, Sen. Graham): a name.
 _BEFORE_NAME = re.compile(r"(?:[\w,;:]|\b(?:Mr|Mrs|Ms|Messrs|Dr|Sen|Sens|Rep|Reps|Gov|Lt|Gen|Col"
                           r"|Sgt|Capt|Adm|Prof|Rev|Fr|St|Supt|Pres|Atty)\.)\s+$")
-# Scare quotes: one word in double quotes, within a sentence (the "experts").
+# Scare quotes: one word in double quotes, within a sentence (the "experts"); a capitalised
+# one is a title, a nickname or a name (NBC's "Today" show, William "Mo" Cowan), not counted.
 _SCARE = re.compile(r"[\"“](?P<word>[^\W\d_][\w'’-]*[^\W_]|[^\W\d_])[\"”]")
 _SINGLE = re.compile(r"(?<![\w’'])[‘'](?=\w)(?:[^\n‘'’]|(?<=\w)['’](?=\w)){0,200}?(?<=[\w.,!?])[’'](?!\w)")
 
@@ -108,6 +109,14 @@ def _is_name(text: str, start: int, end: int) -> bool:
             and _BEFORE_NAME.search(text, max(0, start - 40), start) is not None)
 
 
+def _named_elsewhere(text: str, word: str) -> bool:
+    """Whether the text writes this capitalised word as a name somewhere (mid-sentence or
+    after a title): then it is that name at the start of a sentence too ("Brat said ..."
+    in a story about Dave Brat), not a loaded word."""
+    return any(_is_name(text, m.start(), m.end())
+               for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text))
+
+
 @lru_cache(maxsize=1)
 def _stop() -> frozenset[str]:
     """resources/lexicons/loaded-stop.txt: forms straight news uses neutrally."""
@@ -123,20 +132,25 @@ def _matcher() -> CueMatcher:
 
 
 def _find(text: str) -> list[LoadedSpan]:
-    """Entries of the lexicons, and a single word in double quotes (scare quotes), except
-    stop words (loaded-stop.txt) and names mid-sentence."""
+    """Entries of the lexicons, and a single lower-case word in double quotes (scare
+    quotes), except stop words (loaded-stop.txt, phrases with their words one space apart)
+    and names: mid-sentence, or a word the text writes as a name elsewhere."""
     if not text:
         return []
     stop = _stop()
     skip_names = not _title_case(text)
     found: list[tuple[int, int, str]] = [
         (m.start, m.end, m.text) for m in _matcher().finditer(text)
-        if m.text.lower() not in stop and not (skip_names and _is_name(text, m.start, m.end))]
+        if _stop_form(m.text) not in stop and not (skip_names and _is_name(text, m.start, m.end))]
+    if skip_names and any(word[:1].isupper() for _, _, word in found):
+        found = [(a, b, word) for a, b, word in found
+                 if not (word[:1].isupper() and _named_elsewhere(text, word))]
     if '"' in text or "“" in text:
         taken = [(a, b) for a, b, _ in found]
         scares = [(a, b, word) for a, b, word in
                   ((m.start("word"), m.end("word"), m.group("word")) for m in _SCARE.finditer(text))
-                  if word.lower() not in stop and not _overlapping(taken, a, b)]
+                  if not word[:1].isupper() and word.lower() not in stop
+                  and not _overlapping(taken, a, b)]
         if scares:
             found = sorted(found + scares)
     if not found:
@@ -150,6 +164,12 @@ def _find(text: str) -> list[LoadedSpan]:
         i = bisect.bisect_right(starts, start) - 1
         spans.append(LoadedSpan(start, end, word, i >= 0 and end <= quoted[i][1]))
     return spans
+
+
+def _stop_form(match: str) -> str:
+    """The form loaded-stop.txt lists: lower case, a phrase's words one space apart."""
+    form = match.lower()
+    return " ".join(form.split()) if " " in form or "\n" in form else form
 
 
 def _overlapping(ranges: list[tuple[int, int]], start: int, end: int) -> bool:

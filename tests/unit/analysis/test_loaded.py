@@ -83,6 +83,7 @@ def test_dismissive_framings():
     ("The mayor called it FAKE NEWS on Monday.", ["FAKE NEWS"]),
     ("He lost to him. Mr. Brat was able to win, said Sen. Graham.", []),  # after a title
     ("It was a brat. Brat was the word.", ["brat", "Brat"]),  # a sentence's first word
+    ("Voters chose Dave Brat. Brat said he won.", []),  # the text writes it as a name
 ])
 def test_names_mid_sentence_are_not_loaded(text, found):
     assert [s.text for s in find_loaded(text)] == found
@@ -110,3 +111,15 @@ def test_opinion_words_that_news_seldom_uses():
 def test_scare_quotes_and_stop_words():
     assert [(s.text, s.quoted) for s in find_loaded('The "experts" met.')] == [("experts", True)]
     assert find_loaded("The major attack came on Monday.") == []  # news uses these neutrally
+
+
+def test_a_capitalised_word_in_quotes_is_a_title_not_a_scare_quote():
+    assert find_loaded('Trump told NBC\'s "Today" show he would run.') == []
+    assert find_loaded('Patrick picked William "Mo" Cowan.') == []
+    assert [s.text for s in find_loaded('She met the "experts" on the "Today" show.')] == ["experts"]
+
+
+def test_a_stop_phrase_is_not_loaded_across_a_line_break():
+    # loaded-stop.txt lists phrases too ("assault weapons": straight news names the ban so)
+    assert find_loaded("A ban on assault weapons was revived.") == []
+    assert find_loaded("A ban on assault\nweapons was revived.") == []
