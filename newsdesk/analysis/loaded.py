@@ -31,8 +31,11 @@ _OPENS = frozenset("“„‟«")
 _CLOSES = frozenset("”»")
 _WORD = re.compile(r"[^\W\d_]+")
 # A capital after these is mid-sentence, or after a title (Mr. Brat, Sen. Graham): a name.
+# Not after a blank line: a paragraph starts a sentence even when the line before (a
+# headline) has no full stop.
 _BEFORE_NAME = re.compile(r"(?:[\w,;:]|\b(?:Mr|Mrs|Ms|Messrs|Dr|Sen|Sens|Rep|Reps|Gov|Lt|Gen|Col"
-                          r"|Sgt|Capt|Adm|Prof|Rev|Fr|St|Supt|Pres|Atty)\.)\s+$")
+                          r"|Sgt|Capt|Adm|Prof|Rev|Fr|St|Supt|Pres|Atty)\.)"
+                          r"[^\S\n]*(?:\n[^\S\n]*)?(?<=\s)\Z")
 # Scare quotes: one word in double quotes, within a sentence (the "experts"); a capitalised
 # one is a title, a nickname or a name (NBC's "Today" show, William "Mo" Cowan), not counted.
 _SCARE = re.compile(r"[\"“](?P<word>[^\W\d_][\w'’-]*[^\W_]|[^\W\d_])[\"”]")

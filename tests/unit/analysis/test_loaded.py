@@ -84,6 +84,8 @@ def test_dismissive_framings():
     ("He lost to him. Mr. Brat was able to win, said Sen. Graham.", []),  # after a title
     ("It was a brat. Brat was the word.", ["brat", "Brat"]),  # a sentence's first word
     ("Voters chose Dave Brat. Brat said he won.", []),  # the text writes it as a name
+    ("No Need For A Big Tent\n\nBombastic critics spoke.", ["Bombastic"]),  # a new paragraph
+    ("the senators,\nRadical Party leaders", []),  # a line wrapped mid-sentence
 ])
 def test_names_mid_sentence_are_not_loaded(text, found):
     assert [s.text for s in find_loaded(text)] == found
