@@ -95,7 +95,8 @@ class TitleWords:
             placed.append(Assignment(article.id, found.id, 1.0, not found.members))
         return placed
 
-    def state(self, stories: Collection[int] | None = None) -> ModelState:
+    def state(self, stories: Collection[int] | None = None, *,
+              members: bool = True) -> ModelState:
         chosen = [s for sid, s in sorted(self._stories.items())
                   if stories is None or sid in stories]
         return ModelState(self.name, self.version, self._documents, self._next_id, {},
@@ -273,7 +274,8 @@ class GoldStories(TfidfModel):
             placed.append(Assignment(article.id, story.id, 1.0, len(story.members) == 1))
         return placed
 
-    def state(self, stories: Collection[int] | None = None) -> ModelState:
+    def state(self, stories: Collection[int] | None = None, *,
+              members: bool = True) -> ModelState:
         from newsdesk.analysis.stories.tfidf import _story_state
         chosen = sorted(stories or self._index.stories)
         return ModelState(self.name, self.version, stories=tuple(

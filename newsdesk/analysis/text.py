@@ -55,17 +55,20 @@ def words(text: str) -> list[str]:
     Each distinct token is judged once (a memo): grouping calls this on every article, and
     the same few thousand tokens make up most of them."""
     memo = _CONTENT
-    out = []
-    for token in _WORD.findall(text.lower().replace("’", "'")):
-        content = memo.get(token)
-        if content is None:
-            content = _content_word(token)
-            if len(memo) >= _CONTENT_LIMIT:
-                memo.clear()
-            memo[token] = content
-        if content:
-            out.append(content)
-    return out
+    tokens = _WORD.findall(text.lower().replace("’", "'"))
+    found = list(map(memo.get, tokens))  # looked up in C; a token new to the memo is None
+    if None in found:
+        for i, content in enumerate(found):
+            if content is None:
+                token = tokens[i]
+                content = memo.get(token)  # an earlier miss of this call may have filled it
+                if content is None:
+                    content = _content_word(token)
+                    if len(memo) >= _CONTENT_LIMIT:
+                        memo.clear()
+                    memo[token] = content
+                found[i] = content
+    return list(filter(None, found))
 
 
 def _content_word(token: str) -> str:

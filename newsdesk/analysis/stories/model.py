@@ -145,9 +145,14 @@ class StoryModel(Protocol):
         """Place the articles, in order; one assignment each."""
         ...
 
-    def state(self, stories: Collection[int] | None = None) -> ModelState:
+    def state(self, stories: Collection[int] | None = None, *,
+              members: bool = True) -> ModelState:
         """A snapshot of what the model holds: its open stories, or only those of `stories`
-        (open or closed while adding, which is what a caller saving a step needs)."""
+        (open or closed while adding, which is what a caller saving a step needs).
+
+        With `members=False`, only what linking reads (the stories' dates, features and
+        outlets): no members, labels or learned frequencies, which a caller that links and
+        saves nothing (a stream) would build and drop at every batch."""
         ...
 
     @classmethod

@@ -57,11 +57,11 @@ def _one_batch(chunk: list[StoryInput], grouping: StoryModel, linker: StorylineL
         if article.url:
             links.setdefault(assignment.story_id, set()).add(article.url)
     touched = {a.story_id for a in placed}
-    stories = grouping.state(touched).stories
+    stories = grouping.state(touched, members=False).stories
     for story in sorted(stories, key=lambda s: (s.first_seen, s.id)):
         result = linker.link(EventInput(
             story_id=story.id, first_seen=story.first_seen, last_seen=story.last_seen,
-            features=story.features, outlets=story.outlets, label=story.label,
+            features=story.features, outlets=story.outlets,
             links=frozenset(links.get(story.id, ())), storyline_id=line_of.get(story.id)))
         line_of[story.id] = result.storyline_id
 

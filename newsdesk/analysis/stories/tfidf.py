@@ -113,14 +113,15 @@ def term_counts(title: str, text: str,
     """Weighted term counts: title words, the lead's words, and names (prefixed 'n:',
     found by `find_names`: a bench compares the older rule through it)."""
     lead = " ".join(text.split(None, LEAD_WORDS)[:LEAD_WORDS])  # not a split of all of it
-    counts: dict[str, float] = {}
-    for word in words(title):
-        counts[word] = counts.get(word, 0.0) + TITLE_WEIGHT
-    for word in words(lead):
-        counts[word] = counts.get(word, 0.0) + 1.0
-    for name in find_names(f"{title}. {lead}"):
+    # Counted in C first, then weighted once per distinct term: the same floats (small
+    # multiples of 0.5 are exact) in the same key order as adding them token by token.
+    counts = {word: n * TITLE_WEIGHT for word, n in Counter(words(title)).items()}
+    get = counts.get
+    for word, n in Counter(words(lead)).items():
+        counts[word] = get(word, 0.0) + n
+    for name, n in Counter(find_names(f"{title}. {lead}")).items():
         key = "n:" + name
-        counts[key] = counts.get(key, 0.0) + NAME_WEIGHT
+        counts[key] = get(key, 0.0) + n * NAME_WEIGHT
     return counts
 
 
@@ -314,14 +315,16 @@ class StoryIndex:
         """Point the postings at the story's strongest terms (only those find it)."""
         if terms == story.indexed and terms:
             return  # the usual case once a story has a few members
-        for term in set(story.indexed) - set(terms):
-            holders = self._postings.get(term)
+        before, after = set(story.indexed), set(terms)
+        postings = self._postings
+        for term in before - after:
+            holders = postings.get(term)
             if holders is not None:
                 holders.discard(story.id)
                 if not holders:
-                    del self._postings[term]
-        for term in terms:
-            self._postings.setdefault(term, set()).add(story.id)
+                    del postings[term]
+        for term in after - before:  # a re-ranked index mostly holds the same terms
+            postings.setdefault(term, set()).add(story.id)
         story.indexed = terms
 
 
@@ -367,15 +370,17 @@ class TfidfModel:
             index.ensure_loaded(index.stories.get(sid) or closed[sid])
         return placed
 
-    def state(self, stories: Collection[int] | None = None) -> ModelState:
-        """The learned frequencies and the open stories (or those of `stories`)."""
+    def state(self, stories: Collection[int] | None = None, *,
+              members: bool = True) -> ModelState:
+        """The learned frequencies and the open stories (or those of `stories`); see
+        StoryModel.state for `members`."""
         index = self._index
         by_id = self._stories()
         chosen = (index.stories.values() if stories is None
                   else [by_id[sid] for sid in sorted(stories)])
         return ModelState(model=self.name, version=self.version, documents=index.documents,
-                          next_id=index.next_id, terms=dict(index.df),
-                          stories=tuple(_story_state(s) for s in chosen))
+                          next_id=index.next_id, terms=dict(index.df) if members else {},
+                          stories=tuple(_story_state(s, members) for s in chosen))
 
     @classmethod
     def from_state(cls, state: ModelState, members: MemberLoader | None = None) -> Self:
@@ -417,7 +422,10 @@ def _take(story: Story, member: MemberState) -> None:
     story.vectors[member.article_id] = dict(member.features)
 
 
-def _story_state(story: Story) -> StoryState:
+def _story_state(story: Story, with_members: bool = True) -> StoryState:
+    if not with_members:
+        return StoryState(id=story.id, first_seen=story.first_seen, last_seen=story.last_seen,
+                          features=dict(story.centroid), outlets=frozenset(story.outlets))
     # A member's vector is never changed once made, so the state shares it (no copy).
     members = (tuple(MemberState(m, story.titles.get(m, ""), story.vectors.get(m, {}))
                      for m in story.members) if story.loaded else None)

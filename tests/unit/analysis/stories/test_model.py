@@ -59,7 +59,8 @@ class FirstWordModel:
             placed.append(Assignment(article.id, story.id, 1.0, story.members == ()))
         return placed
 
-    def state(self, stories: Collection[int] | None = None) -> ModelState:
+    def state(self, stories: Collection[int] | None = None, *,
+              members: bool = True) -> ModelState:
         chosen = tuple(s for s in sorted(self._stories.values(), key=lambda s: s.id)
                        if stories is None or s.id in stories)
         return ModelState(self.name, self.version, self._documents, self._next_id,
