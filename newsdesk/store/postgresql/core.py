@@ -1,0 +1,219 @@
+"""The connection every PostgreSQL facet shares: one lock, one writer, sentences for errors.
+
+The facets' SQL is written once for both stores, with `?` markers and SQLite's row
+interface (`row["col"]` and `row[0]`); this core translates the markers to psycopg's `%s`
+(doubling a literal `%`), gives rows both ways of reading, and keeps the SQLite store's
+promise that writes never interleave: every outermost write first takes a transaction
+advisory lock, so MAX + 1 ids and check-then-insert stay correct with many programs (a
+team's server and its editors' windows) writing to one database. Writes nest as
+savepoints; reads outside a write each run in their own transaction (autocommit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from newsdesk.errors import QueryError, QueryInterrupted, StoreError
+
+WRITE_LOCK = 0x4E57_5752  # "NWWR": the advisory lock every write takes first
+
+_LITERAL_OR_MARK = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")
+
+
+@lru_cache(maxsize=2048)
+def to_pyformat(sql: str) -> str:
+    """`?` markers as `%s` and a literal `%` as `%%`, leaving quoted literals and names
+    alone except for the `%` psycopg would read as a marker (one translation per text)."""
+    def swap(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "?":
+            return "%s"
+        return token.replace("%", "%%")
+    return _LITERAL_OR_MARK.sub(swap, sql)
+
+
+class Row(tuple[Any, ...]):
+    """A row read by index or by column name, as sqlite3.Row is (subclassed per column
+    list, so a row costs a tuple)."""
+
+    _index: ClassVar[dict[str, int]] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            try:
+                return tuple.__getitem__(self, self._index[key])
+            except KeyError:
+                raise IndexError(f"No item with that key: {key}") from None
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+@lru_cache(maxsize=512)
+def _row_class(names: tuple[str, ...]) -> type[Row]:
+    return type("Row", (Row,), {"_index": {n: i for i, n in enumerate(names)}})
+
+
+def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
+    names = tuple(d.name for d in cursor.description or ())
+    make = _row_class(names)
+    return lambda values: make(values)
+
+
+def display(url: str) -> str:
+    """The URL without its password, for sentences and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+
+
+def explain(exc: psycopg.Error, where: str) -> StoreError:
+    """A psycopg error as a sentence that says whose fault it is and what to do (by
+    SQLSTATE). A failed write has been rolled back by the time this is read."""
+    state = getattr(exc, "sqlstate", None) or ""
+    if isinstance(exc, pg_errors.QueryCanceled):
+        return QueryInterrupted("The query was stopped: its answer is no longer wanted.")
+    if state == "53100":
+        return StoreError(f"The disk of the PostgreSQL server at {where} is full; this change "
+                          "was not saved, and everything saved before it is kept.")
+    if state in ("53200", "53300"):
+        return StoreError(f"The PostgreSQL server at {where} is out of memory or connections; "
+                          "nothing was changed. Try again later.")
+    if state == "23505" and "sources_url" in str(exc):
+        return StoreError("Another source already has that address; nothing was changed.")
+    if state in ("40001", "40P01", "55P03"):
+        return StoreError(f"The database at {where} is busy with another program's change; "
+                          "nothing was changed. Try again.")
+    if state == "25006":
+        return StoreError(f"The database at {where} is read-only; nothing was saved.")
+    if state == "3D000":
+        return StoreError(f"There is no database at {where}; nothing was created. Check "
+                          "the name, or create it with createdb.")
+    if state.startswith("28"):
+        return StoreError(f"The PostgreSQL server at {where} refused the login: check the "
+                          "user name and password in the URL.")
+    if state.startswith("08") or isinstance(exc, psycopg.OperationalError):
+        return StoreError(f"Cannot reach the PostgreSQL server at {where}: {_first_line(exc)} "
+                          "Is it running, and is the address right?")
+    return StoreError(f"Database error in {where}: {_first_line(exc)}")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0].rstrip(".") + "." if text else exc.__class__.__name__ + "."
+
+
+class Cursor:
+    """What a facet reads back from a statement: rows, one row, how many rows changed."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self._cursor = cursor
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone() if self._cursor.description else None
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall() if self._cursor.description else []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+
+class Connection:
+    """The connection as the shared facets use it (sqlite3.Connection's small subset)."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.raw = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        cursor = self.raw.cursor()
+        cursor.execute(to_pyformat(sql), tuple(params) or None)
+        return Cursor(cursor)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
+        cursor = self.raw.cursor()
+        cursor.executemany(to_pyformat(sql), [tuple(r) for r in rows])
+        return Cursor(cursor)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+
+class Core:
+    """One connection and its lock, shared by the facets of one PostgreSQL store."""
+
+    def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
+        conn.row_factory = _row_factory
+        self.raw = conn
+        self.conn = Connection(conn)
+        self.path = where  # named `path` as the SQLite core's: the facets' sentences use it
+        self.lock = threading.RLock()
+        self.depth = 0  # transaction blocks open (the outermost takes the write lock)
+        self.interrupted = False
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One writer at a time across every program on the database: the outermost block
+        takes the advisory write lock (released at commit or rollback); inner blocks are
+        savepoints. A failure rolls back and leaves the connection usable."""
+        with self.lock:
+            self._check_interrupted()
+            try:
+                with self.raw.transaction():
+                    self.depth += 1
+                    try:
+                        if self.depth == 1:
+                            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                        yield self.conn
+                    finally:
+                        self.depth -= 1
+            except psycopg.Error as exc:
+                raise explain(exc, self.path) from exc
+
+    def read(self, sql: str, params: Sequence[Any] = (), *,
+             user_query: bool = False) -> list[Any]:
+        """Run a read; with user_query, an error the environment did not cause is the query's."""
+        with self.lock:
+            self._check_interrupted()
+            try:
+                if self.depth:  # inside a write: its savepoint keeps a failed read from
+                    with self.raw.transaction():  # aborting the whole transaction
+                        return self.conn.execute(sql, params).fetchall()
+                return self.conn.execute(sql, params).fetchall()
+            except (pg_errors.SyntaxError, pg_errors.DataException) as exc:
+                if user_query:
+                    raise QueryError(f"The search query is not valid ({_first_line(exc)}) Use "
+                                     'words, "exact phrases", AND, OR, NOT and prefix*.') from exc
+                raise explain(exc, self.path) from exc
+            except psycopg.Error as exc:
+                raise explain(exc, self.path) from exc
+
+    def interrupt(self) -> None:
+        """Stop the running read (from any thread) and every later one."""
+        self.interrupted = True
+        with contextlib.suppress(psycopg.Error):
+            self.raw.cancel_safe(timeout=5.0)
+
+    def _check_interrupted(self) -> None:
+        if self.interrupted:
+            raise QueryInterrupted("The query was stopped: its answer is no longer wanted.")
