@@ -1,1 +1,5 @@
-"""The PostgreSQL store: a team's shared database (see newsdesk.store.api.Store)."""
+"""The PostgreSQL store (issue 14): a server database many editors share.
+
+Nothing is imported here, so naming the package costs nothing; psycopg loads with the
+modules that need it, and only when a postgresql:// store is opened.
+"""
