@@ -1,7 +1,6 @@
 """Search in the PostgreSQL store (tsvector + newsdesk/store/postgresql/fts.py) finds what the
 SQLite store's FTS5 index finds: the same ~30 articles in both, the same queries, the same
-match sets, but for the stemmer differences listed in STEMMER_DIFFERENCES (FTS5's porter
-is Porter's 1980 algorithm, PostgreSQL's english snowball is Porter2) and in
+match sets, but for the differences listed in STEMMER_DIFFERENCES (none left) and
 FOLDING_DIFFERENCES (unaccent folds more than FTS5's remove_diacritics). And the stored
 vector follows the article's title and text and its extracted full text.
 """
@@ -64,6 +63,10 @@ ARTICLES = [
     ("a30", "Electricity grid", "Electric, electrical, electrician.", None),
     ("a31", "General assembly", "Generalizations in general.", None),
     ("a32", "Ærøskøbing œuvre", "Æther and fine ﬁne print.", None),
+    ("a33", "Apologies all round", "It was possibly late.", None),
+    ("a35", "An apology", "Possible, they said.", None),
+    ("a34", "As is", "Ms Smith vs the US: a U.S. case, as it is.", None),
+    ("a36", "Engines revved", "The gambling den; the unvaxxed and the vaxxed.", None),
 ]
 
 QUERIES = [
@@ -78,18 +81,26 @@ QUERIES = [
     "connection", "electrical", "electricity", "ponies", "pony", "caress", '"supreme court"*',
     "stop AND words", "words NOT (stop OR the)", "(privacy OR surveillance) AND NOT_A_WORD",
     "court OR \"...\"", '"the the"', "ærøskøbing", "aeroskobing", "oeuvre", "fine", "strasse", "aether",
+    "possibly", "possible", "apology", "apologies", "as", "is", "ms", "vs", "u", "s", "as*",
+    "u*", "a*", "ap*", "apolog*", '"as it"*', '"a u"*', "possibl*", "possibly*", "apology*",
+    "gambli*", "illogi*", "rev", "revved", "vaxxed", "vaxx*", "vax",
     "court&said", "!court", "court|judge", "'court'", "court:*", "court<->said",
 ]
 
 # Queries whose match sets differ, and how: {query: (only in SQLite, only in PostgreSQL)}.
 # Porter (FTS5) and Porter2 (snowball) stem some words differently, so a word finds the
 # other forms of it in one store and not the other.
-# Porter cuts "generous", "generously" and "general" to one stem, gener; Porter2 keeps
-# generous and general apart (and generously is generous).
+# Both stores stem with the original Porter algorithm (FTS5's porter tokenizer; snowball's
+# "porter" in PostgreSQL); FTS5 leaves words under three characters unstemmed and has the
+# two departures of Porter's own C version (-bli -> -ble: "possibly" meets "possible";
+# -logi -> -log), which newsdesk_terms reproduces. Snowball's "english" (Porter2) would
+# differ on many more words ("generously" is not "general" there; "clearly" is "clear").
+# Left: FTS5 undoubles any double consonant but l, s, z after -ed/-ing is cut, snowball
+# only bb dd ff gg mm nn pp rr tt ("revved" is rev in FTS5, revv here).
 STEMMER_DIFFERENCES: dict[str, tuple[set[str], set[str]]] = {
-    "generously": ({"a31"}, set()),
-    "generous": ({"a31"}, set()),
-    "general": ({"a08"}, set()),
+    "rev": ({"a36"}, set()),  # revved
+    "vax": ({"a36"}, set()),  # vaxxed
+    "vaxx*": (set(), {"a36"}),
 }
 # unaccent folds ligatures and letters that have no accent to remove (æ, ø, œ, ß, ﬁ);
 # FTS5's remove_diacritics 2 only removes diacritics.

@@ -3,7 +3,8 @@
 Every word the user typed goes to the server as a parameter and is cut into words there by
 the same function that made the stored vectors (newsdesk_words, migration 0001), so what
 a query looks for is always spelled as the index spells it; no tsquery text is built in
-Python. Each node maps to FTS5's meaning:
+Python (newsdesk_terms: newsdesk_words, FTS5's short words kept from the stemmer).
+Each node maps to FTS5's meaning:
 
 - a word or a "phrase": phraseto_tsquery, so a word FTS5 splits ("co-op", "U.S.") is a
   phrase of its parts as it is there;
@@ -29,12 +30,18 @@ RANK_WEIGHTS = "'{0, 0, 0.2, 1.0}'"
 RANK_NORMALIZATION = 1
 
 # A prefix: newsdesk_words leaves words separated by single spaces; the last one gets ":*".
-# It is quoted for to_tsquery (backslash and quote escaped), though newsdesk_words keeps
-# neither, so no character of it can be tsquery syntax.
+# Like FTS5's porter tokenizer, a prefix of three characters or more is stemmed ("privacy"*
+# is 'privaci':*, through newsdesk_porter as the index is), a shorter one is not (only
+# unaccented, as the index is). It is quoted
+# for to_tsquery (backslash and quote escaped), though newsdesk_words keeps neither, so no
+# character of it can be tsquery syntax.
+_QUOTED = r"'''' || replace(replace({word}, '\', '\\'), '''', '''''') || ''':*'"
 _PREFIX = (
     "(SELECT CASE WHEN p.last IS NULL THEN ''::tsquery "
-    f"ELSE tsquery_phrase(phraseto_tsquery({CONFIG}, p.head), to_tsquery({CONFIG}, "
-    r"'''' || replace(replace(p.last, '\', '\\'), '''', '''''') || ''':*')) END "
+    f"ELSE tsquery_phrase(phraseto_tsquery({CONFIG}, newsdesk_terms(p.head)), "
+    "CASE WHEN length(p.last) < 3 "
+    f"THEN to_tsquery('simple', {_QUOTED.format(word='unaccent(p.last)')}) "
+    f"ELSE to_tsquery({CONFIG}, {_QUOTED.format(word='newsdesk_porter(p.last)')}) END) END "
     r"FROM (SELECT substring(w FROM '(\S+)\s*$') AS last, "
     r"regexp_replace(w, '\S+\s*$', '') AS head "
     "FROM newsdesk_words({marker}) AS w) AS p)"
@@ -46,7 +53,7 @@ def tsquery(query: Query, marker: str = "%s") -> tuple[str, list[str]]:
     `marker` is the driver's placeholder (psycopg's "%s"; "?" for SQL that a core
     translates later)."""
     if isinstance(query, Term | Phrase):
-        return f"phraseto_tsquery({CONFIG}, newsdesk_words({marker}))", [query.text]
+        return f"phraseto_tsquery({CONFIG}, newsdesk_terms({marker}))", [query.text]
     if isinstance(query, Prefix):
         return _PREFIX.format(marker=marker), [query.text]
     if isinstance(query, Not):
