@@ -146,6 +146,20 @@ def test_a_failed_migration_changes_nothing(pg_url, monkeypatch):
         assert pgm.check_database(conn) == "empty"  # not even the first three stayed
 
 
+def test_a_database_not_in_utf8_is_refused(pg_server):
+    pg_server.execute("CREATE DATABASE ascii_db ENCODING 'SQL_ASCII' TEMPLATE template0 "
+                      "LC_COLLATE 'C' LC_CTYPE 'C'")
+    url = pg_server.url("ascii_db")
+    try:
+        with psycopg.connect(url) as conn:
+            with pytest.raises(StoreError, match=r"^The database uses the encoding SQL_ASCII; "
+                                                 r"NewsDesk needs UTF8"):
+                pgm.apply_migrations(conn)
+            assert pgm.check_database(conn) == "empty"
+    finally:
+        pg_server.drop_database(url)
+
+
 # SQLite's declared types and the PostgreSQL ones they become (the survey's "Types" part).
 TYPES = {
     "INTEGER": {"bigint", "integer"},
