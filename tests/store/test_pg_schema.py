@@ -146,6 +146,36 @@ def test_a_failed_migration_changes_nothing(pg_url, monkeypatch):
         assert pgm.check_database(conn) == "empty"  # not even the first three stayed
 
 
+@pytest.fixture
+def owned_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, empty database owned by `nd_owner`, a role that is not a superuser (as a
+    store's role on a shared server is), connected to as that role."""
+    pg_server.execute("DO $$ BEGIN CREATE ROLE nd_owner LOGIN; "
+                      "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    url = pg_server.new_database()
+    database = url.rsplit("/", 1)[1]
+    pg_server.execute(f'ALTER DATABASE "{database}" OWNER TO nd_owner')
+    pg_server.execute("ALTER SCHEMA public OWNER TO pg_database_owner", database)
+    yield url.replace("//postgres@", "//nd_owner@")
+    pg_server.drop_database(url)
+
+
+def test_a_database_owner_who_is_no_superuser_can_migrate(owned_url):
+    """citext and unaccent are trusted extensions: the database's owner may create them."""
+    with psycopg.connect(owned_url) as conn:
+        assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+                            ).fetchone() == (False,)
+        assert pgm.apply_migrations(conn) == 13
+
+
+def test_tables_we_may_not_read_still_make_it_another_programs(pg_server, owned_url):
+    database = owned_url.rsplit("/", 1)[1]
+    pg_server.execute("CREATE TABLE payroll (id integer)", database)  # owned by postgres
+    pg_server.execute("REVOKE ALL ON payroll FROM PUBLIC", database)
+    with psycopg.connect(owned_url) as conn, pytest.raises(StoreError, match="another program"):
+        pgm.apply_migrations(conn)
+
+
 def test_a_database_not_in_utf8_is_refused(pg_server):
     pg_server.execute("CREATE DATABASE ascii_db ENCODING 'SQL_ASCII' TEMPLATE template0 "
                       "LC_COLLATE 'C' LC_CTYPE 'C'")

@@ -658,10 +658,16 @@ SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATIONS_TABLE = "newsdesk_migrations"
 
 
+# Relations in the schema the store uses, whoever owns them (information_schema would
+# hide another role's tables that we may not read, and call such a database empty).
+_RELATIONS = ("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+              "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')")
+
+
 def _applied(conn: Conn) -> list[str] | None:
     """The names recorded as applied, or None when there is no migrations table."""
-    found = conn.execute("SELECT to_regclass(%s) IS NOT NULL", [MIGRATIONS_TABLE]).fetchone()
-    if not found or not found[0]:
+    found = conn.execute(f"{_RELATIONS} AND c.relname = %s", [MIGRATIONS_TABLE]).fetchone()
+    if not found:
         return None
     return [r[0] for r in conn.execute(
         sql.SQL("SELECT name FROM {} ORDER BY name").format(sql.Identifier(MIGRATIONS_TABLE)))]
@@ -682,10 +688,8 @@ def check_database(conn: Conn, where: str = "The database") -> str:
                 "it; nothing in it was changed.")
         if applied:
             return "current" if len(applied) == len(known) else "behind"
-    tables = [r[0] for r in conn.execute(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = current_schema() AND table_name <> %s ORDER BY table_name",
-        [MIGRATIONS_TABLE])]
+    tables = [r[0] for r in conn.execute(f"{_RELATIONS} AND c.relname <> %s ORDER BY c.relname",
+                                         [MIGRATIONS_TABLE])]
     if tables:
         raise StoreError(
             f"{where} is a database of another program (it holds tables such as "
