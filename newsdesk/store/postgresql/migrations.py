@@ -735,6 +735,23 @@ def apply_migrations(conn: Conn, where: str = "The database") -> int:
     return version
 
 
+# The ids PostgreSQL hands out itself (identity columns); stories' and storylines' ids are
+# the store's, plain bigints.
+IDENTITIES = (("sources", "id"), ("articles", "num"), ("fetch_log", "id"),
+              ("article_versions", "id"), ("story_corrections", "id"))
+
+
+def advance_identities(conn: Conn) -> None:
+    """Move each identity's sequence past the largest id stored: rows copied in with their
+    ids (`newsdesk copy`) do not advance it, and the next insert would take a used id."""
+    for table, column in IDENTITIES:
+        conn.execute(sql.SQL(
+            "SELECT setval(pg_get_serial_sequence({table}, {column}), "
+            "COALESCE((SELECT max({col}) FROM {ident}), 0) + 1, false)").format(
+                table=sql.Literal(table), column=sql.Literal(column), col=sql.Identifier(column),
+                ident=sql.Identifier(table)))
+
+
 def schema_version(conn: Conn) -> int:
     """The number of migrations applied (0 for a database NewsDesk never migrated)."""
     return len(_applied(conn) or ())
