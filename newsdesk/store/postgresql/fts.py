@@ -32,9 +32,8 @@ RANK_NORMALIZATION = 1
 # A prefix: newsdesk_words leaves words separated by single spaces; the last one gets ":*".
 # Like FTS5's porter tokenizer, a prefix of three characters or more is stemmed ("privacy"*
 # is 'privaci':*, through newsdesk_porter as the index is), a shorter one is not (only
-# unaccented, as the index is). It is quoted
-# for to_tsquery (backslash and quote escaped), though newsdesk_words keeps neither, so no
-# character of it can be tsquery syntax.
+# unaccented, as the index is). It is quoted for to_tsquery (backslash and quote escaped),
+# though newsdesk_words keeps neither, so no character of it can be tsquery syntax.
 _QUOTED = r"'''' || replace(replace({word}, '\', '\\'), '''', '''''') || ''':*'"
 _PREFIX = (
     "(SELECT CASE WHEN p.last IS NULL THEN ''::tsquery "
