@@ -68,10 +68,25 @@ def _need(form: Form, name: str) -> str:
 
 
 def action_token_of(form: Form) -> str | None:
-    """The ``T=`` action token of a write, if any (FreshRSS lets "" and "x" pass for old
-    clients; whether we do is the server's choice)."""
+    """The ``T=`` action token of a write, if any, without surrounding white space: newsboat
+    sends back the whole body of ``/reader/api/0/token``, newline included when a server
+    ends it with one. (FreshRSS lets "" and "x" pass for old clients; whether we do is the
+    server's choice.)"""
     values = form.get("T") or []
-    return values[0] if values else None
+    return values[0].strip() if values else None
+
+
+_GOOGLE_LOGIN = re.compile(r"\s*GoogleLogin\s+auth\s*=\s*\"?([A-Za-z0-9._~+/=-]{1,512})\"?\s*",
+                           re.IGNORECASE)
+
+
+def auth_token_of(authorization: str | None) -> str | None:
+    """The API token of an ``Authorization: GoogleLogin auth=<token>`` header (what every
+    client sends after ClientLogin), or None when the header is missing or another kind."""
+    if not authorization:
+        return None
+    match = _GOOGLE_LOGIN.fullmatch(authorization)
+    return match.group(1) if match else None
 
 
 # ---- ClientLogin ----------------------------------------------------------------------

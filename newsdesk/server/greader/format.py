@@ -39,7 +39,7 @@ __all__ = [
     "OriginView", "SubscriptionView", "TagKind", "TagView", "UnreadCountView", "atom_stream",
     "client_login_body", "encode_json", "item_ids_json", "item_json", "items_contents_json",
     "page_continuation", "stream_contents_json", "subscription_list_json", "tag_list_json",
-    "unread_count_json", "user_info_json",
+    "token_body", "unread_count_json", "usec", "user_info_json",
 ]
 
 OK = b"OK"  # what every write answers: exactly these two bytes (newsboat compares them)
@@ -190,6 +190,12 @@ def client_login_body(auth: str) -> str:
     """The body of a successful ClientLogin: clients read the ``Auth=`` line (Vienna wants
     an ``LSID`` line too)."""
     return f"SID={auth}\nLSID=null\nAuth={auth}\n"
+
+
+def token_body(token: str) -> bytes:
+    """The body of ``/reader/api/0/token``: the action token alone, no newline (newsboat
+    posts the whole body back as ``T=``)."""
+    return token.encode("utf-8")
 
 
 def user_info_json(*, user_id: int, user_name: str, email: str | None = None,

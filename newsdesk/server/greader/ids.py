@@ -125,6 +125,7 @@ class State(StrEnum):
 
 
 STORYLINE_PREFIX = "Storyline "
+_LABEL_MAX = 200
 _STORYLINE = re.compile(r"Storyline ([1-9][0-9]{0,17})(?:: (.*))?", re.DOTALL)
 
 
@@ -190,8 +191,12 @@ READING_LIST = StateStream(State.READING_LIST)
 
 def storyline_label(storyline_id: int, title: str) -> str:
     """The label name a storyline is shown as: ``Storyline 12: Brexit talks``."""
+    head = f"{STORYLINE_PREFIX}{storyline_id}"
     title = " ".join(_CONTROL.sub(" ", title).split())
-    return f"{STORYLINE_PREFIX}{storyline_id}: {title}" if title else f"{STORYLINE_PREFIX}{storyline_id}"
+    room = _LABEL_MAX - len(head) - 2
+    if len(title) > room:  # a label name is at most _LABEL_MAX characters
+        title = title[:room - 1].rstrip() + "…"
+    return f"{head}: {title}" if title else head
 
 
 def _label(name: str, text: str, parameter: str) -> LabelStream | StorylineStream:
@@ -201,11 +206,12 @@ def _label(name: str, text: str, parameter: str) -> LabelStream | StorylineStrea
     if _CONTROL.search(name) or name != name.strip():
         raise GReaderRequestError(f"the label name {name[:80]!r} holds control characters or "
                                   "spaces at its ends", parameter=parameter)
-    if len(name) > 200:
-        raise GReaderRequestError("a label name is at most 200 characters", parameter=parameter)
+    if len(name) > _LABEL_MAX:
+        raise GReaderRequestError(f"a label name is at most {_LABEL_MAX} characters",
+                                  parameter=parameter)
     storyline = _STORYLINE.fullmatch(name)
     if storyline:
-        return StorylineStream(int(storyline.group(1)), storyline.group(2) or "")
+        return StorylineStream(int(storyline.group(1)), " ".join((storyline.group(2) or "").split()))
     return LabelStream(name)
 
 

@@ -17,6 +17,7 @@ from newsdesk.server.greader.edits import (
     SubscriptionAction,
     SubscriptionEdit,
     action_token_of,
+    auth_token_of,
     parse_client_login,
     parse_disable_tag,
     parse_edit_tag,
@@ -227,3 +228,23 @@ def test_any_body_gives_a_form_or_our_error(body):
     except GReaderRequestError:
         return
     assert all(isinstance(v, list) for v in form.values())
+
+
+def test_the_action_token_loses_a_trailing_newline():
+    assert action_token_of(parse_form(b"s=feed/1&T=abc%0A")) == "abc"
+    assert action_token_of(parse_form(b"s=feed/1&T=abc\n")) == "abc"
+    assert action_token_of({"s": ["feed/1"]}) is None
+
+
+@pytest.mark.parametrize(("header", "token"), [
+    ("GoogleLogin auth=abc-_DEF123", "abc-_DEF123"),
+    ("googlelogin auth=ana/0123abcd", "ana/0123abcd"),  # FreshRSS's user/hash form
+    ('GoogleLogin auth="quoted"', "quoted"),
+    ("Bearer abc", None),
+    ("GoogleLogin auth=", None),
+    ("GoogleLogin auth=a b", None),
+    ("", None),
+    (None, None),
+])
+def test_the_authorization_header(header, token):
+    assert auth_token_of(header) == token

@@ -28,6 +28,7 @@ from newsdesk.server.greader.format import (
     stream_contents_json,
     subscription_list_json,
     tag_list_json,
+    token_body,
     unread_count_json,
     usec,
     user_info_json,
@@ -235,3 +236,7 @@ def test_the_last_page_has_no_continuation():
     assert page_continuation(SIGNER, query, None, has_more=True) is None
     token = page_continuation(SIGNER, query, Cursor(1, 1), has_more=True)
     assert SIGNER.read(token, query.request_key) == Cursor(1, 1)
+
+
+def test_the_token_body_has_no_newline():
+    assert token_body("abc") == b"abc"

@@ -316,3 +316,23 @@ def test_any_text_as_a_token_is_refused_with_our_error(text):
 def test_a_short_secret_is_refused():
     with pytest.raises(ValueError):
         ContinuationSigner(b"short")
+
+
+def test_newsboats_atom_request():
+    # GET /reader/atom/feed%2F12?n=20, the path's rest and the query parsed apart
+    query = parse_stream_query({"n": ["20"]}, signer=SIGNER, stream=stream_from_path("feed%2F12"))
+    assert (query.stream, query.count, query.order, query.after) == (
+        FeedStream(source_id=12), 20, Order.NEWEST_FIRST, None)
+
+
+def test_storyline_titles_are_read_as_they_are_written():
+    assert parse_stream_id("user/-/label/Storyline 1:  two   spaces") == StorylineStream(1, "two spaces")
+
+
+@given(st.integers(min_value=1, max_value=10**18 - 1), st.text(max_size=300))
+def test_any_storyline_label_reads_back_as_its_storyline(storyline_id, title):
+    stream = parse_stream_id(StorylineStream(storyline_id, title).id)
+    assert isinstance(stream, StorylineStream)
+    assert stream.storyline_id == storyline_id
+    assert len(stream.label) <= 200
+    assert parse_stream_id(stream.id) == stream
