@@ -46,4 +46,10 @@ What newsboat (Debian 2.21, ``urls-source "feedhq"``, ``feedhq-url``) sends, fro
 6. ``POST {url}/reader/api/0/mark-all-as-read`` with ``s=<stream id, decoded, not
    re-encoded>&T=..`` and no ``ts``: everything in the stream up to now. A ``feed/<URL>``
    id with ``&`` in it would be cut there, one more reason to send ``feed/<number>``.
+
+Checked with newsboat 2.21 (Debian) against these modules behind a throwaway http.server
+(December 2026): ``-x reload print-unread`` stored every entry with its ``tag:`` id as
+guid and the server's read state; opening an article sent edit-tag read, ``N`` sent
+edit-tag unread, ``A`` sent ``s=feed/3`` to mark-all-as-read, each parsed into the
+command expected, and the next reload showed the changed counts.
 """
