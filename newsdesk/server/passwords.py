@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import math
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -221,7 +222,8 @@ class LoginThrottle:
     must not be able to clear their address's count between guesses at other names.
     Memory is bounded: an entry is forgotten `forget_after` seconds after its lock ends,
     and beyond `max_entries` the least recently failed entries go first. The clock is
-    injectable (seconds, monotonic) so tests need no sleeping.
+    injectable (seconds, monotonic) so tests need no sleeping. Safe to share between the
+    server's threads (one lock; each call is a few dictionary operations).
     """
 
     def __init__(self, *, free_failures: int = 5, first_delay: float = 1.0,
@@ -238,6 +240,7 @@ class LoginThrottle:
         self.max_entries = max_entries
         self._clock = clock
         self._entries: OrderedDict[tuple[str, str], _Failures] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -266,10 +269,11 @@ class LoginThrottle:
         before verifying the password."""
         now = self._clock()
         waits = []
-        for key in self._keys(user, address):
-            entry = self._entries.get(key)
-            if entry is not None and entry.locked_until > now:
-                waits.append((entry.locked_until - now, key[0]))
+        with self._lock:
+            for key in self._keys(user, address):
+                entry = self._entries.get(key)
+                if entry is not None and entry.locked_until > now:
+                    waits.append((entry.locked_until - now, key[0]))
         if not waits:
             return
         wait, kind = max(waits)
@@ -281,19 +285,21 @@ class LoginThrottle:
     def record_failure(self, user: str, address: str) -> None:
         """Count one failed sign-in against the user name and the address."""
         now = self._clock()
-        for key in self._keys(user, address):
-            entry = self._entries.pop(key, None)
-            if entry is None or now >= max(entry.locked_until, entry.last) + self.forget_after:
-                entry = _Failures(0, now, now)
-            entry.count += 1
-            entry.last = now
-            entry.locked_until = now + self.delay_after(entry.count)
-            self._entries[key] = entry  # now the most recent
-        if len(self._entries) > self.max_entries:
-            self._forget_old(now)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        with self._lock:
+            for key in self._keys(user, address):
+                entry = self._entries.pop(key, None)
+                if entry is None or now >= max(entry.locked_until, entry.last) + self.forget_after:
+                    entry = _Failures(0, now, now)
+                entry.count += 1
+                entry.last = now
+                entry.locked_until = now + self.delay_after(entry.count)
+                self._entries[key] = entry  # now the most recent
+            if len(self._entries) > self.max_entries:
+                self._forget_old(now)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
 
     def record_success(self, user: str, address: str) -> None:
         """A correct password: the user name starts again from zero (the address does not)."""
-        self._entries.pop(self._keys(user, address)[0], None)
+        with self._lock:
+            self._entries.pop(self._keys(user, address)[0], None)
