@@ -457,6 +457,36 @@ def test_cached_comparisons_can_be_dropped(store):
     assert store.caches.stories_without_comparison() == [1]
 
 
+def test_saving_a_comparison_again_replaces_it(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    _story(store, [a.id for a in articles])
+    store.caches.save_comparison(1, "first", '{"n": 1}')
+    store.caches.save_comparison(1, "second", '{"n": 2}')
+    assert store.caches.cached_comparison(1) == ("second", '{"n": 2}')
+    assert store.caches.clear_comparisons() == 1
+
+
+def test_saving_an_assignment_again_moves_the_article_with_all_it_carries(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    first, second = (a.id for a in articles)
+    stories = [StoryRecord(id=n, label=f"S{n}", first_seen=NOW, last_seen=NOW, size=1, outlets=1)
+               for n in (1, 2)]
+    store.stories.save(stories, [StoryAssignment(first, 1, 0.5, vector='{"a": 1}'),
+                                 StoryAssignment(second, 2, 0.5, vector='{"b": 1}')], {}, 2)
+    store.annotations.tag([first], ["kept"], "alice")
+    store.stories.save([], [StoryAssignment(first, 2, 0.9, duplicate_of=second,
+                                            vector='{"c": 1}')], {}, 2)
+    assert store.stories.stories_of([first, second]) == {first: 2, second: 2}
+    moved = next(m for m in store.stories.members(2) if m.article_id == first)
+    assert (moved.score, moved.duplicate_of) == (0.9, second)
+    assert {r.article_id: r.vector for r in store.stories.member_rows(2)} == {
+        first: '{"c": 1}', second: '{"b": 1}'}
+    assert store.stories.member_rows(1) == []
+    assert [a.tag for a in store.annotations.of_articles([first])[first]] == ["kept"]
+
+
 # ---------------------------------------------------------------- annotations (the coverage desk)
 
 

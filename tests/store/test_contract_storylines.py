@@ -96,6 +96,18 @@ def test_a_link_to_a_story_that_is_gone_is_left_out(store):
     assert sorted(store.stories.links([1, 2, 99])) == [1, 2]
 
 
+def test_saving_a_link_again_replaces_every_field_of_it(store):
+    _desk(store)
+    store.stories.save_storylines([_line(1), _line(2)], [_link(1, 1), _link(2, 1), _link(3, 2)])
+    again = StoryLink(story_id=1, storyline_id=2, score=0.25, why="moved by hand", locked=True)
+    store.stories.save_storylines([], [again])
+    assert store.stories.links([1, 2, 3]) == {1: again, 2: _link(2, 1), 3: _link(3, 2)}
+    assert store.stories.save_storylines([_line(5)], [], new_from=5) == {5: 5}
+    assert store.stories.next_storyline_id() == 6
+    store.stories.save_storylines([_line(1)], [])  # an older storyline saved: the mark stays
+    assert store.stories.next_storyline_id() == 6
+
+
 def test_new_storylines_are_renumbered_when_another_program_took_their_ids(store, second_store):
     _desk(store)
     ours = store.stories.next_storyline_id()

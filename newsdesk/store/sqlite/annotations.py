@@ -135,8 +135,8 @@ class SqliteAnnotations:
         """Define the tags that are not yet; return each name's stored spelling by casefold."""
         spelled: dict[str, str] = {}
         for name in names:
-            conn.execute("INSERT OR IGNORE INTO tags(name, color, created) VALUES (?, ?, ?)",
-                         [name, color, created])
+            conn.execute("INSERT INTO tags(name, color, created) VALUES (?, ?, ?) "
+                         "ON CONFLICT DO NOTHING", [name, color, created])
             row = conn.execute("SELECT name FROM tags WHERE name = ?", [name]).fetchone()
             spelled[name.casefold()] = str(row[0])
         return spelled
@@ -279,9 +279,9 @@ class SqliteAnnotations:
             row = conn.execute("SELECT created FROM tags WHERE name = ?", [moving.name]).fetchone()
             target = self._ensure_tags(conn, [into], str(row[0]), moving.color)[into.casefold()]
             conn.execute(
-                "INSERT OR IGNORE INTO tag_assignments(article_id, target, tag, editor, created) "
+                "INSERT INTO tag_assignments(article_id, target, tag, editor, created) "
                 "SELECT article_id, target, ?, editor, created FROM tag_assignments "
-                "WHERE tag = ?", [target, moving.name])
+                "WHERE tag = ? ON CONFLICT DO NOTHING", [target, moving.name])
             had = conn.execute("DELETE FROM tag_assignments WHERE tag = ?", [moving.name]).rowcount
             conn.execute("DELETE FROM tags WHERE name = ?", [moving.name])
         return int(had)
@@ -506,7 +506,7 @@ class SqliteAnnotations:
 
     def codebooks(self) -> builtins.list[Codebook]:
         books = self._core.read("SELECT name, description, builtin FROM codebooks ORDER BY "
-                                "builtin DESC, CASE WHEN builtin THEN position END, "
+                                "builtin DESC, CASE WHEN builtin <> 0 THEN position END, "
                                 "name COLLATE NOCASE")
         values: dict[str, builtins.list[str]] = {}
         for r in self._core.read("SELECT codebook, value FROM codebook_values "

@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 STATUSES = ("extracted", "kept_summary", "not_article", "failed")
 _FULLTEXT_COLUMNS = ("article_id", "status", "html", "text", "reason", "url", "extractor",
                      "word_count", "fetched_at")
+# One row per article: num and article_id name the same one (both are keys), so the
+# conflict on num is the only one, and the row has no children to lose.
+_SAVE_FULLTEXT = (f"INSERT INTO article_fulltext(num, {', '.join(_FULLTEXT_COLUMNS)}) "
+                  f"VALUES (?, {', '.join('?' * len(_FULLTEXT_COLUMNS))}) "
+                  "ON CONFLICT(num) DO UPDATE SET "
+                  + ", ".join(f"{c} = excluded.{c}" for c in _FULLTEXT_COLUMNS))
 
 
 def kept(article_id: str) -> str:
@@ -146,9 +152,7 @@ class SqliteArchive:
             reindex = searched_before != (fulltext.text if fulltext.status == "extracted" else None)
             if reindex:
                 self._unindex(conn, [num])
-            conn.execute(
-                f"INSERT OR REPLACE INTO article_fulltext(num, {', '.join(_FULLTEXT_COLUMNS)}) "
-                f"VALUES (?, {placeholders(_FULLTEXT_COLUMNS)})", [num, *new])
+            conn.execute(_SAVE_FULLTEXT, [num, *new])
             if reindex:
                 self._index(conn, [num])
             drop_comparisons(conn, [fulltext.article_id])
@@ -245,7 +249,8 @@ class SqliteArchive:
 
         add(read(f"SELECT a.source_id, COUNT(*), SUM({_ARTICLE_BYTES}) FROM articles a "
                  "GROUP BY a.source_id"), "articles", "article_bytes")
-        add(read(f"SELECT a.source_id, SUM(f.status = 'extracted'), SUM({_FULLTEXT_BYTES}) "
+        add(read("SELECT a.source_id, SUM(CASE WHEN f.status = 'extracted' THEN 1 ELSE 0 END), "
+                 f"SUM({_FULLTEXT_BYTES}) "
                  "FROM article_fulltext f "
                  "JOIN articles a ON a.num = f.num GROUP BY a.source_id"),
             "full_texts", "full_text_bytes")
@@ -255,7 +260,7 @@ class SqliteArchive:
         add(read("SELECT source_id, COUNT(*), SUM(size) FROM (SELECT DISTINCT a.source_id, "
                  "b.hash, b.size FROM article_assets aa JOIN articles a ON a.id = aa.article_id "
                  "JOIN asset_urls u ON u.url = aa.url JOIN asset_blobs b ON b.hash = u.hash) "
-                 "GROUP BY source_id"), "assets", "asset_bytes")
+                 "AS used GROUP BY source_id"), "assets", "asset_bytes")
         sources = read("SELECT id, COALESCE(NULLIF(title, ''), url) AS name FROM sources "
                        "ORDER BY name COLLATE NOCASE, id")
         fields = ("articles", "article_bytes", "full_texts", "full_text_bytes", "versions",

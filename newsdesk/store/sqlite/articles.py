@@ -37,7 +37,7 @@ _ARTICLE_COLUMNS = (
     "word_count", "enclosures", "comments_url", "date_from_feed", "content_hash",
 )
 _INSERT_ARTICLE = (f"INSERT INTO articles({', '.join(_ARTICLE_COLUMNS)}) "
-                   f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))})")
+                   f"VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))}) RETURNING num")
 # Columns a changed entry may overwrite; user state lives in other tables and is never touched.
 _UPDATE_COLUMNS = (
     "guid", "url", "title", "authors", "updated", "summary_html", "content_html", "text",
@@ -117,7 +117,8 @@ _MANY = 5000
 
 def _many_matches(core: Core, match: str) -> bool:
     rows = core.read("SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts "
-                     "WHERE articles_fts MATCH ? LIMIT ?)", [match, _MANY + 1], user_query=True)
+                     "WHERE articles_fts MATCH ? LIMIT ?) AS found", [match, _MANY + 1],
+                     user_query=True)
     return int(rows[0][0]) > _MANY
 
 
@@ -171,7 +172,7 @@ def where_clause(core: Core, q: ArticleQuery, *,
                      "ON sa.story_id = l.story_id WHERE l.storyline_id = ?)")
         params.append(q.storyline_id)
     if q.ids is not None:
-        where.append(f"a.id IN ({placeholders(q.ids)})" if q.ids else "0")
+        where.append(f"a.id IN ({placeholders(q.ids)})" if q.ids else "1 = 0")
         params += list(q.ids)
     if q.unread_only and q.keep_ids:
         where.append(f"(s.is_read = 0 OR a.id IN ({placeholders(q.keep_ids)}))")
@@ -247,7 +248,7 @@ _UNTAGGED = ("NOT EXISTS (SELECT 1 FROM tag_assignments ta WHERE ta.article_id =
 
 
 def _many_rows(core: Core, sql: str, params: builtins.list[Any]) -> bool:
-    rows = core.read(f"SELECT COUNT(*) FROM ({sql} LIMIT ?)", [*params, _MANY + 1])
+    rows = core.read(f"SELECT COUNT(*) FROM ({sql} LIMIT ?) AS found", [*params, _MANY + 1])
     return int(rows[0][0]) > _MANY
 
 
@@ -316,7 +317,7 @@ class SqliteArticles:
         new: list[str] = []
         updated: list[str] = []
         unchanged = 0
-        fts_rows: list[tuple[int | None, str, str]] = []
+        fts_rows: list[tuple[int, str, str]] = []
         now = to_iso(datetime.now(UTC)) or ""
         with self._core.write() as conn:
             known = self._existing(conn, [a.id for a in articles])
@@ -339,7 +340,8 @@ class SqliteArticles:
                         unchanged += 1  # a copy of what a sibling feed of this outlet brought
                         continue
                 if found is None:
-                    num = conn.execute(_INSERT_ARTICLE, [row[c] for c in _ARTICLE_COLUMNS]).lastrowid
+                    num = int(conn.execute(_INSERT_ARTICLE,
+                                           [row[c] for c in _ARTICLE_COLUMNS]).fetchone()[0])
                     fts_rows.append((num, row["title"], row["text"]))
                     known[article.id] = (article.id, row["content_hash"], article.source_id)
                     new.append(article.id)
@@ -364,8 +366,8 @@ class SqliteArticles:
             conn.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
                              fts_rows)
             source_of = {a.id: a.source_id for a in articles}
-            conn.executemany("INSERT OR IGNORE INTO statuses(article_id, source_id) VALUES (?, ?)",
-                             [(i, source_of[i]) for i in new])
+            conn.executemany("INSERT INTO statuses(article_id, source_id) VALUES (?, ?) "
+                             "ON CONFLICT DO NOTHING", [(i, source_of[i]) for i in new])
         return UpsertResult(new_ids=tuple(new), updated_ids=tuple(updated), unchanged=unchanged)
 
     @staticmethod

@@ -59,9 +59,10 @@ class SqliteCaches:
                              "(SELECT 1 FROM asset_urls WHERE hash = ?)", [before[0], before[0]])
             if article_id is not None:
                 conn.execute(
-                    "INSERT OR IGNORE INTO article_assets(article_id, url, position) "
+                    "INSERT INTO article_assets(article_id, url, position) "
                     "SELECT a.id, ?, (SELECT COALESCE(MAX(position) + 1, 0) FROM article_assets "
-                    "WHERE article_id = a.id) FROM articles a WHERE a.id = ?", [url, article_id])
+                    "WHERE article_id = a.id) FROM articles a WHERE a.id = ? "
+                    "ON CONFLICT DO NOTHING", [url, article_id])
 
     def article_assets(self, article_id: str) -> list[str]:
         rows = self._core.read(
@@ -88,9 +89,10 @@ class SqliteCaches:
                 deleted += conn.execute(
                     "DELETE FROM asset_blobs WHERE hash IN (SELECT hash FROM ("
                     "  SELECT hash, ROW_NUMBER() OVER last AS n, SUM(size) OVER last AS total"
-                    f"  FROM (SELECT hash, size, fetched_at, (hash IN ({_KEPT})) * 2 + "
-                    f"(hash IN ({_USED})) AS rank FROM asset_blobs)"
-                    "  WINDOW last AS (ORDER BY rank DESC, fetched_at DESC, hash DESC))"
+                    f"  FROM (SELECT hash, size, fetched_at, CASE WHEN hash IN ({_KEPT}) THEN 2 "
+                    f"ELSE 0 END + CASE WHEN hash IN ({_USED}) THEN 1 ELSE 0 END AS rank "
+                    "FROM asset_blobs) AS ranked"
+                    "  WINDOW last AS (ORDER BY rank DESC, fetched_at DESC, hash DESC)) AS totals"
                     " WHERE n > ? OR total > ?)",
                     [max_count if max_count is not None else 2**62,
                      max_bytes if max_bytes is not None else 2**62]).rowcount
@@ -107,8 +109,10 @@ class SqliteCaches:
 
     def save_comparison(self, story_id: int, signature: str, data: str) -> None:
         with self._core.write() as conn:
-            conn.execute("INSERT OR REPLACE INTO story_comparisons(story_id, signature, data) "
-                         "SELECT id, ?, ? FROM stories WHERE id = ?", [signature, data, story_id])
+            conn.execute("INSERT INTO story_comparisons(story_id, signature, data) "
+                         "SELECT id, ?, ? FROM stories WHERE id = ? ON CONFLICT(story_id) "
+                         "DO UPDATE SET signature = excluded.signature, data = excluded.data",
+                         [signature, data, story_id])
 
     def clear_comparisons(self) -> int:
         with self._core.write() as conn:
@@ -124,8 +128,8 @@ class SqliteCaches:
     def allow_remote_images(self, kind: str, key: str | int, allowed: bool = True) -> None:
         with self._core.write() as conn:
             if allowed:
-                conn.execute("INSERT OR IGNORE INTO image_permissions(kind, key) VALUES (?, ?)",
-                             [kind, str(key)])
+                conn.execute("INSERT INTO image_permissions(kind, key) VALUES (?, ?) "
+                             "ON CONFLICT DO NOTHING", [kind, str(key)])
             else:
                 conn.execute("DELETE FROM image_permissions WHERE kind = ? AND key = ?",
                              [kind, str(key)])

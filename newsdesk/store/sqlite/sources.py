@@ -50,9 +50,9 @@ class SqliteSources:
             else:
                 source_id, created = int(conn.execute(
                     "INSERT INTO sources(url, title, site_url, folder, kind, added_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                     [url, title, site_url, folder, kind, to_iso(datetime.now(UTC))],
-                ).lastrowid or 0), True
+                ).fetchone()[0]), True
         return self.get(source_id), created
 
     def find(self, url: str) -> Source | None:

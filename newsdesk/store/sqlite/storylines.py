@@ -162,9 +162,10 @@ class StorylineTables:
     @staticmethod
     def _next_storyline_id(run: Run) -> int:
         """The high-water mark (kept through deletions and claims), or past the largest id."""
-        rows = run("SELECT MAX(COALESCE((SELECT value FROM story_meta "
-                   "WHERE key = 'storylines_next'), 1), "
-                   "COALESCE((SELECT MAX(id) FROM storylines), 0) + 1)", ())
+        rows = run("SELECT MAX(n) FROM (SELECT COALESCE((SELECT value FROM story_meta "
+                   "WHERE key = 'storylines_next'), 1) AS n "
+                   "UNION ALL SELECT COALESCE((SELECT MAX(id) FROM storylines), 0) + 1) AS next_ids",
+                   ())
         return int(next(iter(rows))[0])
 
     def save_storylines(self, storylines: Sequence[StorylineRecord], links: Sequence[StoryLink],
@@ -206,18 +207,22 @@ class StorylineTables:
                 conn.execute("DELETE FROM storyline_terms WHERE storyline_id IN "
                              f"({placeholders(chunk)})", chunk)
             conn.executemany(
-                "INSERT OR IGNORE INTO storyline_terms(term, last_seen, storyline_id) "
-                "VALUES (?, ?, ?)",
+                "INSERT INTO storyline_terms(term, last_seen, storyline_id) "
+                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [(term, to_iso(st.last_seen), st.id) for st in rewritten for term in st.terms or ()])
             conn.executemany(
-                "INSERT OR REPLACE INTO story_links(story_id, storyline_id, score, why, locked) "
-                "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM stories WHERE id = ?)",
+                "INSERT INTO story_links(story_id, storyline_id, score, why, locked) "
+                "SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM stories WHERE id = ?) "
+                "ON CONFLICT(story_id) DO UPDATE SET storyline_id = excluded.storyline_id, "
+                "score = excluded.score, why = excluded.why, locked = excluded.locked",
                 [(ln.story_id, ln.storyline_id, ln.score, ln.why, int(ln.locked), ln.story_id)
                  for ln in links])
             drop_empty_storylines(conn, before | {st.id for st in storylines})
             if storylines:
                 conn.execute("INSERT INTO story_meta(key, value) VALUES ('storylines_next', ?) "
-                             "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+                             "ON CONFLICT(key) DO UPDATE SET value = CASE WHEN "
+                             "excluded.value > story_meta.value THEN excluded.value "
+                             "ELSE story_meta.value END",
                              [max(st.id for st in storylines) + 1])
         return renumbered
 
@@ -274,12 +279,12 @@ class StorylineTables:
             for r in read(  # each feed of each storyline: when it first reported, unread
                     "SELECT l.storyline_id, a.outlet, a.source_id, "
                     "COALESCE(NULLIF(src.title, ''), src.url) AS source_name, "
-                    "MIN(a.published) AS first, SUM(st.is_read = 0) AS unread "
+                    "MIN(a.published) AS first, SUM(CASE WHEN st.is_read = 0 THEN 1 ELSE 0 END) AS unread "
                     "FROM story_links l JOIN story_articles sa ON sa.story_id = l.story_id "
                     "JOIN articles a ON a.id = sa.article_id "
                     "JOIN statuses st ON st.article_id = a.id "
                     f"JOIN sources src ON src.id = a.source_id WHERE l.storyline_id IN ({marks}) "
-                    "GROUP BY l.storyline_id, a.outlet, a.source_id "
+                    "GROUP BY l.storyline_id, a.outlet, a.source_id, src.id "
                     "ORDER BY l.storyline_id, first, a.outlet, a.source_id", chunk):
                 feeds.setdefault(int(r[0]), []).append((r[1], int(r[2]), r[3]))
                 unread[int(r[0])] = unread.get(int(r[0]), 0) + int(r[5])
@@ -313,13 +318,12 @@ class StorylineTables:
         created = _now()
         moved, kept = tuple(dict.fromkeys(articles)), tuple(dict.fromkeys(anchor))
         with self._core.write() as conn:
-            cursor = conn.execute(
+            correction_id = int(conn.execute(
                 "INSERT INTO story_corrections(kind, articles, anchor, editor, created) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 [kind, json.dumps(builtins.list(moved)), json.dumps(builtins.list(kept)),
-                 editor, to_iso(created)])
-            assert cursor.lastrowid is not None
-        return Correction(id=int(cursor.lastrowid), kind=kind, articles=moved, anchor=kept,
+                 editor, to_iso(created)]).fetchone()[0])
+        return Correction(id=correction_id, kind=kind, articles=moved, anchor=kept,
                           editor=editor, created=created)
 
     def corrections(self) -> builtins.list[Correction]:
