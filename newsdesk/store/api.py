@@ -816,7 +816,8 @@ class CachesFacet(Protocol):
 
     def allow_remote_images(self, kind: str, key: str | int, allowed: bool = True) -> None:
         """Remember (or forget) that an article's (`kind` "article", key its id) or a
-        source's ("source", its id) remote images may be shown. Idempotent."""
+        source's ("source", its id) remote images may be shown. Idempotent; ValueError
+        for any other kind."""
         ...
 
     def remote_images_allowed(self, article: Article) -> tuple[bool, bool]:

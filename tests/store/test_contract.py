@@ -457,6 +457,12 @@ def test_cached_comparisons_can_be_dropped(store):
     assert store.caches.stories_without_comparison() == [1]
 
 
+def test_remote_images_are_allowed_for_articles_and_sources_only(store):
+    for allowed in (True, False):
+        with pytest.raises(ValueError, match="article or a source"):
+            store.caches.allow_remote_images("folder", "news", allowed)
+
+
 def test_saving_a_comparison_again_replaces_it(store):
     _, articles = _load(store)
     store.articles.upsert(articles)

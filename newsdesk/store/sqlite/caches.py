@@ -126,6 +126,8 @@ class SqliteCaches:
         return [int(r[0]) for r in rows]
 
     def allow_remote_images(self, kind: str, key: str | int, allowed: bool = True) -> None:
+        if kind not in ("article", "source"):  # the table's CHECK, said before writing
+            raise ValueError(f"Remote images are allowed for an article or a source, not {kind!r}.")
         with self._core.write() as conn:
             if allowed:
                 conn.execute("INSERT INTO image_permissions(kind, key) VALUES (?, ?) "
