@@ -31,8 +31,8 @@ from sqlite_utils import Database
 
 from newsdesk.models import Article, FullText
 from newsdesk.store import Store
+from newsdesk.store.sql import articles as sql_articles
 from newsdesk.store.sqlite import SqliteStore
-from newsdesk.store.sqlite import articles as sqlite_articles
 from newsdesk.store.sqlite.migrations import migrations
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
@@ -99,13 +99,13 @@ def upserts(store: Store, words: Words, length: int, runs: int) -> None:
                             authors=(), published=NOW, updated=None, first_seen=NOW,
                             summary_html="", content_html=f"<p>{text}</p>", text=text))
     store.articles.upsert(base)
-    keep = sqlite_articles.keep_version
+    keep = sql_articles.keep_version
     times: dict[str, list[float]] = {"with versions": [], "without": [],
                                      "unchanged with": [], "unchanged without": []}
     for run in range(runs):
         order = ["with versions", "without"] if run % 2 == 0 else ["without", "with versions"]
         for name in order:
-            setattr(sqlite_articles, "keep_version",  # noqa: B010 (the switch being measured)
+            setattr(sql_articles, "keep_version",  # noqa: B010 (the switch being measured)
                     keep if name == "with versions" else lambda *args: None)
             batch = [replace(a, title=f"{a.title} {run}{name[:2]}",
                              content_html=f"{a.content_html}<p>{run}{name}</p>",
@@ -116,7 +116,7 @@ def upserts(store: Store, words: Words, length: int, runs: int) -> None:
             start = time.perf_counter()
             assert store.articles.upsert(batch).unchanged == BATCH
             times["unchanged " + name.split()[0]].append(time.perf_counter() - start)
-    setattr(sqlite_articles, "keep_version", keep)  # noqa: B010
+    setattr(sql_articles, "keep_version", keep)  # noqa: B010
     for name, values in times.items():
         middle = sorted(values)[1:-1] if len(values) > 2 else values
         each = statistics.mean(middle) / BATCH * 1e6

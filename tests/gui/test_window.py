@@ -629,17 +629,17 @@ def topic_reads(monkeypatch) -> list[bool]:
     """For each read of a topic's rows: whether it ran on the GUI thread."""
     import threading
 
-    from newsdesk.store.sqlite.articles import SqliteArticles
+    from newsdesk.store.sql.articles import SqlArticles
 
     on_gui_thread: list[bool] = []
-    original = SqliteArticles.headlines
+    original = SqlArticles.headlines
 
     def spy(self, query, **kwargs):
         if query.topic is not None:
             on_gui_thread.append(threading.current_thread() is threading.main_thread())
         return original(self, query, **kwargs)
 
-    monkeypatch.setattr(SqliteArticles, "headlines", spy)
+    monkeypatch.setattr(SqlArticles, "headlines", spy)
     return on_gui_thread
 
 

@@ -17,10 +17,12 @@ from newsdesk.ingest.normalize import normalize_feed
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.store import open_store
 from newsdesk.store.sqlite.core import explain
+from newsdesk.store.sqlite.dialect import SqliteDialect
 from newsdesk.store.sqlite.migrations import migrations
 from tests.conftest import fixture_bytes
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+SQLITE = SqliteDialect()  # where_clause's SQL is spelled by it; join_for too
 
 
 def _load(store, name="rss20.xml", url="https://www.fixturedirt.example/feed/"):
@@ -268,8 +270,8 @@ def test_migration_moves_old_tags_and_notes_into_annotations(tmp_path):
 
 def test_a_big_tag_walks_the_date_index_and_gives_the_same_pages(tmp_path, monkeypatch):
     from newsdesk.models import ArticleQuery
-    from newsdesk.store.sqlite import articles as sqlite_articles
-    from newsdesk.store.sqlite.articles import join_for, where_clause
+    from newsdesk.store.sql import articles as sql_articles
+    from newsdesk.store.sql.articles import join_for, where_clause
 
     with open_store(tmp_path / "walk.db") as store:
         _, articles = _load(store, "duplicate_guids.xml", "https://lazy.example/feed")
@@ -277,10 +279,10 @@ def test_a_big_tag_walks_the_date_index_and_gives_the_same_pages(tmp_path, monke
         store.annotations.tag([a.id for a in articles], ["big"], "ann")
         query = ArticleQuery(tag="big")
         looked_up = [h.id for h in store.articles.headlines(query, limit=2)]
-        monkeypatch.setattr(sqlite_articles, "_MANY", 1)  # now "many" articles have the tag
+        monkeypatch.setattr(sql_articles, "_MANY", 1)  # now "many" articles have the tag
         where, params, _ = where_clause(store._core, query, ordered=True)
         plan = " ".join(r[3] for r in store.raw_sql(
-            f"EXPLAIN QUERY PLAN SELECT a.id FROM articles a {join_for(query)} statuses s "
+            f"EXPLAIN QUERY PLAN SELECT a.id FROM articles a {join_for(SQLITE, query)} statuses s "
             f"ON s.article_id = a.id{where} ORDER BY a.published DESC, a.num DESC LIMIT 2",
             params))
         assert "SCAN a USING INDEX articles_published" in plan
@@ -294,13 +296,13 @@ def test_a_big_tag_walks_the_date_index_and_gives_the_same_pages(tmp_path, monke
     {"codebook": "Coverage", "code_value": "critical"}, {"tag": "courts", "folder": "News"}])
 def test_a_tag_or_code_page_starts_from_its_index_not_a_scan_of_articles(tmp_path, filters):
     from newsdesk.models import ArticleQuery
-    from newsdesk.store.sqlite.articles import join_for, where_clause
+    from newsdesk.store.sql.articles import join_for, where_clause
 
     with open_store(tmp_path / "plan.db") as store:
         query = ArticleQuery(**filters)
         where, params, _ = where_clause(store._core, query, ordered=True)
         plan = [r[3] for r in store.raw_sql(
-            f"EXPLAIN QUERY PLAN SELECT a.id FROM articles a {join_for(query)} statuses s "
+            f"EXPLAIN QUERY PLAN SELECT a.id FROM articles a {join_for(SQLITE, query)} statuses s "
             f"ON s.article_id = a.id JOIN sources src ON src.id = a.source_id{where} "
             "ORDER BY a.published DESC, a.num DESC LIMIT 50", params)]
         assert not any(step.split()[:2] in (["SCAN", "a"], ["SCAN", "s"]) for step in plan), plan
@@ -416,7 +418,7 @@ def _plan(store, sql, params=()):
 
 
 def test_archive_queries_use_their_indexes(tmp_path):
-    from newsdesk.store.sqlite.archive import kept
+    from newsdesk.store.sql.archive import kept
 
     with open_store(tmp_path / "plans.db") as store:
         view = _plan(store, "SELECT num, title, text FROM article_search WHERE num IN (?, ?)",
@@ -439,14 +441,14 @@ def test_archive_queries_use_their_indexes(tmp_path):
 
 def test_a_search_page_still_walks_the_index_with_full_texts(tmp_path):
     from newsdesk.models import ArticleQuery
-    from newsdesk.store.sqlite.articles import join_for, where_clause
+    from newsdesk.store.sql.articles import join_for, where_clause
 
     with open_store(tmp_path / "search.db") as store:
         _, articles = _load(store)
         store.articles.upsert(articles)
         query = ArticleQuery(search="court")
         where, params, _ = where_clause(store._core, query, ordered=True)
-        plan = " ".join(_plan(store, f"SELECT a.id FROM articles a {join_for(query)} statuses s "
+        plan = " ".join(_plan(store, f"SELECT a.id FROM articles a {join_for(SQLITE, query)} statuses s "
                                      f"ON s.article_id = a.id{where} "
                                      "ORDER BY a.published DESC, a.num DESC LIMIT 50", params))
         assert "VIRTUAL TABLE INDEX" in plan and "article_fulltext" not in plan, plan
@@ -524,12 +526,12 @@ def test_migration_to_storylines_keeps_stories_and_starts_empty(tmp_path):
 
 def test_storyline_queries_use_their_indexes(tmp_path):
     from newsdesk.models import ArticleQuery
-    from newsdesk.store.sqlite.articles import join_for, where_clause
+    from newsdesk.store.sql.articles import join_for, where_clause
 
     with open_store(tmp_path / "plans.db") as store:
         query = ArticleQuery(storyline_id=3)
         where, params, _ = where_clause(store._core, query, ordered=True)
-        view = _plan(store, f"SELECT a.id FROM articles a {join_for(query)} statuses s "
+        view = _plan(store, f"SELECT a.id FROM articles a {join_for(SQLITE, query)} statuses s "
                             f"ON s.article_id = a.id{where} "
                             "ORDER BY a.published DESC, a.num DESC LIMIT 50", params)
         assert any("story_links_storyline" in step for step in view), view
@@ -537,7 +539,7 @@ def test_storyline_queries_use_their_indexes(tmp_path):
         for unread in (ArticleQuery(storyline_id=3, unread_only=True),
                        ArticleQuery(story_id=3, unread_only=True)):  # not every unread article
             where, params, _ = where_clause(store._core, unread, ordered=True)
-            plan = _plan(store, f"SELECT a.id FROM articles a {join_for(unread)} statuses s "
+            plan = _plan(store, f"SELECT a.id FROM articles a {join_for(SQLITE, unread)} statuses s "
                                 f"ON s.article_id = a.id{where} LIMIT 50", params)
             assert not any("statuses_unread" in step for step in plan), plan
         down = _plan(store, "SELECT article_id FROM story_articles WHERE duplicate_of IN (?, ?)",

@@ -69,6 +69,9 @@ class Wall:
 
 QT = ("PySide6", "shiboken6")
 FACES = ("newsdesk.cli", "newsdesk.gui", "newsdesk.server")
+SHARED_SQL = "newsdesk.store.sql"  # the facets every SQL backend shares
+POSTGRESQL = "newsdesk.store.postgresql"
+BACKENDS = ("newsdesk.store.sqlite", POSTGRESQL)
 
 def walls(modules: set[str]) -> list[Wall]:
     """DESIGN.md's walls; a package that does not exist yet is a wall over no modules."""
@@ -76,6 +79,9 @@ def walls(modules: set[str]) -> list[Wall]:
     return [
         Wall("sqlite only in the SQLite store", (sqlite_home,), ("sqlite3", "sqlite_utils"),
              outside=True),
+        Wall("psycopg only in the PostgreSQL store", (POSTGRESQL,), ("psycopg", "psycopg_pool"),
+             outside=True),
+        Wall("the shared facets name no backend", (SHARED_SQL,), BACKENDS),
         Wall("Qt only in gui/", ("newsdesk.gui",), QT, outside=True),
         # Only `newsdesk gui` reaches the window, and only when it runs (an import inside it).
         Wall("only the gui command opens the window", ("newsdesk.gui",), ("newsdesk.gui",),
@@ -150,15 +156,15 @@ def _sql_strings(source: str) -> list[str]:
             and _SQL.search(node.value)]
 
 
-def test_only_the_sqlite_store_touches_sqlite_or_writes_sql():
-    """sqlite3, sqlite-utils and SQL text live in newsdesk/store/sqlite/ and nowhere else
-    (not even the rest of store/: api.py is the backend-free contract); SQL text also in
-    the PostgreSQL backend, newsdesk/store/postgresql/."""
+def test_sql_text_lives_only_in_the_shared_facets_and_the_backends():
+    """SQL text lives in newsdesk/store/sql/ (the facets all SQL backends share) and the
+    backend folders, and nowhere else (not even the rest of store/: api.py is the
+    backend-free contract). Which driver each backend imports is a wall (walls())."""
     found = {_module_name(path)[0]: text for path, text in SOURCES.items()}
-    outside = [name for name in found
-               if not name.startswith(("newsdesk.store.sqlite", "newsdesk.store.postgresql"))]
+    outside = [name for name in found if not _within(name, (SHARED_SQL, *BACKENDS))]
     assert {name: hits for name in outside if (hits := _sql_strings(found[name]))} == {}
-    assert _sql_strings(found["newsdesk.store.sqlite.articles"])  # the check does see SQL
+    assert _sql_strings(found["newsdesk.store.sql.articles"])  # the check does see SQL
+    assert "newsdesk.store.sqlite.store" not in outside  # the backends are where they say
 
 
 def test_analysis_and_ingest_walls_cover_modules_today():
@@ -173,6 +179,9 @@ BROKEN = {
     "newsdesk/store/sqlite/__init__.py": "",
     "newsdesk/store/sqlite/articles.py": "import sqlite3\n",
     "newsdesk/store/api.py": "import sqlite3\n",
+    "newsdesk/store/sql/articles.py": "import sqlite3\nfrom newsdesk.store.sqlite import fts\n",
+    "newsdesk/store/sqlite/store.py": "import psycopg\n",
+    "newsdesk/store/postgresql/core.py": "from psycopg.rows import dict_row\n",
     "newsdesk/outlets.py": "def f():\n    import PySide6.QtCore\n",
     "newsdesk/topics.py": "from newsdesk.gui import mainwindow\n",
     "newsdesk/cli.py": "def gui():\n    from newsdesk.gui.app import run_gui\n",
@@ -190,6 +199,9 @@ BROKEN = {
 def test_the_checker_reports_every_broken_wall():
     assert check(BROKEN, walls({_module_name(p)[0] for p in BROKEN})) == [
         "newsdesk.store.api imports sqlite3 (sqlite only in the SQLite store)",
+        "newsdesk.store.sql.articles imports sqlite3 (sqlite only in the SQLite store)",
+        "newsdesk.store.sqlite.store imports psycopg (psycopg only in the PostgreSQL store)",
+        "newsdesk.store.sql.articles imports newsdesk.store.sqlite (the shared facets name no backend)",
         "newsdesk.outlets imports PySide6.QtCore (Qt only in gui/)",
         "newsdesk.services.refresh imports PySide6.QtCore (Qt only in gui/)",
         "newsdesk.services.refresh imports newsdesk.gui (only the gui command opens the window)",

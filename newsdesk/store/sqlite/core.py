@@ -1,4 +1,6 @@
-"""The connection every SQLite facet shares: one lock, one writer, sentences for errors.
+"""The connection every facet of a SQLite store shares (newsdesk.store.sql.core.Core): one
+lock, one writer, sentences for errors, and what only SQLite's file can say (its size, its
+free pages, VACUUM).
 
 Writes go through `write()` under the lock, each call one IMMEDIATE transaction (calls
 inside nest as savepoints); reads go through `read()`. WAL, so readers on other
@@ -8,6 +10,7 @@ connections never block the writer.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -15,17 +18,11 @@ from typing import Any
 
 from newsdesk.errors import QueryError, QueryInterrupted, StoreError
 from newsdesk.store.query import parse_query, to_fts5
+from newsdesk.store.sqlite.dialect import SqliteDialect
 from newsdesk.store.sqlite.transactions import immediate
-
-CHUNK = 500  # ids per IN (...) list: well under SQLite's variable limit
 
 _FULL, _IOERR, _BUSY, _LOCKED, _READONLY, _CORRUPT, _CANTOPEN, _NOTADB = 13, 10, 5, 6, 8, 11, 14, 26
 _INTERRUPT = 9
-
-
-def placeholders(values: Sequence[object]) -> str:
-    """"?, ?, ?" for an IN list of `values`."""
-    return ", ".join("?" * len(values))
 
 
 def explain(exc: sqlite3.Error, path: str) -> StoreError:
@@ -60,8 +57,10 @@ def explain(exc: sqlite3.Error, path: str) -> StoreError:
     return StoreError(f"Database error in {path}: {exc}")
 
 
-class Core:
+class SqliteCore:
     """One connection and its lock, shared by the facets of one SqliteStore."""
+
+    dialect = SqliteDialect()
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.path = path
@@ -132,3 +131,33 @@ class Core:
         so a common word costs no more than a rare one)."""
         self.read("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1",
                   [to_fts5(parse_query(query))], user_query=True)
+
+    def file_bytes(self) -> int:
+        """The database file and its write-ahead log."""
+        if self.path == ":memory:":
+            return 0
+        total = 0
+        for name in (self.path, self.path + "-wal"):
+            with contextlib.suppress(OSError):  # no -wal file: nothing to add
+                total += os.path.getsize(os.path.expanduser(name))
+        return total
+
+    def free_bytes(self) -> int:
+        """The file's free pages."""
+        page_size = int(self.read("PRAGMA page_size")[0][0])
+        return int(self.read("PRAGMA freelist_count")[0][0]) * page_size
+
+    def vacuum(self) -> int:
+        """See ArchiveFacet.vacuum. VACUUM cannot run inside a transaction; in WAL mode the
+        file only shrinks at the checkpoint after it."""
+        with self.lock:
+            if self.conn.in_transaction:
+                raise StoreError("The database cannot be compacted inside a transaction; "
+                                 "nothing was changed.")
+            before = self.file_bytes()
+            try:
+                self.conn.execute("VACUUM")
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:
+                raise explain(exc, self.path) from exc
+            return max(before - self.file_bytes(), 0)

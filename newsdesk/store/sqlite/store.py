@@ -1,4 +1,5 @@
-"""The SQLite store: one connection shared by eight facets, opened and migrated here."""
+"""The SQLite store: one connection shared by eight facets (newsdesk.store.sql, over a
+SqliteCore and its dialect), opened and migrated here."""
 
 from __future__ import annotations
 
@@ -11,16 +12,16 @@ from typing import Any
 from sqlite_utils import Database
 
 from newsdesk.errors import StoreError
-from newsdesk.store.sqlite.annotations import SqliteAnnotations
-from newsdesk.store.sqlite.archive import SqliteArchive
-from newsdesk.store.sqlite.articles import SqliteArticles
-from newsdesk.store.sqlite.caches import SqliteCaches
-from newsdesk.store.sqlite.core import Core, explain
+from newsdesk.store.sql.annotations import SqlAnnotations
+from newsdesk.store.sql.archive import SqlArchive
+from newsdesk.store.sql.articles import SqlArticles
+from newsdesk.store.sql.caches import SqlCaches
+from newsdesk.store.sql.reading import SqlReading
+from newsdesk.store.sql.sources import SqlSources
+from newsdesk.store.sql.stories import SqlStories
+from newsdesk.store.sql.topics import SqlTopics
+from newsdesk.store.sqlite.core import SqliteCore, explain
 from newsdesk.store.sqlite.migrations import FTS_TOKENIZE, apply_migrations, check_database
-from newsdesk.store.sqlite.reading import SqliteReading
-from newsdesk.store.sqlite.sources import SqliteSources
-from newsdesk.store.sqlite.stories import SqliteStories
-from newsdesk.store.sqlite.topics import SqliteTopics
 
 MEMORY = ":memory:"
 
@@ -34,16 +35,16 @@ class SqliteStore:
     """A NewsDesk database in one SQLite file (see newsdesk.store.api.Store)."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
-        self._core = Core(conn, path)
+        self._core = SqliteCore(conn, path)
         self._schema_version = 0
-        self.sources = SqliteSources(self._core)
-        self.articles = SqliteArticles(self._core)
-        self.reading = SqliteReading(self._core)
-        self.topics = SqliteTopics(self._core)
-        self.stories = SqliteStories(self._core)
-        self.annotations = SqliteAnnotations(self._core)
-        self.caches = SqliteCaches(self._core)
-        self.archive = SqliteArchive(self._core)
+        self.sources = SqlSources(self._core)
+        self.articles = SqlArticles(self._core)
+        self.reading = SqlReading(self._core)
+        self.topics = SqlTopics(self._core)
+        self.stories = SqlStories(self._core)
+        self.annotations = SqlAnnotations(self._core)
+        self.caches = SqlCaches(self._core)
+        self.archive = SqlArchive(self._core)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> SqliteStore:

@@ -1,31 +1,29 @@
-"""The archive in SQLite: full texts beside the feed's version, earlier versions, retention
-and sizes (tables of migration 0011).
+"""The archive: full texts beside the feed's version, earlier versions, retention and sizes
+(tables of migration 0011).
 
-Search finds an article by its full text through the one index over the view
-`article_search`: an external-content index must be told exactly what it holds, so every
-write of a full text deletes the article's entry with the view's current value, writes,
-and inserts the new value, in one transaction.
+Search finds an article by its extracted full text too. An index the backend writes by
+hand (SQLite's FTS5 over the view `article_search`) must be told exactly what it holds, so
+every write of a full text that changes what is searched takes the article out of the
+index as it is (the dialect's unindex), writes, and indexes it again (reindex), in one
+transaction.
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
-import json
 import logging
-import os
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.dates import from_iso, to_iso
-from newsdesk.errors import NotFoundError, StoreError
+from newsdesk.errors import NotFoundError
 from newsdesk.models import ArticleQuery, ArticleVersion, FullText
 from newsdesk.store.api import SourceUsage, StorageUsage
-from newsdesk.store.sqlite.articles import join_for, trim_versions, where_clause
-from newsdesk.store.sqlite.core import CHUNK, Core, explain, placeholders
-from newsdesk.store.sqlite.stories import settle_stories
+from newsdesk.store.sql.articles import join_for, trim_versions, where_clause
+from newsdesk.store.sql.core import CHUNK, Conn, Core, Row, placeholders
+from newsdesk.store.sql.dialect import Dialect
+from newsdesk.store.sql.stories import settle_stories
 
 log = logging.getLogger(__name__)
 
@@ -76,35 +74,35 @@ def _fulltext_row(fulltext: FullText) -> tuple[Any, ...]:
             to_iso(fulltext.fetched_at))
 
 
-def _row_to_fulltext(row: sqlite3.Row) -> FullText:
+def _row_to_fulltext(row: Row) -> FullText:
     return FullText(article_id=row["article_id"], status=row["status"],
                     fetched_at=_date(row["fetched_at"]), html=row["html"], text=row["text"],
                     reason=row["reason"], url=row["url"], extractor=row["extractor"],
                     word_count=int(row["word_count"]))
 
 
-def _length(*columns: str) -> str:
+def _length(dialect: Dialect, *columns: str) -> str:
     """SQL for the bytes (UTF-8) the columns hold: LENGTH of text counts characters."""
-    return " + ".join(f"COALESCE(LENGTH(CAST({c} AS BLOB)), 0)" for c in columns)
+    return " + ".join(f"COALESCE({dialect.byte_length(c)}, 0)" for c in columns)
 
 
-_ARTICLE_BYTES = _length("a.title", "a.summary_html", "a.content_html", "a.text")
-_FULLTEXT_BYTES = _length("f.html", "f.text", "f.reason", "f.url")
-_VERSION_BYTES = _length("v.title", "v.html", "v.text")
-
-
-def drop_comparisons(conn: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+def drop_comparisons(conn: Conn, article_ids: Sequence[str]) -> None:
     """The cached comparisons of these articles' stories are stale (they read full texts)."""
     for chunk in _chunks(article_ids):
         conn.execute("DELETE FROM story_comparisons WHERE story_id IN (SELECT story_id FROM "
                      f"story_articles WHERE article_id IN ({placeholders(chunk)}))", chunk)
 
 
-class SqliteArchive:
+class SqlArchive:
     """The archive facet (see newsdesk.store.api.ArchiveFacet)."""
 
     def __init__(self, core: Core) -> None:
         self._core = core
+        dialect = core.dialect
+        self._article_bytes = _length(dialect, "a.title", "a.summary_html", "a.content_html",
+                                      "a.text")
+        self._fulltext_bytes = _length(dialect, "f.html", "f.text", "f.reason", "f.url")
+        self._version_bytes = _length(dialect, "v.title", "v.html", "v.text")
 
     # ------------------------------------------------------------ full texts
 
@@ -151,27 +149,16 @@ class SqliteArchive:
                 else None
             reindex = searched_before != (fulltext.text if fulltext.status == "extracted" else None)
             if reindex:
-                self._unindex(conn, [num])
+                self._core.dialect.unindex(conn, [num])
             conn.execute(_SAVE_FULLTEXT, [num, *new])
             if reindex:
-                self._index(conn, [num])
+                self._core.dialect.reindex(conn, [num])
             drop_comparisons(conn, [fulltext.article_id])
         return True
 
-    @staticmethod
-    def _unindex(conn: sqlite3.Connection, nums: Sequence[int]) -> None:
-        conn.execute("INSERT INTO articles_fts(articles_fts, rowid, title, text) "
-                     "SELECT 'delete', num, title, text FROM article_search "
-                     f"WHERE num IN ({placeholders(nums)})", builtins.list(nums))
-
-    @staticmethod
-    def _index(conn: sqlite3.Connection, nums: Sequence[int]) -> None:
-        conn.execute("INSERT INTO articles_fts(rowid, title, text) "
-                     "SELECT num, title, text FROM article_search "
-                     f"WHERE num IN ({placeholders(nums)})", builtins.list(nums))
-
     def remove_fulltexts(self, article_ids: Sequence[str]) -> int:
         removed = 0
+        dialect = self._core.dialect
         with self._core.write() as conn:
             for chunk in _chunks(article_ids):
                 rows = conn.execute("SELECT num, status FROM article_fulltext "
@@ -181,13 +168,13 @@ class SqliteArchive:
                     continue
                 indexed = [int(r["num"]) for r in rows if r["status"] == "extracted"]
                 if indexed:
-                    self._unindex(conn, indexed)
+                    dialect.unindex(conn, indexed)
                 nums = [int(r["num"]) for r in rows]
                 removed += conn.execute(
                     f"DELETE FROM article_fulltext WHERE num IN ({placeholders(nums)})",
                     nums).rowcount
                 if indexed:
-                    self._index(conn, indexed)
+                    dialect.reindex(conn, indexed)
                 drop_comparisons(conn, chunk)
         return removed
 
@@ -197,7 +184,7 @@ class SqliteArchive:
         stands = " AND f.status != 'failed'" if retry else ""
         where += (" AND " if where else " WHERE ") + (
             f"NOT EXISTS (SELECT 1 FROM article_fulltext f WHERE f.num = a.num{stands})")
-        sql = (f"SELECT a.id FROM articles a {join_for(query)} statuses s "
+        sql = (f"SELECT a.id FROM articles a {join_for(self._core.dialect, query)} statuses s "
                f"ON s.article_id = a.id{where} ORDER BY a.published DESC, a.num DESC")
         if limit is not None:
             sql += " LIMIT ?"
@@ -224,37 +211,27 @@ class SqliteArchive:
 
     # ------------------------------------------------------------ sizes
 
-    def _file_bytes(self) -> int:
-        path = self._core.path
-        if path == ":memory:":
-            return 0
-        total = 0
-        for name in (path, path + "-wal"):
-            with contextlib.suppress(OSError):  # no -wal file: nothing to add
-                total += os.path.getsize(os.path.expanduser(name))
-        return total
-
     def usage(self) -> StorageUsage:
         """See ArchiveFacet.usage: one GROUP BY per table, not a query per source."""
         read = self._core.read
-        page_size = int(read("PRAGMA page_size")[0][0])
-        free = int(read("PRAGMA freelist_count")[0][0]) * page_size
+        free = self._core.free_bytes()
         per: dict[int, dict[str, int]] = {}
 
-        def add(rows: Iterable[sqlite3.Row], count: str, size: str) -> None:
+        def add(rows: Iterable[Row], count: str, size: str) -> None:
             for r in rows:
                 entry = per.setdefault(int(r[0]), {})
                 entry[count] = int(r[1])
                 entry[size] = int(r[2] or 0)
 
-        add(read(f"SELECT a.source_id, COUNT(*), SUM({_ARTICLE_BYTES}) FROM articles a "
+        add(read(f"SELECT a.source_id, COUNT(*), SUM({self._article_bytes}) FROM articles a "
                  "GROUP BY a.source_id"), "articles", "article_bytes")
         add(read("SELECT a.source_id, SUM(CASE WHEN f.status = 'extracted' THEN 1 ELSE 0 END), "
-                 f"SUM({_FULLTEXT_BYTES}) "
+                 f"SUM({self._fulltext_bytes}) "
                  "FROM article_fulltext f "
                  "JOIN articles a ON a.num = f.num GROUP BY a.source_id"),
             "full_texts", "full_text_bytes")
-        add(read(f"SELECT a.source_id, COUNT(*), SUM({_VERSION_BYTES}) FROM article_versions v "
+        add(read(f"SELECT a.source_id, COUNT(*), SUM({self._version_bytes}) "
+                 "FROM article_versions v "
                  "JOIN articles a ON a.id = v.article_id GROUP BY a.source_id"),
             "versions", "version_bytes")
         add(read("SELECT source_id, COUNT(*), SUM(size) FROM (SELECT DISTINCT a.source_id, "
@@ -262,7 +239,7 @@ class SqliteArchive:
                  "JOIN asset_urls u ON u.url = aa.url JOIN asset_blobs b ON b.hash = u.hash) "
                  "AS used GROUP BY source_id"), "assets", "asset_bytes")
         sources = read("SELECT id, COALESCE(NULLIF(title, ''), url) AS name FROM sources "
-                       "ORDER BY name COLLATE NOCASE, id")
+                       f"ORDER BY {self._core.dialect.nocase('name')}, id")
         fields = ("articles", "article_bytes", "full_texts", "full_text_bytes", "versions",
                   "version_bytes", "assets", "asset_bytes")
         by_source = tuple(
@@ -271,7 +248,7 @@ class SqliteArchive:
             for s in sources)
         blobs = read("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM asset_blobs")[0]
         return StorageUsage(
-            file_bytes=self._file_bytes(), free_bytes=free,
+            file_bytes=self._core.file_bytes(), free_bytes=free,
             articles=int(read("SELECT COUNT(*) FROM articles")[0][0]),
             full_texts=int(read("SELECT COUNT(*) FROM article_fulltext "
                                 "WHERE status = 'extracted'")[0][0]),
@@ -279,23 +256,23 @@ class SqliteArchive:
             assets=int(blobs[0]), asset_bytes=int(blobs[1]), sources=by_source)
 
     def article_bytes(self, article_ids: Sequence[str]) -> int:
-        """See ArchiveFacet.article_bytes. The ids go in as one JSON array (json_each), so
-        "assets no other article uses" is one query however many ids there are."""
-        ids = json.dumps(builtins.list(dict.fromkeys(article_ids)))
-        chosen = "(SELECT value FROM json_each(?))"
+        """See ArchiveFacet.article_bytes. The ids go in as one parameter (the dialect's
+        id_list), so "assets no other article uses" is one query however many ids there
+        are."""
+        chosen, ids = self._core.dialect.id_list(builtins.list(dict.fromkeys(article_ids)))
         read = self._core.read
-        total = int(read(f"SELECT COALESCE(SUM({_ARTICLE_BYTES}), 0) FROM articles a "
-                         f"WHERE a.id IN {chosen}", [ids])[0][0])
-        total += int(read(f"SELECT COALESCE(SUM({_FULLTEXT_BYTES}), 0) FROM article_fulltext f "
-                          f"WHERE f.article_id IN {chosen}", [ids])[0][0])
-        total += int(read(f"SELECT COALESCE(SUM({_VERSION_BYTES}), 0) FROM article_versions v "
-                          f"WHERE v.article_id IN {chosen}", [ids])[0][0])
+        total = int(read(f"SELECT COALESCE(SUM({self._article_bytes}), 0) FROM articles a "
+                         f"WHERE a.id IN {chosen}", ids)[0][0])
+        total += int(read(f"SELECT COALESCE(SUM({self._fulltext_bytes}), 0) "
+                          f"FROM article_fulltext f WHERE f.article_id IN {chosen}", ids)[0][0])
+        total += int(read(f"SELECT COALESCE(SUM({self._version_bytes}), 0) "
+                          f"FROM article_versions v WHERE v.article_id IN {chosen}", ids)[0][0])
         total += int(read(
             "SELECT COALESCE(SUM(b.size), 0) FROM asset_blobs b WHERE b.hash IN ("
             "SELECT u.hash FROM article_assets aa JOIN asset_urls u ON u.url = aa.url "
             f"WHERE aa.article_id IN {chosen}) AND NOT EXISTS (SELECT 1 FROM asset_urls u2 "
             "JOIN article_assets o ON o.url = u2.url WHERE u2.hash = b.hash "
-            f"AND o.article_id NOT IN {chosen})", [ids, ids])[0][0])
+            f"AND o.article_id NOT IN {chosen})", [*ids, *ids])[0][0])
         return total
 
     # ------------------------------------------------------------ retention
@@ -338,17 +315,5 @@ class SqliteArchive:
         return removed
 
     def vacuum(self) -> int:
-        """See ArchiveFacet.vacuum. VACUUM cannot run inside a transaction; in WAL mode the
-        file only shrinks at the checkpoint after it."""
-        core = self._core
-        with core.lock:
-            if core.conn.in_transaction:
-                raise StoreError("The database cannot be compacted inside a transaction; "
-                                 "nothing was changed.")
-            before = self._file_bytes()
-            try:
-                core.conn.execute("VACUUM")
-                core.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error as exc:
-                raise explain(exc, core.path) from exc
-            return max(before - self._file_bytes(), 0)
+        """See ArchiveFacet.vacuum (the backend's own: its core's)."""
+        return self._core.vacuum()

@@ -1,4 +1,4 @@
-"""Caches in SQLite: fetched assets (content-addressed: migration 0011), framing
+"""Caches: fetched assets (content-addressed: migration 0011), framing
 comparisons, remote-image permissions."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from newsdesk.dates import to_iso
 from newsdesk.models import Article
-from newsdesk.store.sqlite.archive import kept
-from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
+from newsdesk.store.sql.archive import kept
+from newsdesk.store.sql.core import CHUNK, Core, placeholders
 
 # Blobs a stored article uses (article_assets rows go with their article), and those a
 # kept article uses: never aged out, the last to go by the caps.
@@ -18,7 +18,7 @@ _USED = "SELECT u.hash FROM article_assets aa JOIN asset_urls u ON u.url = aa.ur
 _KEPT = f"{_USED} WHERE {kept('aa.article_id')}"
 
 
-class SqliteCaches:
+class SqlCaches:
     """The caches facet (see newsdesk.store.api.CachesFacet)."""
 
     def __init__(self, core: Core) -> None:

@@ -1,4 +1,4 @@
-"""Topics in SQLite: saved full-text queries, checked against the index before saving."""
+"""Topics: saved full-text queries, checked against the index before saving."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import builtins
 
 from newsdesk.errors import NotFoundError, QueryError, StoreError
 from newsdesk.models import Topic
-from newsdesk.store.sqlite.core import Core
+from newsdesk.store.sql.core import Core
 
 
-class SqliteTopics:
+class SqlTopics:
     """The topics facet (see newsdesk.store.api.TopicsFacet)."""
 
     def __init__(self, core: Core) -> None:
@@ -20,7 +20,8 @@ class SqliteTopics:
         return [Topic(r["name"], r["query"], r["description"]) for r in rows]
 
     def get(self, name: str) -> Topic:
-        rows = self._core.read("SELECT * FROM topics WHERE name = ? COLLATE NOCASE", [name])
+        rows = self._core.read(f"SELECT * FROM topics WHERE name = {self._core.dialect.nocase('?')}",
+                               [name])
         if not rows:
             raise NotFoundError(f"There is no topic named {name!r}.")
         r = rows[0]
@@ -54,8 +55,9 @@ class SqliteTopics:
                 raise QueryError("A topic needs a query: words, \"exact phrases\", AND, OR, NOT.")
             self._core.check_query(query)
         with self._core.write() as conn:
-            taken = conn.execute("SELECT name FROM topics WHERE name = ? COLLATE NOCASE "
-                                 "AND name <> ?", [name, topic.name]).fetchone()
+            taken = conn.execute("SELECT name FROM topics WHERE name = "
+                                 f"{self._core.dialect.nocase('?')} AND name <> ?",
+                                 [name, topic.name]).fetchone()
             if taken:
                 raise StoreError(f"There is already a topic named {taken[0]!r}; "
                                  "pick another name.")

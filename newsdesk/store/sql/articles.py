@@ -1,4 +1,4 @@
-"""Articles in SQLite: the rows, the full-text index beside them, and the view queries."""
+"""Articles: the rows, the full-text index beside them (the dialect's), and the view queries."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import builtins
 import hashlib
 import json
 import logging
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -16,8 +15,9 @@ from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError, QueryError, StoreError
 from newsdesk.models import Article, ArticleQuery, Enclosure, Headline, UpsertResult
 from newsdesk.store.api import MAX_VERSIONS
-from newsdesk.store.query import And, parse_query, parse_saved_query, to_fts5
-from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
+from newsdesk.store.query import And, Query, parse_query, parse_saved_query
+from newsdesk.store.sql.core import CHUNK, Conn, Core, Row, placeholders
+from newsdesk.store.sql.dialect import Dialect, IndexRow
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def stored_date(value: str | None) -> Any:
     return from_iso(value)
 
 
-def row_to_article(row: sqlite3.Row) -> Article:
+def row_to_article(row: Row) -> Article:
     return Article(
         id=row["id"],
         source_id=row["source_id"],
@@ -99,31 +99,30 @@ def row_to_article(row: sqlite3.Row) -> Article:
     )
 
 
-def join_for(query: ArticleQuery) -> str:
-    """How to join statuses. CROSS JOIN makes articles the outer loop: pages then walk the
-    date index, and a full-text set is probed once per article. Left to itself, SQLite
-    drove a topic count from the unread index and re-scanned the match list for every
-    row (over a minute at a million articles). Only a small set found through statuses
-    (starred, given ids) with no full-text condition starts from statuses. A tag's or a
-    code's articles are looked up by id from their own index (see where_clause)."""
+def join_for(dialect: Dialect, query: ArticleQuery) -> str:
+    """How to join statuses. CROSS JOIN (the dialect's cross_join) makes articles the outer
+    loop in SQLite: pages then walk the date index, and a full-text set is probed once per
+    article. Left to itself, SQLite drove a topic count from the unread index and
+    re-scanned the match list for every row (over a minute at a million articles). Only a
+    small set found through statuses (starred, given ids) with no full-text condition
+    starts from statuses. A tag's or a code's articles are looked up by id from their own
+    index (see where_clause)."""
     small = (query.starred_only or query.ids is not None or query.story_id is not None
              or query.storyline_id is not None)
     full_text = query.search is not None or query.topic is not None
-    return "JOIN" if small and not full_text else "CROSS JOIN"
+    return "JOIN" if small and not full_text else dialect.cross_join
 
 
 _MANY = 5000
 
 
-def _many_matches(core: Core, match: str) -> bool:
-    rows = core.read("SELECT COUNT(*) FROM (SELECT rowid FROM articles_fts "
-                     "WHERE articles_fts MATCH ? LIMIT ?) AS found", [match, _MANY + 1],
-                     user_query=True)
-    return int(rows[0][0]) > _MANY
+def _many_matches(core: Core, query: Query) -> bool:
+    sql, params = core.dialect.matching(query)
+    return _many_rows(core, sql, params, user_query=True)
 
 
 def _topic_query(core: Core, name: str) -> str:
-    rows = core.read("SELECT query FROM topics WHERE name = ? COLLATE NOCASE", [name])
+    rows = core.read(f"SELECT query FROM topics WHERE name = {core.dialect.nocase('?')}", [name])
     if not rows:
         raise NotFoundError(f"There is no topic named {name!r}.")
     return str(rows[0][0])
@@ -137,27 +136,29 @@ def where_clause(core: Core, q: ArticleQuery, *,
     many rows match: a few are looked up and sorted; many are found faster by walking
     the date index and testing membership ("+" stops SQLite using the rowid lookup).
     Measured at a million articles: 385 ms -> 19 ms for a word in 14% of them, while a
-    phrase in 108 articles stays at 4 ms instead of 165 ms.
+    phrase in 108 articles stays at 4 ms instead of 165 ms. (A dialect without plan
+    probes leaves the choice to its planner.)
     """
+    dialect = core.dialect
+    plus = dialect.plan_plus
     where: list[str] = []
     params: list[Any] = []
     parsed = None if q.search is None else parse_query(q.search)
     if q.topic is not None:
         topic_query = parse_saved_query(_topic_query(core, q.topic))
         parsed = topic_query if parsed is None else And((parsed, topic_query))
-    match = None if parsed is None else to_fts5(parsed)
-    if match is not None:
-        walk = ordered and _many_matches(core, match)
-        where.append(f"{'+' if walk else ''}a.num IN "
-                     "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-        params.append(match)
+    if parsed is not None:
+        walk = ordered and dialect.plan_probes and _many_matches(core, parsed)
+        condition, args = dialect.match(parsed)
+        where.append(f"{plus if walk else ''}{condition}")
+        params += args
     if q.source_id is not None:  # "+": a tag's or code's own index finds fewer rows
-        where.append(f"{'+' if _annotation_set(q) else ''}a.source_id = ?")
+        where.append(f"{plus if _annotation_set(q) else ''}a.source_id = ?")
         params.append(q.source_id)
     if q.folder is not None:
         # "+" keeps the planner on the date index: a folder is many sources, and walking
         # articles newest first finds a page sooner than merging per-source ranges.
-        where.append("+a.source_id IN (SELECT id FROM sources WHERE folder = ? OR "
+        where.append(f"{plus}a.source_id IN (SELECT id FROM sources WHERE folder = ? OR "
                      "folder LIKE ? ESCAPE '\\')")
         escaped = q.folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params += [q.folder, escaped + "/%"]
@@ -179,11 +180,11 @@ def where_clause(core: Core, q: ArticleQuery, *,
         params += list(q.keep_ids)
     elif q.unread_only:  # "+": a story's or storyline's few articles, not every unread one
         small = q.story_id is not None or q.storyline_id is not None
-        where.append(f"{'+' if small else ''}s.is_read = 0")
+        where.append(f"{plus if small else ''}s.is_read = 0")
     if q.starred_only:
         where.append("s.is_starred = 1")
-    where += _annotation_filters(core, q, params, ordered=ordered and match is None)
-    return (" WHERE " + " AND ".join(where)) if where else "", params, match is not None
+    where += _annotation_filters(core, q, params, ordered=ordered and parsed is None)
+    return (" WHERE " + " AND ".join(where)) if where else "", params, parsed is not None
 
 
 def _annotation_set(q: ArticleQuery) -> bool:
@@ -220,9 +221,10 @@ def _annotation_filters(core: Core, q: ArticleQuery, params: builtins.list[Any],
     if q.annotated:
         sets.append(("SELECT article_id FROM tag_assignments UNION SELECT article_id FROM codes "
                      "UNION SELECT article_id FROM notes", []))
-    walk = ordered and bool(sets) and all(_many_rows(core, sql, args) for sql, args in sets)
+    walk = (ordered and core.dialect.plan_probes and bool(sets)
+            and all(_many_rows(core, sql, args) for sql, args in sets))
     for sql, args in sets:
-        where.append(f"{'+' if walk else ''}a.id IN ({sql})")
+        where.append(f"{core.dialect.plan_plus if walk else ''}a.id IN ({sql})")
         params += args
     if q.untagged:
         where.append(_UNTAGGED)
@@ -247,8 +249,11 @@ _UNTAGGED = ("NOT EXISTS (SELECT 1 FROM tag_assignments ta WHERE ta.article_id =
              "WHERE sa.article_id = a.id)")
 
 
-def _many_rows(core: Core, sql: str, params: builtins.list[Any]) -> bool:
-    rows = core.read(f"SELECT COUNT(*) FROM ({sql} LIMIT ?) AS found", [*params, _MANY + 1])
+def _many_rows(core: Core, sql: str, params: builtins.list[Any], *,
+               user_query: bool = False) -> bool:
+    """Whether the SELECT `sql` gives more than _MANY rows (it reads at most one more)."""
+    rows = core.read(f"SELECT COUNT(*) FROM ({sql} LIMIT ?) AS found", [*params, _MANY + 1],
+                     user_query=user_query)
     return int(rows[0][0]) > _MANY
 
 
@@ -268,7 +273,7 @@ def _position(headline: Headline) -> tuple[str, int]:
 # The stored row becomes an earlier version when the title or the feed's plain text
 # changes (not for markup or categories alone). It was the feed's since the previous feed
 # version was replaced (page versions have their own times). Compared and copied inside
-# SQLite, so the old text never travels to Python (bench/archive_store.py, 100,000
+# the database, so the old text never travels to Python (bench/archive_store.py, 100,000
 # articles, three runs on a shared machine: an updated article costs 9-24% more, 0.1 to
 # 0.2 ms; an unchanged one the same).
 _KEEP_VERSION = (
@@ -280,7 +285,7 @@ _KEEP_VERSION = (
     "FROM articles a WHERE a.id = ? AND (a.title != ? OR a.text != ?)")
 
 
-def keep_version(conn: sqlite3.Connection, article_id: str, title: str, text: str,
+def keep_version(conn: Conn, article_id: str, title: str, text: str,
                  now: str) -> None:
     """Keep the stored title, HTML and text of an article about to change to `title` and
     `text` (see ArchiveFacet), replaced `now`: at most MAX_VERSIONS of them."""
@@ -288,7 +293,7 @@ def keep_version(conn: sqlite3.Connection, article_id: str, title: str, text: st
         trim_versions(conn, article_id)
 
 
-def trim_versions(conn: sqlite3.Connection, article_id: str) -> None:
+def trim_versions(conn: Conn, article_id: str) -> None:
     """At most MAX_VERSIONS earlier versions: the second-oldest go (the first version,
     what was first published, and the newest ones stay)."""
     count = int(conn.execute("SELECT COUNT(*) FROM article_versions WHERE article_id = ?",
@@ -299,7 +304,7 @@ def trim_versions(conn: sqlite3.Connection, article_id: str) -> None:
                      [article_id, count - MAX_VERSIONS])
 
 
-class SqliteArticles:
+class SqlArticles:
     """The articles facet (see newsdesk.store.api.ArticlesFacet)."""
 
     def __init__(self, core: Core) -> None:
@@ -317,7 +322,8 @@ class SqliteArticles:
         new: list[str] = []
         updated: list[str] = []
         unchanged = 0
-        fts_rows: list[tuple[int, str, str]] = []
+        fts_rows: list[IndexRow] = []
+        index_new = self._core.dialect.index_new
         now = to_iso(datetime.now(UTC)) or ""
         with self._core.write() as conn:
             known = self._existing(conn, [a.id for a in articles])
@@ -349,8 +355,7 @@ class SqliteArticles:
                     unchanged += 1
                 else:
                     if fts_rows:  # the update trigger unindexes the old text: index it first
-                        conn.executemany("INSERT INTO articles_fts(rowid, title, text) "
-                                         "VALUES (?, ?, ?)", fts_rows)
+                        index_new(conn, fts_rows)
                         fts_rows.clear()
                     keep_version(conn, found[0], row["title"], row["text"], now)
                     columns = list(_UPDATE_COLUMNS)
@@ -363,15 +368,14 @@ class SqliteArticles:
                     known[article.id] = (found[0], row["content_hash"], article.source_id)
                     updated.append(found[0])
             # The index is written here, in the same transaction (see migration 0003).
-            conn.executemany("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
-                             fts_rows)
+            index_new(conn, fts_rows)
             source_of = {a.id: a.source_id for a in articles}
             conn.executemany("INSERT INTO statuses(article_id, source_id) VALUES (?, ?) "
                              "ON CONFLICT DO NOTHING", [(i, source_of[i]) for i in new])
         return UpsertResult(new_ids=tuple(new), updated_ids=tuple(updated), unchanged=unchanged)
 
     @staticmethod
-    def _existing(conn: sqlite3.Connection, ids: builtins.list[str]) -> dict[str, tuple[str, str, int]]:
+    def _existing(conn: Conn, ids: builtins.list[str]) -> dict[str, tuple[str, str, int]]:
         """Stored (id, content hash, source id) of the given ids."""
         found: dict[str, tuple[str, str, int]] = {}
         for start in range(0, len(ids), CHUNK):
@@ -398,7 +402,8 @@ class SqliteArticles:
              offset: int = 0, **filters: Any) -> builtins.list[Article]:
         q = query or ArticleQuery(**filters)
         where, params, user_query = where_clause(self._core, q, ordered=limit is not None)
-        sql = (f"SELECT a.* FROM articles a {join_for(q)} statuses s ON s.article_id = a.id"
+        sql = (f"SELECT a.* FROM articles a {join_for(self._core.dialect, q)} statuses s "
+               "ON s.article_id = a.id"
                f"{where} ORDER BY a.published DESC, a.num DESC")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -408,7 +413,7 @@ class SqliteArticles:
     def count_where(self, query: ArticleQuery) -> int:
         where, params, user_query = where_clause(self._core, query)
         return int(self._core.read(
-            f"SELECT COUNT(*) FROM articles a {join_for(query)} statuses s "
+            f"SELECT COUNT(*) FROM articles a {join_for(self._core.dialect, query)} statuses s "
             f"ON s.article_id = a.id{where}", params, user_query=user_query)[0][0])
 
     def headlines(self, query: ArticleQuery, *, limit: int, after: Headline | None = None,
@@ -421,7 +426,8 @@ class SqliteArticles:
             params += list(_position(after))
         rows = self._core.read(
             "SELECT a.num, a.id, a.source_id, src.title AS source_title, a.title, a.published, "
-            f"s.is_read, s.is_starred FROM articles a {join_for(query)} statuses s "
+            f"s.is_read, s.is_starred FROM articles a {join_for(self._core.dialect, query)} "
+            "statuses s "
             f"ON s.article_id = a.id JOIN sources src ON src.id = a.source_id{where} "
             f"ORDER BY a.published {order}, a.num {order} LIMIT ?",
             [*params, limit], user_query=user_query)
@@ -433,8 +439,7 @@ class SqliteArticles:
         """Best matches first (store/query.py syntax)."""
         if not query.strip():
             raise QueryError("The search query is empty.")
-        rows = self._core.read(
-            "SELECT a.* FROM articles_fts f JOIN articles a ON a.num = f.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 5.0, 1.0), a.published DESC "
-            "LIMIT ?", [to_fts5(parse_query(query)), limit], user_query=True)
+        source, rank, params = self._core.dialect.ranked(parse_query(query))
+        rows = self._core.read(f"SELECT a.* FROM {source} ORDER BY {rank}, a.published DESC "
+                               "LIMIT ?", [*params, limit], user_query=True)
         return [row_to_article(r) for r in rows]

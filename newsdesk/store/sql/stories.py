@@ -1,10 +1,9 @@
-"""Stories in SQLite: the groups, their members and the state grouping learns."""
+"""Stories: the groups, their members and the state grouping learns."""
 
 from __future__ import annotations
 
 import builtins
 import dataclasses
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -20,12 +19,12 @@ from newsdesk.store.api import (
     StoryAssignment,
     StoryRecord,
 )
-from newsdesk.store.sqlite.articles import row_to_article, stored_date
-from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
-from newsdesk.store.sqlite.storylines import StorylineTables, drop_empty_storylines, storylines_of
+from newsdesk.store.sql.articles import row_to_article, stored_date
+from newsdesk.store.sql.core import CHUNK, Conn, Core, Row, placeholders
+from newsdesk.store.sql.storylines import StorylineTables, drop_empty_storylines, storylines_of
 
 
-def settle_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
+def settle_stories(conn: Conn, story_ids: Sequence[int]) -> None:
     """After articles left these stories (they were removed): the stories left empty go
     (with their links, and storylines left with no event), the others get their size and
     outlet count again, and their cached comparisons go (they compared members that are
@@ -33,14 +32,14 @@ def settle_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
     _recount(conn, story_ids, spans=False)
 
 
-def respan_stories(conn: sqlite3.Connection, story_ids: Sequence[int]) -> None:
+def respan_stories(conn: Conn, story_ids: Sequence[int]) -> None:
     """After members moved: the stories left empty go (links with them, and storylines left
     with no event), the others get size, outlet count and span from their members again;
     the cached comparisons of all of them go."""
     _recount(conn, story_ids, spans=True)
 
 
-def _recount(conn: sqlite3.Connection, story_ids: Sequence[int], *, spans: bool) -> None:
+def _recount(conn: Conn, story_ids: Sequence[int], *, spans: bool) -> None:
     lines = storylines_of(conn, story_ids)
     span = ("(SELECT {fn}(a.published) FROM story_articles sa JOIN articles a "
             "ON a.id = sa.article_id WHERE sa.story_id = stories.id)")
@@ -60,7 +59,7 @@ def _recount(conn: sqlite3.Connection, story_ids: Sequence[int], *, spans: bool)
     drop_empty_storylines(conn, lines)
 
 
-class SqliteStories(StorylineTables):
+class SqlStories(StorylineTables):
     """The stories facet (see newsdesk.store.api.StoriesFacet); storylines, corrections,
     copies and follows come from StorylineTables (storylines.py)."""
 
@@ -164,7 +163,7 @@ class SqliteStories(StorylineTables):
              ids: Sequence[int] | None = None) -> builtins.list[StorySummary]:
         if ids is not None:  # a step's touched stories: read those, not every recent one
             wanted = builtins.list(dict.fromkeys(ids))
-            rows: builtins.list[sqlite3.Row] = []
+            rows: builtins.list[Row] = []
             for start in range(0, len(wanted), CHUNK):
                 chunk = wanted[start:start + CHUNK]
                 rows.extend(self._core.read(
@@ -183,7 +182,7 @@ class SqliteStories(StorylineTables):
             params.append(limit)
         return self._with_members(self._core.read(sql, params))
 
-    def _with_members(self, rows: Sequence[sqlite3.Row]) -> builtins.list[StorySummary]:
+    def _with_members(self, rows: Sequence[Row]) -> builtins.list[StorySummary]:
         """Summaries of these story rows, all members read in one query per chunk."""
         members: dict[int, builtins.list[Any]] = {}
         ids = [int(r["id"]) for r in rows]
@@ -200,7 +199,7 @@ class SqliteStories(StorylineTables):
         return [self._summary(r, members.get(int(r["id"]), [])) for r in rows]
 
     @staticmethod
-    def _summary(row: sqlite3.Row, members: builtins.list[sqlite3.Row]) -> StorySummary:
+    def _summary(row: Row, members: builtins.list[Row]) -> StorySummary:
         """Outlets in the order they reported, named as the comparison names them."""
         names = outlet_names((m["outlet"], int(m["source_id"]), m["source_name"]) for m in members)
         return StorySummary(
@@ -347,7 +346,7 @@ class SqliteStories(StorylineTables):
         return target
 
     @staticmethod
-    def _new_story(conn: sqlite3.Connection, ids: Sequence[str]) -> int:
+    def _new_story(conn: Conn, ids: Sequence[str]) -> int:
         """A new, empty story for `ids` (labelled with the first one's title until the
         caller writes its profile); respan_stories gives it its size and span."""
         new_id = int(conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM stories").fetchone()[0])
@@ -358,7 +357,7 @@ class SqliteStories(StorylineTables):
         return new_id
 
     @staticmethod
-    def _keep_story_annotations(conn: sqlite3.Connection, moved: Sequence[str],
+    def _keep_story_annotations(conn: Conn, moved: Sequence[str],
                                 origin: Mapping[str, int], sources: Sequence[int]) -> None:
         """Story tags and notes kept on moved articles go back to the story they left, on
         its oldest member left (stories left empty have none: theirs come along)."""

@@ -1,9 +1,8 @@
-"""Sources in SQLite: subscriptions, their fetch state and their fetch log."""
+"""Sources: subscriptions, their fetch state and their fetch log."""
 
 from __future__ import annotations
 
 import builtins
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,13 +10,13 @@ from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Source
 from newsdesk.store.api import FULL_TEXT_MODES, FetchLogEntry, SourceChanges
-from newsdesk.store.sqlite.core import Core
-from newsdesk.store.sqlite.stories import settle_stories
+from newsdesk.store.sql.core import Core, Row
+from newsdesk.store.sql.stories import settle_stories
 
 _FIELDS = frozenset(SourceChanges.__annotations__)
 
 
-def _row_to_source(row: sqlite3.Row) -> Source:
+def _row_to_source(row: Row) -> Source:
     return Source(
         id=row["id"], url=row["url"], title=row["title"], site_url=row["site_url"],
         folder=row["folder"], kind=row["kind"], etag=row["etag"],
@@ -31,7 +30,7 @@ def _row_to_source(row: sqlite3.Row) -> Source:
     )
 
 
-class SqliteSources:
+class SqlSources:
     """The sources facet (see newsdesk.store.api.SourcesFacet)."""
 
     def __init__(self, core: Core) -> None:
@@ -66,7 +65,8 @@ class SqliteSources:
         return _row_to_source(rows[0])
 
     def list(self) -> builtins.list[Source]:
-        rows = self._core.read("SELECT * FROM sources ORDER BY folder, title COLLATE NOCASE, id")
+        rows = self._core.read("SELECT * FROM sources ORDER BY folder, "
+                               f"{self._core.dialect.nocase('title')}, id")
         return [_row_to_source(r) for r in rows]
 
     def due(self, now: datetime | None = None) -> builtins.list[Source]:
@@ -91,7 +91,7 @@ class SqliteSources:
             conn.execute(f"UPDATE sources SET {assignments} WHERE id = ?", [*values, source_id])
 
     def move(self, source_id: int, new_url: str) -> bool:
-        """See SourcesFacet.move: check and update are one IMMEDIATE transaction, so two
+        """See SourcesFacet.move: check and update are one write transaction, so two
         subscriptions moving to one address cannot both take it."""
         with self._core.write() as conn:
             taken = conn.execute("SELECT 1 FROM sources WHERE url = ? AND id != ?",

@@ -1,4 +1,4 @@
-"""Reading state in SQLite: read, starred, bulk reads and unread counts."""
+"""Reading state: read, starred, bulk reads and unread counts."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError
 from newsdesk.models import ArticleQuery
 from newsdesk.store.api import ArticleStatus
-from newsdesk.store.sqlite.articles import join_for, where_clause
-from newsdesk.store.sqlite.core import Core
+from newsdesk.store.sql.articles import join_for, where_clause
+from newsdesk.store.sql.core import Core
 
 
-class SqliteReading:
+class SqlReading:
     """The reading-state facet (see newsdesk.store.api.ReadingFacet)."""
 
     def __init__(self, core: Core) -> None:
@@ -60,7 +60,8 @@ class SqliteReading:
                 "SELECT COALESCE(MAX(read_batch), 0) + 1 FROM statuses").fetchone()[0])
             cursor = conn.execute(
                 "UPDATE statuses SET is_read = 1, read_at = ?, read_batch = ? "
-                f"WHERE article_id IN (SELECT a.id FROM articles a {join_for(query)} statuses s "
+                f"WHERE article_id IN (SELECT a.id FROM articles a {join_for(self._core.dialect, query)} "
+                "statuses s "
                 f"ON s.article_id = a.id{where})",
                 [to_iso(datetime.now(UTC)), batch, *params])
         return batch, cursor.rowcount

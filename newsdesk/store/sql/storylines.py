@@ -1,6 +1,6 @@
-"""Storylines, corrections, copies and follows in SQLite (tables of migrations 0012, 0013).
+"""Storylines, corrections, copies and follows (tables of migrations 0012, 0013).
 
-A mixin of SqliteStories (see newsdesk.store.api.StoriesFacet). What a list shows of a
+A mixin of SqlStories (see newsdesk.store.api.StoriesFacet). What a list shows of a
 storyline (its events, span, outlets, unread articles) is read from its stories as they
 are now, so merging, splitting and removing articles never leave a stale figure; the
 columns of `storylines` are the linker's own profile (`storyline_rows`). Every read of
@@ -12,7 +12,6 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -22,12 +21,12 @@ from newsdesk.errors import NotFoundError
 from newsdesk.models import CORRECTION_KINDS, Correction, Follow, StorylineSummary
 from newsdesk.outlets import outlet_names
 from newsdesk.store.api import StorylineRecord, StoryLink
-from newsdesk.store.sqlite.articles import stored_date
-from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
+from newsdesk.store.sql.articles import stored_date
+from newsdesk.store.sql.core import CHUNK, Conn, Core, Row, placeholders
 
 FOLLOW_KINDS = ("storyline", "topic")
 # How a helper runs a statement: a write's `conn.execute`, or the core's `read`.
-Run = Callable[[str, Sequence[Any]], Iterable[sqlite3.Row]]
+Run = Callable[[str, Sequence[Any]], Iterable[Row]]
 
 
 def chunks(values: Sequence[Any]) -> Iterable[builtins.list[Any]]:
@@ -36,7 +35,7 @@ def chunks(values: Sequence[Any]) -> Iterable[builtins.list[Any]]:
         yield builtins.list(values[start:start + CHUNK])
 
 
-def drop_empty_storylines(conn: sqlite3.Connection, storyline_ids: Iterable[int | None]) -> None:
+def drop_empty_storylines(conn: Conn, storyline_ids: Iterable[int | None]) -> None:
     """Delete those of these storylines that no story is linked to any more (their ids are
     never given out again: see next_storyline_id)."""
     ids = sorted({int(i) for i in storyline_ids if i is not None})
@@ -49,7 +48,7 @@ def drop_empty_storylines(conn: sqlite3.Connection, storyline_ids: Iterable[int 
                      chunk)
 
 
-def storylines_of(conn: sqlite3.Connection, story_ids: Sequence[int]) -> set[int]:
+def storylines_of(conn: Conn, story_ids: Sequence[int]) -> set[int]:
     """The storylines these stories are linked to (before they change or go)."""
     run = conn.execute
     found: set[int] = set()
@@ -67,14 +66,14 @@ def _now() -> datetime:
     return now
 
 
-def _correction(row: sqlite3.Row) -> Correction:
+def _correction(row: Row) -> Correction:
     return Correction(id=int(row["id"]), kind=row["kind"],
                       articles=tuple(json.loads(row["articles"])),
                       anchor=tuple(json.loads(row["anchor"])), editor=row["editor"],
                       created=stored_date(row["created"]))
 
 
-def _record(row: sqlite3.Row) -> StorylineRecord:
+def _record(row: Row) -> StorylineRecord:
     return StorylineRecord(id=int(row["id"]), label=row["label"],
                            first_seen=stored_date(row["first_seen"]),
                            last_seen=stored_date(row["last_seen"]), events=int(row["events"]),
@@ -91,7 +90,7 @@ _LIVE = ("SELECT sl.id, sl.label, sl.first_seen AS own_first, sl.last_seen AS ow
 
 class StorylineTables:
     """Storylines, corrections, copies and follows: the part of the stories facet that
-    issue 13 added (SqliteStories inherits it)."""
+    issue 13 added (SqlStories inherits it)."""
 
     _core: Core
 
@@ -227,7 +226,7 @@ class StorylineTables:
         return renumbered
 
     @staticmethod
-    def _already_saved(conn: sqlite3.Connection, new: Sequence[StorylineRecord]) -> bool:
+    def _already_saved(conn: Conn, new: Sequence[StorylineRecord]) -> bool:
         """Whether every one of these storylines is stored under its id exactly as it is
         (dates as the store keeps them, to the second)."""
         stored: dict[int, StorylineRecord] = {}
@@ -265,7 +264,7 @@ class StorylineTables:
             raise NotFoundError(f"There is no storyline with id {storyline_id}.")
         return self._summaries(rows)[0]
 
-    def _summaries(self, rows: Sequence[sqlite3.Row]) -> builtins.list[StorylineSummary]:
+    def _summaries(self, rows: Sequence[Row]) -> builtins.list[StorylineSummary]:
         """The summaries of these storylines (rows of _LIVE): outlets in the order they first
         reported, named as StorySummary names them (outlet_names over the storyline's
         feeds), stories newest first, unread articles, whether it is followed."""

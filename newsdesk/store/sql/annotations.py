@@ -1,4 +1,4 @@
-"""Editors' annotations in SQLite: tags, codes and notes, tag colours and codebooks.
+"""Editors' annotations: tags, codes and notes, tag colours and codebooks.
 
 Tables of migration 0010. Every write is one transaction; bulk writes read what is there
 first (by article id, in chunks) and write the difference with executemany, so tagging a
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import builtins
 import re
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -18,13 +17,13 @@ from typing import Any
 from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError, StoreError
 from newsdesk.models import Annotation, ArticleRef, Codebook, Tag, TextQuote
-from newsdesk.store.sqlite.core import CHUNK, Core, placeholders
+from newsdesk.store.sql.core import CHUNK, Conn, Core, Row, placeholders
 
 _TARGETS = ("article", "story")
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _KIND_ORDER = {"tag": 0, "code": 1, "note": 2}
 # How helpers run a statement: a write's `conn.execute`, or the core's `read`.
-Run = Callable[[str, Sequence[Any]], Iterable[sqlite3.Row]]
+Run = Callable[[str, Sequence[Any]], Iterable[Row]]
 
 
 def _now() -> datetime:
@@ -57,18 +56,18 @@ def _chunks(values: Sequence[str]) -> Iterable[builtins.list[str]]:
         yield builtins.list(values[start:start + CHUNK])
 
 
-def _tag_of(row: sqlite3.Row) -> Annotation:
+def _tag_of(row: Row) -> Annotation:
     return Annotation(kind="tag", article_id=row["article_id"], editor=row["editor"],
                       created=_date(row["created"]), target=row["target"], tag=row["tag"])
 
 
-def _code_of(row: sqlite3.Row) -> Annotation:
+def _code_of(row: Row) -> Annotation:
     return Annotation(kind="code", article_id=row["article_id"], editor=row["editor"],
                       created=_date(row["created"]), codebook=row["codebook"],
                       value=row["value"])
 
 
-def _note_of(row: sqlite3.Row) -> Annotation:
+def _note_of(row: Row) -> Annotation:
     quote = None if row["quote_exact"] is None else TextQuote(
         row["quote_exact"], row["quote_prefix"], row["quote_suffix"])
     return Annotation(kind="note", article_id=row["article_id"], editor=row["editor"],
@@ -91,7 +90,7 @@ _CODE_SELECT = ("SELECT c.article_id, b.name AS codebook, c.value, c.editor, c.c
                 "FROM codes c JOIN codebooks b ON b.name = c.codebook")
 
 
-class SqliteAnnotations:
+class SqlAnnotations:
     """The annotations facet (see newsdesk.store.api.AnnotationsFacet)."""
 
     def __init__(self, core: Core) -> None:
@@ -100,7 +99,7 @@ class SqliteAnnotations:
     # ---------------------------------------------------------------- helpers
 
     @staticmethod
-    def _check_articles(conn: sqlite3.Connection, article_ids: Iterable[str]) -> None:
+    def _check_articles(conn: Conn, article_ids: Iterable[str]) -> None:
         """NotFoundError naming the first id that is not stored."""
         ids = builtins.list(dict.fromkeys(article_ids))
         for chunk in _chunks(ids):
@@ -111,7 +110,7 @@ class SqliteAnnotations:
                 raise NotFoundError(f"There is no article with id {missing[0]}.")
 
     @staticmethod
-    def _codebook(conn: sqlite3.Connection, name: str) -> tuple[str, builtins.list[str]]:
+    def _codebook(conn: Conn, name: str) -> tuple[str, builtins.list[str]]:
         """(stored name, values in order) of a codebook; NotFoundError if there is none."""
         row = conn.execute("SELECT name FROM codebooks WHERE name = ?", [name]).fetchone()
         if row is None:
@@ -130,7 +129,7 @@ class SqliteAnnotations:
                          f"(its values: {', '.join(values)}).")
 
     @staticmethod
-    def _ensure_tags(conn: sqlite3.Connection, names: Iterable[str], created: str,
+    def _ensure_tags(conn: Conn, names: Iterable[str], created: str,
                      color: str = "") -> dict[str, str]:
         """Define the tags that are not yet; return each name's stored spelling by casefold."""
         spelled: dict[str, str] = {}
@@ -220,10 +219,10 @@ class SqliteAnnotations:
             " AND ta.target = 'article') AS articles, "
             "(SELECT COUNT(*) FROM tag_assignments ta WHERE ta.tag = t.name "
             " AND ta.target = 'story') AS stories "
-            "FROM tags t ORDER BY t.name COLLATE NOCASE")
+            f"FROM tags t ORDER BY {self._core.dialect.nocase('t.name')}")
         return [Tag(r["name"], r["color"], int(r["articles"]), int(r["stories"])) for r in rows]
 
-    def _tag_record(self, conn: sqlite3.Connection, name: str) -> Tag:
+    def _tag_record(self, conn: Conn, name: str) -> Tag:
         name = " ".join(name.split())  # as _tag_name stores it
         row = conn.execute(
             "SELECT t.name, t.color, "
@@ -313,7 +312,7 @@ class SqliteAnnotations:
         return new, replaced
 
     @staticmethod
-    def _write_codes(conn: sqlite3.Connection, codes: Sequence[Annotation]) -> None:
+    def _write_codes(conn: Conn, codes: Sequence[Annotation]) -> None:
         conn.executemany(
             "INSERT INTO codes(article_id, codebook, value, editor, created) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(article_id, codebook, editor) "
@@ -353,7 +352,7 @@ class SqliteAnnotations:
         return note
 
     @staticmethod
-    def _write_notes(conn: sqlite3.Connection, notes: Sequence[Annotation]) -> None:
+    def _write_notes(conn: Conn, notes: Sequence[Annotation]) -> None:
         conn.executemany(
             "INSERT INTO notes(id, article_id, target, editor, created, updated, text, "
             "quote_exact, quote_prefix, quote_suffix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -507,7 +506,7 @@ class SqliteAnnotations:
     def codebooks(self) -> builtins.list[Codebook]:
         books = self._core.read("SELECT name, description, builtin FROM codebooks ORDER BY "
                                 "builtin DESC, CASE WHEN builtin <> 0 THEN position END, "
-                                "name COLLATE NOCASE")
+                                f"{self._core.dialect.nocase('name')}")
         values: dict[str, builtins.list[str]] = {}
         for r in self._core.read("SELECT codebook, value FROM codebook_values "
                                  "ORDER BY codebook, position"):
