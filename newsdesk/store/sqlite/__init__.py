@@ -1,4 +1,5 @@
-"""The embedded SQLite store: one module per facet, a small core, and its migrations."""
+"""The embedded SQLite store: the shared facets (newsdesk.store.sql) over a small core, the
+SQLite dialect and its FTS5 index, and the migrations."""
 
 from newsdesk.store.sqlite.store import SqliteStore
 
