@@ -14,18 +14,21 @@ from newsdesk.store.api import Store
 
 __all__ = ["Store", "open_store"]
 
-SCHEMES = ("sqlite",)
-
 
 def open_store(where: str | Path, *, create: bool = True) -> Store:
     """Open (and migrate) the store at `where`: `sqlite:///relative/path`,
-    `sqlite:////absolute/path`, `sqlite:///:memory:` or a plain file path.
+    `sqlite:////absolute/path`, `sqlite:///:memory:`, a plain file path, or a team's
+    PostgreSQL database, `postgresql://user[:password]@host[:port]/database`.
 
     Without `create`, a missing database is refused instead of created. Raises StoreError
     with a sentence for an unknown scheme and for every failure to open.
     """
     text = str(where)
     scheme, sep, rest = text.partition("://")
+    if sep and scheme.lower() in ("postgresql", "postgres"):
+        from newsdesk.store.postgresql.store import PostgresStore  # loads psycopg only now
+
+        return PostgresStore.open(text, create=create)
     if not sep:
         path = text
     elif scheme.lower() == "sqlite" and rest.startswith("/") and len(rest) > 1:
@@ -34,7 +37,8 @@ def open_store(where: str | Path, *, create: bool = True) -> Store:
         raise StoreError(f"{text} names no database file; write sqlite:///path/to/file.db.")
     else:
         raise StoreError(f"NewsDesk cannot open a store at {text}: it knows "
-                         f"{', '.join(s + ':///path' for s in SCHEMES)} and plain file paths.")
+                         "sqlite:///path, postgresql://user@host:port/database and plain "
+                         "file paths.")
     from newsdesk.store.sqlite import SqliteStore  # the backend loads only when chosen
 
     return SqliteStore.open(path, create=create)

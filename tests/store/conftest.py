@@ -10,9 +10,11 @@ import pytest
 
 from newsdesk.store import Store, open_store
 
-# "postgresql" joins once newsdesk/store/ opens postgresql:// URLs (issue 14); its fresh
-# database is already there (pg_url, tests/pgserver.py).
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _migrate(url: str) -> None:
+    open_store(url).close()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -20,8 +22,10 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a fresh database of one backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'contract.db'}"
-    if request.param == "postgresql":
-        url: str = request.getfixturevalue("pg_url")
+    if request.param == "postgresql":  # a copy of a database migrated once per server
+        server = request.getfixturevalue("pg_server")
+        url: str = server.new_database(server.template("store", _migrate))
+        request.addfinalizer(lambda: server.drop_database(url))
         return url
     raise AssertionError(f"no fresh database for backend {request.param}")
 

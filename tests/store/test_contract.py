@@ -3,6 +3,7 @@
 Only public calls: a second backend passes these or it is not a NewsDesk store.
 """
 
+import random
 import threading
 import time
 from dataclasses import replace
@@ -19,6 +20,7 @@ from newsdesk.store import Store, api, open_store
 from newsdesk.store.api import ArticleStatus, FetchLogEntry, StoryAssignment, StoryRecord
 from tests.conftest import fixture_bytes
 from tests.feedserver import Route
+from tests.pgserver import free_port
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -403,11 +405,21 @@ def test_the_url_opens_the_store_again(store):
         assert "Courts" in [t.name for t in again.topics.list()]
 
 
-@pytest.mark.parametrize("url", ["postgres://localhost/news", "ftp://x/y.db"])
+@pytest.mark.parametrize("url", ["mysql://localhost/news", "ftp://x/y.db"])
 def test_an_unknown_scheme_is_a_sentence(url):
     with pytest.raises(StoreError, match=r"^NewsDesk cannot open a store at .*: it knows "
-                                         r"sqlite:///path and plain file paths\.$"):
+                                         r"sqlite:///path, postgresql://user@host:port/"
+                                         r"database and plain file paths\.$"):
         open_store(url)
+
+
+def test_a_postgresql_server_that_is_not_there_is_a_sentence():
+    port = free_port()  # nothing listens there
+    with pytest.raises(StoreError, match=rf"^Cannot reach the PostgreSQL server at "
+                                         rf"postgresql://ed@127\.0\.0\.1:{port}/news: .* Is it "
+                                         r"running, and is the address right\?$") as caught:
+        open_store(f"postgresql://ed:secret@127.0.0.1:{port}/news")
+    assert "secret" not in str(caught.value)
 
 
 def test_interrupt_is_idempotent_and_marks_the_store(store):
@@ -1141,8 +1153,9 @@ def test_article_bytes_counts_only_assets_no_other_article_uses(store):
 def test_vacuum_gives_free_pages_back(store):
     _, articles = _load(store)
     store.articles.upsert(articles)
-    for n in range(20):
-        store.caches.save_asset(f"https://img.example/{n}.png", "image/png", bytes([n]) * 50_000)
+    for n in range(20):  # incompressible, as images are (PostgreSQL compresses big values)
+        store.caches.save_asset(f"https://img.example/{n}.png", "image/png",
+                                random.Random(n).randbytes(50_000))
     store.caches.evict_assets(max_count=0)
     assert store.archive.usage().free_bytes > 500_000
     assert store.archive.vacuum() > 500_000

@@ -23,8 +23,14 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from newsdesk.errors import QueryError, QueryInterrupted, StoreError
+from newsdesk.store.postgresql import fts
+from newsdesk.store.postgresql.dialect import PostgresDialect
+from newsdesk.store.query import parse_query
 
 WRITE_LOCK = 0x4E57_5752  # "NWWR": the advisory lock every write takes first
+# Where pruning and eviction free space in bulk (vacuum rewrites these)
+ARCHIVE_TABLES = ("asset_blobs", "asset_urls", "article_assets", "article_fulltext",
+                  "article_versions")
 
 _LITERAL_OR_MARK = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?|%")
 
@@ -162,6 +168,8 @@ class Connection:
 class Core:
     """One connection and its lock, shared by the facets of one PostgreSQL store."""
 
+    dialect = PostgresDialect()
+
     def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
         conn.row_factory = _row_factory
         self.raw = conn
@@ -207,6 +215,48 @@ class Core:
                 raise explain(exc, self.path) from exc
             except psycopg.Error as exc:
                 raise explain(exc, self.path) from exc
+
+    def check_query(self, query: str) -> None:
+        """Raise QueryError unless `query` parses (user text reaches the server only as
+        parameters, so a parsed query always compiles; the server is asked anyway)."""
+        sql, params = fts.tsquery(parse_query(query), marker="?")
+        self.read(f"SELECT {sql} IS NOT NULL", params, user_query=True)
+
+    def file_bytes(self) -> int:
+        """The whole database on the server's disk."""
+        return int(self.read("SELECT pg_database_size(current_database())")[0][0])
+
+    def free_bytes(self) -> int:
+        """Space dead rows hold (what pruning and eviction left) until a vacuum: estimated
+        from each table's and its TOAST table's share of dead tuples, after this
+        connection's pending statistics are flushed (exact figures need pgstattuple, and
+        rights a store's role may not have)."""
+        self.read("SELECT pg_stat_force_next_flush()")  # flushed as the connection idles
+        row = self.read(
+            "SELECT COALESCE(SUM(pg_relation_size(s.relid) * s.n_dead_tup::float8 "
+            "/ NULLIF(s.n_live_tup + s.n_dead_tup, 0)), 0) FROM pg_stat_all_tables s "
+            "WHERE s.relid IN (SELECT c.oid FROM pg_class c WHERE c.relkind = 'r' "
+            "AND c.relnamespace = current_schema()::regnamespace UNION SELECT c.reltoastrelid "
+            "FROM pg_class c WHERE c.relkind = 'r' AND c.reltoastrelid <> 0 "
+            "AND c.relnamespace = current_schema()::regnamespace)")[0]
+        return int(row[0])
+
+    def vacuum(self) -> int:
+        """See ArchiveFacet.vacuum. The archive's tables (full texts, versions, images:
+        what pruning and eviction free in bulk) are rewritten (VACUUM FULL: each is locked
+        while it is rewritten, so a team runs it when few read), the rest vacuumed in
+        place (their space becomes reusable; files rarely shrink)."""
+        with self.lock:
+            if self.depth:
+                raise StoreError("The database cannot be compacted inside a transaction; "
+                                 "nothing was changed.")
+            before = self.file_bytes()
+            try:
+                self.raw.execute(f"VACUUM FULL {', '.join(ARCHIVE_TABLES)}")
+                self.raw.execute("VACUUM (ANALYZE)")
+            except psycopg.Error as exc:
+                raise explain(exc, self.path) from exc
+            return max(before - self.file_bytes(), 0)
 
     def interrupt(self) -> None:
         """Stop the running read (from any thread) and every later one."""

@@ -238,8 +238,9 @@ class SqlArchive:
                  "b.hash, b.size FROM article_assets aa JOIN articles a ON a.id = aa.article_id "
                  "JOIN asset_urls u ON u.url = aa.url JOIN asset_blobs b ON b.hash = u.hash) "
                  "AS used GROUP BY source_id"), "assets", "asset_bytes")
-        sources = read("SELECT id, COALESCE(NULLIF(title, ''), url) AS name FROM sources "
-                       f"ORDER BY {self._core.dialect.nocase('name')}, id")
+        name = "COALESCE(NULLIF(title, ''), url)"  # spelt out: an alias is no expression
+        sources = read(f"SELECT id, {name} AS name FROM sources "  # in PostgreSQL's ORDER BY
+                       f"ORDER BY {self._core.dialect.nocase(name)}, id")
         fields = ("articles", "article_bytes", "full_texts", "full_text_bytes", "versions",
                   "version_bytes", "assets", "asset_bytes")
         by_source = tuple(

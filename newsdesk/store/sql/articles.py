@@ -122,7 +122,8 @@ def _many_matches(core: Core, query: Query) -> bool:
 
 
 def _topic_query(core: Core, name: str) -> str:
-    rows = core.read(f"SELECT query FROM topics WHERE name = {core.dialect.nocase('?')}", [name])
+    nocase = core.dialect.nocase
+    rows = core.read(f"SELECT query FROM topics WHERE {nocase('name')} = {nocase('?')}", [name])
     if not rows:
         raise NotFoundError(f"There is no topic named {name!r}.")
     return str(rows[0][0])

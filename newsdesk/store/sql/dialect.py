@@ -42,8 +42,9 @@ class Dialect(Protocol):
         ...
 
     def nocase(self, expr: str) -> str:
-        """`expr` compared and sorted without regard to (ASCII) case, in the comparison or
-        ORDER BY it stands in: `name = {nocase('?')}`, `ORDER BY {nocase('name')}`."""
+        """`expr` compared and sorted without regard to (ASCII) case: on both sides of a
+        comparison (`{nocase('name')} = {nocase('?')}`: one backend folds each operand)
+        and in ORDER BY (`ORDER BY {nocase('name')}`)."""
         ...
 
     def byte_length(self, expr: str) -> str:

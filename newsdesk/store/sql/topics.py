@@ -20,7 +20,8 @@ class SqlTopics:
         return [Topic(r["name"], r["query"], r["description"]) for r in rows]
 
     def get(self, name: str) -> Topic:
-        rows = self._core.read(f"SELECT * FROM topics WHERE name = {self._core.dialect.nocase('?')}",
+        nocase = self._core.dialect.nocase
+        rows = self._core.read(f"SELECT * FROM topics WHERE {nocase('name')} = {nocase('?')}",
                                [name])
         if not rows:
             raise NotFoundError(f"There is no topic named {name!r}.")
@@ -55,8 +56,9 @@ class SqlTopics:
                 raise QueryError("A topic needs a query: words, \"exact phrases\", AND, OR, NOT.")
             self._core.check_query(query)
         with self._core.write() as conn:
-            taken = conn.execute("SELECT name FROM topics WHERE name = "
-                                 f"{self._core.dialect.nocase('?')} AND name <> ?",
+            nocase = self._core.dialect.nocase
+            taken = conn.execute(f"SELECT name FROM topics WHERE {nocase('name')} = "
+                                 f"{nocase('?')} AND name <> ?",
                                  [name, topic.name]).fetchone()
             if taken:
                 raise StoreError(f"There is already a topic named {taken[0]!r}; "

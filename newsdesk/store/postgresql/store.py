@@ -1,0 +1,138 @@
+"""The PostgreSQL store: a team's shared database, the same eight facets as SQLite's
+(newsdesk.store.sql) over a PostgreSQL core and its dialect, opened and migrated here."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import psycopg
+
+from newsdesk.errors import StoreError
+from newsdesk.store.postgresql.core import Core, display, explain
+from newsdesk.store.postgresql.migrations import apply_migrations, check_database
+from newsdesk.store.sql.annotations import SqlAnnotations
+from newsdesk.store.sql.archive import SqlArchive
+from newsdesk.store.sql.articles import SqlArticles
+from newsdesk.store.sql.caches import SqlCaches
+from newsdesk.store.sql.reading import SqlReading
+from newsdesk.store.sql.sources import SqlSources
+from newsdesk.store.sql.stories import SqlStories
+from newsdesk.store.sql.topics import SqlTopics
+
+CONNECT_TIMEOUT = 10  # seconds: a dead server is a sentence, not a hang
+
+
+class PostgresStore:
+    """A NewsDesk database on a PostgreSQL server (see newsdesk.store.api.Store)."""
+
+    def __init__(self, conn: psycopg.Connection[Any], url: str) -> None:
+        self._url = url
+        self._core = Core(conn, display(url))
+        self._schema_version = 0
+        self.sources = SqlSources(self._core)
+        self.articles = SqlArticles(self._core)
+        self.reading = SqlReading(self._core)
+        self.topics = SqlTopics(self._core)
+        self.stories = SqlStories(self._core)
+        self.annotations = SqlAnnotations(self._core)
+        self.caches = SqlCaches(self._core)
+        self.archive = SqlArchive(self._core)
+
+    @classmethod
+    def open(cls, url: str, *, create: bool = True) -> PostgresStore:
+        """Connect and migrate; raise StoreError with a sentence on failure.
+
+        The database itself must exist (a server's administrator creates it: createdb).
+        With `create`, an empty one becomes a NewsDesk store; without it (commands that
+        only read) an empty one is refused, as a missing SQLite file is. Another program's
+        database and a newer NewsDesk's are refused before anything in them is changed.
+        """
+        where = display(url)
+        try:
+            conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                                   application_name="newsdesk")
+        except psycopg.Error as exc:
+            raise explain(exc, where) from exc
+        store = cls(conn, url)
+        try:
+            state = check_database(store._core.raw, where)
+            if state == "empty" and not create:
+                raise StoreError(f"There is no NewsDesk database at {where}; nothing was "
+                                 "created. Check the URL (adding sources or loading the "
+                                 "sample starts one).")
+            store._schema_version = apply_migrations(store._core.raw, where)
+        except StoreError:
+            conn.close()
+            raise
+        except psycopg.Error as exc:
+            conn.close()
+            raise explain(exc, where) from exc
+        return store
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def schema_version(self) -> int:
+        return self._schema_version
+
+    def reopen(self) -> PostgresStore:
+        return PostgresStore.open(self._url)
+
+    def close(self) -> None:
+        with self._core.lock:
+            self._core.raw.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._core.write():
+            yield
+
+    def interruptible(self) -> None:
+        """See Store.interruptible: a later interrupt() cancels on the server."""
+        self._core.interrupted = False
+
+    def interrupt(self) -> None:
+        self._core.interrupt()
+
+    @property
+    def interrupted(self) -> bool:
+        return self._core.interrupted
+
+    def integrity_problems(self) -> list[str]:
+        """See Store.integrity_problems: every article's search vector is what its text
+        and full text give now (the triggers' work), and the counts the triggers keep
+        agree with the statuses."""
+        problems: list[str] = []
+        stale = self._core.read(
+            "SELECT count(*) FROM articles a JOIN article_search v ON v.num = a.num "
+            "WHERE a.search IS DISTINCT FROM newsdesk_search_vector(v.title, v.text)")[0][0]
+        if stale:
+            problems.append(f"The search index does not match {stale} articles. Rebuild it.")
+        counts = self._core.read(
+            "SELECT count(*) FROM sources s LEFT JOIN source_counts c ON c.source_id = s.id "
+            "WHERE COALESCE(c.unread, 0) <> (SELECT count(*) FROM statuses st "
+            "WHERE st.source_id = s.id AND st.is_read = 0)")[0][0]
+        if counts:
+            problems.append(f"The unread counts of {counts} sources do not match their "
+                            "articles.")
+        return problems
+
+    def raw_sql(self, sql: str, params: Sequence[Any] = (), *,
+                user_query: bool = False) -> list[tuple[Any, ...]]:
+        """One statement on this store's own connection (diagnostics and tests; not part
+        of the contract)."""
+        with self._core.lock:
+            if self._core.depth:
+                return [tuple(r) for r in self._core.conn.execute(sql, params).fetchall()]
+            with self._core.write() as conn:
+                return [tuple(r) for r in conn.execute(sql, params).fetchall()]
