@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from tests.e2e.test_cli import run
 from tests.conftest import fixture_bytes
+from tests.e2e.test_cli import run
 from tests.feedserver import FeedServer, Route
 
 
