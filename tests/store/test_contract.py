@@ -1240,3 +1240,23 @@ def test_kept_articles_assets_are_not_aged_out_and_go_last(store):
     assert store.caches.evict_assets(max_bytes=5) == 1  # by the caps it goes, last
     assert store.caches.asset_usage() == (0, 0)
     assert store.caches.evict_assets(older_than=future, max_count=0) == 0
+
+
+def test_a_folder_holds_its_sub_folders_with_case_as_written(store):
+    """A folder's view holds its sources and its sub-folders' (News/Tech), not a sibling
+    whose name only starts alike (Newsletters) nor one that differs in case (news/tech):
+    the tree shows those apart, and both stores compare alike."""
+    wanted = {}
+    for n, folder in enumerate(["News", "News/Tech", "news/tech", "Newsletters", "Ne_s",
+                                "News%"]):
+        source, articles = _load(store, url=f"https://f{n}.example/feed")
+        store.sources.update(source.id, folder=folder)
+        store.articles.upsert(articles)
+        wanted[folder] = {a.id for a in articles}
+
+    def ids(folder: str) -> set[str]:
+        return {a.id for a in store.articles.list(ArticleQuery(folder=folder), limit=100)}
+
+    assert ids("News") == wanted["News"] | wanted["News/Tech"]
+    assert ids("news") == wanted["news/tech"]
+    assert ids("Ne_s") == wanted["Ne_s"] and ids("News%") == wanted["News%"]

@@ -159,10 +159,11 @@ def where_clause(core: Core, q: ArticleQuery, *,
     if q.folder is not None:
         # "+" keeps the planner on the date index: a folder is many sources, and walking
         # articles newest first finds a page sooner than merging per-source ranges.
+        # A sub-folder by its prefix, with case as the tree shows it (LIKE ignores case
+        # in SQLite and not in PostgreSQL; substr compares alike in both).
         where.append(f"{plus}a.source_id IN (SELECT id FROM sources WHERE folder = ? OR "
-                     "folder LIKE ? ESCAPE '\\')")
-        escaped = q.folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params += [q.folder, escaped + "/%"]
+                     "substr(folder, 1, ?) = ?)")
+        params += [q.folder, len(q.folder) + 1, q.folder + "/"]
     if q.since is not None:
         where.append("a.published >= ?")
         params.append(to_iso(q.since))
