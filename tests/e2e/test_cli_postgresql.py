@@ -33,13 +33,12 @@ def test_the_sample_reads_the_same_on_postgresql(tmp_path, pg_url):
     _same_on_both(db, pg_url, "storylines", "--json")
     _same_on_both(db, pg_url, "compare", str(stories[0]["id"]))
     _same_on_both(db, pg_url, "stories", "explain", str(stories[0]["id"]))
-    _same_on_both(db, pg_url, "topics", "list")
     def sources(where: object) -> list[dict[str, object]]:  # less when each was added
         return [{k: v for k, v in s.items() if not str(v).endswith("Z")}
                 for s in _json_lines(run(where, "sources", "list", "--json").stdout)]
     assert sources(pg_url) == sources(db)
     # Search: the same matches; the order within equal ranks may differ (ts_rank, bm25)
-    for query in ("court", '"emails stored"', "priv*", "court NOT appeal", "contempt OR appeal"):
+    for query in ('"emails stored"', "priv*", "court NOT appeal OR contempt"):
         here = {a["id"] for a in _json_lines(run(db, "search", query, "--json").stdout)}
         there = {a["id"] for a in _json_lines(run(pg_url, "search", query, "--json").stdout)}
         assert there == here and here, query
