@@ -1260,3 +1260,14 @@ def test_a_folder_holds_its_sub_folders_with_case_as_written(store):
     assert ids("News") == wanted["News"] | wanted["News/Tech"]
     assert ids("news") == wanted["news/tech"]
     assert ids("Ne_s") == wanted["Ne_s"] and ids("News%") == wanted["News%"]
+
+
+def test_an_article_with_a_very_long_url_is_stored(store):
+    """Feeds carry URLs longer than an index key may be (tracking queries): stored, found
+    again by URL, on every store."""
+    _, articles = _load(store)
+    long_url = "https://www.fixturedirt.example/a?t=" + "".join(
+        f"{n:x}" for n in random.Random(3).choices(range(16 ** 6), k=1500))
+    result = store.articles.upsert([replace(articles[0], url=long_url), articles[1]])
+    assert len(result.new_ids) == 2
+    assert store.articles.upsert([replace(articles[0], url=long_url)]).new_ids == ()

@@ -28,6 +28,7 @@ from newsdesk.store.postgresql.dialect import PostgresDialect
 from newsdesk.store.query import parse_query
 
 WRITE_LOCK = 0x4E57_5752  # "NWWR": the advisory lock every write takes first
+LOCK_WAIT = 10  # seconds a write waits for another program's, as SQLite's busy timeout
 # Where pruning and eviction free space in bulk (vacuum rewrites these)
 ARCHIVE_TABLES = ("asset_blobs", "asset_urls", "article_assets", "article_fulltext",
                   "article_versions")
@@ -76,16 +77,27 @@ def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
     return lambda values: make(values)
 
 
+_SECRET_KEYS = frozenset({"password", "sslpassword"})
+
+
 def display(url: str) -> str:
-    """The URL without its password, for sentences and logs."""
+    """The URL without its passwords (in the user part or the query), for sentences and
+    logs. Raises StoreError for a port that is not a number."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+    try:
+        port = parts.port
+    except ValueError:
+        raise StoreError("The PostgreSQL URL's port is not a number; write "
+                         "postgresql://user@host:5432/database.") from None
+    query = "&".join(pair for pair in parts.query.split("&")
+                     if pair and pair.partition("=")[0].lower() not in _SECRET_KEYS)
+    netloc = parts.netloc
+    if parts.password is not None:
+        host = parts.hostname or ""
+        if port:
+            host = f"{host}:{port}"
+        netloc = (f"{parts.username}@" if parts.username else "") + host
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def explain(exc: psycopg.Error, where: str) -> StoreError:
@@ -113,7 +125,11 @@ def explain(exc: psycopg.Error, where: str) -> StoreError:
     if state.startswith("28"):
         return StoreError(f"The PostgreSQL server at {where} refused the login: check the "
                           "user name and password in the URL.")
-    if state.startswith("08") or isinstance(exc, psycopg.OperationalError):
+    if state.startswith("54"):
+        return StoreError(f"The PostgreSQL server at {where} refused a value over its limits "
+                          f"({_first_line(exc)}); this change was not saved, and everything "
+                          "saved before it is kept.")
+    if state.startswith("08") or (not state and isinstance(exc, psycopg.OperationalError)):
         return StoreError(f"Cannot reach the PostgreSQL server at {where}: {_first_line(exc)} "
                           "Is it running, and is the address right?")
     return StoreError(f"Database error in {where}: {_first_line(exc)}")
@@ -152,7 +168,11 @@ class Connection:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         cursor = self.raw.cursor()
-        cursor.execute(to_pyformat(sql), tuple(params) or None)
+        values = tuple(params)
+        if values:
+            cursor.execute(to_pyformat(sql), values)
+        else:  # no parameters: psycopg sends the text as it is, so no % is doubled
+            cursor.execute(sql.encode())
         return Cursor(cursor)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
@@ -177,6 +197,7 @@ class Core:
         self.path = where  # named `path` as the SQLite core's: the facets' sentences use it
         self.lock = threading.RLock()
         self.depth = 0  # transaction blocks open (the outermost takes the write lock)
+        self.lock_wait = float(LOCK_WAIT)  # seconds (tests shorten it)
         self.interrupted = False
 
     @contextlib.contextmanager
@@ -191,12 +212,20 @@ class Core:
                     self.depth += 1
                     try:
                         if self.depth == 1:
-                            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                            self._take_write_lock()
                         yield self.conn
                     finally:
                         self.depth -= 1
             except psycopg.Error as exc:
                 raise explain(exc, self.path) from exc
+
+    def _take_write_lock(self) -> None:
+        """READ COMMITTED whatever the server's default, so the write's first read (after
+        the lock) sees what the writer before it committed; a lock another program holds
+        for longer than `lock_wait` is a "busy" sentence, not an endless wait."""
+        self.raw.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        self.raw.execute(f"SET LOCAL lock_timeout = '{int(self.lock_wait * 1000)}ms'")
+        self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
 
     def read(self, sql: str, params: Sequence[Any] = (), *,
              user_query: bool = False) -> list[Any]:

@@ -53,6 +53,9 @@ class PostgresStore:
         try:
             conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
                                    application_name="newsdesk")
+        except psycopg.ProgrammingError as exc:  # libpq could not read the URL: its text
+            raise StoreError(f"{where} is not a PostgreSQL URL NewsDesk can use (write "  # may
+                             "postgresql://user:password@host:5432/database).") from exc  # echo it
         except psycopg.Error as exc:
             raise explain(exc, where) from exc
         store = cls(conn, url)

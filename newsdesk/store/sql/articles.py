@@ -442,6 +442,6 @@ class SqlArticles:
         if not query.strip():
             raise QueryError("The search query is empty.")
         source, rank, params = self._core.dialect.ranked(parse_query(query))
-        rows = self._core.read(f"SELECT a.* FROM {source} ORDER BY {rank}, a.published DESC "
-                               "LIMIT ?", [*params, limit], user_query=True)
+        rows = self._core.read(f"SELECT a.* FROM {source} ORDER BY {rank}, a.published DESC, "
+                               "a.num DESC LIMIT ?", [*params, limit], user_query=True)
         return [row_to_article(r) for r in rows]

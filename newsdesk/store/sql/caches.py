@@ -83,7 +83,8 @@ class SqlCaches:
         with self._core.write() as conn:
             if older_than is not None:
                 deleted += conn.execute(
-                    f"DELETE FROM asset_blobs WHERE fetched_at < ? AND hash NOT IN ({_KEPT})",
+                    f"DELETE FROM asset_blobs WHERE fetched_at < ? AND NOT EXISTS ({_KEPT} "
+                    "AND u.hash = asset_blobs.hash)",
                     [to_iso(older_than)]).rowcount
             if max_count is not None or max_bytes is not None:
                 deleted += conn.execute(
@@ -100,7 +101,8 @@ class SqlCaches:
 
     def drop_unused_assets(self) -> int:
         with self._core.write() as conn:
-            return conn.execute(f"DELETE FROM asset_blobs WHERE hash NOT IN ({_USED})").rowcount
+            return conn.execute(f"DELETE FROM asset_blobs WHERE NOT EXISTS ({_USED} "
+                                "WHERE u.hash = asset_blobs.hash)").rowcount
 
     def cached_comparison(self, story_id: int) -> tuple[str, str] | None:
         rows = self._core.read("SELECT signature, data FROM story_comparisons WHERE story_id = ?",

@@ -49,7 +49,8 @@ def _recount(conn: Conn, story_ids: Sequence[int], *, spans: bool) -> None:
         chunk = builtins.list(story_ids[start:start + CHUNK])
         marks = placeholders(chunk)
         conn.execute(f"DELETE FROM stories WHERE id IN ({marks}) "
-                     "AND id NOT IN (SELECT story_id FROM story_articles)", chunk)
+                     "AND NOT EXISTS (SELECT 1 FROM story_articles sa "
+                     "WHERE sa.story_id = stories.id)", chunk)
         conn.execute(f"DELETE FROM story_comparisons WHERE story_id IN ({marks})", chunk)
         conn.execute(
             "UPDATE stories SET size = (SELECT COUNT(*) FROM story_articles sa "
@@ -58,6 +59,12 @@ def _recount(conn: Conn, story_ids: Sequence[int], *, spans: bool) -> None:
             f"WHERE sa.story_id = stories.id){spanned} WHERE id IN ({marks})", chunk)
     drop_empty_storylines(conn, lines)
 
+
+
+# An article in no story. NOT EXISTS, not NOT IN (subquery): PostgreSQL runs NOT IN as a
+# rescan of the subquery per row once its result outgrows work_mem; both run this as an
+# anti-join.
+_UNGROUPED = "NOT EXISTS (SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id)"
 
 class SqlStories(StorylineTables):
     """The stories facet (see newsdesk.store.api.StoriesFacet); storylines, corrections,
@@ -74,16 +81,14 @@ class SqlStories(StorylineTables):
                 chunk = builtins.list(ids[start:start + CHUNK])
                 found += [row_to_article(r) for r in read(
                     f"SELECT a.* FROM articles a WHERE a.id IN ({placeholders(chunk)}) "
-                    "AND a.id NOT IN (SELECT article_id FROM story_articles)", chunk)]
+                    f"AND {_UNGROUPED}", chunk)]
             return sorted(found, key=lambda a: (a.published, a.id))
         return [row_to_article(r) for r in read(
-            "SELECT a.* FROM articles a WHERE a.id NOT IN (SELECT article_id FROM story_articles) "
-            "ORDER BY a.published, a.id")]
+            f"SELECT a.* FROM articles a WHERE {_UNGROUPED} ORDER BY a.published, a.id")]
 
     def unclustered_ids(self) -> builtins.list[str]:
         return [r[0] for r in self._core.read(
-            "SELECT a.id FROM articles a WHERE a.id NOT IN (SELECT article_id FROM story_articles) "
-            "ORDER BY a.published, a.id")]
+            f"SELECT a.id FROM articles a WHERE {_UNGROUPED} ORDER BY a.published, a.id")]
 
     def state(self, terms: set[str], since: datetime) -> GroupingState:
         """See StoriesFacet.state; members are read per story, only when needed
