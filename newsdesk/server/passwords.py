@@ -24,7 +24,7 @@ import math
 import secrets
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -240,6 +240,7 @@ class LoginThrottle:
         self.max_entries = max_entries
         self._clock = clock
         self._entries: OrderedDict[tuple[str, str], _Failures] = OrderedDict()
+        self._pending: Counter[tuple[str, str]] = Counter()  # checked, not yet recorded
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -266,26 +267,50 @@ class LoginThrottle:
 
     def check(self, user: str, address: str) -> None:
         """Raise TooManyAttempts when this user name or this address must wait; call it
-        before verifying the password."""
+        before verifying the password, and then record_failure or record_success (or
+        forget_attempt). Attempts checked and not yet recorded count as failures to come,
+        so parallel guesses get no more than the free ones between them."""
         now = self._clock()
         waits = []
         with self._lock:
-            for key in self._keys(user, address):
+            keys = self._keys(user, address)
+            for key in keys:
                 entry = self._entries.get(key)
                 if entry is not None and entry.locked_until > now:
                     waits.append((entry.locked_until - now, key[0]))
-        if not waits:
-            return
+                    continue
+                fresh = entry is not None and now < max(entry.locked_until,
+                                                        entry.last) + self.forget_after
+                failures = (entry.count if entry is not None and fresh else 0)
+                if failures + self._pending[key] >= max(self.free_failures, 1) \
+                        and self._pending[key]:
+                    waits.append((self.first_delay, key[0]))  # the ones in flight decide
+            if not waits:
+                self._pending.update(keys)
+                return
         wait, kind = max(waits)
         seconds = max(1, math.ceil(wait))
         what = "for this user name" if kind == "user" else "from this address"
         raise TooManyAttempts(f"Too many failed sign-ins {what}; try again in {seconds} s.",
                               retry_after=seconds)
 
+    def forget_attempt(self, user: str, address: str) -> None:
+        """An attempt that `check` let through ended with neither answer (an error)."""
+        with self._lock:
+            self._settle(user, address)
+
+    def _settle(self, user: str, address: str) -> None:
+        for key in self._keys(user, address):
+            if self._pending[key] > 1:
+                self._pending[key] -= 1
+            else:
+                self._pending.pop(key, None)
+
     def record_failure(self, user: str, address: str) -> None:
         """Count one failed sign-in against the user name and the address."""
         now = self._clock()
         with self._lock:
+            self._settle(user, address)
             for key in self._keys(user, address):
                 entry = self._entries.pop(key, None)
                 if entry is None or now >= max(entry.locked_until, entry.last) + self.forget_after:
@@ -302,4 +327,5 @@ class LoginThrottle:
     def record_success(self, user: str, address: str) -> None:
         """A correct password: the user name starts again from zero (the address does not)."""
         with self._lock:
+            self._settle(user, address)
             self._entries.pop(self._keys(user, address)[0], None)

@@ -190,3 +190,29 @@ def test_a_forgotten_failure_starts_again_from_one():
 def test_nonsense_settings_are_refused(kwargs):
     with pytest.raises(ValueError):
         LoginThrottle(**kwargs)
+
+
+def test_parallel_guesses_get_no_more_than_the_free_ones():
+    """Attempts checked and not yet answered count: ten guesses sent at once (each then
+    spends ~100 ms on scrypt) do not all pass the check before any failure is noted."""
+    from newsdesk.server.passwords import LoginThrottle, TooManyAttempts
+
+    throttle = LoginThrottle(free_failures=5, clock=lambda: 100.0)
+    passed = refused = 0
+    for n in range(10):
+        try:
+            throttle.check("ed", f"10.0.0.{n}")
+            passed += 1
+        except TooManyAttempts:
+            refused += 1
+    assert (passed, refused) == (5, 5)
+    for n in range(5):
+        throttle.record_failure("ed", f"10.0.0.{n}")
+    throttle.check("ed", "10.0.0.98")  # five free failures are spent: one more may try,
+    throttle.record_failure("ed", "10.0.0.98")  # and failing, it makes the next wait
+    try:
+        throttle.check("ed", "10.0.0.99")
+        raise AssertionError("the seventh attempt must wait")
+    except TooManyAttempts:
+        pass
+    throttle.forget_attempt("x", "y")  # nothing in flight: harmless
