@@ -57,8 +57,8 @@ def test_migrations_apply_once_then_only_read(pg_url):
     with psycopg.connect(pg_url) as conn:
         assert pgm.check_database(conn) == "empty"
         conn.rollback()
-        assert pgm.apply_migrations(conn) == 13 == pgm.SCHEMA_VERSION
-        assert _names(conn) == _sqlite_names()  # the same thirteen names as SQLite's
+        assert pgm.apply_migrations(conn) == 14 == pgm.SCHEMA_VERSION
+        assert _names(conn) == _sqlite_names()  # the same fourteen names as SQLite's
         applied = conn.execute("SELECT name, applied FROM newsdesk_migrations").fetchall()
         assert all(len(at) == 20 and at.endswith("Z") for _, at in applied)  # ISO text
         conn.rollback()
@@ -67,10 +67,10 @@ def test_migrations_apply_once_then_only_read(pg_url):
         holder.execute("SELECT pg_advisory_xact_lock(%s)", [pgm.MIGRATION_LOCK])
         conn.execute("SET statement_timeout = '2s'")
         conn.commit()
-        assert pgm.apply_migrations(conn) == 13
+        assert pgm.apply_migrations(conn) == 14
         assert conn.execute("SELECT name, applied FROM newsdesk_migrations").fetchall() == applied
         assert pgm.check_database(conn) == "current"
-        assert pgm.schema_version(conn) == 13
+        assert pgm.schema_version(conn) == 14
 
 
 def test_two_migrators_at_once_converge(pg_url):
@@ -104,7 +104,7 @@ def test_two_migrators_at_once_converge(pg_url):
             thread.join(timeout=60)
     finally:
         holder.close()
-    assert results == [13, 13]
+    assert results == [14, 14]
     with psycopg.connect(pg_url) as conn:
         assert _names(conn) == _sqlite_names()
         topics = conn.execute("SELECT count(*) FROM topics").fetchone()
@@ -129,11 +129,11 @@ def test_another_programs_database_is_refused_and_left_alone(pg_url):
 
 def test_a_newer_newsdesks_database_is_refused(migrated_url):
     with psycopg.connect(migrated_url, autocommit=True) as conn:
-        conn.execute("INSERT INTO newsdesk_migrations VALUES ('0014_future', '2030-01-01T00:00:00Z')")
+        conn.execute("INSERT INTO newsdesk_migrations VALUES ('0015_future', '2030-01-01T00:00:00Z')")
     with psycopg.connect(migrated_url) as conn, pytest.raises(StoreError) as refused:
         pgm.apply_migrations(conn)
-    assert "written by a newer version of NewsDesk (schema version 14; this version knows " \
-           "13)" in str(refused.value)
+    assert "written by a newer version of NewsDesk (schema version 15; this version knows " \
+           "14)" in str(refused.value)
 
 
 def test_a_failed_migration_changes_nothing(pg_url, monkeypatch):
@@ -168,7 +168,7 @@ def test_a_database_owner_who_is_no_superuser_can_migrate(owned_url):
     with psycopg.connect(owned_url) as conn:
         assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
                             ).fetchone() == (False,)
-        assert pgm.apply_migrations(conn) == 13
+        assert pgm.apply_migrations(conn) == 14
 
 
 def test_tables_we_may_not_read_still_make_it_another_programs(pg_server, owned_url):
@@ -228,7 +228,7 @@ def _sqlite_schema(path: Path) -> tuple[dict[str, list[tuple[str, str, bool]]], 
 
 def test_the_schema_is_the_sqlite_stores(migrated_url, tmp_path):
     columns, indexes, nocase = _sqlite_schema(tmp_path / "x.db")
-    assert len(nocase) == 7  # tags.name, tag_assignments.tag, codebooks.name, ...
+    assert len(nocase) == 8  # users.name, tags.name, tag_assignments.tag, codebooks.name, ...
     with psycopg.connect(migrated_url) as conn:
         pg_columns: dict[str, list[tuple[str, str, bool]]] = {}
         for table, column, kind, nullable in conn.execute(
@@ -258,7 +258,8 @@ def test_the_schema_is_the_sqlite_stores(migrated_url, tmp_path):
                 assert not nullable, (table, name)
     assert pg_indexes - {"articles_search"} == indexes
     assert identities == {("sources", "id"), ("articles", "num"), ("fetch_log", "id"),
-                          ("article_versions", "id"), ("story_corrections", "id")}
+                          ("article_versions", "id"), ("story_corrections", "id"),
+                          ("users", "id")}
 
 
 def test_the_seeds_are_the_sqlite_stores(migrated_url, tmp_path):

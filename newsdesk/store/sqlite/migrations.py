@@ -698,3 +698,41 @@ def _strongest(features: str | None) -> list[str]:
     weights = sorted((-float(w), str(t)) for t, w in profile.items()
                      if isinstance(w, (int, float)) and not isinstance(w, bool))
     return [t for _, t in weights[:_STORYLINE_INDEXED_TERMS]]  # strongest, ties by term
+
+
+@migrations(name="0014_users_and_leases")
+def m0014_users_and_leases(db: Database) -> None:
+    """Who may use a served store (`newsdesk serve`), and leases: named claims with an
+    expiry, so two servers on one store do not do the same work at once.
+
+    A user's name is unique whatever its case (NOCASE; citext in PostgreSQL) and is the
+    name an editor signs in with; the password is stored only as its slow hash
+    (newsdesk.server.passwords), an API token only as its SHA-256, so a copy of the
+    database lets nobody in. A user's tokens go with the user. `disabled` (0/1) keeps the
+    user and their tokens but lets them in nowhere. A lease is held by `holder` until
+    `expires` (ISO text, the holders' clocks); a lease past it is free for anyone.
+    """
+    statements = [
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            password_hash TEXT NOT NULL,
+            created TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE user_tokens (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            label TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            last_used TEXT
+        )""",
+        "CREATE INDEX user_tokens_user ON user_tokens(user_id)",
+        """CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires TEXT NOT NULL
+        )""",
+    ]
+    for sql in statements:
+        db.execute(sql)
