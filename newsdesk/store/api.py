@@ -2,7 +2,8 @@
 
 A store is split into facets, each its own manager (Anki's `col.decks`, `col.tags`):
 `store.sources`, `store.articles`, `store.reading`, `store.topics`, `store.stories`,
-`store.annotations`, `store.caches` and `store.archive`. Records go in and come out
+`store.annotations`, `store.caches`, `store.archive`, and for a served store
+`store.users` and `store.leases`. Records go in and come out
 frozen; no method hands out a backend's rows, row ids or file paths. Backends (today
 `newsdesk.store.sqlite`) implement these Protocols; open one with `newsdesk.store.open_store(url)`.
 
@@ -214,6 +215,31 @@ class StorageUsage:
     assets: int  # distinct cached files (content-addressed: one copy however many use it)
     asset_bytes: int
     sources: tuple[SourceUsage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """Someone who may sign in to a served store (`newsdesk serve`). `password_hash` is
+    newsdesk.server.passwords' self-describing scrypt string, never the password; `tokens`
+    is how many API tokens the user has."""
+
+    id: int
+    name: str
+    created: datetime
+    disabled: bool = False
+    tokens: int = 0
+    password_hash: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class UserToken:
+    """One API token of a user, as stored: its SHA-256 (hex), never the token itself."""
+
+    token_hash: str
+    user_id: int
+    label: str
+    created: datetime
+    last_used: datetime | None = None
 
 
 # ------------------------------------------------------------------ facets
@@ -916,6 +942,92 @@ class ArchiveFacet(Protocol):
         ...
 
 
+class UsersFacet(Protocol):
+    """Who may sign in to a served store, and their API tokens. The store keeps hashes
+    only (newsdesk.server.passwords makes them); names are unique whatever their case."""
+
+    def add(self, name: str, password_hash: str) -> User:
+        """Create a user; return it. Raises ValueError for an empty name or hash,
+        StoreError when the name (in any case) is taken, changing nothing. Not
+        idempotent (the second call finds the name taken)."""
+        ...
+
+    def get(self, user_id: int) -> User:
+        """The user with this id; raises NotFoundError. Reads only."""
+        ...
+
+    def find(self, name: str) -> User | None:
+        """The user of this name (case-insensitive), or None. Reads only."""
+        ...
+
+    def list(self) -> builtins.list[User]:
+        """Every user, by name (case-insensitive). Reads only."""
+        ...
+
+    def remove(self, user_id: int) -> None:
+        """Delete a user and all their tokens; raises NotFoundError, so it is not
+        idempotent."""
+        ...
+
+    def set_password(self, user_id: int, password_hash: str) -> None:
+        """Store a new password hash (the tokens stay). Raises NotFoundError, ValueError
+        for an empty hash. Idempotent."""
+        ...
+
+    def set_disabled(self, user_id: int, disabled: bool = True) -> None:
+        """Disable (or enable again) a user: a disabled user's password and tokens let
+        them in nowhere, and are kept. Raises NotFoundError. Idempotent."""
+        ...
+
+    def add_token(self, user_id: int, token_hash: str, label: str = "") -> UserToken:
+        """Keep a new API token's hash for a user; return it. Raises NotFoundError for an
+        unknown user, ValueError for an empty hash, StoreError when the hash is stored
+        already. Not idempotent."""
+        ...
+
+    def tokens(self, user_id: int) -> builtins.list[UserToken]:
+        """A user's tokens, oldest first (none for an unknown id). Reads only."""
+        ...
+
+    def user_for_token(self, token_hash: str, now: datetime | None = None) -> User | None:
+        """The enabled user this token hash belongs to, or None (unknown hash, disabled
+        user). Notes the token's use at `now` (default: now), writing only when the last
+        note is a minute old or more, so a busy client costs reads, not a write a
+        request."""
+        ...
+
+    def remove_token(self, token_hash: str) -> bool:
+        """Forget a token (it lets nobody in any more); return whether it was there.
+        Idempotent."""
+        ...
+
+
+class LeasesFacet(Protocol):
+    """Named claims with an expiry, so that programs sharing a store (two servers) do not
+    do the same work at once: the holder renews its lease while it works, and a holder
+    that died loses it when it expires. Times are the callers' clocks (keep them in
+    step, as NTP does); stored to the second."""
+
+    def acquire(self, name: str, holder: str, seconds: float,
+                now: datetime | None = None) -> bool:
+        """Take the lease `name` for `holder` for `seconds` from `now` (default: now),
+        atomically: when nobody holds it, when its lease expired, or when `holder` holds
+        it already (then it is extended). Return whether `holder` holds it now. Raises
+        ValueError for an empty name or holder or a negative time. Idempotent for its
+        holder."""
+        ...
+
+    def release(self, name: str, holder: str) -> bool:
+        """Give the lease up if `holder` holds it (expired or not); return whether it
+        did. Another holder's lease is left alone. Idempotent."""
+        ...
+
+    def holder(self, name: str, now: datetime | None = None) -> str | None:
+        """Who holds the lease `name` at `now` (default: now); None when nobody does or
+        it expired. Reads only."""
+        ...
+
+
 # ------------------------------------------------------------------ the store
 
 
@@ -966,6 +1078,16 @@ class Store(Protocol):
         """Full texts, earlier versions, retention and sizes."""
         ...
 
+    @property
+    def users(self) -> UsersFacet:
+        """Who may sign in to a served store, and their API tokens."""
+        ...
+
+    @property
+    def leases(self) -> LeasesFacet:
+        """Named claims with an expiry, shared by the programs on the store."""
+        ...
+
 
     @property
     def url(self) -> str:
@@ -996,6 +1118,17 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[None]:
         """Group several writes into one transaction (calls inside nest); an error rolls
         all of them back and is raised."""
+        ...
+
+    def exclusive(self, name: str, *, wait: float = 0.0) -> AbstractContextManager[bool]:
+        """Run a block that no other program (and no other connection) on this database
+        runs at the same time, such as grouping stories: the block receives True when it
+        holds `name`, after waiting up to `wait` seconds for whoever holds it, or False
+        when it still could not (the caller then skips, or tries later). Reentrant on one
+        store: a block inside another of the same name holds it at once. Released when the
+        block ends, and when the program dies: at once on PostgreSQL (a session advisory
+        lock), within a minute on SQLite (a lease, renewed while the block runs). Raises
+        StoreError."""
         ...
 
     def interruptible(self) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -29,6 +30,9 @@ from newsdesk.store.query import parse_query
 
 WRITE_LOCK = 0x4E57_5752  # "NWWR": the advisory lock every write takes first
 LOCK_WAIT = 10  # seconds a write waits for another program's, as SQLite's busy timeout
+# Store.exclusive's session locks: the two-key form (a space of its own beside the one-key
+# WRITE_LOCK and migrations' lock), this class and a name's CRC-32
+SECTION_CLASS = 0x4E44  # "ND"
 # Where pruning and eviction free space in bulk (vacuum rewrites these)
 ARCHIVE_TABLES = ("asset_blobs", "asset_urls", "article_assets", "article_fulltext",
                   "article_versions")
@@ -78,6 +82,10 @@ def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
 
 
 _SECRET_KEYS = frozenset({"password", "sslpassword"})
+def section_key(name: str) -> tuple[int, int]:
+    """The two int4 keys of an exclusive section's advisory lock."""
+    crc = zlib.crc32(name.encode("utf-8"))
+    return SECTION_CLASS, crc - (1 << 32) if crc >= 1 << 31 else crc
 
 
 def display(url: str) -> str:
@@ -286,6 +294,27 @@ class Core:
             except psycopg.Error as exc:
                 raise explain(exc, self.path) from exc
             return max(before - self.file_bytes(), 0)
+
+    def try_section(self, name: str) -> bool:
+        """Take the session advisory lock of Store.exclusive's `name` if it is free; held
+        until `give_section` or until the connection ends (a program that dies gives it
+        back at once). Never waits."""
+        with self.lock:
+            self._check_interrupted()
+            try:
+                row = self.raw.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                       section_key(name)).fetchone()
+            except psycopg.Error as exc:
+                raise explain(exc, self.path) from exc
+            return bool(row and row[0])
+
+    def give_section(self, name: str) -> None:
+        """Let go of the session advisory lock `try_section` took."""
+        with self.lock:
+            try:
+                self.raw.execute("SELECT pg_advisory_unlock(%s, %s)", section_key(name))
+            except psycopg.Error as exc:
+                raise explain(exc, self.path) from exc
 
     def interrupt(self) -> None:
         """Stop the running read (from any thread) and every later one."""

@@ -1,4 +1,4 @@
-"""The PostgreSQL store: a team's shared database, the same eight facets as SQLite's
+"""The PostgreSQL store: a team's shared database, the same facets as SQLite's
 (newsdesk.store.sql) over a PostgreSQL core and its dialect, opened and migrated here."""
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from newsdesk.store.sql.annotations import SqlAnnotations
 from newsdesk.store.sql.archive import SqlArchive
 from newsdesk.store.sql.articles import SqlArticles
 from newsdesk.store.sql.caches import SqlCaches
+from newsdesk.store.sql.leases import Exclusive, SqlLeases
 from newsdesk.store.sql.reading import SqlReading
 from newsdesk.store.sql.sources import SqlSources
 from newsdesk.store.sql.stories import SqlStories
 from newsdesk.store.sql.topics import SqlTopics
+from newsdesk.store.sql.users import SqlUsers
 
 CONNECT_TIMEOUT = 10  # seconds: a dead server is a sentence, not a hang
 
@@ -39,6 +41,9 @@ class PostgresStore:
         self.annotations = SqlAnnotations(self._core)
         self.caches = SqlCaches(self._core)
         self.archive = SqlArchive(self._core)
+        self.users = SqlUsers(self._core)
+        self.leases = SqlLeases(self._core)
+        self._exclusive = Exclusive(self._core.try_section, self._core.give_section)
 
     @classmethod
     def open(cls, url: str, *, create: bool = True) -> PostgresStore:
@@ -99,6 +104,11 @@ class PostgresStore:
     def transaction(self) -> Iterator[None]:
         with self._core.write():
             yield
+
+    def exclusive(self, name: str, *, wait: float = 0.0) -> contextlib.AbstractContextManager[bool]:
+        """See Store.exclusive: a session advisory lock (pg_try_advisory_lock), tried every
+        tenth of a second while waiting; the server frees it when the connection ends."""
+        return self._exclusive(name, wait)
 
     def interruptible(self) -> None:
         """See Store.interruptible: a later interrupt() cancels on the server."""

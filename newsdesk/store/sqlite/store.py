@@ -1,4 +1,4 @@
-"""The SQLite store: one connection shared by eight facets (newsdesk.store.sql, over a
+"""The SQLite store: one connection shared by the facets (newsdesk.store.sql, over a
 SqliteCore and its dialect), opened and migrated here."""
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from newsdesk.store.sql.annotations import SqlAnnotations
 from newsdesk.store.sql.archive import SqlArchive
 from newsdesk.store.sql.articles import SqlArticles
 from newsdesk.store.sql.caches import SqlCaches
+from newsdesk.store.sql.leases import LeaseSections, SqlLeases
 from newsdesk.store.sql.reading import SqlReading
 from newsdesk.store.sql.sources import SqlSources
 from newsdesk.store.sql.stories import SqlStories
 from newsdesk.store.sql.topics import SqlTopics
+from newsdesk.store.sql.users import SqlUsers
 from newsdesk.store.sqlite.core import SqliteCore, explain
 from newsdesk.store.sqlite.migrations import FTS_TOKENIZE, apply_migrations, check_database
 
@@ -45,6 +47,9 @@ class SqliteStore:
         self.annotations = SqlAnnotations(self._core)
         self.caches = SqlCaches(self._core)
         self.archive = SqlArchive(self._core)
+        self.users = SqlUsers(self._core)
+        self.leases = SqlLeases(self._core)
+        self._sections = LeaseSections(self.leases)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> SqliteStore:
@@ -124,6 +129,11 @@ class SqliteStore:
     def transaction(self) -> Iterator[None]:
         with self._core.write():
             yield
+
+    def exclusive(self, name: str, *, wait: float = 0.0) -> contextlib.AbstractContextManager[bool]:
+        """See Store.exclusive: SQLite has no lock that outlives a transaction and dies
+        with its program, so a section is a lease, renewed while it runs (LeaseSections)."""
+        return self._sections.exclusive(name, wait)
 
     def interruptible(self) -> None:
         """See Store.interruptible. A progress handler checks the flag every thousand
