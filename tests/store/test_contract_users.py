@@ -139,25 +139,30 @@ def test_a_lease_is_never_shorter_than_asked(store):
     assert store.leases.holder("x", now=NOW + timedelta(seconds=2)) is None
 
 
+def _race(stores, name: str) -> dict[str, bool]:
+    """Each store asks for the lease `name` at the same moment (a barrier), as its holder."""
+    start = threading.Barrier(len(stores))
+    won: dict[str, bool] = {}
+
+    def take(which: str, on) -> None:
+        start.wait()
+        won[which] = on.leases.acquire(name, which, 60)
+
+    threads = [threading.Thread(target=take, args=(f"holder-{n}", s)) for n, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return won
+
+
 def test_two_connections_racing_for_one_lease_one_wins(store, second_store):
     for round_ in range(5):
-        name = f"race:{round_}"
-        start = threading.Barrier(2)
-        won: dict[str, bool] = {}
-
-        def take(which: str, on) -> None:
-            start.wait()
-            won[which] = on.leases.acquire(name, which, 60)
-
-        threads = [threading.Thread(target=take, args=(w, s))
-                   for w, s in (("one", store), ("two", second_store))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
+        won = _race([store, second_store], f"race:{round_}")
         assert sorted(won.values()) == [False, True], won
         [winner] = [w for w, ok in won.items() if ok]
-        assert store.leases.holder(name) == winner == second_store.leases.holder(name)
+        assert store.leases.holder(f"race:{round_}") == winner
+        assert second_store.leases.holder(f"race:{round_}") == winner
 
 
 # --------------------------------------------------------------------- exclusive sections
