@@ -41,6 +41,8 @@ MODELS: dict[str, type[StoryModel]] = {"tfidf": TfidfModel}  # offered to users
 DEFAULT_MODEL = "tfidf"
 CATCH_UP_BATCH = 2000  # articles per step when grouping everything not grouped yet
 CENTROID_DIGITS = 5  # a stored centroid's precision (members' vectors are kept exact)
+GROUPING = "grouping"  # the store's exclusive section of grouping and linking (Store.exclusive)
+GROUPING_WAIT = 30.0  # seconds a grouping waits for another program's before it skips
 
 
 def story_model(name: str = DEFAULT_MODEL) -> type[StoryModel]:
@@ -53,15 +55,42 @@ def story_model(name: str = DEFAULT_MODEL) -> type[StoryModel]:
 
 
 def update_stories(store: Store, article_ids: Sequence[str] | None = None, *,
-                   model: str = DEFAULT_MODEL) -> int:
+                   model: str = DEFAULT_MODEL, wait: float = GROUPING_WAIT) -> int:
     """Put the given (default: all) articles that are in no story yet into stories.
 
     Returns how many articles were placed. Stories keep their ids as they grow. Catching
     up on everything works in date-ordered batches, so memory stays bounded. If the
     stories were made by another model or version, they are dropped and every article is
     grouped again by `model` (so the count is then of all articles).
+
+    One program at a time groups a database (and links its storylines): the store's
+    exclusive section GROUPING. While another program holds it, this waits up to `wait`
+    seconds (it usually ends in a few), then skips with a log line and returns 0: the
+    articles stay ungrouped and the next grouping takes them (a server passes 0 and
+    tries again at its next round).
     """
     factory = story_model(model)
+    if _nothing_to_group(store, factory, article_ids):
+        return 0  # the common case, read only: no section to take (a read-only file works)
+    with store.exclusive(GROUPING, wait=wait) as held:
+        if not held:
+            log.warning("another program is grouping the stories of this database; skipped "
+                        "after waiting %g s (the articles are grouped next time)", wait)
+            return 0
+        return _update_stories(store, factory, article_ids)
+
+
+def _nothing_to_group(store: Store, factory: type[StoryModel],
+                      article_ids: Sequence[str] | None) -> bool:
+    """Whether grouping would find nothing to do, by reads alone."""
+    if store.stories.model() != (factory.name, factory.version):
+        return False
+    return not article_ids if article_ids is not None else not store.stories.unclustered_ids()
+
+
+def _update_stories(store: Store, factory: type[StoryModel],
+                    article_ids: Sequence[str] | None) -> int:
+    """update_stories inside its exclusive section."""
     claimed = False
     if store.stories.model() != (factory.name, factory.version):
         log.info("stories now come from %s version %d: grouping every article again",

@@ -159,6 +159,10 @@ class LeaseSections:
         self.exclusive = Exclusive(self._take, self._give)
 
     def _take(self, name: str) -> bool:
+        """Try once; a lease another holder keeps is seen by a read, so waiting costs no
+        writes (each would queue behind the writer that holds the section)."""
+        if self._leases.holder(f"exclusive:{name}") not in (None, self.holder):
+            return False
         if not self._leases.acquire(f"exclusive:{name}", self.holder, self._seconds):
             return False
         stop = threading.Event()

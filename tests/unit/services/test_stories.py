@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
+import time
 from dataclasses import replace
 from datetime import timedelta
 from typing import ClassVar
@@ -159,3 +162,59 @@ def test_stories_from_before_the_model_record_are_todays_models(tmp_path):
         assert store.stories.model() == ("tfidf", 1)
         assert update_stories(store) == 0
         assert store.stories.model() == ("tfidf", TfidfModel.version)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def grouping_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "grouping.db")
+    return request.getfixturevalue("pg_url")
+
+
+def test_a_grouping_while_another_program_groups_waits_then_skips(grouping_url, caplog):
+    from newsdesk.ingest.sample import store_sample
+
+    with open_store(grouping_url) as store, open_store(grouping_url) as other:
+        store_sample(store)
+        with other.exclusive(stories.GROUPING) as held:
+            assert held
+            started = time.monotonic()
+            with caplog.at_level(logging.WARNING, logger="newsdesk.services.stories"):
+                assert update_stories(store, wait=0.2) == 0
+            assert time.monotonic() - started >= 0.2
+        assert "another program is grouping the stories of this database; skipped " \
+               "after waiting 0.2 s" in caplog.text
+        assert store.stories.list() == []  # nothing half done: the articles wait
+        assert update_stories(store, wait=0) == 43
+
+
+def test_a_grouping_waits_for_another_that_ends(tmp_path):
+    from newsdesk.ingest.sample import store_sample
+
+    path = tmp_path / "grouping.db"
+    with open_store(path) as store, open_store(path) as other:
+        store_sample(store)
+        entered = threading.Event()
+
+        def hold() -> None:
+            with other.exclusive(stories.GROUPING):
+                entered.set()
+                time.sleep(0.3)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        assert entered.wait(10)
+        assert update_stories(store, wait=20) == 43
+        holder.join()
+        assert sorted((s.id, s.size, s.label) for s in store.stories.list()) == SAMPLE_STORIES
+
+
+def test_nothing_to_group_takes_no_section(store, monkeypatch):
+    load_sample(store)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("no section for nothing to do")
+
+    monkeypatch.setattr(store, "exclusive", refuse)
+    assert update_stories(store) == 0
+    assert update_stories(store, []) == 0
