@@ -45,7 +45,8 @@ _READING_COMMANDS = frozenset({"articles", "search", "stories", "stories explain
                                "storylines", "storylines show", "compare", "sources list",
                                "sources export", "topics list", "tags list", "codebooks list",
                                "agreement", "export", "cache", "versions", "offline", "prune",
-                               "sources set"})
+                               "sources set", "users list", "users remove", "users token",
+                               "users passwd", "users disable", "users enable"})
 
 
 def _command_name(ctx: click.Context | None) -> str:
@@ -524,12 +525,13 @@ _register_archive()
 def _register_more() -> None:
     """Commands that live in their own modules: stories and storylines
     (newsdesk.cli_stories), the coverage desk (newsdesk.cli_desk) and the loaded-language
-    detector (newsdesk.cli_loaded)."""
+    detector (newsdesk.cli_loaded); who may sign in to a served store (newsdesk.cli_users)."""
     from newsdesk.cli_desk import COMMANDS as DESK
     from newsdesk.cli_loaded import COMMANDS as LOADED
     from newsdesk.cli_stories import COMMANDS as STORIES
+    from newsdesk.cli_users import COMMANDS as USERS
 
-    for command in [*STORIES, *DESK, *LOADED]:
+    for command in [*STORIES, *DESK, *LOADED, *USERS]:
         cli.add_command(command)
 
 

@@ -474,3 +474,28 @@ class ArticleVersion:
     text: str
     seen: datetime
     replaced: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """Someone who may sign in to a served store (`newsdesk serve`). `password_hash` is
+    newsdesk.server.passwords' self-describing scrypt string, never the password; `tokens`
+    is how many API tokens the user has."""
+
+    id: int
+    name: str
+    created: datetime
+    disabled: bool = False
+    tokens: int = 0
+    password_hash: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class UserToken:
+    """One API token of a user, as stored: its SHA-256 (hex), never the token itself."""
+
+    token_hash: str
+    user_id: int
+    label: str
+    created: datetime
+    last_used: datetime | None = None

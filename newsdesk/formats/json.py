@@ -25,6 +25,7 @@ from newsdesk.models import (
     StorylineSummary,
     StorySummary,
     Tag,
+    User,
 )
 from newsdesk.offline.versions import DiffPart
 
@@ -106,6 +107,12 @@ def tag_record(tag: Tag) -> JsonRecord:
     """A tag for `newsdesk tags list --json`: its colour and how often it is used."""
     return {"name": tag.name, "color": tag.color, "articles": tag.articles,
             "stories": tag.stories}
+
+
+def user_record(user: User) -> JsonRecord:
+    """A user for `newsdesk users list --json`: never the password's hash."""
+    return {"name": user.name, "created": to_iso(user.created), "tokens": user.tokens,
+            "disabled": user.disabled}
 
 
 def codebook_record(book: Codebook) -> JsonRecord:

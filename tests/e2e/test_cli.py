@@ -13,10 +13,12 @@ from tests.conftest import fixture_bytes
 from tests.feedserver import Route
 
 
-def run(db, *args, check=True):
+def run(db, *args, check=True, input=None):
+    """`newsdesk --db DB ARGS...` as a process; `input`: its standard input (text)."""
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     proc = subprocess.run([sys.executable, "-m", "newsdesk", "--db", str(db), *args],
-                          capture_output=True, text=True, env=env, timeout=60, check=False)
+                          capture_output=True, text=True, env=env, timeout=60, check=False,
+                          input=input)
     assert "Traceback" not in proc.stderr, proc.stderr
     if check:
         assert proc.returncode == 0, proc.stderr

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from newsdesk.dates import from_iso, to_iso
 from newsdesk.errors import NotFoundError, StoreError
-from newsdesk.store.api import User, UserToken
+from newsdesk.models import User, UserToken
 from newsdesk.store.sql.core import Core, Row
 
 TOUCH_EVERY = timedelta(minutes=1)  # a token's last use is noted at most this often
