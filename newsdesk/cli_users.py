@@ -1,6 +1,8 @@
 """Who may sign in to a served store, on the command line: `newsdesk users add`, `remove`,
 `list`, `token`, `passwd`, `disable` and `enable`. Registered by `newsdesk.cli`. Like
-cli.py: parse, call services.users, print; no logic of its own.
+cli.py: parse, call services.users, print; no logic of its own. Hashing is the faces'
+(newsdesk.server.passwords; services import no face), done here before the store sees
+anything.
 
 A password is read from standard input, one line (so a script can pipe it in and it never
 shows in the process list or the shell's history); at a terminal it is asked for twice,
@@ -57,11 +59,13 @@ def users() -> None:
 def users_add(ctx: click.Context, name: str) -> None:
     """Add a user; the password is read from standard input (one line), or asked for
     twice at a terminal."""
-    from newsdesk.services.users import add_user, check_name, check_password
+    from newsdesk.server.passwords import hash_password
+    from newsdesk.services.users import add_user, check_new_name, check_password
 
-    check_name(name)  # a bad name is said before the password is asked for
+    store = _state(ctx).store
+    check_new_name(store, name)  # a bad or taken name is said before the password is asked
     password = check_password(read_password())
-    user = add_user(_state(ctx).store, name, password)
+    user = add_user(store, name, hash_password(password))
     click.echo(printable(f"Added user {user.name}."))
 
 
@@ -99,12 +103,14 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def users_token(ctx: click.Context, name: str, label: str) -> None:
     """Issue a new API token for a user and print it (once: only its hash is kept)."""
-    from newsdesk.services.users import new_token
+    from newsdesk.server.passwords import issue_token
+    from newsdesk.services.users import add_token
 
-    issued = new_token(_state(ctx).store, name, label)
+    issued = issue_token()
+    user = add_token(_state(ctx).store, name, issued.digest, label)
     click.echo(issued.token)
-    what = f" ({issued.label})" if issued.label else ""
-    click.echo(printable(f"A new API token for {issued.user.name}{what}: it is shown only "
+    what = f" ({label.strip()})" if label.strip() else ""
+    click.echo(printable(f"A new API token for {user.name}{what}: it is shown only "
                          "this once."), err=True)
 
 
@@ -113,11 +119,13 @@ def users_token(ctx: click.Context, name: str, label: str) -> None:
 @click.pass_context
 def users_passwd(ctx: click.Context, name: str) -> None:
     """Give a user a new password, read as `users add` reads it (their tokens stay)."""
+    from newsdesk.server.passwords import hash_password
     from newsdesk.services.users import check_password, set_password, user_named
 
     store = _state(ctx).store
     user_named(store, name)  # an unknown user is said before the password is asked for
-    user = set_password(store, name, check_password(read_password("New password")))
+    password = check_password(read_password("New password"))
+    user = set_password(store, name, hash_password(password))
     click.echo(printable(f"Changed the password of {user.name}."))
 
 

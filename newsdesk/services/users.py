@@ -1,22 +1,16 @@
-"""Who may sign in to a served store (`newsdesk serve`): add, remove, list, new passwords
-and API tokens, and checking a sign-in. Passwords are hashed here
-(newsdesk.server.passwords, scrypt) before the store sees them; an API token is shown once
-and only its SHA-256 is kept."""
+"""Who may sign in to a served store (`newsdesk serve`): add, remove, list, disable, new
+passwords and API tokens, each with a sentence for a mistake.
+
+The faces hash (newsdesk.server.passwords: scrypt for a password, SHA-256 for a token;
+services import no face) and hand the hashes here: no password or token reaches this
+layer or the store. Checking a sign-in is the server's (it has the throttle)."""
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import User
-from newsdesk.server.passwords import (
-    hash_password,
-    issue_token,
-    needs_rehash,
-    verify_password,
-    verify_unknown_user,
-)
 from newsdesk.store import Store
 
 MAX_NAME = 100  # characters of a user name
@@ -25,15 +19,6 @@ MAX_NAME = 100  # characters of a user name
 class UserError(NewsdeskError):
     """A user command that cannot be done as asked (unknown user, name taken, empty
     password); the sentence says what to do."""
-
-
-@dataclass(frozen=True, slots=True)
-class NewToken:
-    """A token just issued: `token` is shown once (the store keeps its hash only)."""
-
-    user: User
-    token: str
-    label: str
 
 
 def check_name(name: str) -> str:
@@ -64,15 +49,20 @@ def user_named(store: Store, name: str) -> User:
     return user
 
 
-def add_user(store: Store, name: str, password: str) -> User:
-    """Create a user with this password. The name and password are checked before the
-    (slow) hash is made; the store checks the name again as it writes."""
+def check_new_name(store: Store, name: str) -> str:
+    """`check_name`, and UserError when the name (in any case) is taken: asked before the
+    face spends a slow hash on the password."""
     clean = check_name(name)
-    check_password(password)
     taken = store.users.find(clean)
     if taken is not None:
         raise UserError(f"There is already a user named {taken.name!r}; nothing was changed.")
-    return store.users.add(clean, hash_password(password))
+    return clean
+
+
+def add_user(store: Store, name: str, password_hash: str) -> User:
+    """Create a user with this password hash (the store checks the name again as it
+    writes: two programs adding one name make one user)."""
+    return store.users.add(check_new_name(store, name), password_hash)
 
 
 def remove_user(store: Store, name: str) -> User:
@@ -87,11 +77,11 @@ def list_users(store: Store) -> list[User]:
     return store.users.list()
 
 
-def set_password(store: Store, name: str, password: str) -> User:
-    """Give a user a new password (their API tokens keep working: remove a token to end a
-    reader app's access)."""
+def set_password(store: Store, name: str, password_hash: str) -> User:
+    """Give a user a new password's hash (their API tokens keep working: remove a token to
+    end a reader app's access)."""
     user = user_named(store, name)
-    store.users.set_password(user.id, hash_password(check_password(password)))
+    store.users.set_password(user.id, password_hash)
     return store.users.get(user.id)
 
 
@@ -103,25 +93,8 @@ def set_disabled(store: Store, name: str, disabled: bool = True) -> User:
     return store.users.get(user.id)
 
 
-def new_token(store: Store, name: str, label: str = "") -> NewToken:
-    """Issue an API token for a user; only its hash is stored."""
+def add_token(store: Store, name: str, token_hash: str, label: str = "") -> User:
+    """Keep a new API token's hash for a user; return the user (with the new count)."""
     user = user_named(store, name)
-    issued = issue_token()
-    store.users.add_token(user.id, issued.digest, label.strip())
-    return NewToken(store.users.get(user.id), issued.token, label.strip())
-
-
-def sign_in(store: Store, name: str, password: str) -> User | None:
-    """The user when `password` is theirs and they are not disabled, else None. An
-    unknown name takes as long as a wrong password; a hash made with older parameters is
-    replaced at a successful sign-in. (Throttling failures is the server's:
-    newsdesk.server.passwords.LoginThrottle.)"""
-    user = store.users.find(name.strip()) if name.strip() else None
-    if user is None:
-        verify_unknown_user(password)  # spends a verification's time; always False
-        return None
-    if not verify_password(password, user.password_hash) or user.disabled:
-        return None
-    if needs_rehash(user.password_hash):
-        store.users.set_password(user.id, hash_password(password))
-    return user
+    store.users.add_token(user.id, token_hash, label.strip())
+    return store.users.get(user.id)
