@@ -46,7 +46,8 @@ _READING_COMMANDS = frozenset({"articles", "search", "stories", "stories explain
                                "sources export", "topics list", "tags list", "codebooks list",
                                "agreement", "export", "cache", "versions", "offline", "prune",
                                "sources set", "users list", "users remove", "users token",
-                               "users passwd", "users disable", "users enable"})
+                               "users revoke", "users passwd", "users disable",
+                               "users enable"})
 
 
 def _command_name(ctx: click.Context | None) -> str:

@@ -1,5 +1,5 @@
 """Who may sign in to a served store, on the command line: `newsdesk users add`, `remove`,
-`list`, `token`, `passwd`, `disable` and `enable`. Registered by `newsdesk.cli`. Like
+`list`, `token`, `revoke`, `passwd`, `disable` and `enable`. Registered by `newsdesk.cli`. Like
 cli.py: parse, call services.users, print; no logic of its own. Hashing is the faces'
 (newsdesk.server.passwords; services import no face), done here before the store sees
 anything.
@@ -112,6 +112,21 @@ def users_token(ctx: click.Context, name: str, label: str) -> None:
     what = f" ({label.strip()})" if label.strip() else ""
     click.echo(printable(f"A new API token for {user.name}{what}: it is shown only "
                          "this once."), err=True)
+
+
+@users.command("revoke")
+@click.argument("name")
+@click.option("--label", default=None, help="Only the tokens with this label.")
+@click.option("--all", "every", is_flag=True, help="Every token of the user.")
+@click.pass_context
+def users_revoke(ctx: click.Context, name: str, label: str | None, every: bool) -> None:
+    """Forget a user's API tokens (by label, or --all): those reader apps sign in again."""
+    from newsdesk.services.users import UserError, revoke_tokens
+
+    if every == (label is not None):
+        raise UserError("Say which tokens: --label LABEL, or --all.")
+    user, gone = revoke_tokens(_state(ctx).store, name, label)
+    click.echo(printable(f"Revoked {_tokens(gone)} of {user.name}; {user.tokens} left."))
 
 
 @users.command("passwd")

@@ -98,3 +98,12 @@ def add_token(store: Store, name: str, token_hash: str, label: str = "") -> User
     user = user_named(store, name)
     store.users.add_token(user.id, token_hash, label.strip())
     return store.users.get(user.id)
+
+
+def revoke_tokens(store: Store, name: str, label: str | None = None) -> tuple[User, int]:
+    """Forget a user's tokens labelled `label` (None: every token); return the user and
+    how many went (their reader apps must sign in again)."""
+    user = user_named(store, name)
+    gone = sum(store.users.remove_token(t.token_hash) for t in store.users.tokens(user.id)
+               if label is None or t.label == label.strip())
+    return store.users.get(user.id), gone

@@ -3,9 +3,10 @@
 A store is split into facets, each its own manager (Anki's `col.decks`, `col.tags`):
 `store.sources`, `store.articles`, `store.reading`, `store.topics`, `store.stories`,
 `store.annotations`, `store.caches`, `store.archive`, and for a served store
-`store.users` and `store.leases`. Records go in and come out
-frozen; no method hands out a backend's rows, row ids or file paths. Backends (today
-`newsdesk.store.sqlite`) implement these Protocols; open one with `newsdesk.store.open_store(url)`.
+`store.users` and `store.leases`. Records go in and come out frozen; no method hands out a
+backend's rows, row ids or file paths. Backends (`newsdesk.store.sqlite`,
+`newsdesk.store.postgresql`) implement these Protocols; open one with
+`newsdesk.store.open_store(url)`.
 
 Every method documents what it returns, what it raises and whether calling it twice
 does the same as calling it once (idempotent). Errors are sentences: `StoreError` for the

@@ -33,6 +33,11 @@ def test_users_add_token_passwd_list_and_remove(tmp_path):
         assert store.users.user_for_token(token_digest(issued)).name == "Ann"
     text = run(db, "users", "list").stdout
     assert text.startswith("Ann  added ") and text.endswith("  1 token\n")
+    run(db, "users", "token", "ann", "--label", "laptop")
+    assert run(db, "users", "revoke", "ann", "--label", "phone").stdout == \
+        "Revoked 1 token of Ann; 1 left.\n"
+    with open_store(db) as store:
+        assert store.users.user_for_token(token_digest(issued)) is None
     assert run(db, "users", "remove", "ann").stdout == "Removed user Ann and 1 token.\n"
     assert _users(db) == []
 
