@@ -991,7 +991,7 @@ class LeasesFacet(Protocol):
         """Take the lease `name` for `holder` for `seconds` from `now` (default: now),
         atomically: when nobody holds it, when its lease expired, or when `holder` holds
         it already (then it is extended). Return whether `holder` holds it now. Raises
-        ValueError for an empty name or holder or a negative time. Idempotent for its
+        ValueError for an empty name or holder, or a time outside 0 to 10**9 seconds. Idempotent for its
         holder."""
         ...
 

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 POLL = 0.1  # seconds between tries while waiting for an exclusive section
 LEASE_SECONDS = 60.0  # an exclusive section's lease, where a lease holds it
 RENEW_EVERY = 20.0  # ... renewed this often while the section runs
+MAX_SECONDS = 1e9  # about 31 years: the longest lease (dates stay four-digit years)
 
 
 def _expiry(now: datetime, seconds: float) -> str:
@@ -45,8 +46,8 @@ class SqlLeases:
         of two programs racing exactly one changes the row."""
         if not name or not holder:
             raise ValueError("A lease needs a name and a holder.")
-        if seconds < 0 or math.isnan(seconds):
-            raise ValueError("A lease cannot last less than no time.")
+        if not 0 <= seconds <= MAX_SECONDS:  # NaN fails too
+            raise ValueError(f"A lease lasts from 0 to {MAX_SECONDS:.0f} seconds, not {seconds}.")
         at = now or datetime.now(UTC)
         with self._core.write() as conn:
             taken = conn.execute(
