@@ -81,11 +81,13 @@ def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
     return lambda values: make(values)
 
 
-_SECRET_KEYS = frozenset({"password", "sslpassword"})
 def section_key(name: str) -> tuple[int, int]:
     """The two int4 keys of an exclusive section's advisory lock."""
     crc = zlib.crc32(name.encode("utf-8"))
     return SECTION_CLASS, crc - (1 << 32) if crc >= 1 << 31 else crc
+
+
+_SECRET_KEYS = frozenset({"password", "sslpassword"})
 
 
 def display(url: str) -> str:
