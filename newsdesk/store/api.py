@@ -316,6 +316,17 @@ class ArticlesFacet(Protocol):
         first does. Raises as `list`. Reads only."""
         ...
 
+    def numbers(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """Each stored article's number: a small integer that never changes and is never
+        given to another article (sync clients name items by it); unknown ids left out.
+        Reads only."""
+        ...
+
+    def ids_by_number(self, numbers: Sequence[int]) -> dict[int, str]:
+        """The articles these numbers name (`numbers`' inverse); unknown ones left out.
+        Reads only."""
+        ...
+
     def search(self, query: str, *, limit: int = 50) -> builtins.list[Article]:
         """Full-text search, best match first. Raises QueryError for an empty or bad
         query. Reads only."""

@@ -1271,3 +1271,16 @@ def test_an_article_with_a_very_long_url_is_stored(store):
     result = store.articles.upsert([replace(articles[0], url=long_url), articles[1]])
     assert len(result.new_ids) == 2
     assert store.articles.upsert([replace(articles[0], url=long_url)]).new_ids == ()
+
+
+def test_articles_have_numbers_that_name_them_both_ways(store):
+    _, articles = _load(store)
+    store.articles.upsert(articles)
+    ids = [a.id for a in articles]
+    numbers = store.articles.numbers([*ids, "no-such-id", ids[0]])
+    assert set(numbers) == set(ids) and len(set(numbers.values())) == len(ids)
+    assert store.articles.ids_by_number([*numbers.values(), 999_999]) == {
+        n: i for i, n in numbers.items()}
+    store.articles.upsert(articles)  # a refetch keeps the numbers
+    assert store.articles.numbers(ids) == numbers
+    assert store.articles.numbers([]) == {} and store.articles.ids_by_number([]) == {}

@@ -437,6 +437,24 @@ class SqlArticles:
                          stored_date(r["published"]), bool(r["is_read"]),
                          bool(r["is_starred"]), _cursor(r["published"], r["num"])) for r in rows]
 
+    def numbers(self, article_ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        ids = builtins.list(dict.fromkeys(article_ids))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            found.update({r[0]: int(r[1]) for r in self._core.read(
+                f"SELECT id, num FROM articles WHERE id IN ({placeholders(chunk)})", chunk)})
+        return found
+
+    def ids_by_number(self, numbers: Sequence[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        nums = builtins.list(dict.fromkeys(int(n) for n in numbers))
+        for start in range(0, len(nums), CHUNK):
+            chunk = nums[start:start + CHUNK]
+            found.update({int(r[0]): r[1] for r in self._core.read(
+                f"SELECT num, id FROM articles WHERE num IN ({placeholders(chunk)})", chunk)})
+        return found
+
     def search(self, query: str, *, limit: int = 50) -> builtins.list[Article]:
         """Best matches first (store/query.py syntax)."""
         if not query.strip():
