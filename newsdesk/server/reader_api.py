@@ -3,9 +3,10 @@ serves it). The calls newsboat's FeedHQ mode makes, and the read-only ones other
 start with: ClientLogin, token, user-info, subscription/list, tag/list, unread-count,
 stream/contents, reader/atom, edit-tag (read, starred), mark-all-as-read.
 
-Not yet (said here so a client's failure is explained): continuation pages (a stream
-gives its first `n` items), `ot`/`nt` bounds, labels added by edit-tag, subscription
-edits, and per-user read state: a mark written by any client is the store's one state.
+Streams page on by continuation tokens (signed, bound to the request; a keyset position,
+so items arriving meanwhile neither repeat nor vanish). Not yet (said here so a client's
+failure is explained): `ot`/`nt` bounds, labels added by edit-tag, subscription edits,
+and per-user read state: a mark written by any client is the store's one state.
 """
 
 from __future__ import annotations
@@ -189,20 +190,28 @@ class ReaderApi:
             named = ids.stream_from_path(rest, user_id=session.user.id) if rest else None
             query = ids.parse_stream_query(request.query, signer=self._signer, stream=named,
                                            user_id=session.user.id, max_count=MAX_ITEMS)
-            items = _items(store, query)
+            items, more = _items(store, query)
             return _json(format.stream_contents_json(
                 stream=query.stream, title=_title(store, query.stream), items=items,
-                continuation=None, updated=datetime.now(UTC)))
+                continuation=self._continuation(query, items, more),
+                updated=datetime.now(UTC)))
         return _text(404, f"{call} is not a call NewsDesk answers yet.")
 
     def _atom(self, store: Store, request: Request, session: _Session,
               stream: ids.Stream) -> Answer:
         query = ids.parse_stream_query(request.query, signer=self._signer, stream=stream,
                                        user_id=session.user.id, max_count=MAX_ITEMS)
+        items, more = _items(store, query)
         body = format.atom_stream(stream=query.stream, title=_title(store, query.stream),
-                                  items=_items(store, query), continuation=None,
+                                  items=items,
+                                  continuation=self._continuation(query, items, more),
                                   updated=datetime.now(UTC))
         return Answer(200, body, "application/atom+xml; charset=utf-8")
+
+    def _continuation(self, query: ids.StreamQuery, items: list[format.ItemView],
+                      more: bool) -> str | None:
+        return format.page_continuation(self._signer, query,
+                                        items[-1].cursor if items else None, has_more=more)
 
     def _edit_tag(self, store: Store, edit: edits.EditTag) -> Answer:
         found = store.articles.ids_by_number(edit.items)
@@ -274,13 +283,23 @@ def _title(store: Store, stream: ids.Stream) -> str:
     return stream.id
 
 
-def _items(store: Store, query: ids.StreamQuery) -> list[format.ItemView]:
-    """The stream's first page, newest (or oldest) first, as the client sees it."""
+def _items(store: Store, query: ids.StreamQuery) -> tuple[list[format.ItemView], bool]:
+    """One page of the stream, newest (or oldest) first, as the client sees it, after the
+    continuation's item if any; and whether more follow."""
     view = _article_query(store, query.stream, unread_only=query.unread_only)
-    heads = store.articles.headlines(view, limit=query.count,
+    after = None
+    if query.after is not None:  # the page goes on after that item, wherever it is now
+        found = store.articles.ids_by_number([query.after.num]).get(query.after.num)
+        marks = store.articles.headlines(ArticleQuery(ids=(found,)), limit=1) if found else []
+        if not marks:
+            return [], False  # the item was removed: nothing can follow it
+        after = marks[0]
+    heads = store.articles.headlines(view, limit=query.count + 1, after=after,
                                      newest_first=query.order == ids.Order.NEWEST_FIRST)
+    more = len(heads) > query.count
+    heads = heads[:query.count]
     if not heads:
-        return []
+        return [], False
     wanted = [h.id for h in heads]
     articles = {a.id: a for a in store.articles.list(ArticleQuery(ids=tuple(wanted)))}
     numbers = store.articles.numbers(wanted)
@@ -300,7 +319,7 @@ def _items(store: Store, query: ids.StreamQuery) -> list[format.ItemView]:
             author=", ".join(article.authors) or None, read=head.is_read,
             starred=head.is_starred,
             folders=(source.folder,) if source and source.folder else ()))
-    return items
+    return items, more
 
 
 def parse_query_string(text: str) -> dict[str, list[str]]:

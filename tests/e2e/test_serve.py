@@ -81,6 +81,18 @@ def test_newsboats_calls_against_the_sample(served):
         counts = client.get(f"{base}/reader/api/0/unread-count?output=json",
                             headers=auth).json()["unreadcounts"]
         assert next(c for c in counts if c["id"].endswith("reading-list"))["count"] == 42
+        seen, continuation = [], ""
+        for _ in range(10):  # pages of 10, each after the last: all 43, none twice
+            page = client.get(f"{base}/reader/api/0/stream/contents?n=10"
+                              + (f"&c={continuation}" if continuation else ""),
+                              headers=auth).json()
+            seen += [i["id"] for i in page["items"]]
+            continuation = page.get("continuation", "")
+            if not continuation:
+                break
+        assert len(seen) == len(set(seen)) == 43
+        forged = client.get(f"{base}/reader/api/0/stream/contents?n=10&c=AAAA", headers=auth)
+        assert forged.status_code == 400
         assert client.post(f"{base}/reader/api/0/mark-all-as-read", headers=auth,
                            content=f"s={subs[0]['id']}&T={token}".encode()).text == "OK"
     proc.send_signal(signal.SIGTERM)
