@@ -15,12 +15,14 @@ from newsdesk.store.api import Store
 __all__ = ["Store", "open_store"]
 
 
-def open_store(where: str | Path, *, create: bool = True) -> Store:
+def open_store(where: str | Path, *, create: bool = True, migrate: bool = True) -> Store:
     """Open (and migrate) the store at `where`: `sqlite:///relative/path`,
     `sqlite:////absolute/path`, `sqlite:///:memory:`, a plain file path, or a team's
     PostgreSQL database, `postgresql://user[:password]@host[:port]/database`.
 
-    Without `create`, a missing database is refused instead of created. Raises StoreError
+    Without `create`, a missing database is refused instead of created; without
+    `migrate`, a database an older NewsDesk wrote is opened as it is (for reading only:
+    the source of `newsdesk copy`, compared by schema_version). Raises StoreError
     with a sentence for an unknown scheme and for every failure to open.
     """
     text = str(where)
@@ -28,7 +30,7 @@ def open_store(where: str | Path, *, create: bool = True) -> Store:
     if sep and scheme.lower() in ("postgresql", "postgres"):
         from newsdesk.store.postgresql.store import PostgresStore  # loads psycopg only now
 
-        return PostgresStore.open(text, create=create)
+        return PostgresStore.open(text, create=create, migrate=migrate)
     if not sep:
         path = text
     elif scheme.lower() == "sqlite" and rest.startswith("/") and len(rest) > 1:
@@ -41,4 +43,4 @@ def open_store(where: str | Path, *, create: bool = True) -> Store:
                          "file paths.")
     from newsdesk.store.sqlite import SqliteStore  # the backend loads only when chosen
 
-    return SqliteStore.open(path, create=create)
+    return SqliteStore.open(path, create=create, migrate=migrate)

@@ -10,8 +10,9 @@ from typing import Any
 import psycopg
 
 from newsdesk.errors import StoreError
+from newsdesk.store.postgresql.copying import PostgresCopyEnd
 from newsdesk.store.postgresql.core import Core, display, explain
-from newsdesk.store.postgresql.migrations import apply_migrations, check_database
+from newsdesk.store.postgresql.migrations import apply_migrations, check_database, schema_version
 from newsdesk.store.sql.annotations import SqlAnnotations
 from newsdesk.store.sql.archive import SqlArchive
 from newsdesk.store.sql.articles import SqlArticles
@@ -46,13 +47,14 @@ class PostgresStore:
         self._exclusive = Exclusive(self._core.try_section, self._core.give_section)
 
     @classmethod
-    def open(cls, url: str, *, create: bool = True) -> PostgresStore:
+    def open(cls, url: str, *, create: bool = True, migrate: bool = True) -> PostgresStore:
         """Connect and migrate; raise StoreError with a sentence on failure.
 
         The database itself must exist (a server's administrator creates it: createdb).
         With `create`, an empty one becomes a NewsDesk store; without it (commands that
         only read) an empty one is refused, as a missing SQLite file is. Another program's
         database and a newer NewsDesk's are refused before anything in them is changed.
+        Without `migrate` (the source of a copy, only read) one behind is opened as it is.
         """
         where = display(url)
         try:
@@ -70,7 +72,10 @@ class PostgresStore:
                 raise StoreError(f"There is no NewsDesk database at {where}; nothing was "
                                  "created. Check the URL (adding sources or loading the "
                                  "sample starts one).")
-            store._schema_version = apply_migrations(store._core.raw, where)
+            if migrate or state == "empty":
+                store._schema_version = apply_migrations(store._core.raw, where)
+            else:
+                store._schema_version = schema_version(store._core.raw)
         except StoreError:
             conn.close()
             raise
@@ -86,6 +91,10 @@ class PostgresStore:
     @property
     def schema_version(self) -> int:
         return self._schema_version
+
+    def copy_end(self) -> PostgresCopyEnd:
+        """This database as `newsdesk copy` reads or writes it (newsdesk.store.copying)."""
+        return PostgresCopyEnd(self._core, display(self._url))
 
     def reopen(self) -> PostgresStore:
         return PostgresStore.open(self._url)

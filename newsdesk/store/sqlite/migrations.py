@@ -347,6 +347,11 @@ def check_database(db: Database, where: str = "The database") -> str:
     return "empty"
 
 
+def applied_count(db: Database) -> int:
+    """The number of migrations applied (a database opened without migrating)."""
+    return len(migrations.applied(db))
+
+
 def apply_migrations(db: Database, where: str = "The database", *, state: str | None = None) -> int:
     """Bring the schema up to date; return the schema version (migrations applied).
 

@@ -22,8 +22,14 @@ from newsdesk.store.sql.sources import SqlSources
 from newsdesk.store.sql.stories import SqlStories
 from newsdesk.store.sql.topics import SqlTopics
 from newsdesk.store.sql.users import SqlUsers
+from newsdesk.store.sqlite.copying import SqliteCopyEnd
 from newsdesk.store.sqlite.core import SqliteCore, explain
-from newsdesk.store.sqlite.migrations import FTS_TOKENIZE, apply_migrations, check_database
+from newsdesk.store.sqlite.migrations import (
+    FTS_TOKENIZE,
+    applied_count,
+    apply_migrations,
+    check_database,
+)
 
 MEMORY = ":memory:"
 
@@ -52,14 +58,16 @@ class SqliteStore:
         self._sections = LeaseSections(self.leases)
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> SqliteStore:
+    def open(cls, path: str | Path, *, create: bool = True,
+             migrate: bool = True) -> SqliteStore:
         """Open and migrate; raise StoreError with a sentence on failure.
 
         With `create` (commands that write), a missing file becomes a new database. Without
         it (commands that only read), a missing or empty file is refused rather than a new
         empty database being left behind a mistyped path. A newer NewsDesk's database,
         another program's SQLite file and a file that is not SQLite are refused either way,
-        before anything in them is changed.
+        before anything in them is changed. Without `migrate` (the source of a copy, which
+        is only read) a database behind this version is opened as it is.
         """
         where = str(path)
         memory = where == MEMORY
@@ -93,7 +101,10 @@ class SqliteStore:
             # view offline) otherwise leaves a write-ahead log of its size on disk for good
             # (measured: 1.3 GB beside a 2.2 GB database after 60,000 full texts).
             conn.execute("PRAGMA journal_size_limit=67108864")
-            store._schema_version = apply_migrations(db, where, state=state)
+            if migrate or state == "empty":
+                store._schema_version = apply_migrations(db, where, state=state)
+            else:
+                store._schema_version = applied_count(db)
         except StoreError:
             conn.close()
             raise
@@ -109,6 +120,10 @@ class SqliteStore:
     @property
     def schema_version(self) -> int:
         return self._schema_version
+
+    def copy_end(self) -> SqliteCopyEnd:
+        """This database as `newsdesk copy` reads or writes it (newsdesk.store.copying)."""
+        return SqliteCopyEnd(self._core, self.url)
 
     def reopen(self) -> SqliteStore:
         if self._core.path == MEMORY:
