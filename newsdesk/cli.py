@@ -525,16 +525,17 @@ _register_archive()
 
 def _register_more() -> None:
     """Commands that live in their own modules: stories and storylines
-    (newsdesk.cli_stories), the coverage desk (newsdesk.cli_desk) and the loaded-language
-    detector (newsdesk.cli_loaded); who may sign in to a served store (newsdesk.cli_users)
-    and the server itself (newsdesk.cli_serve)."""
+    (newsdesk.cli_stories), the coverage desk (newsdesk.cli_desk), the loaded-language
+    detector (newsdesk.cli_loaded); who may sign in to a served store (newsdesk.cli_users),
+    the server itself (newsdesk.cli_serve) and the team's `copy` (newsdesk.cli_team)."""
     from newsdesk.cli_desk import COMMANDS as DESK
     from newsdesk.cli_loaded import COMMANDS as LOADED
     from newsdesk.cli_serve import COMMANDS as SERVE
     from newsdesk.cli_stories import COMMANDS as STORIES
+    from newsdesk.cli_team import COMMANDS as TEAM
     from newsdesk.cli_users import COMMANDS as USERS
 
-    for command in [*STORIES, *DESK, *LOADED, *USERS, *SERVE]:
+    for command in [*STORIES, *DESK, *LOADED, *USERS, *SERVE, *TEAM]:
         cli.add_command(command)
 
 
