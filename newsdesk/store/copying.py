@@ -168,12 +168,12 @@ def copy_database(source_url: str, destination_url: str, *, page_rows: int = PAG
                         raise StoreError(f"The table {table.name} has no primary key; "
                                          "NewsDesk cannot copy it in pages.")
                     copied, marked = 0, False
-                    for page in src.pages(table, page_rows):
+                    for page, last in src.pages(table, page_rows):
                         if stop_after_pages is not None and pages >= stop_after_pages:
                             raise CopyStopped(f"The copy stopped after {pages} pages, as "
                                               "asked; run it again to go on.")
                         copied += len(page)
-                        marked = len(page) < page_rows  # the last page: done with it
+                        marked = last  # the table is done with its last page
                         dst.insert(table, page, done=marked)
                         pages += 1
                         if progress:

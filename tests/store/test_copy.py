@@ -150,3 +150,14 @@ def test_a_missing_source_and_an_unknown_scheme_are_sentences(tmp_path):
     assert not (tmp_path / "copy.db").exists()
     with pytest.raises(StoreError, match="cannot open a store"):
         copy_database("mysql://x/y", str(tmp_path / "copy.db"))
+
+
+def test_pages_of_big_rows_get_smaller_and_every_row_comes_once(source):
+    with open_store(source) as store:
+        end = store.copy_end()  # type: ignore[attr-defined]
+        table = end.tables()["story_terms"]
+        whole = [row for page, _ in end.pages(table, 10_000) for row in page]
+        pages = list(end.pages(table, 200, budget=500))
+    assert [row for page, _ in pages for row in page] == whole and len(whole) > 500
+    assert max(len(p) for p, _ in pages) == 200 and min(len(p) for p, _ in pages[:-1]) < 200
+    assert [last for _, last in pages] == [False] * (len(pages) - 1) + [True]

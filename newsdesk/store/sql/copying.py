@@ -17,6 +17,7 @@ from typing import Any
 
 from newsdesk.store.sql.core import Core
 
+PAGE_BYTES = 8 << 20  # about this much text and bytes a page, at most (one row may be more)
 MARKER = "newsdesk_copy"  # (name, value): source, started, finished, done:<table>
 
 
@@ -66,9 +67,12 @@ class SqlCopyEnd:
     def count(self, table: Table) -> int:
         return int(self.core.read(f"SELECT count(*) FROM {ident(table.name)}")[0][0])
 
-    def pages(self, table: Table, size: int) -> Iterator[list[tuple[Any, ...]]]:
-        """The rows (columns in `table.columns` order, key first in its own order), `size`
-        at a time, in key order."""
+    def pages(self, table: Table, size: int,
+              budget: int = PAGE_BYTES) -> Iterator[tuple[list[tuple[Any, ...]], bool]]:
+        """(rows, last) pages in key order, columns in `table.columns` order. A page has
+        at most `size` rows, fewer where rows are big (full texts, images): a page over
+        `budget` bytes halves the next one, a small one doubles it again, so memory and
+        a destination transaction stay a few megabytes whatever a row holds."""
         columns = ", ".join(ident(c) for c in table.columns)
         keys = ", ".join(ident(k) for k in table.key)
         at = [table.columns.index(k) for k in table.key]
@@ -76,16 +80,22 @@ class SqlCopyEnd:
         after = (f"SELECT {columns} FROM {ident(table.name)} WHERE ({keys}) > "
                  f"({', '.join('?' * len(table.key))}) ORDER BY {keys} LIMIT ?")
         last: list[Any] | None = None
+        rows_now = size
         while True:
-            rows = (self.core.read(first, [size]) if last is None
-                    else self.core.read(after, [*last, size]))
+            rows = (self.core.read(first, [rows_now]) if last is None
+                    else self.core.read(after, [*last, rows_now]))
             page: list[tuple[Any, ...]] = [tuple(r) for r in rows]  # type: ignore[arg-type]
             if not page:
                 return
-            yield page
-            if len(page) < size:
+            yield page, len(page) < rows_now
+            if len(page) < rows_now:
                 return
             last = [page[-1][i] for i in at]
+            weight = sum(len(v) for row in page for v in row if isinstance(v, (str, bytes)))
+            if weight > budget:
+                rows_now = max(rows_now // 2, 1)
+            elif weight < budget // 4:
+                rows_now = min(rows_now * 2, size)
 
     def insert(self, table: Table, rows: Sequence[Sequence[Any]],
                done: bool = False) -> None:
