@@ -25,6 +25,7 @@ Tables are the source schema's own, so a table a later migration adds is copied 
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -168,13 +169,16 @@ def copy_database(source_url: str, destination_url: str, *, page_rows: int = PAG
                         raise StoreError(f"The table {table.name} has no primary key; "
                                          "NewsDesk cannot copy it in pages.")
                     copied, marked = 0, False
-                    for page, last in src.pages(table, page_rows):
+                    after = _key(marker.get(f"at:{table.name}"))
+                    if after is not None:  # rows up to this key were written before
+                        copied = src.count_upto(table, after)
+                    for page, last in src.pages(table, page_rows, after=after):
                         if stop_after_pages is not None and pages >= stop_after_pages:
                             raise CopyStopped(f"The copy stopped after {pages} pages, as "
                                               "asked; run it again to go on.")
                         copied += len(page)
                         marked = last  # the table is done with its last page
-                        dst.insert(table, page, done=marked)
+                        dst.insert(table, page, done=marked, at=_at(table, page[-1]))
                         pages += 1
                         if progress:
                             progress(table.name, copied, total)
@@ -186,6 +190,19 @@ def copy_database(source_url: str, destination_url: str, *, page_rows: int = PAG
                 dst.mark("finished", _now())
                 counts = tuple(TableCount(t.name, src.count(t), dst.count(t)) for t in tables)
     return CopyReport(src.where, dst.where, counts, resumed, time.monotonic() - started)
+
+
+def _at(table: Table, row: tuple[object, ...]) -> str | None:
+    """A page's last key as the marker keeps it (JSON), or None for a key JSON cannot
+    hold (the resumed copy then reads the table again from its start)."""
+    key = [row[table.columns.index(k)] for k in table.key]
+    if all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in key):
+        return json.dumps(key)
+    return None
+
+
+def _key(text: str | None) -> list[object] | None:
+    return json.loads(text) if text else None
 
 
 def _compare(src: SqlCopyEnd, dst: SqlCopyEnd) -> list[Table]:

@@ -104,9 +104,14 @@ def test_a_copy_cut_short_goes_on_where_it_stopped(source, backend, tmp_path, re
     with pytest.raises(CopyStopped, match="run it again"):
         copy_database(source, target, page_rows=40, stop_after_pages=12,
                       progress=lambda *p: seen.append(p))
-    assert any(0 < copied < total for _, copied, total in seen)  # stopped inside a table
-    done = copy_database(source, target, page_rows=40)
+    inside = [(table, copied) for table, copied, total in seen if 0 < copied < total]
+    assert inside  # stopped inside a table
+    table, reached = inside[-1]
+    later: list[tuple[str, int, int]] = []
+    done = copy_database(source, target, page_rows=40, progress=lambda *p: later.append(p))
     assert done.resumed and not done.differences
+    # the resumed copy read on after the last page written, not from the table's start
+    assert next(c for t, c, _ in later if t == table) == reached + 40
     assert views(target) == views(source)
 
 

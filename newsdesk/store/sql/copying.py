@@ -67,23 +67,31 @@ class SqlCopyEnd:
     def count(self, table: Table) -> int:
         return int(self.core.read(f"SELECT count(*) FROM {ident(table.name)}")[0][0])
 
-    def pages(self, table: Table, size: int,
-              budget: int = PAGE_BYTES) -> Iterator[tuple[list[tuple[Any, ...]], bool]]:
+    def count_upto(self, table: Table, key: Sequence[Any]) -> int:
+        """Rows up to and with this key (how far a resumed copy had come)."""
+        keys = ", ".join(ident(k) for k in table.key)
+        return int(self.core.read(f"SELECT count(*) FROM {ident(table.name)} WHERE ({keys}) "
+                                  f"<= ({', '.join('?' * len(key))})", list(key))[0][0])
+
+    def pages(self, table: Table, size: int, budget: int = PAGE_BYTES,
+              after: Sequence[Any] | None = None,
+              ) -> Iterator[tuple[list[tuple[Any, ...]], bool]]:
         """(rows, last) pages in key order, columns in `table.columns` order. A page has
         at most `size` rows, fewer where rows are big (full texts, images): a page over
         `budget` bytes halves the next one, a small one doubles it again, so memory and
-        a destination transaction stay a few megabytes whatever a row holds."""
+        a destination transaction stay a few megabytes whatever a row holds. With `after`
+        (a key), the rows after it."""
         columns = ", ".join(ident(c) for c in table.columns)
         keys = ", ".join(ident(k) for k in table.key)
         at = [table.columns.index(k) for k in table.key]
         first = f"SELECT {columns} FROM {ident(table.name)} ORDER BY {keys} LIMIT ?"
-        after = (f"SELECT {columns} FROM {ident(table.name)} WHERE ({keys}) > "
+        later = (f"SELECT {columns} FROM {ident(table.name)} WHERE ({keys}) > "
                  f"({', '.join('?' * len(table.key))}) ORDER BY {keys} LIMIT ?")
-        last: list[Any] | None = None
+        last: list[Any] | None = list(after) if after is not None else None
         rows_now = size
         while True:
             rows = (self.core.read(first, [rows_now]) if last is None
-                    else self.core.read(after, [*last, rows_now]))
+                    else self.core.read(later, [*last, rows_now]))
             page: list[tuple[Any, ...]] = [tuple(r) for r in rows]  # type: ignore[arg-type]
             if not page:
                 return
@@ -97,10 +105,11 @@ class SqlCopyEnd:
             elif weight < budget // 4:
                 rows_now = min(rows_now * 2, size)
 
-    def insert(self, table: Table, rows: Sequence[Sequence[Any]],
-               done: bool = False) -> None:
+    def insert(self, table: Table, rows: Sequence[Sequence[Any]], done: bool = False,
+               at: str | None = None) -> None:
         """Write a page in one transaction, skipping rows whose key is there already; with
-        `done`, the table is recorded as copied in the same transaction."""
+        `done`, the table is recorded as copied in the same transaction, with `at` the
+        page's last key (so a resumed copy reads on after it)."""
         columns = ", ".join(ident(c) for c in table.columns)
         sql = (f"INSERT INTO {ident(table.name)} ({columns}) VALUES "
                f"({', '.join('?' * len(table.columns))}) ON CONFLICT DO NOTHING")
@@ -109,6 +118,8 @@ class SqlCopyEnd:
                 conn.executemany(sql, rows)
             if done:
                 self._mark(conn, f"done:{table.name}", "yes")
+            elif at is not None:
+                self._mark(conn, f"at:{table.name}", at)
 
     def marker(self) -> dict[str, str] | None:
         """What an earlier copy into this database recorded, or None if none began."""
