@@ -46,6 +46,18 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
 
 
 @pytest.fixture
+def pg_store(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a PostgreSQL database migrated already (a copy of the server's template
+    of a new store: no migrations to wait for), dropped after the test."""
+    def migrate(url: str) -> None:
+        open_store(url).close()
+
+    url = pg_server.new_database(pg_server.template("store", migrate))
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     with open_store(tmp_path / "test.db") as opened:
         yield opened

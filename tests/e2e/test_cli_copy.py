@@ -36,7 +36,8 @@ def _counts(stdout: str) -> dict[str, tuple[int, int]]:
     return rows
 
 
-def test_copy_prints_progress_and_the_verified_counts(sample, pg_url):
+def test_copy_prints_progress_and_the_verified_counts(sample, pg_store):
+    pg_url = pg_store
     done = copy(sample, pg_url)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr

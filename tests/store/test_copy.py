@@ -73,7 +73,8 @@ def views(url: str) -> dict[str, object]:
     return seen
 
 
-def test_the_sample_goes_to_postgresql_and_back_the_same(source, pg_url, tmp_path):
+def test_the_sample_goes_to_postgresql_and_back_the_same(source, pg_store, tmp_path):
+    pg_url = pg_store
     there = copy_database(source, pg_url)
     assert there.rows > 1000 and not there.differences and not there.resumed
     back_url = f"sqlite:///{tmp_path / 'back.db'}"
@@ -99,7 +100,7 @@ def test_a_finished_copy_run_again_only_checks(source, tmp_path):
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_copy_cut_short_goes_on_where_it_stopped(source, backend, tmp_path, request):
     target = (f"sqlite:///{tmp_path / 'copy.db'}" if backend == "sqlite"
-              else request.getfixturevalue("pg_url"))
+              else request.getfixturevalue("pg_store"))
     seen: list[tuple[str, int, int]] = []
     with pytest.raises(CopyStopped, match="run it again"):
         copy_database(source, target, page_rows=40, stop_after_pages=12,
