@@ -65,7 +65,8 @@ def test_refusals_are_one_sentence_and_exit_1(sample, tmp_path):
         assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) == 1
 
 
-def test_a_copy_killed_midway_converges_when_run_again(sample, tmp_path: Path):
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "Ctrl-C"])
+def test_a_copy_killed_midway_converges_when_run_again(sample, tmp_path: Path, how):
     target = f"sqlite:///{tmp_path / 'copy.db'}"
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     proc = subprocess.Popen([sys.executable, "-m", "newsdesk", "copy", "--page-rows", "1",
@@ -75,9 +76,14 @@ def test_a_copy_killed_midway_converges_when_run_again(sample, tmp_path: Path):
     for line in proc.stderr:  # the small tables are done; story_terms is being copied
         if line.startswith("stories: "):
             break
-    os.kill(proc.pid, signal.SIGKILL)
+    os.kill(proc.pid, how)
     proc.wait(timeout=10)
-    assert proc.returncode == -signal.SIGKILL
+    if how == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL
+    else:
+        rest = proc.stderr.read()
+        assert proc.returncode == 130 and "Traceback" not in rest
+        assert "Run the same command again" in rest.splitlines()[-1]
     with sqlite3.connect(tmp_path / "copy.db") as conn:  # killed inside the copy
         marks = dict(conn.execute("SELECT name, value FROM newsdesk_copy").fetchall())
     assert "done:sources" in marks and "finished" not in marks

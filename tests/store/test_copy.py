@@ -90,6 +90,17 @@ def test_the_sample_goes_to_postgresql_and_back_the_same(source, pg_store, tmp_p
         assert added.id > max(s.id for s in store.sources.list() if s.id != added.id)
 
 
+def test_postgresql_to_postgresql(source, pg_store, pg_server):
+    copy_database(source, pg_store)
+    other = pg_server.new_database(pg_server.template("store"))
+    try:
+        report = copy_database(pg_store, other)
+        assert not report.differences and report.rows > 1000
+        assert views(other) == views(pg_store)
+    finally:
+        pg_server.drop_database(other)
+
+
 def test_a_finished_copy_run_again_only_checks(source, tmp_path):
     target = f"sqlite:///{tmp_path / 'copy.db'}"
     first = copy_database(source, target)
