@@ -13,7 +13,7 @@ import psycopg
 
 from newsdesk.store.postgresql.core import Core, explain
 from newsdesk.store.postgresql.migrations import MIGRATIONS_TABLE, advance_identities
-from newsdesk.store.sql.copying import MARKER, SqlCopyEnd, Table
+from newsdesk.store.sql.copying import MARKER, SqlCopyEnd, Table, ident
 
 DERIVED = frozenset({"source_counts"})  # kept by the triggers on sources and statuses
 
@@ -27,6 +27,10 @@ _KEY = ("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.
         "ORDER BY array_position(i.indkey::int2[], a.attnum)")
 _PARENTS = ("SELECT DISTINCT p.relname FROM pg_constraint f JOIN pg_class p ON p.oid = f.confrelid "
             "WHERE f.conrelid = ?::oid AND f.contype = 'f'")
+
+_IDENTITIES = ("SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+               "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+               "AND c.relkind IN ('r', 'p') AND a.attidentity IN ('a', 'd') AND NOT a.attisdropped")
 
 
 class PostgresCopyEnd(SqlCopyEnd):
@@ -64,8 +68,13 @@ class PostgresCopyEnd(SqlCopyEnd):
         """Identities past the copied ids (the next source, article, fetch, version or
         correction must not take one), then fresh statistics for the planner."""
         core = self.core
-        with core.write():
+        with core.write() as conn:
             advance_identities(core.raw)
+            # and any identity a later migration adds, found in the catalog
+            for table, column in core.read(_IDENTITIES):
+                conn.execute(f"SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT "
+                             f"max({ident(column)}) FROM {ident(table)}), 0) + 1, false)",
+                             [ident(table), column])
         with core.lock:
             try:
                 core.raw.execute("ANALYZE")
