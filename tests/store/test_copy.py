@@ -70,6 +70,9 @@ def views(url: str) -> dict[str, object]:
     with open_store(url) as store:
         seen["problems"] = store.integrity_problems()
         seen["asset"] = store.caches.cached_asset("https://img.example/a.png")
+        # the unread counts the triggers keep (not copied: built as statuses arrive)
+        seen["counts"] = [tuple(r) for r in store.raw_sql(  # type: ignore[attr-defined]
+            "SELECT source_id, unread, total FROM source_counts ORDER BY source_id")]
     return seen
 
 
@@ -82,6 +85,8 @@ def test_the_sample_goes_to_postgresql_and_back_the_same(source, pg_store, tmp_p
     assert back.counts == there.counts
     original = views(source)
     assert original["problems"] == [] and original["asset"] == ("image/png", IMAGE)
+    assert sum(r[2] for r in original["counts"]) == 43  # type: ignore[attr-defined]
+    assert sum(r[1] for r in original["counts"]) == 42  # type: ignore[attr-defined]
     assert len(original[f"search {RARE} --json"]) == 1  # type: ignore[arg-type]
     assert views(pg_url) == original
     assert views(back_url) == original
