@@ -240,5 +240,6 @@ def _claim(src: SqlCopyEnd, dst: SqlCopyEnd, tables: list[Table]) -> bool:
         raise StoreError(
             f"{dst.where} already holds a NewsDesk database (rows in {', '.join(occupied[:3])}); "
             "nothing was copied. Copy into a new, empty database.")
-    dst.begin(tables, _label(src.where), _now())
-    return False
+    if dst.begin(tables, _label(src.where), _now()):
+        return False
+    return _claim(src, dst, tables)  # another copy began first: resume it, or refuse

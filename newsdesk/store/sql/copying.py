@@ -127,18 +127,22 @@ class SqlCopyEnd:
             return None
         return {r[0]: r[1] for r in self.core.read(f"SELECT name, value FROM {MARKER}")}
 
-    def begin(self, tables: Sequence[Table], source: str, started: str) -> None:
+    def begin(self, tables: Sequence[Table], source: str, started: str) -> bool:
         """Empty the tables (a new database's seeded rows: default topics, codebooks,
         counters; the copy brings the source's) and record which copy this is, in one
-        transaction."""
+        transaction; unless a copy that began since the caller looked recorded itself
+        first (two copies started at once: the second must not empty what the first
+        wrote)."""
         with self.core.write() as conn:
             conn.execute(f"CREATE TABLE IF NOT EXISTS {MARKER} "
                          "(name TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            conn.execute(f"DELETE FROM {MARKER}")
+            if conn.execute(f"SELECT 1 FROM {MARKER} WHERE name = 'source'").fetchone():
+                return False  # another copy began meanwhile: the caller reads its marker
             for table in reversed(tables):
                 conn.execute(f"DELETE FROM {ident(table.name)}")
             self._mark(conn, "source", source)
             self._mark(conn, "started", started)
+        return True
 
     def mark(self, name: str, value: str) -> None:
         with self.core.write() as conn:
