@@ -168,7 +168,7 @@ def copy_database(source_url: str, destination_url: str, *, page_rows: int = PAG
                     if not table.key:
                         raise StoreError(f"The table {table.name} has no primary key; "
                                          "NewsDesk cannot copy it in pages.")
-                    copied, marked = 0, False
+                    copied, marked, shown = 0, False, -1
                     after = _key(marker.get(f"at:{table.name}"))
                     if after is not None:  # rows up to this key were written before
                         copied = src.count_upto(table, after)
@@ -182,10 +182,11 @@ def copy_database(source_url: str, destination_url: str, *, page_rows: int = PAG
                         pages += 1
                         if progress:
                             progress(table.name, copied, total)
+                            shown = copied
                     if not marked:  # an empty table, or one whose last page was full
                         dst.insert(table, [], done=True)
-                        if progress and not copied:
-                            progress(table.name, 0, total)
+                    if progress and shown != copied:  # empty, or nothing left to copy
+                        progress(table.name, copied, total)
                 dst.finish()
                 dst.mark("finished", _now())
                 counts = tuple(TableCount(t.name, src.count(t), dst.count(t)) for t in tables)
