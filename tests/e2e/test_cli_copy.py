@@ -91,3 +91,19 @@ def test_a_copy_killed_midway_converges_when_run_again(sample, tmp_path: Path, h
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.splitlines()[-1].startswith("Resumed and finished")
     assert all(here == there for here, there in _counts(resumed.stdout).values())
+
+
+def test_counts_that_differ_are_exit_1_with_a_sentence(monkeypatch):
+    from click.testing import CliRunner
+
+    from newsdesk import cli_team
+    from newsdesk.cli import cli
+    from newsdesk.store.copying import CopyReport, TableCount
+
+    report = CopyReport("sqlite:///a.db", "sqlite:///b.db",
+                        (TableCount("articles", 43, 42), TableCount("sources", 7, 7)), True, 0.5)
+    monkeypatch.setattr(cli_team, "copy_database", lambda *a, **k: report)
+    result = CliRunner().invoke(cli, ["copy", "a.db", "b.db"])
+    assert result.exit_code == 1
+    assert "articles" in result.stdout and "differs" in result.stdout
+    assert "counts differ from the source's in articles" in result.stderr
