@@ -106,6 +106,15 @@ def test_postgresql_to_postgresql(source, pg_store, pg_server):
         pg_server.drop_database(other)
 
 
+def test_the_source_is_only_read(source, tmp_path):
+    path = Path(source.removeprefix("sqlite:///"))
+    with sqlite3.connect(path) as conn:  # a file in rollback-journal mode stays so
+        conn.execute("PRAGMA journal_mode=DELETE")
+    before = path.read_bytes()
+    assert not copy_database(source, str(tmp_path / "copy.db")).differences
+    assert path.read_bytes() == before
+
+
 def test_a_finished_copy_run_again_only_checks(source, tmp_path):
     target = f"sqlite:///{tmp_path / 'copy.db'}"
     first = copy_database(source, target, page_rows=7)  # keyset pages of every key

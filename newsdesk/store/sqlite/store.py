@@ -67,7 +67,8 @@ class SqliteStore:
         empty database being left behind a mistyped path. A newer NewsDesk's database,
         another program's SQLite file and a file that is not SQLite are refused either way,
         before anything in them is changed. Without `migrate` (the source of a copy, which
-        is only read) a database behind this version is opened as it is.
+        is only read) a database behind this version is opened as it is, and without
+        `create` too, read-only: SQLite itself refuses any write.
         """
         where = str(path)
         memory = where == MEMORY
@@ -82,7 +83,8 @@ class SqliteStore:
             else:
                 if not Path(where).is_file():
                     raise missing
-                uri = Path(where).resolve().as_uri() + "?mode=rw"  # never creates the file
+                # never creates the file; without migrate (a copy's source) never writes it
+                uri = Path(where).resolve().as_uri() + ("?mode=rw" if migrate else "?mode=ro")
                 conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10.0)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"Cannot open the database at {where}: {exc}") from exc
@@ -94,7 +96,8 @@ class SqliteStore:
             state = check_database(db, where)
             if state == "empty" and not create and not memory:
                 raise missing
-            conn.execute("PRAGMA journal_mode=WAL")
+            if create or migrate or memory:  # read-only: the file keeps its journal mode
+                conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")
             # The log shrinks back after a checkpoint: a big write (a first refresh, making a
