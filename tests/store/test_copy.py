@@ -40,6 +40,8 @@ def make_sample(path: Path) -> str:
             html=f"<p>The whole page, on {RARE}.</p>", text=f"The whole page, on {RARE}.",
             extractor="test", word_count=5))
         store.caches.save_asset("https://img.example/a.png", "image/png", IMAGE, article_id=first)
+        ana = store.users.add("ana", "scrypt$not-a-real-hash")  # migration 0014's tables
+        store.users.add_token(ana.id, "0" * 64, "phone")
     return url
 
 
@@ -70,6 +72,7 @@ def views(url: str) -> dict[str, object]:
     with open_store(url) as store:
         seen["problems"] = store.integrity_problems()
         seen["asset"] = store.caches.cached_asset("https://img.example/a.png")
+        seen["users"] = [(u.id, u.name) for u in store.users.list()]
         # the unread counts the triggers keep (not copied: built as statuses arrive)
         seen["counts"] = [tuple(r) for r in store.raw_sql(  # type: ignore[attr-defined]
             "SELECT source_id, unread, total FROM source_counts ORDER BY source_id")]
@@ -93,6 +96,7 @@ def test_the_sample_goes_to_postgresql_and_back_the_same(source, pg_store, tmp_p
     with open_store(pg_url) as store:  # the identities went past the copied ids
         added, _ = store.sources.add("https://new.example/feed.xml")
         assert added.id > max(s.id for s in store.sources.list() if s.id != added.id)
+        assert store.users.add("ben", "scrypt$x").id == 2  # users.id too (0014)
 
 
 def test_postgresql_to_postgresql(source, pg_store, pg_server):
