@@ -73,8 +73,10 @@ def copy(source: str, destination: str, page_rows: int, stop_after_pages: int | 
     if report.differences:
         names = ", ".join(c.table for c in report.differences)
         click.echo(f"Error: the destination's counts differ from the source's in {names}: "
-                   "the source changed while it was copied, or the destination was written "
-                   "by another program. Copy again into a new, empty database.", err=True)
+                   "the source changed between two runs of the copy, another program wrote "
+                   "to the destination, or the destination took two rows for one (names "
+                   "that differ only in accented letters' case may be one in PostgreSQL). Copy "
+                   "again into a new, empty database.", err=True)
         sys.exit(1)
 
 
