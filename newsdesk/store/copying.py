@@ -12,14 +12,16 @@ The algorithm, and why it survives a kill:
    password, started) in one transaction. On a marked one, carry on.
 3. Read the source in one snapshot, table after table in foreign-key order, each in key
    order a page at a time; each page is one destination transaction with ON CONFLICT DO
-   NOTHING, so a page is all there or not there, and a page written before a kill is
-   skipped when it comes again. A table's last page also records it as done, so a
-   resumed copy skips whole tables and reads at most one table again.
+   NOTHING that also records the page's last key (a table's last page: the table as
+   done), so a page is all there or not there, a resumed copy skips the tables done and
+   reads on after the last key written, and a row that comes twice is written once.
 4. Rebuild what the destination derives (SQLite's search index; PostgreSQL's identity
    sequences; the unread counts and search vectors are written by triggers as rows come).
 5. Count every table on both ends: equal counts are the copy's receipt.
 
-The source is only read (opened without migrating; a behind schema is refused, not moved).
+The source is only read (opened without migrating, a SQLite file read-only; a behind
+schema is refused, not moved), in one snapshot, so rows added while it is copied never
+reach the destination without the rows they refer to.
 Tables are the source schema's own, so a table a later migration adds is copied as it is.
 """
 
