@@ -16,8 +16,13 @@ def test_a_running_section_renews_its_lease_and_a_finished_one_leaves_none(tmp_p
         start = datetime.now(UTC)
         with sections.exclusive("grouping") as held:
             assert held
-            time.sleep(1.1)  # past the first lease: only renewals keep it
-            later = start + timedelta(seconds=2.05)
+            # The first lease ends by start + 2 s (stored to the second, rounded up): held
+            # at start + 2.5 s means a renewal ran. Polled, so a loaded machine only waits.
+            later = start + timedelta(seconds=2.5)
+            deadline = time.monotonic() + 10
+            while (store.leases.holder("exclusive:grouping", now=later) != sections.holder
+                   and time.monotonic() < deadline):
+                time.sleep(0.05)
             assert store.leases.holder("exclusive:grouping", now=later) == sections.holder
         time.sleep(0.3)  # a renewal due now finds nothing to extend
         assert store.leases.holder("exclusive:grouping") is None
