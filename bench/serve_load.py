@@ -7,16 +7,20 @@ fetches 300 feeds (issue 14: p50/p95 latency, errors; target 0 errors, p95 < 200
 Each editor signs in once, then loops: reads the subscription list, unread counts, a
 stream of 20 items (its reading list or one feed's Atom), marks one item read and, every
 fifth turn, marks a feed read; with a think time of 0.5-1.5 s, as a reader app syncing
-in the background. The server runs in this process (its own threads; the editors are
-threads too, so the figures include the Python clients' share of the 2 cores). Prints
-per call p50/p95/max in ms, the error count, and what the fetch stored meanwhile.
+in the background. The server is `newsdesk serve` in its own process, as deployed; the
+editors are threads of this one (they share the 2 cores with it). Prints per call
+p50/p95/max in ms, the error count, and what the fetch stored meanwhile.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -30,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.feeds import LatencyServer, make_feed
 from newsdesk.server.passwords import ScryptParameters, hash_password
-from newsdesk.server.serve import Server, ServeSettings
+from newsdesk.server.reader_api import PREFIX
 from newsdesk.services.sample import load_sample
 from newsdesk.store import open_store
 from tests.pgserver import PgServer, free_port
@@ -107,8 +111,19 @@ def main() -> None:
                 store.users.add(f"editor{n}", hash_password("pw", FAST))
             for i in range(args.feeds):
                 store.sources.add(feeds.url(i), title=f"Outlet {i}")
-        server = Server(ServeSettings(url, "127.0.0.1", free_port(), every=30.0)).start()
-        base = server.address
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "newsdesk", "--db", url, "serve", "--listen",
+             f"127.0.0.1:{port}", "--every", "30"], stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+        base = f"http://127.0.0.1:{port}{PREFIX}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
         timings: dict[str, list[float]] = defaultdict(list)
         errors: list[str] = []
         lock = threading.Lock()
@@ -121,7 +136,8 @@ def main() -> None:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
-        server.stop()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=120)
         with open_store(url) as store:
             stored = store.articles.count()
         if pg:

@@ -49,6 +49,7 @@ class ReaderServer(ThreadingHTTPServer):
     """Serves one ReaderApi; a request thread keeps its store connection for the next."""
 
     daemon_threads = True
+    request_queue_size = 128  # the default 5 resets a team's clients connecting at once
 
     def __init__(self, address: tuple[str, int], api: ReaderApi) -> None:
         super().__init__(address, _Handler)

@@ -268,8 +268,10 @@ class LoginThrottle:
     def check(self, user: str, address: str) -> None:
         """Raise TooManyAttempts when this user name or this address must wait; call it
         before verifying the password, and then record_failure or record_success (or
-        forget_attempt). Attempts checked and not yet recorded count as failures to come,
-        so parallel guesses get no more than the free ones between them."""
+        forget_attempt). Attempts at one user name checked and not yet recorded count as
+        failures to come, so parallel guesses at an account get no more than the free ones
+        between them (an address is counted by its failures only: many people sign in
+        from one office's address at once)."""
         now = self._clock()
         waits = []
         with self._lock:
@@ -278,6 +280,8 @@ class LoginThrottle:
                 entry = self._entries.get(key)
                 if entry is not None and entry.locked_until > now:
                     waits.append((entry.locked_until - now, key[0]))
+                    continue
+                if key[0] != "user":  # one office's address signs many people in at once
                     continue
                 fresh = entry is not None and now < max(entry.locked_until,
                                                         entry.last) + self.forget_after
