@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
@@ -13,37 +13,19 @@ from newsdesk.errors import StoreError
 from newsdesk.store.postgresql.copying import PostgresCopyEnd
 from newsdesk.store.postgresql.core import Core, display, explain
 from newsdesk.store.postgresql.migrations import apply_migrations, check_database, schema_version
-from newsdesk.store.sql.annotations import SqlAnnotations
-from newsdesk.store.sql.archive import SqlArchive
-from newsdesk.store.sql.articles import SqlArticles
-from newsdesk.store.sql.caches import SqlCaches
-from newsdesk.store.sql.leases import Exclusive, SqlLeases
-from newsdesk.store.sql.reading import SqlReading
-from newsdesk.store.sql.sources import SqlSources
-from newsdesk.store.sql.stories import SqlStories
-from newsdesk.store.sql.topics import SqlTopics
-from newsdesk.store.sql.users import SqlUsers
+from newsdesk.store.sql.leases import Exclusive
+from newsdesk.store.sql.store import SqlStore
 
 CONNECT_TIMEOUT = 10  # seconds: a dead server is a sentence, not a hang
 
 
-class PostgresStore:
+class PostgresStore(SqlStore):
     """A NewsDesk database on a PostgreSQL server (see newsdesk.store.api.Store)."""
 
     def __init__(self, conn: psycopg.Connection[Any], url: str) -> None:
         self._url = url
         self._core = Core(conn, display(url))
-        self._schema_version = 0
-        self.sources = SqlSources(self._core)
-        self.articles = SqlArticles(self._core)
-        self.reading = SqlReading(self._core)
-        self.topics = SqlTopics(self._core)
-        self.stories = SqlStories(self._core)
-        self.annotations = SqlAnnotations(self._core)
-        self.caches = SqlCaches(self._core)
-        self.archive = SqlArchive(self._core)
-        self.users = SqlUsers(self._core)
-        self.leases = SqlLeases(self._core)
+        super().__init__(self._core)
         self._exclusive = Exclusive(self._core.try_section, self._core.give_section)
 
     @classmethod
@@ -88,10 +70,6 @@ class PostgresStore:
     def url(self) -> str:
         return self._url
 
-    @property
-    def schema_version(self) -> int:
-        return self._schema_version
-
     def copy_end(self) -> PostgresCopyEnd:
         """This database as `newsdesk copy` reads or writes it (newsdesk.store.copying)."""
         return PostgresCopyEnd(self._core, display(self._url))
@@ -103,16 +81,8 @@ class PostgresStore:
         with self._core.lock:
             self._core.raw.close()
 
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._core.write():
-            yield
+    def _writer(self) -> contextlib.AbstractContextManager[object]:
+        return self._core.write()
 
     def exclusive(self, name: str, *, wait: float = 0.0) -> contextlib.AbstractContextManager[bool]:
         """See Store.exclusive: a session advisory lock (pg_try_advisory_lock), tried every

@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from newsdesk.errors import StoreError
-from newsdesk.store.sql.annotations import SqlAnnotations
-from newsdesk.store.sql.archive import SqlArchive
-from newsdesk.store.sql.articles import SqlArticles
-from newsdesk.store.sql.caches import SqlCaches
-from newsdesk.store.sql.leases import LeaseSections, SqlLeases
-from newsdesk.store.sql.reading import SqlReading
-from newsdesk.store.sql.sources import SqlSources
-from newsdesk.store.sql.stories import SqlStories
-from newsdesk.store.sql.topics import SqlTopics
-from newsdesk.store.sql.users import SqlUsers
+from newsdesk.store.sql.leases import LeaseSections
+from newsdesk.store.sql.store import SqlStore
 from newsdesk.store.sqlite.copying import SqliteCopyEnd
 from newsdesk.store.sqlite.core import SqliteCore, explain
 from newsdesk.store.sqlite.migrations import (
@@ -39,22 +31,12 @@ def sqlite_url(path: str) -> str:
     return f"sqlite:///{path}"
 
 
-class SqliteStore:
+class SqliteStore(SqlStore):
     """A NewsDesk database in one SQLite file (see newsdesk.store.api.Store)."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self._core = SqliteCore(conn, path)
-        self._schema_version = 0
-        self.sources = SqlSources(self._core)
-        self.articles = SqlArticles(self._core)
-        self.reading = SqlReading(self._core)
-        self.topics = SqlTopics(self._core)
-        self.stories = SqlStories(self._core)
-        self.annotations = SqlAnnotations(self._core)
-        self.caches = SqlCaches(self._core)
-        self.archive = SqlArchive(self._core)
-        self.users = SqlUsers(self._core)
-        self.leases = SqlLeases(self._core)
+        super().__init__(self._core)
         self._sections = LeaseSections(self.leases)
 
     @classmethod
@@ -120,10 +102,6 @@ class SqliteStore:
     def url(self) -> str:
         return sqlite_url(self._core.path)
 
-    @property
-    def schema_version(self) -> int:
-        return self._schema_version
-
     def copy_end(self) -> SqliteCopyEnd:
         """This database as `newsdesk copy` reads or writes it (newsdesk.store.copying)."""
         return SqliteCopyEnd(self._core, self.url)
@@ -137,16 +115,8 @@ class SqliteStore:
         with self._core.lock:
             self._core.conn.close()
 
-    def __enter__(self) -> SqliteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._core.write():
-            yield
+    def _writer(self) -> contextlib.AbstractContextManager[object]:
+        return self._core.write()
 
     def exclusive(self, name: str, *, wait: float = 0.0) -> contextlib.AbstractContextManager[bool]:
         """See Store.exclusive: SQLite has no lock that outlives a transaction and dies
