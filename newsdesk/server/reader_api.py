@@ -1,6 +1,7 @@
 """The Google Reader API over a store: requests in, answers out, no sockets (http.py
 serves it). The calls newsboat's FeedHQ mode makes, and the read-only ones other clients
-start with: ClientLogin, token, user-info, subscription/list, tag/list, unread-count,
+start with: ClientLogin, token, user-info, subscription/list, tag/list (folders, the desk's
+tags, the newest storylines), unread-count,
 stream/contents, reader/atom, edit-tag (read, starred), mark-all-as-read.
 
 Streams page on by continuation tokens (signed, bound to the request; a keyset position,
@@ -238,9 +239,19 @@ def _subscriptions(store: Store) -> list[format.SubscriptionView]:
             for s in store.sources.list()]
 
 
+STORYLINE_LABELS = 200  # the newest storylines offered as labels
+
+
 def _tags(store: Store) -> list[format.TagView]:
+    """Folders, the desk's tags and the newest storylines, each a label clients show."""
     folders = sorted({s.folder for s in store.sources.list() if s.folder})
-    return [format.TagView(ids.LabelStream(name), format.TagKind.FOLDER) for name in folders]
+    views = [format.TagView(ids.LabelStream(name), format.TagKind.FOLDER) for name in folders]
+    views += [format.TagView(ids.LabelStream(tag.name), format.TagKind.TAG)
+              for tag in store.annotations.tags() if tag.name not in folders]
+    views += [format.TagView(ids.StorylineStream(line.id, line.label),
+                             format.TagKind.STORYLINE, unread=line.unread)
+              for line in store.stories.storylines(limit=STORYLINE_LABELS)]
+    return views
 
 
 def _unread_counts(store: Store) -> list[format.UnreadCountView]:

@@ -81,6 +81,10 @@ def test_newsboats_calls_against_the_sample(served):
         counts = client.get(f"{base}/reader/api/0/unread-count?output=json",
                             headers=auth).json()["unreadcounts"]
         assert next(c for c in counts if c["id"].endswith("reading-list"))["count"] == 42
+        labels = client.get(f"{base}/reader/api/0/tag/list?output=json", headers=auth).json()
+        kinds = {t.get("type") for t in labels["tags"]}
+        assert {"folder", "tag"} <= kinds  # the sample's folders, then its storylines
+        assert any("/label/Storyline " in t["id"] for t in labels["tags"])  # its storylines
         seen, continuation = [], ""
         for _ in range(10):  # pages of 10, each after the last: all 43, none twice
             page = client.get(f"{base}/reader/api/0/stream/contents?n=10"
