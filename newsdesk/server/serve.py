@@ -1,11 +1,14 @@
 """`newsdesk serve`: one process that fetches on the schedule, groups, warms comparisons
 and answers the Google Reader API, until it is told to stop.
 
-Two servers may share a store: a refresh runs under the store's lease "refresh", so while
-one server fetches the other does not fetch the same feeds (it tries again at its next
-turn); grouping has its own exclusive section in the store. Stopping (SIGTERM, Ctrl-C)
-lets the refresh under way finish its source writes, answers no new requests and closes
-every connection.
+A refresh runs in a worker process (refresh_worker): grouping after a big fetch is
+seconds of pure-Python CPU, which in this process would hold the interpreter the request
+threads need. Two servers may share a store: a refresh runs under the store's lease
+"refresh", renewed while the worker runs, so while one server fetches the other does not
+fetch the same feeds (it tries again at its next turn); grouping has its own exclusive
+section in the store. Stopping (SIGTERM, Ctrl-C) ends the worker (each source's write is
+a transaction: nothing is half-saved), answers no new requests and closes every
+connection.
 """
 
 from __future__ import annotations
@@ -14,7 +17,10 @@ import logging
 import os
 import secrets
 import socket
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass
 
 from newsdesk.server.http import ReaderServer, StorePerThread
@@ -39,22 +45,29 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def refresh_turn(store: Store, holder: str, *, lease_seconds: float = 900.0) -> bool:
+def refresh_turn(store: Store, holder: str, url: str, stopping: threading.Event, *,
+                 lease_seconds: float = 900.0) -> bool:
     """Fetch what is due, group it and warm comparisons, if no other server is doing it;
-    return whether this one did. A failure is logged, not raised: the next turn tries."""
-    from newsdesk.services.refresh import refresh
-
+    return whether this one did. The work runs in a process of its own (refresh_worker),
+    so grouping never holds this interpreter while requests wait; stopping ends it. A
+    failure is logged, not raised: the next turn tries again."""
     if not store.leases.acquire(LEASE, holder, lease_seconds):
         log.info("another server is refreshing this store; skipping this turn")
         return False
     try:
-        done = refresh(store, warm=True)
-        report = done.report
-        log.info("refreshed %d sources: %d new articles, %d failed, %d placed in stories",
-                 len(report.sources), sum(len(s.new_ids) for s in report.sources),
-                 len(report.failed), done.placed)
-    except Exception:
-        log.exception("a refresh failed; the next turn tries again")
+        worker = subprocess.Popen([sys.executable, "-m", "newsdesk.server.refresh_worker", url])
+        deadline = time.monotonic() + lease_seconds
+        while worker.poll() is None:
+            if stopping.wait(0.5) or time.monotonic() > deadline:
+                worker.terminate()  # its source writes are transactions: nothing half-saved
+                worker.wait(timeout=60)
+                break
+            store.leases.acquire(LEASE, holder, lease_seconds)  # still ours while it works
+        if worker.returncode:
+            log.warning("the refresh ended with status %s; the next turn tries again",
+                        worker.returncode)
+    except OSError as exc:
+        log.error("the refresh could not start: %s", exc)
     finally:
         store.leases.release(LEASE, holder)
     return True
@@ -88,7 +101,7 @@ class Server:
     def _loop(self) -> None:
         holder = holder_name()
         while not self.stopping.is_set():
-            refresh_turn(self.stores(), holder)
+            refresh_turn(self.stores(), holder, self.settings.url, self.stopping)
             self.stopping.wait(self.settings.every)
 
     def stop(self) -> None:

@@ -118,3 +118,30 @@ def test_a_port_in_use_is_a_sentence(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert f"Error: Cannot listen on 127.0.0.1:{port}:" in proc.stderr
+
+
+def test_the_server_fetches_what_is_due_in_a_worker(tmp_path, feed_server):
+    from tests.conftest import fixture_bytes
+    from tests.feedserver import Route
+
+    feed_server.routes["/dirt.xml"] = Route(body=fixture_bytes("rss20.xml"), etag='"d1"')
+    db = tmp_path / "fetching.db"
+    with open_store(db) as store:
+        store.sources.add(feed_server.url("/dirt.xml"))
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    proc = subprocess.Popen([sys.executable, "-m", "newsdesk", "--db", str(db), "serve",
+                             "--listen", f"127.0.0.1:{free_port()}", "--every", "3600"],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        stored = 0
+        while time.monotonic() < deadline and stored < 2:
+            time.sleep(0.3)
+            with open_store(db) as store:
+                stored = store.articles.count()
+        assert stored == 2  # the feed's two items, fetched by the worker at the first turn
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    log = proc.stderr.read() if proc.stderr else ""
+    assert "refreshed 1 sources: 2 new articles" in log and "Stopped." in log
