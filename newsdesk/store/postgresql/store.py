@@ -81,9 +81,6 @@ class PostgresStore(SqlStore):
         with self._core.lock:
             self._core.raw.close()
 
-    def _writer(self) -> contextlib.AbstractContextManager[object]:
-        return self._core.write()
-
     def exclusive(self, name: str, *, wait: float = 0.0) -> contextlib.AbstractContextManager[bool]:
         """See Store.exclusive: a session advisory lock (pg_try_advisory_lock), tried every
         tenth of a second while waiting; the server frees it when the connection ends."""

@@ -10,6 +10,7 @@ subclass in each backend folder (`sqlite/copying.py`, `postgresql/copying.py`).
 
 from __future__ import annotations
 
+import abc
 import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ def ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-class SqlCopyEnd:
+class SqlCopyEnd(abc.ABC):
     """One database as a copy reads or writes it, over a store's core. Subclasses give
     `tables()`, `snapshot()`, `has_table()` and `finish()`."""
 
@@ -47,20 +48,21 @@ class SqlCopyEnd:
 
     # ---- backend hooks
 
+    @abc.abstractmethod
     def tables(self) -> dict[str, Table]:
         """The tables to copy (not the derived ones, not the migrations' bookkeeping)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def snapshot(self) -> contextlib.AbstractContextManager[None]:
         """Reads inside see one moment of the database (the source of a copy)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def has_table(self, name: str) -> bool:
-        raise NotImplementedError
+        """Whether the table exists here (the copy marker exists only once a copy began)."""
 
+    @abc.abstractmethod
     def finish(self) -> None:
         """Rebuild what the destination derives from the copied rows."""
-        raise NotImplementedError
 
     # ---- shared
 

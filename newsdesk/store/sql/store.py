@@ -6,6 +6,7 @@ closes, interrupts and checks its database; the facets are the same objects on b
 
 from __future__ import annotations
 
+import abc
 import contextlib
 from collections.abc import Iterator
 from typing import Self
@@ -23,7 +24,7 @@ from newsdesk.store.sql.topics import SqlTopics
 from newsdesk.store.sql.users import SqlUsers
 
 
-class SqlStore:
+class SqlStore(abc.ABC):
     """The facets of one store over `core` (see newsdesk.store.api.Store)."""
 
     def __init__(self, core: Core) -> None:
@@ -37,14 +38,16 @@ class SqlStore:
         self.archive = SqlArchive(core)
         self.users = SqlUsers(core)
         self.leases = SqlLeases(core)
+        self._write = core.write  # one transaction per call, nested ones savepoints
         self._schema_version = 0
 
     @property
     def schema_version(self) -> int:
         return self._schema_version
 
+    @abc.abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Close the connection (each backend its own kind); idempotent."""
 
     def __enter__(self) -> Self:
         return self
@@ -52,10 +55,7 @@ class SqlStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _writer(self) -> contextlib.AbstractContextManager[object]:
-        raise NotImplementedError
-
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        with self._writer():
+        with self._write():
             yield

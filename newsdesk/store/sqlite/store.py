@@ -115,9 +115,6 @@ class SqliteStore(SqlStore):
         with self._core.lock:
             self._core.conn.close()
 
-    def _writer(self) -> contextlib.AbstractContextManager[object]:
-        return self._core.write()
-
     def exclusive(self, name: str, *, wait: float = 0.0) -> contextlib.AbstractContextManager[bool]:
         """See Store.exclusive: SQLite has no lock that outlives a transaction and dies
         with its program, so a section is a lease, renewed while it runs (LeaseSections)."""
