@@ -56,13 +56,15 @@ def refresh_turn(store: Store, holder: str, url: str, stopping: threading.Event,
         return False
     try:
         worker = subprocess.Popen([sys.executable, "-m", "newsdesk.server.refresh_worker", url])
-        deadline = time.monotonic() + lease_seconds
+        started = renewed = time.monotonic()
         while worker.poll() is None:
-            if stopping.wait(0.5) or time.monotonic() > deadline:
+            if stopping.wait(0.5) or time.monotonic() > started + lease_seconds:
                 worker.terminate()  # its source writes are transactions: nothing half-saved
                 worker.wait(timeout=60)
                 break
-            store.leases.acquire(LEASE, holder, lease_seconds)  # still ours while it works
+            if time.monotonic() - renewed > lease_seconds / 3:  # a write, so not often:
+                store.leases.acquire(LEASE, holder, lease_seconds)  # the worker writes too
+                renewed = time.monotonic()
         if worker.returncode:
             log.warning("the refresh ended with status %s; the next turn tries again",
                         worker.returncode)
