@@ -280,15 +280,8 @@ class LoginThrottle:
                 entry = self._entries.get(key)
                 if entry is not None and entry.locked_until > now:
                     waits.append((entry.locked_until - now, key[0]))
-                    continue
-                if key[0] != "user":  # one office's address signs many people in at once
-                    continue
-                fresh = entry is not None and now < max(entry.locked_until,
-                                                        entry.last) + self.forget_after
-                failures = (entry.count if entry is not None and fresh else 0)
-                if failures + self._pending[key] >= max(self.free_failures, 1) \
-                        and self._pending[key]:
-                    waits.append((self.first_delay, key[0]))  # the ones in flight decide
+            if not waits and self._in_flight_full(keys[0], now):  # the user name's only:
+                waits.append((self.first_delay, "user"))  # one office signs many in at once
             if not waits:
                 self._pending.update(keys)
                 return
@@ -297,6 +290,14 @@ class LoginThrottle:
         what = "for this user name" if kind == "user" else "from this address"
         raise TooManyAttempts(f"Too many failed sign-ins {what}; try again in {seconds} s.",
                               retry_after=seconds)
+
+    def _in_flight_full(self, key: tuple[str, str], now: float) -> bool:
+        """Whether the attempts in flight at `key` would spend its free failures."""
+        pending = self._pending[key]
+        entry = self._entries.get(key)
+        fresh = entry is not None and now < max(entry.locked_until, entry.last) + self.forget_after
+        failures = entry.count if entry is not None and fresh else 0
+        return bool(pending) and failures + pending >= max(self.free_failures, 1)
 
     def forget_attempt(self, user: str, address: str) -> None:
         """An attempt that `check` let through ended with neither answer (an error)."""
