@@ -18,7 +18,6 @@ import argparse
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from newsdesk.server.passwords import ScryptParameters, hash_password
 from newsdesk.server.reader_api import PREFIX
 from newsdesk.services.sample import load_sample
 from newsdesk.store import open_store
-from tests.pgserver import PgServer, free_port
+from tests.pgserver import PgServer, free_port, wait_listening
 
 FAST = ScryptParameters(n=2**12)
 
@@ -117,13 +116,7 @@ def main() -> None:
              f"127.0.0.1:{port}", "--every", "30"], stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
         base = f"http://127.0.0.1:{port}{PREFIX}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_listening(port)
         timings: dict[str, list[float]] = defaultdict(list)
         errors: list[str] = []
         lock = threading.Lock()

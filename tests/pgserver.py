@@ -96,6 +96,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_listening(port: int, timeout: float = 30.0) -> bool:
+    """Whether something accepts connections on this loopback port within `timeout` (a
+    server started as a process takes a moment to listen)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 class PgServer:
     """One PostgreSQL server in a temporary folder; `start()`, `new_database()`, `stop()`."""
 

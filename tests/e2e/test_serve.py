@@ -18,7 +18,7 @@ import pytest
 from newsdesk.server.passwords import ScryptParameters, hash_password
 from newsdesk.services.sample import load_sample
 from newsdesk.store import open_store
-from tests.pgserver import free_port
+from tests.pgserver import free_port, wait_listening
 
 FAST = ScryptParameters(n=2**10, r=8, p=1)  # tests need no slow hash
 
@@ -35,13 +35,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
                              "--listen", f"127.0.0.1:{port}", "--every", "3600"],
                             stderr=subprocess.PIPE, text=True, env=env)
     base = f"http://127.0.0.1:{port}/api/greader.php"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_listening(port, timeout=20)
     yield base, db, proc
     if proc.poll() is None:
         proc.kill()
